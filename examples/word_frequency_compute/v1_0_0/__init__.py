@@ -1,0 +1,1 @@
+"""NodeWordFrequencyCompute v1.0.0."""

@@ -1,0 +1,1 @@
+"""Infrastructure behind the nodes: source files, and later event buses and stores."""

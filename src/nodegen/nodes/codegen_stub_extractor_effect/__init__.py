@@ -1,0 +1,1 @@
+"""NodeCodegenStubExtractorEffect: finds the stubs of a Python file."""

@@ -1,0 +1,140 @@
+"""NodeCodegenStubExtractorEffect - find the stubs of a Python file.
+
+ONEX v2.0: suffix naming ``Node<Name><Type>``, subclass of ``NodeEffect``, errors as ``ModelOnexError`` with a code,
+structured logs with the correlation id.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from nodegen.infra.source_files import decode_source
+from nodegen.onex import (
+    EnumCoreErrorCode,
+    EnumLogLevel,
+    ModelContainer,
+    ModelContractEffect,
+    ModelOnexError,
+    NodeEffect,
+    emit_log_event,
+)
+
+from .extraction import extract_stubs
+from .models import ModelStubExtractionRequest, ModelStubExtractionResult
+
+DEFAULT_PATTERNS: tuple[str, ...] = ("# IMPLEMENTATION REQUIRED", "pass  # Stub")
+
+
+class NodeCodegenStubExtractorEffect(NodeEffect[ModelStubExtractionResult]):
+    """Finds every function and method of a source file whose body is marked as still to be written.
+
+    Input (``contract.input_state``): ``node_file_content`` (str, or bytes decoded as Python would),
+    ``extraction_patterns`` (default: the ``stub_extraction_patterns`` setting), ``file_path`` (for reporting),
+    ``include_not_implemented`` (also take unmarked ``raise NotImplementedError`` bodies; default: the
+    ``stub_include_not_implemented`` setting).
+
+    Refuses with ``VALIDATION_ERROR``: missing or empty content, binary or undecodable content, a syntax error
+    (message names line and column), an unknown input key, an empty pattern list or a pattern with no text.
+    """
+
+    def __init__(self, container: ModelContainer) -> None:
+        super().__init__(container)
+        self.default_patterns: list[str] = list(self._config("stub_extraction_patterns", list(DEFAULT_PATTERNS)))
+        self.include_not_implemented: bool = bool(self._config("stub_include_not_implemented", False))
+        self._total_extractions = 0
+        self._failed_extractions = 0
+        self._total_stubs_found = 0
+
+    async def _run(self, contract: ModelContractEffect) -> ModelStubExtractionResult:
+        started = time.perf_counter()
+        try:
+            request = self._parse_request(contract.input_state)
+            patterns = request.extraction_patterns or self.default_patterns
+            include = (
+                self.include_not_implemented
+                if request.include_not_implemented is None
+                else request.include_not_implemented
+            )
+            try:
+                found = extract_stubs(request.node_file_content, patterns, include_not_implemented=include)
+            except ValueError as error:  # a pattern with no marker text
+                raise ModelOnexError(
+                    error_code=EnumCoreErrorCode.VALIDATION_ERROR, message=str(error), cause=error
+                ) from error
+        except Exception:
+            self._failed_extractions += 1
+            raise
+        self._total_extractions += 1
+        self._total_stubs_found += len(found.stubs)
+        elapsed_ms = (time.perf_counter() - started) * 1000.0
+        emit_log_event(
+            EnumLogLevel.DEBUG,
+            "stub extraction completed",
+            {"file_path": request.file_path, "stubs_found": len(found.stubs), "duration_ms": round(elapsed_ms, 3)},
+        )
+        return ModelStubExtractionResult(
+            success=True,
+            stubs=found.stubs,
+            total_stubs_found=len(found.stubs),
+            extraction_time_ms=elapsed_ms,
+            file_path=request.file_path,
+            file_lines=found.file_lines,
+            extraction_patterns_used=list(patterns),
+            module_docstring=found.module_docstring,
+        )
+
+    def _parse_request(self, input_state: Mapping[str, Any]) -> ModelStubExtractionRequest:
+        data = dict(input_state)
+        content = data.get("node_file_content")
+        if content is None or content in ("", b""):
+            raise ModelOnexError(
+                error_code=EnumCoreErrorCode.VALIDATION_ERROR,
+                message="Missing required field: node_file_content (the Python source to scan) is missing or empty",
+            )
+        if isinstance(content, bytes | bytearray):
+            data["node_file_content"] = decode_source(bytes(content), origin="node_file_content")
+        elif not isinstance(content, str):
+            raise ModelOnexError(
+                error_code=EnumCoreErrorCode.VALIDATION_ERROR,
+                message=f"node_file_content must be text (str or bytes), not {type(content).__name__}",
+            )
+        patterns = data.get("extraction_patterns")
+        if isinstance(patterns, str):
+            data["extraction_patterns"] = [patterns]
+        elif patterns is not None and len(patterns) == 0:
+            raise ModelOnexError(
+                error_code=EnumCoreErrorCode.VALIDATION_ERROR,
+                message="extraction_patterns is empty: give at least one marker, or leave it out for the defaults",
+            )
+        try:
+            return ModelStubExtractionRequest.model_validate(data)
+        except ValidationError as error:
+            first = error.errors()[0]
+            field = ".".join(str(part) for part in first["loc"]) or "input_state"
+            hint = (
+                f" (accepted keys: {', '.join(ModelStubExtractionRequest.model_fields)})"
+                if first["type"] == "extra_forbidden"
+                else ""
+            )
+            raise ModelOnexError(
+                error_code=EnumCoreErrorCode.VALIDATION_ERROR,
+                message=f"invalid input field {field}: {first['msg']}{hint}",
+                cause=error,
+            ) from error
+
+    def _node_metrics(self) -> dict[str, Any]:
+        return {
+            "total_extractions": self._total_extractions,
+            "failed_extractions": self._failed_extractions,
+            "total_stubs_found": self._total_stubs_found,
+            "avg_stubs_per_file": (
+                self._total_stubs_found / self._total_extractions if self._total_extractions else 0.0
+            ),
+        }
+
+
+__all__ = ["DEFAULT_PATTERNS", "NodeCodegenStubExtractorEffect"]

@@ -1,0 +1,100 @@
+"""nodegen's configuration, read once: ``NODEGEN_*`` environment variables over ``[tool.nodegen]`` in pyproject.toml.
+
+Every field name is also the key nodes read with ``container.config.get(key, default)``. Unknown keys in
+``[tool.nodegen]`` are refused (a typo must not silently fall back to a default).
+"""
+
+from __future__ import annotations
+
+import contextvars
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    PyprojectTomlConfigSettingsSource,
+    SettingsConfigDict,
+)
+
+from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0 import DEFAULT_PATTERNS
+from nodegen.onex import EnumCoreErrorCode, ModelContainer, ModelOnexError
+
+_pyproject_file: contextvars.ContextVar[Path | None] = contextvars.ContextVar("nodegen_pyproject", default=None)
+
+
+class NodegenSettings(BaseSettings):
+    """All of nodegen's settings, typed."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="NODEGEN_",
+        extra="forbid",
+        pyproject_toml_table_header=("tool", "nodegen"),
+    )
+
+    stub_extraction_patterns: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_PATTERNS),
+        description="Markers that make a function a stub (case- and space-insensitive, optional ': note' suffix)",
+    )
+    stub_include_not_implemented: bool = Field(
+        default=False,
+        description="Also treat unmarked bodies that only raise NotImplementedError as stubs",
+    )
+    log_level: str = Field(default="warning", description="Level of the JSON log lines written to stderr")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        pyproject = _pyproject_file.get()
+        if pyproject is not None:
+            sources.append(PyprojectTomlConfigSettingsSource(settings_cls, toml_file=pyproject))
+        return tuple(sources)
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest pyproject.toml in ``start`` or one of its parents."""
+    directory = start if start.is_dir() else start.parent
+    for candidate in (directory, *directory.parents):
+        path = candidate / "pyproject.toml"
+        if path.is_file():
+            return path
+    return None
+
+
+def load_settings(project_dir: Path | None = None, **overrides: Any) -> NodegenSettings:
+    """Settings for the project around ``project_dir`` (default: the working directory).
+
+    Raises ``ModelOnexError(INVALID_CONFIGURATION)`` naming the offending key when a value does not validate.
+    """
+    pyproject = find_pyproject((project_dir or Path.cwd()).resolve())
+    token = _pyproject_file.set(pyproject)
+    try:
+        return NodegenSettings(**overrides)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in item['loc']) or 'settings'}: {item['msg']}" for item in error.errors()
+        )
+        where = f" (read from {pyproject} [tool.nodegen] and NODEGEN_* variables)" if pyproject else ""
+        raise ModelOnexError(
+            error_code=EnumCoreErrorCode.INVALID_CONFIGURATION,
+            message=f"invalid nodegen configuration{where}: {problems}",
+            cause=error,
+        ) from error
+    finally:
+        _pyproject_file.reset(token)
+
+
+def build_container(settings: NodegenSettings | None = None, **overrides: Any) -> ModelContainer:
+    """A container over ``settings`` (loaded from the working directory when not given)."""
+    return ModelContainer.from_settings(settings or load_settings(), overrides=overrides)
+
+
+__all__ = ["NodegenSettings", "build_container", "find_pyproject", "load_settings"]
