@@ -52,11 +52,9 @@ class NodegenSettings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
-        pyproject = _pyproject_file.get()
-        if pyproject is not None:
-            sources.append(PyprojectTomlConfigSettingsSource(settings_cls, toml_file=pyproject))
-        return tuple(sources)
+        # Without a project file the source points at one that does not exist, and reads as empty.
+        pyproject = _pyproject_file.get() or Path("/nonexistent/pyproject.toml")
+        return init_settings, env_settings, PyprojectTomlConfigSettingsSource(settings_cls, toml_file=pyproject)
 
 
 def find_pyproject(start: Path) -> Path | None:

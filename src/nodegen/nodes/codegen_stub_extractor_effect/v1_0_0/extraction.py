@@ -55,8 +55,9 @@ def compile_markers(patterns: tuple[str, ...]) -> MarkerSet:
     """Compile ``patterns`` (each ``# TEXT`` or ``code  # TEXT``) into one case- and space-insensitive matcher.
 
     ``# IMPLEMENTATION REQUIRED`` also matches ``#implementation  required: parse it`` (the text after the marker,
-    past any ``:``/``-``, is its note). A pattern with code before its ``#`` (``pass  # Stub``) matches a line that
-    holds that statement followed by that comment. A pattern without ``#`` is taken as comment text.
+    past any ``:``/``-``, is its note). A pattern with code before its ``#`` (``pass  # Stub``) matches that
+    statement (alone on its line, or after ``def f():`` or ``;``) followed by that comment. A pattern without ``#``
+    is taken as comment text.
     Raises ``ValueError`` for a pattern with no marker text.
     """
     alternatives = [f"(?:{_pattern_regex(pattern, index)})" for index, pattern in enumerate(patterns)]
@@ -77,7 +78,7 @@ def _pattern_regex(pattern: str, index: int) -> str:
     if not code:
         return marked
     code_regex = "[ \\t]*".join(re.escape(word) for word in code.split())
-    return f"^[ \\t]*{code_regex}[ \\t]*{marked}"
+    return f"(?<![\\w.]){code_regex}[ \\t]*{marked}"  # the statement may follow 'def f():' or ';' on its line
 
 
 # ----------------------------------------------------------------------------------------------------- source text

@@ -4,11 +4,10 @@ from uuid import uuid4
 
 import pytest
 
+from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelStubExtractionResult
+from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.node import NodeCodegenStubExtractorEffect
 from nodegen.nodes.conftest import create_test_contract_effect
 from nodegen.onex import EnumCoreErrorCode, ModelOnexError
-
-from ..models import ModelStubExtractionResult
-from ..node import NodeCodegenStubExtractorEffect
 
 
 @pytest.fixture
@@ -152,7 +151,10 @@ def process_data(self):
         assert "Returns:" in result.stubs[0].docstring
 
     async def test_extract_stubs_hundred_methods(self, stub_extractor):
-        methods = [f'\ndef method_{i}(self):\n    """Method {i}."""\n    # IMPLEMENTATION REQUIRED\n    pass\n' for i in range(100)]
+        methods = [
+            f'\ndef method_{i}(self):\n    """Method {i}."""\n    # IMPLEMENTATION REQUIRED\n    pass\n'
+            for i in range(100)
+        ]
         result = await stub_extractor.execute_effect(
             create_test_contract_effect(input_state={"node_file_content": "\n".join(methods)})
         )
@@ -240,7 +242,9 @@ class NodeMyEffect(NodeEffect):
         # IMPLEMENTATION REQUIRED
         pass
 """
-        result = await stub_extractor.execute_effect(create_test_contract_effect(input_state={"node_file_content": node_file}))
+        result = await stub_extractor.execute_effect(
+            create_test_contract_effect(input_state={"node_file_content": node_file})
+        )
         assert [stub.name for stub in result.stubs] == ["execute_effect", "_process_data", "_store_result"]
 
 
@@ -264,7 +268,9 @@ class TestNodeApi:
         assert result.total_stubs_found == 1
 
     async def test_a_plain_mapping_is_accepted_as_the_contract(self, stub_extractor):
-        result = await stub_extractor.execute_effect({"input_state": {"node_file_content": "def f():\n    pass  # Stub\n"}})
+        result = await stub_extractor.execute_effect(
+            {"input_state": {"node_file_content": "def f():\n    pass  # Stub\n"}}
+        )
         assert result.total_stubs_found == 1
 
     async def test_a_compute_contract_is_refused(self, stub_extractor):
@@ -320,7 +326,9 @@ class TestNodeApi:
     async def test_a_pattern_without_text_is_refused(self, stub_extractor):
         with pytest.raises(ModelOnexError) as exc:
             await stub_extractor.execute_effect(
-                create_test_contract_effect(input_state={"node_file_content": "x = 1\n", "extraction_patterns": ["#  "]})
+                create_test_contract_effect(
+                    input_state={"node_file_content": "x = 1\n", "extraction_patterns": ["#  "]}
+                )
             )
         assert exc.value.error_code == EnumCoreErrorCode.VALIDATION_ERROR
         assert "no marker text" in exc.value.message
