@@ -36,6 +36,10 @@ _ScopeNode = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
 _ODD_LINE_BREAKS = re.compile("[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _NOTE_SEPARATORS = " \t:-\u2013\u2014"
+# What may stand between a header's last parameter (or return annotation) and its colon on the same line.
+_TO_HEADER_COLON = re.compile(r"[ \t,/)]*:")
+_EMPTY_PARAMETERS = re.compile(r"(?:async[ \t]+)?def[ \t]+\w+[ \t]*\([ \t]*\)[ \t]*:")
+_COMPOUND = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.TryStar, ast.Match)
 _ABSTRACT_DECORATORS = frozenset({"abstractmethod", "abstractproperty", "abstractclassmethod", "abstractstaticmethod"})
 
 
@@ -175,11 +179,11 @@ def _collect_scopes(tree: ast.Module) -> tuple[list[_Scope], list[_Scope], list[
                     scope.position = len(group)
                     group.append(scope)
                 visit(stmt.body, scope, scope.qualified_name + (".<locals>." if is_function else "."))
-            else:
-                if parent is None and isinstance(stmt, ast.Import | ast.ImportFrom):
-                    imports.append(stmt)
+            elif isinstance(stmt, _COMPOUND):
                 for nested in _child_bodies(stmt):
                     visit(nested, parent, prefix)
+            elif parent is None and isinstance(stmt, ast.Import | ast.ImportFrom):
+                imports.append(stmt)
 
     visit(tree.body, None, "")
     return scopes, module_functions, imports
@@ -253,7 +257,6 @@ class _Extractor:
         self.imports = [self._segment(node) for node in import_nodes]
         self._signatures: dict[int, str] = {}
         self._class_contexts: dict[int, ModelClassContext] = {}
-        self._string_spans: dict[int, list[tuple[int, int, int, int]]] = {}
         self._body_indents: dict[int, str] = {}
         self._ending: dict[int, list[_Scope]] | None = None
 
@@ -265,7 +268,7 @@ class _Extractor:
         matches = list(self.markers.regex.finditer(self.source))
         if not matches:
             return marks
-        line_starts = list(itertools.accumulate((len(line) for line in self.lines), initial=0))
+        line_starts = list(itertools.accumulate(map(len, self.lines), initial=0))
         owners = self._line_owners()
         for match in matches:
             index = int((match.lastgroup or "n0")[1:])  # the note group n<i> always takes part
@@ -308,17 +311,28 @@ class _Extractor:
         return owner
 
     def _inside_string(self, owner: int, line_no: int, byte_col: int) -> bool:
-        spans = self._string_spans.get(owner)
-        if spans is None:
-            spans = [
-                (node.lineno, node.col_offset, node.end_lineno or node.lineno, node.end_col_offset or 0)
-                for node in ast.walk(self.scopes[owner].node)
-                if isinstance(node, ast.JoinedStr)
-                or (isinstance(node, ast.Constant) and isinstance(node.value, str | bytes))
-            ]
-            self._string_spans[owner] = spans
+        """Whether a string literal of the owner function spans the position; only nodes covering the line are
+        visited, so a comment line (covered by no expression) costs a handful of steps."""
         position = (line_no, byte_col)
-        return any((start, scol) <= position < (end, ecol) for start, scol, end, ecol in spans)
+        pending: list[ast.AST] = [self.scopes[owner].node]
+        while pending:
+            for child in ast.iter_child_nodes(pending.pop()):
+                start = getattr(child, "lineno", None)
+                if start is None:  # arguments, comprehensions, match cases: no position of their own
+                    pending.append(child)
+                    continue
+                end = getattr(child, "end_lineno", None) or start
+                if not start <= line_no <= end:
+                    continue
+                if isinstance(child, ast.JoinedStr) or (
+                    isinstance(child, ast.Constant) and isinstance(child.value, str | bytes)
+                ):
+                    span_end = (end, getattr(child, "end_col_offset", 0) or 0)
+                    if (start, getattr(child, "col_offset", 0)) <= position < span_end:
+                        return True
+                else:
+                    pending.append(child)
+        return False
 
     # -- stubs ----------------------------------------------------------------------------------------------------
 
@@ -449,9 +463,20 @@ class _Extractor:
         return cached
 
     def _header_source(self, node: _ScopeNode) -> str:
-        """Source from ``def``/``async def`` to the header's colon (exclusive), found by tokenizing the header."""
+        """Source from ``def``/``async def`` to the header's colon (exclusive).
+
+        The colon is found from the last parameter or the return annotation when only spaces, commas, slashes and
+        closing parentheses stand between them; otherwise (comments, line continuations) by tokenizing the header.
+        """
         first = node.lineno - 1
         start_col = _char_col(self.lines[first], node.col_offset)
+        colon = self._header_colon(node, start_col)
+        if colon is not None:
+            last_index, col = colon
+            if last_index == first:
+                return self.lines[first][start_col:col].rstrip()
+            text = self.lines[first][start_col:] + "".join(self.lines[first + 1 : last_index])
+            return (text + self.lines[last_index][:col]).rstrip()
         header_lines = [self.lines[first][start_col:], *self.lines[first + 1 : node.body[0].lineno]]
         feed = iter(header_lines)
         depth = 0
@@ -471,6 +496,24 @@ class _Extractor:
             pass
         # Unreachable for code that parsed; a rebuilt header beats none.
         return ast.unparse(node).split("\n", 1)[0].rstrip(":")
+
+    def _header_colon(self, node: _ScopeNode, start_col: int) -> tuple[int, int] | None:
+        """(line index, char column) of the header's colon when it can be found without tokenizing."""
+        if isinstance(node, ast.ClassDef):
+            return None
+        args = node.args
+        parts: list[ast.expr | ast.arg] = [*args.posonlyargs, *args.args, *args.kwonlyargs, *args.defaults]
+        parts += [default for default in args.kw_defaults if default is not None]
+        parts += [arg for arg in (args.vararg, args.kwarg, node.returns) if arg is not None]
+        if not parts:
+            line = self.lines[node.lineno - 1]
+            match = _EMPTY_PARAMETERS.match(line, start_col)
+            return (node.lineno - 1, match.end() - 1) if match else None
+        last = max(parts, key=lambda part: (part.end_lineno or 0, part.end_col_offset or 0))
+        index = (last.end_lineno or last.lineno) - 1
+        line = self.lines[index]
+        match = _TO_HEADER_COLON.match(line, _char_col(line, last.end_col_offset or 0))
+        return (index, match.end() - 1) if match else None
 
 
 def parse_source(source: str) -> ast.Module:
