@@ -58,6 +58,32 @@ def module_of_lines(target_lines: int, stub_every: int = 10) -> str:
     return "".join(parts)
 
 
+GUIDE_TYPICAL_NODE = """
+class NodeMyEffect(NodeEffect):
+    def __init__(self, container):
+        super().__init__(container)
+
+    async def execute_effect(self, contract):
+        # IMPLEMENTATION REQUIRED
+        pass
+
+    async def _process_data(self, data):
+        # IMPLEMENTATION REQUIRED
+        pass
+
+    def _validate_input(self, input_data):
+        return input_data is not None
+
+    async def _store_result(self, result):
+        # IMPLEMENTATION REQUIRED
+        pass
+"""
+
+
+def guide_thousand_methods() -> str:
+    return "\n".join(f"def method_{i}(): # IMPLEMENTATION REQUIRED\n    pass\n" for i in range(1000))
+
+
 def run() -> list[Timing]:
     node = NodeCodegenStubExtractorEffect(create_test_container())
 
@@ -80,6 +106,21 @@ def run() -> list[Timing]:
             note=f"{big.count(chr(10))} lines, one stub class per 10 blocks",
         ),
     ]
+
+    timings.append(
+        measure_async(
+            "guide case: typical node, 3 stubs", call(GUIDE_TYPICAL_NODE), target_ms=50.0, note="guide: < 50 ms"
+        )
+    )
+    timings.append(
+        measure_async(
+            "guide case: 1,000 one-line stub functions",
+            call(guide_thousand_methods()),
+            repeat=10,
+            target_ms=15_000.0,
+            note="guide: < 15 s, > 60 methods/s",
+        )
+    )
 
     async def parse_only() -> None:
         ast.parse(big)

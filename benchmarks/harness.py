@@ -23,7 +23,7 @@ class Timing:
     def ratio(self) -> str:
         if self.target_ms is None:
             return ""
-        return f"{self.median_ms / self.target_ms:.2f}"
+        return f"{self.median_ms / self.target_ms:.3g}"
 
 
 def measure_async(
