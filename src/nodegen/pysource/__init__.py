@@ -1,0 +1,59 @@
+"""Reading Python source as nodegen needs it: exact lines and slices, scopes with qualified names, stub markers.
+
+Shared by the nodes that look at user code (extractor, injector, validator); it does no I/O.
+"""
+
+from .markers import Mark, MarkerSet, compile_markers, find_marks
+from .module import BOM, SourceModule, parse_source
+from .scopes import (
+    ABSTRACT_DECORATORS,
+    FunctionNode,
+    ModuleScopes,
+    Scope,
+    ScopeNode,
+    collect_scopes,
+    decorator_name,
+    is_docstring,
+    is_placeholder_body,
+    is_placeholder_statement,
+    raises_not_implemented,
+    statements_after_docstring,
+)
+from .text import (
+    byte_col,
+    char_col,
+    dominant_newline,
+    editor_line_count,
+    indent_width,
+    leading_whitespace,
+    split_lines,
+)
+
+__all__ = [
+    "ABSTRACT_DECORATORS",
+    "BOM",
+    "FunctionNode",
+    "Mark",
+    "MarkerSet",
+    "ModuleScopes",
+    "Scope",
+    "ScopeNode",
+    "SourceModule",
+    "byte_col",
+    "char_col",
+    "collect_scopes",
+    "compile_markers",
+    "decorator_name",
+    "dominant_newline",
+    "editor_line_count",
+    "find_marks",
+    "indent_width",
+    "is_docstring",
+    "is_placeholder_body",
+    "is_placeholder_statement",
+    "leading_whitespace",
+    "parse_source",
+    "raises_not_implemented",
+    "split_lines",
+    "statements_after_docstring",
+]
