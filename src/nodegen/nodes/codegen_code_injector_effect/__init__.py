@@ -1,0 +1,1 @@
+"""NodeCodegenCodeInjectorEffect: writes validated bodies into stubs."""

@@ -1,0 +1,5 @@
+"""NodeCodegenCodeInjectorEffect v1.0.0."""
+
+from .node import NodeCodegenCodeInjectorEffect
+
+__all__ = ["NodeCodegenCodeInjectorEffect"]

@@ -1,0 +1,207 @@
+"""Reading an answer: a bare body at any indentation, or a whole ``def`` of the stub (decorated, or inside its class).
+
+The result is the body's source at indentation 0, plus what stood around the ``def``: import statements (to be
+added at module level) and helper functions (added only when the request allows it). Nothing here touches the
+user's file; :mod:`.injection` puts the body in place.
+"""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from nodegen.pysource import SourceModule, char_col, split_lines
+
+from .models import EnumInjectionErrorCode
+
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+class AnswerError(Exception):
+    """The answer cannot be used; ``code`` and ``message`` say why, ``suggested_fix`` what to do."""
+
+    def __init__(
+        self,
+        code: EnumInjectionErrorCode,
+        message: str,
+        *,
+        suggested_fix: str | None = None,
+        line: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.suggested_fix = suggested_fix
+        self.line = line
+
+
+@dataclass(slots=True)
+class Helper:
+    """A function the answer defines beside the stub: ``beside`` the stub in its own scope, or at module level."""
+
+    name: str
+    source: str
+    at_module_level: bool
+
+
+@dataclass(slots=True)
+class Answer:
+    """A usable answer."""
+
+    body: str
+    function: FunctionNode | None = None
+    imports: list[str] = field(default_factory=list)
+    helpers: list[Helper] = field(default_factory=list)
+
+
+def _clean(code: str) -> str:
+    text = code.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return "\n".join(line.rstrip() if not line.strip() else line for line in lines) + ("\n" if lines else "")
+
+
+def _leading_tabs_as_spaces(text: str) -> str:
+    out = []
+    for line in text.split("\n"):
+        stripped = line.lstrip(" \t")
+        out.append(line[: len(line) - len(stripped)].replace("\t", "    ") + stripped)
+    return "\n".join(out)
+
+
+def _dedent_candidates(text: str) -> Iterator[str]:
+    """Ways to read an indented snippet at indentation 0, most faithful first."""
+    yield textwrap.dedent(text)
+    first, _, rest = text.partition("\n")
+    if rest:
+        # A body copied from after "def f():" often has its first line unindented and the rest indented.
+        yield first.strip() + "\n" + textwrap.dedent(rest)
+    spaced = _leading_tabs_as_spaces(text)
+    if spaced != text:
+        yield textwrap.dedent(spaced)
+
+
+def parse_snippet(code: str) -> tuple[str, ast.Module]:
+    """The snippet at indentation 0 and its syntax tree; ``AnswerError(SYNTAX_ERROR)`` naming line and column."""
+    text = _clean(code)
+    if not text.strip():
+        raise AnswerError(
+            EnumInjectionErrorCode.EMPTY_BODY,
+            "the generated code is empty",
+            suggested_fix="answer with the statements of the function's body",
+        )
+    errors: list[SyntaxError] = []
+    for candidate in _dedent_candidates(text):
+        try:
+            return candidate, ast.parse(candidate)
+        except SyntaxError as error:
+            errors.append(error)
+        except (RecursionError, MemoryError, ValueError) as error:
+            raise AnswerError(
+                EnumInjectionErrorCode.SYNTAX_ERROR, f"the generated code cannot be parsed: {error}"
+            ) from error
+    first_error = errors[0]  # the most faithful reading's error is the one worth reporting
+    line, column = first_error.lineno or 0, first_error.offset or 0
+    offending = (first_error.text or "").strip()
+    raise AnswerError(
+        EnumInjectionErrorCode.SYNTAX_ERROR,
+        f"the generated code has a syntax error at line {line}, column {column}: {first_error.msg}"
+        + (f": {offending}" if offending else ""),
+        suggested_fix="fix that line; the code must be valid Python on its own",
+        line=line,
+    )
+
+
+def _is_main_guard(stmt: ast.stmt) -> bool:
+    test = stmt.test if isinstance(stmt, ast.If) else None
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == "__name__"
+        and any(isinstance(c, ast.Constant) and c.value == "__main__" for c in test.comparators)
+    )
+
+
+def _find_target(body: list[ast.stmt], name: str) -> tuple[FunctionNode, ast.ClassDef | None] | None:
+    """The answer's def of ``name``: at top level, or inside a (possibly nested) class."""
+    for stmt in body:
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and stmt.name == name:
+            return stmt, None
+    for stmt in body:
+        if isinstance(stmt, ast.ClassDef):
+            for inner in stmt.body:
+                if isinstance(inner, ast.FunctionDef | ast.AsyncFunctionDef) and inner.name == name:
+                    return inner, stmt
+            nested = _find_target(stmt.body, name)
+            if nested is not None:
+                return nested
+    return None
+
+
+def _body_source(module: SourceModule, function: FunctionNode) -> str:
+    """The lines of the function's body (comments before its first statement included), at indentation 0."""
+    header = module.header_source(function)
+    colon_index = function.lineno - 1 + header.count("\n")
+    lines = module.lines
+    end = function.end_lineno or function.lineno
+    if function.body[0].lineno - 1 > colon_index:
+        return textwrap.dedent("".join(lines[colon_index + 1 : end]))
+    # "def f(x): return x" - the body shares the header's line.
+    colon_line = lines[colon_index]
+    offset = len(header.split("\n")[-1])
+    if "\n" not in header:
+        offset += char_col(lines[function.lineno - 1], function.col_offset)
+    after = colon_line[colon_line.index(":", offset) + 1 :].strip()
+    return after + "\n" + textwrap.dedent("".join(lines[colon_index + 1 : end]))
+
+
+def _definition_source(module: SourceModule, node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
+    start = (node.decorator_list[0].lineno if node.decorator_list else node.lineno) - 1
+    return textwrap.dedent("".join(module.lines[start : node.end_lineno or node.lineno]))
+
+
+def read_answer(code: str, target_name: str) -> Answer:
+    """Read ``code`` as an answer for the stub called ``target_name`` (its plain name)."""
+    text, tree = parse_snippet(code)
+    statements = [stmt for stmt in tree.body if not _is_main_guard(stmt)]
+    found = _find_target(statements, target_name)
+    if found is None:
+        return Answer(body=text)
+    function, owner_class = found
+    module = SourceModule(text)
+    answer = Answer(body=_body_source(module, function), function=function)
+    if owner_class is not None:
+        for stmt in owner_class.body:
+            if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and stmt is not function:
+                answer.helpers.append(Helper(stmt.name, _definition_source(module, stmt), at_module_level=False))
+    for stmt in statements:
+        if isinstance(stmt, ast.Import | ast.ImportFrom):
+            answer.imports.append(module.segment(stmt))
+        elif stmt is function or stmt is owner_class or _contains(stmt, function):
+            continue
+        elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
+            beside = owner_class is None
+            answer.helpers.append(Helper(stmt.name, _definition_source(module, stmt), at_module_level=not beside))
+        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str):
+            continue  # a module docstring around the answer
+        else:
+            first_line = split_lines(module.segment(stmt))[0].rstrip()
+            raise AnswerError(
+                EnumInjectionErrorCode.UNEXPECTED_CODE,
+                f"the answer has module-level code besides `{target_name}` at line {stmt.lineno}: {first_line}",
+                suggested_fix=f"move it inside `{target_name}`, or answer with the function's body only",
+                line=stmt.lineno,
+            )
+    return answer
+
+
+def _contains(stmt: ast.stmt, function: FunctionNode) -> bool:
+    return isinstance(stmt, ast.ClassDef) and any(node is function for node in ast.walk(stmt))
+
+
+__all__ = ["Answer", "AnswerError", "Helper", "parse_snippet", "read_answer"]

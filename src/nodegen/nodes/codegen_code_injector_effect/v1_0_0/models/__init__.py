@@ -1,0 +1,15 @@
+"""Public models of NodeCodegenCodeInjectorEffect."""
+
+from .enum_injection_error_code import EnumInjectionErrorCode
+from .model_code_injection_input import ModelCodeInjectionInput
+from .model_code_injection_request import ModelCodeInjectionRequest
+from .model_code_injection_result import ModelCodeInjectionResult
+from .model_injection_error import ModelInjectionError
+
+__all__ = [
+    "EnumInjectionErrorCode",
+    "ModelCodeInjectionInput",
+    "ModelCodeInjectionRequest",
+    "ModelCodeInjectionResult",
+    "ModelInjectionError",
+]

@@ -1,0 +1,22 @@
+"""Model of the injector's input (``contract.input_state``)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .model_code_injection_request import ModelCodeInjectionRequest
+
+
+class ModelCodeInjectionInput(BaseModel):
+    """A source text, the stubs to fill in it, and whether to write the result back to its file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source_code: str = Field(description="The file's text as it was read (compared with the file before writing)")
+    injection_requests: list[ModelCodeInjectionRequest] = Field(min_length=1)
+    file_path: str | None = Field(default=None, description="Write the result here, atomically, unless dry_run")
+    dry_run: bool = Field(default=False, description="Compute the result and its diff; write nothing")
+    backup: bool | None = Field(default=None, description="Keep '<file>.orig'; default: the injector_backup setting")
+    preserve_comments: bool = Field(
+        default=True, description="Accepted for the original API; comments outside replaced bodies always stay"
+    )

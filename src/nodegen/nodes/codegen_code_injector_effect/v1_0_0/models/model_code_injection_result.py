@@ -1,0 +1,26 @@
+"""Model of the injector's result."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from .model_injection_error import ModelInjectionError
+
+
+class ModelCodeInjectionResult(BaseModel):
+    """The new source, what changed in it, and what was refused."""
+
+    success: bool = Field(description="Every request was applied (and written, when writing was asked for)")
+    modified_source: str
+    injections_performed: int = Field(ge=0)
+    methods_modified: list[str] = Field(default_factory=list, description="Qualified names of the filled stubs")
+    injection_errors: list[ModelInjectionError] = Field(default_factory=list)
+    imports_added: list[str] = Field(default_factory=list)
+    helpers_added: list[str] = Field(default_factory=list)
+    file_lines_before: int = Field(ge=0)
+    file_lines_after: int = Field(ge=0)
+    injection_time_ms: float = Field(ge=0.0)
+    diff: str = Field(default="", description="Unified diff of the change")
+    file_path: str | None = None
+    written: bool = Field(default=False, description="The file on disk now holds modified_source")
+    backup_path: str | None = None

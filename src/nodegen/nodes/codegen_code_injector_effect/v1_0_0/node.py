@@ -1,0 +1,151 @@
+"""NodeCodegenCodeInjectorEffect - put validated bodies into a file's stubs and change nothing else, atomically.
+
+ONEX v2.0: suffix naming ``Node<Name><Type>``, subclass of ``NodeEffect``, errors as ``ModelOnexError`` with a code,
+structured logs with the correlation id.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from nodegen.onex import (
+    EnumCoreErrorCode,
+    EnumLogLevel,
+    ModelContainer,
+    ModelContractEffect,
+    ModelOnexError,
+    NodeEffect,
+    emit_log_event,
+)
+from nodegen.pysource import split_lines
+
+from .injection import InjectionOptions, inject, unified_diff
+from .models import ModelCodeInjectionInput, ModelCodeInjectionResult, ModelInjectionError
+from .writing import WriteRefusedError, write_source
+
+DEFAULT_PATTERNS: tuple[str, ...] = ("# IMPLEMENTATION REQUIRED", "pass  # Stub")
+
+
+class NodeCodegenCodeInjectorEffect(NodeEffect[ModelCodeInjectionResult]):
+    """Replaces the bodies of stubs with generated code on a concrete syntax tree; every other byte stays.
+
+    Input (``contract.input_state``): ``source_code``, ``injection_requests`` (each ``{qualified_name |
+    method_name, expected_line | line_number, generated_code, required_imports, allow_helpers, force,
+    preserve_docstring}``), optional ``file_path`` (the result is written there atomically unless ``dry_run``),
+    ``backup``.
+
+    A request that cannot apply (no such function, no longer a stub, signature changed, code that does not parse or
+    compile, ...) is reported in ``injection_errors`` and leaves its stub untouched; the others still apply.
+    Missing ``source_code`` or no requests raise ``VALIDATION_ERROR``; a source that does not parse is returned
+    unchanged with ``syntax_error`` errors.
+    """
+
+    def __init__(self, container: ModelContainer) -> None:
+        super().__init__(container)
+        self.options = InjectionOptions(
+            patterns=tuple(self._config("stub_extraction_patterns", list(DEFAULT_PATTERNS))),
+            strict_line_matching=bool(self._config("strict_line_matching", True)),
+            preserve_code_formatting=bool(self._config("preserve_code_formatting", True)),
+        )
+        self.backup_by_default = bool(self._config("injector_backup", False))
+        self._total_injections = 0
+        self._successful_injections = 0
+        self._failed_injections = 0
+
+    async def _run(self, contract: ModelContractEffect) -> ModelCodeInjectionResult:
+        started = time.perf_counter()
+        request = self._parse_input(contract.input_state)
+        outcome = inject(request.source_code, request.injection_requests, self.options)
+        errors = list(outcome.errors)
+        written = False
+        backup_path: str | None = None
+        changed = outcome.source != request.source_code
+        if request.file_path and not request.dry_run and changed:
+            try:
+                done = write_source(
+                    Path(request.file_path),
+                    request.source_code,
+                    outcome.source,
+                    backup=self.backup_by_default if request.backup is None else request.backup,
+                )
+            except WriteRefusedError as refusal:
+                errors.append(
+                    ModelInjectionError(
+                        code=refusal.code,
+                        method_name="<file>",
+                        message=refusal.message,
+                        suggested_fix=refusal.suggested_fix,
+                    )
+                )
+            else:
+                written = True
+                backup_path = str(done.backup_path) if done.backup_path else None
+        failed_requests = len(request.injection_requests) - len(outcome.modified)
+        self._total_injections += len(request.injection_requests)
+        self._successful_injections += len(outcome.modified)
+        self._failed_injections += failed_requests
+        elapsed_ms = (time.perf_counter() - started) * 1000.0
+        emit_log_event(
+            EnumLogLevel.DEBUG,
+            "code injection completed",
+            {
+                "file_path": request.file_path,
+                "injections_performed": len(outcome.modified),
+                "errors": len(errors),
+                "written": written,
+                "duration_ms": round(elapsed_ms, 3),
+            },
+        )
+        return ModelCodeInjectionResult(
+            success=not errors,
+            modified_source=outcome.source,
+            injections_performed=len(outcome.modified),
+            methods_modified=outcome.modified,
+            injection_errors=errors,
+            imports_added=outcome.imports_added,
+            helpers_added=outcome.helpers_added,
+            file_lines_before=len(split_lines(request.source_code)),
+            file_lines_after=len(split_lines(outcome.source)),
+            injection_time_ms=elapsed_ms,
+            diff=unified_diff(request.source_code, outcome.source, request.file_path) if changed else "",
+            file_path=request.file_path,
+            written=written,
+            backup_path=backup_path,
+        )
+
+    def _parse_input(self, input_state: Mapping[str, Any]) -> ModelCodeInjectionInput:
+        if not input_state.get("source_code"):
+            raise ModelOnexError(
+                error_code=EnumCoreErrorCode.VALIDATION_ERROR,
+                message="Missing required field: source_code (the file's text) is missing or empty",
+            )
+        if not input_state.get("injection_requests"):
+            raise ModelOnexError(
+                error_code=EnumCoreErrorCode.VALIDATION_ERROR,
+                message="Missing required field: injection_requests (at least one stub to fill)",
+            )
+        try:
+            return ModelCodeInjectionInput.model_validate(dict(input_state))
+        except ValidationError as error:
+            first = error.errors()[0]
+            field = ".".join(str(part) for part in first["loc"]) or "input_state"
+            raise ModelOnexError(
+                error_code=EnumCoreErrorCode.VALIDATION_ERROR,
+                message=f"invalid input field {field}: {first['msg']}",
+                cause=error,
+            ) from error
+
+    def _node_metrics(self) -> dict[str, Any]:
+        return {
+            "total_injections": self._total_injections,
+            "successful_injections": self._successful_injections,
+            "failed_injections": self._failed_injections,
+        }
+
+
+__all__ = ["NodeCodegenCodeInjectorEffect"]
