@@ -368,7 +368,9 @@ class _Injector:
         """
         lines = text.rstrip("\n").split("\n")
         indented = "\n".join(indent + line if line.strip() else "" for line in lines)
-        wrapper = f"if 1:\n{self.indent}pass\nasync def {_WRAPPER_NAME}():\n{indented}\n"
+        at_module_level = indent == ""
+        header = "" if at_module_level else f"async def {_WRAPPER_NAME}():\n"
+        wrapper = f"if 1:\n{self.indent}pass\n{header}{indented}\n"
         try:
             parsed = _parse_cst(wrapper.replace("\n", self.newline))
         except _UnreadableSourceError as problem:
@@ -381,15 +383,20 @@ class _Injector:
                     attempted_code=text,
                 )
             ) from problem
-        function = parsed.body[1]
-        if not isinstance(function, cst.FunctionDef) or not isinstance(function.body, cst.IndentedBlock):
-            raise _RefusalError(
-                _error(request, EnumInjectionErrorCode.SYNTAX_ERROR, "the generated code is not a block")
-            )
-        statements = list(function.body.body)
-        if not self.options.preserve_code_formatting:
-            statements = [stmt.visit(_DefaultIndentation()) for stmt in statements]  # type: ignore[misc]
-        return statements, list(function.body.footer)
+        statements: list[cst.BaseStatement]
+        footer: list[cst.EmptyLine]
+        if at_module_level:
+            statements, footer = list(parsed.body[1:]), list(parsed.footer)
+        else:
+            function = parsed.body[1]
+            if not isinstance(function, cst.FunctionDef) or not isinstance(function.body, cst.IndentedBlock):
+                raise _RefusalError(
+                    _error(request, EnumInjectionErrorCode.SYNTAX_ERROR, "the generated code is not a block")
+                )
+            statements, footer = list(function.body.body), list(function.body.footer)
+        if not self.options.preserve_code_formatting or _foreign_indentation(statements, self.indent):
+            statements = [_with_default_indentation(stmt) for stmt in statements]
+        return statements, footer
 
     def _new_body(
         self,
@@ -463,7 +470,7 @@ class _Injector:
                     )
                 )
             statements, _ = self._parse_block(request, scope, helper.source, "" if at_module_level else own_indent)
-            blank = [cst.EmptyLine()] * (2 if at_module_level else 1)
+            blank = [cst.EmptyLine(indent=False)] * (2 if at_module_level else 1)
             placed = [
                 stmt.with_changes(leading_lines=[*blank, *stmt.leading_lines])
                 for stmt in statements
@@ -576,6 +583,31 @@ class _FunctionCollector(cst.CSTVisitor):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.found.append(node)
+
+
+def _foreign_indentation(statements: Sequence[cst.BaseStatement], unit: str) -> bool:
+    """Whether a nested block of ``statements`` indents with tabs where the file uses spaces, or the reverse."""
+    finder = _IndentKinds()
+    for stmt in statements:
+        stmt.visit(finder)
+    return any(("\t" in indent) != ("\t" in unit) for indent in finder.explicit)
+
+
+def _with_default_indentation(stmt: cst.BaseStatement) -> cst.BaseStatement:
+    updated = stmt.visit(_DefaultIndentation())
+    if not isinstance(updated, cst.BaseStatement):
+        raise TypeError("re-indenting a statement removed it")
+    return updated
+
+
+class _IndentKinds(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.explicit: list[str] = []
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        if node.indent is not None:
+            self.explicit.append(node.indent)
 
 
 class _DefaultIndentation(cst.CSTTransformer):
