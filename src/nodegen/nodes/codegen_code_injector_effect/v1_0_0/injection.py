@@ -367,7 +367,7 @@ class _Injector:
         use it stay "default" and come out in the file's own style, and whose line endings are the file's.
         """
         lines = text.rstrip("\n").split("\n")
-        indented = "\n".join(indent + line if line.strip() else "" for line in lines)
+        indented = "\n".join(indent + line if line.strip() else line for line in lines)  # blank lines as given
         at_module_level = indent == ""
         header = "" if at_module_level else f"async def {_WRAPPER_NAME}():\n"
         wrapper = f"if 1:\n{self.indent}pass\n{header}{indented}\n"
@@ -407,14 +407,14 @@ class _Injector:
         footer: list[cst.EmptyLine],
     ) -> cst.BaseSuite:
         block = original.body
-        stub_statements: Sequence[cst.BaseStatement | cst.BaseSmallStatement] = block.body
-        stub_has_docstring = bool(stub_statements) and _is_cst_docstring(stub_statements[0])
-        if statements and _is_cst_docstring(statements[0]) and stub_has_docstring and request.preserve_docstring:
+        kept = self._kept_prefix(block, request.preserve_docstring)
+        # The answer may repeat what stays (the docstring, a leading import): those lines are not written twice.
+        kept_code = {self._bare_code(stmt) for stmt in kept}
+        keeps_docstring = any(_is_cst_docstring(stmt) for stmt in kept)
+        while statements and (
+            self._bare_code(statements[0]) in kept_code or (keeps_docstring and _is_cst_docstring(statements[0]))
+        ):
             statements = statements[1:]
-        kept: list[cst.BaseStatement] = []
-        if stub_has_docstring and request.preserve_docstring:
-            first = stub_statements[0]
-            kept.append(first if isinstance(first, cst.BaseStatement) else cst.SimpleStatementLine(body=[first]))
         if isinstance(block, cst.IndentedBlock):
             footer_kept = [line for line in block.footer if not self._is_marker(line.comment)]
             return block.with_changes(
@@ -425,6 +425,27 @@ class _Injector:
         return cst.IndentedBlock(
             body=[*kept, *statements], header=self._without_marker(block.trailing_whitespace), footer=footer
         )
+
+    def _kept_prefix(self, block: cst.BaseSuite, keep_docstring: bool) -> list[cst.BaseStatement]:
+        """The leading docstring (and any imports or strings before the stub's first marker or placeholder, as in
+        ``import math`` written above a docstring): these stay; the rest of the body is replaced."""
+        kept: list[cst.BaseStatement] = []
+        for stmt in block.body:
+            line = stmt if isinstance(stmt, cst.BaseStatement) else cst.SimpleStatementLine(body=[stmt])
+            if not isinstance(line, cst.SimpleStatementLine) or len(line.body) != 1:
+                break
+            if any(self._is_marker(empty.comment) for empty in line.leading_lines):
+                break
+            small = line.body[0]
+            if not ((_is_cst_docstring(small) and keep_docstring) or isinstance(small, cst.Import | cst.ImportFrom)):
+                break
+            kept.append(line)
+        return kept
+
+    def _bare_code(self, stmt: cst.BaseStatement) -> str:
+        if isinstance(stmt, cst.SimpleStatementLine | cst.BaseCompoundStatement):
+            stmt = stmt.with_changes(leading_lines=[])
+        return self.tree.code_for_node(stmt).strip()
 
     def _is_marker(self, comment: cst.Comment | None) -> bool:
         return comment is not None and self.comment_markers.regex.search(comment.value) is not None

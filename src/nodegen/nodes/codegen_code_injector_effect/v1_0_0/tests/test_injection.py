@@ -164,6 +164,12 @@ class TestWhatStays:
         result = filled(source, "f", '"""New doc."""\nreturn 1', preserve_docstring=False)
         assert result == 'def f():\n    """New doc."""\n    return 1\n'
 
+    def test_imports_above_the_docstring_stay_and_are_not_repeated(self):
+        source = 'def f(x):\n    import math\n    """Doc."""\n    # IMPLEMENTATION REQUIRED\n    pass\n'
+        expected = 'def f(x):\n    import math\n    """Doc."""\n    return math.floor(x)\n'
+        assert filled(source, "f", "return math.floor(x)") == expected
+        assert filled(source, "f", 'import math\n"""Doc."""\nreturn math.floor(x)') == expected
+
     def test_marker_on_the_def_line_is_removed(self):
         assert (
             filled("def f():  # IMPLEMENTATION REQUIRED: x\n    pass\n", "f", "return 1") == "def f():\n    return 1\n"

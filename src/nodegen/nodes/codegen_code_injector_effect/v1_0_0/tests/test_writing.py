@@ -1,0 +1,188 @@
+"""Writing in place: atomic, mode kept, backup, lock, hash check, and failures that leave the file as it was."""
+
+import subprocess
+import sys
+
+import pytest
+
+from nodegen.onex.testing import create_test_container, create_test_contract_effect
+
+from ..node import NodeCodegenCodeInjectorEffect
+from ..writing import LOCK_SUFFIX, WriteRefusedError, write_source
+
+SOURCE = "def f(x):\n    # IMPLEMENTATION REQUIRED\n    pass\n"
+FILLED = "def f(x):\n    return x + 1\n"
+
+
+@pytest.fixture
+def node():
+    return NodeCodegenCodeInjectorEffect(create_test_container())
+
+
+@pytest.fixture
+def stub_file(tmp_path):
+    path = tmp_path / "node.py"
+    path.write_text(SOURCE)
+    path.chmod(0o640)
+    return path
+
+
+async def inject_into(node, path, source=SOURCE, **extra):
+    return await node.execute_effect(
+        create_test_contract_effect(
+            input_state={
+                "source_code": source,
+                "file_path": str(path),
+                "injection_requests": [{"qualified_name": "f", "generated_code": "return x + 1"}],
+                **extra,
+            }
+        )
+    )
+
+
+async def test_the_file_is_written_and_keeps_its_mode(node, stub_file):
+    result = await inject_into(node, stub_file)
+    assert result.success and result.written
+    assert stub_file.read_text() == FILLED
+    assert stub_file.stat().st_mode & 0o777 == 0o640
+    assert not list(stub_file.parent.glob(".node.py.*.tmp"))
+    assert not (stub_file.parent / ("node.py" + LOCK_SUFFIX)).exists()
+
+
+async def test_dry_run_writes_nothing_but_returns_the_diff(node, stub_file):
+    result = await inject_into(node, stub_file, dry_run=True)
+    assert result.success and not result.written
+    assert stub_file.read_text() == SOURCE
+    assert "+    return x + 1" in result.diff
+    assert result.diff.startswith(f"--- a/{stub_file}\n+++ b/{stub_file}\n")
+
+
+async def test_backup_keeps_the_original(node, stub_file):
+    result = await inject_into(node, stub_file, backup=True)
+    assert result.backup_path == str(stub_file) + ".orig"
+    assert (stub_file.parent / "node.py.orig").read_text() == SOURCE
+    assert stub_file.read_text() == FILLED
+
+
+async def test_backup_by_configuration(stub_file):
+    node = NodeCodegenCodeInjectorEffect(create_test_container({"injector_backup": True}))
+    await inject_into(node, stub_file)
+    assert (stub_file.parent / "node.py.orig").exists()
+
+
+async def test_a_file_changed_on_disk_is_not_written(node, stub_file):
+    stub_file.write_text(SOURCE + "\n# edited meanwhile\n")
+    result = await inject_into(node, stub_file)
+    assert not result.success and not result.written
+    assert result.injection_errors[-1].code == "file_changed"
+    assert stub_file.read_text() == SOURCE + "\n# edited meanwhile\n"
+
+
+async def test_a_locked_file_is_not_written(node, stub_file):
+    holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        (stub_file.parent / ("node.py" + LOCK_SUFFIX)).write_text(str(holder.pid))
+        result = await inject_into(node, stub_file)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.injection_errors[-1].code == "file_locked"
+    assert f"process {holder.pid}" in result.injection_errors[-1].message
+    assert stub_file.read_text() == SOURCE
+
+
+async def test_a_lock_left_by_a_dead_process_is_taken_over(node, stub_file):
+    finished = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    )
+    (stub_file.parent / ("node.py" + LOCK_SUFFIX)).write_text(finished.stdout.strip())
+    result = await inject_into(node, stub_file)
+    assert result.written
+    assert not (stub_file.parent / ("node.py" + LOCK_SUFFIX)).exists()
+
+
+def test_a_write_failure_leaves_the_file_intact(tmp_path, monkeypatch):
+    # Root ignores a read-only folder, so the refusal of the rename is simulated where the OS would give it.
+    path = tmp_path / "node.py"
+    path.write_text(SOURCE)
+
+    def refuse(self, target):
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(type(path), "replace", refuse)
+    with pytest.raises(WriteRefusedError) as caught:
+        write_source(path, SOURCE, FILLED, backup=False)
+    assert caught.value.code == "write_failed"
+    assert "Read-only file system" in caught.value.message
+    assert path.read_text() == SOURCE
+    assert sorted(item.name for item in tmp_path.iterdir()) == ["node.py"]
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A real 64 KiB file system, so that a write runs out of space for real."""
+    mount_point = tmp_path / "tiny"
+    mount_point.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount_point)], capture_output=True, check=False
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", str(mount_point)], check=False)
+
+
+def test_a_full_disk_leaves_the_file_intact(tiny_disk):
+    path = tiny_disk / "node.py"
+    path.write_text(SOURCE)
+    with pytest.raises(WriteRefusedError) as caught:
+        write_source(path, SOURCE, FILLED + "# padding\n" * 20_000, backup=False)
+    assert caught.value.code == "write_failed"
+    assert "No space left on device" in caught.value.message
+    assert path.read_text() == SOURCE
+    assert sorted(item.name for item in tiny_disk.iterdir()) == ["node.py"]
+
+
+async def test_the_encoding_of_the_file_is_kept(node, tmp_path):
+    path = tmp_path / "latin.py"
+    source = "# -*- coding: latin-1 -*-\ndef f(x):\n    pass  # Stub\n"
+    path.write_bytes(source.encode("latin-1"))
+    result = await node.execute_effect(
+        create_test_contract_effect(
+            input_state={
+                "source_code": source,
+                "file_path": str(path),
+                "injection_requests": [{"qualified_name": "f", "generated_code": "return 'café'"}],
+            }
+        )
+    )
+    assert result.written
+    assert path.read_bytes() == "# -*- coding: latin-1 -*-\ndef f(x):\n    return 'café'\n".encode("latin-1")
+
+
+async def test_a_symlink_is_written_through(node, tmp_path):
+    real = tmp_path / "real.py"
+    real.write_text(SOURCE)
+    link = tmp_path / "link.py"
+    link.symlink_to(real)
+    result = await inject_into(node, link)
+    assert result.written
+    assert link.is_symlink()
+    assert real.read_text() == FILLED
+
+
+async def test_nothing_is_written_when_no_request_applied(node, stub_file):
+    before = stub_file.stat().st_mtime_ns
+    result = await node.execute_effect(
+        create_test_contract_effect(
+            input_state={
+                "source_code": SOURCE,
+                "file_path": str(stub_file),
+                "injection_requests": [{"qualified_name": "missing", "generated_code": "return 1"}],
+            }
+        )
+    )
+    assert not result.written
+    assert stub_file.stat().st_mtime_ns == before
