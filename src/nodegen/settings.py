@@ -41,6 +41,14 @@ class NodegenSettings(BaseSettings):
         default=False,
         description="Also treat unmarked bodies that only raise NotImplementedError as stubs",
     )
+    strict_line_matching: bool = Field(
+        default=True, description="A request's line must be its def's or first decorator's exactly (else within 2)"
+    )
+    preserve_code_formatting: bool = Field(
+        default=True,
+        description="Keep the nesting widths an answer uses (False: nested blocks take the file's indentation unit)",
+    )
+    injector_backup: bool = Field(default=False, description="Keep '<file>.orig' when a file is written in place")
     log_level: str = Field(default="warning", description="Level of the JSON log lines written to stderr")
 
     @classmethod

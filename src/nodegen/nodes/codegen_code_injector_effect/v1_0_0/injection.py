@@ -36,6 +36,25 @@ from .answer import Answer, AnswerError, read_answer
 from .models import EnumInjectionErrorCode, ModelCodeInjectionRequest, ModelInjectionError
 
 _WRAPPER_NAME = "__nodegen_answer__"
+# The only nodes a function definition can sit in: walks descend through these and skip every expression.
+_STATEMENT_CONTAINERS = (
+    cst.Module,
+    cst.IndentedBlock,
+    cst.FunctionDef,
+    cst.ClassDef,
+    cst.If,
+    cst.Else,
+    cst.For,
+    cst.While,
+    cst.With,
+    cst.Try,
+    cst.TryStar,
+    cst.ExceptHandler,
+    cst.ExceptStarHandler,
+    cst.Finally,
+    cst.Match,
+    cst.MatchCase,
+)
 _FUNCTION_KINDS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
 
@@ -194,6 +213,7 @@ class _Injector:
         if [node.name.value for node in collector.found] != [scope.name for scope in self.functions]:
             raise ModelOnexError(message="the syntax trees of the source disagree about its functions")
         self.cst_functions = {scope.index: node for scope, node in zip(self.functions, collector.found, strict=True)}
+        self.cst_ancestors = collector.ancestors
         self.marks = find_marks(self.module, compile_markers(tuple(options.patterns)))
         self.comment_markers = _comment_markers(options.patterns)
 
@@ -561,6 +581,7 @@ class _Injector:
         updater = _Apply(
             bodies={id(plan.original): plan.body for plan in plans},
             beside={id(plan.original): plan.beside for plan in plans if plan.scope.parent is not None},
+            descend={ancestor for plan in plans for ancestor in self.cst_ancestors[id(plan.original)]},
         )
         updated = self.tree.visit(updater)
         updated, added = _ImportAdder(self.tree, imports, self.newline).apply(updated, module_helpers)
@@ -598,12 +619,26 @@ def _parse_cst(text: str) -> cst.Module:
 
 
 class _FunctionCollector(cst.CSTVisitor):
+    """Every function definition in document order, with the ids of the nodes around it; expressions are skipped."""
+
     def __init__(self) -> None:
         super().__init__()
         self.found: list[cst.FunctionDef] = []
+        self.ancestors: dict[int, list[int]] = {}
+        self._stack: list[int] = []
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.found.append(node)
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if not isinstance(node, _STATEMENT_CONTAINERS):
+            return False
+        if isinstance(node, cst.FunctionDef):
+            self.found.append(node)
+            self.ancestors[id(node)] = list(self._stack)
+        self._stack.append(id(node))
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        if isinstance(original_node, _STATEMENT_CONTAINERS):
+            self._stack.pop()
 
 
 def _foreign_indentation(statements: Sequence[cst.BaseStatement], unit: str) -> bool:
@@ -626,6 +661,9 @@ class _IndentKinds(cst.CSTVisitor):
         super().__init__()
         self.explicit: list[str] = []
 
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return isinstance(node, _STATEMENT_CONTAINERS) and super().on_visit(node)
+
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         if node.indent is not None:
             self.explicit.append(node.indent)
@@ -641,10 +679,18 @@ class _DefaultIndentation(cst.CSTTransformer):
 
 
 class _Apply(cst.CSTTransformer):
-    def __init__(self, bodies: dict[int, cst.BaseSuite], beside: dict[int, list[cst.BaseStatement]]) -> None:
+    """Swaps the planned bodies in; it only descends through the nodes that lead to them."""
+
+    def __init__(
+        self, bodies: dict[int, cst.BaseSuite], beside: dict[int, list[cst.BaseStatement]], descend: set[int]
+    ) -> None:
         super().__init__()
         self.bodies = bodies
         self.beside = beside
+        self.descend = descend
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return id(node) in self.descend and super().on_visit(node)  # leave_* runs for skipped nodes too
 
     def leave_FunctionDef(
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
