@@ -18,8 +18,8 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0 import DEFAULT_PATTERNS
 from nodegen.onex import EnumCoreErrorCode, ModelContainer, ModelOnexError
+from nodegen.pysource import DEFAULT_STUB_MARKERS
 
 _pyproject_file: contextvars.ContextVar[Path | None] = contextvars.ContextVar("nodegen_pyproject", default=None)
 
@@ -34,7 +34,7 @@ class NodegenSettings(BaseSettings):
     )
 
     stub_extraction_patterns: list[str] = Field(
-        default_factory=lambda: list(DEFAULT_PATTERNS),
+        default_factory=lambda: list(DEFAULT_STUB_MARKERS),
         description="Markers that make a function a stub (case- and space-insensitive, optional ': note' suffix)",
     )
     stub_include_not_implemented: bool = Field(

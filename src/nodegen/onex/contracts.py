@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID, uuid4
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from nodegen.onex.errors import EnumCoreErrorCode, ModelOnexError
+
+InputT = TypeVar("InputT", bound=BaseModel)
 
 
 class EnumNodeType(StrEnum):
@@ -53,6 +57,26 @@ class ModelContractBase(BaseModel):
     def input_data(self) -> dict[str, Any]:
         """The same dictionary as ``input_state`` (the original API's name)."""
         return self.input_state
+
+    def input_as(self, model: type[InputT], **replacements: Any) -> InputT:
+        """``input_state`` (with ``replacements`` applied) validated as ``model``.
+
+        Raises ``ModelOnexError(VALIDATION_ERROR)`` naming the first offending field; for an unknown key, the
+        message lists the keys the model accepts.
+        """
+        try:
+            return model.model_validate({**self.input_state, **replacements})
+        except ValidationError as error:
+            first = error.errors()[0]
+            field = ".".join(str(part) for part in first["loc"]) or "input_state"
+            accepted = (
+                f" (accepted keys: {', '.join(model.model_fields)})" if first["type"] == "extra_forbidden" else ""
+            )
+            raise ModelOnexError(
+                error_code=EnumCoreErrorCode.VALIDATION_ERROR,
+                message=f"invalid input field {field}: {first['msg']}{accepted}",
+                cause=error,
+            ) from error
 
 
 class ModelContractEffect(ModelContractBase):

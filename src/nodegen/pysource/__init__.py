@@ -3,7 +3,7 @@
 Shared by the nodes that look at user code (extractor, injector, validator); it does no I/O.
 """
 
-from .markers import Mark, MarkerSet, compile_markers, find_marks
+from .markers import DEFAULT_STUB_MARKERS, Mark, MarkerSet, compile_markers, find_marks
 from .module import BOM, SourceModule, parse_source
 from .scopes import (
     ABSTRACT_DECORATORS,
@@ -32,6 +32,7 @@ from .text import (
 __all__ = [
     "ABSTRACT_DECORATORS",
     "BOM",
+    "DEFAULT_STUB_MARKERS",
     "FunctionNode",
     "Mark",
     "MarkerSet",

@@ -19,6 +19,7 @@ from .scopes import Scope
 from .text import byte_col, indent_width
 
 _NOTE_SEPARATORS = " \t:-\u2013\u2014"
+DEFAULT_STUB_MARKERS: tuple[str, ...] = ("# IMPLEMENTATION REQUIRED", "pass  # Stub")
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,4 +154,4 @@ def find_marks(module: SourceModule, markers: MarkerSet) -> dict[int, Mark]:
     return _MarkFinder(module, markers).find()
 
 
-__all__ = ["Mark", "MarkerSet", "compile_markers", "find_marks"]
+__all__ = ["DEFAULT_STUB_MARKERS", "Mark", "MarkerSet", "compile_markers", "find_marks"]

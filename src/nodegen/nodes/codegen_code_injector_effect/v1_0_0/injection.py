@@ -20,6 +20,7 @@ import libcst as cst
 from nodegen.onex import ModelOnexError
 from nodegen.pysource import (
     BOM,
+    DEFAULT_STUB_MARKERS,
     MarkerSet,
     Scope,
     SourceModule,
@@ -62,7 +63,7 @@ _FUNCTION_KINDS = (ast.FunctionDef, ast.AsyncFunctionDef)
 class InjectionOptions:
     """How the injector reads stubs and requests."""
 
-    patterns: Sequence[str] = ("# IMPLEMENTATION REQUIRED", "pass  # Stub")
+    patterns: Sequence[str] = DEFAULT_STUB_MARKERS
     strict_line_matching: bool = True
     preserve_code_formatting: bool = True
 

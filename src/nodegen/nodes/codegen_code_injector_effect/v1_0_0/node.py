@@ -7,11 +7,8 @@ structured logs with the correlation id.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-
-from pydantic import ValidationError
 
 from nodegen.onex import (
     EnumCoreErrorCode,
@@ -22,13 +19,11 @@ from nodegen.onex import (
     NodeEffect,
     emit_log_event,
 )
-from nodegen.pysource import split_lines
+from nodegen.pysource import DEFAULT_STUB_MARKERS, split_lines
 
 from .injection import InjectionOptions, inject, unified_diff
 from .models import ModelCodeInjectionInput, ModelCodeInjectionResult, ModelInjectionError
 from .writing import WriteRefusedError, write_source
-
-DEFAULT_PATTERNS: tuple[str, ...] = ("# IMPLEMENTATION REQUIRED", "pass  # Stub")
 
 
 class NodeCodegenCodeInjectorEffect(NodeEffect[ModelCodeInjectionResult]):
@@ -48,7 +43,7 @@ class NodeCodegenCodeInjectorEffect(NodeEffect[ModelCodeInjectionResult]):
     def __init__(self, container: ModelContainer) -> None:
         super().__init__(container)
         self.options = InjectionOptions(
-            patterns=tuple(self._config("stub_extraction_patterns", list(DEFAULT_PATTERNS))),
+            patterns=tuple(self._config("stub_extraction_patterns", list(DEFAULT_STUB_MARKERS))),
             strict_line_matching=bool(self._config("strict_line_matching", True)),
             preserve_code_formatting=bool(self._config("preserve_code_formatting", True)),
         )
@@ -59,7 +54,7 @@ class NodeCodegenCodeInjectorEffect(NodeEffect[ModelCodeInjectionResult]):
 
     async def _run(self, contract: ModelContractEffect) -> ModelCodeInjectionResult:
         started = time.perf_counter()
-        request = self._parse_input(contract.input_state)
+        request = self._parse_input(contract)
         outcome = inject(request.source_code, request.injection_requests, self.options)
         errors = list(outcome.errors)
         written = False
@@ -118,27 +113,18 @@ class NodeCodegenCodeInjectorEffect(NodeEffect[ModelCodeInjectionResult]):
             backup_path=backup_path,
         )
 
-    def _parse_input(self, input_state: Mapping[str, Any]) -> ModelCodeInjectionInput:
-        if not input_state.get("source_code"):
+    def _parse_input(self, contract: ModelContractEffect) -> ModelCodeInjectionInput:
+        if not contract.input_state.get("source_code"):
             raise ModelOnexError(
                 error_code=EnumCoreErrorCode.VALIDATION_ERROR,
                 message="Missing required field: source_code (the file's text) is missing or empty",
             )
-        if not input_state.get("injection_requests"):
+        if not contract.input_state.get("injection_requests"):
             raise ModelOnexError(
                 error_code=EnumCoreErrorCode.VALIDATION_ERROR,
                 message="Missing required field: injection_requests (at least one stub to fill)",
             )
-        try:
-            return ModelCodeInjectionInput.model_validate(dict(input_state))
-        except ValidationError as error:
-            first = error.errors()[0]
-            field = ".".join(str(part) for part in first["loc"]) or "input_state"
-            raise ModelOnexError(
-                error_code=EnumCoreErrorCode.VALIDATION_ERROR,
-                message=f"invalid input field {field}: {first['msg']}",
-                cause=error,
-            ) from error
+        return contract.input_as(ModelCodeInjectionInput)
 
     def _node_metrics(self) -> dict[str, Any]:
         return {

@@ -1,5 +1,5 @@
 """NodeCodegenStubExtractorEffect v1.0.0."""
 
-from .node import DEFAULT_PATTERNS, NodeCodegenStubExtractorEffect
+from .node import NodeCodegenStubExtractorEffect
 
-__all__ = ["DEFAULT_PATTERNS", "NodeCodegenStubExtractorEffect"]
+__all__ = ["NodeCodegenStubExtractorEffect"]

@@ -7,10 +7,7 @@ structured logs with the correlation id.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
 from typing import Any
-
-from pydantic import ValidationError
 
 from nodegen.infra.source_files import decode_source
 from nodegen.onex import (
@@ -22,11 +19,10 @@ from nodegen.onex import (
     NodeEffect,
     emit_log_event,
 )
+from nodegen.pysource import DEFAULT_STUB_MARKERS
 
 from .extraction import extract_stubs
 from .models import ModelStubExtractionRequest, ModelStubExtractionResult
-
-DEFAULT_PATTERNS: tuple[str, ...] = ("# IMPLEMENTATION REQUIRED", "pass  # Stub")
 
 
 class NodeCodegenStubExtractorEffect(NodeEffect[ModelStubExtractionResult]):
@@ -43,7 +39,7 @@ class NodeCodegenStubExtractorEffect(NodeEffect[ModelStubExtractionResult]):
 
     def __init__(self, container: ModelContainer) -> None:
         super().__init__(container)
-        self.default_patterns: list[str] = list(self._config("stub_extraction_patterns", list(DEFAULT_PATTERNS)))
+        self.default_patterns: list[str] = list(self._config("stub_extraction_patterns", list(DEFAULT_STUB_MARKERS)))
         self.include_not_implemented: bool = bool(self._config("stub_include_not_implemented", False))
         self._total_extractions = 0
         self._failed_extractions = 0
@@ -52,7 +48,7 @@ class NodeCodegenStubExtractorEffect(NodeEffect[ModelStubExtractionResult]):
     async def _run(self, contract: ModelContractEffect) -> ModelStubExtractionResult:
         started = time.perf_counter()
         try:
-            request = self._parse_request(contract.input_state)
+            request = self._parse_request(contract)
             patterns = request.extraction_patterns or self.default_patterns
             include = (
                 self.include_not_implemented
@@ -87,44 +83,30 @@ class NodeCodegenStubExtractorEffect(NodeEffect[ModelStubExtractionResult]):
             module_docstring=found.module_docstring,
         )
 
-    def _parse_request(self, input_state: Mapping[str, Any]) -> ModelStubExtractionRequest:
-        data = dict(input_state)
-        content = data.get("node_file_content")
+    def _parse_request(self, contract: ModelContractEffect) -> ModelStubExtractionRequest:
+        content = contract.input_state.get("node_file_content")
+        replacements: dict[str, Any] = {}
         if content is None or content in ("", b""):
             raise ModelOnexError(
                 error_code=EnumCoreErrorCode.VALIDATION_ERROR,
                 message="Missing required field: node_file_content (the Python source to scan) is missing or empty",
             )
         if isinstance(content, bytes | bytearray):
-            data["node_file_content"] = decode_source(bytes(content), origin="node_file_content")
+            replacements["node_file_content"] = decode_source(bytes(content), origin="node_file_content")
         elif not isinstance(content, str):
             raise ModelOnexError(
                 error_code=EnumCoreErrorCode.VALIDATION_ERROR,
                 message=f"node_file_content must be text (str or bytes), not {type(content).__name__}",
             )
-        patterns = data.get("extraction_patterns")
+        patterns = contract.input_state.get("extraction_patterns")
         if isinstance(patterns, str):
-            data["extraction_patterns"] = [patterns]
+            replacements["extraction_patterns"] = [patterns]
         elif patterns is not None and len(patterns) == 0:
             raise ModelOnexError(
                 error_code=EnumCoreErrorCode.VALIDATION_ERROR,
                 message="extraction_patterns is empty: give at least one marker, or leave it out for the defaults",
             )
-        try:
-            return ModelStubExtractionRequest.model_validate(data)
-        except ValidationError as error:
-            first = error.errors()[0]
-            field = ".".join(str(part) for part in first["loc"]) or "input_state"
-            hint = (
-                f" (accepted keys: {', '.join(ModelStubExtractionRequest.model_fields)})"
-                if first["type"] == "extra_forbidden"
-                else ""
-            )
-            raise ModelOnexError(
-                error_code=EnumCoreErrorCode.VALIDATION_ERROR,
-                message=f"invalid input field {field}: {first['msg']}{hint}",
-                cause=error,
-            ) from error
+        return contract.input_as(ModelStubExtractionRequest, **replacements)
 
     def _node_metrics(self) -> dict[str, Any]:
         return {
@@ -137,4 +119,4 @@ class NodeCodegenStubExtractorEffect(NodeEffect[ModelStubExtractionResult]):
         }
 
 
-__all__ = ["DEFAULT_PATTERNS", "NodeCodegenStubExtractorEffect"]
+__all__ = ["NodeCodegenStubExtractorEffect"]
