@@ -105,3 +105,35 @@ def test_mixin_works_without_explicit_init():
     lazy = Lazy()
     lazy.emit_intent(ModelIntent(intent_type=EnumIntentType.PUBLISH_EVENT, target="event_bus"))
     assert len(lazy.drain_intents()) == 1
+
+
+class Request(BaseModel):
+    model_config = {"extra": "forbid"}
+    path: str
+    limit: int = 3
+
+
+def test_input_as_validates_into_the_model():
+    assert ModelContractEffect(input_state={"path": "a.py"}).input_as(Request) == Request(path="a.py")
+
+
+def test_input_as_names_the_bad_field():
+    from nodegen.onex import EnumCoreErrorCode, ModelOnexError
+
+    with pytest.raises(ModelOnexError) as caught:
+        ModelContractEffect(input_state={"path": "a.py", "limit": "many"}).input_as(Request)
+    assert caught.value.error_code == EnumCoreErrorCode.VALIDATION_ERROR
+    assert "limit" in caught.value.message
+
+
+def test_input_as_lists_accepted_keys_for_an_unknown_one():
+    from nodegen.onex import ModelOnexError
+
+    with pytest.raises(ModelOnexError) as caught:
+        ModelContractEffect(input_state={"path": "a.py", "limt": 1}).input_as(Request)
+    assert "limt" in caught.value.message
+    assert "accepted keys: path, limit" in caught.value.message
+
+
+def test_input_as_applies_replacements():
+    assert ModelContractEffect(input_state={"path": "a.py"}).input_as(Request, limit=9).limit == 9
