@@ -3,6 +3,7 @@
 Shared by the nodes that look at user code (extractor, injector, validator); it does no I/O.
 """
 
+from .answer import Answer, AnswerError, EnumAnswerProblem, Helper, read_answer
 from .markers import DEFAULT_STUB_MARKERS, Mark, MarkerSet, compile_markers, find_marks
 from .module import BOM, SourceModule, parse_source
 from .scopes import (
@@ -33,7 +34,11 @@ __all__ = [
     "ABSTRACT_DECORATORS",
     "BOM",
     "DEFAULT_STUB_MARKERS",
+    "Answer",
+    "AnswerError",
+    "EnumAnswerProblem",
     "FunctionNode",
+    "Helper",
     "Mark",
     "MarkerSet",
     "ModuleScopes",
@@ -55,6 +60,7 @@ __all__ = [
     "leading_whitespace",
     "parse_source",
     "raises_not_implemented",
+    "read_answer",
     "split_lines",
     "statements_after_docstring",
 ]

@@ -21,6 +21,8 @@ from nodegen.onex import ModelOnexError
 from nodegen.pysource import (
     BOM,
     DEFAULT_STUB_MARKERS,
+    Answer,
+    AnswerError,
     MarkerSet,
     Scope,
     SourceModule,
@@ -31,9 +33,9 @@ from nodegen.pysource import (
     is_placeholder_body,
     is_placeholder_statement,
     leading_whitespace,
+    read_answer,
 )
 
-from .answer import Answer, AnswerError, read_answer
 from .models import EnumInjectionErrorCode, ModelCodeInjectionRequest, ModelInjectionError
 
 _WRAPPER_NAME = "__nodegen_answer__"
@@ -291,8 +293,9 @@ class _Injector:
         try:
             answer = read_answer(request.generated_code, scope.name)
         except AnswerError as problem:
+            code = EnumInjectionErrorCode(problem.code.value)
             raise _RefusalError(
-                _error(request, problem.code, problem.message, scope=scope, suggested_fix=problem.suggested_fix)
+                _error(request, code, problem.message, scope=scope, suggested_fix=problem.suggested_fix)
             ) from problem
         self._check_signature(request, scope, node, answer)
         body_tree = ast.parse(answer.body)

@@ -1,8 +1,8 @@
 """Reading an answer: a bare body at any indentation, or a whole ``def`` of the stub (decorated, or inside its class).
 
 The result is the body's source at indentation 0, plus what stood around the ``def``: import statements (to be
-added at module level) and helper functions (added only when the request allows it). Nothing here touches the
-user's file; :mod:`.injection` puts the body in place.
+added at module level) and helper functions. Nothing here touches a file: the injector puts the body in place, the
+validator checks it in place, the generator reads model answers with it.
 """
 
 from __future__ import annotations
@@ -11,12 +11,20 @@ import ast
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from enum import StrEnum
 
-from nodegen.pysource import SourceModule, char_col, split_lines
-
-from .models import EnumInjectionErrorCode
+from .module import SourceModule
+from .text import char_col, split_lines
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+class EnumAnswerProblem(StrEnum):
+    """Why an answer cannot be used (the values are the injector's error codes)."""
+
+    SYNTAX_ERROR = "syntax_error"
+    EMPTY_BODY = "empty_body"
+    UNEXPECTED_CODE = "unexpected_code"
 
 
 class AnswerError(Exception):
@@ -24,7 +32,7 @@ class AnswerError(Exception):
 
     def __init__(
         self,
-        code: EnumInjectionErrorCode,
+        code: EnumAnswerProblem,
         message: str,
         *,
         suggested_fix: str | None = None,
@@ -100,7 +108,7 @@ def parse_snippet(code: str) -> tuple[str, ast.Module]:
     text = _clean(code)
     if not text.strip():
         raise AnswerError(
-            EnumInjectionErrorCode.EMPTY_BODY,
+            EnumAnswerProblem.EMPTY_BODY,
             "the generated code is empty",
             suggested_fix="answer with the statements of the function's body",
         )
@@ -112,13 +120,13 @@ def parse_snippet(code: str) -> tuple[str, ast.Module]:
             errors.append(error)
         except (RecursionError, MemoryError, ValueError) as error:
             raise AnswerError(
-                EnumInjectionErrorCode.SYNTAX_ERROR, f"the generated code cannot be parsed: {error}"
+                EnumAnswerProblem.SYNTAX_ERROR, f"the generated code cannot be parsed: {error}"
             ) from error
     first_error = errors[0]  # the most faithful reading's error is the one worth reporting
     line, column = first_error.lineno or 0, first_error.offset or 0
     offending = (first_error.text or "").strip()
     raise AnswerError(
-        EnumInjectionErrorCode.SYNTAX_ERROR,
+        EnumAnswerProblem.SYNTAX_ERROR,
         f"the generated code has a syntax error at line {line}, column {column}: {first_error.msg}"
         + (f": {offending}" if offending else ""),
         suggested_fix="fix that line; the code must be valid Python on its own",
@@ -201,7 +209,7 @@ def read_answer(code: str, target_name: str) -> Answer:
         else:
             first_line = split_lines(module.segment(stmt))[0].rstrip()
             raise AnswerError(
-                EnumInjectionErrorCode.UNEXPECTED_CODE,
+                EnumAnswerProblem.UNEXPECTED_CODE,
                 f"the answer has module-level code besides `{target_name}` at line {stmt.lineno}: {first_line}",
                 suggested_fix=f"move it inside `{target_name}`, or answer with the function's body only",
                 line=stmt.lineno,
@@ -213,4 +221,4 @@ def _contains(stmt: ast.stmt, function: FunctionNode) -> bool:
     return isinstance(stmt, ast.ClassDef) and any(node is function for node in ast.walk(stmt))
 
 
-__all__ = ["Answer", "AnswerError", "Helper", "parse_snippet", "read_answer"]
+__all__ = ["Answer", "AnswerError", "EnumAnswerProblem", "Helper", "dedent", "parse_snippet", "read_answer"]
