@@ -1,0 +1,1 @@
+"""NodeCodegenCodeValidatorEffect: decides whether generated code may be written, and says what to fix."""

@@ -1,0 +1,25 @@
+"""The validator's checks, one module per rule family."""
+
+from .base import CheckContext, CheckerOptions, RawFinding, checker_failed
+from .names import check_names
+from .onex import check_contract, check_onex, is_onex_file
+from .quality import check_quality
+from .security import check_bandit, check_code_paths, check_secrets
+from .type_hints import check_annotations, check_mypy
+
+__all__ = [
+    "CheckContext",
+    "CheckerOptions",
+    "RawFinding",
+    "check_annotations",
+    "check_bandit",
+    "check_code_paths",
+    "check_contract",
+    "check_mypy",
+    "check_names",
+    "check_onex",
+    "check_quality",
+    "check_secrets",
+    "checker_failed",
+    "is_onex_file",
+]

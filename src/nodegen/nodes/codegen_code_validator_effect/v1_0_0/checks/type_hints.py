@@ -1,0 +1,105 @@
+"""Type hints: every parameter but self/cls annotated, a return annotation (dunders exempt); optionally mypy."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import sys
+
+from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumFindingSeverity, EnumValidationRule
+
+from .base import CheckContext, RawFinding, checker_failed, position
+
+_MYPY_LINE = re.compile(
+    r"^[^:]*:(?P<line>\d+):(?P<column>\d+): (?P<kind>error|note): (?P<message>.*?)(?:  \[(?P<code>[\w-]+)\])?$"
+)
+
+
+def check_annotations(ctx: CheckContext) -> list[RawFinding]:
+    """One warning per missing annotation, each saying "type hint"."""
+    findings = []
+    for function in ctx.generated_functions():
+        arguments = function.args
+        parameters = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+        parameters += [arg for arg in (arguments.vararg, arguments.kwarg) if arg is not None]
+        for parameter in parameters:
+            if parameter.annotation is None and parameter.arg not in ("self", "cls"):
+                line, column = position(parameter)
+                findings.append(
+                    RawFinding(
+                        rule=EnumValidationRule.TYPE_HINTS,
+                        code="TYP001",
+                        severity=EnumFindingSeverity.WARNING,
+                        message=f"parameter `{parameter.arg}` of `{function.name}` has no type hint",
+                        line=line,
+                        column=column,
+                        suggested_fix=f"annotate it: `{parameter.arg}: <type>`",
+                    )
+                )
+        dunder = function.name.startswith("__") and function.name.endswith("__")
+        if function.returns is None and not dunder:
+            line, column = position(function)
+            findings.append(
+                RawFinding(
+                    rule=EnumValidationRule.TYPE_HINTS,
+                    code="TYP002",
+                    severity=EnumFindingSeverity.WARNING,
+                    message=f"`{function.name}` has no return type hint",
+                    line=line,
+                    column=column,
+                    suggested_fix="add `-> <type>` (`-> None` when it returns nothing)",
+                )
+            )
+    return findings
+
+
+async def check_mypy(ctx: CheckContext) -> list[RawFinding]:
+    """mypy on the assembled file (off by default; a warm cache keeps it to tens of milliseconds)."""
+    command = [
+        sys.executable,
+        "-m",
+        "mypy",
+        "--show-column-numbers",
+        "--no-error-summary",
+        "--hide-error-context",
+        "--ignore-missing-imports",
+        "--no-color-output",
+        "--soft-error-limit",
+        "-1",
+    ]
+    if ctx.options.mypy_cache_dir:
+        command += ["--cache-dir", ctx.options.mypy_cache_dir]
+    command += ["--command", ctx.text]
+    try:
+        process = await asyncio.create_subprocess_exec(
+            *command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+        )
+        out, err = await asyncio.wait_for(process.communicate(), ctx.options.timeout_s)
+    except TimeoutError:
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
+        return [checker_failed(EnumValidationRule.TYPE_HINTS, "mypy", f"timed out after {ctx.options.timeout_s:g} s")]
+    except OSError as error:
+        return [checker_failed(EnumValidationRule.TYPE_HINTS, "mypy", str(error))]
+    if process.returncode not in (0, 1) or b"No module named mypy" in err:
+        return [checker_failed(EnumValidationRule.TYPE_HINTS, "mypy", err.decode(errors="replace").strip()[:200])]
+    findings = []
+    for text in out.decode(errors="replace").splitlines():
+        match = _MYPY_LINE.match(text)
+        if match is None or match["kind"] != "error":
+            continue
+        findings.append(
+            RawFinding(
+                rule=EnumValidationRule.TYPE_HINTS,
+                code=f"MYPY-{match['code'] or 'error'}",
+                severity=EnumFindingSeverity.WARNING,
+                message=f"type hint check (mypy): {match['message']}",
+                line=int(match["line"]),
+                column=int(match["column"]),
+            )
+        )
+    return findings
+
+
+__all__ = ["check_annotations", "check_mypy"]

@@ -1,0 +1,295 @@
+"""Running the checks: syntax first (nothing else can read code that does not parse), then every selected rule,
+the ruff subprocess overlapping the in-process checks; then only findings in the generated code count, severities
+are overridden from configuration, and ``--select``/``--ignore`` codes apply."""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nodegen.pysource import editor_line_count, split_lines
+
+from .assembly import Analysed, in_place, standalone
+from .checks import (
+    CheckContext,
+    CheckerOptions,
+    RawFinding,
+    check_annotations,
+    check_bandit,
+    check_code_paths,
+    check_contract,
+    check_mypy,
+    check_names,
+    check_onex,
+    check_quality,
+    check_secrets,
+    is_onex_file,
+)
+from .models import (
+    ONEX_RULES,
+    EnumFindingSeverity,
+    EnumValidationRule,
+    ModelCodeValidationRequest,
+    ModelCodeValidationResult,
+    ModelValidationFinding,
+)
+
+ALL_RULES = tuple(rule for rule in EnumValidationRule if rule is not EnumValidationRule.ALL)
+_OFF = "off"
+
+
+@dataclass(frozen=True, slots=True)
+class ValidatorOptions:
+    """Configuration of one validation."""
+
+    strict_mode: bool = False
+    enable_security_checks: bool = True
+    checker: CheckerOptions = field(default_factory=CheckerOptions)
+    severity: Mapping[str, str] = field(default_factory=dict)  # code, code prefix or rule -> error|warning|off
+    select: Sequence[str] = ()
+    ignore: Sequence[str] = ()
+
+
+def _rules(requested: Sequence[EnumValidationRule], options: ValidatorOptions) -> list[EnumValidationRule]:
+    rules: list[EnumValidationRule] = (
+        [*ALL_RULES] if EnumValidationRule.ALL in requested else [*dict.fromkeys(requested)]
+    )
+    if EnumValidationRule.SYNTAX not in rules:
+        rules.insert(0, EnumValidationRule.SYNTAX)  # nothing can be checked in code that does not parse
+    if not options.enable_security_checks and EnumValidationRule.SECURITY in rules:
+        rules.remove(EnumValidationRule.SECURITY)
+    return rules
+
+
+def _severity(finding: RawFinding, options: ValidatorOptions) -> EnumFindingSeverity | None:
+    """The configured severity: by exact code, then the longest matching code prefix, then the rule."""
+    overrides = options.severity
+    choice = overrides.get(finding.code)
+    if choice is None:
+        prefixes = [key for key in overrides if finding.code.startswith(key)]
+        if prefixes:
+            choice = overrides[max(prefixes, key=len)]
+    if choice is None:
+        choice = overrides.get(finding.rule.value)
+    if choice is None:
+        return finding.severity
+    return None if choice == _OFF else EnumFindingSeverity(choice)
+
+
+def _selected(code: str, options: ValidatorOptions) -> bool:
+    if options.select and not any(code.startswith(prefix) for prefix in options.select):
+        return False
+    return not any(code.startswith(prefix) for prefix in options.ignore)
+
+
+def _syntax(analysed: Analysed) -> tuple[ast.Module | None, RawFinding | None]:
+    try:
+        tree = ast.parse(analysed.text)
+        compile(tree, "generated.py", "exec", dont_inherit=True)  # return/await/nonlocal in the wrong place
+    except SyntaxError as error:
+        line = error.lineno
+        return None, RawFinding(
+            EnumValidationRule.SYNTAX,
+            "SYN001" if isinstance(error, SyntaxError) and error.msg and "outside" not in error.msg else "SYN002",
+            EnumFindingSeverity.ERROR,
+            f"syntax error at line {(line or 0) - analysed.line_offset}, column {error.offset or 0}: {error.msg}",
+            line,
+            error.offset,
+            "fix that line; the code must be valid Python where it stands",
+        )
+    except (ValueError, RecursionError, MemoryError) as error:
+        return None, RawFinding(
+            EnumValidationRule.SYNTAX, "SYN001", EnumFindingSeverity.ERROR, f"the code cannot be parsed: {error}"
+        )
+    return tree, None
+
+
+async def validate(request: ModelCodeValidationRequest, options: ValidatorOptions) -> ModelCodeValidationResult:
+    """Check ``request.generated_code`` (in place when it has a target) under every selected rule."""
+    started = time.perf_counter()
+    rules = _rules(request.validation_rules, options)
+    strict = options.strict_mode if request.strict_mode is None else request.strict_mode
+    timings: dict[str, float] = {}
+    if not request.generated_code.strip():
+        empty = RawFinding(
+            EnumValidationRule.SYNTAX,
+            "SYN003",
+            EnumFindingSeverity.ERROR,
+            "the generated code is empty",
+            suggested_fix="write the implementation",
+        )
+        return _result(
+            request,
+            options=options,
+            rules=rules,
+            analysed=Analysed(text=""),
+            ctx=None,
+            raw=[empty],
+            timings=timings,
+            started=started,
+            strict=strict,
+        )
+    analysed = (
+        in_place(request.generated_code, request.target) if request.target else standalone(request.generated_code)
+    )
+    if analysed.problems:
+        return _result(
+            request,
+            options=options,
+            rules=rules,
+            analysed=analysed,
+            ctx=None,
+            raw=analysed.problems,
+            timings=timings,
+            started=started,
+            strict=strict,
+        )
+    clock = time.perf_counter()
+    tree, problem = _syntax(analysed)
+    timings["syntax"] = (time.perf_counter() - clock) * 1000.0
+    if tree is None:
+        return _result(
+            request,
+            options=options,
+            rules=[EnumValidationRule.SYNTAX],
+            analysed=analysed,
+            ctx=None,
+            raw=[problem] if problem else [],
+            timings=timings,
+            started=started,
+            strict=strict,
+        )
+    explicit_onex = EnumValidationRule.ALL not in request.validation_rules and bool(set(rules) & ONEX_RULES)
+    ctx = CheckContext(
+        text=analysed.text,
+        lines=split_lines(analysed.text),
+        tree=tree,
+        file_path=request.file_path,
+        regions=analysed.regions,
+        onex_file=is_onex_file(request.file_path, tree),
+        onex_rules_requested=explicit_onex,
+        options=options.checker,
+    )
+    findings = await _run_checks(ctx, rules, options, request, timings)
+    return _result(
+        request,
+        options=options,
+        rules=rules,
+        analysed=analysed,
+        ctx=ctx,
+        raw=findings,
+        timings=timings,
+        started=started,
+        strict=strict,
+    )
+
+
+async def _run_checks(
+    ctx: CheckContext,
+    rules: list[EnumValidationRule],
+    options: ValidatorOptions,
+    request: ModelCodeValidationRequest,
+    timings: dict[str, float],
+) -> list[RawFinding]:
+    async def timed(name: str, work: Awaitable[list[RawFinding]]) -> list[RawFinding]:
+        clock = time.perf_counter()
+        try:
+            return await work
+        finally:
+            timings[name] = (time.perf_counter() - clock) * 1000.0
+
+    background: list[asyncio.Task[list[RawFinding]]] = []
+    if EnumValidationRule.IMPORTS in rules:
+        background.append(asyncio.create_task(timed("imports", check_names(ctx))))
+    if EnumValidationRule.TYPE_HINTS in rules and options.checker.mypy:
+        background.append(asyncio.create_task(timed("mypy", check_mypy(ctx))))
+    await asyncio.sleep(0)  # let the subprocesses start before the in-process checks take the loop
+    findings: list[RawFinding] = []
+    local: list[tuple[str, Callable[[], list[RawFinding]]]] = []
+    if EnumValidationRule.TYPE_HINTS in rules:
+        local.append(("type_hints", lambda: check_annotations(ctx)))
+    if EnumValidationRule.SECURITY in rules:
+        local.append(("security", lambda: [*check_bandit(ctx), *check_secrets(ctx), *check_code_paths(ctx)]))
+    if set(rules) & ONEX_RULES:
+        local.append(("onex", lambda: [f for f in check_onex(ctx) if f.rule in rules]))
+        contract = _sibling_contract(request)
+        if contract is not None:
+            local.append(("contract", lambda: check_contract(contract)))
+    docstrings, quality = EnumValidationRule.DOCSTRINGS in rules, EnumValidationRule.QUALITY in rules
+    if docstrings or quality:
+        local.append(("quality", lambda: check_quality(ctx, docstrings=docstrings, quality=quality)))
+    for name, run in local:
+        clock = time.perf_counter()
+        findings.extend(run())
+        timings[name] = (time.perf_counter() - clock) * 1000.0
+    for task in background:
+        findings.extend(await task)
+    return findings
+
+
+def _sibling_contract(request: ModelCodeValidationRequest) -> Path | None:
+    """A node.py checked as a whole file brings its contract.yaml along."""
+    if request.target is not None or not request.file_path:
+        return None
+    path = Path(request.file_path)
+    contract = path.with_name("contract.yaml")
+    return contract if path.name == "node.py" and contract.is_file() else None
+
+
+def _result(
+    request: ModelCodeValidationRequest,
+    *,
+    options: ValidatorOptions,
+    rules: list[EnumValidationRule],
+    analysed: Analysed,
+    ctx: CheckContext | None,
+    raw: list[RawFinding],
+    timings: dict[str, float],
+    started: float,
+    strict: bool,
+) -> ModelCodeValidationResult:
+    lines = split_lines(analysed.text)
+    counted: list[ModelValidationFinding] = []
+    preexisting: list[ModelValidationFinding] = []
+    for item in raw:
+        severity = _severity(item, options)
+        if severity is None or not _selected(item.code, options):
+            continue
+        snippet = lines[item.line - 1].rstrip("\r\n") if item.line and 0 < item.line <= len(lines) else None
+        line = item.line - analysed.line_offset if item.line is not None else None
+        finding = ModelValidationFinding(
+            rule=item.rule,
+            code=item.code,
+            severity=severity,
+            message=item.message,
+            line=line,
+            column=item.column,
+            snippet=snippet,
+            suggested_fix=item.suggested_fix,
+        )
+        generated = item.line is None or ctx is None or ctx.in_generated(item.line)
+        (counted if generated else preexisting).append(finding)
+    order = sorted(counted, key=lambda f: (f.line or 0, f.column or 0, f.code))
+    errors = [f for f in order if f.severity is EnumFindingSeverity.ERROR]
+    warnings = [f for f in order if f.severity is EnumFindingSeverity.WARNING]
+    return ModelCodeValidationResult(
+        is_valid=not errors and not (strict and warnings),
+        errors=errors,
+        warnings=warnings,
+        preexisting=sorted(preexisting, key=lambda f: (f.line or 0, f.code)),
+        rules_checked=rules,
+        syntax_valid=not any(f.rule is EnumValidationRule.SYNTAX for f in errors),
+        onex_compliant=not any(f.rule in ONEX_RULES for f in errors),
+        security_issues_found=sum(1 for f in order if f.rule is EnumValidationRule.SECURITY),
+        validation_time_ms=(time.perf_counter() - started) * 1000.0,
+        rule_timings_ms={name: round(ms, 3) for name, ms in timings.items()},
+        file_lines=editor_line_count(lines),
+        file_path=request.file_path,
+    )
+
+
+__all__ = ["ALL_RULES", "ValidatorOptions", "validate"]

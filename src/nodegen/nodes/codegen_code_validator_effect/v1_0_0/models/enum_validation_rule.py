@@ -1,0 +1,40 @@
+"""The rule families the validator checks."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class EnumValidationRule(StrEnum):
+    """Rule families (the original API's names, plus ``quality``); ``ALL`` selects every one."""
+
+    SYNTAX = "syntax"
+    ONEX_COMPLIANCE = "onex_compliance"
+    TYPE_HINTS = "type_hints"
+    DOCSTRINGS = "docstrings"
+    SECURITY = "security"
+    IMPORTS = "imports"
+    NAMING = "naming"
+    ERROR_HANDLING = "error_handling"
+    QUALITY = "quality"
+    ALL = "all"
+
+    @classmethod
+    def parse(cls, value: EnumValidationRule | str) -> EnumValidationRule:
+        """A member from itself, its value, its name, or an alias (``names`` = imports, ``onex`` = onex_compliance)."""
+        if isinstance(value, cls):
+            return value
+        text = str(value).strip().lower()
+        aliases = {"names": cls.IMPORTS, "onex": cls.ONEX_COMPLIANCE, "lint": cls.QUALITY}
+        if text in aliases:
+            return aliases[text]
+        try:
+            return cls(text)
+        except ValueError:
+            known = ", ".join(member.value for member in cls)
+            raise ValueError(f"unknown validation rule {value!r}; known rules: {known}") from None
+
+
+ONEX_RULES = frozenset(
+    {EnumValidationRule.ONEX_COMPLIANCE, EnumValidationRule.NAMING, EnumValidationRule.ERROR_HANDLING}
+)
