@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,9 +17,11 @@ from rich.table import Table
 
 from nodegen import __version__
 from nodegen.infra.source_files import discover_python_files, read_source
+from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0 import NodeCodegenStubExtractorEffect
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub
 from nodegen.onex import ModelContractEffect, ModelOnexError, configure_logging
+from nodegen.reports import ModelCheckReport, ModelFileCheck, sarif_report, text_report
 from nodegen.settings import build_container, load_settings
 
 app = typer.Typer(
@@ -160,9 +162,93 @@ def stubs(
     raise typer.Exit(ExitCode.FOUND if report.total_stubs else ExitCode.NONE_FOUND)
 
 
+class OutputFormat(StrEnum):
+    """Output formats of ``nodegen check``."""
+
+    TEXT = "text"
+    JSON = "json"
+    SARIF = "sarif"
+
+
+def _codes(values: list[str] | None) -> list[str]:
+    return [code.strip() for value in values or [] for code in value.split(",") if code.strip()]
+
+
+async def _check(paths: list[Path], overrides: dict[str, Any], input_extra: dict[str, Any]) -> ModelCheckReport:
+    settings = load_settings()
+    configure_logging(settings.log_level)
+    validator = NodeCodegenCodeValidatorEffect(build_container(settings, **overrides))
+    files: list[ModelFileCheck] = []
+    for path in discover_python_files(paths):
+        try:
+            source = read_source(path)
+            if not source.strip():
+                files.append(ModelFileCheck(path=str(path)))
+                continue
+            result = await validator.execute_effect(
+                ModelContractEffect(input_state={"generated_code": source, "file_path": str(path), **input_extra})
+            )
+        except ModelOnexError as error:
+            files.append(ModelFileCheck(path=str(path), failure=error.message))
+            continue
+        files.append(ModelFileCheck(path=str(path), errors=result.errors, warnings=result.warnings))
+    return ModelCheckReport(
+        files=files,
+        total_errors=sum(len(item.errors) for item in files),
+        total_warnings=sum(len(item.warnings) for item in files),
+        files_checked=len(files),
+    )
+
+
+@app.command()
+def check(
+    paths: Annotated[list[Path], typer.Argument(help="Files and folders to check (folders recursively).")],
+    *,
+    output_format: Annotated[OutputFormat, typer.Option("--format", help="text, json, or sarif (SARIF 2.1.0).")] = (
+        OutputFormat.TEXT
+    ),
+    select: Annotated[
+        list[str] | None, typer.Option("--select", help="Report only these codes or prefixes (comma-separated).")
+    ] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option("--ignore", help="Never report these codes or prefixes (comma-separated).")
+    ] = None,
+    rules: Annotated[
+        list[str] | None, typer.Option("--rules", help="Rule families to run (default all), comma-separated.")
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
+) -> None:
+    """Check Python files and node packages: syntax, names, type hints, security, ONEX rules, quality.
+
+    Exit code 1 when any error is found (or a file cannot be checked), 0 otherwise.
+    """
+    overrides: dict[str, Any] = {}
+    if select:
+        overrides["validation_select"] = _codes(select)
+    if ignore:
+        overrides["validation_ignore"] = _codes(ignore)
+    input_extra: dict[str, Any] = {"strict_mode": strict}
+    if rules:
+        input_extra["validation_rules"] = _codes(rules)
+    errors = Console(stderr=True)
+    try:
+        report = asyncio.run(_check(paths, overrides, input_extra))
+    except ModelOnexError as error:
+        errors.print(f"[red]error[/red] {escape(error.message)}")
+        raise typer.Exit(ExitCode.ERROR) from error
+    if output_format is OutputFormat.JSON:
+        sys.stdout.write(json.dumps(report.model_dump(mode="json"), indent=2) + "\n")
+    elif output_format is OutputFormat.SARIF:
+        sys.stdout.write(json.dumps(sarif_report(report), indent=2) + "\n")
+    else:
+        sys.stdout.write(text_report(report))
+    failed = report.failed or (strict and report.total_warnings > 0)
+    raise typer.Exit(1 if failed else 0)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()
 
 
-__all__ = ["ExitCode", "app", "main"]
+__all__ = ["ExitCode", "OutputFormat", "app", "main"]

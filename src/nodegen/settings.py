@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextvars
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError
 from pydantic_settings import (
@@ -49,6 +49,16 @@ class NodegenSettings(BaseSettings):
         description="Keep the nesting widths an answer uses (False: nested blocks take the file's indentation unit)",
     )
     injector_backup: bool = Field(default=False, description="Keep '<file>.orig' when a file is written in place")
+    validation_strict_mode: bool = Field(default=False, description="Warnings fail validation too")
+    enable_security_checks: bool = Field(default=True, description="Run the security rule (bandit, secrets, ...)")
+    validation_mypy: bool = Field(default=False, description="Also run mypy on code in place (slower)")
+    validation_mypy_cache_dir: str | None = Field(default=".nodegen/mypy_cache", description="mypy's warm cache")
+    validation_checker_timeout_s: float = Field(default=10.0, gt=0, description="Time limit of each external checker")
+    validation_severity: dict[str, Literal["error", "warning", "off"]] = Field(
+        default_factory=dict, description="Severity by finding code, code prefix or rule, e.g. {'TYP': 'error'}"
+    )
+    validation_select: list[str] = Field(default_factory=list, description="Report only these codes (prefixes)")
+    validation_ignore: list[str] = Field(default_factory=list, description="Never report these codes (prefixes)")
     log_level: str = Field(default="warning", description="Level of the JSON log lines written to stderr")
 
     @classmethod

@@ -104,14 +104,14 @@ async def check_names(ctx: CheckContext) -> list[RawFinding]:
 def _relative_imports(ctx: CheckContext) -> list[RawFinding]:
     findings = []
     for node in ctx.generated_nodes():
-        if isinstance(node, ast.ImportFrom) and node.level > 0:
+        if isinstance(node, ast.ImportFrom) and node.level > 1:  # "from ..x": siblings (".x") are the ONEX layout
             line, column = position(node)
             findings.append(
                 RawFinding(
                     rule=EnumValidationRule.IMPORTS,
                     code="IMP001",
                     severity=EnumFindingSeverity.WARNING,
-                    message=f"relative import `{'.' * node.level}{node.module or ''}`",
+                    message=f"relative import from a parent package `{'.' * node.level}{node.module or ''}`",
                     line=line,
                     column=column,
                     suggested_fix="import by the absolute module path",
