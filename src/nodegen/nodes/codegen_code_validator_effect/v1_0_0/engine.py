@@ -22,6 +22,7 @@ from .checks import (
     check_bandit,
     check_code_paths,
     check_contract,
+    check_laziness,
     check_mypy,
     check_names,
     check_onex,
@@ -87,14 +88,17 @@ def _selected(code: str, options: ValidatorOptions) -> bool:
 
 
 def _syntax(analysed: Analysed) -> tuple[ast.Module | None, RawFinding | None]:
+    """Parse (SYN001), then compile (SYN002: return/await/nonlocal where Python does not allow them)."""
+    code = "SYN001"
     try:
         tree = ast.parse(analysed.text)
-        compile(tree, "generated.py", "exec", dont_inherit=True)  # return/await/nonlocal in the wrong place
+        code = "SYN002"
+        compile(tree, "generated.py", "exec", dont_inherit=True)
     except SyntaxError as error:
         line = error.lineno
         return None, RawFinding(
             EnumValidationRule.SYNTAX,
-            "SYN001" if isinstance(error, SyntaxError) and error.msg and "outside" not in error.msg else "SYN002",
+            code,
             EnumFindingSeverity.ERROR,
             f"syntax error at line {(line or 0) - analysed.line_offset}, column {error.offset or 0}: {error.msg}",
             line,
@@ -209,7 +213,7 @@ async def _run_checks(
         background.append(asyncio.create_task(timed("mypy", check_mypy(ctx))))
     await asyncio.sleep(0)  # let the subprocesses start before the in-process checks take the loop
     findings: list[RawFinding] = []
-    local: list[tuple[str, Callable[[], list[RawFinding]]]] = []
+    local: list[tuple[str, Callable[[], list[RawFinding]]]] = [("laziness", lambda: check_laziness(ctx))]
     if EnumValidationRule.TYPE_HINTS in rules:
         local.append(("type_hints", lambda: check_annotations(ctx)))
     if EnumValidationRule.SECURITY in rules:

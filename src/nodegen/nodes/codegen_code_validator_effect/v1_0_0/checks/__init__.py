@@ -1,6 +1,7 @@
 """The validator's checks, one module per rule family."""
 
 from .base import CheckContext, CheckerOptions, RawFinding, checker_failed
+from .laziness import check_laziness
 from .names import check_names
 from .onex import check_contract, check_onex, is_onex_file
 from .quality import check_quality
@@ -15,6 +16,7 @@ __all__ = [
     "check_bandit",
     "check_code_paths",
     "check_contract",
+    "check_laziness",
     "check_mypy",
     "check_names",
     "check_onex",

@@ -7,7 +7,9 @@ from __future__ import annotations
 import ast
 import io
 import logging
+import re
 import threading
+import warnings
 from typing import Any
 
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumFindingSeverity, EnumValidationRule
@@ -66,10 +68,12 @@ _manager: Any = None
 def _bandit_manager() -> Any:
     global _manager  # noqa: PLW0603 - one bandit manager per process; building it loads every plugin
     if _manager is None:
-        from bandit.core import config, manager  # type: ignore[import-untyped]  # noqa: PLC0415 - on first use
-
         logging.getLogger("bandit").setLevel(logging.ERROR)
-        _manager = manager.BanditManager(config.BanditConfig(), "file", quiet=True)
+        with warnings.catch_warnings():  # bandit's plugin loader passes an argument stevedore deprecated
+            warnings.simplefilter("ignore", DeprecationWarning)
+            from bandit.core import config, manager  # type: ignore[import-untyped]  # noqa: PLC0415 - on first use
+
+            _manager = manager.BanditManager(config.BanditConfig(), "file", quiet=True)
     return _manager
 
 
@@ -112,11 +116,8 @@ def check_secrets(ctx: CheckContext) -> list[RawFinding]:
         from detect_secrets.settings import default_settings  # noqa: PLC0415
     except ImportError as error:
         return [checker_failed(_RULE, "detect-secrets", f"detect-secrets is not installed: {error}")]
-    numbered = [
-        (number, line.rstrip("\r\n"))
-        for number, line in enumerate(ctx.lines, start=1)
-        if line.strip() and ctx.in_generated(number)
-    ]
+    candidates = _secret_candidate_lines(ctx)
+    numbered = [(number, ctx.lines[number - 1].rstrip("\r\n")) for number in sorted(candidates)]
     found: dict[int, set[str]] = {}
     try:
         with default_settings():
@@ -135,6 +136,28 @@ def check_secrets(ctx: CheckContext) -> list[RawFinding]:
         )
         for number, kinds in sorted(found.items())
     ]
+
+
+_SECRET_WORDS = re.compile(r"pass(word|wd)?|secret|token|api_?key|private|credential|auth", re.IGNORECASE)
+_LONG_RUN = re.compile(r"[A-Za-z0-9+/=_\-]{20,}")
+_MIN_SECRET_LENGTH = 8
+
+
+def _secret_candidate_lines(ctx: CheckContext) -> set[int]:
+    """Generated lines where a secret could stand: a string of 8+ characters, a secret-sounding name, or a long
+    token-like run (in a comment, say). detect-secrets costs ~60 us a line; most lines are none of these."""
+    lines: set[int] = set()
+    for node in ctx.generated_nodes():
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str | bytes)
+            and len(node.value) >= _MIN_SECRET_LENGTH
+        ):
+            lines.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))
+    for number, line in enumerate(ctx.lines, start=1):
+        if number not in lines and ctx.in_generated(number) and (_SECRET_WORDS.search(line) or _LONG_RUN.search(line)):
+            lines.add(number)
+    return lines
 
 
 def _root_name(node: ast.expr) -> str | None:

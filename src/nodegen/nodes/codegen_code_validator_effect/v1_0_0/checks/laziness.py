@@ -1,0 +1,74 @@
+"""Lazy answers are not fills: a body that is still a placeholder, or code elided with a comment such as
+"rest of the code here", or the stub marker itself, is a failed attempt (other tools have committed such
+placeholders over working code)."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumFindingSeverity, EnumValidationRule
+from nodegen.pysource import is_docstring, is_placeholder_statement
+
+from .base import CheckContext, RawFinding
+
+_ELISION = re.compile(
+    r"#.*\b(rest of (the )?(code|implementation|logic|function|method|body)"
+    r"|(existing|remaining|previous|other) (code|logic|implementation)"
+    r"|(your|the) (code|logic|implementation) (goes )?here"
+    r"|implement(ation)? (this|here|me)\b|same as (before|above)"
+    r"|implementation required|todo:? implement)",
+    re.IGNORECASE,
+)
+_ELLIPSIS_COMMENT = re.compile(r"#\s*(\.\.\.|…)")
+
+
+def check_laziness(ctx: CheckContext) -> list[RawFinding]:
+    """Only for code placed in a stub: the generated lines must hold real statements and no elision comments."""
+    if ctx.regions is None:
+        return []
+    first, last = ctx.regions[0]
+    statements = _body_statements(ctx.tree, first, last)
+    real = [stmt for stmt in statements if not (is_placeholder_statement(stmt) or is_docstring(stmt))]
+    findings = []
+    if not real:
+        findings.append(
+            RawFinding(
+                EnumValidationRule.SYNTAX,
+                "LAZY001",
+                EnumFindingSeverity.ERROR,
+                "the body is still a placeholder (nothing but a docstring, pass, ... or raise NotImplementedError)",
+                first,
+                None,
+                "write the implementation itself",
+            )
+        )
+    for number in range(first, last + 1):
+        line = ctx.lines[number - 1] if number <= len(ctx.lines) else ""
+        hash_at = line.find("#")
+        if hash_at >= 0 and (_ELISION.search(line[hash_at:]) or _ELLIPSIS_COMMENT.search(line[hash_at:])):
+            findings.append(
+                RawFinding(
+                    EnumValidationRule.SYNTAX,
+                    "LAZY002",
+                    EnumFindingSeverity.ERROR,
+                    f"the comment `{line[hash_at:].strip()}` stands for code that was left out",
+                    number,
+                    hash_at + 1,
+                    "write out every statement; nothing may be elided",
+                )
+            )
+    return findings
+
+
+def _body_statements(tree: ast.Module, first: int, last: int) -> list[ast.stmt]:
+    """The statements of the function whose body the generated lines are (its def line sits above them)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            inside = [stmt for stmt in node.body if first <= stmt.lineno <= last]
+            if inside:
+                return inside
+    return []
+
+
+__all__ = ["check_laziness"]
