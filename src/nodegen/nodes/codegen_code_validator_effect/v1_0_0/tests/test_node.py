@@ -244,3 +244,20 @@ class TestFailingCheckers:
         node = NodeCodegenCodeValidatorEffect(create_test_container({"validation_checker_timeout_s": 0.000001}))
         result = await check(node, generated_code="x = 1\n")
         assert any(e.code == "CHK001" and "timed out" in e.message for e in result.errors)
+
+
+class TestMypyPass:
+    async def test_off_by_default(self, validator):
+        result = await check(validator, generated_code="def f(a: int) -> str:\n    '''Doc.'''\n    return a\n")
+        assert "mypy" not in result.rule_timings_ms
+
+    async def test_when_on_it_reports_type_errors_as_warnings(self, tmp_path):
+        node = NodeCodegenCodeValidatorEffect(
+            create_test_container({"validation_mypy": True, "validation_mypy_cache_dir": str(tmp_path / "cache")})
+        )
+        result = await check(node, generated_code="def f(a: int) -> str:\n    '''Doc.'''\n    return a\n")
+        (finding,) = [w for w in result.warnings if w.code.startswith("MYPY")]
+        assert finding.code == "MYPY-return-value"
+        assert "Incompatible return value type" in finding.message
+        assert finding.line == 3
+        assert result.is_valid
