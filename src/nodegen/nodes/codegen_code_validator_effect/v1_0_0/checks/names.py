@@ -14,7 +14,7 @@ import sys
 
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumFindingSeverity, EnumValidationRule
 
-from .base import CheckContext, RawFinding, checker_failed, position
+from .base import CheckContext, RawFinding, checker_failed, finding_at
 
 _ERRORS = frozenset({"F821", "F822", "F823", "F701", "F702", "F704", "F706", "F707"})
 _STDLIB = frozenset(sys.stdlib_module_names)
@@ -105,15 +105,13 @@ def _relative_imports(ctx: CheckContext) -> list[RawFinding]:
     findings = []
     for node in ctx.generated_nodes():
         if isinstance(node, ast.ImportFrom) and node.level > 1:  # "from ..x": siblings (".x") are the ONEX layout
-            line, column = position(node)
             findings.append(
-                RawFinding(
-                    rule=EnumValidationRule.IMPORTS,
-                    code="IMP001",
-                    severity=EnumFindingSeverity.WARNING,
-                    message=f"relative import from a parent package `{'.' * node.level}{node.module or ''}`",
-                    line=line,
-                    column=column,
+                finding_at(
+                    node,
+                    EnumValidationRule.IMPORTS,
+                    "IMP001",
+                    EnumFindingSeverity.WARNING,
+                    f"relative import from a parent package `{'.' * node.level}{node.module or ''}`",
                     suggested_fix="import by the absolute module path",
                 )
             )

@@ -14,7 +14,7 @@ from typing import Any
 
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumFindingSeverity, EnumValidationRule
 
-from .base import CheckContext, RawFinding, checker_failed, position
+from .base import CheckContext, RawFinding, checker_failed, finding_at
 
 _RULE = EnumValidationRule.SECURITY
 _DYNAMIC_CODE = frozenset({"eval", "exec", "compile"})
@@ -190,15 +190,13 @@ def check_code_paths(ctx: CheckContext) -> list[RawFinding]:
             and node.args
             and not isinstance(node.args[0], ast.Constant)
         ):
-            line, column = position(node)
             findings.append(
-                RawFinding(
-                    rule=_RULE,
-                    code="SEC001",
-                    severity=EnumFindingSeverity.ERROR,
-                    message=f"`{node.func.id}` runs code built at run time (possible code injection)",
-                    line=line,
-                    column=column,
+                finding_at(
+                    node,
+                    _RULE,
+                    "SEC001",
+                    EnumFindingSeverity.ERROR,
+                    f"`{node.func.id}` runs code built at run time (possible code injection)",
                     suggested_fix="parse data with json/ast.literal_eval, or dispatch through a dict of functions",
                 )
             )
@@ -218,15 +216,13 @@ def check_code_paths(ctx: CheckContext) -> list[RawFinding]:
                     and not (root == "os" and ast.unparse(func).startswith(("os.path.join", "os.sep")))
                 )
             ):
-                line, column = position(node)
                 findings.append(
-                    RawFinding(
-                        rule=_RULE,
-                        code="SEC010",
-                        severity=EnumFindingSeverity.ERROR,
-                        message=f"`{ast.unparse(func)}` does I/O inside the pure {kind} node `{cls.name}`",
-                        line=line,
-                        column=column,
+                    finding_at(
+                        node,
+                        _RULE,
+                        "SEC010",
+                        EnumFindingSeverity.ERROR,
+                        f"`{ast.unparse(func)}` does I/O inside the pure {kind} node `{cls.name}`",
                         suggested_fix="return an intent (ModelIntent) and let an effect node do the I/O",
                     )
                 )

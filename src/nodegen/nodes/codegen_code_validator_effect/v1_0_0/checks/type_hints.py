@@ -9,7 +9,7 @@ import sys
 
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumFindingSeverity, EnumValidationRule
 
-from .base import CheckContext, RawFinding, checker_failed, position
+from .base import CheckContext, RawFinding, checker_failed, finding_at
 
 _MYPY_LINE = re.compile(
     r"^[^:]*:(?P<line>\d+):(?P<column>\d+): (?P<kind>error|note): (?P<message>.*?)(?:  \[(?P<code>[\w-]+)\])?$"
@@ -25,29 +25,25 @@ def check_annotations(ctx: CheckContext) -> list[RawFinding]:
         parameters += [arg for arg in (arguments.vararg, arguments.kwarg) if arg is not None]
         for parameter in parameters:
             if parameter.annotation is None and parameter.arg not in ("self", "cls"):
-                line, column = position(parameter)
                 findings.append(
-                    RawFinding(
-                        rule=EnumValidationRule.TYPE_HINTS,
-                        code="TYP001",
-                        severity=EnumFindingSeverity.WARNING,
-                        message=f"parameter `{parameter.arg}` of `{function.name}` has no type hint",
-                        line=line,
-                        column=column,
+                    finding_at(
+                        parameter,
+                        EnumValidationRule.TYPE_HINTS,
+                        "TYP001",
+                        EnumFindingSeverity.WARNING,
+                        f"parameter `{parameter.arg}` of `{function.name}` has no type hint",
                         suggested_fix=f"annotate it: `{parameter.arg}: <type>`",
                     )
                 )
         dunder = function.name.startswith("__") and function.name.endswith("__")
         if function.returns is None and not dunder:
-            line, column = position(function)
             findings.append(
-                RawFinding(
-                    rule=EnumValidationRule.TYPE_HINTS,
-                    code="TYP002",
-                    severity=EnumFindingSeverity.WARNING,
-                    message=f"`{function.name}` has no return type hint",
-                    line=line,
-                    column=column,
+                finding_at(
+                    function,
+                    EnumValidationRule.TYPE_HINTS,
+                    "TYP002",
+                    EnumFindingSeverity.WARNING,
+                    f"`{function.name}` has no return type hint",
                     suggested_fix="add `-> <type>` (`-> None` when it returns nothing)",
                 )
             )

@@ -88,6 +88,7 @@ class TestSecurity:
             ("import yaml\n\ndef f(x):\n    return yaml.load(x)\n", "B506"),
             ("def f(cursor, name):\n    cursor.execute('select * from t where name = %s' % name)\n", "B608"),
             ("def f(cursor, name):\n    cursor.execute(f'select * from t where name = {name}')\n", "B608"),
+            ("def f(cursor, name):\n    cursor.execute('select * from t where name = ' + name)\n", "B608"),
             ("def f(x):\n    return eval(x)\n", "SEC001"),
             ("def f(x):\n    exec(compile(x, 'x', 'exec'))\n", "SEC001"),
             ('TOKEN = "ghp_abcdefghijklmnopqrstuvwxyz0123456789"\n', "SEC020"),
