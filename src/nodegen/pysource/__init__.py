@@ -3,7 +3,7 @@
 Shared by the nodes that look at user code (extractor, injector, validator); it does no I/O.
 """
 
-from .answer import Answer, AnswerError, EnumAnswerProblem, Helper, read_answer
+from .answer import Answer, AnswerError, EnumAnswerProblem, Helper, parse_snippet, read_answer
 from .markers import DEFAULT_STUB_MARKERS, Mark, MarkerSet, compile_markers, find_marks
 from .module import BOM, SourceModule, parse_source
 from .scopes import (
@@ -58,6 +58,7 @@ __all__ = [
     "is_placeholder_body",
     "is_placeholder_statement",
     "leading_whitespace",
+    "parse_snippet",
     "parse_source",
     "raises_not_implemented",
     "read_answer",

@@ -1,0 +1,60 @@
+"""From a provider string and settings to a ready client: the provider, behind the cache (SQLite under the state
+directory) and the recorder when they are enabled."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+from .cache import CachedClient, CompletionCache
+from .local import LocalGGUFClient, smollm2_path
+from .protocol import LLMClient
+from .remote import anthropic_client, openai_client
+from .replay import RecordingClient, ReplayClient
+from .spec import OLLAMA_BASE_URL, EnumProviderKind, ModelLLMSpec, parse_llm_spec
+
+
+class ModelLLMOptions(BaseModel):
+    """What a client is built from (the ``llm*`` settings)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    llm: str = "local"
+    base_url: str | None = None
+    api_key: SecretStr | None = None
+    record_to: Path | None = Field(default=None, description="Append every answer to this replay file")
+    cache_path: Path | None = Field(default=None, description="SQLite cache file; None: no cache")
+    context_tokens: int = 8192
+
+
+def _provider(spec: ModelLLMSpec, options: ModelLLMOptions) -> LLMClient:
+    key = options.api_key.get_secret_value() if options.api_key is not None else None
+    if spec.kind is EnumProviderKind.OPENAI:
+        return openai_client(spec.model, base_url=options.base_url, api_key=key)
+    if spec.kind is EnumProviderKind.OLLAMA:
+        return openai_client(
+            spec.model, base_url=options.base_url or OLLAMA_BASE_URL, api_key=key or "ollama", provider="ollama"
+        )
+    if spec.kind is EnumProviderKind.ANTHROPIC:
+        return anthropic_client(spec.model, base_url=options.base_url, api_key=key)
+    if spec.kind is EnumProviderKind.LOCAL:
+        return LocalGGUFClient(smollm2_path(), context_tokens=options.context_tokens)
+    if spec.kind is EnumProviderKind.GGUF:
+        return LocalGGUFClient(Path(spec.path).expanduser(), context_tokens=options.context_tokens)
+    return ReplayClient(Path(spec.path).expanduser())
+
+
+def create_llm_client(options: ModelLLMOptions) -> LLMClient:
+    """The configured provider; ``LLMError`` (no key, no model file) or ``ModelOnexError`` (bad string, bad replay
+    file) when it cannot be built."""
+    spec = parse_llm_spec(options.llm)
+    client = _provider(spec, options)
+    if options.cache_path is not None and spec.kind is not EnumProviderKind.REPLAY:
+        client = CachedClient(client, CompletionCache(options.cache_path))
+    if options.record_to is not None:
+        client = RecordingClient(client, options.record_to)
+    return client
+
+
+__all__ = ["ModelLLMOptions", "create_llm_client"]

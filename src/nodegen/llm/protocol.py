@@ -1,0 +1,162 @@
+"""The one protocol every provider speaks: a chat completion request in, a completion with its usage out.
+
+Requests are plain values (a system prompt and the conversation so far), so that the same request can be hashed for
+the cache and for replay files, whatever provider answers it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from enum import StrEnum
+from typing import Protocol, runtime_checkable
+
+from pydantic import BaseModel, ConfigDict, Field
+
+KEY_VERSION = 1
+
+
+class EnumChatRole(StrEnum):
+    """Who wrote a message of the conversation."""
+
+    USER = "user"
+    ASSISTANT = "assistant"
+
+
+class ModelChatMessage(BaseModel):
+    """One message of the conversation."""
+
+    model_config = ConfigDict(frozen=True)
+
+    role: EnumChatRole
+    content: str
+
+
+class ModelCompletionRequest(BaseModel):
+    """What is sent to a model: the system prompt, the conversation (user first, alternating) and the parameters."""
+
+    model_config = ConfigDict(frozen=True)
+
+    system: str
+    messages: list[ModelChatMessage] = Field(min_length=1)
+    max_tokens: int = Field(default=2048, ge=1, description="Most tokens the answer may take")
+    temperature: float = Field(default=0.0, ge=0.0, le=2.0)
+
+    def key(self, identity: ProviderIdentity) -> str:
+        """A content hash of provider, model, endpoint, parameters and prompt: the cache's and replay's key."""
+        material = {
+            "v": KEY_VERSION,
+            "provider": identity.provider,
+            "model": identity.model,
+            "endpoint": identity.endpoint,
+            "max_tokens": self.max_tokens,
+            "temperature": self.temperature,
+            "system": self.system,
+            "messages": [[message.role.value, message.content] for message in self.messages],
+        }
+        encoded = json.dumps(material, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+    @property
+    def prompt_text(self) -> str:
+        """The whole prompt as one text (for hashing and for estimates)."""
+        return self.system + "\n" + "\n".join(message.content for message in self.messages)
+
+
+class ProviderIdentity(BaseModel):
+    """Which model answers: the provider's name, the model's name and, for servers, the endpoint (never a key)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    provider: str
+    model: str
+    endpoint: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.provider}:{self.model}" + (f" at {self.endpoint}" if self.endpoint else "")
+
+
+class ModelCompletion(BaseModel):
+    """A model's answer and what it cost."""
+
+    text: str
+    identity: ProviderIdentity
+    input_tokens: int = Field(default=0, ge=0)
+    output_tokens: int = Field(default=0, ge=0)
+    latency_ms: float = Field(default=0.0, ge=0.0)
+    cost_usd: float | None = Field(default=None, description="None when the price of the model is unknown")
+    cached: bool = Field(default=False, description="Served from the cache or a replay file: no call was made")
+    retries: int = Field(default=0, ge=0, description="Calls retried after a rate limit, server error or timeout")
+
+
+@runtime_checkable
+class LLMClient(Protocol):
+    """A provider: answers completion requests."""
+
+    @property
+    def identity(self) -> ProviderIdentity:
+        """Who answers."""
+        ...
+
+    async def complete(self, request: ModelCompletionRequest) -> ModelCompletion:
+        """The model's answer; ``LLMError`` when there is none."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release connections, files and models."""
+        ...
+
+
+class EnumLLMFailure(StrEnum):
+    """Why a call gave no answer."""
+
+    RATE_LIMITED = "rate_limited"
+    SERVER_ERROR = "server_error"
+    TIMEOUT = "timeout"
+    CONNECTION = "connection"
+    AUTHENTICATION = "authentication"
+    BAD_REQUEST = "bad_request"
+    NOT_RECORDED = "not_recorded"
+    UNAVAILABLE = "unavailable"
+    BUDGET_EXHAUSTED = "budget_exhausted"
+
+    @property
+    def retryable(self) -> bool:
+        """Worth trying again after a pause."""
+        return self in {
+            EnumLLMFailure.RATE_LIMITED,
+            EnumLLMFailure.SERVER_ERROR,
+            EnumLLMFailure.TIMEOUT,
+            EnumLLMFailure.CONNECTION,
+        }
+
+
+class LLMError(Exception):
+    """A call that gave no answer. The message names the provider and what to do; it never holds a key."""
+
+    def __init__(
+        self,
+        kind: EnumLLMFailure,
+        message: str,
+        *,
+        status: int | None = None,
+        retry_after_s: float | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.status = status
+        self.retry_after_s = retry_after_s
+        self.retries = 0
+
+
+__all__ = [
+    "EnumChatRole",
+    "EnumLLMFailure",
+    "LLMClient",
+    "LLMError",
+    "ModelChatMessage",
+    "ModelCompletion",
+    "ModelCompletionRequest",
+    "ProviderIdentity",
+]

@@ -1,0 +1,176 @@
+"""OpenAI-compatible servers (OpenAI, vLLM, Ollama, llama.cpp's server, LM Studio, OpenRouter) and Anthropic, through
+pydantic-ai's models: it speaks each protocol, reads usage, and prices answers with genai-prices.
+
+Retries are not left to the SDKs (``max_retries=0``): nodegen's own loop (``retry.py``) backs off on 429 and 5xx the
+same way for every provider and counts what it retried. Errors are turned into ``LLMError`` with the provider named
+and the key never shown.
+"""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+from urllib.parse import urlsplit, urlunsplit
+
+from pydantic_ai import exceptions as ai_errors
+from pydantic_ai.direct import model_request
+from pydantic_ai.messages import (
+    ModelMessage,
+    ModelRequest,
+    ModelResponse,
+    SystemPromptPart,
+    TextPart,
+    UserPromptPart,
+)
+from pydantic_ai.models import Model
+from pydantic_ai.models.anthropic import AnthropicModel
+from pydantic_ai.models.openai import OpenAIChatModel
+from pydantic_ai.providers.anthropic import AnthropicProvider
+from pydantic_ai.providers.openai import OpenAIProvider
+from pydantic_ai.settings import ModelSettings
+
+from .protocol import (
+    EnumChatRole,
+    EnumLLMFailure,
+    LLMError,
+    ModelCompletion,
+    ModelCompletionRequest,
+    ProviderIdentity,
+)
+
+
+def public_endpoint(url: str) -> str:
+    """A base URL without credentials, query or fragment, and without a trailing slash."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path.rstrip("/"), "", ""))
+
+
+def _messages(request: ModelCompletionRequest) -> list[ModelMessage]:
+    history: list[ModelMessage] = []
+    for index, message in enumerate(request.messages):
+        if message.role is EnumChatRole.USER:
+            parts: list[SystemPromptPart | UserPromptPart] = [UserPromptPart(content=message.content)]
+            if index == 0:
+                parts.insert(0, SystemPromptPart(content=request.system))
+            history.append(ModelRequest(parts=parts))
+        else:
+            history.append(ModelResponse(parts=[TextPart(content=message.content)]))
+    return history
+
+
+def _cost(response: ModelResponse) -> float | None:
+    try:
+        price = response.cost().total_price
+    except (LookupError, ValueError, AssertionError):
+        return None  # genai-prices does not know the model (or the answer came without usage): no made-up number
+    return float(Decimal(price))
+
+
+def _error(error: ai_errors.ModelAPIError, identity: ProviderIdentity, secret: str | None) -> LLMError:
+    status = getattr(error, "status_code", None)
+    headers = getattr(error, "headers", None) or {}
+    if isinstance(error, ai_errors.ModelTimeoutError):
+        kind = EnumLLMFailure.TIMEOUT
+    elif isinstance(error, ai_errors.ModelConnectionError):
+        kind = EnumLLMFailure.CONNECTION
+    elif isinstance(error, ai_errors.ModelRateLimitError):
+        kind = EnumLLMFailure.RATE_LIMITED
+    elif isinstance(error, ai_errors.ModelAuthenticationError):
+        kind = EnumLLMFailure.AUTHENTICATION
+    elif isinstance(error, ai_errors.ModelServerError | ai_errors.ModelUnavailableError) or (
+        status is not None and status >= 500
+    ):
+        kind = EnumLLMFailure.SERVER_ERROR
+    elif status == 408:
+        kind = EnumLLMFailure.TIMEOUT
+    else:
+        kind = EnumLLMFailure.BAD_REQUEST
+    retry_after = None
+    if "retry-after" in headers:
+        try:
+            retry_after = max(0.0, float(headers["retry-after"]))
+        except ValueError:
+            retry_after = None
+    detail = str(error)
+    if secret:
+        detail = detail.replace(secret, "***")
+    hint = {
+        EnumLLMFailure.AUTHENTICATION: "; check the API key (OPENAI_API_KEY / ANTHROPIC_API_KEY or llm_api_key)",
+        EnumLLMFailure.CONNECTION: "; is the server running and the base URL right?",
+    }.get(kind, "")
+    return LLMError(kind, f"{identity}: {detail}{hint}", status=status, retry_after_s=retry_after)
+
+
+class RemoteClient:
+    """A model behind an HTTP API, through pydantic-ai."""
+
+    def __init__(self, model: Model, identity: ProviderIdentity, secret: str | None = None) -> None:
+        self._model = model
+        self._identity = identity
+        self._secret = secret
+
+    @property
+    def identity(self) -> ProviderIdentity:
+        """Provider, model and endpoint."""
+        return self._identity
+
+    async def complete(self, request: ModelCompletionRequest) -> ModelCompletion:
+        """One call, no retry."""
+        settings: ModelSettings = {
+            "max_tokens": request.max_tokens,
+            "temperature": request.temperature,
+            "max_retries": 0,
+        }
+        started = time.perf_counter()
+        try:
+            response = await model_request(self._model, _messages(request), model_settings=settings)
+        except ai_errors.ModelAPIError as error:
+            raise _error(error, self._identity, self._secret) from None
+        except ai_errors.UnexpectedModelBehavior as error:
+            raise LLMError(EnumLLMFailure.SERVER_ERROR, f"{self._identity}: {error.message}") from None
+        latency_ms = (time.perf_counter() - started) * 1000
+        text = "".join(part.content for part in response.parts if isinstance(part, TextPart))
+        return ModelCompletion(
+            text=text,
+            identity=self._identity,
+            input_tokens=response.usage.input_tokens,
+            output_tokens=response.usage.output_tokens,
+            latency_ms=latency_ms,
+            cost_usd=_cost(response),
+        )
+
+    async def aclose(self) -> None:
+        """Nothing to release: pydantic-ai's shared HTTP clients are closed at exit."""
+
+
+def openai_client(model: str, *, base_url: str | None, api_key: str | None, provider: str = "openai") -> RemoteClient:
+    """An OpenAI-compatible server; ``base_url`` and ``api_key`` default to ``OPENAI_BASE_URL`` / ``OPENAI_API_KEY``."""
+    try:
+        ai_provider = OpenAIProvider(base_url=base_url, api_key=api_key)
+    except ai_errors.UserError as error:
+        raise LLMError(
+            EnumLLMFailure.AUTHENTICATION,
+            f"{provider}:{model} needs an API key: set OPENAI_API_KEY (or llm_api_key), or a base URL "
+            f"(OPENAI_BASE_URL or llm_base_url) for a server that needs none ({error.message})",
+        ) from None
+    identity = ProviderIdentity(provider=provider, model=model, endpoint=public_endpoint(ai_provider.base_url))
+    return RemoteClient(OpenAIChatModel(model, provider=ai_provider), identity, api_key)
+
+
+def anthropic_client(model: str, *, base_url: str | None, api_key: str | None) -> RemoteClient:
+    """Anthropic (or a compatible endpoint); ``ANTHROPIC_API_KEY`` / ``ANTHROPIC_BASE_URL`` by default."""
+    try:
+        ai_provider = AnthropicProvider(api_key=api_key, base_url=base_url)
+    except ai_errors.UserError:
+        raise LLMError(
+            EnumLLMFailure.AUTHENTICATION,
+            f"anthropic:{model} needs an API key: set ANTHROPIC_API_KEY (or llm_api_key)",
+        ) from None
+    identity = ProviderIdentity(provider="anthropic", model=model, endpoint=public_endpoint(ai_provider.base_url))
+    return RemoteClient(AnthropicModel(model, provider=ai_provider), identity, api_key)
+
+
+__all__ = ["RemoteClient", "anthropic_client", "openai_client", "public_endpoint"]

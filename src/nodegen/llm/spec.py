@@ -1,0 +1,78 @@
+"""Provider strings: ``openai:gpt-4o-mini``, ``ollama:llama3.2``, ``anthropic:claude-sonnet-4-5``, ``local``,
+``gguf:/models/qwen.gguf``, ``replay:answers.jsonl``."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+from nodegen.onex import EnumCoreErrorCode, ModelOnexError
+
+OLLAMA_BASE_URL = "http://127.0.0.1:11434/v1"
+
+
+class EnumProviderKind(StrEnum):
+    """The kinds of provider nodegen can talk to."""
+
+    OPENAI = "openai"
+    OLLAMA = "ollama"
+    ANTHROPIC = "anthropic"
+    LOCAL = "local"
+    GGUF = "gguf"
+    REPLAY = "replay"
+
+
+_NEEDS_MODEL = {EnumProviderKind.OPENAI, EnumProviderKind.OLLAMA, EnumProviderKind.ANTHROPIC}
+_NEEDS_PATH = {EnumProviderKind.GGUF, EnumProviderKind.REPLAY}
+EXAMPLES = "openai:gpt-4o-mini, ollama:llama3.2, anthropic:claude-sonnet-4-5, local, gguf:PATH, replay:FILE"
+
+
+class ModelLLMSpec(BaseModel):
+    """A parsed provider string: the kind, and the model name or the file it names."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: EnumProviderKind
+    model: str = ""
+    path: str = ""
+
+    def __str__(self) -> str:
+        if self.kind in _NEEDS_MODEL:
+            return f"{self.kind.value}:{self.model}"
+        if self.kind in _NEEDS_PATH:
+            return f"{self.kind.value}:{self.path}"
+        return self.kind.value
+
+
+def parse_llm_spec(text: str) -> ModelLLMSpec:
+    """Read a provider string; ``ModelOnexError(INVALID_CONFIGURATION)`` with the accepted forms when it is wrong."""
+    raw = text.strip()
+    prefix, sep, rest = raw.partition(":")
+    try:
+        kind = EnumProviderKind(prefix.strip().lower())
+    except ValueError:
+        raise ModelOnexError(
+            error_code=EnumCoreErrorCode.INVALID_CONFIGURATION,
+            message=f"unknown LLM provider {prefix.strip()!r} in {raw!r}; use one of: {EXAMPLES}",
+        ) from None
+    rest = rest.strip()
+    if kind is EnumProviderKind.LOCAL:
+        if rest:
+            raise ModelOnexError(
+                error_code=EnumCoreErrorCode.INVALID_CONFIGURATION,
+                message=f"'local' takes no model name (got {raw!r}); use gguf:PATH to run another GGUF file",
+            )
+        return ModelLLMSpec(kind=kind)
+    if not sep or not rest:
+        what, placeholder = ("a model name", "MODEL") if kind in _NEEDS_MODEL else ("a file path", "PATH")
+        raise ModelOnexError(
+            error_code=EnumCoreErrorCode.INVALID_CONFIGURATION,
+            message=f"LLM provider {kind.value!r} needs {what}: write {kind.value}:{placeholder} (got {raw!r})",
+        )
+    if kind in _NEEDS_PATH:
+        return ModelLLMSpec(kind=kind, path=rest)
+    return ModelLLMSpec(kind=kind, model=rest)
+
+
+__all__ = ["EXAMPLES", "OLLAMA_BASE_URL", "EnumProviderKind", "ModelLLMSpec", "parse_llm_spec"]

@@ -1,0 +1,1 @@
+"""NodeCodegenCodeGeneratorEffect: writes stub bodies with an LLM, validated before they are returned."""

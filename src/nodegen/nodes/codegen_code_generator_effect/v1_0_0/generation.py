@@ -1,0 +1,290 @@
+"""The repair loop for one stub: prompt, call (bounded concurrency, retries, budget), read the answer, validate it in
+place; on errors send the findings back verbatim, until the code passes or the attempts run out. Code that never
+passes is reported with its last findings and never returned as a result."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from nodegen.llm import (
+    EnumChatRole,
+    EnumLLMFailure,
+    LLMClient,
+    LLMError,
+    ModelChatMessage,
+    ModelCompletion,
+    ModelCompletionRequest,
+    RetryPolicy,
+    RunBudget,
+    complete_with_retries,
+)
+from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect
+from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import (
+    EnumFindingSeverity,
+    EnumValidationRule,
+    ModelCodeValidationResult,
+    ModelValidationFinding,
+)
+from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub
+from nodegen.onex import ModelContractEffect
+from nodegen.pysource import AnswerError, EnumAnswerProblem, read_answer
+
+from .answers import NoCodeError, extract_code
+from .models import EnumAttemptOutcome, EnumStopReason, ModelGenerationEvent, ModelStubGeneration
+from .prompting import FileContext, build_prompt, render_findings, repair_message
+
+_ANSWER_CODES = {
+    EnumAnswerProblem.SYNTAX_ERROR: "SYN001",
+    EnumAnswerProblem.EMPTY_BODY: "SYN003",
+    EnumAnswerProblem.UNEXPECTED_CODE: "SYN004",
+}
+NO_CODE = "ANS001"
+
+
+@dataclass(frozen=True, slots=True)
+class GenerationOptions:
+    """How stubs are generated."""
+
+    max_attempts: int = 3
+    prompt_token_budget: int = 6000
+    max_output_tokens: int = 2048
+    temperature: float = 0.0
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    store_texts: bool = False
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _answer_finding(code: str, message: str, fix: str | None, line: int | None) -> ModelValidationFinding:
+    return ModelValidationFinding(
+        rule=EnumValidationRule.SYNTAX,
+        code=code,
+        severity=EnumFindingSeverity.ERROR,
+        message=message,
+        line=line,
+        suggested_fix=fix,
+    )
+
+
+@dataclass(slots=True)
+class _Attempt:
+    """What one attempt produced."""
+
+    outcome: EnumAttemptOutcome
+    findings: list[ModelValidationFinding] = field(default_factory=list)
+    warnings: list[ModelValidationFinding] = field(default_factory=list)
+    body: str | None = None
+    imports: list[str] = field(default_factory=list)
+
+    @property
+    def feedback(self) -> str:
+        return render_findings([*self.findings, *self.warnings])
+
+
+class StubGenerator:
+    """Generates stubs with one client, one validator, one budget and one limit on calls in flight."""
+
+    def __init__(
+        self,
+        client: LLMClient,
+        validator: NodeCodegenCodeValidatorEffect,
+        options: GenerationOptions,
+        budget: RunBudget,
+        limiter: asyncio.Semaphore,
+    ) -> None:
+        self.client = client
+        self.validator = validator
+        self.options = options
+        self.budget = budget
+        self.limiter = limiter
+
+    async def _check(
+        self,
+        completion: ModelCompletion,
+        stub: ModelMethodStub,
+        context: FileContext,
+        rules: Sequence[EnumValidationRule],
+        correlation_id: UUID | None,
+    ) -> _Attempt:
+        try:
+            code = extract_code(completion.text, stub.name)
+        except NoCodeError:
+            finding = _answer_finding(
+                NO_CODE,
+                "the answer holds no Python code",
+                f"answer with one ```python block holding the whole function `{stub.name}`",
+                None,
+            )
+            return _Attempt(EnumAttemptOutcome.NO_CODE, findings=[finding])
+        try:
+            answer = read_answer(code, stub.name)
+        except AnswerError as problem:
+            line = stub.body_start_line + max((problem.line or 1) - 1, 0) if problem.line else None
+            finding = _answer_finding(_ANSWER_CODES[problem.code], problem.message, problem.suggested_fix, line)
+            return _Attempt(EnumAttemptOutcome.INVALID, findings=[finding])
+        contract = ModelContractEffect(
+            correlation_id=correlation_id,
+            input_state={
+                "generated_code": answer.body,
+                "target": {
+                    "source": context.module.text,
+                    "qualified_name": stub.qualified_name,
+                    "expected_line": stub.line_number,
+                    "required_imports": answer.imports,
+                },
+                "validation_rules": list(rules),
+                "file_path": context.file_path,
+            },
+        )
+        result: ModelCodeValidationResult = await self.validator.execute_effect(contract)
+        outcome = EnumAttemptOutcome.VALID if result.is_valid else EnumAttemptOutcome.INVALID
+        return _Attempt(outcome, list(result.errors), list(result.warnings), answer.body, list(answer.imports))
+
+    async def generate(
+        self,
+        stub: ModelMethodStub,
+        context: FileContext,
+        *,
+        rules: Sequence[EnumValidationRule] = (EnumValidationRule.ALL,),
+        correlation_id: UUID | None = None,
+        max_attempts: int | None = None,
+        stub_names: set[str] | None = None,
+    ) -> ModelStubGeneration:
+        """Code for ``stub`` that passed validation, or the reason there is none."""
+        started = time.perf_counter()
+        attempts_allowed = max_attempts or self.options.max_attempts
+        prompt = build_prompt(stub, context, token_budget=self.options.prompt_token_budget, stub_names=stub_names)
+        first = ModelChatMessage(role=EnumChatRole.USER, content=prompt.user)
+        messages = [first]
+        events: list[ModelGenerationEvent] = []
+        last: _Attempt | None = None
+        stop = EnumStopReason.ATTEMPTS_EXHAUSTED
+        failure_message = ""
+        for number in range(1, attempts_allowed + 1):
+            request = ModelCompletionRequest(
+                system=prompt.system,
+                messages=messages,
+                max_tokens=self.options.max_output_tokens,
+                temperature=self.options.temperature,
+            )
+            base = {
+                "correlation_id": correlation_id,
+                "file_path": context.file_path,
+                "qualified_name": stub.qualified_name,
+                "node_type": context.node_type,
+                "attempt": number,
+                "prompt_hash": _sha256(request.prompt_text),
+                "prompt_text": request.prompt_text if self.options.store_texts else None,
+            }
+            call_started = time.perf_counter()
+            try:
+                async with self.limiter:
+                    completion = await complete_with_retries(self.client, request, self.options.retry, self.budget)
+            except LLMError as error:
+                exhausted = error.kind is EnumLLMFailure.BUDGET_EXHAUSTED
+                events.append(
+                    ModelGenerationEvent(
+                        **base,
+                        provider=self.client.identity.provider,
+                        model=self.client.identity.model,
+                        latency_ms=(time.perf_counter() - call_started) * 1000,
+                        retries=error.retries,
+                        outcome=EnumAttemptOutcome.BUDGET_EXHAUSTED if exhausted else EnumAttemptOutcome.LLM_ERROR,
+                        message=error.message,
+                    )
+                )
+                stop = EnumStopReason.BUDGET_EXHAUSTED if exhausted else EnumStopReason.LLM_ERROR
+                failure_message = error.message
+                break
+            latency_ms = (time.perf_counter() - call_started) * 1000
+            last = await self._check(completion, stub, context, rules, correlation_id)
+            events.append(
+                ModelGenerationEvent(
+                    **base,
+                    provider=completion.identity.provider,
+                    model=completion.identity.model,
+                    prompt_tokens=completion.input_tokens,
+                    completion_tokens=completion.output_tokens,
+                    latency_ms=latency_ms,
+                    cost_usd=completion.cost_usd,
+                    cache_hit=completion.cached,
+                    retries=completion.retries,
+                    outcome=last.outcome,
+                    error_count=len(last.findings),
+                    warning_count=len(last.warnings),
+                    finding_codes=[finding.code for finding in last.findings],
+                    message=last.findings[0].render() if last.findings else None,
+                    answer_hash=_sha256(completion.text),
+                    answer_text=completion.text if self.options.store_texts else None,
+                )
+            )
+            if last.outcome is EnumAttemptOutcome.VALID:
+                stop = EnumStopReason.VALID
+                break
+            messages = [
+                first,
+                ModelChatMessage(role=EnumChatRole.ASSISTANT, content=completion.text or "(empty answer)"),
+                ModelChatMessage(role=EnumChatRole.USER, content=repair_message(stub, last.feedback)),
+            ]
+        return self._outcome(
+            stub,
+            stop,
+            last=last,
+            events=events,
+            failure_message=failure_message,
+            trimmed=prompt.trimmed,
+            started=started,
+        )
+
+    @staticmethod
+    def _outcome(
+        stub: ModelMethodStub,
+        stop: EnumStopReason,
+        *,
+        last: _Attempt | None,
+        events: list[ModelGenerationEvent],
+        failure_message: str,
+        trimmed: list[str],
+        started: float,
+    ) -> ModelStubGeneration:
+        attempts = sum(1 for event in events if event.outcome is not EnumAttemptOutcome.BUDGET_EXHAUSTED)
+        paid = [event for event in events if not event.cache_hit]
+        unpriced = any(event.cost_usd is None and event.prompt_tokens + event.completion_tokens for event in paid)
+        cost = None if unpriced else sum(event.cost_usd or 0.0 for event in events)
+        success = stop is EnumStopReason.VALID and last is not None
+        if success:
+            message = f"generated in {attempts} attempt{'s' if attempts != 1 else ''}"
+        elif stop is EnumStopReason.ATTEMPTS_EXHAUSTED and last is not None and last.findings:
+            message = (
+                f"no valid code after {attempts} attempt{'s' if attempts != 1 else ''}: {last.findings[0].render()}"
+            )
+        else:
+            message = failure_message or "no answer"
+        return ModelStubGeneration(
+            qualified_name=stub.qualified_name,
+            line_number=stub.line_number,
+            success=success,
+            stop_reason=stop,
+            generated_code=last.body if success and last is not None else None,
+            required_imports=last.imports if success and last is not None else [],
+            attempts=attempts,
+            findings=[] if success or last is None else last.findings,
+            warnings=last.warnings if last is not None else [],
+            message=message,
+            prompt_tokens=sum(event.prompt_tokens for event in events),
+            completion_tokens=sum(event.completion_tokens for event in events),
+            cost_usd=cost,
+            duration_ms=(time.perf_counter() - started) * 1000,
+            context_trimmed=trimmed,
+            events=events,
+        )
+
+
+__all__ = ["NO_CODE", "GenerationOptions", "StubGenerator"]

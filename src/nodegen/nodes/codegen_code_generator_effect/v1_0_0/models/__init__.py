@@ -1,0 +1,17 @@
+"""Public models of NodeCodegenCodeGeneratorEffect."""
+
+from .enum_attempt_outcome import EnumAttemptOutcome
+from .enum_stop_reason import EnumStopReason
+from .model_code_generation_request import ModelCodeGenerationRequest
+from .model_code_generation_result import ModelCodeGenerationResult
+from .model_generation_event import ModelGenerationEvent
+from .model_stub_generation import ModelStubGeneration
+
+__all__ = [
+    "EnumAttemptOutcome",
+    "EnumStopReason",
+    "ModelCodeGenerationRequest",
+    "ModelCodeGenerationResult",
+    "ModelGenerationEvent",
+    "ModelStubGeneration",
+]

@@ -1,0 +1,15 @@
+"""How one generation attempt ended."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class EnumAttemptOutcome(StrEnum):
+    """``valid`` passes the validator; every other outcome is a failed attempt."""
+
+    VALID = "valid"
+    INVALID = "invalid"  # the validator found errors
+    NO_CODE = "no_code"  # the answer holds no usable code
+    LLM_ERROR = "llm_error"  # no answer: rate limits, server errors or timeouts outlasted the retries
+    BUDGET_EXHAUSTED = "budget_exhausted"  # no call made: the run's budget is spent

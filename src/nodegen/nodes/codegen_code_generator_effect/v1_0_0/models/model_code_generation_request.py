@@ -1,0 +1,34 @@
+"""Model of the generator's input (``contract.input_state``)."""
+
+from __future__ import annotations
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
+
+from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumValidationRule
+from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub
+
+
+class ModelCodeGenerationRequest(BaseModel):
+    """The file whose stubs to fill, and which of them."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    source: str = Field(
+        validation_alias=AliasChoices("source", "node_file_content", "source_code"), description="The file's text"
+    )
+    file_path: str | None = Field(default=None, description="Where the file is (node package context, ONEX rules)")
+    stubs: list[ModelMethodStub] | None = Field(
+        default=None, description="The stubs to fill (as the extractor gives them); default: every stub of the file"
+    )
+    only: list[str] | None = Field(default=None, description="Fill only the stubs with these qualified names")
+    max_attempts: int | None = Field(default=None, ge=1, le=20, description="Default: the max_attempts setting")
+    validation_rules: list[EnumValidationRule] = Field(default_factory=lambda: [EnumValidationRule.ALL])
+
+    @field_validator("validation_rules", mode="before")
+    @classmethod
+    def _rules(cls, value: object) -> object:
+        if isinstance(value, str | EnumValidationRule):
+            value = [value]
+        if isinstance(value, list | tuple | set):
+            return [EnumValidationRule.parse(item) for item in value]
+        return value

@@ -1,0 +1,33 @@
+"""Model of the outcome for one stub."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import ModelValidationFinding
+
+from .enum_stop_reason import EnumStopReason
+from .model_generation_event import ModelGenerationEvent
+
+
+class ModelStubGeneration(BaseModel):
+    """Code that passed the validator for one stub, or why there is none (with the last attempt's findings)."""
+
+    qualified_name: str
+    line_number: int = Field(ge=1, description="The stub's def line")
+    success: bool
+    stop_reason: EnumStopReason
+    generated_code: str | None = Field(default=None, description="The body at indentation 0, ready for the injector")
+    required_imports: list[str] = Field(default_factory=list, description="Imports the body needs, as statements")
+    attempts: int = Field(ge=0)
+    findings: list[ModelValidationFinding] = Field(
+        default_factory=list, description="Errors of the last attempt (empty on success)"
+    )
+    warnings: list[ModelValidationFinding] = Field(default_factory=list, description="Warnings of the kept code")
+    message: str = Field(description="One line: what happened")
+    prompt_tokens: int = Field(default=0, ge=0)
+    completion_tokens: int = Field(default=0, ge=0)
+    cost_usd: float | None = Field(default=None, description="None when a call's price is unknown")
+    duration_ms: float = Field(default=0.0, ge=0.0)
+    context_trimmed: list[str] = Field(default_factory=list, description="Context sections left out for the budget")
+    events: list[ModelGenerationEvent] = Field(default_factory=list, description="One per attempt")

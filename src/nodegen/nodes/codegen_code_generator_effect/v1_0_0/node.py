@@ -1,0 +1,235 @@
+"""NodeCodegenCodeGeneratorEffect - write the body of every stub of a file with an LLM, validated before it is
+returned.
+
+ONEX v2.0: suffix naming ``Node<Name><Type>``, subclass of ``NodeEffect`` (it calls LLM providers, reads the node
+package around the file, and writes the answer cache), errors as ``ModelOnexError`` with a code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+from typing import Any
+
+from nodegen.llm import (
+    EnumLLMFailure,
+    LLMClient,
+    LLMError,
+    ModelLLMOptions,
+    RetryPolicy,
+    RunBudget,
+    create_llm_client,
+)
+from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect
+from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0 import NodeCodegenStubExtractorEffect
+from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub
+from nodegen.onex import (
+    EnumCoreErrorCode,
+    EnumLogLevel,
+    ModelContainer,
+    ModelContractEffect,
+    ModelOnexError,
+    NodeEffect,
+    emit_log_event,
+)
+
+from .generation import GenerationOptions, StubGenerator
+from .models import ModelCodeGenerationRequest, ModelCodeGenerationResult, ModelStubGeneration
+from .prompting import FileContext
+
+_CLIENT_ERRORS = {
+    EnumLLMFailure.AUTHENTICATION: EnumCoreErrorCode.AUTHENTICATION_ERROR,
+    EnumLLMFailure.UNAVAILABLE: EnumCoreErrorCode.DEPENDENCY_UNAVAILABLE,
+}
+
+
+class NodeCodegenCodeGeneratorEffect(NodeEffect[ModelCodeGenerationResult]):
+    """Generates code for stubs: prompt with context, LLM call, answer parsing, validation, repair loop.
+
+    Input (``contract.input_state``): ``source`` (alias ``node_file_content``), optional ``file_path``, ``stubs``
+    (as the extractor returns them; default: every stub of the file), ``only`` (qualified names), ``max_attempts``,
+    ``validation_rules``. Services: ``llm_client`` (default: built from the ``llm*`` settings), ``llm_budget`` (a
+    ``RunBudget`` shared by a whole run), ``code_validator``. One node instance bounds the calls in flight across
+    every file it is given (``generation_concurrency``).
+    """
+
+    def __init__(self, container: ModelContainer) -> None:
+        super().__init__(container)
+        self._client: LLMClient | None = container.get_service("llm_client")
+        self._owns_client = self._client is None
+        budget = container.get_service("llm_budget")
+        self.budget: RunBudget = (
+            budget
+            if isinstance(budget, RunBudget)
+            else RunBudget(max_tokens=self._config("max_tokens", None), max_cost_usd=self._config("max_cost_usd", None))
+        )
+        validator = container.get_service("code_validator")
+        self._validator = validator if validator is not None else NodeCodegenCodeValidatorEffect(container)
+        self._extractor = NodeCodegenStubExtractorEffect(container)
+        self.options = GenerationOptions(
+            max_attempts=int(self._config("max_attempts", 3)),
+            prompt_token_budget=int(self._config("prompt_token_budget", 6000)),
+            max_output_tokens=int(self._config("llm_max_output_tokens", 2048)),
+            temperature=float(self._config("llm_temperature", 0.0)),
+            retry=RetryPolicy(
+                timeout_s=float(self._config("llm_timeout_s", 120.0)),
+                max_retries=int(self._config("llm_max_retries", 4)),
+            ),
+            store_texts=bool(self._config("store_prompt_texts", False)),
+        )
+        self.concurrency = int(self._config("generation_concurrency", 4))
+        self._limiter = asyncio.Semaphore(self.concurrency)
+        self._generated = 0
+        self._failed = 0
+        self._attempts = 0
+        self._tokens = 0
+        self._cache_hits = 0
+        self._cost = 0.0
+
+    @property
+    def client(self) -> LLMClient:
+        """The provider (built from configuration on first use)."""
+        if self._client is None:
+            state_dir = Path(str(self._config("state_dir", ".nodegen")))
+            record = self._config("llm_record", None)
+            options = ModelLLMOptions(
+                llm=str(self._config("llm", "local")),
+                base_url=self._config("llm_base_url", None),
+                api_key=self._config("llm_api_key", None),
+                record_to=Path(record) if record else None,
+                cache_path=state_dir / "cache.db" if self._config("llm_cache", True) else None,
+                context_tokens=int(self._config("llm_context_tokens", 8192)),
+            )
+            try:
+                self._client = create_llm_client(options)
+            except LLMError as error:
+                raise ModelOnexError(
+                    error_code=_CLIENT_ERRORS.get(error.kind, EnumCoreErrorCode.NO_SUITABLE_PROVIDER),
+                    message=error.message,
+                ) from None
+        return self._client
+
+    async def aclose(self) -> None:
+        """Release the provider when this node built it."""
+        if self._client is not None and self._owns_client:
+            await self._client.aclose()
+            self._client = None
+
+    async def _stubs(self, request: ModelCodeGenerationRequest, contract: ModelContractEffect) -> list[ModelMethodStub]:
+        if request.stubs is not None:
+            stubs = request.stubs
+        else:
+            extraction = await self._extractor.execute_effect(
+                ModelContractEffect(
+                    correlation_id=contract.correlation_id,
+                    input_state={"node_file_content": request.source, "file_path": request.file_path},
+                )
+            )
+            stubs = extraction.stubs
+        if request.only is not None:
+            known = {stub.qualified_name for stub in stubs}
+            unknown = [name for name in request.only if name not in known]
+            if unknown:
+                raise ModelOnexError(
+                    error_code=EnumCoreErrorCode.VALIDATION_ERROR,
+                    message=f"not stubs of the file: {', '.join(unknown)} "
+                    f"(its stubs: {', '.join(sorted(known)) or 'none'})",
+                )
+            stubs = [stub for stub in stubs if stub.qualified_name in request.only]
+        return stubs
+
+    async def _run(self, contract: ModelContractEffect) -> ModelCodeGenerationResult:
+        if not contract.input_state.get("source", contract.input_state.get("node_file_content")):
+            raise ModelOnexError(
+                error_code=EnumCoreErrorCode.VALIDATION_ERROR,
+                message="Missing required field: source (the file whose stubs to fill; alias node_file_content)",
+            )
+        request = contract.input_as(ModelCodeGenerationRequest)
+        started = time.perf_counter()
+        try:
+            context = FileContext.read(request.source, request.file_path)
+        except ModelOnexError as error:
+            raise ModelOnexError(
+                error_code=EnumCoreErrorCode.VALIDATION_ERROR,
+                message=f"{request.file_path or 'the source'} does not parse, so no stub of it can be filled: "
+                f"{error.message}",
+                cause=error,
+            ) from error
+        stubs = await self._stubs(request, contract)
+        generator = StubGenerator(self.client, self._validator, self.options, self.budget, self._limiter)
+        names = {stub.qualified_name for stub in stubs}
+        generations: list[ModelStubGeneration] = list(
+            await asyncio.gather(
+                *(
+                    generator.generate(
+                        stub,
+                        context,
+                        rules=request.validation_rules,
+                        correlation_id=contract.correlation_id,
+                        max_attempts=request.max_attempts,
+                        stub_names=names,
+                    )
+                    for stub in stubs
+                )
+            )
+        )
+        result = self._result(request, generations, started)
+        emit_log_event(
+            EnumLogLevel.INFO,
+            "generation completed",
+            {
+                "file_path": request.file_path,
+                "stubs": result.stubs_total,
+                "generated": result.stubs_generated,
+                "failed": result.stubs_failed,
+                "tokens": result.prompt_tokens + result.completion_tokens,
+                "duration_ms": round(result.duration_ms, 1),
+            },
+        )
+        return result
+
+    def _result(
+        self, request: ModelCodeGenerationRequest, generations: list[ModelStubGeneration], started: float
+    ) -> ModelCodeGenerationResult:
+        events = [event for generation in generations for event in generation.events]
+        generated = sum(1 for generation in generations if generation.success)
+        costs = [generation.cost_usd for generation in generations]
+        cost = None if any(value is None for value in costs) else sum(value or 0.0 for value in costs)
+        self._generated += generated
+        self._failed += len(generations) - generated
+        self._attempts += sum(generation.attempts for generation in generations)
+        self._tokens += sum(event.prompt_tokens + event.completion_tokens for event in events if not event.cache_hit)
+        self._cache_hits += sum(1 for event in events if event.cache_hit)
+        self._cost += sum(event.cost_usd or 0.0 for event in events)
+        return ModelCodeGenerationResult(
+            success=generated == len(generations),
+            file_path=request.file_path,
+            llm=str(self.client.identity),
+            generations=generations,
+            events=events,
+            stubs_total=len(generations),
+            stubs_generated=generated,
+            stubs_failed=len(generations) - generated,
+            prompt_tokens=sum(generation.prompt_tokens for generation in generations),
+            completion_tokens=sum(generation.completion_tokens for generation in generations),
+            cost_usd=cost,
+            budget_exhausted=self.budget.exhausted_reason(),
+            duration_ms=(time.perf_counter() - started) * 1000,
+        )
+
+    def _node_metrics(self) -> dict[str, Any]:
+        stubs = self._generated + self._failed
+        return {
+            "total_generations": stubs,
+            "successful_generations": self._generated,
+            "failed_generations": self._failed,
+            "total_attempts": self._attempts,
+            "avg_attempts_per_stub": self._attempts / stubs if stubs else 0.0,
+            "total_tokens": self._tokens,
+            "total_cost_usd": round(self._cost, 6),
+            "cache_hits": self._cache_hits,
+        }
+
+
+__all__ = ["NodeCodegenCodeGeneratorEffect"]

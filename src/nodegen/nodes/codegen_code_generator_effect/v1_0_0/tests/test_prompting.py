@@ -1,0 +1,76 @@
+"""What the prompt holds, and what is left out first when it is too long."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nodegen.nodes.codegen_code_generator_effect.v1_0_0.prompting import (
+    FileContext,
+    build_prompt,
+    estimate_tokens,
+    node_kind,
+)
+from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0 import NodeCodegenStubExtractorEffect
+from nodegen.onex.testing import create_test_container
+
+from .conftest import SOURCE
+
+EXAMPLE = Path(__file__).resolve().parents[6] / "examples" / "word_frequency_compute" / "v1_0_0" / "node.py"
+
+
+async def _stubs(source: str):
+    extractor = NodeCodegenStubExtractorEffect(create_test_container())
+    return (await extractor.execute_effect({"input_state": {"node_file_content": source}})).stubs
+
+
+async def test_plain_python_gets_plain_conventions():
+    context = FileContext.read(SOURCE, "calc.py")
+    (stub,) = await _stubs(SOURCE)
+    prompt = build_prompt(stub, context, token_budget=6000)
+    assert not context.is_onex and "ModelOnexError" not in prompt.system
+    assert prompt.trimmed == []
+    assert prompt.estimated_tokens == estimate_tokens(prompt.system + prompt.user)
+
+
+async def test_a_node_package_brings_its_models_and_contract_and_onex_rules():
+    source = EXAMPLE.read_text()
+    context = FileContext.read(source, str(EXAMPLE))
+    stubs = await _stubs(source)
+    tokenize = next(stub for stub in stubs if stub.name == "_tokenize")
+    prompt = build_prompt(tokenize, context, token_budget=20_000, stub_names={s.qualified_name for s in stubs})
+    assert context.is_onex and context.node_type == "compute"
+    assert "ModelOnexError(error_code=EnumCoreErrorCode" in prompt.system
+    assert prompt.user.startswith(f"Implement `NodeWordFrequencyCompute._tokenize` in `{EXAMPLE}`.")
+    assert "The node's `contract.yaml`" in prompt.user and "name: word_frequency_compute" in prompt.user
+    assert "The node's `models/model_word_frequency_request.py`" in prompt.user
+    assert "async def _run(self, contract: ModelContractCompute)" in prompt.user  # implemented sibling
+    assert "def _top_words(self, words: list[str], top_n: int) -> list[ModelWordCount]: ..." in prompt.user
+    # the other stubs are shown by signature only, never as "already implemented"
+    assert "`NodeWordFrequencyCompute._top_words`, already implemented" not in prompt.user
+
+
+async def test_context_is_trimmed_in_the_stated_order():
+    source = EXAMPLE.read_text()
+    context = FileContext.read(source, str(EXAMPLE))
+    stubs = await _stubs(source)
+    tokenize = next(stub for stub in stubs if stub.name == "_tokenize")
+    full = build_prompt(tokenize, context, token_budget=100_000)
+    small = build_prompt(tokenize, context, token_budget=full.estimated_tokens - 50)
+    assert small.trimmed == ["contract.yaml"]
+    smaller = build_prompt(tokenize, context, token_budget=500)
+    order = smaller.trimmed
+    assert order[0] == "contract.yaml" and order[1].startswith("model ")
+    assert order.index("__init__") > max(i for i, name in enumerate(order) if name.startswith("implemented"))
+    assert order[-1] in ("module imports", "module docstring")
+    # the target and the instructions stay whatever the budget
+    assert "Implement `NodeWordFrequencyCompute._tokenize`" in smaller.user
+    assert "lower-case first" in smaller.user
+    assert "Context left out to fit the prompt budget: contract.yaml" in smaller.user
+
+
+def test_node_kind_reads_the_node_class():
+    import ast
+
+    assert node_kind(ast.parse("class NodeFooEffect(NodeEffect): pass")) == "effect"
+    assert node_kind(ast.parse("class NodeEffect: pass")) is None
+    assert node_kind(ast.parse("class Foo: pass")) is None
