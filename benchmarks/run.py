@@ -11,13 +11,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import bench_code_injector, bench_code_validator, bench_stub_extractor
+from benchmarks import bench_code_generator, bench_code_injector, bench_code_validator, bench_stub_extractor
 from benchmarks.harness import table
 
 SUITES = {
     "stub_extractor": bench_stub_extractor.run,
     "code_injector": bench_code_injector.run,
     "code_validator": bench_code_validator.run,
+    "code_generator": bench_code_generator.run,
 }
 
 

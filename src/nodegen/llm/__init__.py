@@ -3,7 +3,7 @@ with the answer cache, the recorder, retries with backoff, and the run's budget.
 
 from nodegen.llm.budget import RunBudget
 from nodegen.llm.cache import CachedClient, CompletionCache
-from nodegen.llm.factory import ModelLLMOptions, create_llm_client
+from nodegen.llm.factory import ModelLLMOptions, client_concurrency, create_llm_client
 from nodegen.llm.local import TINY_MODEL_WARNING, LocalGGUFClient, smollm2_path
 from nodegen.llm.protocol import (
     EnumChatRole,
@@ -49,6 +49,7 @@ __all__ = [
     "RetryPolicy",
     "RunBudget",
     "anthropic_client",
+    "client_concurrency",
     "complete_with_retries",
     "create_llm_client",
     "openai_client",

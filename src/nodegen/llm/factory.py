@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from .cache import CachedClient, CompletionCache
-from .local import LocalGGUFClient, smollm2_path
+from .local import SMOLLM2_MAX_OUTPUT_TOKENS, LocalGGUFClient, smollm2_path
 from .protocol import LLMClient
 from .remote import anthropic_client, openai_client
 from .replay import RecordingClient, ReplayClient
@@ -26,6 +26,7 @@ class ModelLLMOptions(BaseModel):
     record_to: Path | None = Field(default=None, description="Append every answer to this replay file")
     cache_path: Path | None = Field(default=None, description="SQLite cache file; None: no cache")
     context_tokens: int = 8192
+    timeout_s: float = 120.0
 
 
 def _provider(spec: ModelLLMSpec, options: ModelLLMOptions) -> LLMClient:
@@ -39,9 +40,15 @@ def _provider(spec: ModelLLMSpec, options: ModelLLMOptions) -> LLMClient:
     if spec.kind is EnumProviderKind.ANTHROPIC:
         return anthropic_client(spec.model, base_url=options.base_url, api_key=key)
     if spec.kind is EnumProviderKind.LOCAL:
-        return LocalGGUFClient(smollm2_path(), context_tokens=options.context_tokens)
+        return LocalGGUFClient(
+            smollm2_path(),
+            context_tokens=options.context_tokens,
+            time_limit_s=options.timeout_s,
+            max_output_tokens=SMOLLM2_MAX_OUTPUT_TOKENS,
+        )
     if spec.kind is EnumProviderKind.GGUF:
-        return LocalGGUFClient(Path(spec.path).expanduser(), context_tokens=options.context_tokens)
+        path = Path(spec.path).expanduser()
+        return LocalGGUFClient(path, context_tokens=options.context_tokens, time_limit_s=options.timeout_s)
     return ReplayClient(Path(spec.path).expanduser())
 
 
@@ -57,4 +64,16 @@ def create_llm_client(options: ModelLLMOptions) -> LLMClient:
     return client
 
 
-__all__ = ["ModelLLMOptions", "create_llm_client"]
+def client_concurrency(client: LLMClient) -> int | None:
+    """The most calls ``client`` can usefully serve at once (1 for an in-process model), or None for no limit."""
+    while True:
+        limit = getattr(client, "max_concurrency", None)
+        if isinstance(limit, int):
+            return limit
+        inner = getattr(client, "inner", None)
+        if inner is None:
+            return None
+        client = inner
+
+
+__all__ = ["ModelLLMOptions", "client_concurrency", "create_llm_client"]

@@ -186,6 +186,7 @@ class StubGenerator:
             call_started = time.perf_counter()
             try:
                 async with self.limiter:
+                    call_started = time.perf_counter()  # the call's own time, not the wait for a free slot
                     completion = await complete_with_retries(self.client, request, self.options.retry, self.budget)
             except LLMError as error:
                 exhausted = error.kind is EnumLLMFailure.BUDGET_EXHAUSTED

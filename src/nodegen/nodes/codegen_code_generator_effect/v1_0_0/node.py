@@ -19,6 +19,7 @@ from nodegen.llm import (
     ModelLLMOptions,
     RetryPolicy,
     RunBudget,
+    client_concurrency,
     create_llm_client,
 )
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect
@@ -79,7 +80,7 @@ class NodeCodegenCodeGeneratorEffect(NodeEffect[ModelCodeGenerationResult]):
             store_texts=bool(self._config("store_prompt_texts", False)),
         )
         self.concurrency = int(self._config("generation_concurrency", 4))
-        self._limiter = asyncio.Semaphore(self.concurrency)
+        self._limiter: asyncio.Semaphore | None = None
         self._generated = 0
         self._failed = 0
         self._attempts = 0
@@ -100,6 +101,7 @@ class NodeCodegenCodeGeneratorEffect(NodeEffect[ModelCodeGenerationResult]):
                 record_to=Path(record) if record else None,
                 cache_path=state_dir / "cache.db" if self._config("llm_cache", True) else None,
                 context_tokens=int(self._config("llm_context_tokens", 8192)),
+                timeout_s=self.options.retry.timeout_s,
             )
             try:
                 self._client = create_llm_client(options)
@@ -157,6 +159,10 @@ class NodeCodegenCodeGeneratorEffect(NodeEffect[ModelCodeGenerationResult]):
                 cause=error,
             ) from error
         stubs = await self._stubs(request, contract)
+        if self._limiter is None:
+            # one limit for every file this node is given; an in-process model serves one call at a time
+            limit = client_concurrency(self.client)
+            self._limiter = asyncio.Semaphore(min(self.concurrency, limit) if limit else self.concurrency)
         generator = StubGenerator(self.client, self._validator, self.options, self.budget, self._limiter)
         names = {stub.qualified_name for stub in stubs}
         generations: list[ModelStubGeneration] = list(

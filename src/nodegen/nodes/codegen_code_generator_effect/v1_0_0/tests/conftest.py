@@ -6,11 +6,11 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
+from tests.support.llm_server import ScriptedLLMServer
 
 from nodegen.llm import RemoteClient, anthropic_client, openai_client
 from nodegen.nodes.codegen_code_generator_effect.v1_0_0 import NodeCodegenCodeGeneratorEffect
 from nodegen.onex.testing import create_test_container
-from tests.support.llm_server import ScriptedLLMServer
 
 API_KEY = "sk-test-4f9a8b7c6d5e4f3a2b1c"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 
 import pytest
+from tests.support.llm_server import Reply, ScriptedLLMServer
 
 from nodegen.nodes.codegen_code_generator_effect.v1_0_0.models import EnumAttemptOutcome, EnumStopReason
 from nodegen.onex import EnumCoreErrorCode, ModelOnexError
-from tests.support.llm_server import Reply, ScriptedLLMServer
 
 from .conftest import API_KEY, GOOD_BODY, SOURCE, MakeNode
 

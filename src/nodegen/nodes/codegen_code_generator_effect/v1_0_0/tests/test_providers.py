@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from tests.support.llm_server import Reply, ScriptedLLMServer
 
 from nodegen.nodes.codegen_code_generator_effect.v1_0_0 import NodeCodegenCodeGeneratorEffect
 from nodegen.nodes.codegen_code_generator_effect.v1_0_0.models import EnumAttemptOutcome, EnumStopReason
 from nodegen.onex import EnumCoreErrorCode, ModelOnexError
 from nodegen.onex.testing import create_test_container
-from tests.support.llm_server import Reply, ScriptedLLMServer
 
 from .conftest import API_KEY, GOOD_BODY, SOURCE
 
@@ -91,7 +91,7 @@ async def test_the_embedded_local_model_fills_a_small_stub(tmp_path):
     generation = result.generations[0]
     if generation.success:
         namespace: dict[str, object] = {}
-        exec(compile("def add(a, b):\n" + "".join("    " + line + "\n" for line in generation.generated_code.splitlines()), "g", "exec"), namespace)  # noqa: S102
+        exec(compile("def add(a, b):\n" + "".join("    " + line + "\n" for line in generation.generated_code.splitlines()), "g", "exec"), namespace)
         assert callable(namespace["add"])
     else:
         assert generation.findings and generation.generated_code is None
