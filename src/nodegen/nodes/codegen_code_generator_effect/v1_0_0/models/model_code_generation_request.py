@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
-from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumValidationRule
+from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import ValidationRules
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub
 
 
@@ -22,13 +22,5 @@ class ModelCodeGenerationRequest(BaseModel):
     )
     only: list[str] | None = Field(default=None, description="Fill only the stubs with these qualified names")
     max_attempts: int | None = Field(default=None, ge=1, le=20, description="Default: the max_attempts setting")
-    validation_rules: list[EnumValidationRule] = Field(default_factory=lambda: [EnumValidationRule.ALL])
+    validation_rules: ValidationRules
 
-    @field_validator("validation_rules", mode="before")
-    @classmethod
-    def _rules(cls, value: object) -> object:
-        if isinstance(value, str | EnumValidationRule):
-            value = [value]
-        if isinstance(value, list | tuple | set):
-            return [EnumValidationRule.parse(item) for item in value]
-        return value

@@ -1,7 +1,7 @@
 """Public models of NodeCodegenCodeValidatorEffect."""
 
 from .enum_finding_severity import EnumFindingSeverity
-from .enum_validation_rule import ONEX_RULES, EnumValidationRule
+from .enum_validation_rule import ONEX_RULES, EnumValidationRule, ValidationRules
 from .model_code_validation_request import ModelCodeValidationRequest
 from .model_code_validation_result import ModelCodeValidationResult
 from .model_validation_finding import ModelValidationFinding
@@ -15,4 +15,5 @@ __all__ = [
     "ModelCodeValidationResult",
     "ModelValidationFinding",
     "ModelValidationTarget",
+    "ValidationRules",
 ]

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BeforeValidator, Field
 
 
 class EnumValidationRule(StrEnum):
@@ -38,3 +41,19 @@ class EnumValidationRule(StrEnum):
 ONEX_RULES = frozenset(
     {EnumValidationRule.ONEX_COMPLIANCE, EnumValidationRule.NAMING, EnumValidationRule.ERROR_HANDLING}
 )
+
+
+def _rules(value: object) -> object:
+    if isinstance(value, str | EnumValidationRule):
+        value = [value]
+    if isinstance(value, list | tuple | set):
+        return [EnumValidationRule.parse(item) for item in value]
+    return value
+
+
+ValidationRules = Annotated[
+    list[EnumValidationRule],
+    BeforeValidator(_rules),
+    Field(default_factory=lambda: [EnumValidationRule.ALL], description="Rule families; a name or a list of them"),
+]
+"""A request field of rule families: one rule or a list, given as members, values, names or aliases."""
