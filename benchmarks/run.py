@@ -11,7 +11,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import bench_code_generator, bench_code_injector, bench_code_validator, bench_stub_extractor
+from benchmarks import (
+    bench_code_generator,
+    bench_code_injector,
+    bench_code_validator,
+    bench_metrics_reducer,
+    bench_stub_extractor,
+)
 from benchmarks.harness import table
 
 SUITES = {
@@ -19,6 +25,7 @@ SUITES = {
     "code_injector": bench_code_injector.run,
     "code_validator": bench_code_validator.run,
     "code_generator": bench_code_generator.run,
+    "metrics_reducer": bench_metrics_reducer.run,
 }
 
 

@@ -1,0 +1,1 @@
+"""NodeCodegenMetricsReducer: generation events in, aggregated metrics and intents out, with no I/O."""
