@@ -1,0 +1,108 @@
+"""The store on PostgreSQL (production): an asyncpg pool; the same SQL as SQLite with ``$n`` placeholders."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+import asyncpg
+
+from nodegen.onex import EnumCoreErrorCode, ModelOnexError
+
+from .store import CodegenStore, utc_now
+
+_QMARK = re.compile(r"\?")
+
+
+def _numbered(sql: str) -> str:
+    counter = iter(range(1, 10_000))
+    return _QMARK.sub(lambda _: f"${next(counter)}", sql)
+
+
+class PostgresStore(CodegenStore):
+    """``CodegenStore`` on PostgreSQL."""
+
+    backend = "postgresql"
+
+    def __init__(self, url: str, *, min_size: int = 1, max_size: int = 4) -> None:
+        self.url = url
+        self._pool: asyncpg.Pool | None = None
+        self._sizes = (min_size, max_size)
+
+    @property
+    def location(self) -> str:
+        """The server and database, without the password."""
+        parts = urlsplit(self.url)
+        return f"postgresql://{parts.hostname}:{parts.port or 5432}{parts.path}"
+
+    async def _get_pool(self) -> asyncpg.Pool:
+        if self._pool is None:
+            try:
+                self._pool = await asyncpg.create_pool(self.url, min_size=self._sizes[0], max_size=self._sizes[1])
+            except (OSError, asyncpg.PostgresError) as error:
+                raise ModelOnexError(
+                    error_code=EnumCoreErrorCode.DATABASE_CONNECTION_ERROR,
+                    message=f"cannot connect to {self.location}: {error}",
+                    cause=error,
+                ) from error
+        return self._pool
+
+    def _fail(self, error: Exception) -> ModelOnexError:
+        return ModelOnexError(
+            error_code=EnumCoreErrorCode.DATABASE_OPERATION_ERROR,
+            message=f"PostgreSQL ({self.location}): {error}",
+            cause=error,
+        )
+
+    async def _execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        pool = await self._get_pool()
+        try:
+            await pool.execute(_numbered(sql), *params)
+        except asyncpg.PostgresError as error:
+            raise self._fail(error) from error
+
+    async def _execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        pool = await self._get_pool()
+        try:
+            async with pool.acquire() as connection, connection.transaction():
+                await connection.executemany(_numbered(sql), [tuple(row) for row in rows])
+        except asyncpg.PostgresError as error:
+            raise self._fail(error) from error
+
+    async def _fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        pool = await self._get_pool()
+        try:
+            records = await pool.fetch(_numbered(sql), *params)
+        except asyncpg.PostgresError as error:
+            raise self._fail(error) from error
+        return [tuple(record.values()) for record in records]
+
+    async def _migrate(self, statements: list[tuple[int, list[str]]]) -> None:
+        pool = await self._get_pool()
+        try:
+            async with pool.acquire() as connection, connection.transaction():
+                # one migrator at a time across processes
+                await connection.execute("LOCK TABLE schema_migrations IN EXCLUSIVE MODE")
+                for version, sqls in statements:
+                    if await connection.fetchval("SELECT 1 FROM schema_migrations WHERE version = $1", version):
+                        continue
+                    for sql in sqls:
+                        await connection.execute(sql)
+                    await connection.execute("INSERT INTO schema_migrations VALUES ($1, $2)", version, utc_now())
+        except asyncpg.PostgresError as error:
+            raise ModelOnexError(
+                error_code=EnumCoreErrorCode.MIGRATION_ERROR,
+                message=f"migrating {self.location} failed: {error}",
+                cause=error,
+            ) from error
+
+    async def close(self) -> None:
+        """Close the pool."""
+        if self._pool is not None:
+            await self._pool.close()
+            self._pool = None
+
+
+__all__ = ["PostgresStore"]
