@@ -19,7 +19,7 @@ demo: $(STAMP)
 	$(BIN)/nodegen stubs examples/ || [ $$? -eq 1 ]
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks conftest.py
 
 types: $(STAMP)
 	$(BIN)/mypy src
