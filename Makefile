@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.nodegen-installed
 
-.PHONY: demo test lint types unit bench clean
+.PHONY: demo test lint types unit bench clean sysdeps
 
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,12 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy src
 
-unit: $(STAMP)
+# The tests start a real PostgreSQL server: Debian's package, installed when missing (needs root, as in CI).
+sysdeps:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+		export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; }
+
+unit: $(STAMP) sysdeps
 	$(BIN)/pytest
 
 test: lint types unit
