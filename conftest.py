@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+from tests.support.kafka import TansuBroker
 from tests.support.postgres import create_database, postgres_server
 
 
@@ -20,3 +21,21 @@ def postgres_url() -> Iterator[str]:
 def fresh_postgres_url(postgres_url: str) -> str:
     """An empty database of its own on the session's server."""
     return create_database(postgres_url, f"t_{uuid.uuid4().hex[:12]}")
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap() -> Iterator[str]:
+    """A real Kafka-protocol broker (Tansu) for the whole session."""
+    broker = TansuBroker()
+    broker.start()
+    yield broker.bootstrap
+    broker.stop()
+
+
+@pytest.fixture
+def kafka_broker() -> Iterator[TansuBroker]:
+    """A broker of the test's own, which the test may stop and start again."""
+    broker = TansuBroker()
+    broker.start()
+    yield broker
+    broker.stop()
