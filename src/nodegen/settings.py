@@ -86,6 +86,15 @@ class NodegenSettings(BaseSettings):
     generation_concurrency: int = Field(default=4, ge=1, le=256, description="Stubs generated at the same time")
     max_tokens: int | None = Field(default=None, ge=1, description="Token budget of a run (no new call once spent)")
     max_cost_usd: float | None = Field(default=None, gt=0, description="Cost budget of a run in USD")
+    codegen_output_dir: str = Field(default="./generated", description="Where the store effect writes artifacts")
+    enable_artifact_db_storage: bool = Field(default=False, description="Also record each written file in the db")
+    default_file_permissions: str = Field(default="0644", description="Permission bits of written artifacts")
+    database_url: str | None = Field(
+        default=None, description="postgresql://... for PostgreSQL; default SQLite at <state_dir>/nodegen.db"
+    )
+    kafka_bootstrap: str | None = Field(default=None, description="host:port of Kafka; default the in-process bus")
+    workflow_timeout_s: float | None = Field(default=3600.0, description="Time limit of one fill run (None: none)")
+    metrics_window_seconds: int = Field(default=3600, ge=1, description="Time window of the aggregated metrics")
     store_prompt_texts: bool = Field(
         default=False, description="Keep prompt and answer texts in generation events (default: only their hashes)"
     )

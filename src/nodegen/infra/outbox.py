@@ -77,9 +77,7 @@ class OutboxRelay:
                 delivered += await self.flush_once()
                 if not await self.store.outbox_pending(1):
                     return
-                emit_log_event(
-                    EnumLogLevel.WARNING, "event bus unavailable; retrying", {"retry_in_s": round(delay, 2)}
-                )
+                emit_log_event(EnumLogLevel.WARNING, "event bus unavailable; retrying", {"retry_in_s": round(delay, 2)})
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self.max_delay_s)
 

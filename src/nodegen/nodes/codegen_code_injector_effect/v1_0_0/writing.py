@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 import tokenize
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from nodegen.infra.atomic import replace_atomically
 from nodegen.infra.source_files import decode_source
 from nodegen.onex import ModelOnexError
 
@@ -138,31 +138,14 @@ def write_source(path: Path, expected: str, new_text: str, *, backup: bool) -> W
 
 
 def _replace_atomically(target: Path, data: bytes, mode: int) -> None:
-    temporary: str | None = None
     try:
-        descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(temporary).chmod(mode)
-        Path(temporary).replace(target)
-        temporary = None
-        directory = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
+        replace_atomically(target, data, mode)
     except OSError as error:
         raise WriteRefusedError(
             EnumInjectionErrorCode.WRITE_FAILED,
             f"cannot write {target}: {error.strerror or error}; the file was left as it was",
             suggested_fix="free disk space or make the folder writable, then run again",
         ) from error
-    finally:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                Path(temporary).unlink()
 
 
 __all__ = ["BACKUP_SUFFIX", "LOCK_SUFFIX", "WriteOutcome", "WriteRefusedError", "file_lock", "write_source"]

@@ -79,9 +79,7 @@ class NodeCodegenMetricsReducer(NodeReducer[ModelCodegenMetricsReducerOutput], M
         metrics = aggregator.metrics()
         self._events_reduced += metrics.events_total
         self._events_skipped += metrics.events_skipped
-        attempts = (
-            [event.model_dump(mode="json") for event in counted] if state.get("include_attempts", True) else []
-        )
+        attempts = [event.model_dump(mode="json") for event in counted] if state.get("include_attempts", True) else []
         created_at = max((event.timestamp for event in counted), default=_EPOCH)
         self._emit(metrics, attempts, contract.correlation_id, created_at)
         return ModelCodegenMetricsReducerOutput(metrics=metrics, intents=self.drain_intents())

@@ -20,7 +20,20 @@ RUN = UUID("00000000-0000-4000-8000-000000000001")
 T0 = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 
 
-def event(name: str, attempt: int, outcome: str, *, minutes: int = 0, model: str = "gpt-4o-mini", cost: float | None = 0.001, latency: float = 100.0, cache: bool = False, node_type: str | None = "effect", run: UUID = RUN, tokens: tuple[int, int] = (100, 20)) -> ModelGenerationEvent:
+def event(
+    name: str,
+    attempt: int,
+    outcome: str,
+    *,
+    minutes: int = 0,
+    model: str = "gpt-4o-mini",
+    cost: float | None = 0.001,
+    latency: float = 100.0,
+    cache: bool = False,
+    node_type: str | None = "effect",
+    run: UUID = RUN,
+    tokens: tuple[int, int] = (100, 20),
+) -> ModelGenerationEvent:
     return ModelGenerationEvent(
         event_id=UUID(int=hash((name, attempt, minutes, str(run))) & (2**128 - 1)),
         correlation_id=run,
@@ -113,7 +126,11 @@ async def test_the_same_input_always_gives_the_same_output():
 async def test_intents_persist_then_publish_in_priority_order():
     output = await reduce(sample())
     persist, publish = output.intents
-    assert (persist.intent_type, persist.target, persist.priority) == (EnumIntentType.PERSIST_METRICS, "store_effect", 8)
+    assert (persist.intent_type, persist.target, persist.priority) == (
+        EnumIntentType.PERSIST_METRICS,
+        "store_effect",
+        8,
+    )
     assert (publish.intent_type, publish.target, publish.priority) == (EnumIntentType.PUBLISH_EVENT, "event_bus", 5)
     assert len(persist.payload["attempts"]) == 6 and persist.payload["metrics"]["stubs_filled"] == 2
     assert publish.payload["topic"] == "onex.codegen.metrics_recorded.v1" and publish.payload["key"] == str(RUN)

@@ -1,0 +1,1 @@
+"""NodeCodegenStoreEffect: artifacts to disk under the output directory, metrics and attempts to the database."""

@@ -1,0 +1,5 @@
+"""NodeCodegenStoreEffect v1.0.0."""
+
+from .node import NodeCodegenStoreEffect
+
+__all__ = ["NodeCodegenStoreEffect"]

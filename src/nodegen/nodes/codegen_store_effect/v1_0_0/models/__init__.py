@@ -1,0 +1,6 @@
+"""Public models of NodeCodegenStoreEffect."""
+
+from .model_artifact_storage_request import ModelArtifactStorageRequest
+from .model_storage_result import ModelStorageResult
+
+__all__ = ["ModelArtifactStorageRequest", "ModelStorageResult"]

@@ -1,0 +1,191 @@
+"""NodeCodegenStoreEffect - write generated artifacts under the output directory, and persist metrics and
+generation attempts in the database (SQLite by default, PostgreSQL in production).
+
+ONEX v2.0: suffix naming ``Node<Name><Type>``, subclass of ``NodeEffect``; errors as ``ModelOnexError`` with a code.
+A path that resolves outside the output directory (``..``, an absolute path elsewhere, a symlink out) is refused with
+``SECURITY_VIOLATION`` before anything is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+from pydantic import TypeAdapter, ValidationError
+
+from nodegen.infra.atomic import replace_atomically
+from nodegen.infra.store import CodegenStore, open_store
+from nodegen.nodes.codegen_code_generator_effect.v1_0_0.models import ModelGenerationEvent
+from nodegen.onex import (
+    EnumCoreErrorCode,
+    EnumLogLevel,
+    ModelContainer,
+    ModelContractEffect,
+    ModelOnexError,
+    NodeEffect,
+    emit_log_event,
+)
+
+from .models import ModelArtifactStorageRequest, ModelStorageResult
+
+_REQUESTS = TypeAdapter(list[ModelArtifactStorageRequest])
+
+
+def resolve_inside(base: Path, file_path: str) -> Path:
+    """``file_path`` under ``base``, symlinks resolved; ``SECURITY_VIOLATION`` when it lands anywhere else."""
+    root = base.resolve()
+    candidate = Path(file_path)
+    resolved = (candidate if candidate.is_absolute() else root / candidate).resolve()
+    if not resolved.is_relative_to(root) or resolved == root:
+        raise ModelOnexError(
+            error_code=EnumCoreErrorCode.SECURITY_VIOLATION,
+            message=f"refused to write {file_path!r}: it resolves to {resolved}, outside the output directory {root}",
+        )
+    return resolved
+
+
+def _attempts(raw: list[Any]) -> list[dict[str, Any]]:
+    """Generation events as the database stores them (validated; defaults filled in)."""
+    rows = []
+    for index, item in enumerate(raw):
+        try:
+            rows.append(ModelGenerationEvent.model_validate(item).model_dump(mode="json"))
+        except ValidationError as error:
+            raise ModelOnexError(
+                error_code=EnumCoreErrorCode.VALIDATION_ERROR,
+                message=f"attempts[{index}] is not a generation event: {error.errors()[0]['msg']}",
+                cause=error,
+            ) from error
+    return rows
+
+
+class NodeCodegenStoreEffect(NodeEffect[ModelStorageResult]):
+    """Input (``contract.input_state``): ``storage_requests`` (files; see ``ModelArtifactStorageRequest``), optional
+    ``base_directory`` (default ``codegen_output_dir``), and/or ``metrics`` with ``attempts`` (the metrics reducer's
+    ``PERSIST_METRICS`` payload) and ``snapshot_id``. Service ``codegen_store`` (default: opened from
+    ``database_url`` / ``state_dir``)."""
+
+    def __init__(self, container: ModelContainer) -> None:
+        super().__init__(container)
+        self.output_dir = Path(str(self._config("codegen_output_dir", "./generated")))
+        self.db_artifacts = bool(self._config("enable_artifact_db_storage", False))
+        self.default_permissions = str(self._config("default_file_permissions", "0644"))
+        self._store: CodegenStore | None = container.get_service("codegen_store")
+        self._owns_store = self._store is None
+        self._stored = 0
+        self._failed = 0
+        self._bytes = 0
+
+    async def store(self) -> CodegenStore:
+        """The database (opened and migrated on first use)."""
+        if self._store is None:
+            store = open_store(self._config("database_url", None), Path(str(self._config("state_dir", ".nodegen"))))
+            await store.migrate()
+            self._store = store
+        return self._store
+
+    async def aclose(self) -> None:
+        """Close the database when this node opened it."""
+        if self._store is not None and self._owns_store:
+            await self._store.close()
+            self._store = None
+
+    async def _run(self, contract: ModelContractEffect) -> ModelStorageResult:
+        state = contract.input_state
+        raw_requests = state.get("storage_requests")
+        metrics = state.get("metrics")
+        if not raw_requests and metrics is None:
+            raise ModelOnexError(
+                error_code=EnumCoreErrorCode.VALIDATION_ERROR,
+                message="Missing required field: storage_requests (files to store) or metrics (to persist)",
+            )
+        try:
+            requests = _REQUESTS.validate_python(
+                [{"file_permissions": self.default_permissions, **item} for item in raw_requests or []]
+            )
+        except (ValidationError, TypeError) as error:
+            raise ModelOnexError(
+                error_code=EnumCoreErrorCode.VALIDATION_ERROR,
+                message=f"invalid storage_requests: {error}",
+                cause=error,
+            ) from error
+        base = Path(str(state.get("base_directory") or self.output_dir))
+        targets = [resolve_inside(base, request.file_path) for request in requests]  # refuse before writing anything
+        started = time.perf_counter()
+        result = ModelStorageResult(success=True)
+        for request, target in zip(requests, targets, strict=True):
+            problem = self._write(request, target)
+            if problem is not None:
+                result.storage_errors.append(problem)
+                continue
+            size = len(request.content.encode("utf-8"))
+            result.artifacts_stored += 1
+            result.stored_files.append(str(target))
+            result.total_bytes_written += size
+            if request.store_metrics or self.db_artifacts:
+                await (await self.store()).record_artifact(
+                    str(uuid4()),
+                    file_path=str(target),
+                    artifact_type=request.artifact_type,
+                    size_bytes=size,
+                    sha256=hashlib.sha256(request.content.encode("utf-8")).hexdigest(),
+                    correlation_id=str(contract.correlation_id),
+                    metadata=request.metadata,
+                )
+        if metrics is not None:
+            store = await self.store()
+            attempts = _attempts(state.get("attempts") or [])
+            result.attempts_stored = await store.record_attempts(attempts)
+            snapshot = str(state.get("snapshot_id") or uuid4())
+            result.database_record_id = await store.record_metrics(
+                snapshot, str(contract.correlation_id), dict(metrics)
+            )
+            result.metrics_stored = True
+        result.success = not result.storage_errors
+        result.storage_time_ms = (time.perf_counter() - started) * 1000
+        self._stored += result.artifacts_stored
+        self._failed += len(result.storage_errors)
+        self._bytes += result.total_bytes_written
+        emit_log_event(
+            EnumLogLevel.DEBUG,
+            "artifacts stored",
+            {
+                "stored": result.artifacts_stored,
+                "errors": len(result.storage_errors),
+                "bytes": result.total_bytes_written,
+            },
+        )
+        return result
+
+    @staticmethod
+    def _write(request: ModelArtifactStorageRequest, target: Path) -> str | None:
+        """Write one file; the error as text, or None."""
+        if target.exists() and not request.overwrite:
+            return f"File exists and overwrite=False: {target}"
+        if target.is_dir():
+            return f"cannot write {target}: it is a directory"
+        try:
+            if request.create_directories:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            elif not target.parent.is_dir():
+                return f"directory does not exist (create_directories=False): {target.parent}"
+            replace_atomically(target, request.content.encode("utf-8"), int(request.file_permissions, 8))
+        except OSError as error:
+            return f"cannot write {target}: {error.strerror or error}"
+        return None
+
+    def _node_metrics(self) -> dict[str, Any]:
+        total = self._stored + self._failed
+        return {
+            "total_storage_operations": total,
+            "successful_storage_operations": self._stored,
+            "failed_storage_operations": self._failed,
+            "total_bytes_written": self._bytes,
+            "avg_bytes_per_file": self._bytes / self._stored if self._stored else 0.0,
+        }
+
+
+__all__ = ["NodeCodegenStoreEffect", "resolve_inside"]
