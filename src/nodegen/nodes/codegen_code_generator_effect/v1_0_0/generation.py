@@ -9,6 +9,7 @@ import hashlib
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
 from nodegen.llm import (
@@ -88,6 +89,67 @@ class _Attempt:
         return render_findings([*self.findings, *self.warnings])
 
 
+@dataclass(slots=True)
+class StubConversation:
+    """One stub's attempts so far: what to send next, what came back, the events, and why it stopped."""
+
+    stub: ModelMethodStub
+    context: FileContext
+    rules: tuple[EnumValidationRule, ...]
+    correlation_id: UUID | None
+    attempts_allowed: int
+    system: str
+    first: ModelChatMessage
+    trimmed: list[str]
+    messages: list[ModelChatMessage] = field(default_factory=list)
+    attempt: int = 0
+    events: list[ModelGenerationEvent] = field(default_factory=list)
+    last: _Attempt | None = None
+    stop: EnumStopReason = EnumStopReason.ATTEMPTS_EXHAUSTED
+    failure_message: str = ""
+    pending: dict[str, Any] = field(default_factory=dict)
+    latency_ms: float = 0.0
+    started: float = field(default_factory=time.perf_counter)
+
+    def __post_init__(self) -> None:
+        if not self.messages:
+            self.messages = [self.first]
+
+    def outcome(self) -> ModelStubGeneration:
+        """The stub's result: code that passed, or the last findings and why it stopped."""
+        stub, stop, last, events = self.stub, self.stop, self.last, self.events
+        attempts = sum(1 for event in events if event.outcome is not EnumAttemptOutcome.BUDGET_EXHAUSTED)
+        paid = [event for event in events if not event.cache_hit]
+        unpriced = any(event.cost_usd is None and event.prompt_tokens + event.completion_tokens for event in paid)
+        cost = None if unpriced else sum(event.cost_usd or 0.0 for event in events)
+        success = stop is EnumStopReason.VALID and last is not None
+        plural = "s" if attempts != 1 else ""
+        if success:
+            message = f"generated in {attempts} attempt{plural}"
+        elif stop is EnumStopReason.ATTEMPTS_EXHAUSTED and last is not None and last.findings:
+            message = f"no valid code after {attempts} attempt{plural}: {last.findings[0].render()}"
+        else:
+            message = self.failure_message or "no answer"
+        return ModelStubGeneration(
+            qualified_name=stub.qualified_name,
+            line_number=stub.line_number,
+            success=success,
+            stop_reason=stop,
+            generated_code=last.body if success and last is not None else None,
+            required_imports=last.imports if success and last is not None else [],
+            attempts=attempts,
+            findings=[] if success or last is None else last.findings,
+            warnings=last.warnings if last is not None else [],
+            message=message,
+            prompt_tokens=sum(event.prompt_tokens for event in events),
+            completion_tokens=sum(event.completion_tokens for event in events),
+            cost_usd=cost,
+            duration_ms=(time.perf_counter() - self.started) * 1000,
+            context_trimmed=self.trimmed,
+            events=events,
+        )
+
+
 class StubGenerator:
     """Generates stubs with one client, one validator, one budget and one limit on calls in flight."""
 
@@ -147,6 +209,112 @@ class StubGenerator:
         outcome = EnumAttemptOutcome.VALID if result.is_valid else EnumAttemptOutcome.INVALID
         return _Attempt(outcome, list(result.errors), list(result.warnings), answer.body, list(answer.imports))
 
+    def start(
+        self,
+        stub: ModelMethodStub,
+        context: FileContext,
+        *,
+        rules: Sequence[EnumValidationRule] = (EnumValidationRule.ALL,),
+        correlation_id: UUID | None = None,
+        max_attempts: int | None = None,
+        stub_names: set[str] | None = None,
+    ) -> StubConversation:
+        """The conversation for ``stub``: its prompt built, no attempt made yet."""
+        prompt = build_prompt(stub, context, token_budget=self.options.prompt_token_budget, stub_names=stub_names)
+        return StubConversation(
+            stub=stub,
+            context=context,
+            rules=tuple(rules),
+            correlation_id=correlation_id,
+            attempts_allowed=max_attempts or self.options.max_attempts,
+            system=prompt.system,
+            first=ModelChatMessage(role=EnumChatRole.USER, content=prompt.user),
+            trimmed=prompt.trimmed,
+        )
+
+    async def call(self, conversation: StubConversation) -> ModelCompletion | None:
+        """One call for the conversation's next attempt; None when there is no answer (the conversation is then
+        finished: LLM error or budget spent)."""
+        conversation.attempt += 1
+        request = ModelCompletionRequest(
+            system=conversation.system,
+            messages=conversation.messages,
+            max_tokens=self.options.max_output_tokens,
+            temperature=self.options.temperature,
+        )
+        conversation.pending = {
+            "correlation_id": conversation.correlation_id,
+            "file_path": conversation.context.file_path,
+            "qualified_name": conversation.stub.qualified_name,
+            "node_type": conversation.context.node_type,
+            "attempt": conversation.attempt,
+            "prompt_hash": _sha256(request.prompt_text),
+            "prompt_text": request.prompt_text if self.options.store_texts else None,
+        }
+        call_started = time.perf_counter()
+        try:
+            async with self.limiter:
+                call_started = time.perf_counter()  # the call's own time, not the wait for a free slot
+                completion = await complete_with_retries(self.client, request, self.options.retry, self.budget)
+        except LLMError as error:
+            exhausted = error.kind is EnumLLMFailure.BUDGET_EXHAUSTED
+            conversation.events.append(
+                ModelGenerationEvent(
+                    **conversation.pending,
+                    provider=self.client.identity.provider,
+                    model=self.client.identity.model,
+                    latency_ms=(time.perf_counter() - call_started) * 1000,
+                    retries=error.retries,
+                    outcome=EnumAttemptOutcome.BUDGET_EXHAUSTED if exhausted else EnumAttemptOutcome.LLM_ERROR,
+                    message=error.message,
+                )
+            )
+            conversation.stop = EnumStopReason.BUDGET_EXHAUSTED if exhausted else EnumStopReason.LLM_ERROR
+            conversation.failure_message = error.message
+            return None
+        conversation.latency_ms = (time.perf_counter() - call_started) * 1000
+        return completion
+
+    async def review(self, conversation: StubConversation, completion: ModelCompletion) -> bool:
+        """Read and validate an answer; True when the conversation is finished (valid, or no attempt left). On
+        errors with attempts left, the findings become the next message."""
+        last = await self._check(
+            completion, conversation.stub, conversation.context, conversation.rules, conversation.correlation_id
+        )
+        conversation.last = last
+        conversation.events.append(
+            ModelGenerationEvent(
+                **conversation.pending,
+                provider=completion.identity.provider,
+                model=completion.identity.model,
+                prompt_tokens=completion.input_tokens,
+                completion_tokens=completion.output_tokens,
+                latency_ms=conversation.latency_ms,
+                cost_usd=completion.cost_usd,
+                cache_hit=completion.cached,
+                retries=completion.retries,
+                outcome=last.outcome,
+                error_count=len(last.findings),
+                warning_count=len(last.warnings),
+                finding_codes=[finding.code for finding in last.findings],
+                message=last.findings[0].render() if last.findings else None,
+                answer_hash=_sha256(completion.text),
+                answer_text=completion.text if self.options.store_texts else None,
+            )
+        )
+        if last.outcome is EnumAttemptOutcome.VALID:
+            conversation.stop = EnumStopReason.VALID
+            return True
+        if conversation.attempt >= conversation.attempts_allowed:
+            conversation.stop = EnumStopReason.ATTEMPTS_EXHAUSTED
+            return True
+        conversation.messages = [
+            conversation.first,
+            ModelChatMessage(role=EnumChatRole.ASSISTANT, content=completion.text or "(empty answer)"),
+            ModelChatMessage(role=EnumChatRole.USER, content=repair_message(conversation.stub, last.feedback)),
+        ]
+        return False
+
     async def generate(
         self,
         stub: ModelMethodStub,
@@ -157,135 +325,19 @@ class StubGenerator:
         max_attempts: int | None = None,
         stub_names: set[str] | None = None,
     ) -> ModelStubGeneration:
-        """Code for ``stub`` that passed validation, or the reason there is none."""
-        started = time.perf_counter()
-        attempts_allowed = max_attempts or self.options.max_attempts
-        prompt = build_prompt(stub, context, token_budget=self.options.prompt_token_budget, stub_names=stub_names)
-        first = ModelChatMessage(role=EnumChatRole.USER, content=prompt.user)
-        messages = [first]
-        events: list[ModelGenerationEvent] = []
-        last: _Attempt | None = None
-        stop = EnumStopReason.ATTEMPTS_EXHAUSTED
-        failure_message = ""
-        for number in range(1, attempts_allowed + 1):
-            request = ModelCompletionRequest(
-                system=prompt.system,
-                messages=messages,
-                max_tokens=self.options.max_output_tokens,
-                temperature=self.options.temperature,
-            )
-            base = {
-                "correlation_id": correlation_id,
-                "file_path": context.file_path,
-                "qualified_name": stub.qualified_name,
-                "node_type": context.node_type,
-                "attempt": number,
-                "prompt_hash": _sha256(request.prompt_text),
-                "prompt_text": request.prompt_text if self.options.store_texts else None,
-            }
-            call_started = time.perf_counter()
-            try:
-                async with self.limiter:
-                    call_started = time.perf_counter()  # the call's own time, not the wait for a free slot
-                    completion = await complete_with_retries(self.client, request, self.options.retry, self.budget)
-            except LLMError as error:
-                exhausted = error.kind is EnumLLMFailure.BUDGET_EXHAUSTED
-                events.append(
-                    ModelGenerationEvent(
-                        **base,
-                        provider=self.client.identity.provider,
-                        model=self.client.identity.model,
-                        latency_ms=(time.perf_counter() - call_started) * 1000,
-                        retries=error.retries,
-                        outcome=EnumAttemptOutcome.BUDGET_EXHAUSTED if exhausted else EnumAttemptOutcome.LLM_ERROR,
-                        message=error.message,
-                    )
-                )
-                stop = EnumStopReason.BUDGET_EXHAUSTED if exhausted else EnumStopReason.LLM_ERROR
-                failure_message = error.message
-                break
-            latency_ms = (time.perf_counter() - call_started) * 1000
-            last = await self._check(completion, stub, context, rules, correlation_id)
-            events.append(
-                ModelGenerationEvent(
-                    **base,
-                    provider=completion.identity.provider,
-                    model=completion.identity.model,
-                    prompt_tokens=completion.input_tokens,
-                    completion_tokens=completion.output_tokens,
-                    latency_ms=latency_ms,
-                    cost_usd=completion.cost_usd,
-                    cache_hit=completion.cached,
-                    retries=completion.retries,
-                    outcome=last.outcome,
-                    error_count=len(last.findings),
-                    warning_count=len(last.warnings),
-                    finding_codes=[finding.code for finding in last.findings],
-                    message=last.findings[0].render() if last.findings else None,
-                    answer_hash=_sha256(completion.text),
-                    answer_text=completion.text if self.options.store_texts else None,
-                )
-            )
-            if last.outcome is EnumAttemptOutcome.VALID:
-                stop = EnumStopReason.VALID
-                break
-            messages = [
-                first,
-                ModelChatMessage(role=EnumChatRole.ASSISTANT, content=completion.text or "(empty answer)"),
-                ModelChatMessage(role=EnumChatRole.USER, content=repair_message(stub, last.feedback)),
-            ]
-        return self._outcome(
+        """Code for ``stub`` that passed validation, or the reason there is none (the whole repair loop)."""
+        conversation = self.start(
             stub,
-            stop,
-            last=last,
-            events=events,
-            failure_message=failure_message,
-            trimmed=prompt.trimmed,
-            started=started,
+            context,
+            rules=rules,
+            correlation_id=correlation_id,
+            max_attempts=max_attempts,
+            stub_names=stub_names,
         )
-
-    @staticmethod
-    def _outcome(
-        stub: ModelMethodStub,
-        stop: EnumStopReason,
-        *,
-        last: _Attempt | None,
-        events: list[ModelGenerationEvent],
-        failure_message: str,
-        trimmed: list[str],
-        started: float,
-    ) -> ModelStubGeneration:
-        attempts = sum(1 for event in events if event.outcome is not EnumAttemptOutcome.BUDGET_EXHAUSTED)
-        paid = [event for event in events if not event.cache_hit]
-        unpriced = any(event.cost_usd is None and event.prompt_tokens + event.completion_tokens for event in paid)
-        cost = None if unpriced else sum(event.cost_usd or 0.0 for event in events)
-        success = stop is EnumStopReason.VALID and last is not None
-        if success:
-            message = f"generated in {attempts} attempt{'s' if attempts != 1 else ''}"
-        elif stop is EnumStopReason.ATTEMPTS_EXHAUSTED and last is not None and last.findings:
-            message = (
-                f"no valid code after {attempts} attempt{'s' if attempts != 1 else ''}: {last.findings[0].render()}"
-            )
-        else:
-            message = failure_message or "no answer"
-        return ModelStubGeneration(
-            qualified_name=stub.qualified_name,
-            line_number=stub.line_number,
-            success=success,
-            stop_reason=stop,
-            generated_code=last.body if success and last is not None else None,
-            required_imports=last.imports if success and last is not None else [],
-            attempts=attempts,
-            findings=[] if success or last is None else last.findings,
-            warnings=last.warnings if last is not None else [],
-            message=message,
-            prompt_tokens=sum(event.prompt_tokens for event in events),
-            completion_tokens=sum(event.completion_tokens for event in events),
-            cost_usd=cost,
-            duration_ms=(time.perf_counter() - started) * 1000,
-            context_trimmed=trimmed,
-            events=events,
-        )
+        while True:
+            completion = await self.call(conversation)
+            if completion is None or await self.review(conversation, completion):
+                return conversation.outcome()
 
 
-__all__ = ["NO_CODE", "GenerationOptions", "StubGenerator"]
+__all__ = ["NO_CODE", "GenerationOptions", "StubConversation", "StubGenerator"]
