@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 from nodegen.llm import (
     EnumLLMFailure,
     LLMClient,
     LLMError,
+    ModelCompletion,
     ModelLLMOptions,
     RetryPolicy,
     RunBudget,
@@ -23,6 +26,7 @@ from nodegen.llm import (
     create_llm_client,
 )
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect
+from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumValidationRule
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0 import NodeCodegenStubExtractorEffect
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub
 from nodegen.onex import (
@@ -35,7 +39,7 @@ from nodegen.onex import (
     emit_log_event,
 )
 
-from .generation import GenerationOptions, StubGenerator
+from .generation import GenerationOptions, StubConversation, StubGenerator
 from .models import ModelCodeGenerationRequest, ModelCodeGenerationResult, ModelStubGeneration
 from .prompting import FileContext
 
@@ -141,6 +145,62 @@ class NodeCodegenCodeGeneratorEffect(NodeEffect[ModelCodeGenerationResult]):
             stubs = [stub for stub in stubs if stub.qualified_name in request.only]
         return stubs
 
+    def _generator(self) -> StubGenerator:
+        if self._limiter is None:
+            # one limit for every file this node is given; an in-process model serves one call at a time
+            limit = client_concurrency(self.client)
+            self._limiter = asyncio.Semaphore(min(self.concurrency, limit) if limit else self.concurrency)
+        return StubGenerator(self.client, self._validator, self.options, self.budget, self._limiter)
+
+    def open_file(
+        self,
+        source: str,
+        file_path: str | None,
+        stubs: list[ModelMethodStub],
+        *,
+        correlation_id: UUID | None = None,
+        max_attempts: int | None = None,
+        rules: Sequence[EnumValidationRule] = (EnumValidationRule.ALL,),
+    ) -> list[StubConversation]:
+        """One conversation per stub of a file, prompts built, no call made (for callers that drive the attempts
+        themselves, such as the orchestrator's workflow); ``VALIDATION_ERROR`` when the source does not parse."""
+        try:
+            context = FileContext.read(source, file_path)
+        except ModelOnexError as error:
+            raise ModelOnexError(
+                error_code=EnumCoreErrorCode.VALIDATION_ERROR,
+                message=f"{file_path or 'the source'} does not parse, so no stub of it can be filled: "
+                f"{error.message}",
+                cause=error,
+            ) from error
+        generator = self._generator()
+        names = {stub.qualified_name for stub in stubs}
+        return [
+            generator.start(
+                stub,
+                context,
+                rules=rules,
+                correlation_id=correlation_id,
+                max_attempts=max_attempts,
+                stub_names=names,
+            )
+            for stub in stubs
+        ]
+
+    async def call(self, conversation: StubConversation) -> ModelCompletion | None:
+        """The model's answer for the conversation's next attempt (None: no answer; the conversation is over)."""
+        return await self._generator().call(conversation)
+
+    async def review(self, conversation: StubConversation, completion: ModelCompletion) -> bool:
+        """Read and validate an answer; True when the conversation is over (valid, or no attempt left)."""
+        return await self._generator().review(conversation, completion)
+
+    def finish(self, conversation: StubConversation) -> ModelStubGeneration:
+        """The stub's outcome (counted in this node's metrics)."""
+        generation = conversation.outcome()
+        self._count([generation])
+        return generation
+
     async def _run(self, contract: ModelContractEffect) -> ModelCodeGenerationResult:
         if not contract.input_state.get("source", contract.input_state.get("node_file_content")):
             raise ModelOnexError(
@@ -149,37 +209,24 @@ class NodeCodegenCodeGeneratorEffect(NodeEffect[ModelCodeGenerationResult]):
             )
         request = contract.input_as(ModelCodeGenerationRequest)
         started = time.perf_counter()
-        try:
-            context = FileContext.read(request.source, request.file_path)
-        except ModelOnexError as error:
-            raise ModelOnexError(
-                error_code=EnumCoreErrorCode.VALIDATION_ERROR,
-                message=f"{request.file_path or 'the source'} does not parse, so no stub of it can be filled: "
-                f"{error.message}",
-                cause=error,
-            ) from error
+        self.open_file(request.source, request.file_path, [])  # refuses a source that does not parse, clearly
         stubs = await self._stubs(request, contract)
-        if self._limiter is None:
-            # one limit for every file this node is given; an in-process model serves one call at a time
-            limit = client_concurrency(self.client)
-            self._limiter = asyncio.Semaphore(min(self.concurrency, limit) if limit else self.concurrency)
-        generator = StubGenerator(self.client, self._validator, self.options, self.budget, self._limiter)
-        names = {stub.qualified_name for stub in stubs}
-        generations: list[ModelStubGeneration] = list(
-            await asyncio.gather(
-                *(
-                    generator.generate(
-                        stub,
-                        context,
-                        rules=request.validation_rules,
-                        correlation_id=contract.correlation_id,
-                        max_attempts=request.max_attempts,
-                        stub_names=names,
-                    )
-                    for stub in stubs
-                )
-            )
+        conversations = self.open_file(
+            request.source,
+            request.file_path,
+            stubs,
+            correlation_id=contract.correlation_id,
+            max_attempts=request.max_attempts,
+            rules=request.validation_rules,
         )
+
+        async def run(conversation: StubConversation) -> ModelStubGeneration:
+            while True:
+                completion = await self.call(conversation)
+                if completion is None or await self.review(conversation, completion):
+                    return self.finish(conversation)
+
+        generations = list(await asyncio.gather(*(run(conversation) for conversation in conversations)))
         result = self._result(request, generations, started)
         emit_log_event(
             EnumLogLevel.INFO,
@@ -202,12 +249,6 @@ class NodeCodegenCodeGeneratorEffect(NodeEffect[ModelCodeGenerationResult]):
         generated = sum(1 for generation in generations if generation.success)
         costs = [generation.cost_usd for generation in generations]
         cost = None if any(value is None for value in costs) else sum(value or 0.0 for value in costs)
-        self._generated += generated
-        self._failed += len(generations) - generated
-        self._attempts += sum(generation.attempts for generation in generations)
-        self._tokens += sum(event.prompt_tokens + event.completion_tokens for event in events if not event.cache_hit)
-        self._cache_hits += sum(1 for event in events if event.cache_hit)
-        self._cost += sum(event.cost_usd or 0.0 for event in events)
         return ModelCodeGenerationResult(
             success=generated == len(generations),
             file_path=request.file_path,
@@ -223,6 +264,16 @@ class NodeCodegenCodeGeneratorEffect(NodeEffect[ModelCodeGenerationResult]):
             budget_exhausted=self.budget.exhausted_reason(),
             duration_ms=(time.perf_counter() - started) * 1000,
         )
+
+    def _count(self, generations: list[ModelStubGeneration]) -> None:
+        events = [event for generation in generations for event in generation.events]
+        generated = sum(1 for generation in generations if generation.success)
+        self._generated += generated
+        self._failed += len(generations) - generated
+        self._attempts += sum(generation.attempts for generation in generations)
+        self._tokens += sum(event.prompt_tokens + event.completion_tokens for event in events if not event.cache_hit)
+        self._cache_hits += sum(1 for event in events if event.cache_hit)
+        self._cost += sum(event.cost_usd or 0.0 for event in events)
 
     def _node_metrics(self) -> dict[str, Any]:
         stubs = self._generated + self._failed

@@ -1,0 +1,1 @@
+"""NodeCodegenOrchestrator: runs the code generation workflow and executes the intents it yields."""

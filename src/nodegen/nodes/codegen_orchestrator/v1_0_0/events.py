@@ -1,0 +1,81 @@
+"""The workflow's events (typed: steps are routed by them) and the lifecycle events published on the bus."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from workflows.events import Event
+
+from nodegen.llm import ModelCompletion
+
+from .models import ModelFileOutcome
+
+
+class StubsExtractedEvent(Event):
+    """A file was read and its stubs found (streamed as progress)."""
+
+    file_path: str
+    stubs: int
+
+
+class GenerateCodeEvent(Event):
+    """Ask the model for the next attempt at one stub (the first, or a repair after findings)."""
+
+    key: str
+    attempt: int
+
+
+class CodeGeneratedEvent(Event):
+    """The model answered (``completion``) or gave no answer (``None``: the stub is finished)."""
+
+    key: str
+    completion: ModelCompletion | None = None
+
+
+class CodeValidatedEvent(Event):
+    """A stub is finished: valid code, or its last findings (streamed as progress)."""
+
+    key: str
+    file_path: str
+    qualified_name: str
+    success: bool
+    attempts: int
+    message: str
+
+
+class InjectCodeEvent(Event):
+    """Every stub of a file is finished: write what passed."""
+
+    file_path: str
+
+
+class CodeInjectedEvent(Event):
+    """A file is done (streamed as progress)."""
+
+    outcome: ModelFileOutcome
+
+
+class AggregateMetricsEvent(Event):
+    """Every file is done."""
+
+
+class EnumLifecycleEvent(StrEnum):
+    """Events published on ``onex.codegen.<event>.v1``."""
+
+    GENERATION_STARTED = "generation_started"
+    STAGE_COMPLETED = "stage_completed"
+    GENERATION_COMPLETED = "generation_completed"
+    GENERATION_FAILED = "generation_failed"
+    METRICS_RECORDED = "metrics_recorded"
+
+
+__all__ = [
+    "AggregateMetricsEvent",
+    "CodeGeneratedEvent",
+    "CodeInjectedEvent",
+    "CodeValidatedEvent",
+    "EnumLifecycleEvent",
+    "GenerateCodeEvent",
+    "InjectCodeEvent",
+    "StubsExtractedEvent",
+]

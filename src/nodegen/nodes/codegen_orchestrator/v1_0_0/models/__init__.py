@@ -1,0 +1,17 @@
+"""Public models of NodeCodegenOrchestrator."""
+
+from .enum_stub_status import EnumStubStatus
+from .model_codegen_orchestration_request import ModelCodegenOrchestrationRequest
+from .model_codegen_orchestration_result import ModelCodegenOrchestrationResult
+from .model_file_outcome import ModelFileOutcome
+from .model_intent_execution import ModelIntentExecution
+from .model_stub_outcome import ModelStubOutcome
+
+__all__ = [
+    "EnumStubStatus",
+    "ModelCodegenOrchestrationRequest",
+    "ModelCodegenOrchestrationResult",
+    "ModelFileOutcome",
+    "ModelIntentExecution",
+    "ModelStubOutcome",
+]

@@ -1,0 +1,29 @@
+"""Model of the orchestrator's input (``contract.input_state`` / ``input_data``)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class ModelCodegenOrchestrationRequest(BaseModel):
+    """Files (or folders) whose stubs to fill, or a prompt to scaffold a node from, and the run's limits."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    files: list[str] = Field(default_factory=list, description="Files and folders (walked recursively)")
+    prompt: str | None = Field(default=None, description="Scaffold a new node package from this prompt")
+    output_directory: str | None = Field(
+        default=None, description="Write filled files here (mirroring their paths) instead of in place"
+    )
+    dry_run: bool = Field(default=False, description="Compute everything and the diffs; write nothing")
+    llm: str | None = Field(default=None, description="Provider string; default the llm setting")
+    max_attempts: int | None = Field(default=None, ge=1, le=20)
+    concurrency: int | None = Field(default=None, ge=1, le=256)
+    max_tokens: int | None = Field(default=None, ge=1)
+    max_cost_usd: float | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _something(self) -> ModelCodegenOrchestrationRequest:
+        if not self.files and not self.prompt:
+            raise ValueError("give files (paths to fill) or a prompt (a node to scaffold)")
+        return self

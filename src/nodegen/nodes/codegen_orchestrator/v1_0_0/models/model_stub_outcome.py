@@ -1,0 +1,25 @@
+"""Model of one stub's outcome in a run."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import ModelValidationFinding
+
+from .enum_stub_status import EnumStubStatus
+
+
+class ModelStubOutcome(BaseModel):
+    """A stub: filled, failed (with its findings) or skipped (with the reason)."""
+
+    file_path: str
+    qualified_name: str
+    line_number: int = Field(ge=1)
+    status: EnumStubStatus
+    message: str
+    attempts: int = Field(default=0, ge=0)
+    findings: list[ModelValidationFinding] = Field(default_factory=list)
+    prompt_tokens: int = Field(default=0, ge=0)
+    completion_tokens: int = Field(default=0, ge=0)
+    cost_usd: float | None = None
+    duration_ms: float = Field(default=0.0, ge=0.0)
