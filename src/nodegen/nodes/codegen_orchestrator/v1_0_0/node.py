@@ -1,0 +1,297 @@
+"""NodeCodegenOrchestrator - fill the stubs of files: run CodeGenerationWorkflow over the effect nodes, execute the
+reducer's intents in priority order, and publish the run's lifecycle events.
+
+ONEX v2.0: suffix naming ``Node<Name><Type>``, subclass of ``NodeOrchestrator``; errors as ``ModelOnexError``.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from workflows.errors import WorkflowTimeoutError
+from workflows.events import Event
+
+from nodegen.infra.bus import EventBus, InProcessBus, ModelEventEnvelope, topic_for
+from nodegen.infra.bus_kafka import KafkaBus
+from nodegen.infra.outbox import OutboxRelay
+from nodegen.infra.source_files import discover_python_files
+from nodegen.infra.store import CodegenStore, open_store
+from nodegen.nodes.codegen_code_generator_effect.v1_0_0 import NodeCodegenCodeGeneratorEffect
+from nodegen.nodes.codegen_code_injector_effect.v1_0_0 import NodeCodegenCodeInjectorEffect
+from nodegen.nodes.codegen_metrics_reducer.v1_0_0 import NodeCodegenMetricsReducer
+from nodegen.nodes.codegen_metrics_reducer.v1_0_0.models import ModelCodegenMetricsReducerOutput
+from nodegen.nodes.codegen_store_effect.v1_0_0 import NodeCodegenStoreEffect
+from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0 import NodeCodegenStubExtractorEffect
+from nodegen.onex import (
+    EnumCoreErrorCode,
+    EnumIntentType,
+    EnumLogLevel,
+    ModelContainer,
+    ModelContractOrchestrator,
+    ModelIntent,
+    ModelOnexError,
+    NodeOrchestrator,
+    emit_log_event,
+    sort_intents,
+)
+
+from .events import EnumLifecycleEvent
+from .models import (
+    EnumStubStatus,
+    ModelCodegenOrchestrationRequest,
+    ModelCodegenOrchestrationResult,
+    ModelIntentExecution,
+    ModelStubOutcome,
+)
+from .workflow import CodeGenerationWorkflow, FillRun
+
+ProgressCallback = Callable[[Event], Awaitable[None] | None]
+_BUS_TARGETS = ("event_bus", "event_publisher")
+
+
+class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult]):
+    """Input: ``files`` (files and folders), or ``prompt`` (scaffolding), ``output_directory``, ``dry_run``, ``llm``,
+    ``max_attempts``, ``concurrency``, ``max_tokens``, ``max_cost_usd``. Services (all optional): ``llm_client``,
+    ``codegen_store``, ``event_bus``, ``progress`` (called with each streamed workflow event)."""
+
+    def __init__(self, container: ModelContainer) -> None:
+        super().__init__(container)
+        self.timeout_s: float | None = self._config("workflow_timeout_s", 3600.0)
+
+    def _run_container(self, request: ModelCodegenOrchestrationRequest) -> ModelContainer:
+        overrides = {
+            key: value
+            for key, value in {
+                "llm": request.llm,
+                "max_attempts": request.max_attempts,
+                "generation_concurrency": request.concurrency,
+                "max_tokens": request.max_tokens,
+                "max_cost_usd": request.max_cost_usd,
+            }.items()
+            if value is not None
+        }
+        config = self.container.config
+        container = ModelContainer.from_settings(config.settings, overrides={**config.overrides, **overrides})
+        for name in self.container.service_names():
+            container.register_service(name, self.container.get_service(name))
+        return container
+
+    async def _bus(self, store: CodegenStore) -> tuple[EventBus | OutboxRelay, bool]:
+        """The configured bus (Kafka through the outbox), and whether this node owns it."""
+        service = self.container.get_service("event_bus")
+        if service is not None:
+            return service, False
+        bootstrap = self._config("kafka_bootstrap", None)
+        if bootstrap:
+            return OutboxRelay(store, KafkaBus(str(bootstrap))), True
+        return InProcessBus(), True
+
+    async def _run(self, contract: ModelContractOrchestrator) -> ModelCodegenOrchestrationResult:
+        request = contract.input_as(ModelCodegenOrchestrationRequest)
+        if request.prompt and not request.files:
+            raise ModelOnexError(
+                error_code=EnumCoreErrorCode.UNSUPPORTED_OPERATION,
+                message="scaffolding a node from a prompt is not available yet (nodegen new); give files to fill",
+            )
+        started = time.perf_counter()
+        files = discover_python_files([Path(item) for item in request.files])
+        container = self._run_container(request)
+        generator = NodeCodegenCodeGeneratorEffect(container)
+        store: CodegenStore = container.get_service("codegen_store") or open_store(
+            self._config("database_url", None), Path(str(self._config("state_dir", ".nodegen")))
+        )
+        owns_store = container.get_service("codegen_store") is None
+        bus, owns_bus = await self._bus(store)
+        try:
+            await store.migrate()
+            store_node = NodeCodegenStoreEffect(
+                ModelContainer.from_settings(
+                    container.config.settings,
+                    overrides=container.config.overrides,
+                    services={"codegen_store": store},
+                )
+            )
+            root = Path(os.path.commonpath([str(p.resolve().parent) for p in files])) if files else Path.cwd()
+            fill = FillRun(
+                correlation_id=contract.correlation_id,
+                files=files,
+                dry_run=request.dry_run,
+                output_directory=Path(request.output_directory) if request.output_directory else None,
+                root=root,
+                max_attempts=request.max_attempts,
+                generator=generator,
+                extractor=NodeCodegenStubExtractorEffect(container),
+                injector=NodeCodegenCodeInjectorEffect(container),
+                store=store_node,
+                reducer=NodeCodegenMetricsReducer(container),
+            )
+            await self._publish(
+                bus, EnumLifecycleEvent.GENERATION_STARTED, contract, {"files": [str(f) for f in files]}
+            )
+            reduced = await self._workflow(fill, bus, contract)
+            result = self._result(request, fill, generator, reduced, started)
+            if reduced is not None:
+                result.executed_intents = await self._execute_intents(reduced.intents, store_node, bus)
+            await self._publish(
+                bus,
+                EnumLifecycleEvent.GENERATION_COMPLETED,
+                contract,
+                {
+                    "stubs_filled": result.count(EnumStubStatus.FILLED),
+                    "stubs_failed": result.count(EnumStubStatus.FAILED),
+                    "modified_files": result.modified_files,
+                    "generated_files": result.generated_files,
+                    "total_duration_seconds": result.total_duration_seconds,
+                },
+            )
+            return result
+        except ModelOnexError as error:
+            await self._publish(bus, EnumLifecycleEvent.GENERATION_FAILED, contract, {"error": error.message})
+            raise
+        finally:
+            await generator.aclose()
+            if owns_bus:
+                await bus.close()
+            if owns_store:
+                await store.close()
+
+    async def _workflow(
+        self, fill: FillRun, bus: EventBus | OutboxRelay, contract: ModelContractOrchestrator
+    ) -> ModelCodegenMetricsReducerOutput | None:
+        progress: ProgressCallback | None = self.container.get_service("progress")
+        workflow = CodeGenerationWorkflow(fill, timeout=self.timeout_s)
+        handler = workflow.run()
+        try:
+            async for event in handler.stream_events():
+                if progress is not None:
+                    outcome = progress(event)
+                    if outcome is not None:
+                        await outcome
+            output = await handler
+        except WorkflowTimeoutError:
+            emit_log_event(EnumLogLevel.WARNING, "the fill run timed out", {"timeout_s": self.timeout_s})
+            return None
+        await self._publish(
+            bus,
+            EnumLifecycleEvent.STAGE_COMPLETED,
+            contract,
+            {"stage": "workflow", "files": len(fill.file_outcomes), "stubs": len(fill.stub_outcomes)},
+        )
+        return output if isinstance(output, ModelCodegenMetricsReducerOutput) else None
+
+    def _result(
+        self,
+        request: ModelCodegenOrchestrationRequest,
+        fill: FillRun,
+        generator: NodeCodegenCodeGeneratorEffect,
+        reduced: ModelCodegenMetricsReducerOutput | None,
+        started: float,
+    ) -> ModelCodegenOrchestrationResult:
+        stubs = list(fill.stub_outcomes)
+        done = {(s.file_path, s.qualified_name, s.line_number) for s in stubs}
+        for key, conversation in fill.conversations.items():  # stubs a timeout left unfinished
+            stub = conversation.stub
+            file_path = key.split("::", 1)[0]
+            if (file_path, stub.qualified_name, stub.line_number) not in done:
+                stubs.append(
+                    ModelStubOutcome(
+                        file_path=file_path,
+                        qualified_name=stub.qualified_name,
+                        line_number=stub.line_number,
+                        status=EnumStubStatus.SKIPPED,
+                        message=f"not finished: the run timed out after {self.timeout_s} s",
+                        attempts=conversation.attempt,
+                    )
+                )
+        stubs.sort(key=lambda s: (s.file_path, s.line_number))
+        files = sorted(fill.file_outcomes, key=lambda f: f.file_path)
+        costs = [s.cost_usd for s in stubs if s.attempts]
+        written = [f.written_to for f in files if f.written_to]
+        in_place = request.output_directory is None
+        success = (
+            reduced is not None
+            and all(s.status is EnumStubStatus.FILLED for s in stubs)
+            and not any(f.error for f in files)
+        )
+        return ModelCodegenOrchestrationResult(
+            success=success,
+            dry_run=request.dry_run,
+            llm=str(generator.client.identity) if fill.conversations else (request.llm or ""),
+            generated_files=[] if in_place else written,
+            modified_files=written if in_place else [],
+            files=files,
+            stubs=stubs,
+            prompt_tokens=sum(s.prompt_tokens for s in stubs),
+            completion_tokens=sum(s.completion_tokens for s in stubs),
+            cost_usd=None if any(c is None for c in costs) else sum(c or 0.0 for c in costs),
+            budget_exhausted=generator.budget.exhausted_reason(),
+            total_duration_seconds=time.perf_counter() - started,
+            metrics=reduced.metrics if reduced is not None else None,
+        )
+
+    async def _execute_intents(
+        self, intents: list[ModelIntent], store_node: NodeCodegenStoreEffect, bus: EventBus | OutboxRelay
+    ) -> list[ModelIntentExecution]:
+        """Each intent in priority order (10 first); a failure is recorded and the rest still run."""
+        executed = []
+        for intent in sort_intents(intents):
+            error: str | None = None
+            try:
+                if intent.target == "store_effect" and intent.intent_type is EnumIntentType.PERSIST_METRICS:
+                    await store_node.execute_effect(
+                        {
+                            "correlation_id": intent.correlation_id,
+                            "input_state": {**intent.payload, "snapshot_id": str(intent.intent_id)},
+                        }
+                    )
+                elif intent.target in _BUS_TARGETS and intent.intent_type is EnumIntentType.PUBLISH_EVENT:
+                    payload = intent.payload
+                    await bus.publish(
+                        ModelEventEnvelope(
+                            event_id=intent.intent_id,
+                            event_type=str(payload.get("event_type", "event")),
+                            topic=str(payload.get("topic") or topic_for(str(payload.get("event_type", "event")))),
+                            correlation_id=intent.correlation_id,
+                            payload=dict(payload.get("event") or {}),
+                        )
+                    )
+                else:
+                    error = f"no executor for intent {intent.intent_type.value} with target {intent.target!r}"
+            except ModelOnexError as failure:
+                error = failure.message
+            executed.append(
+                ModelIntentExecution(
+                    intent_id=intent.intent_id,
+                    intent_type=intent.intent_type.value,
+                    target=intent.target,
+                    priority=intent.priority,
+                    success=error is None,
+                    error=error,
+                )
+            )
+        return executed
+
+    async def _publish(
+        self,
+        bus: EventBus | OutboxRelay,
+        event: EnumLifecycleEvent,
+        contract: ModelContractOrchestrator,
+        payload: dict[str, Any],
+    ) -> None:
+        envelope = ModelEventEnvelope(
+            event_type=event.value,
+            topic=topic_for(event.value),
+            correlation_id=contract.correlation_id,
+            payload=payload,
+        )
+        try:
+            await bus.publish(envelope)
+        except ModelOnexError as error:  # the outbox keeps it when a broker is down; a plain bus loses only this
+            emit_log_event(EnumLogLevel.WARNING, f"could not publish {event.value}: {error.message}", {})
+
+
+__all__ = ["NodeCodegenOrchestrator"]
