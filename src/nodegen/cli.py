@@ -13,11 +13,20 @@ import typer
 from pydantic import BaseModel, Field
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from workflows.events import Event
 
 from nodegen import __version__
 from nodegen.infra.source_files import discover_python_files, read_source
+from nodegen.infra.store import open_store
+from nodegen.llm import TINY_MODEL_WARNING
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect
+from nodegen.nodes.codegen_metrics_reducer.v1_0_0 import NodeCodegenMetricsReducer
+from nodegen.nodes.codegen_metrics_reducer.v1_0_0.models import ModelCodegenMetrics
+from nodegen.nodes.codegen_orchestrator.v1_0_0 import NodeCodegenOrchestrator
+from nodegen.nodes.codegen_orchestrator.v1_0_0.events import CodeValidatedEvent, StubsExtractedEvent
+from nodegen.nodes.codegen_orchestrator.v1_0_0.models import EnumStubStatus, ModelCodegenOrchestrationResult
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0 import NodeCodegenStubExtractorEffect
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub
 from nodegen.onex import ModelContractEffect, ModelOnexError, configure_logging
@@ -244,6 +253,195 @@ def check(
         sys.stdout.write(text_report(report))
     failed = report.failed or (strict and report.total_warnings > 0)
     raise typer.Exit(1 if failed else 0)
+
+
+class _FillProgress:
+    """Live progress of a fill run on stderr: one bar over every stub, one line per finished stub."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
+        self.task = self.progress.add_task("filling stubs", total=0)
+
+    def __call__(self, event: Event) -> None:
+        if isinstance(event, StubsExtractedEvent) and event.stubs:
+            self.progress.update(self.task, total=(self.progress.tasks[0].total or 0) + event.stubs)
+        elif isinstance(event, CodeValidatedEvent):
+            mark = "[green]filled[/green]" if event.success else "[red]failed[/red]"
+            attempts = f"{event.attempts} attempt{'s' if event.attempts != 1 else ''}"
+            self.progress.console.print(
+                f"{mark} {escape(event.file_path)} [bold]{escape(event.qualified_name)}[/bold] ({attempts})"
+                + ("" if event.success else f": {escape(event.message)}")
+            )
+            self.progress.advance(self.task)
+
+
+def _fill_summary(result: ModelCodegenOrchestrationResult, console: Console) -> None:
+    table = Table(title="nodegen fill", show_lines=False)
+    for column in ("file", "stub", "status", "attempts", "tokens", "cost $", "time s", "first finding / note"):
+        table.add_column(column, overflow="fold")
+    for stub in result.stubs:
+        finding = stub.findings[0].render() if stub.findings else ("" if stub.status == "filled" else stub.message)
+        color = {"filled": "green", "failed": "red"}.get(stub.status.value, "yellow")
+        table.add_row(
+            escape(stub.file_path),
+            escape(stub.qualified_name),
+            f"[{color}]{stub.status.value}[/{color}]",
+            str(stub.attempts),
+            str(stub.prompt_tokens + stub.completion_tokens),
+            "unknown" if stub.cost_usd is None else f"{stub.cost_usd:.4f}",
+            f"{stub.duration_ms / 1000:.1f}",
+            escape(finding),
+        )
+    console.print(table)
+    for file in result.files:
+        if file.error:
+            console.print(f"[red]error[/red] {escape(file.file_path)}: {escape(file.error)}")
+    cost = "unknown (a model's price is not known)" if result.cost_usd is None else f"${result.cost_usd:.4f}"
+    console.print(
+        f"{result.count(EnumStubStatus.FILLED)} filled, {result.count(EnumStubStatus.FAILED)} failed, "
+        f"{result.count(EnumStubStatus.SKIPPED)} skipped; {result.prompt_tokens + result.completion_tokens} tokens, "
+        f"cost {cost}, {result.total_duration_seconds:.1f} s"
+        + (" (dry run: nothing written)" if result.dry_run else f"; {len(result.modified_files)} file(s) changed")
+        + (f"; {escape(result.budget_exhausted)}" if result.budget_exhausted else "")
+    )
+
+
+@app.command()
+def fill(
+    paths: Annotated[list[Path], typer.Argument(help="Files and folders whose stubs to fill (folders recursively).")],
+    *,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the unified diff; write nothing.")] = False,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    llm: Annotated[
+        str | None,
+        typer.Option("--llm", help="openai:MODEL, ollama:MODEL, anthropic:MODEL, local, gguf:PATH, replay:FILE"),
+    ] = None,
+    max_attempts: Annotated[int | None, typer.Option("--max-attempts", min=1, max=20, help="Tries per stub.")] = None,
+    concurrency: Annotated[int | None, typer.Option("--concurrency", min=1, help="Calls in flight at once.")] = None,
+    max_cost_usd: Annotated[float | None, typer.Option("--max-cost-usd", help="Stop new calls past this cost.")] = None,
+    max_tokens: Annotated[
+        int | None, typer.Option("--max-tokens", min=1, help="Stop new calls past these tokens.")
+    ] = None,
+    output_directory: Annotated[
+        Path | None, typer.Option("--output-directory", "-o", help="Write filled files here instead of in place.")
+    ] = None,
+    record: Annotated[
+        Path | None, typer.Option("--record", help="Also append every answer to this replay file.")
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Ask the model again even for unchanged prompts.")
+    ] = False,
+) -> None:
+    """Fill every stub under PATHS with generated code that passed validation; nothing else in the files changes.
+
+    Exit code 0 when every stub was filled, 1 when any failed, 2 on bad input or configuration.
+    """
+    errors = Console(stderr=True)
+    overrides: dict[str, Any] = {}
+    if record is not None:
+        overrides["llm_record"] = str(record)
+    if no_cache:
+        overrides["llm_cache"] = False
+    try:
+        settings = load_settings(**overrides)
+        configure_logging(settings.log_level)
+        if (llm or settings.llm) == "local" and not json_output:
+            errors.print(f"[yellow]note[/yellow]: {TINY_MODEL_WARNING}.")
+        progress = None if json_output else _FillProgress(errors)
+        services = {"progress": progress} if progress is not None else {}
+        orchestrator = NodeCodegenOrchestrator(build_container(settings).model_copy())
+        for name, service in services.items():
+            orchestrator.container.register_service(name, service)
+        request = {
+            "files": [str(path) for path in paths],
+            "dry_run": dry_run,
+            "llm": llm,
+            "max_attempts": max_attempts,
+            "concurrency": concurrency,
+            "max_cost_usd": max_cost_usd,
+            "max_tokens": max_tokens,
+            "output_directory": str(output_directory) if output_directory else None,
+        }
+        if progress is not None:
+            with progress.progress:
+                result = asyncio.run(orchestrator.execute_orchestration({"input_state": request}))
+        else:
+            result = asyncio.run(orchestrator.execute_orchestration({"input_state": request}))
+    except ModelOnexError as error:
+        errors.print(f"[red]error[/red] {escape(error.message)}")
+        raise typer.Exit(ExitCode.ERROR) from error
+    if json_output:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+    else:
+        console = Console()
+        if dry_run:
+            for file in result.files:
+                if file.diff:
+                    sys.stdout.write(file.diff if file.diff.endswith("\n") else file.diff + "\n")
+        _fill_summary(result, console if not dry_run else errors)
+    raise typer.Exit(0 if result.success else 1)
+
+
+async def _metrics(since: str | None) -> ModelCodegenMetrics:
+    settings = load_settings()
+    store = open_store(settings.database_url, Path(settings.state_dir))
+    try:
+        await store.migrate()
+        attempts = await store.attempts(since=since)
+    finally:
+        await store.close()
+    reducer = NodeCodegenMetricsReducer(build_container(settings))
+    output = await reducer.execute_reduction({"input_state": {"events": attempts, "include_attempts": False}})
+    return output.metrics
+
+
+@app.command()
+def metrics(
+    json_output: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
+    since: Annotated[str | None, typer.Option("--since", help="Only attempts from this ISO time on.")] = None,
+) -> None:
+    """Aggregated metrics of every generation attempt in the store (SQLite or PostgreSQL)."""
+    errors = Console(stderr=True)
+    try:
+        result = asyncio.run(_metrics(since))
+    except ModelOnexError as error:
+        errors.print(f"[red]error[/red] {escape(error.message)}")
+        raise typer.Exit(ExitCode.ERROR) from error
+    if json_output:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+        return
+    console = Console()
+    cost = "unknown" if result.cost_usd is None else f"${result.cost_usd:.4f}"
+    console.print(
+        f"{result.runs} run(s), {result.stubs_total} stub(s): {result.stubs_filled} filled, {result.stubs_failed} "
+        f"failed (success rate {result.success_rate:.0%}); {result.attempts_total} attempts "
+        f"({result.attempts_per_stub:.2f} per stub); {result.total_tokens} tokens; cost {cost}; latency p50 "
+        f"{result.duration_p50_ms:.0f} ms, p95 {result.duration_p95_ms:.0f} ms, p99 {result.duration_p99_ms:.0f} ms"
+    )
+    if result.by_model:
+        table = Table(title="by model")
+        for column in ("model", "attempts", "valid", "stubs filled", "tokens", "cost $", "p50 ms"):
+            table.add_column(column)
+        for name, group in result.by_model.items():
+            table.add_row(
+                escape(name),
+                str(group.attempts),
+                str(group.valid_attempts),
+                str(group.stubs_filled),
+                str(group.prompt_tokens + group.completion_tokens),
+                f"{group.cost_usd:.4f}" + ("+?" if group.unpriced_attempts else ""),
+                f"{group.latency_p50_ms:.0f}",
+            )
+        console.print(table)
 
 
 def main() -> None:

@@ -210,3 +210,25 @@ class ScriptedLLMServer:
         await send("message_stop", {"type": "message_stop"})
         await response.write_eof()
         return response
+
+
+class ThreadedLLMServer:
+    """The scripted server on its own event loop in a thread, for synchronous tests (a CLI run owns its loop)."""
+
+    def __init__(self, responder: Callable[[Received], Reply] | None = None) -> None:
+        import threading
+
+        self.server = ScriptedLLMServer(responder)
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+
+    def __enter__(self) -> ScriptedLLMServer:
+        self._thread.start()
+        asyncio.run_coroutine_threadsafe(self.server.__aenter__(), self._loop).result(10)
+        return self.server
+
+    def __exit__(self, *exc: object) -> None:
+        asyncio.run_coroutine_threadsafe(self.server.__aexit__(), self._loop).result(10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+        self._loop.close()

@@ -95,6 +95,18 @@ class FileContext:
         return context
 
 
+def shown_path(file_path: str) -> str:
+    """The path as the prompt shows it: relative to the working directory when under it (so that prompts, and the
+    cache and replay keys made from them, do not depend on where a project is checked out)."""
+    path = Path(file_path)
+    if not path.is_absolute():
+        return file_path
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return "/".join(path.parts[-3:])
+
+
 def _read_capped(path: Path) -> str:
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
@@ -159,7 +171,7 @@ def _scope_functions(
 def _sections(stub: ModelMethodStub, context: FileContext, stub_names: set[str]) -> list[_Section]:
     module = context.module
     sections: list[_Section] = []
-    where = f" `{context.file_path}`" if context.file_path else ""
+    where = f" `{shown_path(context.file_path)}`" if context.file_path else ""
     docstring = ast.get_docstring(module.tree)
     if docstring:
         sections.append(_Section("module docstring", f"Module{where} docstring:\n{docstring.strip()}", 7))
@@ -229,7 +241,7 @@ def build_prompt(
 ) -> Prompt:
     """The prompt for ``stub``, its context trimmed to ``token_budget`` (estimated tokens, system prompt included)."""
     system = system_prompt(context)
-    where = f" in `{context.file_path}`" if context.file_path else ""
+    where = f" in `{shown_path(context.file_path)}`" if context.file_path else ""
     head = [
         f"Implement `{stub.qualified_name}`{where}.",
         "",

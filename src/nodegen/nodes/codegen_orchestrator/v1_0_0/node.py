@@ -219,6 +219,7 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
         )
         return ModelCodegenOrchestrationResult(
             success=success,
+            correlation_id=fill.correlation_id,
             dry_run=request.dry_run,
             llm=str(generator.client.identity) if fill.conversations else (request.llm or ""),
             generated_files=[] if in_place else written,
@@ -242,12 +243,10 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
             error: str | None = None
             try:
                 if intent.target == "store_effect" and intent.intent_type is EnumIntentType.PERSIST_METRICS:
-                    await store_node.execute_effect(
-                        {
-                            "correlation_id": intent.correlation_id,
-                            "input_state": {**intent.payload, "snapshot_id": str(intent.intent_id)},
-                        }
-                    )
+                    contract: dict[str, Any] = {"input_state": {**intent.payload, "snapshot_id": str(intent.intent_id)}}
+                    if intent.correlation_id is not None:
+                        contract["correlation_id"] = intent.correlation_id
+                    await store_node.execute_effect(contract)
                 elif intent.target in _BUS_TARGETS and intent.intent_type is EnumIntentType.PUBLISH_EVENT:
                     payload = intent.payload
                     await bus.publish(

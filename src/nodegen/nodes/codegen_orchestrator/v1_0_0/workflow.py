@@ -195,7 +195,7 @@ class CodeGenerationWorkflow(Workflow):
                 result = await fill.injector.execute_effect(
                     fill.effect(
                         source_code=fill.sources[file_path],
-                        file_path=file_path if in_place else None,
+                        file_path=file_path,
                         dry_run=not in_place,
                         injection_requests=[
                             {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from pydantic import BaseModel, Field
 
 from nodegen.nodes.codegen_metrics_reducer.v1_0_0.models import ModelCodegenMetrics
@@ -16,6 +18,7 @@ class ModelCodegenOrchestrationResult(BaseModel):
     """Everything a run did: files, stubs, totals, metrics and the intents executed."""
 
     success: bool = Field(description="Every stub was filled and every file written (or diffed, in a dry run)")
+    correlation_id: UUID | None = Field(default=None, description="The run's id (events and database rows carry it)")
     dry_run: bool = False
     llm: str = ""
     generated_files: list[str] = Field(default_factory=list, description="Files created")

@@ -1,0 +1,243 @@
+"""`nodegen fill` end to end: a copy of examples/ filled through the CLI, recorded from a loopback OpenAI-compatible
+server, then replayed with the metrics in PostgreSQL and the events on a real Kafka-protocol broker."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+from aiokafka import AIOKafkaConsumer
+from typer.testing import CliRunner
+
+from nodegen.cli import app
+from nodegen.infra.store import open_store
+from tests.support.llm_server import Reply, ThreadedLLMServer
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE = Path("examples/word_frequency_compute/v1_0_0/node.py")
+ANSWERS = {
+    "normalize_whitespace": 'Here it is:\n```python\ndef normalize_whitespace(text: str) -> str:\n    return " ".join(text.split())\n```',
+    "_tokenize": '```python\nimport re\n\n\ndef _tokenize(self, text: str) -> list[str]:\n    return re.findall(r"[a-z0-9\']+", text.lower())\n```',
+    "_top_words": (
+        "```python\nfrom collections import Counter\n\n\n"
+        "def _top_words(self, words: list[str], top_n: int) -> list[ModelWordCount]:\n"
+        "    counts = Counter(words)\n"
+        "    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))\n"
+        "    return [ModelWordCount(word=word, count=count) for word, count in ordered[:top_n]]\n```"
+    ),
+}
+
+
+def responder(received):
+    text = received.last_user_text
+    if "was not accepted" in text:
+        return Reply(text="pass")
+    for name, answer in ANSWERS.items():
+        if f"Implement `{name}`" in text or f".{name}`" in text.split("\n", 1)[0]:
+            return Reply(text=answer, input_tokens=900, output_tokens=60)
+    return Reply(text="pass")
+
+
+def copy_examples(where: Path) -> Path:
+    where.mkdir(parents=True)
+    shutil.copytree(ROOT / "examples", where / "examples")
+    return where
+
+
+def run_fill(monkeypatch, cwd: Path, *args: str, **env: str):
+    monkeypatch.chdir(cwd)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return CliRunner().invoke(app, ["fill", "examples", *args], catch_exceptions=False)
+
+
+def examples_tests_pass(cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "asyncio_mode=auto", "examples"],
+        check=False,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_fill_records_then_replays_with_postgres_and_kafka(tmp_path, monkeypatch, fresh_postgres_url, kafka_bootstrap):
+    record = tmp_path / "answers.jsonl"
+    first = copy_examples(tmp_path / "first")
+    original = (first / NODE).read_text()
+    with ThreadedLLMServer(responder) as server:
+        result = run_fill(
+            monkeypatch,
+            first,
+            "--llm",
+            "openai:gpt-4o-mini",
+            "--record",
+            str(record),
+            OPENAI_BASE_URL=server.openai_url,
+            OPENAI_API_KEY="sk-test-cli",
+        )
+    assert result.exit_code == 0, result.output
+    assert "3 filled, 0 failed, 0 skipped" in result.output
+    filled = (first / NODE).read_text()
+    assert filled != original and "re.findall" in filled and "import re\n" in filled
+    assert examples_tests_pass(first).returncode == 0
+    assert "sk-test-cli" not in record.read_text()
+
+    # SQLite (the default store) has one row per attempt
+    async def sqlite_rows():
+        store = open_store(None, first / ".nodegen")
+        try:
+            return await store.attempts()
+        finally:
+            await store.close()
+
+    assert len(asyncio.run(sqlite_rows())) == 3
+
+    second = copy_examples(tmp_path / "second")
+    result = run_fill(
+        monkeypatch,
+        second,
+        "--llm",
+        f"replay:{record}",
+        "--json",
+        NODEGEN_DATABASE_URL=fresh_postgres_url,
+        NODEGEN_KAFKA_BOOTSTRAP=kafka_bootstrap,
+        NODEGEN_STATE_DIR=str(second / ".nodegen"),
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["success"] and [s["status"] for s in report["stubs"]] == ["filled"] * 3
+    # the replayed run changes the files exactly as the recorded one did, and nothing else
+    assert (second / NODE).read_text() == filled
+    for path in (first / "examples").rglob("*"):
+        if path.is_file() and "__pycache__" not in path.parts and path.name != NODE.name:
+            assert path.read_bytes() == (second / path.relative_to(first)).read_bytes(), path
+    assert report["modified_files"] == [str(NODE)]
+    assert {i["intent_type"]: i["success"] for i in report["executed_intents"]} == {
+        "persist_metrics": True,
+        "publish_event": True,
+    }
+
+    async def postgres_rows():
+        store = open_store(fresh_postgres_url, tmp_path)
+        try:
+            return await store.attempts(), await store.metrics_snapshots()
+        finally:
+            await store.close()
+
+    attempts, snapshots = asyncio.run(postgres_rows())
+    assert len(attempts) == 3 and {a["provider"] for a in attempts} == {"replay"}
+    assert snapshots[0]["metrics"]["stubs_filled"] == 3
+
+    async def events():
+        consumer = AIOKafkaConsumer(
+            "onex.codegen.generation_started.v1",
+            "onex.codegen.generation_completed.v1",
+            "onex.codegen.metrics_recorded.v1",
+            bootstrap_servers=kafka_bootstrap,
+            group_id=f"test-{uuid.uuid4().hex}",
+            auto_offset_reset="earliest",
+            session_timeout_ms=1000,
+            heartbeat_interval_ms=300,
+        )
+        await consumer.start()
+        seen = set()
+        try:
+            async with asyncio.timeout(30):
+                async for message in consumer:
+                    body = json.loads(message.value)
+                    if body["correlation_id"] == report["correlation_id"]:
+                        seen.add(body["event_type"])
+                    if len(seen) == 3:
+                        break
+        finally:
+            await consumer.stop()
+        return seen
+
+    assert asyncio.run(events()) == {"generation_started", "generation_completed", "metrics_recorded"}
+
+
+def test_fill_dry_run_prints_the_diff_and_writes_nothing(tmp_path, monkeypatch):
+    where = copy_examples(tmp_path / "dry")
+    before = (where / NODE).read_text()
+    with ThreadedLLMServer(responder) as server:
+        result = run_fill(
+            monkeypatch,
+            where,
+            "--dry-run",
+            "--llm",
+            "openai:gpt-4o-mini",
+            OPENAI_BASE_URL=server.openai_url,
+            OPENAI_API_KEY="sk-test-cli",
+        )
+    assert result.exit_code == 0, result.output
+    assert (where / NODE).read_text() == before
+    assert "\n+        return re.findall" in result.stdout
+    assert result.stdout.startswith(f"--- a/{NODE}")
+
+
+def test_a_stub_that_fails_makes_the_exit_code_1_and_is_reported(tmp_path, monkeypatch):
+    where = copy_examples(tmp_path / "fails")
+    with ThreadedLLMServer(lambda received: Reply(text="pass")) as server:
+        result = run_fill(
+            monkeypatch,
+            where,
+            "--llm",
+            "openai:gpt-4o-mini",
+            "--max-attempts",
+            "2",
+            OPENAI_BASE_URL=server.openai_url,
+            OPENAI_API_KEY="sk-test-cli",
+        )
+    assert result.exit_code == 1
+    assert "0 filled, 3 failed" in result.output and "LAZY" in result.output
+    assert (where / NODE).read_text() == (ROOT / NODE).read_text()  # nothing invalid is written
+
+
+def test_fill_into_an_output_directory_leaves_the_originals(tmp_path, monkeypatch):
+    where = copy_examples(tmp_path / "out")
+    with ThreadedLLMServer(responder) as server:
+        result = run_fill(
+            monkeypatch,
+            where,
+            "--llm",
+            "openai:gpt-4o-mini",
+            "-o",
+            "filled",
+            "--json",
+            OPENAI_BASE_URL=server.openai_url,
+            OPENAI_API_KEY="sk-test-cli",
+        )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    (generated,) = report["generated_files"]
+    assert Path(generated).is_relative_to((where / "filled").resolve()) and "re.findall" in Path(generated).read_text()
+    assert (where / NODE).read_text() == (ROOT / NODE).read_text()
+
+
+def test_metrics_command_aggregates_the_store(tmp_path, monkeypatch):
+    where = copy_examples(tmp_path / "metrics")
+    with ThreadedLLMServer(responder) as server:
+        run_fill(
+            monkeypatch, where, "--llm", "openai:gpt-4o-mini", OPENAI_BASE_URL=server.openai_url, OPENAI_API_KEY="sk-x"
+        )
+    result = CliRunner().invoke(app, ["metrics", "--json"], catch_exceptions=False)
+    assert result.exit_code == 0
+    metrics = json.loads(result.stdout)
+    assert metrics["stubs_filled"] == 3 and metrics["runs"] == 1 and "openai:gpt-4o-mini" in metrics["by_model"]
+    text = CliRunner().invoke(app, ["metrics"], catch_exceptions=False)
+    assert "3 filled" in text.stdout
+
+
+def test_bad_input_exits_2(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["fill", "missing_dir", "--llm", "replay:x.jsonl"])
+    assert result.exit_code == 2
+    result = CliRunner().invoke(app, ["fill", str(tmp_path), "--llm", "gpt-4o"])
+    assert result.exit_code in (0, 2)  # no stubs: the provider is never built
