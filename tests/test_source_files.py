@@ -44,6 +44,14 @@ def test_gitignore_above_the_scanned_folder_applies(tmp_path):
     assert discover_python_files([tmp_path / "src"]) == [tmp_path / "src" / "y.py"]
 
 
+def test_a_folder_named_explicitly_is_walked_even_when_gitignored(tmp_path):
+    (tmp_path / ".git").mkdir()
+    write(tmp_path / ".gitignore", ".demo/\n")
+    inside = write(tmp_path / ".demo" / "examples" / "node.py")
+    assert discover_python_files([tmp_path / ".demo" / "examples"]) == [inside]
+    assert discover_python_files([tmp_path]) == []
+
+
 def test_a_file_named_explicitly_is_always_taken(tmp_path):
     (tmp_path / ".git").mkdir()
     write(tmp_path / ".gitignore", "ignored.py\n")

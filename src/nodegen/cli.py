@@ -285,23 +285,26 @@ class _FillProgress:
 
 
 def _fill_summary(result: ModelCodegenOrchestrationResult, console: Console) -> None:
-    table = Table(title="nodegen fill", show_lines=False)
-    for column in ("file", "stub", "status", "attempts", "tokens", "cost $", "time s", "first finding / note"):
-        table.add_column(column, overflow="fold")
+    table = Table(title="nodegen fill")
+    table.add_column("stub", overflow="fold")
+    table.add_column("status")
+    for column in ("attempts", "tokens", "cost $", "time s"):
+        table.add_column(column, justify="right")
     for stub in result.stubs:
-        finding = stub.findings[0].render() if stub.findings else ("" if stub.status == "filled" else stub.message)
         color = {"filled": "green", "failed": "red"}.get(stub.status.value, "yellow")
         table.add_row(
-            escape(stub.file_path),
-            escape(stub.qualified_name),
+            f"{escape(stub.file_path)}:{stub.line_number} [bold]{escape(stub.qualified_name)}[/bold]",
             f"[{color}]{stub.status.value}[/{color}]",
             str(stub.attempts),
             str(stub.prompt_tokens + stub.completion_tokens),
             "unknown" if stub.cost_usd is None else f"{stub.cost_usd:.4f}",
             f"{stub.duration_ms / 1000:.1f}",
-            escape(finding),
         )
     console.print(table)
+    for stub in result.stubs:
+        if stub.status is not EnumStubStatus.FILLED:
+            note = stub.findings[0].render() if stub.findings else stub.message
+            console.print(f"[red]{stub.status.value}[/red] {escape(stub.qualified_name)}: {escape(note)}")
     for file in result.files:
         if file.error:
             console.print(f"[red]error[/red] {escape(file.file_path)}: {escape(file.error)}")

@@ -178,6 +178,9 @@ def discover_python_files(paths: Sequence[Path]) -> list[Path]:
             for folder in reversed(root.parents):
                 if folder == repository or repository in folder.parents:
                     rules.add_folder(folder)
+            inside = [folder for folder in (root, *root.parents) if repository in folder.parents]
+            if any(rules.ignores(folder, is_dir=True) for folder in inside):
+                rules = _IgnoreRules()  # a folder named explicitly is walked even when .gitignore lists it
         for path in _walk(root, rules):
             found[given / path.relative_to(root)] = None
     return sorted(found)

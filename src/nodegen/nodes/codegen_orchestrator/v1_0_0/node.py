@@ -107,6 +107,8 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
         owns_store = container.get_service("codegen_store") is None
         bus, owns_bus = await self._bus(store)
         try:
+            if files:
+                generator.client  # noqa: B018 - a provider that cannot be built fails the run, clearly, before any work
             await store.migrate()
             store_node = NodeCodegenStoreEffect(
                 ModelContainer.from_settings(
@@ -154,6 +156,9 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
             raise
         finally:
             await generator.aclose()
+            if isinstance(bus, OutboxRelay):
+                # deliver what a broker outage left in the outbox; what is still left goes with the next run
+                await bus.drain(timeout_s=float(self._config("outbox_drain_timeout_s", 10.0)))
             if owns_bus:
                 await bus.close()
             if owns_store:
