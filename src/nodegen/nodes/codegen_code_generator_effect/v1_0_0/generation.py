@@ -315,29 +315,5 @@ class StubGenerator:
         ]
         return False
 
-    async def generate(
-        self,
-        stub: ModelMethodStub,
-        context: FileContext,
-        *,
-        rules: Sequence[EnumValidationRule] = (EnumValidationRule.ALL,),
-        correlation_id: UUID | None = None,
-        max_attempts: int | None = None,
-        stub_names: set[str] | None = None,
-    ) -> ModelStubGeneration:
-        """Code for ``stub`` that passed validation, or the reason there is none (the whole repair loop)."""
-        conversation = self.start(
-            stub,
-            context,
-            rules=rules,
-            correlation_id=correlation_id,
-            max_attempts=max_attempts,
-            stub_names=stub_names,
-        )
-        while True:
-            completion = await self.call(conversation)
-            if completion is None or await self.review(conversation, completion):
-                return conversation.outcome()
-
 
 __all__ = ["NO_CODE", "GenerationOptions", "StubConversation", "StubGenerator"]
