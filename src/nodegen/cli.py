@@ -394,6 +394,76 @@ def fill(
     raise typer.Exit(0 if result.success else 1)
 
 
+@app.command()
+def new(
+    prompt: Annotated[str, typer.Argument(help='What node to make, e.g. "Generate a data processor effect node".')],
+    *,
+    out: Annotated[Path, typer.Option("--out", help="The folder the package goes in.")] = Path(),
+    node_type: Annotated[
+        str | None, typer.Option("--type", help="effect, compute, reducer or orchestrator (default: from the prompt).")
+    ] = None,
+    name: Annotated[str | None, typer.Option("--name", help="PascalCase name (default: from the prompt).")] = None,
+    llm: Annotated[str | None, typer.Option("--llm", help="Provider string (default: the llm setting).")] = None,
+    framework: Annotated[str, typer.Option("--framework", help="What the node imports: nodegen.")] = "nodegen",
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing package of the same name.")] = False,
+    json_output: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    max_attempts: Annotated[int | None, typer.Option("--max-attempts", min=1, max=20, help="Tries per stub.")] = None,
+) -> None:
+    """Scaffold a node package from PROMPT, fill its stubs, check it and run its tests.
+
+    Exit code 0 when the package passes its check and its tests, 1 otherwise, 2 on bad input or configuration.
+    """
+    errors = Console(stderr=True)
+    try:
+        settings = load_settings()
+        configure_logging(settings.log_level)
+        if (llm or settings.llm) == "local" and not json_output:
+            errors.print(f"[yellow]note[/yellow]: {TINY_MODEL_WARNING}.")
+        orchestrator = NodeCodegenOrchestrator(build_container(settings))
+        if not json_output:
+            progress = _FillProgress(errors)
+            orchestrator.container.register_service("progress", progress)
+        request = {
+            "prompt": prompt,
+            "output_directory": str(out),
+            "node_type": node_type,
+            "name": name,
+            "llm": llm,
+            "framework": framework,
+            "force": force,
+            "max_attempts": max_attempts,
+        }
+        result = asyncio.run(orchestrator.execute_orchestration({"input_state": request}))
+    except ModelOnexError as error:
+        errors.print(f"[red]error[/red] {escape(error.message)}")
+        raise typer.Exit(ExitCode.ERROR) from error
+    if json_output:
+        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
+        raise typer.Exit(0 if result.success else 1)
+    console = Console()
+    report = result.scaffold
+    if report is not None:
+        requirements = report.requirements
+        console.print(f"[bold]{escape(report.package_dir)}[/bold] ({requirements.class_name}, {requirements.source})")
+        for path in result.generated_files:
+            console.print(f"  wrote {escape(path)}")
+    _fill_summary(result, console)
+    if report is not None:
+        check = "passed" if not report.check_errors else f"{len(report.check_errors)} error(s)"
+        console.print(f"check: {check}, {report.check_warnings} warning(s)")
+        for line in report.check_errors[:10]:
+            console.print(f"  {escape(line)}")
+        if report.tests is not None:
+            verdict = "[green]passed[/green]" if report.tests.passed else "[red]failed[/red]"
+            repair = (
+                " after one repair" if report.repaired else (" (a repair was tried)" if report.repair_attempted else "")
+            )
+            console.print(f"tests: {verdict}{repair}")
+            if not report.tests.passed:
+                console.print(escape("\n".join(report.tests.output_tail.splitlines()[-15:])))
+    raise typer.Exit(0 if result.success else 1)
+
+
 async def _metrics(since: str | None) -> ModelCodegenMetrics:
     settings = load_settings()
     store = open_store(settings.database_url, Path(settings.state_dir))

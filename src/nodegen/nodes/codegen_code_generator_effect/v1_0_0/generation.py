@@ -218,9 +218,16 @@ class StubGenerator:
         correlation_id: UUID | None = None,
         max_attempts: int | None = None,
         stub_names: set[str] | None = None,
+        feedback: str | None = None,
     ) -> StubConversation:
         """The conversation for ``stub``: its prompt built, no attempt made yet."""
-        prompt = build_prompt(stub, context, token_budget=self.options.prompt_token_budget, stub_names=stub_names)
+        prompt = build_prompt(
+            stub,
+            context,
+            token_budget=self.options.prompt_token_budget,
+            stub_names=stub_names,
+            feedback=feedback,
+        )
         return StubConversation(
             stub=stub,
             context=context,

@@ -161,6 +161,7 @@ class NodeCodegenCodeGeneratorEffect(NodeEffect[ModelCodeGenerationResult]):
         correlation_id: UUID | None = None,
         max_attempts: int | None = None,
         rules: Sequence[EnumValidationRule] = (EnumValidationRule.ALL,),
+        feedback: str | None = None,
     ) -> list[StubConversation]:
         """One conversation per stub of a file, prompts built, no call made (for callers that drive the attempts
         themselves, such as the orchestrator's workflow); ``VALIDATION_ERROR`` when the source does not parse."""
@@ -183,6 +184,7 @@ class NodeCodegenCodeGeneratorEffect(NodeEffect[ModelCodeGenerationResult]):
                 correlation_id=correlation_id,
                 max_attempts=max_attempts,
                 stub_names=names,
+                feedback=feedback,
             )
             for stub in stubs
         ]

@@ -237,7 +237,12 @@ def _owner_name(stub: ModelMethodStub) -> str:
 
 
 def build_prompt(
-    stub: ModelMethodStub, context: FileContext, *, token_budget: int, stub_names: set[str] | None = None
+    stub: ModelMethodStub,
+    context: FileContext,
+    *,
+    token_budget: int,
+    stub_names: set[str] | None = None,
+    feedback: str | None = None,
 ) -> Prompt:
     """The prompt for ``stub``, its context trimmed to ``token_budget`` (estimated tokens, system prompt included)."""
     system = system_prompt(context)
@@ -250,6 +255,8 @@ def build_prompt(
     ]
     if stub.marker_note:
         head.append(f"Note left with the stub: {stub.marker_note}")
+    if feedback:
+        head.append(f"An earlier version failed the package's own tests; make them pass:\n{_fence(feedback, 'text')}")
     tail = (
         f"Answer with one ```python block holding the whole function `{stub.name}` (its `def` line as above, "
         "then the body), the imports it needs at the top of the block."

@@ -55,6 +55,7 @@ class FillRun:
     injector: NodeCodegenCodeInjectorEffect
     store: NodeCodegenStoreEffect
     reducer: NodeCodegenMetricsReducer
+    feedback: str | None = None  # the package's failing test output, for a repair run
     sources: dict[str, str] = field(default_factory=dict)
     conversations: dict[str, StubConversation] = field(default_factory=dict)
     pending: dict[str, int] = field(default_factory=dict)
@@ -117,6 +118,7 @@ class CodeGenerationWorkflow(Workflow):
                     extraction.stubs,
                     correlation_id=fill.correlation_id,
                     max_attempts=fill.max_attempts,
+                    feedback=fill.feedback,
                 )
             except ModelOnexError as error:
                 self._file_done(ModelFileOutcome(file_path=file_path, error=error.message))

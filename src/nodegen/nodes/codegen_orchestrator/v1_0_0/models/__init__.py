@@ -5,6 +5,7 @@ from .model_codegen_orchestration_request import ModelCodegenOrchestrationReques
 from .model_codegen_orchestration_result import ModelCodegenOrchestrationResult
 from .model_file_outcome import ModelFileOutcome
 from .model_intent_execution import ModelIntentExecution
+from .model_scaffold_report import ModelPackageTests, ModelScaffoldReport
 from .model_stub_outcome import ModelStubOutcome
 
 __all__ = [
@@ -13,5 +14,7 @@ __all__ = [
     "ModelCodegenOrchestrationResult",
     "ModelFileOutcome",
     "ModelIntentExecution",
+    "ModelPackageTests",
+    "ModelScaffoldReport",
     "ModelStubOutcome",
 ]

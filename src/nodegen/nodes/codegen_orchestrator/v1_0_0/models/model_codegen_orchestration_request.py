@@ -21,6 +21,11 @@ class ModelCodegenOrchestrationRequest(BaseModel):
     concurrency: int | None = Field(default=None, ge=1, le=256)
     max_tokens: int | None = Field(default=None, ge=1)
     max_cost_usd: float | None = Field(default=None, gt=0)
+    node_type: str | None = Field(default=None, description="Scaffold: effect, compute, reducer or orchestrator")
+    name: str | None = Field(default=None, description="Scaffold: the node's PascalCase name")
+    framework: str = Field(default="nodegen", description="Scaffold: what the generated node imports")
+    force: bool = Field(default=False, description="Scaffold: replace an existing package")
+    run_tests: bool = Field(default=True, description="Scaffold: run the package's tests as the final gate")
 
     @model_validator(mode="after")
     def _something(self) -> ModelCodegenOrchestrationRequest:

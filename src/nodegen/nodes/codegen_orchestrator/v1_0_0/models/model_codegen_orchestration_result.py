@@ -11,6 +11,7 @@ from nodegen.nodes.codegen_metrics_reducer.v1_0_0.models import ModelCodegenMetr
 from .enum_stub_status import EnumStubStatus
 from .model_file_outcome import ModelFileOutcome
 from .model_intent_execution import ModelIntentExecution
+from .model_scaffold_report import ModelScaffoldReport
 from .model_stub_outcome import ModelStubOutcome
 
 
@@ -32,6 +33,7 @@ class ModelCodegenOrchestrationResult(BaseModel):
     total_duration_seconds: float = Field(default=0.0, ge=0.0)
     metrics: ModelCodegenMetrics | None = None
     executed_intents: list[ModelIntentExecution] = Field(default_factory=list)
+    scaffold: ModelScaffoldReport | None = Field(default=None, description="What `nodegen new` scaffolded and ran")
 
     def count(self, status: EnumStubStatus) -> int:
         """Stubs with ``status``."""

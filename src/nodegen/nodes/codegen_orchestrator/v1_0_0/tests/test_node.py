@@ -117,15 +117,29 @@ async def test_intents_run_in_priority_order_and_failures_are_recorded(server, t
     assert bus.published[-1].payload == {"a": 1}
 
 
-async def test_a_prompt_alone_is_not_supported_yet(server, tmp_path):
-    node, _ = orchestrator(server, tmp_path)
-    with pytest.raises(ModelOnexError) as raised:
-        await node.execute_orchestration({"input_state": {"prompt": "Generate a data processor effect node"}})
-    assert raised.value.error_code is EnumCoreErrorCode.UNSUPPORTED_OPERATION
-
-
 async def test_no_files_and_no_prompt_is_a_validation_error(server, tmp_path):
     node, _ = orchestrator(server, tmp_path)
     with pytest.raises(ModelOnexError) as raised:
         await node.execute_orchestration({"input_state": {}})
     assert raised.value.error_code is EnumCoreErrorCode.VALIDATION_ERROR
+
+
+async def test_the_guides_integration_case_generates_a_working_node(tmp_path):
+    from tests.support.scaffold_answers import scaffold_responder
+
+    async with ScriptedLLMServer(scaffold_responder) as scripted:
+        node, _ = orchestrator(scripted, tmp_path)
+        result = await node.execute_orchestration(
+            {
+                "input_state": {
+                    "prompt": "Generate a data processor effect node",
+                    "output_directory": str(tmp_path / "out"),
+                }
+            }
+        )
+    assert len(result.generated_files) >= 3
+    assert result.total_duration_seconds < 60
+    assert result.success and result.scaffold is not None and result.scaffold.tests is not None
+    assert result.scaffold.tests.passed and result.scaffold.check_errors == []
+    assert result.scaffold.requirements.source == "llm"
+    assert (tmp_path / "out" / "data_processor_effect" / "v1_0_0" / "node.py").is_file()

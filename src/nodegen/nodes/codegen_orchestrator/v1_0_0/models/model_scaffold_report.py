@@ -1,0 +1,28 @@
+"""Model of what `nodegen new` did beyond filling: the package, its check and its own tests."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import ModelNodeRequirements
+
+
+class ModelPackageTests(BaseModel):
+    """The package's own tests, run in a subprocess."""
+
+    passed: bool
+    exit_code: int | None = Field(description="None when the run was cut off by its time limit")
+    output_tail: str = Field(default="", description="The last lines of pytest's output")
+    network_isolated: bool = Field(description="Run in a network namespace of its own (no network)")
+
+
+class ModelScaffoldReport(BaseModel):
+    """The scaffolded package, `nodegen check` on it, and its tests (after the one repair, if there was one)."""
+
+    package_dir: str
+    requirements: ModelNodeRequirements
+    check_errors: list[str] = Field(default_factory=list, description="Rendered findings of errors")
+    check_warnings: int = Field(default=0, ge=0)
+    tests: ModelPackageTests | None = None
+    repair_attempted: bool = False
+    repaired: bool = False

@@ -1,0 +1,163 @@
+"""The steps `nodegen new` adds around the fill: the requirements asked of the model (structured JSON, validated,
+one repair, else keyword analysis), `nodegen check` on the package, and the package's own tests in a subprocess."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from nodegen.llm import (
+    EnumChatRole,
+    LLMError,
+    ModelChatMessage,
+    ModelCompletionRequest,
+    RetryPolicy,
+    complete_with_retries,
+)
+from nodegen.nodes.codegen_code_generator_effect.v1_0_0 import NodeCodegenCodeGeneratorEffect
+from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import ModelNodeRequirements
+from nodegen.onex import EnumLogLevel, ModelContainer, ModelOnexError, emit_log_event
+
+from .models import ModelCodegenOrchestrationRequest, ModelPackageTests
+
+TEST_TIMEOUT_S = 120.0
+_OUTPUT_LINES = 60
+_REQUIREMENTS_SYSTEM = """\
+You turn a request for an ONEX v2.0 node into its requirements, as one JSON object and nothing else:
+{"node_type": "effect" | "compute" | "reducer" | "orchestrator", "name": "PascalCaseName",
+ "service_name": "snake_case_name", "domain": "one word", "description": "one sentence",
+ "operations": ["verb_phrase", ...], "features": ["feature", ...]}
+effect: talks to the outside world (files, network, databases); compute: a pure transformation; reducer: a pure
+aggregation of events; orchestrator: coordinates steps. The name leaves out the word Node and the node type."""
+
+
+def _json_object(text: str) -> dict[str, Any]:
+    start, end = text.find("{"), text.rfind("}")
+    if start < 0 or end <= start:
+        raise ValueError("the answer holds no JSON object")
+    value = json.loads(text[start : end + 1])
+    if not isinstance(value, dict):
+        raise ValueError("the answer's JSON is not an object")
+    return value
+
+
+async def ask_requirements(
+    request: ModelCodegenOrchestrationRequest, container: ModelContainer
+) -> dict[str, Any] | None:
+    """The model's requirements for ``request.prompt`` (validated), or None: no model worth asking (the embedded
+    local model, a replay file) or no usable answer after one repair; the keyword analysis then decides."""
+    generator = NodeCodegenCodeGeneratorEffect(container)
+    if generator.client.identity.provider in ("local", "replay"):
+        await generator.aclose()
+        return None
+    messages = [ModelChatMessage(role=EnumChatRole.USER, content=f"Request: {request.prompt}")]
+    try:
+        for _ in range(2):  # the answer, then one repair
+            completion = await complete_with_retries(
+                generator.client,
+                ModelCompletionRequest(system=_REQUIREMENTS_SYSTEM, messages=messages, max_tokens=600),
+                RetryPolicy(
+                    timeout_s=generator.options.retry.timeout_s, max_retries=generator.options.retry.max_retries
+                ),
+                generator.budget,
+            )
+            try:
+                answer = _json_object(completion.text)
+                answer.setdefault("input_fields", [])
+                answer.setdefault("output_fields", [])
+                ModelNodeRequirements.model_validate({**answer, "source": "llm"})
+                return {**answer, "source": "llm"}
+            except (ValueError, ValidationError) as error:
+                problem = str(error).splitlines()[0] if str(error) else type(error).__name__
+                messages = [
+                    messages[0],
+                    ModelChatMessage(role=EnumChatRole.ASSISTANT, content=completion.text or "(empty)"),
+                    ModelChatMessage(
+                        role=EnumChatRole.USER,
+                        content=f"That is not usable ({problem}). Answer with the JSON object only.",
+                    ),
+                ]
+    except (LLMError, ModelOnexError) as error:
+        emit_log_event(EnumLogLevel.WARNING, "requirements from keywords: the model gave none", {"error": str(error)})
+    finally:
+        await generator.aclose()
+    return None
+
+
+async def check_package(package_dir: Path, container: ModelContainer) -> tuple[list[str], int]:
+    """`nodegen check` on every Python file of the package: the errors (rendered) and the number of warnings."""
+    validator = NodeCodegenCodeValidatorEffect(container)
+    errors: list[str] = []
+    warnings = 0
+    for path in sorted(package_dir.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if "__pycache__" in path.parts or not text.strip():  # an empty __init__.py has nothing to check
+            continue
+        result = await validator.execute_effect({"input_state": {"generated_code": text, "file_path": str(path)}})
+        errors.extend(f"{path}: {finding.render()}" for finding in result.errors)
+        warnings += len(result.warnings)
+    return errors, warnings
+
+
+def _isolation() -> list[str]:
+    """``unshare -n --`` where a network namespace of its own can be made (root on Linux), else nothing."""
+    unshare = shutil.which("unshare")
+    if unshare is None or os.geteuid() != 0:
+        return []
+    return [unshare, "-n", "--"]
+
+
+async def run_package_tests(root: Path, package_dir: Path, *, timeout_s: float = TEST_TIMEOUT_S) -> ModelPackageTests:
+    """The package's tests in a subprocess (from ``root``, so that the package imports), with a time limit and, where
+    possible, no network."""
+    prefix = _isolation()
+    command = [
+        *prefix,
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-o",
+        "asyncio_mode=auto",
+        str((package_dir / "tests").resolve()),
+    ]
+    environment = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+    process = await asyncio.create_subprocess_exec(
+        *command,
+        cwd=root,
+        env=environment,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    try:
+        async with asyncio.timeout(timeout_s):
+            output, _ = await process.communicate()
+    except TimeoutError:
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
+        await process.wait()
+        return ModelPackageTests(
+            passed=False,
+            exit_code=None,
+            output_tail=f"the tests ran past their time limit of {timeout_s:g} s",
+            network_isolated=bool(prefix),
+        )
+    text = output.decode("utf-8", errors="replace")
+    tail = "\n".join(text.splitlines()[-_OUTPUT_LINES:])
+    return ModelPackageTests(
+        passed=process.returncode == 0, exit_code=process.returncode, output_tail=tail, network_isolated=bool(prefix)
+    )
+
+
+__all__ = ["ask_requirements", "check_package", "run_package_tests"]

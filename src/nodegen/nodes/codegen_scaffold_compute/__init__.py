@@ -1,0 +1,1 @@
+"""NodeCodegenScaffoldCompute: a prompt in, a typed requirements model and a rendered node package out."""
