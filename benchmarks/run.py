@@ -18,8 +18,10 @@ from benchmarks import (
     bench_metrics_reducer,
     bench_new_package,
     bench_stub_extractor,
+    bench_workflow,
+    humaneval,
 )
-from benchmarks.harness import table
+from benchmarks.harness import Timing, table
 
 SUITES = {
     "stub_extractor": bench_stub_extractor.run,
@@ -28,25 +30,86 @@ SUITES = {
     "code_generator": bench_code_generator.run,
     "metrics_reducer": bench_metrics_reducer.run,
     "new_package": bench_new_package.run,
+    "workflow": bench_workflow.run,
 }
+# The guide's targets (seed-guide.md), to show each figure as a ratio to them too: name prefix -> milliseconds.
+GUIDE_TARGETS_MS = {
+    "extract: 100-stub": 1000.0,  # "under 1 s for 100 methods"
+    "extract: 10,000-line": 100.0,  # "under 100 ms typical"
+    "validate: 300-line": 500.0,
+    "inject: 10 stubs": 200.0,
+    "reduce 100,000 events": 100_000.0,  # "over 1,000 events/s"
+    "new package": 60_000.0,  # "whole workflow under 60 s"
+}
+
+
+def _guide_table(timings: list[Timing]) -> str:
+    rows = ["| benchmark | median ms | guide target ms | median / guide target |", "|---|---:|---:|---:|"]
+    for timing in timings:
+        guide = next((ms for prefix, ms in GUIDE_TARGETS_MS.items() if timing.name.startswith(prefix)), None)
+        if guide is not None:
+            rows.append(f"| {timing.name} | {timing.median_ms:.2f} | {guide:g} | {timing.median_ms / guide:.4f} |")
+    return "\n".join(rows)
+
+
+def _humaneval_table(llm: str | None, limit: int | None) -> str:
+    rows = [
+        "| answer shape | problems | filled | tests passed | changed outside the stub | seconds | first refusals |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for row in humaneval.oracle(limit):
+        refusals = "; ".join(str(f) for f in row["failures"])[:300]  # type: ignore[attr-defined]
+        rows.append(
+            f"| {row['shape']} | {row['problems']} | {row['filled']} | {row['tests_passed']} | "
+            f"{row['changed_outside_stub']} | {row['seconds']} | {refusals} |"
+        )
+    text = "\n".join(rows)
+    if llm:
+        result = humaneval.model_run(llm, limit, 3)
+        text += (
+            f"\n\nModel run (`python -m benchmarks.humaneval --llm {llm}"
+            + (f" --limit {limit}" if limit else "")
+            + "`):\n\n| "
+            + " | ".join(result)
+            + " |\n|"
+            + "---|" * len(result)
+            + "\n| "
+            + " | ".join(str(value) for value in result.values())
+            + " |"
+        )
+    return text
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--only", choices=sorted(SUITES), action="append", help="run only these suites")
+    parser.add_argument("--only", choices=[*sorted(SUITES), "humaneval"], action="append", help="run only these")
     parser.add_argument("--output", type=Path, help="also write the report (markdown) to this file")
+    parser.add_argument("--humaneval-llm", help="also run HumanEval with this provider (e.g. local)")
+    parser.add_argument("--humaneval-limit", type=int, help="only the first N HumanEval problems")
     args = parser.parse_args()
+    chosen = args.only or [*sorted(SUITES), "humaneval"]
     timings = []
-    for name in args.only or sorted(SUITES):
-        timings.extend(SUITES[name]())
+    for name in chosen:
+        if name in SUITES:
+            timings.extend(SUITES[name]())
+    now = datetime.datetime.now(datetime.UTC)
     header = (
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()} on "
-        f"{platform.system()}; {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC; "
-        f"command: make bench\n"
+        f"# nodegen benchmarks\n\nMachine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()} on {platform.system()}; {now:%Y-%m-%d %H:%M} UTC; "
+        f"command: `make bench` (`python benchmarks/run.py --output docs/benchmarks.md`)\n"
     )
-    report = header + "\n" + table(timings) + "\n"
+    report = (
+        header + "\n## Speed\n\n" + table(timings) + "\n\n## Against the guide's targets\n\n" + _guide_table(timings)
+    )
+    if "humaneval" in chosen:
+        report += (
+            "\n\n## Fidelity on real code: HumanEval (oracle answers through the whole pipeline)\n\n"
+            + _humaneval_table(args.humaneval_llm, args.humaneval_limit)
+        )
+    report += "\n"
     print(report)
     if args.output:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(report)
     return 0
 
