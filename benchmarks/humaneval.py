@@ -207,10 +207,12 @@ def model_run(llm: str, limit: int | None, max_attempts: int) -> dict[str, objec
         passed, outside = score(selected, Path(tmp))
         stubs = result.stubs  # type: ignore[attr-defined]
         filled = [s for s in stubs if s.status is EnumStubStatus.FILLED]
+        first_try = {s.file_path.rsplit("/", 1)[-1].removesuffix(".py") for s in filled if s.attempts == 1}
         return {
             "llm": result.llm,  # type: ignore[attr-defined]
             "problems": len(selected),
-            "pass_at_1": round(len(passed) / len(selected), 4),
+            "pass_at_1": round(len(passed & first_try) / len(selected), 4),
+            "tests_pass_rate": round(len(passed) / len(selected), 4),
             "valid_code_rate": round(len(filled) / len(selected), 4),
             "repaired": sum(1 for s in filled if s.attempts > 1),
             "tokens": result.prompt_tokens + result.completion_tokens,  # type: ignore[attr-defined]
