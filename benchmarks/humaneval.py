@@ -170,14 +170,26 @@ def score(selected: list[Problem], where: Path) -> tuple[set[str], int]:
     return _run_tests(cases), outside
 
 
-def oracle(limit: int | None = None) -> list[dict[str, object]]:
+def oracle(
+    limit: int | None = None, *, shapes: list[str] | None = None, severity: dict[str, str] | None = None
+) -> list[dict[str, object]]:
+    """One row per answer shape; ``severity`` overrides the validator's (e.g. security findings as warnings)."""
     selected = problems(limit)
     rows = []
     for shape, make in SHAPES.items():
+        if shapes is not None and shape not in shapes:
+            continue
         with tempfile.TemporaryDirectory(prefix="nodegen-humaneval-") as tmp:
             client = ScriptedClient({p.name: make(p) for p in selected})
             result, seconds = asyncio.run(
-                fill(selected, Path(tmp), client=client, generation_concurrency=16, max_attempts=1)
+                fill(
+                    selected,
+                    Path(tmp),
+                    client=client,
+                    generation_concurrency=16,
+                    max_attempts=1,
+                    validation_severity=severity or {},
+                )
             )
             passed, outside = score(selected, Path(tmp))
             filled = sum(1 for s in result.stubs if s.status is EnumStubStatus.FILLED)  # type: ignore[attr-defined]
@@ -188,7 +200,7 @@ def oracle(limit: int | None = None) -> list[dict[str, object]]:
             ]  # type: ignore[attr-defined]
             rows.append(
                 {
-                    "shape": shape,
+                    "shape": shape + (f" (severity {severity})" if severity else ""),
                     "problems": len(selected),
                     "filled": filled,
                     "tests_passed": len(passed),

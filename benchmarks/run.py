@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import datetime
 import os
 import platform
@@ -22,6 +23,10 @@ from benchmarks import (
     humaneval,
 )
 from benchmarks.harness import Timing, table
+
+# The imports above (pydantic-ai, llama-index-workflows, ...) leave a large heap that every full collection would walk
+# again; `nodegen`'s CLI freezes it the same way (see cli.main), so the figures are what a user's run sees.
+gc.freeze()
 
 SUITES = {
     "stub_extractor": bench_stub_extractor.run,
@@ -57,13 +62,19 @@ def _humaneval_table(llm: str | None, limit: int | None) -> str:
         "| answer shape | problems | filled | tests passed | changed outside the stub | seconds | first refusals |",
         "|---|---:|---:|---:|---:|---:|---|",
     ]
-    for row in humaneval.oracle(limit):
+    as_warnings = {"B307": "warning", "SEC001": "warning", "B324": "warning"}
+    relaxed = humaneval.oracle(shapes=["bare body"], severity=as_warnings)
+    for row in [*humaneval.oracle(), *relaxed]:
         refusals = "; ".join(str(f) for f in row["failures"])[:300]  # type: ignore[attr-defined]
         rows.append(
             f"| {row['shape']} | {row['problems']} | {row['filled']} | {row['tests_passed']} | "
             f"{row['changed_outside_stub']} | {row['seconds']} | {refusals} |"
         )
-    text = "\n".join(rows)
+    text = "\n".join(rows) + (
+        "\n\nThe refusals are nodegen's security rule at work: HumanEval/160's canonical solution calls `eval` "
+        "(bandit B307, nodegen SEC001) and HumanEval/162's uses MD5 (B324); with those findings configured as warnings "
+        "(`validation_severity`), the last row, every problem passes."
+    )
     if llm:
         result = humaneval.model_run(llm, limit, 3)
         text += (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import sys
 from enum import IntEnum, StrEnum
@@ -519,6 +520,9 @@ def metrics(
 
 def main() -> None:
     """Console-script entry point."""
+    # Everything imported so far (pydantic-ai, workflows, libcst, ...) lives as long as the process: freezing it keeps
+    # every later full collection from walking it again (measured: parsing a 10,000-line file 250 ms -> 75 ms).
+    gc.freeze()
     app()
 
 
