@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import datetime
+import gc
 import os
 import platform
 import sys
@@ -107,7 +107,7 @@ def main() -> int:
     header = (
         f"# nodegen benchmarks\n\nMachine: {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()} on {platform.system()}; {now:%Y-%m-%d %H:%M} UTC; "
-        f"command: `make bench` (`python benchmarks/run.py --output docs/benchmarks.md`)\n"
+        f"command: `python {' '.join(sys.argv)}` (`make bench` runs it with `--output docs/benchmarks.md`)\n"
     )
     report = (
         header + "\n## Speed\n\n" + table(timings) + "\n\n## Against the guide's targets\n\n" + _guide_table(timings)
