@@ -26,6 +26,11 @@ class EnumAnswerProblem(StrEnum):
     EMPTY_BODY = "empty_body"
     UNEXPECTED_CODE = "unexpected_code"
 
+    @property
+    def finding_code(self) -> str:
+        """The validator's finding code for this problem (SYN001 syntax, SYN003 empty, SYN004 unexpected code)."""
+        return {"syntax_error": "SYN001", "empty_body": "SYN003", "unexpected_code": "SYN004"}[self.value]
+
 
 class AnswerError(Exception):
     """The answer cannot be used; ``code`` and ``message`` say why, ``suggested_fix`` what to do."""

@@ -33,17 +33,12 @@ from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import (
 )
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub
 from nodegen.onex import ModelContractEffect
-from nodegen.pysource import AnswerError, EnumAnswerProblem, read_answer
+from nodegen.pysource import AnswerError, read_answer
 
 from .answers import NoCodeError, extract_code
 from .models import EnumAttemptOutcome, EnumStopReason, ModelGenerationEvent, ModelStubGeneration
 from .prompting import FileContext, build_prompt, render_findings, repair_message
 
-_ANSWER_CODES = {
-    EnumAnswerProblem.SYNTAX_ERROR: "SYN001",
-    EnumAnswerProblem.EMPTY_BODY: "SYN003",
-    EnumAnswerProblem.UNEXPECTED_CODE: "SYN004",
-}
 NO_CODE = "ANS001"
 
 
@@ -189,7 +184,7 @@ class StubGenerator:
             answer = read_answer(code, stub.name)
         except AnswerError as problem:
             line = stub.body_start_line + max((problem.line or 1) - 1, 0) if problem.line else None
-            finding = _answer_finding(_ANSWER_CODES[problem.code], problem.message, problem.suggested_fix, line)
+            finding = _answer_finding(problem.code.finding_code, problem.message, problem.suggested_fix, line)
             return _Attempt(EnumAttemptOutcome.INVALID, findings=[finding])
         contract = ModelContractEffect(
             correlation_id=correlation_id,

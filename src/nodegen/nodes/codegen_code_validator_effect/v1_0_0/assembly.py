@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from nodegen.onex import EnumCoreErrorCode, ModelOnexError
 from nodegen.pysource import (
     AnswerError,
-    EnumAnswerProblem,
     Scope,
     SourceModule,
     char_col,
@@ -29,11 +28,6 @@ from .checks import RawFinding
 from .models import EnumFindingSeverity, EnumValidationRule, ModelValidationTarget
 
 WRAPPER = "async def __nodegen_body__():\n"
-_PROBLEM_CODES = {
-    EnumAnswerProblem.SYNTAX_ERROR: "SYN001",
-    EnumAnswerProblem.EMPTY_BODY: "SYN003",
-    EnumAnswerProblem.UNEXPECTED_CODE: "SYN004",
-}
 
 
 @dataclass(slots=True)
@@ -111,7 +105,7 @@ def in_place(code: str, target: ModelValidationTarget) -> Analysed:
         line = node.body[0].lineno + max((problem.line or 1) - 1, 0)
         finding = RawFinding(
             EnumValidationRule.SYNTAX,
-            _PROBLEM_CODES[problem.code],
+            problem.code.finding_code,
             EnumFindingSeverity.ERROR,
             problem.message,
             line,
