@@ -84,7 +84,7 @@ class NodeCodegenCodeGeneratorEffect(NodeEffect[ModelCodeGenerationResult]):
             store_texts=bool(self._config("store_prompt_texts", False)),
         )
         self.concurrency = int(self._config("generation_concurrency", 4))
-        self._limiter: asyncio.Semaphore | None = None
+        self._stub_generator: StubGenerator | None = None
         self._generated = 0
         self._failed = 0
         self._attempts = 0
@@ -121,6 +121,7 @@ class NodeCodegenCodeGeneratorEffect(NodeEffect[ModelCodeGenerationResult]):
         if self._client is not None and self._owns_client:
             await self._client.aclose()
             self._client = None
+            self._stub_generator = None
 
     async def _stubs(self, request: ModelCodeGenerationRequest, contract: ModelContractEffect) -> list[ModelMethodStub]:
         if request.stubs is not None:
@@ -146,11 +147,25 @@ class NodeCodegenCodeGeneratorEffect(NodeEffect[ModelCodeGenerationResult]):
         return stubs
 
     def _generator(self) -> StubGenerator:
-        if self._limiter is None:
+        if self._stub_generator is None:
             # one limit for every file this node is given; an in-process model serves one call at a time
             limit = client_concurrency(self.client)
-            self._limiter = asyncio.Semaphore(min(self.concurrency, limit) if limit else self.concurrency)
-        return StubGenerator(self.client, self._validator, self.options, self.budget, self._limiter)
+            limiter = asyncio.Semaphore(min(self.concurrency, limit) if limit else self.concurrency)
+            self._stub_generator = StubGenerator(self.client, self._validator, self.options, self.budget, limiter)
+        return self._stub_generator
+
+    @staticmethod
+    def _read(source: str, file_path: str | None) -> FileContext:
+        """The parsed file and its node package; ``VALIDATION_ERROR`` when the source does not parse."""
+        try:
+            return FileContext.read(source, file_path)
+        except ModelOnexError as error:
+            raise ModelOnexError(
+                error_code=EnumCoreErrorCode.VALIDATION_ERROR,
+                message=f"{file_path or 'the source'} does not parse, so no stub of it can be filled: "
+                f"{error.message}",
+                cause=error,
+            ) from error
 
     def open_file(
         self,
@@ -165,15 +180,25 @@ class NodeCodegenCodeGeneratorEffect(NodeEffect[ModelCodeGenerationResult]):
     ) -> list[StubConversation]:
         """One conversation per stub of a file, prompts built, no call made (for callers that drive the attempts
         themselves, such as the orchestrator's workflow); ``VALIDATION_ERROR`` when the source does not parse."""
-        try:
-            context = FileContext.read(source, file_path)
-        except ModelOnexError as error:
-            raise ModelOnexError(
-                error_code=EnumCoreErrorCode.VALIDATION_ERROR,
-                message=f"{file_path or 'the source'} does not parse, so no stub of it can be filled: "
-                f"{error.message}",
-                cause=error,
-            ) from error
+        return self._conversations(
+            self._read(source, file_path),
+            stubs,
+            correlation_id=correlation_id,
+            max_attempts=max_attempts,
+            rules=rules,
+            feedback=feedback,
+        )
+
+    def _conversations(
+        self,
+        context: FileContext,
+        stubs: list[ModelMethodStub],
+        *,
+        correlation_id: UUID | None,
+        max_attempts: int | None,
+        rules: Sequence[EnumValidationRule],
+        feedback: str | None = None,
+    ) -> list[StubConversation]:
         generator = self._generator()
         names = {stub.qualified_name for stub in stubs}
         return [
@@ -211,11 +236,10 @@ class NodeCodegenCodeGeneratorEffect(NodeEffect[ModelCodeGenerationResult]):
             )
         request = contract.input_as(ModelCodeGenerationRequest)
         started = time.perf_counter()
-        self.open_file(request.source, request.file_path, [])  # refuses a source that does not parse, clearly
+        context = self._read(request.source, request.file_path)  # before extraction: its error is the clearer one
         stubs = await self._stubs(request, contract)
-        conversations = self.open_file(
-            request.source,
-            request.file_path,
+        conversations = self._conversations(
+            context,
             stubs,
             correlation_id=contract.correlation_id,
             max_attempts=request.max_attempts,
