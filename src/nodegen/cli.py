@@ -319,6 +319,29 @@ def _fill_summary(result: ModelCodegenOrchestrationResult, console: Console) -> 
     )
 
 
+def _orchestrate(
+    request: dict[str, Any], errors: Console, *, quiet: bool, **overrides: Any
+) -> ModelCodegenOrchestrationResult:
+    """Run the orchestrator once for ``nodegen fill`` or ``nodegen new``: settings, the tiny-model note, live
+    progress on stderr (unless ``quiet``); a ``ModelOnexError`` exits 2 with its message."""
+    try:
+        settings = load_settings(**overrides)
+        configure_logging(settings.log_level)
+        if (request.get("llm") or settings.llm) == "local" and not quiet:
+            errors.print(f"[yellow]note[/yellow]: {TINY_MODEL_WARNING}.")
+        orchestrator = NodeCodegenOrchestrator(build_container(settings))
+        contract = {"input_state": request}
+        if quiet:
+            return asyncio.run(orchestrator.execute_orchestration(contract))
+        progress = _FillProgress(errors)
+        orchestrator.container.register_service("progress", progress)
+        with progress.progress:
+            return asyncio.run(orchestrator.execute_orchestration(contract))
+    except ModelOnexError as error:
+        errors.print(f"[red]error[/red] {escape(error.message)}")
+        raise typer.Exit(ExitCode.ERROR) from error
+
+
 @app.command()
 def fill(
     paths: Annotated[list[Path], typer.Argument(help="Files and folders whose stubs to fill (folders recursively).")],
@@ -355,34 +378,17 @@ def fill(
         overrides["llm_record"] = str(record)
     if no_cache:
         overrides["llm_cache"] = False
-    try:
-        settings = load_settings(**overrides)
-        configure_logging(settings.log_level)
-        if (llm or settings.llm) == "local" and not json_output:
-            errors.print(f"[yellow]note[/yellow]: {TINY_MODEL_WARNING}.")
-        progress = None if json_output else _FillProgress(errors)
-        services = {"progress": progress} if progress is not None else {}
-        orchestrator = NodeCodegenOrchestrator(build_container(settings).model_copy())
-        for name, service in services.items():
-            orchestrator.container.register_service(name, service)
-        request = {
-            "files": [str(path) for path in paths],
-            "dry_run": dry_run,
-            "llm": llm,
-            "max_attempts": max_attempts,
-            "concurrency": concurrency,
-            "max_cost_usd": max_cost_usd,
-            "max_tokens": max_tokens,
-            "output_directory": str(output_directory) if output_directory else None,
-        }
-        if progress is not None:
-            with progress.progress:
-                result = asyncio.run(orchestrator.execute_orchestration({"input_state": request}))
-        else:
-            result = asyncio.run(orchestrator.execute_orchestration({"input_state": request}))
-    except ModelOnexError as error:
-        errors.print(f"[red]error[/red] {escape(error.message)}")
-        raise typer.Exit(ExitCode.ERROR) from error
+    request = {
+        "files": [str(path) for path in paths],
+        "dry_run": dry_run,
+        "llm": llm,
+        "max_attempts": max_attempts,
+        "concurrency": concurrency,
+        "max_cost_usd": max_cost_usd,
+        "max_tokens": max_tokens,
+        "output_directory": str(output_directory) if output_directory else None,
+    }
+    result = _orchestrate(request, errors, quiet=json_output, **overrides)
     if json_output:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
     else:
@@ -415,29 +421,17 @@ def new(
     Exit code 0 when the package passes its check and its tests, 1 otherwise, 2 on bad input or configuration.
     """
     errors = Console(stderr=True)
-    try:
-        settings = load_settings()
-        configure_logging(settings.log_level)
-        if (llm or settings.llm) == "local" and not json_output:
-            errors.print(f"[yellow]note[/yellow]: {TINY_MODEL_WARNING}.")
-        orchestrator = NodeCodegenOrchestrator(build_container(settings))
-        if not json_output:
-            progress = _FillProgress(errors)
-            orchestrator.container.register_service("progress", progress)
-        request = {
-            "prompt": prompt,
-            "output_directory": str(out),
-            "node_type": node_type,
-            "name": name,
-            "llm": llm,
-            "framework": framework,
-            "force": force,
-            "max_attempts": max_attempts,
-        }
-        result = asyncio.run(orchestrator.execute_orchestration({"input_state": request}))
-    except ModelOnexError as error:
-        errors.print(f"[red]error[/red] {escape(error.message)}")
-        raise typer.Exit(ExitCode.ERROR) from error
+    request = {
+        "prompt": prompt,
+        "output_directory": str(out),
+        "node_type": node_type,
+        "name": name,
+        "llm": llm,
+        "framework": framework,
+        "force": force,
+        "max_attempts": max_attempts,
+    }
+    result = _orchestrate(request, errors, quiet=json_output)
     if json_output:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
         raise typer.Exit(0 if result.success else 1)
