@@ -18,7 +18,6 @@ import ast
 import asyncio
 import json
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,26 +26,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from tests.support.humaneval import STUB_BODY, failing_problems, function_source, split_solution
+
 from nodegen.llm import ModelCompletion, ModelCompletionRequest, ProviderIdentity
 from nodegen.nodes.codegen_orchestrator.v1_0_0 import NodeCodegenOrchestrator
 from nodegen.nodes.codegen_orchestrator.v1_0_0.models import EnumStubStatus
 from nodegen.onex.testing import create_test_container
 
-STUB_BODY = "    # IMPLEMENTATION REQUIRED\n    pass\n"
-RUNNER = """
-import json, sys
-cases = json.load(sys.stdin)
-passed = []
-for case in cases:
-    namespace = {}
-    try:
-        exec(compile(case["source"] + "\\n" + case["test"], case["name"], "exec"), namespace)
-        namespace["check"](namespace[case["entry_point"]])
-        passed.append(case["name"])
-    except BaseException:
-        pass
-print(json.dumps(passed))
-"""
 _FILE = re.compile(r"in `(?:[^`]*/)?(he_\d{3})\.py`")
 
 
@@ -73,14 +59,13 @@ def problems(limit: int | None = None) -> list[Problem]:
 
     found = []
     for index, (_, problem) in enumerate(sorted(read_problems().items(), key=lambda item: int(item[0].split("/")[1]))):
-        lines = problem["canonical_solution"].splitlines(keepends=True)
-        last = max(i for i, line in enumerate(lines) if line.strip())
+        body, after = split_solution(problem["canonical_solution"])
         found.append(
             Problem(
                 name=f"he_{index:03d}",
                 prompt=problem["prompt"],
-                body="".join(lines[: last + 1]),
-                after="".join(lines[last + 1 :]),
+                body=body,
+                after=after,
                 test=problem["test"],
                 entry_point=problem["entry_point"],
             )
@@ -89,9 +74,7 @@ def problems(limit: int | None = None) -> list[Problem]:
 
 
 def _whole_def(problem: Problem) -> str:
-    tree = ast.parse(problem.original)
-    node = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == problem.entry_point)
-    return "".join(problem.original.splitlines(keepends=True)[node.lineno - 1 : node.end_lineno])
+    return function_source(problem.original, problem.entry_point)
 
 
 def _imports(problem: Problem) -> str:
@@ -134,18 +117,6 @@ class ScriptedClient:
         pass
 
 
-def _run_tests(cases: list[dict[str, str]]) -> set[str]:
-    done = subprocess.run(
-        [sys.executable, "-c", RUNNER],
-        input=json.dumps(cases),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    return set(json.loads(done.stdout or "[]"))
-
-
 async def fill(selected: list[Problem], where: Path, **config: object) -> tuple[object, float]:
     where.mkdir(parents=True, exist_ok=True)
     for problem in selected:
@@ -167,7 +138,8 @@ def score(selected: list[Problem], where: Path) -> tuple[set[str], int]:
         if not (filled.startswith(problem.prompt) and filled.endswith(problem.after)):
             outside += 1
         cases.append({"name": problem.name, "source": filled, "test": problem.test, "entry_point": problem.entry_point})
-    return _run_tests(cases), outside
+    failures = failing_problems(cases)
+    return {case["name"] for case in cases if case["name"] not in failures}, outside
 
 
 def oracle(
