@@ -220,7 +220,7 @@ def _sections(stub: ModelMethodStub, context: FileContext, stub_names: set[str])
             _Section(
                 f"implemented `{function.name}`",
                 f"`{prefix}{function.name}`, already implemented:\n" + _fence(_function_source(module, function)),
-                3 + (len(implemented) - rank) / (len(implemented) + 1) - 1,
+                2 + (len(implemented) - rank) / (len(implemented) + 1),  # in (2, 3): nearest kept longest
             )
         )
     for name, text in context.package_models:

@@ -83,7 +83,7 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
             container.register_service(name, self.container.get_service(name))
         return container
 
-    async def _bus(self, store: CodegenStore) -> tuple[EventBus | OutboxRelay, bool]:
+    def _bus(self, store: CodegenStore) -> tuple[EventBus | OutboxRelay, bool]:
         """The configured bus (Kafka through the outbox), and whether this node owns it."""
         service = self.container.get_service("event_bus")
         if service is not None:
@@ -200,22 +200,18 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
         files = discover_python_files(paths)
         container = self._run_container(request)
         generator = NodeCodegenCodeGeneratorEffect(container)
-        store: CodegenStore = container.get_service("codegen_store") or open_store(
+        given: CodegenStore | None = container.get_service("codegen_store")
+        owns_store = given is None
+        store = given or open_store(
             self._config("database_url", None), Path(str(self._config("state_dir", ".nodegen")))
         )
-        owns_store = container.get_service("codegen_store") is None
-        bus, owns_bus = await self._bus(store)
+        container.register_service("codegen_store", store)  # the run's own container: the store effect uses it
+        bus, owns_bus = self._bus(store)
         try:
             if files:
                 generator.client  # noqa: B018 - a provider that cannot be built fails the run, clearly, before any work
             await store.migrate()
-            store_node = NodeCodegenStoreEffect(
-                ModelContainer.from_settings(
-                    container.config.settings,
-                    overrides=container.config.overrides,
-                    services={"codegen_store": store},
-                )
-            )
+            store_node = NodeCodegenStoreEffect(container)
             root = Path(os.path.commonpath([str(p.resolve().parent) for p in files])) if files else Path.cwd()
             fill = FillRun(
                 correlation_id=contract.correlation_id,

@@ -19,7 +19,6 @@ from nodegen.llm import (
     LLMError,
     ModelChatMessage,
     ModelCompletionRequest,
-    RetryPolicy,
     complete_with_retries,
 )
 from nodegen.nodes.codegen_code_generator_effect.v1_0_0 import NodeCodegenCodeGeneratorEffect
@@ -65,9 +64,7 @@ async def ask_requirements(
             completion = await complete_with_retries(
                 generator.client,
                 ModelCompletionRequest(system=_REQUIREMENTS_SYSTEM, messages=messages, max_tokens=600),
-                RetryPolicy(
-                    timeout_s=generator.options.retry.timeout_s, max_retries=generator.options.retry.max_retries
-                ),
+                generator.options.retry,
                 generator.budget,
             )
             try:
