@@ -17,10 +17,10 @@ from pathlib import Path
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import ModelValidationFinding
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub
 from nodegen.pysource import SourceModule, is_placeholder_body
+from nodegen.pysource.onex_nodes import is_onex_file, module_node_kind
 
 CHARS_PER_TOKEN = 4
 _MAX_PACKAGE_FILE_CHARS = 12_000
-_NODE_KINDS = ("Effect", "Compute", "Reducer", "Orchestrator")
 
 _SYSTEM_BASE = """\
 You are an expert Python engineer. You write the body of one function that already exists in a file, as a \
@@ -51,16 +51,6 @@ def estimate_tokens(text: str) -> int:
     return (len(text) + CHARS_PER_TOKEN - 1) // CHARS_PER_TOKEN
 
 
-def node_kind(tree: ast.Module) -> str | None:
-    """effect/compute/reducer/orchestrator when the module defines an ONEX node class (``Node<Name><Kind>``)."""
-    for stmt in tree.body:
-        if isinstance(stmt, ast.ClassDef) and stmt.name.startswith("Node"):
-            for kind in _NODE_KINDS:
-                if stmt.name.endswith(kind) and stmt.name != f"Node{kind}":
-                    return kind.lower()
-    return None
-
-
 @dataclass(slots=True)
 class FileContext:
     """What every stub of one file shares: the parsed file and its node package's files."""
@@ -76,8 +66,13 @@ class FileContext:
     def read(cls, source: str, file_path: str | None) -> FileContext:
         """Parse the file and, when it sits in a node package, read the package's models and contract.yaml."""
         module = SourceModule(source)
-        kind = node_kind(module.tree)
-        context = cls(module=module, file_path=file_path, node_type=kind, is_onex=kind is not None)
+        kind = module_node_kind(module.tree)
+        context = cls(
+            module=module,
+            file_path=file_path,
+            node_type=kind.lower() if kind else None,
+            is_onex=is_onex_file(file_path, module.tree),
+        )
         if file_path:
             path = Path(file_path)
             package = path.parent.parent if path.parent.name == "models" else path.parent
@@ -307,7 +302,6 @@ __all__ = [
     "Prompt",
     "build_prompt",
     "estimate_tokens",
-    "node_kind",
     "render_findings",
     "repair_message",
     "system_prompt",

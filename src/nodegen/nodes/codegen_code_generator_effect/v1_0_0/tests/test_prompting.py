@@ -8,7 +8,6 @@ from nodegen.nodes.codegen_code_generator_effect.v1_0_0.prompting import (
     FileContext,
     build_prompt,
     estimate_tokens,
-    node_kind,
 )
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0 import NodeCodegenStubExtractorEffect
 from nodegen.onex.testing import create_test_container
@@ -70,8 +69,6 @@ async def test_context_is_trimmed_in_the_stated_order():
 
 
 def test_node_kind_reads_the_node_class():
-    import ast
-
-    assert node_kind(ast.parse("class NodeFooEffect(NodeEffect): pass")) == "effect"
-    assert node_kind(ast.parse("class NodeEffect: pass")) is None
-    assert node_kind(ast.parse("class Foo: pass")) is None
+    assert FileContext.read("class NodeFooEffect(NodeEffect): pass\n", "foo.py").node_type == "effect"
+    assert FileContext.read("class NodeEffect: pass\n", "foo.py").node_type is None
+    assert FileContext.read("class Foo: pass\n", "foo.py").node_type is None

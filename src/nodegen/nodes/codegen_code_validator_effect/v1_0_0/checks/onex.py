@@ -8,52 +8,26 @@ and only when the ONEX rules were asked for by name.
 from __future__ import annotations
 
 import ast
-import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumFindingSeverity, EnumValidationRule
+from nodegen.pysource.onex_nodes import is_onex_file, node_kind
 
 from .base import CheckContext, RawFinding, position
 
-NODE_KINDS = {
-    "NodeEffect": "Effect",
-    "NodeCompute": "Compute",
-    "NodeReducer": "Reducer",
-    "NodeOrchestrator": "Orchestrator",
-}
 ENTRY_POINTS = {
     "Effect": "execute_effect",
     "Compute": "execute_compute",
     "Reducer": "execute_reduction",
     "Orchestrator": "execute_orchestration",
 }
-_VERSION_FOLDER = re.compile(r"^v\d+_\d+_\d+$")
 _LOG_CALLS = frozenset(
     {"emit_log_event", "emit_log_event_sync", "exception", "error", "warning", "info", "debug", "log"}
 )
 CONTRACT_FIELDS = ("name", "version", "description", "node_type", "input_model", "output_model")
-
-
-def is_onex_file(path: str | None, tree: ast.Module) -> bool:
-    """A node package's node.py, models/ or enums, or a module defining a subclass of an ONEX node base."""
-    if path:
-        parts = Path(path).parts
-        if any(_VERSION_FOLDER.match(part) for part in parts[:-1]):
-            return True
-    return any(node_kind(cls) for cls in tree.body if isinstance(cls, ast.ClassDef))
-
-
-def node_kind(cls: ast.ClassDef) -> str | None:
-    """Effect/Compute/Reducer/Orchestrator when ``cls`` subclasses an ONEX node base."""
-    for base in cls.bases:
-        target = base.value if isinstance(base, ast.Subscript) else base  # NodeEffect[Result]
-        name = target.id if isinstance(target, ast.Name) else target.attr if isinstance(target, ast.Attribute) else ""
-        if name in NODE_KINDS:
-            return NODE_KINDS[name]
-    return None
 
 
 class _Rules:
