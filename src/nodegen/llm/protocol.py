@@ -41,6 +41,7 @@ class ModelCompletionRequest(BaseModel):
     messages: list[ModelChatMessage] = Field(min_length=1)
     max_tokens: int = Field(default=2048, ge=1, description="Most tokens the answer may take")
     temperature: float = Field(default=0.0, ge=0.0, le=2.0)
+    seed: int | None = Field(default=None, description="Sampling seed (None: the provider's own); retries vary it")
 
     def key(self, identity: ProviderIdentity) -> str:
         """A content hash of provider, model, endpoint, parameters and prompt: the cache's and replay's key."""
@@ -54,6 +55,8 @@ class ModelCompletionRequest(BaseModel):
             "system": self.system,
             "messages": [[message.role.value, message.content] for message in self.messages],
         }
+        if self.seed is not None:  # only then: keys of unseeded requests stay those of earlier caches and replay files
+            material["seed"] = self.seed
         encoded = json.dumps(material, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
