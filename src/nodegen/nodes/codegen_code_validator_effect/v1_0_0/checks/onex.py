@@ -50,9 +50,10 @@ class _Rules:
             call = exc if isinstance(exc, ast.Call) else None
             name = call.func if call else exc
             called = name.id if isinstance(name, ast.Name) else name.attr if isinstance(name, ast.Attribute) else ""
-            if call is not None and called != "ModelOnexError" and called[:1].isupper():
+            # `raise Exception` and `raise Exception("...")` alike: a capitalised name is a class, not a caught error
+            if called != "ModelOnexError" and called[:1].isupper():
                 self.add(
-                    EnumValidationRule.ERROR_HANDLING,
+                    EnumValidationRule.ONEX_COMPLIANCE,  # the ONEX error type: asked for with onex_compliance
                     "ONEX003",
                     node,
                     f"raises `{called}`; ONEX code raises ModelOnexError",
@@ -65,7 +66,7 @@ class _Rules:
                 and len(call.args) < 2
             ):
                 self.add(
-                    EnumValidationRule.ERROR_HANDLING,
+                    EnumValidationRule.ONEX_COMPLIANCE,
                     "ONEX003",
                     node,
                     "ModelOnexError is raised without an error code",

@@ -1,6 +1,7 @@
 """Security: bandit in-process, detect-secrets on the generated lines, and nodegen's own checks (code built from
-input run by eval/exec/compile, I/O from a pure node). Security findings are errors (bandit's low-severity ones are
-warnings)."""
+input run by eval/exec/compile, I/O from a pure node). A bandit finding blocks when its severity and its confidence
+are both medium or higher, otherwise it is a warning; the other findings are errors. A finding names what it found,
+never the secret itself."""
 
 from __future__ import annotations
 
@@ -92,21 +93,34 @@ def check_bandit(ctx: CheckContext) -> list[RawFinding]:
         return [checker_failed(_RULE, "bandit", f"bandit is not installed: {error}")]
     except Exception as error:
         return [checker_failed(_RULE, "bandit", f"{type(error).__name__}: {error}")]
-    findings = []
-    for issue in issues:
-        severity = EnumFindingSeverity.WARNING if issue.severity == "LOW" else EnumFindingSeverity.ERROR
-        findings.append(
-            RawFinding(
-                rule=_RULE,
-                code=str(issue.test_id),
-                severity=severity,
-                message=f"{str(issue.text).rstrip('.')} (bandit {issue.test_id}, {issue.severity.lower()} severity)",
-                line=int(issue.lineno),
-                column=int(issue.col_offset) + 1,
-                suggested_fix="rewrite it without the unsafe construct",
-            )
-        )
-    return findings
+    return [_bandit_finding(issue) for issue in issues]
+
+
+_LEVELS = {"UNDEFINED": 0, "LOW": 1, "MEDIUM": 2, "HIGH": 3}
+_BLOCKING_LEVEL = _LEVELS["MEDIUM"]
+_PASSWORD_TESTS = frozenset({"B105", "B106", "B107"})  # their text quotes the password itself
+_QUOTED = re.compile(r"""(['"]).*?\1""")
+
+
+def _bandit_finding(issue: Any) -> RawFinding:
+    """One bandit issue: an error when both its severity and its confidence are medium or higher, else a warning
+    (bandit's own low-confidence guesses, such as B608 on a function whose job is to build SQL text, do not block)."""
+    severity, confidence = str(issue.severity).upper(), str(issue.confidence).upper()
+    blocks = _LEVELS.get(severity, 0) >= _BLOCKING_LEVEL and _LEVELS.get(confidence, 0) >= _BLOCKING_LEVEL
+    verdict = "blocks" if blocks else "reported as a warning"
+    text = str(issue.text).rstrip(".")
+    if issue.test_id in _PASSWORD_TESTS:
+        text = _QUOTED.sub('"..."', text)  # name the finding, never repeat the secret
+    return RawFinding(
+        rule=_RULE,
+        code=str(issue.test_id),
+        severity=EnumFindingSeverity.ERROR if blocks else EnumFindingSeverity.WARNING,
+        message=f"{text} (bandit {issue.test_id}, severity {severity.lower()}, confidence {confidence.lower()}: "
+        f"{verdict})",
+        line=int(issue.lineno),
+        column=int(issue.col_offset) + 1,
+        suggested_fix="rewrite it without the unsafe construct",
+    )
 
 
 def check_secrets(ctx: CheckContext) -> list[RawFinding]:
@@ -118,24 +132,76 @@ def check_secrets(ctx: CheckContext) -> list[RawFinding]:
         return [checker_failed(_RULE, "detect-secrets", f"detect-secrets is not installed: {error}")]
     candidates = _secret_candidate_lines(ctx)
     numbered = [(number, ctx.lines[number - 1].rstrip("\r\n")) for number in sorted(candidates)]
-    found: dict[int, set[str]] = {}
+    found: dict[int, dict[str, str]] = {}  # line -> kind -> the secret (kept only to locate it, never shown)
     try:
         with default_settings():
             for secret in _process_line_based_plugins(lines=numbered, filename=ctx.file_path or "generated.py"):
-                found.setdefault(int(secret.line_number), set()).add(str(secret.type))
+                found.setdefault(int(secret.line_number), {})[str(secret.type)] = str(secret.secret_value or "")
     except Exception as error:
         return [checker_failed(_RULE, "detect-secrets", f"{type(error).__name__}: {error}")]
-    return [
-        RawFinding(
-            rule=_RULE,
-            code="SEC020",
-            severity=EnumFindingSeverity.ERROR,
-            message=f"a hard-coded secret ({', '.join(sorted(kinds))})",
-            line=number,
-            suggested_fix="read it from configuration or the environment; never put it in code",
+    findings = []
+    for number, kinds in sorted(found.items()):
+        sites = sorted({site for value in kinds.values() if (site := _secret_site(ctx, number, value))})
+        where = f": {', '.join(sites)}" if sites else ""
+        findings.append(
+            RawFinding(
+                rule=_RULE,
+                code="SEC020",
+                severity=EnumFindingSeverity.ERROR,
+                message=f"a hard-coded secret{where} ({', '.join(sorted(kinds))})",
+                line=number,
+                suggested_fix="read it from configuration or the environment; never put it in code",
+            )
         )
-        for number, kinds in sorted(found.items())
-    ]
+    return findings
+
+
+def _holds(node: ast.expr | None, secret: str) -> bool:
+    return (
+        isinstance(node, ast.Constant) and isinstance(node.value, str) and bool(secret) and secret in node.value
+    ) or (isinstance(node, ast.JoinedStr) and any(_holds(value, secret) for value in node.values))
+
+
+def _secret_site(ctx: CheckContext, line: int, secret: str) -> str | None:
+    """Where the secret stands, with its value elided: ``password = "..."``, ``connect(password="...")``,
+    ``"token": "..."``, ``key == "..."``, ``def login(password="...")``; None when it stands in no such place (a
+    comment, a bare string)."""
+    for node in ast.walk(ctx.tree):
+        if getattr(node, "lineno", None) == line or isinstance(node, ast.Dict | ast.FunctionDef | ast.AsyncFunctionDef):
+            site = _site(node, line, secret)
+            if site is not None:
+                return site
+    return None
+
+
+def _site(node: ast.AST, line: int, secret: str) -> str | None:
+    if isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign) and _holds(node.value, secret):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        return f'{" = ".join(ast.unparse(target) for target in targets)} = "..."'
+    if isinstance(node, ast.keyword) and node.arg and _holds(node.value, secret):
+        return f'{node.arg}="..."'
+    if isinstance(node, ast.Dict):
+        for key, value in zip(node.keys, node.values, strict=True):
+            if key is not None and value.lineno == line and _holds(value, secret):
+                return f'{ast.unparse(key)}: "..."'
+    if isinstance(node, ast.Compare) and len(node.comparators) == 1:
+        left, right = sorted((node.left, node.comparators[0]), key=lambda side: _holds(side, secret))
+        if _holds(right, secret) and not _holds(left, secret):  # the secret's side is shown last, as `key == "..."`
+            return f'{ast.unparse(left)} {_COMPARE.get(type(node.ops[0]), "==")} "..."'
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):  # a parameter's default
+        arguments = node.args
+        positional = [*arguments.posonlyargs, *arguments.args]
+        pairs = [
+            *zip(positional[len(positional) - len(arguments.defaults) :], arguments.defaults, strict=True),
+            *zip(arguments.kwonlyargs, arguments.kw_defaults, strict=True),
+        ]
+        for argument, default in pairs:
+            if default is not None and default.lineno == line and _holds(default, secret):
+                return f'{argument.arg}="..."'
+    return None
+
+
+_COMPARE: dict[type[ast.cmpop], str] = {ast.Eq: "==", ast.NotEq: "!=", ast.Is: "is", ast.IsNot: "is not"}
 
 
 _SECRET_WORDS = re.compile(r"pass(word|wd)?|secret|token|api_?key|private|credential|auth", re.IGNORECASE)

@@ -1,0 +1,103 @@
+"""What blocks and what only warns, and findings that say what they found: bandit's severity and confidence,
+detect-secrets' hard-coded passwords (named, never repeated), and the ONEX rules on code outside a node file; all
+through the validator node's public entry point."""
+
+import pytest
+
+from nodegen.nodes.conftest import create_test_contract_effect
+
+from ..models import EnumFindingSeverity, ModelCodeValidationResult
+from ..node import NodeCodegenCodeValidatorEffect
+
+PASSWORD = "Sup3rS3cretValue99"
+
+
+@pytest.fixture
+def validator(mock_container):
+    return NodeCodegenCodeValidatorEffect(mock_container)
+
+
+async def check(node, **input_state) -> ModelCodeValidationResult:
+    return await node.execute_effect(create_test_contract_effect(input_state=input_state))
+
+
+class TestBanditSeverityAndConfidence:
+    async def test_a_function_whose_job_is_building_sql_text_only_gets_a_warning(self, validator):
+        code = 'def select(fields: list[str], table: str) -> str:\n    return "SELECT " + ", ".join(fields) + " FROM " + table\n'
+        result = await check(validator, generated_code=code, validation_rules=["security"])
+        assert result.is_valid
+        (warning,) = [w for w in result.warnings if w.code == "B608"]
+        assert "bandit B608, severity medium, confidence low: reported as a warning" in warning.message
+
+    async def test_eval_of_input_still_blocks_and_says_why(self, validator):
+        code = "def run(user_input: str) -> object:\n    return eval(user_input)\n"
+        result = await check(validator, generated_code=code, validation_rules=["security"])
+        assert not result.is_valid
+        (error,) = [e for e in result.errors if e.code == "B307"]
+        assert error.message.endswith("(bandit B307, severity medium, confidence high: blocks)")
+
+    async def test_sql_built_into_an_execute_call_still_blocks(self, validator):
+        code = "def find(cursor, name):\n    cursor.execute('select * from t where name = ' + name)\n"
+        result = await check(validator, generated_code=code, validation_rules=["security"])
+        assert [e.code for e in result.errors if e.code == "B608"] == ["B608"]
+
+    async def test_bandit_password_findings_do_not_repeat_the_password(self, validator):
+        code = f'def login(password="{PASSWORD}"):\n    return password\n'
+        result = await check(validator, generated_code=code, validation_rules=["security"])
+        assert "B107" in {w.code for w in result.warnings}
+        assert not [f.message for f in [*result.errors, *result.warnings] if PASSWORD in f.message]
+
+
+class TestHardCodedSecrets:
+    @pytest.mark.parametrize(
+        ("code", "named"),
+        [
+            (f'def f() -> str:\n    password = "{PASSWORD}"\n    return password\n', 'password = "..."'),
+            (f'def f(db):\n    return db.connect(user="u", password="{PASSWORD}")\n', 'password="..."'),
+            (f'CONFIG = {{\n    "api_key": "{PASSWORD}",\n}}\n', "'api_key': \"...\""),
+            (f'def login(password="{PASSWORD}"):\n    return password\n', 'password="..."'),
+        ],
+    )
+    async def test_the_finding_names_where_the_secret_stands_and_elides_it(self, validator, code, named):
+        result = await check(validator, generated_code=code, validation_rules=["security"])
+        (error,) = [e for e in result.errors if e.code == "SEC020"]
+        assert error.message.startswith(f"a hard-coded secret: {named} (")
+        assert "Secret Keyword" in error.message
+        assert PASSWORD not in error.message and PASSWORD not in (error.suggested_fix or "")
+
+
+class TestOnexComplianceOutsideNodeFiles:
+    async def test_a_bare_raise_exception_gets_a_warning_naming_model_onex_error(self, validator):
+        result = await check(
+            validator, generated_code="def f():\n    raise Exception\n", validation_rules=["onex_compliance"]
+        )
+        (warning,) = [w for w in result.warnings if w.code == "ONEX003"]
+        assert warning.severity is EnumFindingSeverity.WARNING and "ModelOnexError" in warning.message
+        assert result.is_valid and not result.errors and result.onex_compliant
+
+    async def test_raising_a_built_exception_is_a_warning_too(self, validator):
+        result = await check(
+            validator, generated_code="def f():\n    raise ValueError('bad')\n", validation_rules=["onex_compliance"]
+        )
+        assert [w.code for w in result.warnings if w.code.startswith("ONEX")] == ["ONEX003"]
+        assert result.is_valid
+
+    async def test_print_outside_a_node_file_is_a_warning(self, validator):
+        result = await check(validator, generated_code="def f():\n    print('x')\n", validation_rules=["onex"])
+        assert [w.code for w in result.warnings if w.code.startswith("ONEX")] == ["ONEX007"]
+        assert result.is_valid
+
+    async def test_in_a_node_file_the_same_raise_is_an_error(self, validator):
+        result = await check(
+            validator,
+            generated_code="def f():\n    raise Exception\n",
+            validation_rules=["onex_compliance"],
+            file_path="pkg/example_effect/v1_0_0/node.py",
+        )
+        assert "ONEX003" in {e.code for e in result.errors}
+        assert not result.is_valid and not result.onex_compliant
+
+    async def test_re_raising_the_caught_error_is_not_a_finding(self, validator):
+        code = "def f():\n    try:\n        g()\n    except KeyError as error:\n        raise error\n"
+        result = await check(validator, generated_code=code, validation_rules=["onex_compliance"])
+        assert not [f for f in [*result.errors, *result.warnings] if f.code == "ONEX003"]
