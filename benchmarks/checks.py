@@ -1,0 +1,130 @@
+"""The benchmark's own judges, outside nodegen: a HumanEval problem's hidden tests and a function's docstring examples,
+each run on a finished file in a child process of its own, with a time limit and a memory limit. Neither is ever shown
+to a model or used in nodegen's loop: they run only after a fill, on the file as written.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from dataclasses import dataclass, field
+
+TIME_LIMIT_S = 20.0
+MEMORY_LIMIT_BYTES = 2 * 1024**3
+
+# The child: limits first, then the job (the source compiled as a module named after the problem).
+_PRELUDE = """
+import json, resource, sys
+limit = MEMORY_LIMIT
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+job = json.loads(sys.stdin.read())
+namespace = {"__name__": job["name"]}
+"""
+_HIDDEN_TESTS = (
+    _PRELUDE
+    + """
+try:
+    exec(compile(job["source"] + "\\n" + job["test"], job["name"] + ".py", "exec"), namespace)
+    namespace["check"](namespace[job["entry_point"]])
+    verdict = {"passed": True, "error": None}
+except BaseException as error:
+    verdict = {"passed": False, "error": f"{type(error).__name__}: {error}"[:500]}
+sys.stdout.write("\\n@@verdict@@" + json.dumps(verdict))
+"""
+)
+_EXAMPLES = (
+    _PRELUDE
+    + """
+import doctest, io
+verdict = {"examples": 0, "failures": [], "error": None}
+try:
+    exec(compile(job["source"], job["name"] + ".py", "exec"), namespace)
+    target = namespace[job["entry_point"]]
+    test = doctest.DocTestParser().get_doctest(target.__doc__ or "", namespace, job["entry_point"], job["name"], 0)
+    verdict["examples"] = len(test.examples)
+
+    class Collect(doctest.DocTestRunner):
+        def report_failure(self, out, test, example, got):
+            verdict["failures"].append({"call": example.source.strip(), "expected": example.want.strip(),
+                                        "got": got.strip()[:300]})
+
+        def report_unexpected_exception(self, out, test, example, exc_info):
+            kind, value, _ = exc_info
+            verdict["failures"].append({"call": example.source.strip(), "expected": example.want.strip(),
+                                        "got": f"{kind.__name__}: {value}"[:300]})
+
+    Collect(verbose=False).run(test, out=io.StringIO().write, clear_globs=False)
+except BaseException as error:
+    verdict["error"] = f"{type(error).__name__}: {error}"[:500]
+sys.stdout.write("\\n@@verdict@@" + json.dumps(verdict))
+"""
+)
+
+
+@dataclass(frozen=True)
+class ExampleVerdict:
+    """A function's docstring examples (doctest ``>>>`` lines) run against a source."""
+
+    examples: int
+    failures: list[dict[str, str]] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.failures) or self.error is not None
+
+
+def failure_kind(failure: dict[str, str]) -> str:
+    """How a failed example differs: ``contradiction`` (another value), ``repr`` (the same value written with other
+    quotes or line breaks), ``comparison`` (``>>> f(x) == y`` with no expected line: doctest wants no output, the
+    comparison printed True)."""
+    if not failure["expected"] and failure["got"] == "True":
+        return "comparison"
+    try:
+        same = ast.literal_eval(failure["expected"]) == ast.literal_eval(failure["got"])
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        same = False
+    return "repr" if same else "contradiction"
+
+
+def _child(script: str, job: dict[str, str], time_limit_s: float) -> dict[str, object] | str:
+    """Run ``script`` on ``job`` in a fresh interpreter; its verdict, or why there is none (as text)."""
+    try:
+        done = subprocess.run(
+            [sys.executable, "-I", "-c", script.replace("MEMORY_LIMIT", str(MEMORY_LIMIT_BYTES), 1)],
+            input=json.dumps(job),
+            capture_output=True,
+            text=True,
+            timeout=time_limit_s,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return f"time limit: no verdict after {time_limit_s:g} s"
+    marker = done.stdout.rfind("@@verdict@@")
+    if marker < 0:
+        return f"the child process died (exit {done.returncode}): {done.stderr[-300:]}"
+    verdict: dict[str, object] = json.loads(done.stdout[marker + len("@@verdict@@") :])
+    return verdict
+
+
+def hidden_tests(name: str, source: str, test: str, entry_point: str, time_limit_s: float = TIME_LIMIT_S) -> str | None:
+    """None when ``check(entry_point)`` of the problem's tests passes on ``source``, else what went wrong."""
+    job = {"name": name, "source": source, "test": test, "entry_point": entry_point}
+    verdict = _child(_HIDDEN_TESTS, job, time_limit_s)
+    if isinstance(verdict, str):
+        return verdict
+    return None if verdict["passed"] else str(verdict["error"])
+
+
+def docstring_examples(name: str, source: str, entry_point: str, time_limit_s: float = TIME_LIMIT_S) -> ExampleVerdict:
+    """The docstring examples of ``entry_point`` run (doctest, default flags) against ``source``."""
+    verdict = _child(_EXAMPLES, {"name": name, "source": source, "entry_point": entry_point}, time_limit_s)
+    if isinstance(verdict, str):
+        return ExampleVerdict(examples=0, error=verdict)
+    return ExampleVerdict(
+        examples=int(verdict["examples"]),  # type: ignore[call-overload]
+        failures=list(verdict["failures"]),  # type: ignore[call-overload]
+        error=verdict["error"],  # type: ignore[arg-type]
+    )

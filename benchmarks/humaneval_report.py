@@ -1,0 +1,177 @@
+"""The HumanEval real-model report, rebuilt from the run's JSONL alone (no model needed): pass@1 of the model alone,
+nodegen's first attempt and nodegen after repairs (examples checked and not), tokens, seconds, unfilled against filled
+wrong, and every body nodegen wrote whose docstring examples fail."""
+
+from __future__ import annotations
+
+import statistics
+from typing import Any
+
+from benchmarks.checks import failure_kind
+
+TARGET_AFTER_REPAIRS = 0.70
+TARGET_POINTS_ABOVE_ALONE = 12.0
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.1f} %" if whole else "-"
+
+
+def _sum(records: list[dict[str, Any]], field: str, *, first_only: bool = False) -> str:
+    values = []
+    for record in records:
+        calls = record.get("calls", [])[:1] if first_only else record.get("calls", [])
+        values.extend(call.get(field) for call in calls)
+    known = [value for value in values if isinstance(value, int)]
+    if not known:
+        return "-"
+    return f"{sum(known):,}" + ("" if len(known) == len(values) else f" ({len(values) - len(known)} unknown)")
+
+
+def _seconds(records: list[dict[str, Any]]) -> str:
+    times = [float(record["seconds"]) for record in records]
+    return f"{statistics.mean(times):.1f} / {statistics.median(times):.1f}" if times else "-"
+
+
+def _row(label: str, records: list[dict[str, Any]], passed: int, filled: int | None, first_only: bool) -> str:
+    total = len(records)
+    cells = [label, f"{passed}/{total}", _pct(passed, total)]
+    if filled is None:
+        cells += ["-", "-", "-", "-"]
+    else:
+        wrong, unfilled = filled - passed, total - filled
+        cells += [str(filled), str(wrong), str(unfilled), _pct(unfilled, wrong + unfilled)]
+    cells += [
+        _sum(records, "prompt_tokens", first_only=first_only),
+        _sum(records, "completion_tokens", first_only=first_only),
+        _sum(records, "prompt_tokens_evaluated", first_only=first_only),
+        "-" if first_only else _seconds(records),
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def example_failures(records: list[dict[str, Any]], contradicted: dict[str, set[str]]) -> list[str]:
+    """One line per written body whose examples fail: the call, expected and got, and whether the example is at
+    fault (it contradicts the reference solution, or only its repr differs)."""
+    lines = []
+    for record in records:
+        for failure in record.get("example_failures", []):
+            if "error" in failure:
+                lines.append(f"- {record['task_id']}: the examples could not run: {failure['error']}")
+                continue
+            kind = failure_kind(failure)
+            if failure["call"] in contradicted.get(record["task_id"], set()):
+                kind = "contradiction (the reference solution fails this example too)"
+            lines.append(
+                f"- {record['task_id']}: `{failure['call']}` expected `{failure['expected'] or '(nothing)'}`, "
+                f"got `{failure['got']}` — {kind}"
+            )
+    return lines
+
+
+def _examples_fail(record: dict[str, Any], contradicted: dict[str, set[str]]) -> bool:
+    """A written body whose examples really fail (not only a repr difference, not an example that contradicts the
+    problem's own reference solution)."""
+    for failure in record.get("example_failures", []):
+        if "error" in failure:
+            return True
+        at_fault = failure["call"] in contradicted.get(record["task_id"], set())
+        if failure_kind(failure) == "contradiction" and not at_fault:
+            return True
+    return False
+
+
+def render(header: dict[str, Any], records: list[dict[str, Any]], contradicted: dict[str, set[str]]) -> str:
+    """The markdown section. ``contradicted``: task id -> example calls that fail against the canonical solution."""
+    alone = [r for r in records if r["phase"] == "alone"]
+    runs = {flag: [r for r in records if r["phase"] == "nodegen" and r["examples"] is flag] for flag in (True, False)}
+    lines = [
+        "| run | passed | pass@1 | filled | filled wrong | unfilled | unfilled share of failures | prompt tokens | "
+        "completion tokens | prompt tokens evaluated | s/problem (mean / median) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    if alone:
+        lines.append(_row("model alone (one turn, greedy)", alone, sum(r["passed"] for r in alone), None, False))
+    for flag, label in ((True, "examples checked"), (False, "examples not checked")):
+        group = runs[flag]
+        if not group:
+            continue
+        first_written = sum(r["first_attempt_written"] for r in group)
+        first_passed = sum(r["first_attempt_passed"] for r in group)
+        lines.append(_row(f"nodegen first attempt, {label}", group, first_passed, first_written, True))
+        lines.append(
+            _row(
+                f"nodegen after repairs, {label}",
+                group,
+                sum(r["passed"] for r in group),
+                sum(r["filled"] for r in group),
+                False,
+            )
+        )
+    text = [
+        f"Provider `{header.get('llm')}` ({header.get('model')}), max attempts {header.get('max_attempts')}, "
+        f"output limit {header.get('max_tokens')} tokens asked for in both runs (a provider may cap it lower, the "
+        f"same cap for both); {header.get('machine')}; started {header.get('started')}; "
+        f"command: `{header.get('command')}`.",
+        "",
+        *lines,
+        "",
+        "\"First attempt\" is what nodegen would have written with one attempt: the stub filled at its first attempt "
+        "(the code is kept per problem in the JSONL), else nothing. Tokens of a first-attempt row are those of the "
+        "first calls only; \"prompt tokens evaluated\" is what the model actually read (llama.cpp reuses a prompt "
+        "prefix it has already evaluated). Hidden tests ran only after each fill, in a child process with a time "
+        "limit.",
+    ]
+    if not examples_off_available(records):
+        text.append(
+            "\nThe examples-off run is missing: this nodegen has no `validation_run_examples` setting, or the run "
+            "was limited."
+        )
+    text += ["", "Targets:", ""]
+    text += _targets(alone, runs[True], contradicted)
+    for flag, label in ((True, "examples checked"), (False, "examples not checked")):
+        failing = example_failures(runs[flag], contradicted)
+        if runs[flag]:
+            text += ["", f"Bodies nodegen wrote whose docstring examples fail ({label}): {len(failing) or 'none'}", ""]
+            text += failing
+    repaired = sum(r["filled"] and r["attempts"] > 1 for r in runs[True])
+    if runs[True]:
+        text += ["", f"Repairs that succeeded (examples checked): {repaired} of {len(runs[True])} problems."]
+    return "\n".join(text)
+
+
+def examples_off_available(records: list[dict[str, Any]]) -> bool:
+    return any(r["phase"] == "nodegen" and r["examples"] is False and r.get("examples_setting") for r in records)
+
+
+def _targets(alone: list[dict[str, Any]], group: list[dict[str, Any]], contradicted: dict[str, set[str]]) -> list[str]:
+    if not group:
+        return ["- (no nodegen run yet)"]
+    alone_by = {r["task_id"]: r["passed"] for r in alone}
+    same = [r for r in group if r["task_id"] in alone_by]
+    base = sum(alone_by[r["task_id"]] for r in same) / len(same) if same else None
+    first = sum(r["first_attempt_passed"] for r in group) / len(group)
+    after = sum(r["passed"] for r in group) / len(group)
+    bad = sum(_examples_fail(r, contradicted) for r in group)
+
+    def mark(ok: bool) -> str:
+        return "met" if ok else "NOT met"
+
+    out = []
+    if base is not None:
+        out.append(
+            f"- first attempt ({100 * first:.1f} %) at least the model alone ({100 * base:.1f} %): "
+            + mark(first >= base)
+        )
+        need = max(TARGET_AFTER_REPAIRS, base + TARGET_POINTS_ABOVE_ALONE / 100)
+        out.append(
+            f"- after repairs ({100 * after:.1f} %) at least 70 % and 12 points above the model alone "
+            f"(needs {100 * need:.1f} %): {mark(after >= need)}"
+        )
+    else:
+        out.append(f"- after repairs {100 * after:.1f} % (target 70 %, 12 points above the model alone: no alone run)")
+    out.append(f"- no body written whose docstring examples fail: {bad} such problem(s): {mark(bad == 0)}")
+    return out
+
+
+__all__ = ["example_failures", "render"]

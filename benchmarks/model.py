@@ -1,0 +1,152 @@
+"""The real-model benchmarks, in one run of one command, on one loaded model: HumanEval (the model alone beside
+nodegen, with and without the examples check), `nodegen new` on five prompts, and prompt tokens evaluated with and
+without llama.cpp's prefix reuse. Each writes its section of docs/benchmarks.md (`make bench` keeps them).
+
+    python -m benchmarks.model --llm local                     # everything (~40+ min for 164 problems on 2 cores)
+    python -m benchmarks.model --llm local --limit 5           # the first 5 problems only
+    python -m benchmarks.model --resume                        # go on where an interrupted run stopped
+    python -m benchmarks.model --report-only                   # rebuild the HumanEval section from the JSONL
+    python -m benchmarks.model --only new --only prefix        # the other two sections
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime
+import os
+import platform
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks import humaneval_report, new_model, prefix_reuse
+from benchmarks.checks import docstring_examples
+from benchmarks.clients import ObservingClient
+from benchmarks.humaneval import problems
+from benchmarks.humaneval_model import (
+    Phase,
+    ResultsFile,
+    alone_one,
+    build_model,
+    examples_setting_available,
+    nodegen_one,
+    progress_line,
+    settings_for,
+)
+from benchmarks.sections import write_section
+from nodegen.llm import LLMClient
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results" / "humaneval_model.jsonl"
+
+
+def _machine() -> str:
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()} on {platform.system()}"
+
+
+def _phases(args: argparse.Namespace) -> list[Phase]:
+    phases = [] if args.skip_alone else [Phase("alone")]
+    phases.append(Phase("nodegen", True))
+    if examples_setting_available() and not args.skip_examples_off:
+        phases.append(Phase("nodegen", False))
+    return phases
+
+
+async def _humaneval(args: argparse.Namespace, model: LLMClient, where: Path) -> None:
+    selected = problems()[args.offset :]
+    selected = selected[: args.limit] if args.limit else selected
+    max_tokens = settings_for(where, args.llm).llm_max_output_tokens
+    header = {
+        "phase": "run",
+        "llm": args.llm,
+        "model": str(model.identity),
+        "max_attempts": args.max_attempts,
+        "max_tokens": max_tokens,
+        "machine": _machine(),
+        "started": f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC",
+        "command": "python -m benchmarks.model " + " ".join(sys.argv[1:]),
+    }
+    results = ResultsFile(args.results)
+    done = results.start(header, resume=args.resume)
+    client = ObservingClient(model)
+    for phase in _phases(args):
+        tally = [0, 0]
+        for index, problem in enumerate(selected, 1):
+            if phase.key(problem.task_id) in done:
+                continue
+            if phase.name == "alone":
+                record = await alone_one(problem, client, max_tokens)
+            else:
+                record = await nodegen_one(problem, client, where, phase, args.llm, args.max_attempts)
+            results.append(record)
+            print(progress_line(phase, index, len(selected), record, tally), flush=True)
+
+
+def humaneval_section(results: Path) -> str:
+    header, records = ResultsFile(results).read()
+    if header is None:
+        return f"No HumanEval results yet ({results})."
+    by_task = {problem.task_id: problem for problem in problems()}
+    contradicted: dict[str, set[str]] = {}
+    for task_id in {r["task_id"] for r in records if r.get("example_failures")}:
+        problem = by_task[task_id]
+        verdict = docstring_examples(problem.name, problem.original, problem.entry_point)
+        contradicted[task_id] = {failure["call"] for failure in verdict.failures}
+    try:
+        shown = results.relative_to(ROOT)
+    except ValueError:
+        shown = results
+    return (
+        "## HumanEval with a real model: the model alone and through nodegen\n\n"
+        + humaneval_report.render(header, records, contradicted)
+        + f"\n\nRaw results, one line per problem and run: `{shown}`."
+    )
+
+
+async def _main(args: argparse.Namespace) -> None:
+    chosen = args.only or ["humaneval", "new", "prefix"]
+    if args.report_only:
+        write_section(args.output, "humaneval-model", humaneval_section(args.results))
+        return
+    with tempfile.TemporaryDirectory(prefix="nodegen-bench-model-") as tmp:
+        where = Path(tmp)
+        model = build_model(args.llm, where)
+        try:
+            if "humaneval" in chosen:
+                await _humaneval(args, model, where)
+                write_section(args.output, "humaneval-model", humaneval_section(args.results))
+            if "new" in chosen:
+                rows = await new_model.run(ObservingClient(model), args.llm)
+                text = "## `nodegen new` with a real model\n\n" + new_model.render(rows, args.llm)
+                write_section(args.output, "new-model", text + f"\n\nMachine: {_machine()}.")
+            if "prefix" in chosen:
+                result = await prefix_reuse.run(model, args.llm)
+                text = "## Prompt tokens evaluated per stub, with and without prefix reuse\n\n"
+                write_section(args.output, "prefix-reuse", text + prefix_reuse.render(result, args.llm))
+        finally:
+            await model.aclose()
+    print(f"written: {args.output}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--llm", default="local", help="provider string, as nodegen's --llm (default: local)")
+    parser.add_argument("--only", choices=["humaneval", "new", "prefix"], action="append", help="run only these")
+    parser.add_argument("--limit", type=int, help="HumanEval: only N problems")
+    parser.add_argument("--offset", type=int, default=0, help="HumanEval: skip the first K problems")
+    parser.add_argument("--max-attempts", type=int, default=3, help="nodegen's attempts per stub (default 3)")
+    parser.add_argument("--skip-alone", action="store_true", help="HumanEval: no model-alone run")
+    parser.add_argument("--skip-examples-off", action="store_true", help="HumanEval: no run with examples unchecked")
+    parser.add_argument("--resume", action="store_true", help="HumanEval: keep the results file, skip what it holds")
+    parser.add_argument("--report-only", action="store_true", help="HumanEval: rebuild the section, run no model")
+    parser.add_argument("--results", type=Path, default=RESULTS, help=f"HumanEval JSONL (default {RESULTS})")
+    parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md", help="the page to write")
+    asyncio.run(_main(parser.parse_args()))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
