@@ -101,3 +101,19 @@ async def test_an_unreachable_postgres_is_a_clear_error(tmp_path):
         await store.migrate()
     assert raised.value.error_code is EnumCoreErrorCode.DATABASE_CONNECTION_ERROR
     assert "secret" not in raised.value.message and "127.0.0.1:1/none" in raised.value.message
+
+
+def test_sqlite_never_imports_asyncpg(tmp_path):
+    # A plain `pip install .` user on SQLite must not pay for (or depend on) the PostgreSQL driver.
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, pathlib\n"
+        "from nodegen.infra.store import open_store\n"
+        f"open_store(None, pathlib.Path({str(tmp_path)!r}))\n"
+        f"open_store('sqlite:///{tmp_path}/x.db', pathlib.Path({str(tmp_path)!r}))\n"
+        "print('asyncpg' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

@@ -254,11 +254,12 @@ class CodegenStore(ABC):
 def open_store(database_url: str | None, state_dir: Path) -> CodegenStore:
     """PostgreSQL when ``database_url`` is a postgresql:// URL, else SQLite at ``database_url`` (a path or
     sqlite:///path) or ``state_dir/nodegen.db``. Call ``migrate()`` before use."""
-    from .store_postgres import PostgresStore  # noqa: PLC0415 - asyncpg only when PostgreSQL is configured
+    if database_url and database_url.startswith(("postgresql://", "postgres://")):
+        from .store_postgres import PostgresStore  # noqa: PLC0415 - asyncpg only when PostgreSQL is configured
+
+        return PostgresStore(database_url)
     from .store_sqlite import SqliteStore  # noqa: PLC0415
 
-    if database_url and database_url.startswith(("postgresql://", "postgres://")):
-        return PostgresStore(database_url)
     if database_url:
         return SqliteStore(Path(database_url.removeprefix("sqlite:///").removeprefix("sqlite://")))
     return SqliteStore(state_dir / "nodegen.db")

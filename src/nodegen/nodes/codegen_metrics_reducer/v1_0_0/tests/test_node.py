@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import builtins
+import io
 import os
+import pathlib
 import socket
+import sqlite3
 import subprocess
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
@@ -153,6 +156,17 @@ async def test_the_reducer_does_no_io(monkeypatch):
         (socket, "create_connection"),
         (subprocess, "Popen"),
         (subprocess, "run"),
+        (io, "open"),
+        (pathlib.Path, "open"),
+        (pathlib.Path, "read_text"),
+        (pathlib.Path, "read_bytes"),
+        (pathlib.Path, "write_text"),
+        (pathlib.Path, "write_bytes"),
+        (pathlib.Path, "mkdir"),
+        (pathlib.Path, "touch"),
+        (pathlib.Path, "unlink"),
+        (pathlib.Path, "iterdir"),
+        (sqlite3, "connect"),
     ]:
         monkeypatch.setattr(target, name, forbidden)
     output = await node.execute_reduction({"correlation_id": RUN, "input_state": {"events": events}})
