@@ -22,6 +22,7 @@ from .checks import (
     check_bandit,
     check_code_paths,
     check_contract,
+    check_danger,
     check_laziness,
     check_mypy,
     check_names,
@@ -217,7 +218,9 @@ async def _run_checks(
     if EnumValidationRule.TYPE_HINTS in rules:
         local.append(("type_hints", lambda: check_annotations(ctx)))
     if EnumValidationRule.SECURITY in rules:
-        local.append(("security", lambda: [*check_bandit(ctx), *check_secrets(ctx), *check_code_paths(ctx)]))
+        local.append(
+            ("security", lambda: [*check_bandit(ctx), *check_secrets(ctx), *check_code_paths(ctx), *check_danger(ctx)])
+        )
     if set(rules) & ONEX_RULES:
         local.append(("onex", lambda: [f for f in check_onex(ctx) if f.rule in rules]))
         contract = _sibling_contract(request)

@@ -1,6 +1,7 @@
 """The validator's checks, one module per rule family."""
 
 from .base import CheckContext, CheckerOptions, RawFinding, checker_failed
+from .danger import check_danger
 from .laziness import check_laziness
 from .names import check_names
 from .onex import check_contract, check_onex, is_onex_file
@@ -16,6 +17,7 @@ __all__ = [
     "check_bandit",
     "check_code_paths",
     "check_contract",
+    "check_danger",
     "check_laziness",
     "check_mypy",
     "check_names",
