@@ -1,24 +1,35 @@
 """Writing a modified source back to its file so that a crash can never leave it half-written.
 
-- A lock file beside the target stops a second run from writing the same file at the same time (a lock left by a
-  process that no longer exists is taken over).
+- A read-only file (no write bit for its owner) is refused: nodegen does not override what a user protected.
+- A lock file beside the target, created in one step with the writer's process id, stops a second run from writing
+  the same file at the same time; a stale lock (empty, garbled, or naming a dead process) is taken over.
 - The file must still hold exactly the text the caller read; otherwise nothing is written.
 - The new text goes to a temporary file in the same folder, is flushed to disk, given the original's permission
-  bits, and renamed over the original (atomic on POSIX); the folder is synced so the rename survives a power cut.
+  bits and owner, and renamed over the original (atomic on POSIX); the folder is synced so the rename survives a
+  power cut. A file with other hard links (or whose owner we cannot give back) is rewritten in its own inode instead.
 - Optionally the original bytes are kept as ``<file>.orig``.
-- The file's encoding (coding cookie or BOM) is kept. A symlink is written through, not replaced.
+- The file's encoding (coding cookie or BOM) is kept. A symlink is written through to its target, not replaced.
+- Every failure is a ``WriteRefusedError`` with a code and a message (a full disk is ``WRITE_FAILED``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tokenize
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from nodegen.infra.atomic import replace_atomically
+from nodegen.infra.atomic import (
+    overwrite_in_place,
+    process_alive,
+    replace_atomically,
+    temporary_path,
+    write_new_file,
+)
 from nodegen.infra.source_files import decode_source
 from nodegen.onex import ModelOnexError
 
@@ -46,49 +57,79 @@ class WriteOutcome:
     backup_path: Path | None
 
 
-def _process_alive(pid: int) -> bool:
+def _lock_holder(lock: Path) -> int | None:
+    """The live process named in ``lock``; None when the lock is stale (empty, garbled, or its process is dead)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        text = lock.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    if not text.isdigit():
+        return None
+    pid = int(text)
+    return pid if process_alive(pid) else None
+
+
+def _create_lock(lock: Path, target: Path) -> bool:
+    """Create ``lock`` holding this process's id, in one step: the id is written and flushed to a temporary file
+    that is then hard-linked as the lock, so a lock file is never seen empty. False when the lock exists."""
+    temporary = temporary_path(target)
+    write_new_file(temporary, str(os.getpid()).encode("ascii"), 0o644)
+    try:
+        os.link(temporary, lock)
+    except FileExistsError:
         return False
-    except PermissionError:
-        return True
+    except OSError as error:
+        if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+            raise
+        try:  # a file system without hard links: exclusive create, then the id
+            write_new_file(lock, str(os.getpid()).encode("ascii"), 0o644)
+        except FileExistsError:
+            return False
+    finally:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
     return True
 
 
 @contextlib.contextmanager
 def file_lock(path: Path) -> Iterator[Path]:
-    """Hold ``<path>.nodegen-lock`` while the block runs; ``WriteRefusedError(FILE_LOCKED)`` if another run has it."""
+    """Hold ``<path>.nodegen-lock`` while the block runs; ``WriteRefusedError(FILE_LOCKED)`` if a live process holds
+    it. A stale lock (empty, garbled, or naming a dead process) is taken over; a lock that cannot be written (a full
+    disk, a read-only folder) is ``WRITE_FAILED`` and leaves no lock behind."""
     lock = path.with_name(path.name + LOCK_SUFFIX)
-    for attempt in range(2):
+    for _ in range(3):
         try:
-            descriptor = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            try:
-                holder = int(lock.read_text().strip() or "0")
-            except (OSError, ValueError):
-                holder = 0
-            if attempt == 0 and holder and not _process_alive(holder):
-                lock.unlink(missing_ok=True)  # left behind by a run that died
-                continue
-            raise WriteRefusedError(
-                EnumInjectionErrorCode.FILE_LOCKED,
-                f"another nodegen run (process {holder or 'unknown'}) is writing {path}: its lock file {lock} exists",
-                suggested_fix=f"wait for that run to finish; delete {lock} only if no nodegen run is active",
-            ) from None
+            if _create_lock(lock, path):
+                break
         except OSError as error:
             raise WriteRefusedError(
                 EnumInjectionErrorCode.WRITE_FAILED,
-                f"cannot create the lock file {lock}: {error.strerror}",
-                suggested_fix="check that the folder is writable",
+                f"cannot create the lock file {lock}: {error.strerror or error}; nothing was written",
+                suggested_fix="free disk space or make the folder writable, then run again",
             ) from error
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(str(os.getpid()))
-        break
+        holder = _lock_holder(lock)
+        if holder is not None:
+            raise WriteRefusedError(
+                EnumInjectionErrorCode.FILE_LOCKED,
+                f"another nodegen run (process {holder}) is writing {path}: its lock file {lock} exists; "
+                "nothing was written",
+                suggested_fix=f"wait for that run to finish; delete {lock} only if no nodegen run is active",
+            )
+        with contextlib.suppress(OSError):  # left behind by a run that died: taken over (or refused next turn)
+            lock.unlink(missing_ok=True)
+    else:
+        raise WriteRefusedError(
+            EnumInjectionErrorCode.FILE_LOCKED,
+            f"the lock file {lock} keeps coming back: another run is taking it over; nothing was written",
+            suggested_fix="run again once the other nodegen runs are done",
+        )
     try:
         yield lock
     finally:
-        lock.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # a lock that stays names this process: stale once it is gone
+            lock.unlink(missing_ok=True)
 
 
 def _encoding_of(data: bytes) -> str:
@@ -102,6 +143,18 @@ def _encoding_of(data: bytes) -> str:
 def write_source(path: Path, expected: str, new_text: str, *, backup: bool) -> WriteOutcome:
     """Replace the file at ``path`` with ``new_text`` if it still holds ``expected``; see the module docstring."""
     target = Path(os.path.realpath(path))
+    try:
+        status = target.stat()
+    except OSError as error:
+        raise WriteRefusedError(
+            EnumInjectionErrorCode.WRITE_FAILED, f"cannot read {path} before writing it: {error.strerror}"
+        ) from error
+    if not status.st_mode & stat.S_IWUSR:
+        raise WriteRefusedError(
+            EnumInjectionErrorCode.FILE_READ_ONLY,
+            f"{path} is read-only (mode {stat.filemode(status.st_mode)}); nothing was written",
+            suggested_fix=f"make it writable (chmod u+w {path}) to have it filled, or use --output-directory",
+        )
     with file_lock(target):
         try:
             current_bytes = target.read_bytes()
@@ -129,21 +182,39 @@ def write_source(path: Path, expected: str, new_text: str, *, backup: bool) -> W
                 f"{encoding} cannot represent; nothing was written",
                 suggested_fix="use characters the file's encoding has, or change the file's encoding",
             ) from error
-        mode = target.stat().st_mode & 0o7777
+        mode = status.st_mode & 0o7777
+        owner = _owner_to_keep(status)
         backup_path = target.with_name(target.name + BACKUP_SUFFIX) if backup else None
         if backup_path is not None:
-            _replace_atomically(backup_path, current_bytes, mode)
-        _replace_atomically(target, data, mode)
+            kept = None if owner is _CANNOT_KEEP else owner
+            _write(lambda: replace_atomically(backup_path, current_bytes, mode, owner=kept), path)
+        if status.st_nlink > 1 or owner is _CANNOT_KEEP:
+            # A rename would cut the other hard links off (or give the file to us): the same inode is rewritten.
+            _write(lambda: overwrite_in_place(target, data), path)
+        else:
+            _write(lambda: replace_atomically(target, data, mode, owner=owner), path)
         return WriteOutcome(path=target, backup_path=backup_path)
 
 
-def _replace_atomically(target: Path, data: bytes, mode: int) -> None:
+_CANNOT_KEEP = (-1, -1)
+
+
+def _owner_to_keep(status: os.stat_result) -> tuple[int, int] | None:
+    """The (uid, gid) to give a replacement file: None when ours is the file's already; ``_CANNOT_KEEP`` when it
+    differs and we may not set it (not root), so the file must be rewritten in place to keep its owner."""
+    owner = (status.st_uid, status.st_gid)
+    if owner == (os.geteuid(), os.getegid()):
+        return None
+    return owner if os.geteuid() == 0 else _CANNOT_KEEP
+
+
+def _write(action: Callable[[], None], path: Path) -> None:
     try:
-        replace_atomically(target, data, mode)
+        action()
     except OSError as error:
         raise WriteRefusedError(
             EnumInjectionErrorCode.WRITE_FAILED,
-            f"cannot write {target}: {error.strerror or error}; the file was left as it was",
+            f"cannot write {path}: {error.strerror or error}; the file was left as it was",
             suggested_fix="free disk space or make the folder writable, then run again",
         ) from error
 

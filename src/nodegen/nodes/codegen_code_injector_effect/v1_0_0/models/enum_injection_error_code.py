@@ -16,6 +16,8 @@ class EnumInjectionErrorCode(StrEnum):
     CONFLICTING_REQUESTS = "conflicting_requests"
     HELPER_CONFLICT = "helper_conflict"
     INVALID_IMPORT = "invalid_import"
+    ANSWER_TOO_LARGE = "answer_too_large"
     FILE_CHANGED = "file_changed"
     FILE_LOCKED = "file_locked"
+    FILE_READ_ONLY = "file_read_only"
     WRITE_FAILED = "write_failed"

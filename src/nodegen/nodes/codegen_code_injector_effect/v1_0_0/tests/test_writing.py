@@ -1,5 +1,7 @@
 """Writing in place: atomic, mode kept, backup, lock, hash check, and failures that leave the file as it was."""
 
+import errno
+import os
 import subprocess
 import sys
 
@@ -186,3 +188,124 @@ async def test_nothing_is_written_when_no_request_applied(node, stub_file):
     )
     assert not result.written
     assert stub_file.stat().st_mtime_ns == before
+
+
+# ---------------------------------------------------------------------------------------- locks and temporary files
+
+
+def _lock_of(path):
+    return path.with_name(path.name + LOCK_SUFFIX)
+
+
+@pytest.mark.parametrize("content", ["", "garbled\n", "-3"])
+async def test_an_empty_or_garbled_lock_is_stale_and_taken_over(node, stub_file, content):
+    _lock_of(stub_file).write_text(content)
+    result = await inject_into(node, stub_file)
+    assert result.written and stub_file.read_text() == FILLED
+    assert not _lock_of(stub_file).exists()
+
+
+def _fill_up(disk):
+    """Fill the file system until it refuses another byte."""
+    descriptor = os.open(disk / "ballast", os.O_CREAT | os.O_WRONLY)
+    try:
+        while os.write(descriptor, b"x" * 512):
+            pass
+    except OSError as error:
+        assert error.errno == errno.ENOSPC
+    finally:
+        os.close(descriptor)
+
+
+def test_a_full_disk_at_the_lock_is_write_failed_and_leaves_no_lock(tiny_disk):
+    path = tiny_disk / "node.py"
+    path.write_text(SOURCE)
+    _fill_up(tiny_disk)
+    with pytest.raises(WriteRefusedError) as caught:
+        write_source(path, SOURCE, FILLED, backup=False)
+    assert caught.value.code == "write_failed"
+    assert "lock file" in caught.value.message and "No space left on device" in caught.value.message
+    assert sorted(item.name for item in tiny_disk.iterdir()) == ["ballast", "node.py"]
+    (tiny_disk / "ballast").unlink()  # space again: the next run is not blocked by anything the failed one left
+    write_source(path, SOURCE, FILLED, backup=False)
+    assert path.read_text() == FILLED
+
+
+_STOP_AT_FSYNC = """
+import os, sys, time
+from pathlib import Path
+from nodegen.infra import atomic
+
+def stop(descriptor):
+    print("at fsync", flush=True)
+    time.sleep(60)
+
+os.fsync = stop
+atomic.replace_atomically(Path(sys.argv[1]), b"half", 0o644)
+"""
+
+
+def test_a_writer_killed_at_fsync_leaves_a_temporary_file_that_the_next_write_removes(tmp_path):
+    path = tmp_path / "node.py"
+    path.write_text(SOURCE)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", _STOP_AT_FSYNC, str(path)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert writer.stdout is not None and writer.stdout.readline() == "at fsync\n"
+    finally:
+        writer.kill()
+        writer.wait()
+    (left,) = [item for item in tmp_path.iterdir() if item.name != "node.py"]
+    assert left.name.startswith(f".node.py.nodegen-{writer.pid}-") and left.name.endswith(".tmp")
+    assert path.read_text() == SOURCE  # the kill changed nothing
+    write_source(path, SOURCE, FILLED, backup=False)
+    assert path.read_text() == FILLED
+    assert sorted(item.name for item in tmp_path.iterdir()) == ["node.py"]
+
+
+def test_a_live_writers_temporary_file_is_left_alone(tmp_path):
+    path = tmp_path / "node.py"
+    path.write_text(SOURCE)
+    holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        busy = tmp_path / f".node.py.nodegen-{holder.pid}-0000.tmp"
+        busy.write_text("being written")
+        write_source(path, SOURCE, FILLED, backup=False)
+        assert busy.exists()
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+# ------------------------------------------------------------------------------- read-only, owner and hard links
+
+
+async def test_a_read_only_file_is_refused_and_left_as_it_was(node, stub_file):
+    stub_file.chmod(0o444)
+    result = await inject_into(node, stub_file)
+    assert not result.written and not result.success
+    (error,) = result.injection_errors
+    assert error.code == "file_read_only" and "read-only" in error.message and "chmod u+w" in (error.suggested_fix or "")
+    assert stub_file.read_text() == SOURCE and stub_file.stat().st_mode & 0o777 == 0o444
+
+
+async def test_a_hard_linked_file_stays_one_inode_for_every_link(node, stub_file):
+    other = stub_file.parent / "other_name.py"
+    other.hardlink_to(stub_file)
+    inode = stub_file.stat().st_ino
+    result = await inject_into(node, stub_file)
+    assert result.written
+    assert stub_file.stat().st_ino == inode and other.stat().st_ino == inode and stub_file.stat().st_nlink == 2
+    assert other.read_text() == FILLED and stub_file.stat().st_mode & 0o777 == 0o640
+    assert sorted(item.name for item in stub_file.parent.iterdir()) == ["node.py", "other_name.py"]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
+async def test_the_owner_of_the_file_is_kept(node, stub_file):
+    os.chown(stub_file, 4321, 4322)
+    result = await inject_into(node, stub_file, backup=True)
+    assert result.written and stub_file.read_text() == FILLED
+    assert (stub_file.stat().st_uid, stub_file.stat().st_gid) == (4321, 4322)
+    backup = stub_file.parent / "node.py.orig"
+    assert (backup.stat().st_uid, backup.stat().st_gid) == (4321, 4322)
