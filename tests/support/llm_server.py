@@ -30,6 +30,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     input_tokens: int = 100
     output_tokens: int = 50
+    echo_credentials: bool = False  # an error body that repeats the request's credential headers, as some proxies do
 
 
 @dataclass
@@ -107,6 +108,14 @@ class ScriptedLLMServer:
         if self._runner is not None:
             await self._runner.cleanup()
 
+    @staticmethod
+    def _error_text(reply: Reply, received: Received) -> str:
+        text = reply.text or f"status {reply.status}"
+        if reply.echo_credentials:
+            echoed = {k: v for k, v in received.headers.items() if k.lower() in ("authorization", "x-api-key")}
+            text += f" (request headers: {json.dumps(echoed)})"
+        return text
+
     async def _next(self, received: Received) -> Reply:
         self.requests.append(received)
         if self._script:
@@ -121,11 +130,12 @@ class ScriptedLLMServer:
 
     async def _openai(self, request: web.Request) -> web.StreamResponse:
         body = await request.json()
-        reply = await self._next(Received("openai", body, dict(request.headers)))
+        received = Received("openai", body, dict(request.headers))
+        reply = await self._next(received)
         model = body.get("model", "unknown")
         if reply.status != 200:
             kind = "rate_limit_error" if reply.status == 429 else "server_error"
-            error = {"error": {"message": reply.text or f"status {reply.status}", "type": kind, "code": None}}
+            error = {"error": {"message": self._error_text(reply, received), "type": kind, "code": None}}
             return web.json_response(error, status=reply.status, headers=reply.headers)
         usage = {
             "prompt_tokens": reply.input_tokens,
@@ -159,11 +169,12 @@ class ScriptedLLMServer:
 
     async def _anthropic(self, request: web.Request) -> web.StreamResponse:
         body = await request.json()
-        reply = await self._next(Received("anthropic", body, dict(request.headers)))
+        received = Received("anthropic", body, dict(request.headers))
+        reply = await self._next(received)
         model = body.get("model", "unknown")
         if reply.status != 200:
             kind = "rate_limit_error" if reply.status == 429 else "api_error"
-            error = {"type": "error", "error": {"type": kind, "message": reply.text or f"status {reply.status}"}}
+            error = {"type": "error", "error": {"type": kind, "message": self._error_text(reply, received)}}
             return web.json_response(error, status=reply.status, headers=reply.headers)
         message = {
             "id": "msg_1",

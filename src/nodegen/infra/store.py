@@ -48,6 +48,10 @@ def attempt_row(event: dict[str, Any]) -> tuple[Any, ...]:
         "finding_codes": json.dumps(event.get("finding_codes", [])),
         "cache_hit": bool(event.get("cache_hit", False)),
     }
+    if isinstance(values.get("message"), str):  # a provider's message: its keys were redacted; once more, to be sure
+        from nodegen.llm.redact import redact  # noqa: PLC0415 - the llm package is heavy; the store needs only this
+
+        values["message"] = redact(values["message"])
     return tuple(values.get(column) for column in ATTEMPT_COLUMNS)
 
 

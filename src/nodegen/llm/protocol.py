@@ -13,6 +13,8 @@ from typing import Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .redact import redact
+
 KEY_VERSION = 1
 
 
@@ -135,7 +137,8 @@ class EnumLLMFailure(StrEnum):
 
 
 class LLMError(Exception):
-    """A call that gave no answer. The message names the provider and what to do; it never holds a key."""
+    """A call that gave no answer. The message names the provider and what to do; it never holds a key: anything
+    key-shaped is redacted here (the provider adapters also redact the configured key before they build one)."""
 
     def __init__(
         self,
@@ -151,6 +154,7 @@ class LLMError(Exception):
         self.status = status
         self.retry_after_s = retry_after_s
         self.retries = 0
+        message = redact(message)
 
 
 __all__ = [

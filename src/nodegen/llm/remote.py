@@ -3,7 +3,8 @@ pydantic-ai's models: it speaks each protocol, reads usage, and prices answers w
 
 Retries are not left to the SDKs (``max_retries=0``): nodegen's own loop (``retry.py``) backs off on 429 and 5xx the
 same way for every provider and counts what it retried. Errors are turned into ``LLMError`` with the provider named
-and the key never shown.
+and the key never shown: the key the SDK actually sends (given, or read from ``OPENAI_API_KEY`` /
+``ANTHROPIC_API_KEY``) and anything key-shaped are redacted from the provider's message (``redact.py``).
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ from .protocol import (
     ModelCompletionRequest,
     ProviderIdentity,
 )
+from .redact import redact
+
+_KEY_STATUSES = frozenset({401, 403})
 
 
 def public_endpoint(url: str) -> str:
@@ -78,8 +82,8 @@ def _error(error: ai_errors.ModelAPIError, identity: ProviderIdentity, secret: s
         kind = EnumLLMFailure.CONNECTION
     elif isinstance(error, ai_errors.ModelRateLimitError):
         kind = EnumLLMFailure.RATE_LIMITED
-    elif isinstance(error, ai_errors.ModelAuthenticationError):
-        kind = EnumLLMFailure.AUTHENTICATION
+    elif status in _KEY_STATUSES or (status is None and isinstance(error, ai_errors.ModelAuthenticationError)):
+        kind = EnumLLMFailure.AUTHENTICATION  # only a refused key is told to check the key (never a 500)
     elif isinstance(error, ai_errors.ModelServerError | ai_errors.ModelUnavailableError) or (
         status is not None and status >= 500
     ):
@@ -94,9 +98,7 @@ def _error(error: ai_errors.ModelAPIError, identity: ProviderIdentity, secret: s
             retry_after = max(0.0, float(headers["retry-after"]))
         except ValueError:
             retry_after = None
-    detail = str(error)
-    if secret:
-        detail = detail.replace(secret, "***")
+    detail = redact(str(error), [secret])
     hint = {
         EnumLLMFailure.AUTHENTICATION: "; check the API key (OPENAI_API_KEY / ANTHROPIC_API_KEY or llm_api_key)",
         EnumLLMFailure.CONNECTION: "; is the server running and the base URL right?",
@@ -130,7 +132,8 @@ class RemoteClient:
         except ai_errors.ModelAPIError as error:
             raise _error(error, self._identity, self._secret) from None
         except ai_errors.UnexpectedModelBehavior as error:
-            raise LLMError(EnumLLMFailure.SERVER_ERROR, f"{self._identity}: {error.message}") from None
+            detail = redact(error.message, [self._secret])
+            raise LLMError(EnumLLMFailure.SERVER_ERROR, f"{self._identity}: {detail}") from None
         latency_ms = (time.perf_counter() - started) * 1000
         text = "".join(part.content for part in response.parts if isinstance(part, TextPart))
         return ModelCompletion(
@@ -146,6 +149,12 @@ class RemoteClient:
         """Nothing to release: pydantic-ai's shared HTTP clients are closed at exit."""
 
 
+def _sent_key(ai_provider: OpenAIProvider | AnthropicProvider, given: str | None) -> str | None:
+    """The key the SDK sends: the one given, or the one it read from the environment."""
+    key = getattr(ai_provider.client, "api_key", None)
+    return key if isinstance(key, str) and key else given
+
+
 def openai_client(model: str, *, base_url: str | None, api_key: str | None, provider: str = "openai") -> RemoteClient:
     """An OpenAI-compatible server; ``base_url`` and ``api_key`` default to ``OPENAI_BASE_URL`` / ``OPENAI_API_KEY``."""
     try:
@@ -157,7 +166,7 @@ def openai_client(model: str, *, base_url: str | None, api_key: str | None, prov
             f"(OPENAI_BASE_URL or llm_base_url) for a server that needs none ({error.message})",
         ) from None
     identity = ProviderIdentity(provider=provider, model=model, endpoint=public_endpoint(ai_provider.base_url))
-    return RemoteClient(OpenAIChatModel(model, provider=ai_provider), identity, api_key)
+    return RemoteClient(OpenAIChatModel(model, provider=ai_provider), identity, _sent_key(ai_provider, api_key))
 
 
 def anthropic_client(model: str, *, base_url: str | None, api_key: str | None) -> RemoteClient:
@@ -170,7 +179,7 @@ def anthropic_client(model: str, *, base_url: str | None, api_key: str | None) -
             f"anthropic:{model} needs an API key: set ANTHROPIC_API_KEY (or llm_api_key)",
         ) from None
     identity = ProviderIdentity(provider="anthropic", model=model, endpoint=public_endpoint(ai_provider.base_url))
-    return RemoteClient(AnthropicModel(model, provider=ai_provider), identity, api_key)
+    return RemoteClient(AnthropicModel(model, provider=ai_provider), identity, _sent_key(ai_provider, api_key))
 
 
 __all__ = ["RemoteClient", "anthropic_client", "openai_client", "public_endpoint"]

@@ -20,6 +20,7 @@ from .scopes import (
     raises_not_implemented,
     statements_after_docstring,
 )
+from .signatures import signature_difference
 from .text import (
     byte_col,
     char_col,
@@ -62,6 +63,7 @@ __all__ = [
     "parse_source",
     "raises_not_implemented",
     "read_answer",
+    "signature_difference",
     "split_lines",
     "statements_after_docstring",
 ]

@@ -4,6 +4,7 @@ passes is reported with its last findings and never returned as a result."""
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import hashlib
 import time
@@ -33,13 +34,15 @@ from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import (
 )
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub
 from nodegen.onex import ModelContractEffect
-from nodegen.pysource import AnswerError, read_answer
+from nodegen.pysource import Answer, AnswerError, read_answer, signature_difference
 
 from .answers import NoCodeError, extract_code
 from .models import EnumAttemptOutcome, EnumStopReason, ModelGenerationEvent, ModelStubGeneration
 from .prompting import FileContext, build_prompt, render_findings, repair_message
 
 NO_CODE = "ANS001"
+ANSWER_TOO_LARGE = "ANS002"
+SIGNATURE_MISMATCH = "SIG001"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +55,7 @@ class GenerationOptions:
     temperature: float = 0.0
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     store_texts: bool = False
+    max_answer_chars: int = 20_000
 
 
 def _sha256(text: str) -> str:
@@ -66,6 +70,32 @@ def _answer_finding(code: str, message: str, fix: str | None, line: int | None) 
         message=message,
         line=line,
         suggested_fix=fix,
+    )
+
+
+def _signature_mismatch(stub: ModelMethodStub, context: FileContext, answer: Answer) -> ModelValidationFinding | None:
+    """A whole-def answer whose parameters differ from the stub's (the injector keeps the stub's signature, so its
+    body would run under one it was not written for): the injector's ``signature_mismatch``, as a finding."""
+    if answer.function is None:
+        return None
+    stub_node = next(
+        (
+            scope.node
+            for scope in context.module.scopes
+            if scope.qualified_name == stub.qualified_name and scope.node.lineno == stub.line_number
+        ),
+        None,
+    )
+    if not isinstance(stub_node, ast.FunctionDef | ast.AsyncFunctionDef):
+        return None
+    difference = signature_difference(stub_node, answer.function)
+    if difference is None:
+        return None
+    return _answer_finding(
+        SIGNATURE_MISMATCH,
+        f"signature_mismatch: the answer's signature does not match the stub `{stub.signature}`: {difference}",
+        f"keep the stub's signature exactly: `{stub.signature}:`",
+        stub.line_number,
     )
 
 
@@ -170,6 +200,16 @@ class StubGenerator:
         rules: Sequence[EnumValidationRule],
         correlation_id: UUID | None,
     ) -> _Attempt:
+        limit = self.options.max_answer_chars
+        if len(completion.text) > limit:
+            finding = _answer_finding(
+                ANSWER_TOO_LARGE,
+                f"the answer is {len(completion.text):,} characters, over the limit of {limit:,} (max_answer_chars); "
+                "it was not read",
+                f"answer with the function `{stub.name}` alone, in one ```python block",
+                None,
+            )
+            return _Attempt(EnumAttemptOutcome.INVALID, findings=[finding])
         try:
             code = extract_code(completion.text, stub.name)
         except NoCodeError:
@@ -186,6 +226,9 @@ class StubGenerator:
             line = stub.body_start_line + max((problem.line or 1) - 1, 0) if problem.line else None
             finding = _answer_finding(problem.code.finding_code, problem.message, problem.suggested_fix, line)
             return _Attempt(EnumAttemptOutcome.INVALID, findings=[finding])
+        mismatch = _signature_mismatch(stub, context, answer)
+        if mismatch is not None:
+            return _Attempt(EnumAttemptOutcome.INVALID, findings=[mismatch])
         contract = ModelContractEffect(
             correlation_id=correlation_id,
             input_state={

@@ -82,6 +82,7 @@ class NodeCodegenCodeGeneratorEffect(NodeEffect[ModelCodeGenerationResult]):
                 max_retries=int(self._config("llm_max_retries", 4)),
             ),
             store_texts=bool(self._config("store_prompt_texts", False)),
+            max_answer_chars=int(self._config("max_answer_chars", 20_000)),
         )
         self.concurrency = int(self._config("generation_concurrency", 4))
         self._stub_generator: StubGenerator | None = None

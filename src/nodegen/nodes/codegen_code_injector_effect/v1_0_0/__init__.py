@@ -1,5 +1,5 @@
 """NodeCodegenCodeInjectorEffect v1.0.0."""
 
-from .node import NodeCodegenCodeInjectorEffect
+from .node import FILE_TARGET, NodeCodegenCodeInjectorEffect
 
-__all__ = ["NodeCodegenCodeInjectorEffect"]
+__all__ = ["FILE_TARGET", "NodeCodegenCodeInjectorEffect"]

@@ -34,6 +34,7 @@ from nodegen.pysource import (
     is_placeholder_statement,
     leading_whitespace,
     read_answer,
+    signature_difference,
 )
 
 from .models import EnumInjectionErrorCode, ModelCodeInjectionRequest, ModelInjectionError
@@ -68,6 +69,7 @@ class InjectionOptions:
     patterns: Sequence[str] = DEFAULT_STUB_MARKERS
     strict_line_matching: bool = True
     preserve_code_formatting: bool = True
+    max_answer_chars: int | None = 20_000  # a longer answer is refused before it is read
 
 
 @dataclass(slots=True)
@@ -76,6 +78,7 @@ class InjectionOutcome:
 
     source: str
     modified: list[str] = field(default_factory=list)
+    applied: list[int] = field(default_factory=list)  # positions of the applied requests, in request order
     errors: list[ModelInjectionError] = field(default_factory=list)
     imports_added: list[str] = field(default_factory=list)
     helpers_added: list[str] = field(default_factory=list)
@@ -152,51 +155,62 @@ def _first_await(tree: ast.AST) -> ast.AST | None:
     return None
 
 
-def _parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[tuple[str, str, str | None]]:
-    """(kind, name, default) of every parameter, in order; defaults compared as syntax trees."""
-    args = function.args
-    positional = [*args.posonlyargs, *args.args]
-    defaults: list[ast.expr | None] = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
-    result = [
-        ("positional-only" if index < len(args.posonlyargs) else "positional", arg.arg, _dump(default))
-        for index, (arg, default) in enumerate(zip(positional, defaults, strict=True))
-    ]
-    if args.vararg is not None:
-        result.append(("*args", args.vararg.arg, None))
-    result += [
-        ("keyword-only", arg.arg, _dump(default))
-        for arg, default in zip(args.kwonlyargs, args.kw_defaults, strict=True)
-    ]
-    if args.kwarg is not None:
-        result.append(("**kwargs", args.kwarg.arg, None))
-    return result
-
-
-def _dump(node: ast.expr | None) -> str | None:
-    return None if node is None else ast.unparse(node)
-
-
-def _signature_difference(
-    stub: ast.FunctionDef | ast.AsyncFunctionDef, answer: ast.FunctionDef | ast.AsyncFunctionDef
-) -> str | None:
-    """How the answer's parameters differ from the stub's (names, order, kinds, defaults), or None."""
-    ours, theirs = _parameters(stub), _parameters(answer)
-    for index in range(max(len(ours), len(theirs))):
-        mine = ours[index] if index < len(ours) else None
-        other = theirs[index] if index < len(theirs) else None
-        if mine == other:
+def _names_used(answer: Answer) -> set[str]:
+    """Every name the code to be written reads (its body and helpers, string annotations included): what decides
+    which of the answer's imports are added. The answer's own decorators and signature are not written, so they
+    do not count."""
+    names: set[str] = set()
+    for text in (answer.body, *(helper.source for helper in answer.helpers)):
+        try:
+            tree = ast.parse(text)
+        except SyntaxError:
             continue
-        if mine is None and other is not None:
-            return f"the answer adds {other[0]} parameter `{other[1]}`"
-        if other is None and mine is not None:
-            return f"the answer drops {mine[0]} parameter `{mine[1]}`"
-        if mine is not None and other is not None:
-            if mine[1] != other[1]:
-                return f"parameter {index + 1} is `{mine[1]}` in the stub but `{other[1]}` in the answer"
-            if mine[0] != other[0]:
-                return f"`{mine[1]}` is {mine[0]} in the stub but {other[0]} in the answer"
-            return f"the default of `{mine[1]}` is `{mine[2]}` in the stub but `{other[2]}` in the answer"
-    return None
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name):
+                names.add(node.id)
+            elif isinstance(node, ast.arg | ast.AnnAssign | ast.FunctionDef | ast.AsyncFunctionDef):
+                annotation = node.returns if isinstance(node, _FUNCTION_KINDS) else node.annotation
+                if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+                    try:
+                        quoted = ast.parse(annotation.value, mode="eval")
+                    except SyntaxError:
+                        continue
+                    names.update(name.id for name in ast.walk(quoted) if isinstance(name, ast.Name))
+    return names
+
+
+def _used_imports(texts: list[str], used: set[str]) -> list[str]:
+    """The import statements of ``texts`` cut down to the names in ``used``; ``__future__`` and star imports, and
+    statements that are not one import (``parse_imports`` refuses those), stay as given."""
+    kept: list[str] = []
+    for text in texts:
+        statement = text.strip()
+        if statement and not statement.startswith(("import ", "from ")):
+            statement = f"import {statement}"
+        try:
+            tree = ast.parse(statement)
+        except SyntaxError:
+            tree = None
+        node = tree.body[0] if tree is not None and len(tree.body) == 1 else None
+        if not isinstance(node, ast.Import | ast.ImportFrom) or (
+            isinstance(node, ast.ImportFrom)
+            and ((node.module == "__future__" and not node.level) or any(alias.name == "*" for alias in node.names))
+        ):
+            kept.append(text)
+            continue
+        aliases = [alias for alias in node.names if _bound_name(alias, node) in used]
+        if len(aliases) == len(node.names):
+            kept.append(text)
+        elif aliases:
+            node.names = aliases
+            kept.append(ast.unparse(node))
+    return kept
+
+
+def _bound_name(alias: ast.alias, node: ast.Import | ast.ImportFrom) -> str:
+    if alias.asname:
+        return alias.asname
+    return alias.name.split(".")[0] if isinstance(node, ast.Import) else alias.name
 
 
 # ------------------------------------------------------------------------------------------------------ injector
@@ -290,6 +304,18 @@ class _Injector:
                     suggested_fix="extract the stubs again, or set force to replace a real body",
                 )
             )
+        limit = self.options.max_answer_chars
+        if limit is not None and len(request.generated_code) > limit:
+            raise _RefusalError(
+                _error(
+                    request,
+                    EnumInjectionErrorCode.ANSWER_TOO_LARGE,
+                    f"the answer for `{scope.qualified_name}` is {len(request.generated_code):,} characters, over "
+                    f"the limit of {limit:,} (max_answer_chars); it was not read",
+                    scope=scope,
+                    suggested_fix="answer with the function's body alone, or raise max_answer_chars",
+                )
+            )
         try:
             answer = read_answer(request.generated_code, scope.name)
         except AnswerError as problem:
@@ -309,7 +335,7 @@ class _Injector:
             scope=scope,
             original=original,
             body=new_body,
-            imports=[*request.required_imports, *answer.imports],
+            imports=_used_imports([*request.required_imports, *answer.imports], _names_used(answer)),
             beside=beside,
             module_helpers=module_helpers,
             helper_names=names,
@@ -324,7 +350,7 @@ class _Injector:
     ) -> None:
         if answer.function is None:
             return
-        difference = _signature_difference(node, answer.function)
+        difference = signature_difference(node, answer.function)
         if difference is not None:
             signature = self.module.header_source(node)
             raise _RefusalError(
@@ -904,6 +930,7 @@ def inject(source: str, requests: Sequence[ModelCodeInjectionRequest], options: 
         plans, text, added = _isolate(injector, plans, outcome.errors)
     outcome.source = text
     outcome.modified = [plan.scope.qualified_name for plan in plans]
+    outcome.applied = [index for index, request in enumerate(requests) if any(p.request is request for p in plans)]
     outcome.imports_added = added
     outcome.helpers_added = [name for plan in plans for name in plan.helper_names]
     return outcome

@@ -25,6 +25,8 @@ from .injection import InjectionOptions, inject, unified_diff
 from .models import ModelCodeInjectionInput, ModelCodeInjectionResult, ModelInjectionError
 from .writing import WriteRefusedError, write_source
 
+FILE_TARGET = "<file>"  # the method_name of an error of the whole file (a refused write): it concerns every request
+
 
 class NodeCodegenCodeInjectorEffect(NodeEffect[ModelCodeInjectionResult]):
     """Replaces the bodies of stubs with generated code on a concrete syntax tree; every other byte stays.
@@ -46,6 +48,7 @@ class NodeCodegenCodeInjectorEffect(NodeEffect[ModelCodeInjectionResult]):
             patterns=tuple(self._config("stub_extraction_patterns", list(DEFAULT_STUB_MARKERS))),
             strict_line_matching=bool(self._config("strict_line_matching", True)),
             preserve_code_formatting=bool(self._config("preserve_code_formatting", True)),
+            max_answer_chars=self._config("max_answer_chars", 20_000),
         )
         self.backup_by_default = bool(self._config("injector_backup", False))
         self._total_injections = 0
@@ -72,7 +75,7 @@ class NodeCodegenCodeInjectorEffect(NodeEffect[ModelCodeInjectionResult]):
                 errors.append(
                     ModelInjectionError(
                         code=refusal.code,
-                        method_name="<file>",
+                        method_name=FILE_TARGET,
                         message=refusal.message,
                         suggested_fix=refusal.suggested_fix,
                     )
@@ -80,9 +83,11 @@ class NodeCodegenCodeInjectorEffect(NodeEffect[ModelCodeInjectionResult]):
             else:
                 written = True
                 backup_path = str(done.backup_path) if done.backup_path else None
-        failed_requests = len(request.injection_requests) - len(outcome.modified)
+        refused_write = bool(request.file_path) and not request.dry_run and changed and not written
+        performed = 0 if refused_write else len(outcome.modified)
+        failed_requests = len(request.injection_requests) - performed
         self._total_injections += len(request.injection_requests)
-        self._successful_injections += len(outcome.modified)
+        self._successful_injections += performed
         self._failed_injections += failed_requests
         elapsed_ms = (time.perf_counter() - started) * 1000.0
         emit_log_event(
@@ -101,6 +106,7 @@ class NodeCodegenCodeInjectorEffect(NodeEffect[ModelCodeInjectionResult]):
             modified_source=outcome.source,
             injections_performed=len(outcome.modified),
             methods_modified=outcome.modified,
+            applied_requests=outcome.applied,
             injection_errors=errors,
             imports_added=outcome.imports_added,
             helpers_added=outcome.helpers_added,
@@ -134,4 +140,4 @@ class NodeCodegenCodeInjectorEffect(NodeEffect[ModelCodeInjectionResult]):
         }
 
 
-__all__ = ["NodeCodegenCodeInjectorEffect"]
+__all__ = ["FILE_TARGET", "NodeCodegenCodeInjectorEffect"]

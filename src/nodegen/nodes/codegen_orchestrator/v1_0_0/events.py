@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from pydantic import Field
 from workflows.events import Event
 
 from nodegen.llm import ModelCompletion
 
-from .models import ModelFileOutcome
+from .models import ModelFileOutcome, ModelStubOutcome
 
 
 class StubsExtractedEvent(Event):
@@ -50,9 +51,11 @@ class InjectCodeEvent(Event):
 
 
 class CodeInjectedEvent(Event):
-    """A file is done (streamed as progress)."""
+    """A file is done (streamed as progress): its outcome and its stubs' final status (``filled`` only when
+    written)."""
 
     outcome: ModelFileOutcome
+    stubs: list[ModelStubOutcome] = Field(default_factory=list)
 
 
 class AggregateMetricsEvent(Event):

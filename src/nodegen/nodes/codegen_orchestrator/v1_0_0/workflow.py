@@ -9,6 +9,7 @@ file's failure never fails the run: each is recorded and the rest goes on. Progr
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 from uuid import UUID
@@ -19,11 +20,12 @@ from workflows.events import StartEvent, StopEvent
 from nodegen.infra.source_files import read_source
 from nodegen.nodes.codegen_code_generator_effect.v1_0_0 import NodeCodegenCodeGeneratorEffect, StubConversation
 from nodegen.nodes.codegen_code_generator_effect.v1_0_0.models import EnumStopReason, ModelStubGeneration
-from nodegen.nodes.codegen_code_injector_effect.v1_0_0 import NodeCodegenCodeInjectorEffect
+from nodegen.nodes.codegen_code_injector_effect.v1_0_0 import FILE_TARGET, NodeCodegenCodeInjectorEffect
 from nodegen.nodes.codegen_metrics_reducer.v1_0_0 import NodeCodegenMetricsReducer
 from nodegen.nodes.codegen_store_effect.v1_0_0 import NodeCodegenStoreEffect
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0 import NodeCodegenStubExtractorEffect
 from nodegen.onex import ModelContractEffect, ModelOnexError
+from nodegen.pysource import is_docstring
 
 from .events import (
     AggregateMetricsEvent,
@@ -69,6 +71,46 @@ class FillRun:
         return ModelContractEffect(correlation_id=self.correlation_id, input_state=dict(input_state))
 
 
+@dataclass
+class _Written:
+    """What the injector made of a file's valid stubs: the requests it applied (positions), the refusals of the rest
+    keyed by (qualified name, def line), and the text that now holds the new code (read back from disk)."""
+
+    applied: set[int] = field(default_factory=set)
+    refusals: dict[tuple[str, int | None], str] = field(default_factory=dict)
+    text: str | None = None
+    where: str | None = None
+
+
+def _read_back(path: str) -> str | None:
+    try:
+        return read_source(Path(path))
+    except ModelOnexError:
+        return None
+
+
+def holds_code(text: str, code: str) -> bool:
+    """Whether every line of ``code`` (a body) stands in ``text`` in order, indentation aside; a leading docstring
+    is not counted (the stub keeps its own)."""
+    lines = code.splitlines()
+    try:
+        first = ast.parse(code).body
+    except SyntaxError:
+        first = []
+    if first and is_docstring(first[0]):
+        lines = lines[first[0].end_lineno or 0 :]
+    haystack = [line.strip() for line in text.splitlines()]
+    position = 0
+    for wanted in (line.strip() for line in lines):
+        if not wanted:
+            continue
+        try:
+            position = haystack.index(wanted, position) + 1
+        except ValueError:
+            return False
+    return True
+
+
 def _outcome(file_path: str, generation: ModelStubGeneration, status: EnumStubStatus, message: str) -> ModelStubOutcome:
     return ModelStubOutcome(
         file_path=file_path,
@@ -82,6 +124,8 @@ def _outcome(file_path: str, generation: ModelStubGeneration, status: EnumStubSt
         completion_tokens=generation.completion_tokens,
         cost_usd=generation.cost_usd,
         duration_ms=generation.duration_ms,
+        generated_code=generation.generated_code,
+        required_imports=generation.required_imports,
     )
 
 
@@ -180,75 +224,108 @@ class CodeGenerationWorkflow(Workflow):
     @step(num_workers=4)
     async def inject_code(self, ctx: Context, ev: InjectCodeEvent) -> AggregateMetricsEvent | None:
         """Write the code that passed into the file (in place, under the output directory, or only as a diff)."""
-        outcome = await self._inject(ev.file_path)
+        outcome, stubs = await self._inject(ev.file_path)
         self._file_done(outcome)
-        ctx.write_event_to_stream(CodeInjectedEvent(outcome=outcome))
+        ctx.write_event_to_stream(CodeInjectedEvent(outcome=outcome, stubs=stubs))
         return AggregateMetricsEvent() if self.fill.files_left == 0 else None
 
-    async def _inject(self, file_path: str) -> ModelFileOutcome:
+    async def _inject(self, file_path: str) -> tuple[ModelFileOutcome, list[ModelStubOutcome]]:
         fill = self.fill
         generations = sorted(fill.generations[file_path], key=lambda g: g.line_number)
         passed = [g for g in generations if g.success]
         outcome = ModelFileOutcome(file_path=file_path, stubs_found=len(generations))
-        refused: dict[str, str] = {}
+        written = _Written()
         if passed:
-            in_place = not fill.dry_run and fill.output_directory is None
             try:
-                result = await fill.injector.execute_effect(
-                    fill.effect(
-                        source_code=fill.sources[file_path],
-                        file_path=file_path,
-                        dry_run=not in_place,
-                        injection_requests=[
-                            {
-                                "qualified_name": g.qualified_name,
-                                "expected_line": g.line_number,
-                                "generated_code": g.generated_code,
-                                "required_imports": g.required_imports,
-                            }
-                            for g in passed
-                        ],
-                    )
-                )
-                refused = {e.qualified_name or e.method_name: e.message for e in result.injection_errors}
-                outcome.diff = result.diff
-                if in_place and result.written:
-                    outcome.written_to = file_path
-                elif fill.output_directory is not None and not fill.dry_run and result.injections_performed:
-                    relative = Path(file_path).resolve().relative_to(fill.root)
-                    stored = await fill.store.execute_effect(
-                        fill.effect(
-                            storage_requests=[
-                                {
-                                    "file_path": str(relative),
-                                    "content": result.modified_source,
-                                    "artifact_type": "filled_file",
-                                }
-                            ],
-                            base_directory=str(fill.output_directory),
-                        )
-                    )
-                    if stored.storage_errors:
-                        outcome.error = "; ".join(stored.storage_errors)
-                    else:
-                        outcome.written_to = stored.stored_files[0]
+                written = await self._write(file_path, passed, outcome)
             except ModelOnexError as error:
                 outcome.error = error.message
-        for generation in generations:
-            if not generation.success:
-                status, message = EnumStubStatus.FAILED, generation.message
-            elif outcome.error is not None:
-                status, message = EnumStubStatus.FAILED, f"valid code, but the file was not written: {outcome.error}"
-            elif generation.qualified_name in refused:
-                status, message = EnumStubStatus.FAILED, refused[generation.qualified_name]
-            else:
-                status, message = EnumStubStatus.FILLED, generation.message
-            fill.stub_outcomes.append(_outcome(file_path, generation, status, message))
-        outcome.stubs_filled = sum(
-            1 for s in fill.stub_outcomes if s.file_path == file_path and s.status is EnumStubStatus.FILLED
-        )
+        stubs = [self._stub_outcome(file_path, g, passed, outcome, written) for g in generations]
+        fill.stub_outcomes.extend(stubs)
+        outcome.stubs_filled = sum(1 for stub in stubs if stub.status is EnumStubStatus.FILLED)
         outcome.stubs_failed = len(generations) - outcome.stubs_filled
-        return outcome
+        return outcome, stubs
+
+    async def _write(self, file_path: str, passed: list[ModelStubGeneration], outcome: ModelFileOutcome) -> _Written:
+        """Inject ``passed`` into the file and write it where the run says (in place, the output directory, or
+        only a diff); what was applied, why the rest was refused, and the text that now holds the new code."""
+        fill = self.fill
+        in_place = not fill.dry_run and fill.output_directory is None
+        result = await fill.injector.execute_effect(
+            fill.effect(
+                source_code=fill.sources[file_path],
+                file_path=file_path,
+                dry_run=not in_place,
+                injection_requests=[
+                    {
+                        "qualified_name": g.qualified_name,
+                        "expected_line": g.line_number,
+                        "generated_code": g.generated_code,
+                        "required_imports": g.required_imports,
+                    }
+                    for g in passed
+                ],
+            )
+        )
+        written = _Written(applied=set(result.applied_requests))
+        file_errors: list[str] = []
+        for error in result.injection_errors:
+            if error.method_name == FILE_TARGET:
+                file_errors.append(error.message)
+            else:
+                key = (error.qualified_name or error.method_name, error.line_number)
+                written.refusals.setdefault(key, error.message)
+        outcome.diff = result.diff
+        if not written.applied:
+            return written
+        if in_place:
+            if result.written:
+                outcome.written_to = file_path
+                written.text, written.where = _read_back(file_path), file_path
+            else:
+                outcome.error = "; ".join(file_errors) or f"{file_path} was not written"
+        elif fill.output_directory is not None and not fill.dry_run:
+            relative = Path(file_path).resolve().relative_to(fill.root)
+            stored = await fill.store.execute_effect(
+                fill.effect(
+                    storage_requests=[
+                        {"file_path": str(relative), "content": result.modified_source, "artifact_type": "filled_file"}
+                    ],
+                    base_directory=str(fill.output_directory),
+                )
+            )
+            if stored.storage_errors:
+                outcome.error = "; ".join(stored.storage_errors)
+            else:
+                outcome.written_to = stored.stored_files[0]
+                written.text, written.where = _read_back(outcome.written_to), outcome.written_to
+        else:  # a dry run: the diff is the result
+            written.text, written.where = (result.modified_source, "the diff") if result.diff else (None, "the diff")
+        return written
+
+    def _stub_outcome(
+        self,
+        file_path: str,
+        generation: ModelStubGeneration,
+        passed: list[ModelStubGeneration],
+        outcome: ModelFileOutcome,
+        written: _Written,
+    ) -> ModelStubOutcome:
+        """``filled`` only when the stub's new code stands in the file on disk (or in the dry run's diff)."""
+        if not generation.success:
+            return _outcome(file_path, generation, EnumStubStatus.FAILED, generation.message)
+        kept = "; the code is kept in this run's result (--json: stubs[].generated_code)"
+        index = next(i for i, g in enumerate(passed) if g is generation)
+        if outcome.error is not None and (index in written.applied or not written.applied):
+            message = f"valid code, but the file was not written: {outcome.error}{kept}"
+        elif index not in written.applied:
+            refusal = written.refusals.get((generation.qualified_name, generation.line_number))
+            message = f"valid code, but the injector refused it: {refusal or 'it was not applied'}{kept}"
+        elif written.text is None or not holds_code(written.text, generation.generated_code or ""):
+            message = f"valid code, but it is not in {written.where or file_path} after writing{kept}"
+        else:
+            return _outcome(file_path, generation, EnumStubStatus.FILLED, generation.message)
+        return _outcome(file_path, generation, EnumStubStatus.FAILED, message)
 
     @step
     async def aggregate_metrics(self, ev: AggregateMetricsEvent) -> StopEvent:

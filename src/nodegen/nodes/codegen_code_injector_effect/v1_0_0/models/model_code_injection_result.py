@@ -14,6 +14,9 @@ class ModelCodeInjectionResult(BaseModel):
     modified_source: str
     injections_performed: int = Field(ge=0)
     methods_modified: list[str] = Field(default_factory=list, description="Qualified names of the filled stubs")
+    applied_requests: list[int] = Field(
+        default_factory=list, description="Positions in injection_requests of the requests applied in modified_source"
+    )
     injection_errors: list[ModelInjectionError] = Field(default_factory=list)
     imports_added: list[str] = Field(default_factory=list)
     helpers_added: list[str] = Field(default_factory=list)

@@ -261,6 +261,29 @@ class TestRefusals:
         assert reason in error.message
         assert "def total(self, items: list[int], *, scale: int = 1) -> int:" in error.suggested_fix
 
+    def test_a_new_positional_parameter_is_a_signature_mismatch(self):
+        error = refused(STUB, "Inventory.total", "def total(self, items, limit, *, scale=1):\n    return limit\n")
+        assert error.code == "signature_mismatch" and "parameter 3 is `scale` in the stub but `limit`" in error.message
+
+    @pytest.mark.parametrize(
+        "header",
+        ["def total(self, items: list[int], *, scale: int = 1) -> int:", "def total(self, items, *, scale=1):"],
+    )
+    def test_the_same_parameters_are_accepted_with_or_without_annotations(self, header):
+        assert filled(STUB, "Inventory.total", header + "\n" + textwrap.indent(BODY, "    ")) == EXPECTED
+
+    def test_an_answer_over_the_size_limit_is_refused_unread(self):
+        code = "return 1\n" + "# padding\n" * 20_000
+        error = refused(STUB, "Inventory.total", code)
+        assert error.code == "answer_too_large" and "max_answer_chars" in error.message and "20,000" in error.message
+
+    def test_the_size_limit_is_a_setting(self):
+        options = InjectionOptions(max_answer_chars=None)
+        outcome = fill(
+            STUB, {"qualified_name": "Inventory.total", "generated_code": BODY + "#\n" * 20_000}, options=options
+        )
+        assert outcome.errors == []
+
     def test_code_that_does_not_parse(self):
         error = refused(STUB, "Inventory.total", "return (1 +\n")
         assert error.code == "syntax_error"
@@ -380,6 +403,27 @@ class TestImports:
     def test_an_invalid_import_fails_its_request(self):
         error = refused(self.SOURCE, "f", "return 1", required_imports=["import (broken"])
         assert error.code == "invalid_import"
+
+    def test_the_import_of_a_dropped_decorator_is_not_added(self):
+        code = "import functools\nimport json\n\n@functools.cache\ndef f(x):\n    return json.dumps(x)\n"
+        outcome = fill(self.SOURCE, {"qualified_name": "f", "generated_code": code})
+        assert outcome.errors == [] and outcome.imports_added == ["import json"]
+        assert "functools" not in outcome.source and "@" not in outcome.source
+
+    def test_only_the_used_names_of_a_from_import_are_added(self):
+        code = "from collections import Counter, OrderedDict, deque\n\ndef f(x):\n    return Counter(x)\n"
+        result = filled(self.SOURCE, "f", code)
+        assert "from collections import Counter\n" in result and "deque" not in result
+
+    def test_an_import_used_only_in_a_string_annotation_is_added(self):
+        code = "from decimal import Decimal\n\ndef f(x):\n    value: 'Decimal' = x\n    return value\n"
+        assert "from decimal import Decimal\n" in filled(self.SOURCE, "f", code)
+
+    def test_an_unused_required_import_is_not_added(self):
+        outcome = fill(
+            self.SOURCE, {"qualified_name": "f", "generated_code": "return x", "required_imports": ["import json"]}
+        )
+        assert outcome.imports_added == [] and "json" not in outcome.source
 
     def test_imports_inside_a_bare_body_stay_in_the_body(self):
         result = filled(self.SOURCE, "f", "import math\nreturn math.floor(x)")

@@ -23,3 +23,7 @@ class ModelStubOutcome(BaseModel):
     completion_tokens: int = Field(default=0, ge=0)
     cost_usd: float | None = None
     duration_ms: float = Field(default=0.0, ge=0.0)
+    generated_code: str | None = Field(
+        default=None, description="The validated code, also when it could not be written (to apply by hand)"
+    )
+    required_imports: list[str] = Field(default_factory=list, description="Imports that code needs")
