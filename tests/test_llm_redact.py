@@ -62,6 +62,11 @@ def test_the_configured_key_is_masked_in_every_form_it_takes():
     assert redact("nothing here", [None, ""]) == "nothing here"
 
 
+def test_a_placeholder_key_is_no_secret():
+    text = "ollama:qwen2.5-coder at http://127.0.0.1:11434/v1: model not found"
+    assert redact(text, ["ollama"]) == text
+
+
 def test_an_llm_error_never_holds_a_key_shaped_token():
     error = LLMError(EnumLLMFailure.BAD_REQUEST, "proxy said: Authorization: Bearer sk-live-0123456789abcdef")
     assert "0123456789abcdef" not in error.message and "0123456789abcdef" not in str(error)

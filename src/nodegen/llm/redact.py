@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from urllib.parse import quote
 
 MASK = "***"
-_MIN_SECRET_LENGTH = 6  # shorter "keys" (ollama's placeholder "ollama" aside) would mask ordinary words
+_MIN_SECRET_LENGTH = 8  # shorter "keys" (ollama's placeholder "ollama") are no secret, and would mask ordinary words
 _TOKEN = r"[A-Za-z0-9._~+/=\-]"  # noqa: S105 - the characters of a token, not one
 _END = r"[A-Za-z0-9_=]"  # a token does not end with the full stop of the sentence around it
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
