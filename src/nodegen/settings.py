@@ -63,8 +63,8 @@ class NodegenSettings(BaseSettings):
     state_dir: str = Field(default=".nodegen", description="Where nodegen keeps its cache and databases")
     llm: str = Field(
         default="local",
-        description="Provider: openai:MODEL, ollama:MODEL, anthropic:MODEL, local (SmolLM2, in-process), gguf:PATH, "
-        "replay:FILE",
+        description="Provider: openai:MODEL, ollama:MODEL, anthropic:MODEL, local (Qwen2.5-Coder-0.5B in-process), "
+        "local:1.5b, gguf:PATH, replay:FILE",
     )
     llm_base_url: str | None = Field(
         default=None, description="Server address (default: OPENAI_BASE_URL / ANTHROPIC_BASE_URL, or the provider's)"
@@ -82,6 +82,11 @@ class NodegenSettings(BaseSettings):
     llm_timeout_s: float = Field(default=120.0, gt=0, description="Time limit of one call")
     llm_max_retries: int = Field(default=4, ge=0, description="Retries of a call after 429, 5xx, timeout")
     llm_context_tokens: int = Field(default=8192, ge=512, description="Context window of a local GGUF model")
+    llm_model_cache_dir: str | None = Field(
+        default=None,
+        description="Where the embedded local models are assembled (default $XDG_CACHE_HOME/nodegen/models, "
+        "else ~/.cache/nodegen/models)",
+    )
     prompt_token_budget: int = Field(
         default=6000, ge=500, description="Most tokens of context in a prompt (estimated); trimmed in a fixed order"
     )

@@ -88,6 +88,12 @@ class ModelCompletion(BaseModel):
     identity: ProviderIdentity
     input_tokens: int = Field(default=0, ge=0)
     output_tokens: int = Field(default=0, ge=0)
+    prompt_tokens_evaluated: int | None = Field(
+        default=None,
+        ge=0,
+        description="Prompt tokens the model actually evaluated (input tokens minus those served from llama.cpp's "
+        "prefix cache); None when the provider does not say",
+    )
     latency_ms: float = Field(default=0.0, ge=0.0)
     cost_usd: float | None = Field(default=None, description="None when the price of the model is unknown")
     cached: bool = Field(default=False, description="Served from the cache or a replay file: no call was made")

@@ -99,6 +99,7 @@ class NodeCodegenCodeGeneratorEffect(NodeEffect[ModelCodeGenerationResult]):
         if self._client is None:
             state_dir = Path(str(self._config("state_dir", ".nodegen")))
             record = self._config("llm_record", None)
+            model_cache = self._config("llm_model_cache_dir", None)
             options = ModelLLMOptions(
                 llm=str(self._config("llm", "local")),
                 base_url=self._config("llm_base_url", None),
@@ -107,6 +108,7 @@ class NodeCodegenCodeGeneratorEffect(NodeEffect[ModelCodeGenerationResult]):
                 cache_path=state_dir / "cache.db" if self._config("llm_cache", True) else None,
                 context_tokens=int(self._config("llm_context_tokens", 8192)),
                 timeout_s=self.options.retry.timeout_s,
+                model_cache_dir=Path(str(model_cache)).expanduser() if model_cache else None,
             )
             try:
                 self._client = create_llm_client(options)
