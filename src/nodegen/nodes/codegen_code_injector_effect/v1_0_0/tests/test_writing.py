@@ -248,9 +248,7 @@ atomic.replace_atomically(Path(sys.argv[1]), b"half", 0o644)
 def test_a_writer_killed_at_fsync_leaves_a_temporary_file_that_the_next_write_removes(tmp_path):
     path = tmp_path / "node.py"
     path.write_text(SOURCE)
-    writer = subprocess.Popen(
-        [sys.executable, "-c", _STOP_AT_FSYNC, str(path)], stdout=subprocess.PIPE, text=True
-    )
+    writer = subprocess.Popen([sys.executable, "-c", _STOP_AT_FSYNC, str(path)], stdout=subprocess.PIPE, text=True)
     try:
         assert writer.stdout is not None and writer.stdout.readline() == "at fsync\n"
     finally:
@@ -286,7 +284,9 @@ async def test_a_read_only_file_is_refused_and_left_as_it_was(node, stub_file):
     result = await inject_into(node, stub_file)
     assert not result.written and not result.success
     (error,) = result.injection_errors
-    assert error.code == "file_read_only" and "read-only" in error.message and "chmod u+w" in (error.suggested_fix or "")
+    assert (
+        error.code == "file_read_only" and "read-only" in error.message and "chmod u+w" in (error.suggested_fix or "")
+    )
     assert stub_file.read_text() == SOURCE and stub_file.stat().st_mode & 0o777 == 0o444
 
 
