@@ -13,21 +13,8 @@ from dataclasses import dataclass, field
 _MAX_DEPTH = 8  # assignments followed from a name (a reader follows no further)
 _MAX_FOLD = 1000  # longer built strings are not folded (and never needed: names and paths are short)
 _HOME_VARIABLES = frozenset({"HOME", "USERPROFILE"})
-# Folders outside any project: a write there changes the machine, not the code's own files.
-_SYSTEM_ROOTS = (
-    "/etc",
-    "/usr",
-    "/bin",
-    "/sbin",
-    "/boot",
-    "/root",
-    "/var",
-    "/lib",
-    "/opt",
-    "/home",
-    "/srv",
-    "/sys",
-)
+# Absolute paths that are no one's files: scratch space, the standard streams and the terminal.
+_SCRATCH = ("/tmp", "/var/tmp", "/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty", "/dev/shm")  # noqa: S108 - scratch, by name
 _TEMP_CALLS = frozenset({"mkdtemp", "TemporaryDirectory", "mkstemp", "NamedTemporaryFile", "gettempdir"})
 _PATH_DERIVING = frozenset(
     {
@@ -330,14 +317,14 @@ class Facts:
 
 
 def _outside_text(text: str) -> str | None:
+    """Where a literal path points when it is outside any project: the home directory, the root, or the top folder
+    of an absolute path (``/etc``); None for relative paths and scratch space (``/tmp``, ``/dev/null``)."""
     if text.startswith("~"):
         return "the home directory"
-    if text.rstrip("/") == "" and text:
-        return "the filesystem root"
-    for root in _SYSTEM_ROOTS:
-        if text == root or text.startswith(root + "/"):
-            return f"`{root}`"
-    return None
+    if not text.startswith("/") or any(text == place or text.startswith(place + "/") for place in _SCRATCH):
+        return None
+    top = text.strip("/").split("/", 1)[0]
+    return f"`/{top}`" if top else "the filesystem root"
 
 
 __all__ = ["Facts", "called", "dotted", "fold", "is_built", "short"]

@@ -109,6 +109,16 @@ REFUSED = {
         "SEC032",
         "into `/etc`",
     ),
+    "a write at the filesystem root": (
+        'def drop():\n    open("/pwned", "w").write("x")\n',
+        "SEC032",
+        "into `/pwned`",
+    ),
+    "a write into any absolute folder": (
+        'import shutil\n\ndef drop(src):\n    shutil.copy(src, "/usr/local/bin/tool")\n',
+        "SEC032",
+        "into `/usr`",
+    ),
     "reading /etc/shadow": ('def read():\n    return open("/etc/shadow").read()\n', "SEC033", "`/etc/shadow`"),
     "reading aws credentials": (
         'from pathlib import Path\n\ndef read():\n    return (Path.home() / ".aws/credentials").read_text()\n',
