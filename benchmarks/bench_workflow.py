@@ -1,14 +1,12 @@
 """The whole workflow (extract → generate ⇄ validate → inject → aggregate) against a loopback server with a fixed
-latency, at concurrency 1, 4 and 16: wall time against the ideal (latency x waves); and the peak memory of a
-1,000-stub run (in a child process, so its RSS is the run's own)."""
+latency, at concurrency 1, 4 and 16: wall time against the ideal (latency x waves). (1,000 stubs in 20 files, with its
+peak memory: bench_scaling.py.)"""
 
 from __future__ import annotations
 
 import asyncio
 import math
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -64,32 +62,6 @@ async def _wall(concurrency: int) -> float:
         shutil.rmtree(where, ignore_errors=True)
 
 
-MEMORY_SCRIPT = """
-import asyncio, sys, tempfile
-from pathlib import Path
-sys.path.insert(0, sys.argv[1])
-from benchmarks.bench_workflow import stub_file
-from benchmarks.humaneval import ScriptedClient
-from nodegen.nodes.codegen_orchestrator.v1_0_0 import NodeCodegenOrchestrator
-from nodegen.onex.testing import create_test_container
-
-class Instant(ScriptedClient):
-    async def complete(self, request):
-        from nodegen.llm import ModelCompletion
-        return ModelCompletion(text="return value * 2", identity=self.identity, cost_usd=0.0)
-
-where = Path(tempfile.mkdtemp())
-for index in range(20):
-    (where / f"m{index}.py").write_text(stub_file(index, 50))
-node = NodeCodegenOrchestrator(create_test_container(
-    {"state_dir": str(where / ".nodegen"), "generation_concurrency": 16}, services={"llm_client": Instant({})}))
-result = asyncio.run(node.execute_orchestration({"input_state": {"files": [str(where)]}}))
-assert sum(1 for s in result.stubs if s.status.value == "filled") == 1000, result.stubs[:2]
-# VmHWM is this process's own peak (ru_maxrss would also count the parent's pages it was forked with)
-print(next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM:")))
-"""
-
-
 def run() -> list[Timing]:
     timings = []
     for concurrency in (1, 4, 16):
@@ -106,25 +78,4 @@ def run() -> list[Timing]:
                 f"ideal {ideal:.0f} ms (latency x waves); wall / ideal {wall / ideal:.2f}",
             )
         )
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-c", MEMORY_SCRIPT, str(Path(__file__).resolve().parent.parent)],
-        capture_output=True,
-        text=True,
-        timeout=1200,
-        check=True,
-    )
-    seconds = time.perf_counter() - started
-    peak_mb = int(done.stdout.strip().splitlines()[-1]) / 1024
-    timings.append(
-        Timing(
-            "workflow: 1,000 stubs in 20 files, instant answers (wall)",
-            seconds * 1000,
-            seconds * 1000,
-            seconds * 1000,
-            1,
-            None,
-            f"peak RSS {peak_mb:.0f} MB (child process, interpreter included)",
-        )
-    )
     return timings

@@ -1,0 +1,194 @@
+"""Cost as files grow, with instant answers (issue 15): per-stub time of `nodegen fill` on one file of 10, 100 and
+1,000 stubs (with as many implemented functions), 1,000 stubs in 20 files, and the peak memory of `nodegen stubs` on a
+20 MB file. Each case runs in a child process of its own (its RSS is its own) under a time cap: a case that does not
+finish in time is reported as over the cap, with how many stubs it had finished, instead of holding up the run.
+
+    python -m benchmarks.bench_scaling                  # every case (cap: NODEGEN_BENCH_CAP_S, default 240 s)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .harness import Timing
+
+ROOT = Path(__file__).resolve().parent.parent
+CAP_S = float(os.environ.get("NODEGEN_BENCH_CAP_S", "240"))
+# A child past this fails (MemoryError, or a native parser's panic) rather than starve the machine: without it,
+# `nodegen stubs` on the 20 MB file was measured at 23.6 GB before the kernel killed it.
+MEMORY_CAP_BYTES = 4 * 1024**3
+BIG_FILE_BYTES = 20 * 1024 * 1024
+
+
+def peak_rss_kb() -> int:
+    """This process's own peak resident memory (VmHWM; ru_maxrss would count a forking parent's pages)."""
+    status = Path("/proc/self/status").read_text(encoding="ascii")
+    return next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:"))
+
+
+def stub_file(index: int, stubs: int) -> str:
+    """A module of ``stubs`` marked stubs, each beside an implemented function (docstrings without examples)."""
+    parts = ['"""Benchmark module."""\n\nfrom __future__ import annotations\n']
+    for i in range(stubs):
+        parts.append(
+            f"\n\ndef offset_{index}_{i}(value: int) -> int:\n"
+            f'    """Return value plus {i}."""\n'
+            f"    return value + {i}\n"
+            f"\n\ndef scale_{index}_{i}(value: int) -> int:\n"
+            f'    """Return value times {i + 2}."""\n'
+            "    # IMPLEMENTATION REQUIRED\n"
+            "    pass\n"
+        )
+    return "".join(parts)
+
+
+async def _fill_child(files: int, stubs_per_file: int) -> None:
+    """In the child: fill the files with instant answers; one progress line per finished stub, then the figures."""
+    from benchmarks.clients import SequenceClient  # noqa: PLC0415 - the child's own imports
+    from nodegen.nodes.codegen_orchestrator.v1_0_0 import NodeCodegenOrchestrator  # noqa: PLC0415
+    from nodegen.onex import ModelContainer  # noqa: PLC0415
+    from nodegen.settings import load_settings  # noqa: PLC0415
+
+    where = Path(tempfile.mkdtemp(prefix="nodegen-bench-scale-"))
+    for index in range(files):
+        (where / f"m{index}.py").write_text(stub_file(index, stubs_per_file), encoding="utf-8")
+
+    def progress(event: object) -> None:
+        if type(event).__name__ == "CodeValidatedEvent":
+            print("validated", flush=True)
+
+    settings = load_settings(where, state_dir=str(where / ".nodegen"), llm_cache=False, generation_concurrency=16)
+    container = ModelContainer.from_settings(
+        settings, services={"llm_client": SequenceClient(["return value * 2"]), "progress": progress}
+    )
+    started = time.perf_counter()
+    result = await NodeCodegenOrchestrator(container).execute_orchestration({"input_state": {"files": [str(where)]}})
+    seconds = time.perf_counter() - started
+    filled = sum(1 for stub in result.stubs if stub.status.value == "filled")
+    figures = {"seconds": seconds, "filled": filled, "stubs": len(result.stubs), "peak_kb": peak_rss_kb()}
+    print("result " + json.dumps(figures))
+
+
+def _child(args: list[str], cap_s: float, env: dict[str, str] | None = None) -> tuple[dict[str, object] | None, str]:
+    """Run ``python -m benchmarks.bench_scaling ARGS`` under the cap: its result line, and its whole output."""
+    limit = f"import resource; resource.setrlimit(resource.RLIMIT_AS, ({MEMORY_CAP_BYTES}, {MEMORY_CAP_BYTES}))"
+    command = [sys.executable, "-c", f"{limit}; import runpy, sys; sys.argv = ['x', *sys.argv[1:]]; "
+               "runpy.run_module('benchmarks.bench_scaling', run_name='__main__')", *args]
+    try:
+        environment = {**os.environ, **(env or {})}
+        done = subprocess.run(
+            command, cwd=ROOT, capture_output=True, text=True, timeout=cap_s, check=False, env=environment
+        )
+    except subprocess.TimeoutExpired as expired:
+        out = expired.stdout.decode() if isinstance(expired.stdout, bytes) else (expired.stdout or "")
+        return None, out
+    results = [line for line in done.stdout.splitlines() if line.startswith("result ")]
+    if not results:
+        return None, done.stdout + done.stderr[-1500:]
+    return json.loads(results[-1].removeprefix("result ")), done.stdout
+
+
+def _fill_case(name: str, files: int, per_file: int, target_ms: float | None, per_stub: bool) -> Timing:
+    total = files * per_file
+    figures, output = _child(["--fill", str(files), str(per_file)], CAP_S)
+    if figures is None:
+        finished = output.count("validated")
+        note = f"OVER CAP: not done after {CAP_S:g} s; {finished:,} of {total:,} stubs validated by then"
+        if finished:
+            note += f" (>= {CAP_S * 1000 / finished:,.0f} ms a stub so far)"
+        elif "Error" in output:
+            note = f"FAILED: {output.strip().splitlines()[-1][:200]}"
+        cap_ms = CAP_S * 1000 / (total if per_stub else 1)
+        return Timing(name, cap_ms, cap_ms, cap_ms, 0, target_ms, note)
+    seconds = float(figures["seconds"])  # type: ignore[arg-type]
+    value = seconds * 1000 / (total if per_stub else 1)
+    note = (
+        f"{figures['filled']}/{total} filled in {seconds:.1f} s; peak RSS {int(figures['peak_kb']) / 1024:.0f} MB"  # type: ignore[call-overload]
+    )
+    return Timing(name, value, value, value, 1, target_ms, note)
+
+
+def _big_file(path: Path) -> int:
+    """A module of about 20 MB: stubs and implemented functions, one stub in ten blocks."""
+    chunk = stub_file(0, 1)
+    with path.open("w", encoding="utf-8") as out:
+        size, i = 0, 0
+        while size < BIG_FILE_BYTES:
+            text = chunk.replace("_0_0", f"_{i}") if i else chunk
+            out.write(text)
+            size += len(text)
+            i += 1
+    return path.stat().st_size
+
+
+def _stubs_child(path: str) -> None:
+    """In the child: `nodegen stubs --json FILE` as the console script runs it, then this process's peak RSS."""
+    from nodegen.cli import main  # noqa: PLC0415
+
+    sys.argv = ["nodegen", "stubs", "--json", path]
+    started = time.perf_counter()
+    code: object = 0
+    try:
+        main()
+    except SystemExit as stop:
+        code = stop.code
+    seconds = time.perf_counter() - started
+    print("\nresult " + json.dumps({"seconds": seconds, "peak_kb": peak_rss_kb(), "exit": code}))
+
+
+def _stubs_case() -> Timing:
+    name = "nodegen stubs on a 20 MB file: peak RSS (MB)"
+    with tempfile.TemporaryDirectory(prefix="nodegen-bench-big-") as tmp:
+        path = Path(tmp) / "big.py"
+        size = _big_file(path)
+        # the file-size limit is raised for this measurement (the default refuses such a file unread)
+        env = {"NODEGEN_MAX_FILE_BYTES": str(size * 2)}
+        figures, output = _child(["--stubs", str(path)], CAP_S, env)
+    if figures is None:
+        tail = output.strip().splitlines()[-1][:200] if output.strip() else ""
+        cap_mb = MEMORY_CAP_BYTES / 1024**2
+        if "Error" in output or "Panic" in output:
+            note = f"FAILED under the {cap_mb:,.0f} MB address-space cap (needs more): {tail}"
+        else:
+            note = f"OVER CAP: not done after {CAP_S:g} s; {tail}"
+        return Timing(name, cap_mb, cap_mb, cap_mb, 0, 1024.0, note)
+    peak_mb = int(figures["peak_kb"]) / 1024  # type: ignore[call-overload]
+    seconds = float(figures["seconds"])  # type: ignore[arg-type]
+    note = f"{size / 1e6:.1f} MB file, {seconds:.1f} s, exit {figures['exit']}; the value is MB, not ms"
+    return Timing(name, peak_mb, peak_mb, peak_mb, 1, 1024.0, note)
+
+
+def run() -> list[Timing]:
+    timings = [
+        _fill_case(f"fill: {n:,} stubs in one file, instant answers (per stub)", 1, n, target, True)
+        for n, target in ((10, None), (100, None), (1000, 30.0))
+    ]
+    ten = timings[0].median_ms
+    thousand = timings[2]
+    if thousand.runs:
+        ratio = thousand.median_ms / ten
+        timings[2] = Timing(
+            thousand.name, thousand.median_ms, thousand.p95_ms, thousand.min_ms, thousand.runs, 30.0,
+            thousand.note + f"; {ratio:.2f}x the 10-stub figure (target at most 1.5x)",
+        )
+    timings.append(_fill_case("fill: 1,000 stubs in 20 files, instant answers (wall)", 20, 50, 15_000.0, False))
+    timings.append(_stubs_case())
+    return timings
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--fill"]:
+        asyncio.run(_fill_child(int(sys.argv[2]), int(sys.argv[3])))
+    elif sys.argv[1:2] == ["--stubs"]:
+        _stubs_child(sys.argv[2])
+    else:
+        from .harness import table
+
+        print(table(run()))
