@@ -8,13 +8,15 @@ validator checks it in place, the generator reads model answers with it.
 from __future__ import annotations
 
 import ast
+import io
 import os
+import tokenize
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from .module import SourceModule
-from .text import char_col, split_lines
+from .text import char_col, leading_whitespace, split_lines
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -52,11 +54,13 @@ class AnswerError(Exception):
 
 @dataclass(slots=True)
 class Helper:
-    """A function the answer defines beside the stub: ``beside`` the stub in its own scope, or at module level."""
+    """A function the answer defines beside the stub: ``beside`` the stub in its own scope, or at module level;
+    ``is_method`` when it stands in the class the answer wraps the stub in."""
 
     name: str
     source: str
     at_module_level: bool
+    is_method: bool = False
 
 
 @dataclass(slots=True)
@@ -79,13 +83,76 @@ def _clean(code: str) -> str:
     return "\n".join(lines) + "\n"  # leading blank lines are formatting (say, after the docstring): they stay
 
 
-def dedent(text: str) -> str:
-    """Remove the indentation common to the lines that have content; whitespace-only lines stay as they are
-    (``textwrap.dedent`` would empty them, and a body would not come back byte for byte)."""
+class _Role(StrEnum):
+    """What a physical line of a snippet is, as the tokenizer sees it."""
+
+    CODE = "code"  # a logical line (a statement) starts here: only these lines say how the code is indented
+    COMMENT = "comment"  # nothing but a comment
+    STRING = "string"  # the line begins inside a string that started above: its text is the string's value
+    CONTINUATION = "continuation"  # inside brackets or after a backslash: free-form
+    BLANK = "blank"
+
+
+_NOT_STATEMENT_STARTS = frozenset(
+    {tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER}
+)
+
+
+def _line_roles(text: str) -> list[_Role] | None:
+    """The role of each line of ``text`` (split at ``\\n``), or None when the tokenizer cannot read it."""
     lines = text.split("\n")
-    indents = [line[: len(line) - len(line.lstrip(" \t"))] for line in lines if line.strip()]
+    roles = [_Role.CONTINUATION if line.strip() else _Role.BLANK for line in lines]
+    at_statement_start = True
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            (first_row, first_col), (last_row, _) = token.start, token.end
+            if token.type == tokenize.STRING and last_row > first_row:
+                for row in range(first_row + 1, last_row + 1):
+                    roles[row - 1] = _Role.STRING
+            if token.type == tokenize.COMMENT and not lines[first_row - 1][:first_col].strip():
+                roles[first_row - 1] = _Role.COMMENT
+            if token.type not in _NOT_STATEMENT_STARTS and at_statement_start:
+                roles[first_row - 1] = _Role.CODE
+            if token.type == tokenize.NEWLINE:
+                at_statement_start = True
+            elif token.type not in _NOT_STATEMENT_STARTS:
+                at_statement_start = False
+    except (tokenize.TokenError, SyntaxError):  # IndentationError is a SyntaxError
+        return None
+    return roles
+
+
+def dedent(text: str) -> str:
+    """Remove the indentation common to the code's statement lines, as the tokenizer finds them: lines inside a
+    string never count and never change (their text is the string's value), comment-only lines and continuation
+    lines lose what they share of it; whitespace-only lines stay as they are (``textwrap.dedent`` would empty them,
+    and a body would not come back byte for byte). Text the tokenizer cannot read is dedented by its content
+    lines."""
+    lines = text.split("\n")
+    roles = _line_roles(text)
+    if roles is None:
+        roles = [_Role.CODE if line.strip() else _Role.BLANK for line in lines]
+    indents = [leading_whitespace(line) for line, role in zip(lines, roles, strict=True) if role is _Role.CODE]
     common = os.path.commonprefix(indents) if indents else ""  # noqa: RUF071 - a character prefix is what is meant
-    return "\n".join(line[len(common) :] if line.strip() else line for line in lines)
+    out = []
+    for line, role in zip(lines, roles, strict=True):
+        if role in (_Role.STRING, _Role.BLANK):
+            out.append(line)
+        else:
+            shared = os.path.commonprefix([common, leading_whitespace(line)])  # noqa: RUF071 - characters
+            out.append(line[len(shared) :])
+    return "\n".join(out)
+
+
+def indent_code(text: str, indent: str) -> str:
+    """``text`` (code at indentation 0) moved to ``indent`` as one piece: every line with content gains ``indent``
+    except lines inside a string, whose text is the string's value and never changes."""
+    lines = text.split("\n")
+    roles = _line_roles(text) or [_Role.CODE if line.strip() else _Role.BLANK for line in lines]
+    return "\n".join(
+        indent + line if role not in (_Role.STRING, _Role.BLANK) else line
+        for line, role in zip(lines, roles, strict=True)
+    )
 
 
 def _leading_tabs_as_spaces(text: str) -> str:
@@ -200,7 +267,9 @@ def read_answer(code: str, target_name: str) -> Answer:
     if owner_class is not None:
         for stmt in owner_class.body:
             if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and stmt is not function:
-                answer.helpers.append(Helper(stmt.name, _definition_source(module, stmt), at_module_level=False))
+                answer.helpers.append(
+                    Helper(stmt.name, _definition_source(module, stmt), at_module_level=False, is_method=True)
+                )
     for stmt in statements:
         if isinstance(stmt, ast.Import | ast.ImportFrom):
             answer.imports.append(module.segment(stmt))
@@ -219,11 +288,34 @@ def read_answer(code: str, target_name: str) -> Answer:
                 suggested_fix=f"move it inside `{target_name}`, or answer with the function's body only",
                 line=stmt.lineno,
             )
+    _check_parses(answer.body)
     return answer
+
+
+def _check_parses(body: str) -> None:
+    """A body taken out of a whole def parses on its own (so callers may ``ast.parse`` it unguarded)."""
+    try:
+        ast.parse(body)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+        raise AnswerError(
+            EnumAnswerProblem.SYNTAX_ERROR,
+            f"the function's body cannot be read at its own indentation: {error}",
+            suggested_fix="indent the body's statements consistently under the def line",
+            line=getattr(error, "lineno", None),
+        ) from error
 
 
 def _contains(stmt: ast.stmt, function: FunctionNode) -> bool:
     return isinstance(stmt, ast.ClassDef) and any(node is function for node in ast.walk(stmt))
 
 
-__all__ = ["Answer", "AnswerError", "EnumAnswerProblem", "Helper", "dedent", "parse_snippet", "read_answer"]
+__all__ = [
+    "Answer",
+    "AnswerError",
+    "EnumAnswerProblem",
+    "Helper",
+    "dedent",
+    "indent_code",
+    "parse_snippet",
+    "read_answer",
+]

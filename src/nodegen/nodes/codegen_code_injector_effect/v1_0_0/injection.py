@@ -36,6 +36,7 @@ from nodegen.pysource import (
     read_answer,
     signature_difference,
 )
+from nodegen.pysource.answer import indent_code
 
 from .models import EnumInjectionErrorCode, ModelCodeInjectionRequest, ModelInjectionError
 
@@ -417,7 +418,7 @@ class _Injector:
         use it stay "default" and come out in the file's own style, and whose line endings are the file's.
         """
         lines = text.rstrip("\n").split("\n")
-        indented = "\n".join(indent + line if line.strip() else line for line in lines)  # blank lines as given
+        indented = indent_code("\n".join(lines), indent)  # lines inside strings and blank lines stay as given
         at_module_level = indent == ""
         header = "" if at_module_level else f"async def {_WRAPPER_NAME}():\n"
         wrapper = f"if 1:\n{self.indent}pass\n{header}{indented}\n"
