@@ -50,6 +50,8 @@ def _request(text: str = "Implement `add`.") -> ModelCompletionRequest:
         ("ollama:qwen2.5-coder:7b", EnumProviderKind.OLLAMA, "qwen2.5-coder:7b", ""),
         ("anthropic:claude-haiku-4-5", EnumProviderKind.ANTHROPIC, "claude-haiku-4-5", ""),
         ("local", EnumProviderKind.LOCAL, "", ""),
+        ("local:0.5b", EnumProviderKind.LOCAL, "", ""),
+        ("local:1.5B", EnumProviderKind.LOCAL, "1.5b", ""),
         ("gguf:/models/m.gguf", EnumProviderKind.GGUF, "", "/models/m.gguf"),
         ("replay:answers.jsonl", EnumProviderKind.REPLAY, "", "answers.jsonl"),
         (" OpenAI:gpt-4o ", EnumProviderKind.OPENAI, "gpt-4o", ""),
@@ -66,7 +68,7 @@ def test_provider_strings(text, kind, model, path):
         ("gpt-4o", "unknown LLM provider 'gpt-4o'"),
         ("openai", "needs a model name: write openai:MODEL"),
         ("replay:", "needs a file path: write replay:PATH"),
-        ("local:smol", "'local' takes no model name"),
+        ("local:smol", "no embedded local model 'smol'"),
     ],
 )
 def test_bad_provider_strings_say_what_is_accepted(text, message):

@@ -4,7 +4,7 @@ with the answer cache, the recorder, retries with backoff, and the run's budget.
 from nodegen.llm.budget import RunBudget
 from nodegen.llm.cache import CachedClient, CompletionCache
 from nodegen.llm.factory import ModelLLMOptions, client_concurrency, create_llm_client
-from nodegen.llm.local import TINY_MODEL_WARNING, LocalGGUFClient, smollm2_path
+from nodegen.llm.local import LOCAL_MAX_OUTPUT_TOKENS, TINY_MODEL_WARNING, LocalGGUFClient
 from nodegen.llm.protocol import (
     EnumChatRole,
     EnumLLMFailure,
@@ -25,8 +25,12 @@ from nodegen.llm.replay import (
 )
 from nodegen.llm.retry import RetryPolicy, complete_with_retries
 from nodegen.llm.spec import EnumProviderKind, ModelLLMSpec, parse_llm_spec
+from nodegen.llm.weights import LOCAL_MODELS, ModelWeightsSpec, local_model_spec, locate_parts
+from nodegen.llm.weights_cache import default_model_cache_dir, local_model_path
 
 __all__ = [
+    "LOCAL_MAX_OUTPUT_TOKENS",
+    "LOCAL_MODELS",
     "TINY_MODEL_WARNING",
     "CachedClient",
     "CompletionCache",
@@ -42,6 +46,7 @@ __all__ = [
     "ModelLLMOptions",
     "ModelLLMSpec",
     "ModelReplayRecord",
+    "ModelWeightsSpec",
     "ProviderIdentity",
     "RecordingClient",
     "RemoteClient",
@@ -52,9 +57,12 @@ __all__ = [
     "client_concurrency",
     "complete_with_retries",
     "create_llm_client",
+    "default_model_cache_dir",
+    "local_model_path",
+    "local_model_spec",
+    "locate_parts",
     "openai_client",
     "parse_llm_spec",
     "read_replay_file",
-    "smollm2_path",
     "write_replay_file",
 ]

@@ -8,11 +8,13 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from .cache import CachedClient, CompletionCache
-from .local import SMOLLM2_MAX_OUTPUT_TOKENS, LocalGGUFClient, smollm2_path
+from .local import LOCAL_MAX_OUTPUT_TOKENS, LocalGGUFClient
 from .protocol import LLMClient
 from .remote import anthropic_client, openai_client
 from .replay import RecordingClient, ReplayClient
 from .spec import OLLAMA_BASE_URL, EnumProviderKind, ModelLLMSpec, parse_llm_spec
+from .weights import local_model_spec
+from .weights_cache import local_model_path
 
 
 class ModelLLMOptions(BaseModel):
@@ -27,6 +29,9 @@ class ModelLLMOptions(BaseModel):
     cache_path: Path | None = Field(default=None, description="SQLite cache file; None: no cache")
     context_tokens: int = 8192
     timeout_s: float = 120.0
+    model_cache_dir: Path | None = Field(
+        default=None, description="Where the embedded models are assembled; None: ~/.cache/nodegen/models (XDG)"
+    )
 
 
 def _provider(spec: ModelLLMSpec, options: ModelLLMOptions) -> LLMClient:
@@ -40,11 +45,13 @@ def _provider(spec: ModelLLMSpec, options: ModelLLMOptions) -> LLMClient:
     if spec.kind is EnumProviderKind.ANTHROPIC:
         return anthropic_client(spec.model, base_url=options.base_url, api_key=key)
     if spec.kind is EnumProviderKind.LOCAL:
+        weights = local_model_spec(spec.model)
         return LocalGGUFClient(
-            smollm2_path(),
+            local_model_path(weights, cache_dir=options.model_cache_dir),
+            name=weights.model_name,
             context_tokens=options.context_tokens,
             time_limit_s=options.timeout_s,
-            max_output_tokens=SMOLLM2_MAX_OUTPUT_TOKENS,
+            max_output_tokens=LOCAL_MAX_OUTPUT_TOKENS,
         )
     if spec.kind is EnumProviderKind.GGUF:
         path = Path(spec.path).expanduser()
@@ -53,8 +60,9 @@ def _provider(spec: ModelLLMSpec, options: ModelLLMOptions) -> LLMClient:
 
 
 def create_llm_client(options: ModelLLMOptions) -> LLMClient:
-    """The configured provider; ``LLMError`` (no key, no model file) or ``ModelOnexError`` (bad string, bad replay
-    file) when it cannot be built."""
+    """The configured provider; ``LLMError`` (no key, no model file, a local model's data wheels missing or damaged)
+    or ``ModelOnexError`` (bad string, bad replay file) when it cannot be built. For ``local`` this assembles the
+    model into its cache the first time (progress bar on stderr) and checks its sha256 once per process."""
     spec = parse_llm_spec(options.llm)
     client = _provider(spec, options)
     if options.cache_path is not None and spec.kind is not EnumProviderKind.REPLAY:

@@ -126,6 +126,8 @@ class RemoteClient:
             "temperature": request.temperature,
             "max_retries": 0,
         }
+        if request.seed is not None:  # providers without seeds (Anthropic) ignore it
+            settings["seed"] = request.seed
         started = time.perf_counter()
         try:
             response = await model_request(self._model, _messages(request), model_settings=settings)

@@ -1,5 +1,5 @@
-"""Provider strings: ``openai:gpt-4o-mini``, ``ollama:llama3.2``, ``anthropic:claude-sonnet-4-5``, ``local``,
-``gguf:/models/qwen.gguf``, ``replay:answers.jsonl``."""
+"""Provider strings: ``openai:gpt-4o-mini``, ``ollama:llama3.2``, ``anthropic:claude-sonnet-4-5``, ``local`` (the
+embedded Qwen2.5-Coder-0.5B), ``local:1.5b``, ``gguf:/models/qwen.gguf``, ``replay:answers.jsonl``."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from nodegen.onex import EnumCoreErrorCode, ModelOnexError
+
+from .weights import LOCAL_DEFAULT, LOCAL_MODELS
 
 OLLAMA_BASE_URL = "http://127.0.0.1:11434/v1"
 
@@ -25,11 +27,12 @@ class EnumProviderKind(StrEnum):
 
 _NEEDS_MODEL = {EnumProviderKind.OPENAI, EnumProviderKind.OLLAMA, EnumProviderKind.ANTHROPIC}
 _NEEDS_PATH = {EnumProviderKind.GGUF, EnumProviderKind.REPLAY}
-EXAMPLES = "openai:gpt-4o-mini, ollama:llama3.2, anthropic:claude-sonnet-4-5, local, gguf:PATH, replay:FILE"
+EXAMPLES = "openai:gpt-4o-mini, ollama:llama3.2, anthropic:claude-sonnet-4-5, local, local:1.5b, gguf:PATH, replay:FILE"
 
 
 class ModelLLMSpec(BaseModel):
-    """A parsed provider string: the kind, and the model name or the file it names."""
+    """A parsed provider string: the kind, and the model name or the file it names (for ``local``, the embedded
+    model's key, empty for the default)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -42,7 +45,7 @@ class ModelLLMSpec(BaseModel):
             return f"{self.kind.value}:{self.model}"
         if self.kind in _NEEDS_PATH:
             return f"{self.kind.value}:{self.path}"
-        return self.kind.value
+        return f"{self.kind.value}:{self.model}" if self.model else self.kind.value
 
 
 def parse_llm_spec(text: str) -> ModelLLMSpec:
@@ -58,12 +61,15 @@ def parse_llm_spec(text: str) -> ModelLLMSpec:
         ) from None
     rest = rest.strip()
     if kind is EnumProviderKind.LOCAL:
-        if rest:
+        key = rest.lower()
+        if key and key not in LOCAL_MODELS:
+            names = ", ".join(f"local:{name}" for name in LOCAL_MODELS)
             raise ModelOnexError(
                 error_code=EnumCoreErrorCode.INVALID_CONFIGURATION,
-                message=f"'local' takes no model name (got {raw!r}); use gguf:PATH to run another GGUF file",
+                message=f"no embedded local model {rest!r} (got {raw!r}): use local (= local:{LOCAL_DEFAULT}), "
+                f"{names}, or gguf:PATH to run another GGUF file",
             )
-        return ModelLLMSpec(kind=kind)
+        return ModelLLMSpec(kind=kind, model="" if key == LOCAL_DEFAULT else key)
     if not sep or not rest:
         what, placeholder = ("a model name", "MODEL") if kind in _NEEDS_MODEL else ("a file path", "PATH")
         raise ModelOnexError(

@@ -38,6 +38,7 @@ from nodegen.pysource import Answer, AnswerError, read_answer, signature_differe
 
 from .answers import NoCodeError, extract_code
 from .models import EnumAttemptOutcome, EnumStopReason, ModelGenerationEvent, ModelStubGeneration
+from .preparing import prepare_answer
 from .prompting import FileContext, build_prompt, render_findings, repair_message
 
 NO_CODE = "ANS001"
@@ -53,9 +54,20 @@ class GenerationOptions:
     prompt_token_budget: int = 6000
     max_output_tokens: int = 2048
     temperature: float = 0.0
+    retry_temperature: float = 0.6  # from the second attempt on: a retry must not be the same greedy answer again
+    seed: int = 0  # retries sample with seed + attempt number: runs are reproducible
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     store_texts: bool = False
     max_answer_chars: int = 20_000
+
+
+    def sampling(self, attempt: int) -> dict[str, Any]:
+        """Temperature and seed of attempt ``attempt`` (1-based): the first as configured (no seed, so its cache
+        and replay keys stay those of earlier runs), later ones at ``retry_temperature`` with a seed derived from
+        the attempt number."""
+        if attempt <= 1:
+            return {"temperature": self.temperature}
+        return {"temperature": max(self.temperature, self.retry_temperature), "seed": self.seed + attempt}
 
 
 def _sha256(text: str) -> str:
@@ -229,15 +241,20 @@ class StubGenerator:
         mismatch = _signature_mismatch(stub, context, answer)
         if mismatch is not None:
             return _Attempt(EnumAttemptOutcome.INVALID, findings=[mismatch])
+        try:
+            prepared = prepare_answer(answer, stub, context.module)
+        except AnswerError as problem:
+            finding = _answer_finding(problem.code.finding_code, problem.message, problem.suggested_fix, None)
+            return _Attempt(EnumAttemptOutcome.INVALID, findings=[finding])
         contract = ModelContractEffect(
             correlation_id=correlation_id,
             input_state={
-                "generated_code": answer.body,
+                "generated_code": prepared.code,
                 "target": {
                     "source": context.module.text,
                     "qualified_name": stub.qualified_name,
                     "expected_line": stub.line_number,
-                    "required_imports": answer.imports,
+                    "required_imports": prepared.imports,
                 },
                 "validation_rules": list(rules),
                 "file_path": context.file_path,
@@ -245,7 +262,7 @@ class StubGenerator:
         )
         result: ModelCodeValidationResult = await self.validator.execute_effect(contract)
         outcome = EnumAttemptOutcome.VALID if result.is_valid else EnumAttemptOutcome.INVALID
-        return _Attempt(outcome, list(result.errors), list(result.warnings), answer.body, list(answer.imports))
+        return _Attempt(outcome, list(result.errors), list(result.warnings), prepared.code, list(prepared.imports))
 
     def start(
         self,
@@ -285,7 +302,7 @@ class StubGenerator:
             system=conversation.system,
             messages=conversation.messages,
             max_tokens=self.options.max_output_tokens,
-            temperature=self.options.temperature,
+            **self.options.sampling(conversation.attempt),
         )
         conversation.pending = {
             "correlation_id": conversation.correlation_id,

@@ -77,6 +77,8 @@ class NodeCodegenCodeGeneratorEffect(NodeEffect[ModelCodeGenerationResult]):
             prompt_token_budget=int(self._config("prompt_token_budget", 6000)),
             max_output_tokens=int(self._config("llm_max_output_tokens", 2048)),
             temperature=float(self._config("llm_temperature", 0.0)),
+            retry_temperature=float(self._config("llm_retry_temperature", 0.6)),
+            seed=int(self._config("llm_seed", 0)),
             retry=RetryPolicy(
                 timeout_s=float(self._config("llm_timeout_s", 120.0)),
                 max_retries=int(self._config("llm_max_retries", 4)),

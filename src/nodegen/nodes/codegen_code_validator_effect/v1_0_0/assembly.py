@@ -22,7 +22,8 @@ from nodegen.pysource import (
     read_answer,
     split_lines,
 )
-from nodegen.pysource.answer import dedent
+from nodegen.pysource.answer import Answer, dedent, indent_code
+from nodegen.pysource.text import leading_whitespace
 
 from .checks import RawFinding
 from .models import EnumFindingSeverity, EnumValidationRule, ModelValidationTarget
@@ -49,7 +50,7 @@ def standalone(code: str) -> Analysed:
     except (SyntaxError, ValueError):
         pass
     body = dedent(code.replace("\r\n", "\n").replace("\r", "\n")).rstrip("\n")
-    wrapped = WRAPPER + "".join(("    " + line if line.strip() else line) + "\n" for line in body.split("\n"))
+    wrapped = WRAPPER + indent_code(body, "    ") + "\n"
     try:
         compile(wrapped, "generated.py", "exec", dont_inherit=True)
     except (SyntaxError, ValueError):
@@ -122,7 +123,7 @@ def in_place(code: str, target: ModelValidationTarget) -> Analysed:
         kept.append(stmt)
     body_lines = _without_repeats(answer.body, kept)
     indent = module.body_indentation(node)
-    new_body = [(indent + line if line.strip() else line) + newline for line in body_lines]
+    new_body = [line + newline for line in indent_code("\n".join(body_lines), indent).split("\n")]
     if node.body[0].lineno - 1 == colon_index:  # "def f(): pass" - the body moves onto its own lines
         colon_line = lines[colon_index]
         offset = len(header.split("\n")[-1]) + (
@@ -135,15 +136,44 @@ def in_place(code: str, target: ModelValidationTarget) -> Analysed:
         prefix = lines[:keep_until]
     suffix = lines[node.end_lineno or node.lineno :]
     regions = [(len(prefix) + 1, len(prefix) + len(new_body))]
-    text = "".join([*prefix, *new_body, *suffix])
-    imports = [_as_statement(text) for text in [*target.required_imports, *answer.imports]]
-    if imports:
-        if text and not text.endswith(("\n", "\r")):
-            text += newline
-        first = len(split_lines(text)) + 1
-        text += "".join(statement + newline for statement in imports)
-        regions.append((first, first + len(imports) - 1))
+    beside, at_top = _helper_lines(answer, scope, lines[node.lineno - 1], newline)
+    if beside:  # right after the stub, in its own scope, where the injector puts them
+        regions.append((len(prefix) + len(new_body) + 2, len(prefix) + len(new_body) + len(beside)))
+    text = "".join([*prefix, *new_body, *beside, *suffix])
+    # at the end of the module: no line of the user's file moves for them
+    text = _append(text, at_top, regions, newline, leading_blank_lines=2)
+    imports = [_as_statement(text) + newline for text in [*target.required_imports, *answer.imports]]
+    text = _append(text, imports, regions, newline, leading_blank_lines=0)
     return Analysed(text=text, regions=regions)
+
+
+def _append(
+    text: str, lines: list[str], regions: list[tuple[int, int]], newline: str, *, leading_blank_lines: int
+) -> str:
+    """``text`` with ``lines`` added at its end, their region (past the leading blank lines) added to ``regions``."""
+    if not lines:
+        return text
+    if text and not text.endswith(("\n", "\r")):
+        text += newline
+    first = len(split_lines(text)) + 1 + leading_blank_lines
+    text += "".join(lines)
+    regions.append((first, len(split_lines(text))))
+    return text
+
+
+def _helper_lines(answer: Answer, scope: Scope, def_line: str, newline: str) -> tuple[list[str], list[str]]:
+    """The answer's helper functions as lines: those beside the stub (at its ``def``'s indentation, after a blank
+    line) and those at module level (after two blank lines each); the injector places them the same way."""
+    beside: list[str] = []
+    at_top: list[str] = []
+    indent = leading_whitespace(def_line)
+    for helper in answer.helpers:
+        top = helper.at_module_level or (scope.parent is None and not indent)
+        target = at_top if top else beside
+        code = indent_code(helper.source.rstrip("\n"), "" if top else indent)
+        target.extend([newline] * (2 if top else 1))
+        target.extend(line + newline for line in code.split("\n"))
+    return beside, at_top
 
 
 def _without_repeats(body: str, kept: list[ast.stmt]) -> list[str]:

@@ -263,6 +263,7 @@ class CodeGenerationWorkflow(Workflow):
                         "generated_code": g.generated_code,
                         "required_imports": g.required_imports,
                     }
+                        "allow_helpers": True,  # the generator's helpers were checked in place with the code
                     for g in passed
                 ],
             )

@@ -17,7 +17,11 @@ class ModelStubGeneration(BaseModel):
     line_number: int = Field(ge=1, description="The stub's def line")
     success: bool
     stop_reason: EnumStopReason
-    generated_code: str | None = Field(default=None, description="The body at indentation 0, ready for the injector")
+    generated_code: str | None = Field(
+        default=None,
+        description="The body at indentation 0, or (a module-level stub with helper functions) the helpers and the "
+        "stub's def: ready for the injector with allow_helpers",
+    )
     required_imports: list[str] = Field(default_factory=list, description="Imports the body needs, as statements")
     attempts: int = Field(ge=0)
     findings: list[ModelValidationFinding] = Field(

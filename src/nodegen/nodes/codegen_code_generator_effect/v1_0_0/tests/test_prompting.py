@@ -40,7 +40,7 @@ async def test_a_node_package_brings_its_models_and_contract_and_onex_rules():
     assert context.is_onex and context.node_type == "compute"
     assert "ModelOnexError(error_code=EnumCoreErrorCode" in prompt.system
     shown = EXAMPLE.relative_to(Path.cwd()).as_posix() if EXAMPLE.is_relative_to(Path.cwd()) else "/".join(EXAMPLE.parts[-3:])
-    assert prompt.user.startswith(f"Implement `NodeWordFrequencyCompute._tokenize` in `{shown}`.")
+    assert f"\n\nImplement `NodeWordFrequencyCompute._tokenize` in `{shown}`. It stands in the file as:" in prompt.user
     assert "The node's `contract.yaml`" in prompt.user and "name: word_frequency_compute" in prompt.user
     assert "The node's `models/model_word_frequency_request.py`" in prompt.user
     assert "async def _run(self, contract: ModelContractCompute)" in prompt.user  # implemented sibling

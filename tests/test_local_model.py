@@ -1,0 +1,167 @@
+"""The real embedded model, Qwen2.5-Coder-0.5B-Instruct, in-process: its own chat template, one loaded model per
+process, llama.cpp's prefix cache counted, seed and temperature honoured, a file llama.cpp refuses, and `nodegen fill`
+writing stubs whose code passes their tests.
+
+The model comes from the installed data wheels through the per-user cache (assembled once per machine)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from nodegen.llm import (
+    EnumChatRole,
+    EnumLLMFailure,
+    LLMError,
+    LocalGGUFClient,
+    ModelChatMessage,
+    ModelCompletionRequest,
+    ModelLLMOptions,
+    create_llm_client,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+NODEGEN = Path(sys.executable).parent / "nodegen"
+
+
+def _local() -> LocalGGUFClient:
+    client = create_llm_client(ModelLLMOptions(llm="local"))
+    assert isinstance(client, LocalGGUFClient)
+    return client
+
+
+def _request(system: str, user: str, *, max_tokens: int = 48, **sampling: float | int) -> ModelCompletionRequest:
+    return ModelCompletionRequest(
+        system=system,
+        messages=[ModelChatMessage(role=EnumChatRole.USER, content=user)],
+        max_tokens=max_tokens,
+        **sampling,  # type: ignore[arg-type]
+    )
+
+
+def test_local_is_the_qwen_coder_model_with_the_chat_template_from_its_gguf():
+    client = _local()
+    assert str(client.identity) == "local:Qwen2.5-Coder-0.5B-Instruct-Q4_K_M"
+    model = client.shared()
+    with model.lock:
+        llama = model.load()
+    assert llama.chat_format == "chat_template.default"  # the template in the file's metadata, not a built-in guess
+    assert "<|im_start|>" in llama.metadata["tokenizer.chat_template"]
+
+
+async def test_the_prompt_is_laid_out_by_the_qwen_template():
+    client = _local()
+    system = f"You write Python. ({uuid.uuid4().hex})"
+    await client.complete(_request(system, "Say OK.", max_tokens=4))
+    llama = client.shared().load()
+    prompt = llama.detokenize(llama.last_prompt_tokens, special=True).decode()
+    assert prompt == f"<|im_start|>system\n{system}<|im_end|>\n<|im_start|>user\nSay OK.<|im_end|>\n<|im_start|>assistant\n"
+
+
+def test_clients_of_one_process_share_one_loaded_model():
+    first, second = _local(), _local()
+    assert first is not second and first.shared() is second.shared()
+    with first.shared().lock:
+        assert first.shared().load() is second.shared().load()
+
+
+async def test_a_second_prompt_sharing_a_long_prefix_evaluates_only_what_differs():
+    client = _local()
+    conventions = " ".join(f"Convention {n}: functions have type hints and a docstring." for n in range(20))
+    system = f"{uuid.uuid4().hex} You complete Python stubs. {conventions}"
+    first = await client.complete(_request(system, "Implement `def add(a: int, b: int) -> int`.", max_tokens=8))
+    second = await client.complete(_request(system, "Implement `def sub(a: int, b: int) -> int`.", max_tokens=8))
+    assert first.input_tokens > 200 and second.input_tokens == first.input_tokens
+    assert first.prompt_tokens_evaluated is not None and first.prompt_tokens_evaluated >= first.input_tokens - 5
+    assert second.prompt_tokens_evaluated is not None and second.prompt_tokens_evaluated < 30
+    assert 0 < second.output_tokens <= 8
+
+
+async def test_the_request_seed_and_temperature_decide_the_sampling():
+    client = _local()
+    system = "You are a poet."
+    ask = "Write one short line about the sea."
+    # llama.cpp's logits differ in their last bits between a prompt read in one batch and one served by the prefix
+    # cache: a first call puts the prompt in the cache, so that every call below reads it the same way
+    await client.complete(_request(system, ask, max_tokens=8))
+    same = [await client.complete(_request(system, ask, max_tokens=12, temperature=1.2, seed=7)) for _ in range(2)]
+    assert same[0].text == same[1].text
+    others = {(await client.complete(_request(system, ask, max_tokens=12, temperature=1.2, seed=s))).text for s in (1, 2)}
+    assert len(others | {same[0].text}) > 1
+    greedy = [await client.complete(_request(system, ask, max_tokens=12, seed=s)) for s in (1, 2)]
+    assert greedy[0].text == greedy[1].text  # temperature 0: the seed does not matter
+
+
+async def test_a_file_llama_cpp_cannot_read_is_refused_clearly(tmp_path):
+    bogus = tmp_path / "notes.gguf"
+    bogus.write_bytes(b"these are notes, not a model\n" * 100)
+    client = create_llm_client(ModelLLMOptions(llm=f"gguf:{bogus}"))
+    with pytest.raises(LLMError) as raised:
+        await client.complete(_request("s", "hello"))
+    assert raised.value.kind is EnumLLMFailure.UNAVAILABLE
+    assert f"llama.cpp cannot load {bogus}" in raised.value.message and "not a GGUF model file" in raised.value.message
+
+
+STUBS = '''\
+"""Small helpers."""
+
+
+def is_palindrome(text: str) -> bool:
+    """Return True if text reads the same forwards and backwards, else False.
+
+    >>> is_palindrome("level")
+    True
+    >>> is_palindrome("hello")
+    False
+    """
+    # IMPLEMENTATION REQUIRED
+    pass
+
+
+def count_vowels(text: str) -> int:
+    """Return how many of the characters of text are vowels (a, e, i, o, u, in lower or upper case).
+
+    >>> count_vowels("Hello World")
+    3
+    """
+    # IMPLEMENTATION REQUIRED
+    pass
+'''
+
+CHECKS = """
+from helpers import count_vowels, is_palindrome
+assert is_palindrome("level") and is_palindrome("a") and is_palindrome("") and not is_palindrome("hello")
+assert count_vowels("Hello World") == 3 and count_vowels("AEIOU xyz") == 5 and count_vowels("") == 0
+print("ok")
+"""
+
+
+@pytest.mark.slow
+def test_nodegen_fill_with_the_local_model_writes_stubs_that_pass_their_tests(tmp_path):
+    """Two easy stubs through the whole `nodegen fill` (a real process, the real model, no cache of answers)."""
+    (tmp_path / "helpers.py").write_text(STUBS)
+    env = {key: value for key, value in os.environ.items() if not key.startswith("NODEGEN_")}
+    filled = subprocess.run(
+        [str(NODEGEN), "fill", "helpers.py", "--llm", "local", "--no-cache", "--json"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert filled.returncode == 0, filled.stdout[-3000:] + filled.stderr[-3000:]
+    result = json.loads(filled.stdout)
+    assert result["llm"].startswith("local:Qwen2.5-Coder-0.5B-Instruct")
+    source = (tmp_path / "helpers.py").read_text()
+    assert "IMPLEMENTATION REQUIRED" not in source
+    checked = subprocess.run(
+        [sys.executable, "-c", CHECKS], cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert checked.returncode == 0 and checked.stdout.strip() == "ok", source + checked.stderr
