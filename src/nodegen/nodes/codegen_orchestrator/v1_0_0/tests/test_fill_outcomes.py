@@ -132,3 +132,15 @@ def test_code_counts_as_written_only_when_every_line_stands_in_the_file():
     assert holds_code("def f(x):\n    '''Doc.'''\n    if x:\n        return 1\n    return 2\n", body)
     assert not holds_code("def f(x):\n    # IMPLEMENTATION REQUIRED\n    pass\n", body)
     assert not holds_code("def f(x):\n    return 2\n    if x:\n        return 1\n", body)  # out of order
+
+
+async def test_a_read_only_file_is_not_filled_and_the_stub_says_why(tmp_path):
+    answer = "return [value * factor for value in values]"
+    (tmp_path / "mod.py").write_text(SCALE)
+    (tmp_path / "mod.py").chmod(0o444)
+    result, _, text = await run_fill(tmp_path, SCALE, lambda received: Reply(text=answer))
+    (stub,) = result.stubs
+    assert not result.success and stub.status is EnumStubStatus.FAILED
+    assert "is read-only" in stub.message and stub.generated_code == answer + "\n"
+    assert "read-only" in (result.files[0].error or "") and result.modified_files == []
+    assert text == SCALE and (tmp_path / "mod.py").stat().st_mode & 0o777 == 0o444
