@@ -57,18 +57,36 @@ class WriteOutcome:
     backup_path: Path | None
 
 
-def _lock_holder(lock: Path) -> int | None:
-    """The live process named in ``lock``; None when the lock is stale (empty, garbled, or its process is dead)."""
+def _read_lock(lock: Path) -> bytes | None:
     try:
-        text = lock.read_text(encoding="ascii").strip()
+        return lock.read_bytes()
     except FileNotFoundError:
         return None
-    except (OSError, UnicodeDecodeError):
-        text = ""
-    if not text.isdigit():
-        return None
-    pid = int(text)
-    return pid if process_alive(pid) else None
+    except OSError:
+        return b""
+
+
+def _live_holder(content: bytes) -> int | None:
+    """The live process a lock's content names; None when the lock is stale (empty, garbled, or its process is
+    dead)."""
+    text = content.decode("ascii", "replace").strip()
+    return int(text) if text.isdigit() and process_alive(int(text)) else None
+
+
+def _take_over(lock: Path, stale: bytes, target: Path) -> None:
+    """Remove a stale lock, unless another run replaced it meanwhile: the lock is first moved aside (atomic), and
+    put back when what was moved is not the stale lock that was read."""
+    aside = temporary_path(target)
+    try:
+        lock.rename(aside)
+    except FileNotFoundError:
+        return
+    try:
+        if aside.read_bytes() != stale:
+            with contextlib.suppress(FileExistsError):
+                os.link(aside, lock)
+    finally:
+        aside.unlink(missing_ok=True)
 
 
 def _create_lock(lock: Path, target: Path) -> bool:
@@ -109,7 +127,8 @@ def file_lock(path: Path) -> Iterator[Path]:
                 f"cannot create the lock file {lock}: {error.strerror or error}; nothing was written",
                 suggested_fix="free disk space or make the folder writable, then run again",
             ) from error
-        holder = _lock_holder(lock)
+        content = _read_lock(lock)
+        holder = None if content is None else _live_holder(content)
         if holder is not None:
             raise WriteRefusedError(
                 EnumInjectionErrorCode.FILE_LOCKED,
@@ -117,8 +136,9 @@ def file_lock(path: Path) -> Iterator[Path]:
                 "nothing was written",
                 suggested_fix=f"wait for that run to finish; delete {lock} only if no nodegen run is active",
             )
-        with contextlib.suppress(OSError):  # left behind by a run that died: taken over (or refused next turn)
-            lock.unlink(missing_ok=True)
+        if content is not None:
+            with contextlib.suppress(OSError):  # left behind by a run that died: taken over (or refused next turn)
+                _take_over(lock, content, path)
     else:
         raise WriteRefusedError(
             EnumInjectionErrorCode.FILE_LOCKED,

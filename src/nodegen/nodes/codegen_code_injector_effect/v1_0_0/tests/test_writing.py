@@ -10,7 +10,7 @@ import pytest
 from nodegen.onex.testing import create_test_container, create_test_contract_effect
 
 from ..node import NodeCodegenCodeInjectorEffect
-from ..writing import LOCK_SUFFIX, WriteRefusedError, write_source
+from ..writing import LOCK_SUFFIX, WriteRefusedError, _take_over, write_source
 
 SOURCE = "def f(x):\n    # IMPLEMENTATION REQUIRED\n    pass\n"
 FILLED = "def f(x):\n    return x + 1\n"
@@ -309,3 +309,14 @@ async def test_the_owner_of_the_file_is_kept(node, stub_file):
     assert (stub_file.stat().st_uid, stub_file.stat().st_gid) == (4321, 4322)
     backup = stub_file.parent / "node.py.orig"
     assert (backup.stat().st_uid, backup.stat().st_gid) == (4321, 4322)
+
+
+def test_taking_over_a_stale_lock_never_removes_a_fresh_one_that_replaced_it(stub_file):
+    # Another run took the stale lock over first and holds its own now: what was read as stale is not what is there.
+    lock = _lock_of(stub_file)
+    lock.write_text(str(os.getpid()))
+    _take_over(lock, b"999999999", stub_file)
+    assert lock.read_text() == str(os.getpid())
+    assert sorted(item.name for item in stub_file.parent.iterdir()) == ["node.py", "node.py" + LOCK_SUFFIX]
+    _take_over(lock, str(os.getpid()).encode(), stub_file)  # the one read is the one there: removed
+    assert not lock.exists()
