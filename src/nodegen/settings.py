@@ -78,11 +78,11 @@ class NodegenSettings(BaseSettings):
     llm_max_output_tokens: int = Field(default=2048, ge=16, description="Most tokens one answer may take")
     max_answer_chars: int = Field(
         default=20_000, ge=100, description="Longest answer read (characters); a longer one is refused unread"
+    )
     llm_retry_temperature: float = Field(
         default=0.6, ge=0.0, le=2.0, description="Temperature of repair attempts (never the greedy answer again)"
     )
     llm_seed: int = Field(default=0, ge=0, description="Repair attempts sample with seed llm_seed + attempt number")
-    )
     llm_timeout_s: float = Field(default=120.0, gt=0, description="Time limit of one call")
     llm_max_retries: int = Field(default=4, ge=0, description="Retries of a call after 429, 5xx, timeout")
     llm_context_tokens: int = Field(default=8192, ge=512, description="Context window of a local GGUF model")
