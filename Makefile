@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.nodegen-installed
 
-.PHONY: demo test lint types unit bench clean sysdeps local-1.5b
+.PHONY: demo test lint types unit bench bench-model clean sysdeps local-1.5b
 
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -45,8 +45,14 @@ unit: $(STAMP) sysdeps
 
 test: lint types unit
 
+# The fast benchmarks (no model); the real-model sections already in docs/benchmarks.md are kept.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py --output docs/benchmarks.md
+
+# The real-model benchmarks (HumanEval alone vs nodegen, nodegen new, prefix reuse): ~40+ minutes on 2 cores;
+# resumable: $(BIN)/python -m benchmarks.model --resume
+bench-model: $(STAMP)
+	$(BIN)/python -m benchmarks.model --llm local
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
