@@ -38,7 +38,7 @@ def responder(received):
     if "was not accepted" in text:
         return Reply(text="pass")
     for name, answer in ANSWERS.items():
-        if f"Implement `{name}`" in text or f".{name}`" in text.split("\n", 1)[0]:
+        if f"Implement `{name}`" in text or f".{name}` in `" in text:  # the target line: "Implement `Cls.name` in `f`"
             return Reply(text=answer, input_tokens=900, output_tokens=60)
     return Reply(text="pass")
 

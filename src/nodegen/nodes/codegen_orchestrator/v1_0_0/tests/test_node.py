@@ -21,9 +21,9 @@ TWO = GOOD + '\n\ndef triple(x: int) -> int:\n    """Three times x."""\n    # IM
 
 def answer(received):
     text = received.last_user_text
-    if "`double`" in text.split("\n", 1)[0]:
+    if "Implement `double`" in text:  # the target line (the file's shared context comes first)
         return Reply(text="return 2 * x")
-    if "`triple`" in text.split("\n", 1)[0]:
+    if "Implement `triple`" in text:  # the target line (the file's shared context comes first)
         return Reply(text="return 3 * x")
     return Reply(text="pass")
 
