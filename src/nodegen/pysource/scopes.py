@@ -86,6 +86,7 @@ def collect_scopes(tree: ast.Module) -> ModuleScopes:
                 imports.append(stmt)
 
     visit(tree.body, None, "")
+    del visit  # a nested function that calls itself is a reference cycle: it would keep every scope and the tree
     return ModuleScopes(scopes, module_functions, imports)
 
 

@@ -26,10 +26,12 @@ from nodegen.pysource import (
     is_placeholder_body,
     leading_whitespace,
     raises_not_implemented,
+    split_lines,
     statements_after_docstring,
 )
 
 from .models import ModelClassContext, ModelMethodStub
+from .windows import WINDOW_CHARS, collector_paused, source_windows
 
 NOT_IMPLEMENTED_MARKER = "raise NotImplementedError"
 MAX_SIBLING_SIGNATURES = 40
@@ -145,28 +147,51 @@ def stub_marks(module: SourceModule, patterns: Sequence[str], *, include_not_imp
     return stubs
 
 
-def extract_stubs(source: str, patterns: Sequence[str], *, include_not_implemented: bool = False) -> ExtractionOutput:
-    """The stubs of ``source`` in source order (outer functions before the functions nested in them).
-
-    A leading byte-order mark is ignored; CRLF, CR and tab-indented files work as written (signatures, decorators
-    and indentation are reported with the file's own characters). Raises ``ValueError`` for a pattern without text
-    and ``ModelOnexError(VALIDATION_ERROR)`` for source that does not parse.
-    """
-    markers = compile_markers(tuple(patterns))  # a bad pattern fails before any parsing
-    module = SourceModule(source)
+def _module_stubs(
+    module: SourceModule, patterns: Sequence[str], *, include_not_implemented: bool
+) -> list[ModelMethodStub]:
     describer = _Describer(module)
-    marks = stub_marks(module, markers.patterns, include_not_implemented=include_not_implemented)
+    marks = stub_marks(module, patterns, include_not_implemented=include_not_implemented)
     stubs = []
     for index, mark in marks.items():
         scope = module.scopes[index]
         node = scope.node
         if not isinstance(node, ast.ClassDef):
             stubs.append(describer.stub(scope, node, mark))
-    return ExtractionOutput(
-        stubs=stubs,
-        file_lines=editor_line_count(module.lines),
-        module_docstring=ast.get_docstring(module.tree),
-    )
+    return stubs
+
+
+def extract_stubs(source: str, patterns: Sequence[str], *, include_not_implemented: bool = False) -> ExtractionOutput:
+    """The stubs of ``source`` in source order (outer functions before the functions nested in them).
+
+    A leading byte-order mark is ignored; CRLF, CR and tab-indented files work as written (signatures, decorators
+    and indentation are reported with the file's own characters). Raises ``ValueError`` for a pattern without text
+    and ``ModelOnexError(VALIDATION_ERROR)`` for source that does not parse. A text over ``WINDOW_CHARS`` is parsed
+    a window of top-level statements at a time (bounded memory; see :mod:`.windows`): a module-level stub's
+    sibling signatures then come from its own window.
+    """
+    markers = compile_markers(tuple(patterns))  # a bad pattern fails before any parsing
+    if len(source) <= WINDOW_CHARS:
+        module = SourceModule(source)
+        return ExtractionOutput(
+            stubs=_module_stubs(module, markers.patterns, include_not_implemented=include_not_implemented),
+            file_lines=editor_line_count(module.lines),
+            module_docstring=ast.get_docstring(module.tree),
+        )
+    stubs: list[ModelMethodStub] = []
+    imports: list[str] = []
+    docstring: str | None = None
+    with collector_paused():
+        for number, window in enumerate(source_windows(source, WINDOW_CHARS)):
+            if number == 0:
+                docstring = ast.get_docstring(window.tree)
+            imports += [window.segment(node) for node in window.structure.imports]
+            stubs += _module_stubs(window, markers.patterns, include_not_implemented=include_not_implemented)
+            for scope in window.scopes:  # parents and children point at each other: free the tree now
+                scope.children.clear()
+            del window
+    stubs = [stub.model_copy(update={"module_imports": imports}) for stub in stubs]  # every window's imports
+    return ExtractionOutput(stubs=stubs, file_lines=editor_line_count(split_lines(source)), module_docstring=docstring)
 
 
 __all__ = ["MAX_SIBLING_SIGNATURES", "NOT_IMPLEMENTED_MARKER", "ExtractionOutput", "extract_stubs", "stub_marks"]

@@ -1,0 +1,101 @@
+"""Large files are parsed a window of top-level statements at a time: the same stubs, the same errors, less memory."""
+
+import pytest
+
+from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0 import extraction
+from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.extraction import extract_stubs
+from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.windows import source_windows
+from nodegen.onex import ModelOnexError
+
+# Lines at column 0 that do not start a statement: inside strings, brackets, a continuation, an else clause.
+TRICKY = '''"""Module docstring."""
+import os
+
+TEXT = """
+def not_a_function():
+    # IMPLEMENTATION REQUIRED
+    pass
+"""
+
+def first(value: int) -> int:
+    # IMPLEMENTATION REQUIRED: first
+    pass
+
+VALUES = [
+1,
+2,
+]
+
+if os.sep == "/":
+    def posix() -> str:
+        # IMPLEMENTATION REQUIRED
+        pass
+else:
+    def posix() -> str:
+        return "no"
+
+TOTAL = 1 + \\
+2
+
+@staticmethod
+def decorated(
+    a: int,
+) -> int:
+    pass  # Stub
+
+from typing import Any
+
+class Holder:
+    """Holds."""
+
+    def method(self) -> Any:
+        # IMPLEMENTATION REQUIRED
+        ...
+'''
+
+
+def whole(source):
+    return extract_stubs(source, ["# IMPLEMENTATION REQUIRED", "pass  # Stub"])
+
+
+@pytest.mark.parametrize("window", [1, 40, 200])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_windowed_extraction_finds_exactly_what_the_whole_file_parse_finds(monkeypatch, window, newline):
+    source = TRICKY.replace("\n", newline)
+    expected = whole(source)
+    monkeypatch.setattr(extraction, "WINDOW_CHARS", window)
+    windowed = extract_stubs(source, ["# IMPLEMENTATION REQUIRED", "pass  # Stub"])
+    assert [s.qualified_name for s in windowed.stubs] == ["first", "posix", "decorated", "Holder.method"]
+    assert windowed.file_lines == expected.file_lines
+    assert windowed.module_docstring == expected.module_docstring == "Module docstring."
+    for got, want in zip(windowed.stubs, expected.stubs, strict=True):
+        # a module-level stub's sibling signatures come from its own window; everything else is the same
+        assert got.model_dump(exclude={"sibling_signatures"}) == want.model_dump(exclude={"sibling_signatures"})
+    assert windowed.stubs[0].module_imports == ["import os", "from typing import Any"]
+
+
+def test_windows_hold_every_top_level_statement_once():
+    windows = list(source_windows(TRICKY, window_chars=1))
+    statements = [stmt.lineno for window in windows for stmt in window.tree.body]
+    assert statements == sorted(set(statements))
+    assert len(statements) == 10 and len(windows) > 3
+
+
+def test_a_syntax_error_in_a_window_is_reported_with_its_file_line():
+    source = TRICKY + "\ndef broken(:\n    pass\n" + TRICKY
+    with pytest.raises(ModelOnexError) as whole_error:
+        whole(source)
+    with pytest.raises(ModelOnexError) as windowed_error:
+        list(source_windows(source, window_chars=30))
+    assert windowed_error.value.message == whole_error.value.message
+    line = TRICKY.count("\n") + 2
+    assert windowed_error.value.message.startswith(f"syntax error at line {line}, column 12")
+
+
+def test_an_unterminated_string_is_the_same_error_as_in_one_parse():
+    source = 'x = 1\n\ny = """\nz = 2\n'
+    with pytest.raises(ModelOnexError) as whole_error:
+        whole(source)
+    with pytest.raises(ModelOnexError) as windowed_error:
+        list(source_windows(source, window_chars=1))
+    assert windowed_error.value.message == whole_error.value.message
