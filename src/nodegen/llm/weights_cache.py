@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 
 from nodegen.onex import EnumLogLevel, emit_log_event
@@ -80,7 +81,7 @@ def _progress_bar(spec: ModelWeightsSpec, target: Path, *, quiet: bool) -> Itera
         yield lambda _count: None
         return
     console = Console(stderr=True, soft_wrap=True)
-    console.print(f"Assembling {spec.title} ({spec.size_text}) into {target.parent} (once per machine)")
+    console.print(escape(f"Assembling {spec.title} ({spec.size_text}) into {target.parent} (once per machine)"))
     columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn())
     with Progress(*columns, TimeRemainingColumn(), console=console, transient=True) as progress:
         task = progress.add_task(spec.model_name, total=spec.size)
@@ -247,28 +248,3 @@ def local_model_path(
 
 __all__ = ["CHUNK_BYTES", "ProgressHook", "default_model_cache_dir", "file_sha256", "local_model_path"]
 
-
-def _main(argv: Sequence[str]) -> int:
-    """``python -m nodegen.llm.weights_cache [local|local:1.5b]``: assemble and check a model now (``make`` does it
-    at install time, so the first run does not wait for it). The cache folder comes from the settings."""
-    from nodegen.settings import load_settings  # noqa: PLC0415 - only this entry point reads the settings
-
-    from .weights import local_model_spec  # noqa: PLC0415
-
-    configured = load_settings().llm_model_cache_dir
-    cache_dir = Path(configured).expanduser() if configured else None
-    try:
-        for name in argv or ["local"]:
-            _prefix, _sep, key = name.partition(":")
-            path = local_model_path(local_model_spec(key), cache_dir=cache_dir)
-            Console(stderr=True, soft_wrap=True).print(f"{name}: {path} (sha256 checked)")
-    except LLMError as error:
-        Console(stderr=True, soft_wrap=True).print(f"[red]error[/red] {error.message}")
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    import sys
-
-    raise SystemExit(_main(sys.argv[1:]))
