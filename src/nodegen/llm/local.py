@@ -30,10 +30,11 @@ if TYPE_CHECKING:
 # A stub's body rarely needs more; a small model that misses its closing fence would otherwise ramble for minutes.
 LOCAL_MAX_OUTPUT_TOKENS = 768
 DEFAULT_SEED = 0
+# Printed through rich by the CLI: no square brackets (rich would read them as markup).
 TINY_MODEL_WARNING = (
     "the embedded local model is Qwen2.5-Coder-0.5B-Instruct (half a billion parameters, on this machine's CPU): it "
     "fills simple stubs, and a stub it cannot fill with code that passes the checks is reported, not written. For "
-    "harder code use local:1.5b (pip install 'nodegen[local-1-5b]') or a larger model with --llm (or NODEGEN_LLM), "
+    "harder code use local:1.5b (installed by `make local-1.5b`) or a larger model with --llm (or NODEGEN_LLM), "
     "e.g. openai:gpt-4o-mini with OPENAI_API_KEY, anthropic:claude-sonnet-4-5 with ANTHROPIC_API_KEY, or "
     "ollama:qwen2.5-coder for a local server"
 )
