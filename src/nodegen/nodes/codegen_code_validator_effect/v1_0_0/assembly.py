@@ -38,6 +38,7 @@ class Analysed:
     text: str
     regions: list[tuple[int, int]] | None = None
     line_offset: int = 0  # analysed line - offset = reported line
+    stub: ast.FunctionDef | ast.AsyncFunctionDef | None = None  # the target as the ORIGINAL file has it
     problems: list[RawFinding] = field(default_factory=list)
 
 
@@ -144,7 +145,7 @@ def in_place(code: str, target: ModelValidationTarget) -> Analysed:
     text = _append(text, at_top, regions, newline, leading_blank_lines=2)
     imports = [_as_statement(text) + newline for text in [*target.required_imports, *answer.imports]]
     text = _append(text, imports, regions, newline, leading_blank_lines=0)
-    return Analysed(text=text, regions=regions)
+    return Analysed(text=text, regions=regions, stub=node)
 
 
 def _append(

@@ -11,18 +11,21 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nodegen.infra.sandbox import sandbox_isolates
 from nodegen.pysource import editor_line_count, split_lines
 
 from .assembly import Analysed, in_place, standalone
 from .checks import (
     CheckContext,
     CheckerOptions,
+    ExampleOptions,
     RawFinding,
     check_annotations,
     check_bandit,
     check_code_paths,
     check_contract,
     check_danger,
+    check_examples,
     check_laziness,
     check_mypy,
     check_names,
@@ -51,6 +54,7 @@ class ValidatorOptions:
     strict_mode: bool = False
     enable_security_checks: bool = True
     checker: CheckerOptions = field(default_factory=CheckerOptions)
+    examples: ExampleOptions = field(default_factory=ExampleOptions)
     severity: Mapping[str, str] = field(default_factory=dict)  # code, code prefix or rule -> error|warning|off
     select: Sequence[str] = ()
     ignore: Sequence[str] = ()
@@ -179,7 +183,7 @@ async def validate(request: ModelCodeValidationRequest, options: ValidatorOption
         onex_rules_requested=explicit_onex,
         options=options.checker,
     )
-    findings = await _run_checks(ctx, rules, options, request, timings)
+    findings = await _run_checks(ctx, rules, options, request, timings, analysed=analysed)
     return _result(
         request,
         options=options,
@@ -199,6 +203,8 @@ async def _run_checks(
     options: ValidatorOptions,
     request: ModelCodeValidationRequest,
     timings: dict[str, float],
+    *,
+    analysed: Analysed,
 ) -> list[RawFinding]:
     async def timed(name: str, work: Awaitable[list[RawFinding]]) -> list[RawFinding]:
         clock = time.perf_counter()
@@ -212,6 +218,10 @@ async def _run_checks(
         background.append(asyncio.create_task(timed("imports", check_names(ctx))))
     if EnumValidationRule.TYPE_HINTS in rules and options.checker.mypy:
         background.append(asyncio.create_task(timed("mypy", check_mypy(ctx))))
+    examples = _examples(ctx, rules, options, request, analysed)
+    sandboxed = examples is not None and sandbox_isolates(options.examples.bwrap)
+    if examples is not None and sandboxed:
+        background.append(asyncio.create_task(timed("examples", examples())))
     await asyncio.sleep(0)  # let the subprocesses start before the in-process checks take the loop
     findings: list[RawFinding] = []
     local: list[tuple[str, Callable[[], list[RawFinding]]]] = [("laziness", lambda: check_laziness(ctx))]
@@ -233,9 +243,33 @@ async def _run_checks(
         clock = time.perf_counter()
         findings.extend(run())
         timings[name] = (time.perf_counter() - clock) * 1000.0
+    if examples is not None and not sandboxed and not _security_errors(ctx, findings):
+        # without a sandbox, code the security rules refuse is never run
+        background.append(asyncio.create_task(timed("examples", examples())))
     for task in background:
         findings.extend(await task)
     return findings
+
+
+def _examples(
+    ctx: CheckContext,
+    rules: list[EnumValidationRule],
+    options: ValidatorOptions,
+    request: ModelCodeValidationRequest,
+    analysed: Analysed,
+) -> Callable[[], Awaitable[list[RawFinding]]] | None:
+    """The run of the stub's docstring examples, when there is one to make."""
+    stub, target = analysed.stub, request.target
+    if not options.examples.run or EnumValidationRule.EXAMPLES not in rules or stub is None or target is None:
+        return None
+    return lambda: check_examples(ctx, stub, target.qualified_name, options.examples)
+
+
+def _security_errors(ctx: CheckContext, findings: list[RawFinding]) -> bool:
+    return any(
+        f.rule is EnumValidationRule.SECURITY and f.severity is EnumFindingSeverity.ERROR and ctx.in_generated(f.line)
+        for f in findings
+    )
 
 
 def _sibling_contract(request: ModelCodeValidationRequest) -> Path | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from nodegen.infra.sandbox import ModelSandboxLimits
 from nodegen.infra.source_files import decode_source
 from nodegen.onex import (
     EnumCoreErrorCode,
@@ -19,7 +20,7 @@ from nodegen.onex import (
     emit_log_event,
 )
 
-from .checks import CheckerOptions
+from .checks import CheckerOptions, ExampleOptions
 from .engine import ValidatorOptions, validate
 from .models import ModelCodeValidationRequest, ModelCodeValidationResult
 
@@ -43,6 +44,12 @@ class NodeCodegenCodeValidatorEffect(NodeEffect[ModelCodeValidationResult]):
                 timeout_s=float(self._config("validation_checker_timeout_s", 10.0)),
                 mypy=bool(self._config("validation_mypy", False)),
                 mypy_cache_dir=self._config("validation_mypy_cache_dir", None),
+            ),
+            examples=ExampleOptions(
+                run=bool(self._config("validation_run_examples", True)),
+                limits=ModelSandboxLimits.from_container(
+                    container, timeout_key="validation_examples_timeout_s", default_timeout_s=5.0
+                ),
             ),
             severity={str(key): str(value).lower() for key, value in dict(severity).items()},
             select=tuple(self._config("validation_select", ()) or ()),

@@ -20,6 +20,7 @@ class EnumValidationRule(StrEnum):
     NAMING = "naming"
     ERROR_HANDLING = "error_handling"
     QUALITY = "quality"
+    EXAMPLES = "examples"
     ALL = "all"
 
     @classmethod

@@ -1,0 +1,165 @@
+"""Run one stub's docstring examples against the module as it would be written; the examples check starts it in the
+sandbox as ``python -I -S example_runner.py SPEC.json``. Not imported by nodegen; standard library only.
+
+The spec names the module (``module_name``, ``module_file``: the candidate text in the sandbox's work folder,
+``package`` when it is a package's ``__init__``), the ``sys_path`` to import with, and the ``docstring`` (the
+ORIGINAL stub's) with its ``name`` and ``lineno``. The module is imported under its own name (a finder serves the
+candidate file, so its package and siblings import it too), and the examples run with ``doctest.DocTestRunner`` in a
+copy of the module's globals, as ``doctest.testmod`` would. One JSON object per line goes to the original stdout:
+``start`` before each example, ``failure`` / ``exception`` for each failing one, ``import_failed``, then ``done``.
+Anything the module prints outside an example goes to stderr.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import os
+import sys
+import traceback
+from importlib.machinery import ModuleSpec
+from pathlib import Path
+from types import ModuleType, TracebackType
+from typing import TYPE_CHECKING, Any, TextIO
+
+_TEXT = 2000  # characters kept of an expected or actual output
+_NOT_NEEDED = ("pdb", "unittest", "difflib", "inspect")
+
+
+class _NoDebugger:
+    """What doctest's runner asks of ``pdb.Pdb`` (it swaps ``pdb.set_trace`` during a run)."""
+
+    def __init__(self, *_args: object, **_kwargs: object) -> None:
+        return
+
+    def reset(self) -> None:
+        return
+
+    def set_trace(self, frame: object = None) -> None:
+        return
+
+
+def _light_doctest() -> ModuleType:
+    """``doctest`` without importing pdb, unittest, difflib and inspect (about half of the run's start-up): its
+    parser and runner, all this uses, need none of them. The stand-ins leave ``sys.modules`` at once, so the module
+    under test imports the real ones."""
+    stand_ins = {name: ModuleType(name) for name in _NOT_NEEDED if name not in sys.modules}
+    if "pdb" in stand_ins:
+        stand_ins["pdb"].Pdb = _NoDebugger  # type: ignore[attr-defined]
+        stand_ins["pdb"].set_trace = _NoDebugger().set_trace  # type: ignore[attr-defined]
+    if "unittest" in stand_ins:
+        stand_ins["unittest"].TestCase = type("TestCase", (), {})  # type: ignore[attr-defined]
+        stand_ins["unittest"].TestSuite = type("TestSuite", (), {})  # type: ignore[attr-defined]
+    sys.modules.update(stand_ins)
+    try:
+        return importlib.import_module("doctest")
+    finally:
+        for name in stand_ins:
+            del sys.modules[name]
+
+
+if TYPE_CHECKING:
+    import doctest
+else:
+    doctest = _light_doctest()
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= _TEXT else text[:_TEXT] + f"... ({len(text) - _TEXT} more characters)"
+
+
+class _Candidate:
+    """A meta path finder that serves the candidate file under the module's own name."""
+
+    def __init__(self, name: str, path: str, package: list[str] | None) -> None:
+        self.name, self.path, self.package = name, path, package
+
+    def find_spec(self, fullname: str, path: object = None, target: object = None) -> ModuleSpec | None:
+        if fullname != self.name:
+            return None
+        return importlib.util.spec_from_file_location(fullname, self.path, submodule_search_locations=self.package)
+
+
+def _frames(error: BaseException, module_file: str) -> list[int]:
+    """Lines of the candidate module in the traceback, innermost last."""
+    return [frame.lineno or 0 for frame in traceback.extract_tb(error.__traceback__) if frame.filename == module_file]
+
+
+class _Recorder(doctest.DocTestRunner):
+    def __init__(self, report: TextIO, module_file: str) -> None:
+        super().__init__(verbose=False, optionflags=0)
+        self.report, self.module_file = report, module_file
+
+    def emit(self, event: dict[str, Any]) -> None:
+        self.report.write(json.dumps(event) + "\n")
+        self.report.flush()
+
+    def report_start(self, out: Any, test: doctest.DocTest, example: doctest.Example) -> None:
+        self.emit({"event": "start", "index": test.examples.index(example), "source": example.source})
+
+    def report_success(self, out: Any, test: doctest.DocTest, example: doctest.Example, got: str) -> None:
+        return
+
+    def report_failure(self, out: Any, test: doctest.DocTest, example: doctest.Example, got: str) -> None:
+        self.emit(
+            {
+                "event": "failure",
+                "index": test.examples.index(example),
+                "source": example.source,
+                "lineno": example.lineno,
+                "want": _cut(example.want),
+                "got": _cut(got),
+            }
+        )
+
+    def report_unexpected_exception(
+        self,
+        out: Any,
+        test: doctest.DocTest,
+        example: doctest.Example,
+        exc_info: tuple[type[BaseException], BaseException, TracebackType],
+    ) -> None:
+        error = exc_info[1]
+        self.emit(
+            {
+                "event": "exception",
+                "index": test.examples.index(example),
+                "source": example.source,
+                "lineno": example.lineno,
+                "want": _cut(example.want),
+                "error": _cut("".join(traceback.format_exception_only(type(error), error)).strip()),
+                "lines": _frames(error, self.module_file),
+            }
+        )
+
+
+def main(spec_path: str) -> int:
+    """Run the examples the spec names; the report goes to the original stdout."""
+    spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
+    report = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)  # the module's own prints go to stderr, never into the report
+    runner = _Recorder(report, spec["module_file"])
+    sys.path[:] = spec["sys_path"]
+    sys.meta_path.insert(0, _Candidate(spec["module_name"], spec["module_file"], spec.get("package")))
+    try:
+        module: ModuleType = importlib.import_module(spec["module_name"])
+    except BaseException as error:
+        runner.emit(
+            {
+                "event": "import_failed",
+                "error": _cut("".join(traceback.format_exception_only(type(error), error)).strip()),
+                "lines": _frames(error, spec["module_file"]),
+            }
+        )
+        return 0
+    test = doctest.DocTestParser().get_doctest(
+        spec["docstring"], module.__dict__.copy(), spec["name"], spec["module_file"], spec["lineno"]
+    )
+    results = runner.run(test, out=lambda _text: None, clear_globs=False)
+    runner.emit({"event": "done", "attempted": results.attempted, "failed": results.failed})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))

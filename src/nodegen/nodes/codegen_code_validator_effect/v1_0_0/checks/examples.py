@@ -1,0 +1,208 @@
+"""A stub's docstring examples are the user's spec: each candidate must pass them, in the module as it would be
+written, in the sandbox (``nodegen.infra.sandbox``), never in nodegen's own process.
+
+The examples are read with the standard ``doctest`` parser from the ORIGINAL stub's docstring (an answer may rewrite
+its docstring; nodegen never invents or rewrites an example), and only the target's own examples run. No examples:
+nothing runs. ``EXA001`` is a failing example (the call, what it expected, what it got or raised), ``EXA002`` a run
+that hung, flooded its output or died, ``EXA003`` (a warning) examples that could not be run for a reason outside the
+new code (the module does not import in the sandbox even before it, or its docstring's examples do not parse).
+"""
+
+from __future__ import annotations
+
+import ast
+import doctest
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nodegen.infra.sandbox import AUTO, ModelSandboxLimits, ModelSandboxResult, run_sandboxed
+from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumFindingSeverity, EnumValidationRule
+from nodegen.onex import EnumLogLevel, emit_log_event
+
+from .base import CheckContext, RawFinding
+
+_RUNNER = Path(__file__).with_name("example_runner.py")
+_MOST_FINDINGS = 5
+_SETUP_SHOWN = 3
+_FIX = "make the code give exactly what the docstring's example shows; the examples are the specification"
+_reported_fallback = False
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleOptions:
+    """Whether to run a stub's examples, and the sandbox's limits."""
+
+    run: bool = True
+    limits: ModelSandboxLimits = field(default_factory=lambda: ModelSandboxLimits(timeout_s=5.0))
+    bwrap: str | None = AUTO
+
+
+def _docstring(stub: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, int] | None:
+    first = stub.body[0] if stub.body else None
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+        return first.value.value, first.lineno
+    return None
+
+
+def stub_examples(stub: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, int, list[doctest.Example]] | None:
+    """The stub's raw docstring, its line and its doctest examples; None when it has none. ``ValueError`` when they
+    do not parse."""
+    found = _docstring(stub)
+    if found is None or ">>>" not in found[0]:
+        return None
+    examples = doctest.DocTestParser().get_examples(found[0])
+    return (found[0], found[1], examples) if examples else None
+
+
+def _module_identity(file_path: str | None) -> tuple[str, Path | None, bool]:
+    """The module's import name, the folder to import it from, and whether it is a package's ``__init__``."""
+    if not file_path:
+        return "nodegen_candidate", None, False
+    path = Path(os.path.realpath(file_path))
+    folder = path.parent
+    if not folder.is_dir():
+        return "nodegen_candidate", None, False
+    parts = [] if path.stem == "__init__" else [path.stem]
+    root = folder
+    while (root / "__init__.py").is_file() and root.name.isidentifier() and root != root.parent:
+        parts.insert(0, root.name)
+        root = root.parent
+    if not parts or not all(part.isidentifier() for part in parts):
+        return "nodegen_candidate", folder, False
+    return ".".join(parts), root, path.stem == "__init__"
+
+
+def _finding(code: str, message: str, *, severity: EnumFindingSeverity = EnumFindingSeverity.ERROR) -> RawFinding:
+    return RawFinding(EnumValidationRule.EXAMPLES, code, severity, message, None, None, _FIX)
+
+
+def _call(source: str) -> str:
+    return " / ".join(line.strip() for line in source.strip().splitlines())
+
+
+def _example_findings(
+    events: list[dict[str, Any]], examples: list[doctest.Example], ctx: CheckContext, line: int
+) -> list[RawFinding]:
+    findings: list[RawFinding] = []
+    failing = [e for e in events if e.get("event") in ("failure", "exception")]
+    for event in failing[:_MOST_FINDINGS]:
+        index = int(event["index"])
+        setup = [_call(examples[i].source) for i in range(max(0, index - _SETUP_SHOWN), index)]
+        after = f"after `{'`, `'.join(setup)}`, " if setup else ""
+        where = f"the docstring example at line {line + int(event['lineno'])}"
+        want = event["want"].rstrip("\n") or "no output"
+        if event["event"] == "failure":
+            got = event["got"].rstrip("\n") or "no output"
+            text = f"{where}: {after}`{_call(event['source'])}` expected `{want}` but got `{got}`"
+        else:
+            lines = [n for n in event.get("lines", []) if ctx.in_generated(n)]
+            at = ""
+            if lines and lines[-1] <= len(ctx.lines):
+                at = f" at line {lines[-1]} (`{ctx.lines[lines[-1] - 1].strip()}`)"
+            text = f"{where}: {after}`{_call(event['source'])}` expected `{want}` but raised {event['error']}{at}"
+        findings.append(_finding("EXA001", text))
+    if len(failing) > _MOST_FINDINGS:
+        findings.append(_finding("EXA001", f"{len(failing) - _MOST_FINDINGS} more docstring examples fail"))
+    return findings
+
+
+def _abnormal(result: ModelSandboxResult, events: list[dict[str, Any]]) -> RawFinding:
+    started = [e for e in events if e.get("event") == "start"]
+    during = f" during the example `{_call(started[-1]['source'])}`" if started else " while importing the module"
+    if result.timed_out:
+        what = "did not finish in time (an endless loop, or far too slow)"
+    elif result.output_truncated:
+        what = "flooded its output"
+    else:
+        tail = " | ".join(result.stderr.strip().splitlines()[-3:])
+        what = f"stopped the process (exit code {result.exit_code}{': ' + tail if tail else ''})"
+    note = f" ({result.note})" if result.note else ""
+    return _finding("EXA002", f"running the docstring examples{during}: the code {what}{note}")
+
+
+def _warn_fallback_once(result: ModelSandboxResult) -> None:
+    global _reported_fallback  # noqa: PLW0603 - one warning per process, not one per attempt
+    if not result.sandboxed and not _reported_fallback:
+        _reported_fallback = True
+        emit_log_event(EnumLogLevel.WARNING, "docstring examples run without a sandbox", {"note": result.note})
+
+
+async def check_examples(
+    ctx: CheckContext, stub: ast.FunctionDef | ast.AsyncFunctionDef, qualified_name: str, options: ExampleOptions
+) -> list[RawFinding]:
+    """Run the original stub's examples against ``ctx.text`` (the module with the candidate in place)."""
+    try:
+        found = stub_examples(stub)
+    except ValueError as error:
+        message = f"the docstring's examples of `{qualified_name}` do not parse ({error}), so none were run"
+        return [_finding("EXA003", message, severity=EnumFindingSeverity.WARNING)]
+    if found is None:
+        return []
+    docstring, line, examples = found
+    name, root, package = _module_identity(ctx.file_path)
+    work = Path(tempfile.mkdtemp(prefix="nodegen-examples-"))
+    try:
+        module_file = work / (f"{name.rpartition('.')[2]}.py" if not package else "__init__.py")
+        module_file.write_text(ctx.text, encoding="utf-8")
+        original = Path(os.path.realpath(ctx.file_path)).parent if ctx.file_path else None
+        spec = {
+            "module_name": name,
+            "module_file": str(module_file),
+            "package": [str(original)] if package and original else None,
+            "sys_path": [*([str(root)] if root else []), *_interpreter_path()],
+            "docstring": docstring,
+            "name": qualified_name,
+            "lineno": line - 1,
+        }
+        (work / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
+        result = await run_sandboxed(
+            [sys.executable, "-I", "-S", str(_RUNNER), str(work / "spec.json")],
+            work_dir=work,
+            limits=options.limits,
+            read_only=[p for p in (root, original) if p is not None],
+            bwrap=options.bwrap,
+        )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    _warn_fallback_once(result)
+    return _read_report(result, examples, ctx, line)
+
+
+def _interpreter_path() -> Sequence[str]:
+    return [entry for entry in sys.path if entry and Path(entry).exists()]
+
+
+def _read_report(
+    result: ModelSandboxResult, examples: list[doctest.Example], ctx: CheckContext, line: int
+) -> list[RawFinding]:
+    events: list[dict[str, Any]] = []
+    for text in result.stdout.splitlines():
+        try:
+            event = json.loads(text)
+        except ValueError:
+            continue
+        if isinstance(event, dict):
+            events.append(event)
+    failed_import = next((e for e in events if e.get("event") == "import_failed"), None)
+    if failed_import is not None:
+        if any(ctx.in_generated(n) for n in failed_import.get("lines", [])):
+            message = f"the module does not import with the new code: {failed_import['error']}"
+            return [_finding("EXA001", message)]
+        message = (
+            f"the docstring examples were not run: the module does not import in the sandbox "
+            f"({failed_import['error']}), for a reason outside the new code"
+        )
+        return [_finding("EXA003", message, severity=EnumFindingSeverity.WARNING)]
+    if not any(e.get("event") == "done" for e in events) or not result.ok:
+        return [_abnormal(result, events)]
+    return _example_findings(events, examples, ctx, line)
+
+
+__all__ = ["ExampleOptions", "check_examples", "stub_examples"]
