@@ -165,3 +165,12 @@ def test_nodegen_fill_with_the_local_model_writes_stubs_that_pass_their_tests(tm
         [sys.executable, "-c", CHECKS], cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False
     )
     assert checked.returncode == 0 and checked.stdout.strip() == "ok", source + checked.stderr
+
+
+async def test_a_prompt_longer_than_the_context_window_is_a_bad_request():
+    path = _local().path
+    small = LocalGGUFClient(path, context_tokens=512, name="small-context")
+    with pytest.raises(LLMError) as raised:
+        await small.complete(_request("s", "word " * 2000))
+    assert raised.value.kind is EnumLLMFailure.BAD_REQUEST and "context window" in raised.value.message
+    small.shared().close()

@@ -112,6 +112,8 @@ class LocalGGUFClient:
                 stream.close()
             except ValueError as error:  # the prompt is longer than the context window
                 raise LLMError(EnumLLMFailure.BAD_REQUEST, f"{self._identity}: {error}") from None
+            except RuntimeError as error:  # llama_decode failed (out of memory for the KV cache, ...)
+                raise LLMError(EnumLLMFailure.SERVER_ERROR, f"{self._identity}: llama.cpp failed: {error}") from None
             latency_ms = (time.perf_counter() - started) * 1000
             prompt_tokens = len(llama.last_prompt_tokens)
             evaluated = llama.prompt_tokens_evaluated
