@@ -262,8 +262,8 @@ class CodeGenerationWorkflow(Workflow):
                         "expected_line": g.line_number,
                         "generated_code": g.generated_code,
                         "required_imports": g.required_imports,
-                    }
                         "allow_helpers": True,  # the generator's helpers were checked in place with the code
+                    }
                     for g in passed
                 ],
             )
