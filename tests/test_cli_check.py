@@ -69,10 +69,10 @@ def test_strict_fails_on_warnings(project):
     assert CliRunner().invoke(app, ["check", "--strict", "untyped.py"]).exit_code == 1
 
 
-def test_a_file_that_does_not_parse_is_an_error(project):
+def test_a_file_that_does_not_parse_is_bad_input_and_a_finding(project):
     (project / "broken.py").write_text("def f(:\n")
     result = CliRunner().invoke(app, ["check", "broken.py"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "SYN001" in result.stdout
 
 

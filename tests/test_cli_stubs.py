@@ -1,4 +1,4 @@
-"""`nodegen stubs PATH...`: a table or JSON, exit code 0 (none), 1 (found), 2 (error)."""
+"""`nodegen stubs PATH...`: a table or JSON, exit code 0 (none), 1 (found), 2 (bad input or configuration)."""
 
 import json
 import shutil

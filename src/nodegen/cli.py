@@ -19,10 +19,11 @@ from rich.table import Table
 from workflows.events import Event
 
 from nodegen import __version__
-from nodegen.infra.source_files import discover_python_files, read_source
+from nodegen.infra.source_files import EnumPathNote, ModelPathNote, ModelSourceSelection, read_source, select_sources
 from nodegen.infra.store import open_store
 from nodegen.llm import TINY_MODEL_WARNING
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect
+from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import ModelValidationFinding
 from nodegen.nodes.codegen_metrics_reducer.v1_0_0 import NodeCodegenMetricsReducer
 from nodegen.nodes.codegen_metrics_reducer.v1_0_0.models import ModelCodegenMetrics
 from nodegen.nodes.codegen_orchestrator.v1_0_0 import NodeCodegenOrchestrator
@@ -32,7 +33,7 @@ from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0 import NodeCodegenStubEx
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub
 from nodegen.onex import ModelContractEffect, ModelOnexError, configure_logging
 from nodegen.reports import ModelCheckReport, ModelFileCheck, sarif_report, text_report
-from nodegen.settings import build_container, load_settings
+from nodegen.settings import NodegenSettings, build_container, load_settings
 
 app = typer.Typer(
     name="nodegen",
@@ -44,11 +45,15 @@ app = typer.Typer(
 
 
 class ExitCode(IntEnum):
-    """Exit codes of ``nodegen stubs``."""
+    """The exit codes of every command (the README's table): the highest that applies wins."""
 
-    NONE_FOUND = 0
-    FOUND = 1
-    ERROR = 2
+    OK = 0  # everything filled, clean, or nothing to do
+    NOT_DONE = 1  # something refused or failed; `stubs`: stubs left to fill; `check`: errors found
+    BAD_INPUT = 2  # bad input or configuration: a path, a file nodegen cannot take, a setting, an argument
+
+
+# The syntax finding of `nodegen check`: a file that does not parse is bad input, not a finding among others.
+_DOES_NOT_PARSE = "SYN001"
 
 
 class ModelFileStubs(BaseModel):
@@ -67,6 +72,7 @@ class ModelStubsReport(BaseModel):
     files_scanned: int
     total_stubs: int
     errors: int
+    skipped: list[ModelPathNote] = Field(default_factory=list, description="Paths met on the walk and left out")
 
 
 def _version(value: bool) -> None:
@@ -84,33 +90,74 @@ def _main(
     """nodegen: a node-based code generator for Python."""
 
 
-async def _scan(paths: list[Path], overrides: dict[str, Any]) -> ModelStubsReport:
-    settings = load_settings()
+class _FileProgress:
+    """A transient bar over a scan's files on stderr, naming the file being read (a large one takes a while)."""
+
+    def __init__(self, console: Console, label: str, total: int) -> None:
+        self.label = label
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
+        self.task = self.progress.add_task(label, total=total)
+
+    def reading(self, path: Path) -> None:
+        self.progress.update(self.task, description=f"{self.label} {escape(str(path))}")
+
+    def done(self) -> None:
+        self.progress.advance(self.task)
+
+
+def _select(paths: list[Path], settings: NodegenSettings) -> ModelSourceSelection:
     configure_logging(settings.log_level)
+    return select_sources(paths)
+
+
+def _render_notes(notes: list[ModelPathNote], errors: Console) -> None:
+    for note in notes:
+        color = "red" if note.kind is EnumPathNote.REFUSED else "yellow"
+        errors.print(f"[{color}]{note.kind.value}[/{color}] {escape(note.path)}: {escape(note.message)}")
+
+
+async def _scan(paths: list[Path], overrides: dict[str, Any], errors: Console) -> ModelStubsReport:
+    settings = load_settings()
+    selection = _select(paths, settings)
     extractor = NodeCodegenStubExtractorEffect(build_container(settings))
     files: list[ModelFileStubs] = []
-    for path in discover_python_files(paths):
-        try:
-            source = read_source(path)
-            if not source.strip():  # an empty module is valid Python with nothing to fill
-                files.append(ModelFileStubs(path=str(path)))
+    progress = _FileProgress(errors, "scanning", len(selection.files))
+    with progress.progress:
+        for path in selection.files:
+            progress.reading(path)
+            try:
+                source = read_source(path, max_bytes=settings.max_file_bytes)
+                if not source.strip():  # an empty module is valid Python with nothing to fill
+                    files.append(ModelFileStubs(path=str(path)))
+                    continue
+                result = await extractor.execute_effect(
+                    ModelContractEffect(input_state={"node_file_content": source, "file_path": str(path), **overrides})
+                )
+            except ModelOnexError as error:
+                files.append(ModelFileStubs(path=str(path), error=error.message, error_code=error.error_code.value))
                 continue
-            result = await extractor.execute_effect(
-                ModelContractEffect(input_state={"node_file_content": source, "file_path": str(path), **overrides})
-            )
-        except ModelOnexError as error:
-            files.append(ModelFileStubs(path=str(path), error=error.message, error_code=error.error_code.value))
-            continue
-        files.append(ModelFileStubs(path=str(path), stubs=result.stubs))
+            finally:
+                progress.done()
+            files.append(ModelFileStubs(path=str(path), stubs=result.stubs))
     return ModelStubsReport(
         files=files,
         files_scanned=len(files),
         total_stubs=sum(len(item.stubs) for item in files),
         errors=sum(1 for item in files if item.error is not None),
+        skipped=selection.notes,
     )
 
 
 def _render(report: ModelStubsReport, console: Console, errors: Console) -> None:
+    _render_notes(report.skipped, errors)
     for item in report.files:
         if item.error is not None:
             errors.print(f"[red]error[/red] {escape(item.path)}: {escape(item.error)}")
@@ -129,7 +176,20 @@ def _render(report: ModelStubsReport, console: Console, errors: Console) -> None
         if report.total_stubs
         else f"No stubs found in {report.files_scanned} file(s) scanned"
     )
-    console.print(found + (f"; {report.errors} could not be read" if report.errors else "") + ".")
+    left_out = sum(1 for note in report.skipped if note.kind is EnumPathNote.REFUSED)
+    console.print(
+        found
+        + (f"; {report.errors} could not be read" if report.errors else "")
+        + (f"; {left_out} refused" if left_out else "")
+        + "."
+    )
+
+
+def _stubs_exit(report: ModelStubsReport) -> ExitCode:
+    if report.errors:
+        return ExitCode.BAD_INPUT
+    refused = any(note.kind is EnumPathNote.REFUSED for note in report.skipped)
+    return ExitCode.NOT_DONE if report.total_stubs or refused else ExitCode.OK
 
 
 @app.command()
@@ -148,7 +208,8 @@ def stubs(
         ),
     ] = None,
 ) -> None:
-    """List the stubs of Python files: exit 0 when there are none, 1 when some were found, 2 on an error.
+    """List the stubs of Python files: exit 0 when there are none, 1 when some are left to fill (or a path was
+    refused), 2 on bad input (a file that does not parse or is too large, a missing path, a FIFO, bad settings).
 
     Folders are walked recursively, skipping .git, virtual environments, caches and what .gitignore excludes.
     """
@@ -159,17 +220,15 @@ def stubs(
         overrides["include_not_implemented"] = include_not_implemented
     errors = Console(stderr=True)
     try:
-        report = asyncio.run(_scan(paths, overrides))
+        report = asyncio.run(_scan(paths, overrides, errors))
     except ModelOnexError as error:
         errors.print(f"[red]error[/red] {escape(error.message)}")
-        raise typer.Exit(ExitCode.ERROR) from error
+        raise typer.Exit(ExitCode.BAD_INPUT) from error
     if json_output:
         sys.stdout.write(json.dumps(report.model_dump(mode="json"), indent=2) + "\n")
     else:
         _render(report, Console(), errors)
-    if report.errors:
-        raise typer.Exit(ExitCode.ERROR)
-    raise typer.Exit(ExitCode.FOUND if report.total_stubs else ExitCode.NONE_FOUND)
+    raise typer.Exit(_stubs_exit(report))
 
 
 class OutputFormat(StrEnum):
@@ -184,30 +243,50 @@ def _codes(values: list[str] | None) -> list[str]:
     return [code.strip() for value in values or [] for code in value.split(",") if code.strip()]
 
 
-async def _check(paths: list[Path], overrides: dict[str, Any], input_extra: dict[str, Any]) -> ModelCheckReport:
+async def _check(
+    paths: list[Path], overrides: dict[str, Any], input_extra: dict[str, Any], errors: Console
+) -> tuple[ModelCheckReport, list[ModelPathNote]]:
     settings = load_settings()
-    configure_logging(settings.log_level)
+    selection = _select(paths, settings)
     validator = NodeCodegenCodeValidatorEffect(build_container(settings, **overrides))
     files: list[ModelFileCheck] = []
-    for path in discover_python_files(paths):
-        try:
-            source = read_source(path)
-            if not source.strip():
-                files.append(ModelFileCheck(path=str(path)))
+    progress = _FileProgress(errors, "checking", len(selection.files))
+    with progress.progress:
+        for path in selection.files:
+            progress.reading(path)
+            try:
+                source = read_source(path, max_bytes=settings.max_file_bytes)
+                if not source.strip():
+                    files.append(ModelFileCheck(path=str(path)))
+                    continue
+                result = await validator.execute_effect(
+                    ModelContractEffect(input_state={"generated_code": source, "file_path": str(path), **input_extra})
+                )
+            except ModelOnexError as error:
+                files.append(ModelFileCheck(path=str(path), failure=error.message))
                 continue
-            result = await validator.execute_effect(
-                ModelContractEffect(input_state={"generated_code": source, "file_path": str(path), **input_extra})
-            )
-        except ModelOnexError as error:
-            files.append(ModelFileCheck(path=str(path), failure=error.message))
-            continue
-        files.append(ModelFileCheck(path=str(path), errors=result.errors, warnings=result.warnings))
-    return ModelCheckReport(
+            finally:
+                progress.done()
+            files.append(ModelFileCheck(path=str(path), errors=result.errors, warnings=result.warnings))
+    report = ModelCheckReport(
         files=files,
         total_errors=sum(len(item.errors) for item in files),
         total_warnings=sum(len(item.warnings) for item in files),
         files_checked=len(files),
     )
+    return report, selection.notes
+
+
+def _does_not_parse(errors: list[ModelValidationFinding]) -> bool:
+    return any(finding.code == _DOES_NOT_PARSE for finding in errors)
+
+
+def _check_exit(report: ModelCheckReport, notes: list[ModelPathNote], *, strict: bool) -> ExitCode:
+    if any(item.failure or _does_not_parse(item.errors) for item in report.files):
+        return ExitCode.BAD_INPUT
+    refused = any(note.kind is EnumPathNote.REFUSED for note in notes)
+    failed = report.failed or refused or (strict and report.total_warnings > 0)
+    return ExitCode.NOT_DONE if failed else ExitCode.OK
 
 
 @app.command()
@@ -230,7 +309,8 @@ def check(
 ) -> None:
     """Check Python files and node packages: syntax, names, type hints, security, ONEX rules, quality.
 
-    Exit code 1 when any error is found (or a file cannot be checked), 0 otherwise.
+    Exit code 0 when clean, 1 when any error is found (or a path was refused), 2 on bad input (a file that does
+    not parse, cannot be read or is too large, a missing path, a FIFO, bad settings).
     """
     overrides: dict[str, Any] = {}
     if select:
@@ -242,18 +322,18 @@ def check(
         input_extra["validation_rules"] = _codes(rules)
     errors = Console(stderr=True)
     try:
-        report = asyncio.run(_check(paths, overrides, input_extra))
+        report, notes = asyncio.run(_check(paths, overrides, input_extra, errors))
     except ModelOnexError as error:
         errors.print(f"[red]error[/red] {escape(error.message)}")
-        raise typer.Exit(ExitCode.ERROR) from error
+        raise typer.Exit(ExitCode.BAD_INPUT) from error
+    _render_notes(notes, errors)
     if output_format is OutputFormat.JSON:
         sys.stdout.write(json.dumps(report.model_dump(mode="json"), indent=2) + "\n")
     elif output_format is OutputFormat.SARIF:
         sys.stdout.write(json.dumps(sarif_report(report), indent=2) + "\n")
     else:
         sys.stdout.write(text_report(report))
-    failed = report.failed or (strict and report.total_warnings > 0)
-    raise typer.Exit(1 if failed else 0)
+    raise typer.Exit(_check_exit(report, notes, strict=strict))
 
 
 class _FillProgress:
@@ -301,7 +381,8 @@ def _fill_summary(result: ModelCodegenOrchestrationResult, console: Console) -> 
             "unknown" if stub.cost_usd is None else f"{stub.cost_usd:.4f}",
             f"{stub.duration_ms / 1000:.1f}",
         )
-    console.print(table)
+    if result.stubs:
+        console.print(table)
     for stub in result.stubs:
         if stub.status is not EnumStubStatus.FILLED:
             note = stub.findings[0].render() if stub.findings else stub.message
@@ -309,6 +390,7 @@ def _fill_summary(result: ModelCodegenOrchestrationResult, console: Console) -> 
     for file in result.files:
         if file.error:
             console.print(f"[red]error[/red] {escape(file.file_path)}: {escape(file.error)}")
+    _render_notes(result.skipped_paths, console)
     cost = "unknown (a model's price is not known)" if result.cost_usd is None else f"${result.cost_usd:.4f}"
     console.print(
         f"{result.count(EnumStubStatus.FILLED)} filled, {result.count(EnumStubStatus.FAILED)} failed, "
@@ -339,7 +421,14 @@ def _orchestrate(
             return asyncio.run(orchestrator.execute_orchestration(contract))
     except ModelOnexError as error:
         errors.print(f"[red]error[/red] {escape(error.message)}")
-        raise typer.Exit(ExitCode.ERROR) from error
+        raise typer.Exit(ExitCode.BAD_INPUT) from error
+
+
+def _run_exit(result: ModelCodegenOrchestrationResult) -> ExitCode:
+    """2 when a file could not be taken (unreadable, too large, does not parse), else 0 on success, else 1."""
+    if any(file.bad_input for file in result.files):
+        return ExitCode.BAD_INPUT
+    return ExitCode.OK if result.success else ExitCode.NOT_DONE
 
 
 @app.command()
@@ -370,7 +459,8 @@ def fill(
 ) -> None:
     """Fill every stub under PATHS with generated code that passed validation; nothing else in the files changes.
 
-    Exit code 0 when every stub was filled, 1 when any failed, 2 on bad input or configuration.
+    Exit code 0 when every stub was filled (or there were none), 1 when any failed or was refused, 2 on bad input
+    (a file that does not parse or is too large, a missing path, a FIFO) or configuration.
     """
     errors = Console(stderr=True)
     overrides: dict[str, Any] = {}
@@ -398,7 +488,7 @@ def fill(
                 if file.diff:
                     sys.stdout.write(file.diff if file.diff.endswith("\n") else file.diff + "\n")
         _fill_summary(result, console if not dry_run else errors)
-    raise typer.Exit(0 if result.success else 1)
+    raise typer.Exit(_run_exit(result))
 
 
 @app.command()
@@ -434,7 +524,7 @@ def new(
     result = _orchestrate(request, errors, quiet=json_output)
     if json_output:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
-        raise typer.Exit(0 if result.success else 1)
+        raise typer.Exit(_run_exit(result))
     console = Console()
     report = result.scaffold
     if report is not None:
@@ -456,7 +546,7 @@ def new(
             console.print(f"tests: {verdict}{repair}")
             if not report.tests.passed:
                 console.print(escape("\n".join(report.tests.output_tail.splitlines()[-15:])))
-    raise typer.Exit(0 if result.success else 1)
+    raise typer.Exit(_run_exit(result))
 
 
 async def _metrics(since: str | None) -> ModelCodegenMetrics:
@@ -477,13 +567,16 @@ def metrics(
     json_output: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
     since: Annotated[str | None, typer.Option("--since", help="Only attempts from this ISO time on.")] = None,
 ) -> None:
-    """Aggregated metrics of every generation attempt in the store (SQLite or PostgreSQL)."""
+    """Aggregated metrics of every generation attempt in the store (SQLite or PostgreSQL).
+
+    Exit code 0 (an empty store too), 2 when the settings or the store cannot be used.
+    """
     errors = Console(stderr=True)
     try:
         result = asyncio.run(_metrics(since))
     except ModelOnexError as error:
         errors.print(f"[red]error[/red] {escape(error.message)}")
-        raise typer.Exit(ExitCode.ERROR) from error
+        raise typer.Exit(ExitCode.BAD_INPUT) from error
     if json_output:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
         return

@@ -41,6 +41,9 @@ class NodegenSettings(BaseSettings):
         default=False,
         description="Also treat unmarked bodies that only raise NotImplementedError as stubs",
     )
+    max_file_bytes: int = Field(
+        default=5_000_000, ge=1, description="Largest source file nodegen reads (larger ones are refused unread)"
+    )
     strict_line_matching: bool = Field(
         default=True, description="A request's line must be its def's or first decorator's exactly (else within 2)"
     )

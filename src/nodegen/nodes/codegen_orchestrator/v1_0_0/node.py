@@ -18,7 +18,7 @@ from workflows.events import Event
 from nodegen.infra.bus import EventBus, InProcessBus, ModelEventEnvelope, topic_for
 from nodegen.infra.bus_kafka import KafkaBus
 from nodegen.infra.outbox import OutboxRelay
-from nodegen.infra.source_files import discover_python_files
+from nodegen.infra.source_files import select_sources
 from nodegen.infra.store import CodegenStore, open_store
 from nodegen.nodes.codegen_code_generator_effect.v1_0_0 import NodeCodegenCodeGeneratorEffect
 from nodegen.nodes.codegen_code_injector_effect.v1_0_0 import NodeCodegenCodeInjectorEffect
@@ -197,7 +197,8 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
         feedback: str | None = None,
     ) -> ModelCodegenOrchestrationResult:
         started = time.perf_counter()
-        files = discover_python_files(paths)
+        selection = select_sources(paths)
+        files = selection.files
         container = self._run_container(request)
         generator = NodeCodegenCodeGeneratorEffect(container)
         given: CodegenStore | None = container.get_service("codegen_store")
@@ -220,6 +221,7 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
                 output_directory=Path(request.output_directory) if request.output_directory else None,
                 root=root,
                 max_attempts=request.max_attempts,
+                max_file_bytes=int(self._config("max_file_bytes", 5_000_000)),
                 generator=generator,
                 extractor=NodeCodegenStubExtractorEffect(container),
                 injector=NodeCodegenCodeInjectorEffect(container),
@@ -232,6 +234,8 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
             )
             reduced = await self._workflow(fill, bus, contract)
             result = self._result(request, fill, generator, reduced, started)
+            result.skipped_paths = selection.notes
+            result.success = result.success and not selection.refused
             if reduced is not None:
                 result.executed_intents = await self._execute_intents(reduced.intents, store_node, bus)
             await self._publish(

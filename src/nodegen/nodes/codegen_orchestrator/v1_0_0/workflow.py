@@ -58,6 +58,7 @@ class FillRun:
     store: NodeCodegenStoreEffect
     reducer: NodeCodegenMetricsReducer
     feedback: str | None = None  # the package's failing test output, for a repair run
+    max_file_bytes: int | None = None  # larger files are refused unread
     sources: dict[str, str] = field(default_factory=dict)
     conversations: dict[str, StubConversation] = field(default_factory=dict)
     pending: dict[str, int] = field(default_factory=dict)
@@ -149,7 +150,7 @@ class CodeGenerationWorkflow(Workflow):
         for path in fill.files:
             file_path = str(path)
             try:
-                source = read_source(path)
+                source = read_source(path, max_bytes=fill.max_file_bytes)
                 if not source.strip():  # an empty __init__.py has nothing to fill
                     self._file_done(ModelFileOutcome(file_path=file_path))
                     continue
@@ -165,7 +166,7 @@ class CodeGenerationWorkflow(Workflow):
                     feedback=fill.feedback,
                 )
             except ModelOnexError as error:
-                self._file_done(ModelFileOutcome(file_path=file_path, error=error.message))
+                self._file_done(ModelFileOutcome(file_path=file_path, error=error.message, bad_input=True))
                 continue
             ctx.write_event_to_stream(StubsExtractedEvent(file_path=file_path, stubs=len(conversations)))
             if not conversations:

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from nodegen.infra.source_files import ModelPathNote
 from nodegen.nodes.codegen_metrics_reducer.v1_0_0.models import ModelCodegenMetrics
 
 from .enum_stub_status import EnumStubStatus
@@ -25,6 +26,9 @@ class ModelCodegenOrchestrationResult(BaseModel):
     generated_files: list[str] = Field(default_factory=list, description="Files created")
     modified_files: list[str] = Field(default_factory=list, description="Files changed in place")
     files: list[ModelFileOutcome] = Field(default_factory=list)
+    skipped_paths: list[ModelPathNote] = Field(
+        default_factory=list, description="Paths met below the folders given and left out (a refused one fails the run)"
+    )
     stubs: list[ModelStubOutcome] = Field(default_factory=list)
     prompt_tokens: int = Field(default=0, ge=0)
     completion_tokens: int = Field(default=0, ge=0)

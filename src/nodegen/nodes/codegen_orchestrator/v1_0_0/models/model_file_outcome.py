@@ -15,3 +15,6 @@ class ModelFileOutcome(BaseModel):
     written_to: str | None = Field(default=None, description="Where the filled file was written (None: nowhere)")
     diff: str = Field(default="", description="Unified diff of the change (also in dry runs)")
     error: str | None = Field(default=None, description="Why the file could not be read, filled or written")
+    bad_input: bool = Field(
+        default=False, description="The file could not be taken at all (unreadable, too large, does not parse)"
+    )
