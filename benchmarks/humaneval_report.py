@@ -134,9 +134,13 @@ def render(header: dict[str, Any], records: list[dict[str, Any]], contradicted: 
         if runs[flag]:
             text += ["", f"Bodies nodegen wrote whose docstring examples fail ({label}): {len(failing) or 'none'}", ""]
             text += failing
-    repaired = sum(r["filled"] and r["attempts"] > 1 for r in runs[True])
-    if runs[True]:
-        text += ["", f"Repairs that succeeded (examples checked): {repaired} of {len(runs[True])} problems."]
+    for flag, label in ((True, "examples checked"), (False, "examples not checked")):
+        repaired = [r for r in runs[flag] if r["filled"] and r["attempts"] > 1]
+        if runs[flag]:
+            text.append(
+                f"\nStubs filled after a repair ({label}): {len(repaired)} of {len(runs[flag])} problems, "
+                f"{sum(r['passed'] for r in repaired)} of them passing the hidden tests."
+            )
     return "\n".join(text)
 
 

@@ -162,9 +162,11 @@ def main() -> int:
         if name in SUITES:
             timings.extend(SUITES[name]())
     now = datetime.datetime.now(datetime.UTC)
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     header = (
         f"# nodegen benchmarks\n\nMachine: {platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()} on {platform.system()}; {now:%Y-%m-%d %H:%M} UTC; "
+        f"{platform.python_version()} on {platform.system()}; {now:%Y-%m-%d %H:%M} UTC; load average at the end "
+        f"{load} (other jobs on the machine slow every figure: read the ratios); "
         f"command: `python {' '.join(sys.argv)}` (`make bench` runs it with `--output docs/benchmarks.md`). The "
         "real-model sections at the end come from `python -m benchmarks.model --llm local` (each with its own date "
         "and command).\n"
