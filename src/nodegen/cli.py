@@ -1,4 +1,5 @@
-"""The ``nodegen`` command: parse arguments, call node entry points, render the results. No logic of its own."""
+"""The ``nodegen`` command: parse arguments, call node entry points, exit by the README's table; what it prints is in
+``cli_views``."""
 
 from __future__ import annotations
 
@@ -11,15 +12,22 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from pydantic import BaseModel, Field
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
-from workflows.events import Event
 
 from nodegen import __version__
-from nodegen.infra.source_files import EnumPathNote, ModelPathNote, ModelSourceSelection, read_source, select_sources
+from nodegen.cli_views import (
+    FileProgress,
+    FillProgress,
+    ModelFileStubs,
+    ModelStubsReport,
+    render_fill,
+    render_metrics,
+    render_new,
+    render_notes,
+    render_stubs,
+)
+from nodegen.infra.source_files import EnumPathNote, ModelPathNote, read_source, select_sources
 from nodegen.infra.store import open_store
 from nodegen.llm import TINY_MODEL_WARNING
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect
@@ -27,13 +35,11 @@ from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import ModelValid
 from nodegen.nodes.codegen_metrics_reducer.v1_0_0 import NodeCodegenMetricsReducer
 from nodegen.nodes.codegen_metrics_reducer.v1_0_0.models import ModelCodegenMetrics
 from nodegen.nodes.codegen_orchestrator.v1_0_0 import NodeCodegenOrchestrator
-from nodegen.nodes.codegen_orchestrator.v1_0_0.events import CodeValidatedEvent, StubsExtractedEvent
-from nodegen.nodes.codegen_orchestrator.v1_0_0.models import EnumStubStatus, ModelCodegenOrchestrationResult
+from nodegen.nodes.codegen_orchestrator.v1_0_0.models import ModelCodegenOrchestrationResult
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0 import NodeCodegenStubExtractorEffect
-from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub
 from nodegen.onex import ModelContractEffect, ModelOnexError, configure_logging
 from nodegen.reports import ModelCheckReport, ModelFileCheck, sarif_report, text_report
-from nodegen.settings import NodegenSettings, build_container, load_settings
+from nodegen.settings import build_container, load_settings
 
 app = typer.Typer(
     name="nodegen",
@@ -56,25 +62,6 @@ class ExitCode(IntEnum):
 _DOES_NOT_PARSE = "SYN001"
 
 
-class ModelFileStubs(BaseModel):
-    """The stubs of one file, or why it could not be read."""
-
-    path: str
-    stubs: list[ModelMethodStub] = Field(default_factory=list)
-    error: str | None = None
-    error_code: str | None = None
-
-
-class ModelStubsReport(BaseModel):
-    """What ``nodegen stubs --json`` prints."""
-
-    files: list[ModelFileStubs]
-    files_scanned: int
-    total_stubs: int
-    errors: int
-    skipped: list[ModelPathNote] = Field(default_factory=list, description="Paths met on the walk and left out")
-
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"nodegen {__version__}")
@@ -90,46 +77,13 @@ def _main(
     """nodegen: a node-based code generator for Python."""
 
 
-class _FileProgress:
-    """A transient bar over a scan's files on stderr, naming the file being read (a large one takes a while)."""
-
-    def __init__(self, console: Console, label: str, total: int) -> None:
-        self.label = label
-        self.progress = Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        )
-        self.task = self.progress.add_task(label, total=total)
-
-    def reading(self, path: Path) -> None:
-        self.progress.update(self.task, description=f"{self.label} {escape(str(path))}")
-
-    def done(self) -> None:
-        self.progress.advance(self.task)
-
-
-def _select(paths: list[Path], settings: NodegenSettings) -> ModelSourceSelection:
-    configure_logging(settings.log_level)
-    return select_sources(paths)
-
-
-def _render_notes(notes: list[ModelPathNote], errors: Console) -> None:
-    for note in notes:
-        color = "red" if note.kind is EnumPathNote.REFUSED else "yellow"
-        errors.print(f"[{color}]{note.kind.value}[/{color}] {escape(note.path)}: {escape(note.message)}")
-
-
 async def _scan(paths: list[Path], overrides: dict[str, Any], errors: Console) -> ModelStubsReport:
     settings = load_settings()
-    selection = _select(paths, settings)
+    configure_logging(settings.log_level)
+    selection = select_sources(paths)
     extractor = NodeCodegenStubExtractorEffect(build_container(settings))
     files: list[ModelFileStubs] = []
-    progress = _FileProgress(errors, "scanning", len(selection.files))
+    progress = FileProgress(errors, "scanning", len(selection.files))
     with progress.progress:
         for path in selection.files:
             progress.reading(path)
@@ -153,35 +107,6 @@ async def _scan(paths: list[Path], overrides: dict[str, Any], errors: Console) -
         total_stubs=sum(len(item.stubs) for item in files),
         errors=sum(1 for item in files if item.error is not None),
         skipped=selection.notes,
-    )
-
-
-def _render(report: ModelStubsReport, console: Console, errors: Console) -> None:
-    _render_notes(report.skipped, errors)
-    for item in report.files:
-        if item.error is not None:
-            errors.print(f"[red]error[/red] {escape(item.path)}: {escape(item.error)}")
-    with_stubs = [item for item in report.files if item.stubs]
-    for item in with_stubs:
-        console.print(f"[bold]{escape(item.path)}[/bold]")
-        table = Table(box=None, show_header=False, padding=(0, 2, 0, 2))
-        table.add_column("line", justify="right", style="cyan", no_wrap=True)
-        table.add_column("stub", min_width=min(60, max(len(stub.qualified_name) for stub in item.stubs)))
-        table.add_column("note", overflow="fold", style="dim")
-        for stub in item.stubs:
-            table.add_row(str(stub.line_number), escape(stub.qualified_name), escape(stub.marker_note or ""))
-        console.print(table)
-    found = (
-        f"{report.total_stubs} stub(s) in {len(with_stubs)} of {report.files_scanned} file(s) scanned"
-        if report.total_stubs
-        else f"No stubs found in {report.files_scanned} file(s) scanned"
-    )
-    left_out = sum(1 for note in report.skipped if note.kind is EnumPathNote.REFUSED)
-    console.print(
-        found
-        + (f"; {report.errors} could not be read" if report.errors else "")
-        + (f"; {left_out} refused" if left_out else "")
-        + "."
     )
 
 
@@ -227,7 +152,7 @@ def stubs(
     if json_output:
         sys.stdout.write(json.dumps(report.model_dump(mode="json"), indent=2) + "\n")
     else:
-        _render(report, Console(), errors)
+        render_stubs(report, Console(), errors)
     raise typer.Exit(_stubs_exit(report))
 
 
@@ -247,10 +172,11 @@ async def _check(
     paths: list[Path], overrides: dict[str, Any], input_extra: dict[str, Any], errors: Console
 ) -> tuple[ModelCheckReport, list[ModelPathNote]]:
     settings = load_settings()
-    selection = _select(paths, settings)
+    configure_logging(settings.log_level)
+    selection = select_sources(paths)
     validator = NodeCodegenCodeValidatorEffect(build_container(settings, **overrides))
     files: list[ModelFileCheck] = []
-    progress = _FileProgress(errors, "checking", len(selection.files))
+    progress = FileProgress(errors, "checking", len(selection.files))
     with progress.progress:
         for path in selection.files:
             progress.reading(path)
@@ -326,7 +252,7 @@ def check(
     except ModelOnexError as error:
         errors.print(f"[red]error[/red] {escape(error.message)}")
         raise typer.Exit(ExitCode.BAD_INPUT) from error
-    _render_notes(notes, errors)
+    render_notes(notes, errors)
     if output_format is OutputFormat.JSON:
         sys.stdout.write(json.dumps(report.model_dump(mode="json"), indent=2) + "\n")
     elif output_format is OutputFormat.SARIF:
@@ -334,71 +260,6 @@ def check(
     else:
         sys.stdout.write(text_report(report))
     raise typer.Exit(_check_exit(report, notes, strict=strict))
-
-
-class _FillProgress:
-    """Live progress of a fill run on stderr: one bar over every stub, one line per finished stub."""
-
-    def __init__(self, console: Console) -> None:
-        self.console = console
-        self.progress = Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        )
-        self.task = self.progress.add_task("filling stubs", total=0)
-
-    def __call__(self, event: Event) -> None:
-        if isinstance(event, StubsExtractedEvent) and event.stubs:
-            self.progress.update(self.task, total=(self.progress.tasks[0].total or 0) + event.stubs)
-        elif isinstance(event, CodeValidatedEvent):
-            mark = "[green]filled[/green]" if event.success else "[red]failed[/red]"
-            attempts = f"{event.attempts} attempt{'s' if event.attempts != 1 else ''}"
-            self.progress.console.print(
-                f"{mark} {escape(event.file_path)} [bold]{escape(event.qualified_name)}[/bold] ({attempts})"
-                + ("" if event.success else f": {escape(event.message)}")
-            )
-            self.progress.advance(self.task)
-
-
-def _fill_summary(result: ModelCodegenOrchestrationResult, console: Console) -> None:
-    table = Table(title="nodegen fill")
-    table.add_column("stub", overflow="fold")
-    table.add_column("status")
-    for column in ("attempts", "tokens", "cost $", "time s"):
-        table.add_column(column, justify="right")
-    for stub in result.stubs:
-        color = {"filled": "green", "failed": "red"}.get(stub.status.value, "yellow")
-        table.add_row(
-            f"{escape(stub.file_path)}:{stub.line_number} [bold]{escape(stub.qualified_name)}[/bold]",
-            f"[{color}]{stub.status.value}[/{color}]",
-            str(stub.attempts),
-            str(stub.prompt_tokens + stub.completion_tokens),
-            "unknown" if stub.cost_usd is None else f"{stub.cost_usd:.4f}",
-            f"{stub.duration_ms / 1000:.1f}",
-        )
-    if result.stubs:
-        console.print(table)
-    for stub in result.stubs:
-        if stub.status is not EnumStubStatus.FILLED:
-            note = stub.findings[0].render() if stub.findings else stub.message
-            console.print(f"[red]{stub.status.value}[/red] {escape(stub.qualified_name)}: {escape(note)}")
-    for file in result.files:
-        if file.error:
-            console.print(f"[red]error[/red] {escape(file.file_path)}: {escape(file.error)}")
-    _render_notes(result.skipped_paths, console)
-    cost = "unknown (a model's price is not known)" if result.cost_usd is None else f"${result.cost_usd:.4f}"
-    console.print(
-        f"{result.count(EnumStubStatus.FILLED)} filled, {result.count(EnumStubStatus.FAILED)} failed, "
-        f"{result.count(EnumStubStatus.SKIPPED)} skipped; {result.prompt_tokens + result.completion_tokens} tokens, "
-        f"cost {cost}, {result.total_duration_seconds:.1f} s"
-        + (" (dry run: nothing written)" if result.dry_run else f"; {len(result.modified_files)} file(s) changed")
-        + (f"; {escape(result.budget_exhausted)}" if result.budget_exhausted else "")
-    )
 
 
 def _orchestrate(
@@ -415,7 +276,7 @@ def _orchestrate(
         contract = {"input_state": request}
         if quiet:
             return asyncio.run(orchestrator.execute_orchestration(contract))
-        progress = _FillProgress(errors)
+        progress = FillProgress(errors)
         orchestrator.container.register_service("progress", progress)
         with progress.progress:
             return asyncio.run(orchestrator.execute_orchestration(contract))
@@ -487,7 +348,7 @@ def fill(
             for file in result.files:
                 if file.diff:
                     sys.stdout.write(file.diff if file.diff.endswith("\n") else file.diff + "\n")
-        _fill_summary(result, console if not dry_run else errors)
+        render_fill(result, console if not dry_run else errors)
     raise typer.Exit(_run_exit(result))
 
 
@@ -525,27 +386,7 @@ def new(
     if json_output:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
         raise typer.Exit(_run_exit(result))
-    console = Console()
-    report = result.scaffold
-    if report is not None:
-        requirements = report.requirements
-        console.print(f"[bold]{escape(report.package_dir)}[/bold] ({requirements.class_name}, {requirements.source})")
-        for path in result.generated_files:
-            console.print(f"  wrote {escape(path)}")
-    _fill_summary(result, console)
-    if report is not None:
-        check = "passed" if not report.check_errors else f"{len(report.check_errors)} error(s)"
-        console.print(f"check: {check}, {report.check_warnings} warning(s)")
-        for line in report.check_errors[:10]:
-            console.print(f"  {escape(line)}")
-        if report.tests is not None:
-            verdict = "[green]passed[/green]" if report.tests.passed else "[red]failed[/red]"
-            repair = (
-                " after one repair" if report.repaired else (" (a repair was tried)" if report.repair_attempted else "")
-            )
-            console.print(f"tests: {verdict}{repair}")
-            if not report.tests.passed:
-                console.print(escape("\n".join(report.tests.output_tail.splitlines()[-15:])))
+    render_new(result, Console())
     raise typer.Exit(_run_exit(result))
 
 
@@ -580,29 +421,7 @@ def metrics(
     if json_output:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
         return
-    console = Console()
-    cost = "unknown" if result.cost_usd is None else f"${result.cost_usd:.4f}"
-    console.print(
-        f"{result.runs} run(s), {result.stubs_total} stub(s): {result.stubs_filled} filled, {result.stubs_failed} "
-        f"failed (success rate {result.success_rate:.0%}); {result.attempts_total} attempts "
-        f"({result.attempts_per_stub:.2f} per stub); {result.total_tokens} tokens; cost {cost}; latency p50 "
-        f"{result.duration_p50_ms:.0f} ms, p95 {result.duration_p95_ms:.0f} ms, p99 {result.duration_p99_ms:.0f} ms"
-    )
-    if result.by_model:
-        table = Table(title="by model")
-        for column in ("model", "attempts", "valid", "stubs filled", "tokens", "cost $", "p50 ms"):
-            table.add_column(column)
-        for name, group in result.by_model.items():
-            table.add_row(
-                escape(name),
-                str(group.attempts),
-                str(group.valid_attempts),
-                str(group.stubs_filled),
-                str(group.prompt_tokens + group.completion_tokens),
-                f"{group.cost_usd:.4f}" + ("+?" if group.unpriced_attempts else ""),
-                f"{group.latency_p50_ms:.0f}",
-            )
-        console.print(table)
+    render_metrics(result, Console())
 
 
 def main() -> None:

@@ -1,0 +1,223 @@
+"""What the ``nodegen`` commands print: the stubs report, progress on stderr, the fill, scaffold and metrics views."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from workflows.events import Event
+
+from nodegen.infra.source_files import EnumPathNote, ModelPathNote
+from nodegen.nodes.codegen_metrics_reducer.v1_0_0.models import ModelCodegenMetrics
+from nodegen.nodes.codegen_orchestrator.v1_0_0.events import CodeValidatedEvent, StubsExtractedEvent
+from nodegen.nodes.codegen_orchestrator.v1_0_0.models import EnumStubStatus, ModelCodegenOrchestrationResult
+from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub
+
+
+class ModelFileStubs(BaseModel):
+    """The stubs of one file, or why it could not be read."""
+
+    path: str
+    stubs: list[ModelMethodStub] = Field(default_factory=list)
+    error: str | None = None
+    error_code: str | None = None
+
+
+class ModelStubsReport(BaseModel):
+    """What ``nodegen stubs --json`` prints."""
+
+    files: list[ModelFileStubs]
+    files_scanned: int
+    total_stubs: int
+    errors: int
+    skipped: list[ModelPathNote] = Field(default_factory=list, description="Paths met on the walk and left out")
+
+
+class FileProgress:
+    """A transient bar over a scan's files on stderr, naming the file being read (a large one takes a while)."""
+
+    def __init__(self, console: Console, label: str, total: int) -> None:
+        self.label = label
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
+        self.task = self.progress.add_task(label, total=total)
+
+    def reading(self, path: Path) -> None:
+        self.progress.update(self.task, description=f"{self.label} {escape(str(path))}")
+
+    def done(self) -> None:
+        self.progress.advance(self.task)
+
+
+def render_notes(notes: list[ModelPathNote], errors: Console) -> None:
+    for note in notes:
+        color = "red" if note.kind is EnumPathNote.REFUSED else "yellow"
+        errors.print(f"[{color}]{note.kind.value}[/{color}] {escape(note.path)}: {escape(note.message)}")
+
+
+def render_stubs(report: ModelStubsReport, console: Console, errors: Console) -> None:
+    render_notes(report.skipped, errors)
+    for item in report.files:
+        if item.error is not None:
+            errors.print(f"[red]error[/red] {escape(item.path)}: {escape(item.error)}")
+    with_stubs = [item for item in report.files if item.stubs]
+    for item in with_stubs:
+        console.print(f"[bold]{escape(item.path)}[/bold]")
+        table = Table(box=None, show_header=False, padding=(0, 2, 0, 2))
+        table.add_column("line", justify="right", style="cyan", no_wrap=True)
+        table.add_column("stub", min_width=min(60, max(len(stub.qualified_name) for stub in item.stubs)))
+        table.add_column("note", overflow="fold", style="dim")
+        for stub in item.stubs:
+            table.add_row(str(stub.line_number), escape(stub.qualified_name), escape(stub.marker_note or ""))
+        console.print(table)
+    found = (
+        f"{report.total_stubs} stub(s) in {len(with_stubs)} of {report.files_scanned} file(s) scanned"
+        if report.total_stubs
+        else f"No stubs found in {report.files_scanned} file(s) scanned"
+    )
+    left_out = sum(1 for note in report.skipped if note.kind is EnumPathNote.REFUSED)
+    console.print(
+        found
+        + (f"; {report.errors} could not be read" if report.errors else "")
+        + (f"; {left_out} refused" if left_out else "")
+        + "."
+    )
+
+
+class FillProgress:
+    """Live progress of a fill run on stderr: one bar over every stub, one line per finished stub."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
+        self.task = self.progress.add_task("filling stubs", total=0)
+
+    def __call__(self, event: Event) -> None:
+        if isinstance(event, StubsExtractedEvent) and event.stubs:
+            self.progress.update(self.task, total=(self.progress.tasks[0].total or 0) + event.stubs)
+        elif isinstance(event, CodeValidatedEvent):
+            mark = "[green]filled[/green]" if event.success else "[red]failed[/red]"
+            attempts = f"{event.attempts} attempt{'s' if event.attempts != 1 else ''}"
+            self.progress.console.print(
+                f"{mark} {escape(event.file_path)} [bold]{escape(event.qualified_name)}[/bold] ({attempts})"
+                + ("" if event.success else f": {escape(event.message)}")
+            )
+            self.progress.advance(self.task)
+
+
+def render_fill(result: ModelCodegenOrchestrationResult, console: Console) -> None:
+    table = Table(title="nodegen fill")
+    table.add_column("stub", overflow="fold")
+    table.add_column("status")
+    for column in ("attempts", "tokens", "cost $", "time s"):
+        table.add_column(column, justify="right")
+    for stub in result.stubs:
+        color = {"filled": "green", "failed": "red"}.get(stub.status.value, "yellow")
+        table.add_row(
+            f"{escape(stub.file_path)}:{stub.line_number} [bold]{escape(stub.qualified_name)}[/bold]",
+            f"[{color}]{stub.status.value}[/{color}]",
+            str(stub.attempts),
+            str(stub.prompt_tokens + stub.completion_tokens),
+            "unknown" if stub.cost_usd is None else f"{stub.cost_usd:.4f}",
+            f"{stub.duration_ms / 1000:.1f}",
+        )
+    if result.stubs:
+        console.print(table)
+    for stub in result.stubs:
+        if stub.status is not EnumStubStatus.FILLED:
+            note = stub.findings[0].render() if stub.findings else stub.message
+            console.print(f"[red]{stub.status.value}[/red] {escape(stub.qualified_name)}: {escape(note)}")
+    for file in result.files:
+        if file.error:
+            console.print(f"[red]error[/red] {escape(file.file_path)}: {escape(file.error)}")
+    render_notes(result.skipped_paths, console)
+    cost = "unknown (a model's price is not known)" if result.cost_usd is None else f"${result.cost_usd:.4f}"
+    console.print(
+        f"{result.count(EnumStubStatus.FILLED)} filled, {result.count(EnumStubStatus.FAILED)} failed, "
+        f"{result.count(EnumStubStatus.SKIPPED)} skipped; {result.prompt_tokens + result.completion_tokens} tokens, "
+        f"cost {cost}, {result.total_duration_seconds:.1f} s"
+        + (" (dry run: nothing written)" if result.dry_run else f"; {len(result.modified_files)} file(s) changed")
+        + (f"; {escape(result.budget_exhausted)}" if result.budget_exhausted else "")
+    )
+
+
+def render_new(result: ModelCodegenOrchestrationResult, console: Console) -> None:
+    """What ``nodegen new`` made: the package, its files, the fill, the check and the tests."""
+    report = result.scaffold
+    if report is not None:
+        requirements = report.requirements
+        console.print(f"[bold]{escape(report.package_dir)}[/bold] ({requirements.class_name}, {requirements.source})")
+        for path in result.generated_files:
+            console.print(f"  wrote {escape(path)}")
+    render_fill(result, console)
+    if report is not None:
+        check = "passed" if not report.check_errors else f"{len(report.check_errors)} error(s)"
+        console.print(f"check: {check}, {report.check_warnings} warning(s)")
+        for line in report.check_errors[:10]:
+            console.print(f"  {escape(line)}")
+        if report.tests is not None:
+            verdict = "[green]passed[/green]" if report.tests.passed else "[red]failed[/red]"
+            repair = (
+                " after one repair" if report.repaired else (" (a repair was tried)" if report.repair_attempted else "")
+            )
+            console.print(f"tests: {verdict}{repair}")
+            if not report.tests.passed:
+                console.print(escape("\n".join(report.tests.output_tail.splitlines()[-15:])))
+
+
+def render_metrics(result: ModelCodegenMetrics, console: Console) -> None:
+    """The aggregated metrics as one line and a table by model."""
+    cost = "unknown" if result.cost_usd is None else f"${result.cost_usd:.4f}"
+    console.print(
+        f"{result.runs} run(s), {result.stubs_total} stub(s): {result.stubs_filled} filled, {result.stubs_failed} "
+        f"failed (success rate {result.success_rate:.0%}); {result.attempts_total} attempts "
+        f"({result.attempts_per_stub:.2f} per stub); {result.total_tokens} tokens; cost {cost}; latency p50 "
+        f"{result.duration_p50_ms:.0f} ms, p95 {result.duration_p95_ms:.0f} ms, p99 {result.duration_p99_ms:.0f} ms"
+    )
+    if result.by_model:
+        table = Table(title="by model")
+        for column in ("model", "attempts", "valid", "stubs filled", "tokens", "cost $", "p50 ms"):
+            table.add_column(column)
+        for name, group in result.by_model.items():
+            table.add_row(
+                escape(name),
+                str(group.attempts),
+                str(group.valid_attempts),
+                str(group.stubs_filled),
+                str(group.prompt_tokens + group.completion_tokens),
+                f"{group.cost_usd:.4f}" + ("+?" if group.unpriced_attempts else ""),
+                f"{group.latency_p50_ms:.0f}",
+            )
+        console.print(table)
+
+
+__all__ = [
+    "FileProgress",
+    "FillProgress",
+    "ModelFileStubs",
+    "ModelStubsReport",
+    "render_fill",
+    "render_metrics",
+    "render_new",
+    "render_notes",
+    "render_stubs",
+]
