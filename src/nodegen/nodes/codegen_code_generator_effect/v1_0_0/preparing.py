@@ -263,8 +263,8 @@ def prepare_answer(answer: Answer, stub: ModelMethodStub, module: SourceModule) 
                     suggested_fix=f"define `{helper.name}` as a plain function inside `{stub.name}` and call it there",
                 )
             continue
-        if helper.name in defined:
-            continue  # the file's own definition is the one to use
+        if helper.name in defined or helper.name in in_class:
+            continue  # the file's own definition (a module function, or a method the answer echoes) is the one to use
         source, more = _without_star_imports(drop_markers(helper.source, stub.stub_marker))
         star_modules.extend(more)
         kept.append((helper.name, source))

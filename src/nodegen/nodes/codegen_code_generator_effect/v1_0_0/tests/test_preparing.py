@@ -97,7 +97,8 @@ async def test_the_stubs_own_marker_repeated_above_real_code_is_dropped_not_lazy
 async def test_an_answer_that_is_only_the_marker_is_still_lazy(llm_server, make_node: MakeNode):
     llm_server.script(Reply(text="```python\ndef max_element(l: list):\n    # IMPLEMENTATION REQUIRED\n    pass\n```"))
     generation = await _fill(make_node(max_attempts=1), MAX_ELEMENT, "he_035.py")
-    assert not generation.success and generation.findings[0].code.startswith("LAZY")
+    assert not generation.success
+    assert any(finding.code.startswith("LAZY") for finding in generation.findings)
 
 
 async def test_a_star_import_becomes_the_names_the_code_uses(llm_server, make_node: MakeNode):
@@ -125,8 +126,8 @@ async def test_a_star_import_of_a_module_outside_the_standard_library_is_dropped
     llm_server.script(Reply(text="```python\nfrom numpy import *\n\ndef max_element(l: list):\n    return amax(l)\n```"))
     generation = await _fill(make_node(max_attempts=1), MAX_ELEMENT, "he_035.py")
     assert not generation.success
-    assert [finding.code for finding in generation.findings] == ["F821"]
-    assert "amax" in generation.findings[0].message
+    (undefined,) = [finding for finding in generation.findings if finding.code == "F821"]
+    assert "amax" in undefined.message
 
 
 async def test_a_helper_beside_a_module_level_stub_is_checked_in_place_and_kept(llm_server, make_node: MakeNode):
@@ -211,3 +212,13 @@ async def test_a_helper_beside_a_module_level_stub_is_written_by_nodegen_fill(tm
     written = target.read_text()
     assert "def is_prime(k: int) -> bool:" in written and "import *" not in written
     assert _run(written, "count_primes(20)") == 8
+
+
+async def test_a_method_the_answer_echoes_beside_the_target_is_not_nested(llm_server, make_node: MakeNode):
+    answer = (
+        "```python\ndef scale(self, value: int) -> int:\n    return value * self.factor\n\n"
+        "def add(self, a: int, b: int) -> int:\n    return a + b + self.offset\n```"
+    )
+    llm_server.script(Reply(text=answer))
+    generation = await _fill(make_node(max_attempts=1), SOURCE, "calc.py")
+    assert generation.success and generation.generated_code == "return a + b + self.offset\n"
