@@ -95,17 +95,19 @@ def _child(args: list[str], cap_s: float, env: dict[str, str] | None = None) -> 
     return json.loads(results[-1].removeprefix("result ")), done.stdout
 
 
-def _fill_case(name: str, files: int, per_file: int, target_ms: float | None, per_stub: bool) -> Timing:
+def _fill_case(
+    name: str, files: int, per_file: int, target_ms: float | None, per_stub: bool, cap_s: float = CAP_S
+) -> Timing:
     total = files * per_file
-    figures, output = _child(["--fill", str(files), str(per_file)], CAP_S)
+    figures, output = _child(["--fill", str(files), str(per_file)], cap_s)
     if figures is None:
         finished = output.count("validated")
-        note = f"OVER CAP: not done after {CAP_S:g} s; {finished:,} of {total:,} stubs validated by then"
-        if finished:
-            note += f" (>= {CAP_S * 1000 / finished:,.0f} ms a stub so far)"
+        note = f"OVER CAP: not done after {cap_s:g} s; {finished:,} of {total:,} stubs validated by then"
+        if finished and per_stub:
+            note += f" (>= {cap_s * 1000 / finished:,.0f} ms a stub so far)"
         elif "Error" in output:
             note = f"FAILED: {output.strip().splitlines()[-1][:200]}"
-        cap_ms = CAP_S * 1000 / (total if per_stub else 1)
+        cap_ms = cap_s * 1000 / (total if per_stub else 1)
         return Timing(name, cap_ms, cap_ms, cap_ms, 0, target_ms, note)
     seconds = float(figures["seconds"])  # type: ignore[arg-type]
     value = seconds * 1000 / (total if per_stub else 1)
@@ -178,7 +180,10 @@ def run() -> list[Timing]:
             thousand.name, thousand.median_ms, thousand.p95_ms, thousand.min_ms, thousand.runs, 30.0,
             thousand.note + f"; {ratio:.2f}x the 10-stub figure (target at most 1.5x)",
         )
-    timings.append(_fill_case("fill: 1,000 stubs in 20 files, instant answers (wall)", 20, 50, 15_000.0, False))
+    # the target is 15 s: a longer cap here only keeps a loaded machine from hiding the figure
+    timings.append(
+        _fill_case("fill: 1,000 stubs in 20 files, instant answers (wall)", 20, 50, 15_000.0, False, max(CAP_S, 600))
+    )
     timings.append(_stubs_case())
     return timings
 

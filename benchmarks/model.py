@@ -47,6 +47,12 @@ def _machine() -> str:
     return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()} on {platform.system()}"
 
 
+def _stamp() -> str:
+    now = datetime.datetime.now(datetime.UTC)
+    command = "python -m benchmarks.model " + " ".join(sys.argv[1:])
+    return f"{_machine()}; {now:%Y-%m-%d %H:%M} UTC; command: `{command}`."
+
+
 def _phases(args: argparse.Namespace) -> list[Phase]:
     phases = [] if args.skip_alone else [Phase("alone")]
     phases.append(Phase("nodegen", True))
@@ -121,11 +127,12 @@ async def _main(args: argparse.Namespace) -> None:
             if "new" in chosen:
                 rows = await new_model.run(ObservingClient(model), args.llm)
                 text = "## `nodegen new` with a real model\n\n" + new_model.render(rows, args.llm)
-                write_section(args.output, "new-model", text + f"\n\nMachine: {_machine()}.")
+                write_section(args.output, "new-model", text + f"\n\n{_stamp()}")
             if "prefix" in chosen:
                 result = await prefix_reuse.run(model, args.llm)
                 text = "## Prompt tokens evaluated per stub, with and without prefix reuse\n\n"
-                write_section(args.output, "prefix-reuse", text + prefix_reuse.render(result, args.llm))
+                text += prefix_reuse.render(result, args.llm)
+                write_section(args.output, "prefix-reuse", text + f"\n\n{_stamp()}")
         finally:
             await model.aclose()
     print(f"written: {args.output}")
