@@ -146,7 +146,8 @@ async def nodegen_one(
     problem: Problem, client: ObservingClient, where: Path, phase: Phase, llm: str, max_attempts: int
 ) -> dict[str, Any]:
     """``nodegen fill`` on the problem's stub file, then the hidden tests and the docstring examples on the result."""
-    folder = where / f"{problem.name}-{'examples' if phase.examples else 'plain'}"
+    # the same path in every phase and run: the prompt shows it, and the runs must send the same first prompt
+    folder = where / "humaneval" / problem.name
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     path = folder / f"{problem.name}.py"

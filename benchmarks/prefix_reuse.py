@@ -5,6 +5,7 @@ quality."""
 
 from __future__ import annotations
 
+import shutil
 import statistics
 import tempfile
 import time
@@ -116,8 +117,9 @@ async def run(model: LLMClient, llm: str) -> dict[str, Any]:
         runs = (("with reuse", ObservingClient(model)), ("without", ObservingClient(FreshStateClient(model))))
         for label, client in runs:
             reset_state(model)
-            folder = Path(tmp) / label.replace(" ", "_")
-            folder.mkdir()
+            folder = Path(tmp) / "project" / "src"  # the same path (the prompt shows it) in both runs
+            shutil.rmtree(folder.parent, ignore_errors=True)
+            folder.mkdir(parents=True)
             out[label] = await _fill(client, llm, folder)
             print(f"[prefix reuse] {label}: {out[label]}", flush=True)
     return out
