@@ -242,11 +242,11 @@ async def _read_capped(stream: asyncio.StreamReader | None, into: bytearray, cap
     if stream is None:
         return
     while chunk := await stream.read(_CHUNK):
-        room = cap - len(into)
+        room = max(0, cap - len(into))
         into += chunk[:room]
         if len(chunk) > room:
-            flooded.set()
-            return
+            flooded.set()  # the run is stopped; reading on (and dropping) until the pipe closes lets the
+            # subprocess transport see it close, which its wait() needs
 
 
 async def _stop(process: asyncio.subprocess.Process, *, reaper: bool) -> None:
