@@ -57,6 +57,15 @@ class NodegenSettings(BaseSettings):
     validation_mypy: bool = Field(default=False, description="Also run mypy on code in place (slower)")
     validation_mypy_cache_dir: str | None = Field(default=".nodegen/mypy_cache", description="mypy's warm cache")
     validation_checker_timeout_s: float = Field(default=10.0, gt=0, description="Time limit of each external checker")
+    validation_run_examples: bool = Field(
+        default=True, description="Run each stub's docstring examples against every candidate, in the sandbox"
+    )
+    validation_examples_timeout_s: float = Field(default=5.0, gt=0, description="Time limit of one examples run")
+    sandbox_memory_mb: int = Field(default=1024, ge=64, description="Address space of each sandboxed process")
+    sandbox_output_bytes: int = Field(
+        default=1_000_000, ge=1024, description="Bytes kept of a sandboxed run's stdout and stderr each (then killed)"
+    )
+    package_tests_timeout_s: float = Field(default=120.0, gt=0, description="Time limit of `nodegen new`'s tests")
     validation_severity: dict[str, Literal["error", "warning", "off"]] = Field(
         default_factory=dict, description="Severity by finding code, code prefix or rule, e.g. {'TYP': 'error'}"
     )

@@ -49,7 +49,7 @@ from .models import (
     ModelScaffoldReport,
     ModelStubOutcome,
 )
-from .scaffolding import ask_requirements, check_package, run_package_tests
+from .scaffolding import ask_requirements, check_package, package_test_limits, run_package_tests
 from .workflow import CodeGenerationWorkflow, FillRun
 
 ProgressCallback = Callable[[Event], Awaitable[None] | None]
@@ -155,14 +155,14 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
         report = ModelScaffoldReport(package_dir=str(package_dir), requirements=scaffold.requirements)
         report.check_errors, report.check_warnings = await check_package(package_dir, container)
         if request.run_tests and not request.dry_run:
-            report.tests = await run_package_tests(out, package_dir)
+            report.tests = await run_package_tests(out, package_dir, limits=package_test_limits(container))
             if not report.tests.passed and result.count(EnumStubStatus.FILLED):
                 # one repair: the stubs again, with the failing output, from the scaffold's text
                 report.repair_attempted = True
                 filled_text = node_file.read_text(encoding="utf-8")
                 node_file.write_text(stub_text, encoding="utf-8")
                 repaired = await self._fill(in_place, contract, [node_file], feedback=report.tests.output_tail)
-                tests = await run_package_tests(out, package_dir)
+                tests = await run_package_tests(out, package_dir, limits=package_test_limits(container))
                 if tests.passed:
                     report.repaired, report.tests, result = True, tests, self._merge(result, repaired)
                 else:

@@ -1,19 +1,18 @@
 """The steps `nodegen new` adds around the fill: the requirements asked of the model (structured JSON, validated,
-one repair, else keyword analysis), `nodegen check` on the package, and the package's own tests in a subprocess."""
+one repair, else keyword analysis), `nodegen check` on the package, and the package's own tests in the sandbox."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
-import os
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from nodegen.infra.sandbox import ModelSandboxLimits, run_sandboxed
 from nodegen.llm import (
     EnumChatRole,
     LLMError,
@@ -105,56 +104,43 @@ async def check_package(package_dir: Path, container: ModelContainer) -> tuple[l
     return errors, warnings
 
 
-def _isolation() -> list[str]:
-    """``unshare -n --`` where a network namespace of its own can be made (root on Linux), else nothing."""
-    unshare = shutil.which("unshare")
-    if unshare is None or os.geteuid() != 0:
-        return []
-    return [unshare, "-n", "--"]
-
-
-async def run_package_tests(root: Path, package_dir: Path, *, timeout_s: float = TEST_TIMEOUT_S) -> ModelPackageTests:
-    """The package's tests in a subprocess (from ``root``, so that the package imports), with a time limit and, where
-    possible, no network."""
-    prefix = _isolation()
-    command = [
-        *prefix,
-        sys.executable,
-        "-m",
-        "pytest",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        "-o",
-        "asyncio_mode=auto",
-        str((package_dir / "tests").resolve()),
-    ]
-    environment = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
-    process = await asyncio.create_subprocess_exec(
-        *command,
-        cwd=root,
-        env=environment,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
+def package_test_limits(container: ModelContainer) -> ModelSandboxLimits:
+    """The sandbox's limits for a package's tests, from the configuration."""
+    return ModelSandboxLimits.from_container(
+        container, timeout_key="package_tests_timeout_s", default_timeout_s=TEST_TIMEOUT_S
     )
-    try:
-        async with asyncio.timeout(timeout_s):
-            output, _ = await process.communicate()
-    except TimeoutError:
-        with contextlib.suppress(ProcessLookupError):
-            process.kill()
-        await process.wait()
-        return ModelPackageTests(
-            passed=False,
-            exit_code=None,
-            output_tail=f"the tests ran past their time limit of {timeout_s:g} s",
-            network_isolated=bool(prefix),
-        )
-    text = output.decode("utf-8", errors="replace")
+
+
+async def run_package_tests(
+    root: Path, package_dir: Path, *, limits: ModelSandboxLimits | None = None
+) -> ModelPackageTests:
+    """The package's tests (pytest) in the sandbox, on a copy of the package: the copy is the only folder they may
+    write, they have no network and no key in their environment, and nothing they start outlives them."""
+    limits = limits or ModelSandboxLimits(timeout_s=TEST_TIMEOUT_S)
+    root, package_dir = root.resolve(), package_dir.resolve()
+    inner = package_dir.relative_to(root) if root in package_dir.parents else Path(package_dir.name)
+    top = root / inner.parts[0] if root in package_dir.parents else package_dir
+    with tempfile.TemporaryDirectory(prefix="nodegen-tests-") as scratch:
+        copy = Path(scratch)
+        skip = shutil.ignore_patterns("__pycache__", ".pytest_cache")
+        shutil.copytree(top, copy / top.name, symlinks=True, ignore=skip)
+        tests = copy / top.name / inner.relative_to(inner.parts[0]) / "tests"
+        command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "asyncio_mode=auto"]
+        run = await run_sandboxed([*command, str(tests)], work_dir=copy, limits=limits)
+    if run.note:
+        emit_log_event(EnumLogLevel.INFO, "package tests: " + run.note, {"package": str(package_dir)})
+    text = (run.stdout + run.stderr).replace(str(copy / top.name), str(top))
     tail = "\n".join(text.splitlines()[-_OUTPUT_LINES:])
+    if run.timed_out or run.output_truncated:
+        tail = f"{tail}\n(the tests were {run.note})" if tail else f"the tests were {run.note}"
     return ModelPackageTests(
-        passed=process.returncode == 0, exit_code=process.returncode, output_tail=tail, network_isolated=bool(prefix)
+        passed=run.ok,
+        exit_code=run.exit_code,
+        output_tail=tail,
+        network_isolated=run.sandboxed,
+        sandboxed=run.sandboxed,
+        note=run.note,
     )
 
 
-__all__ = ["ask_requirements", "check_package", "run_package_tests"]
+__all__ = ["ask_requirements", "check_package", "package_test_limits", "run_package_tests"]

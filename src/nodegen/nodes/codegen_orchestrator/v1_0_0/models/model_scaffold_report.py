@@ -8,12 +8,14 @@ from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import ModelNodeRequir
 
 
 class ModelPackageTests(BaseModel):
-    """The package's own tests, run in a subprocess."""
+    """The package's own tests, run in the sandbox (``nodegen.infra.sandbox``)."""
 
     passed: bool
     exit_code: int | None = Field(description="None when the run was cut off by its time limit")
     output_tail: str = Field(default="", description="The last lines of pytest's output")
     network_isolated: bool = Field(description="Run in a network namespace of its own (no network)")
+    sandboxed: bool = Field(default=False, description="Run under bubblewrap; False: a plain process, limits only")
+    note: str = Field(default="", description="The sandbox's note: a limit hit, or why there was no sandbox")
 
 
 class ModelScaffoldReport(BaseModel):

@@ -1,0 +1,121 @@
+"""The examples rule: a stub's own docstring examples run against each candidate, in place, in the sandbox."""
+
+from __future__ import annotations
+
+import pytest
+
+from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect
+from nodegen.settings import build_container
+
+COUNTER = '''class Counter:
+    """Counts."""
+
+    def __init__(self) -> None:
+        self._total = 0
+
+    def add(self, n: int) -> None:
+        """Add n.
+
+        >>> c = Counter()
+        >>> c.add(2)
+        >>> c.add(2)
+        >>> c.total
+        4
+        """
+        # IMPLEMENTATION REQUIRED
+
+    @property
+    def total(self) -> int:
+        return self._total
+'''
+
+HALF = '''def half(n: int) -> float:
+    """Half of n.
+
+    >>> half(3)
+    1.5
+    """
+    # IMPLEMENTATION REQUIRED
+
+
+def plain(n: int) -> int:
+    """No examples here."""
+    # IMPLEMENTATION REQUIRED
+'''
+
+
+@pytest.fixture
+def validator():
+    return NodeCodegenCodeValidatorEffect(build_container(validation_examples_timeout_s=3.0))
+
+
+async def check(validator, source: str, name: str, code: str, file_path: str | None = None):
+    state = {"generated_code": code, "target": {"source": source, "qualified_name": name}}
+    if file_path:
+        state["file_path"] = file_path
+    return await validator.execute_effect({"input_state": state})
+
+
+async def test_a_body_that_passes_its_examples_is_valid(validator):
+    result = await check(validator, COUNTER, "Counter.add", "self._total += n")
+    assert result.is_valid, result.feedback()
+    assert "examples" in result.rule_timings_ms
+
+
+async def test_a_failing_example_in_a_sequence_names_the_setup_the_call_and_both_outputs(validator):
+    result = await check(validator, COUNTER, "Counter.add", "self._total += n * 2")
+    assert not result.is_valid
+    (finding,) = result.errors
+    assert finding.code == "EXA001"
+    assert "after `c = Counter()`, `c.add(2)`, `c.add(2)`, `c.total` expected `4` but got `8`" in finding.message
+
+
+async def test_an_exception_names_its_line_in_the_new_code(validator):
+    result = await check(validator, HALF, "half", "return n // 0")
+    (finding,) = result.errors
+    assert finding.code == "EXA001" and "raised ZeroDivisionError" in finding.message
+    assert "(`return n // 0`)" in finding.message
+
+
+async def test_the_examples_come_from_the_original_stub_not_from_the_answer(validator):
+    answer = 'def half(n: int) -> float:\n    """Half.\n\n    >>> half(3)\n    1\n    """\n    return n // 2\n'
+    result = await check(validator, HALF, "half", answer)
+    assert [f.code for f in result.errors] == ["EXA001"] and "expected `1.5` but got `1`" in result.errors[0].message
+
+
+async def test_a_hang_is_stopped_and_reported(validator):
+    result = await check(validator, HALF, "half", "while True:\n    pass")
+    (finding,) = result.errors
+    assert finding.code == "EXA002" and "half(3)" in finding.message and "time limit" in finding.message
+
+
+async def test_a_stub_without_examples_runs_nothing(validator):
+    result = await check(validator, HALF, "plain", "return n")
+    assert result.is_valid and result.rule_timings_ms["examples"] < 5.0  # no sandbox started
+
+
+async def test_module_side_effects_and_writes_stay_in_the_sandbox(validator, tmp_path):
+    target = tmp_path / "escaped.txt"
+    code = f"open({str(target)!r}, 'w').write('x')\nreturn n / 2"
+    await check(validator, HALF, "half", code)
+    assert not target.exists()
+
+
+async def test_siblings_of_the_file_import(validator, tmp_path):
+    (tmp_path / "helpers.py").write_text("def halve(n):\n    return n / 2\n")
+    source = "from helpers import halve\n\n\n" + HALF
+    result = await check(validator, source, "half", "return halve(n)", file_path=str(tmp_path / "mod.py"))
+    assert result.is_valid, result.feedback()
+
+
+async def test_the_setting_turns_the_rule_off():
+    validator = NodeCodegenCodeValidatorEffect(build_container(validation_run_examples=False))
+    result = await check(validator, HALF, "half", "return n // 2")
+    assert result.is_valid and "examples" not in result.rule_timings_ms
+
+
+async def test_the_environment_variable_turns_the_rule_off(monkeypatch):
+    monkeypatch.setenv("NODEGEN_VALIDATION_RUN_EXAMPLES", "false")
+    validator = NodeCodegenCodeValidatorEffect(build_container())
+    result = await check(validator, HALF, "half", "return n // 2")
+    assert result.is_valid
