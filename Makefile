@@ -35,10 +35,13 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy src
 
-# The tests start a real PostgreSQL server: Debian's package, installed when missing (needs root, as in CI).
+# The tests start a real PostgreSQL server and run generated code in bubblewrap: Debian's packages, installed when
+# missing (needs root, as in CI).
 sysdeps:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
 		export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; }
+	@command -v bwrap >/dev/null 2>&1 || { \
+		export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq bubblewrap >/dev/null; }
 
 unit: $(STAMP) sysdeps
 	$(BIN)/pytest

@@ -101,6 +101,8 @@ def _example_findings(
         if event["event"] == "failure":
             got = event["got"].rstrip("\n") or "no output"
             text = f"{where}: {after}`{_call(event['source'])}` expected `{want}` but got `{got}`"
+            if want == "no output" and got == "False":  # a comparison written as an example: it must hold
+                text = f"{where}: {after}`{_call(event['source'])}` does not hold (it is False)"
         else:
             lines = [n for n in event.get("lines", []) if ctx.in_generated(n)]
             at = ""

@@ -119,3 +119,24 @@ async def test_the_environment_variable_turns_the_rule_off(monkeypatch):
     validator = NodeCodegenCodeValidatorEffect(build_container())
     result = await check(validator, HALF, "half", "return n // 2")
     assert result.is_valid
+
+
+LOOSE = '''def shift(x: int) -> str:
+    """Digits as text.
+
+    >>> shift(12)
+    "12"
+    >>> shift(3) == "3"
+    """
+    # IMPLEMENTATION REQUIRED
+'''
+
+
+async def test_another_literal_of_the_same_value_and_a_bare_comparison_pass(validator):
+    assert (await check(validator, LOOSE, "shift", "return str(x)")).is_valid
+
+
+async def test_a_bare_comparison_that_does_not_hold_fails(validator):
+    result = await check(validator, LOOSE, "shift", "return str(x) + ' '")
+    assert [f.code for f in result.errors] == ["EXA001", "EXA001"]
+    assert "`shift(3) == \"3\"` does not hold (it is False)" in result.errors[1].message
