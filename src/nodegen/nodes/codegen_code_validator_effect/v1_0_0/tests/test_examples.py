@@ -140,3 +140,20 @@ async def test_a_bare_comparison_that_does_not_hold_fails(validator):
     result = await check(validator, LOOSE, "shift", "return str(x) + ' '")
     assert [f.code for f in result.errors] == ["EXA001", "EXA001"]
     assert "`shift(3) == \"3\"` does not hold (it is False)" in result.errors[1].message
+
+
+async def test_without_a_sandbox_examples_still_run_but_never_for_code_the_security_rules_refuse(tmp_path):
+    from nodegen.nodes.codegen_code_validator_effect.v1_0_0.checks import ExampleOptions
+    from nodegen.nodes.codegen_code_validator_effect.v1_0_0.engine import ValidatorOptions, validate
+    from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import ModelCodeValidationRequest
+
+    options = ValidatorOptions(examples=ExampleOptions(bwrap=None))
+
+    def request(code: str) -> ModelCodeValidationRequest:
+        return ModelCodeValidationRequest(generated_code=code, target={"source": HALF, "qualified_name": "half"})
+
+    wrong = await validate(request("return n // 2"), options)
+    assert [f.code for f in wrong.errors] == ["EXA001"]
+    marker = tmp_path / "ran"
+    dangerous = await validate(request(f"eval(\"open({str(marker)!r}, 'w')\")\nreturn n / 2"), options)
+    assert not dangerous.is_valid and "examples" not in dangerous.rule_timings_ms and not marker.exists()
