@@ -38,6 +38,7 @@ from benchmarks.humaneval_model import (
 )
 from benchmarks.sections import write_section
 from nodegen.llm import LLMClient
+from nodegen.onex import ModelOnexError
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "humaneval_model.jsonl"
@@ -151,7 +152,11 @@ def main() -> int:
     parser.add_argument("--report-only", action="store_true", help="HumanEval: rebuild the section, run no model")
     parser.add_argument("--results", type=Path, default=RESULTS, help=f"HumanEval JSONL (default {RESULTS})")
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md", help="the page to write")
-    asyncio.run(_main(parser.parse_args()))
+    try:
+        asyncio.run(_main(parser.parse_args()))
+    except ModelOnexError as error:  # no such provider, no key, no model file: say so, no traceback
+        print(f"error: {error.message}", file=sys.stderr)
+        return 2
     return 0
 
 
