@@ -154,13 +154,13 @@ class LLMError(Exception):
         status: int | None = None,
         retry_after_s: float | None = None,
     ) -> None:
+        message = redact(message)
         super().__init__(message)
         self.kind = kind
         self.message = message
         self.status = status
         self.retry_after_s = retry_after_s
         self.retries = 0
-        message = redact(message)
 
 
 __all__ = [
