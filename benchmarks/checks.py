@@ -55,7 +55,11 @@ try:
             verdict["failures"].append({"call": example.source.strip(), "expected": example.want.strip(),
                                         "got": f"{kind.__name__}: {value}"[:300]})
 
-    Collect(verbose=False).run(test, out=io.StringIO().write, clear_globs=False)
+    checker = None
+    if not job["strict"]:  # the examples check's own reading (one implementation: the validator's)
+        from nodegen.nodes.codegen_code_validator_effect.v1_0_0.checks.example_runner import ExampleOutputChecker
+        checker = ExampleOutputChecker()
+    Collect(checker=checker, verbose=False).run(test, out=io.StringIO().write, clear_globs=False)
 except BaseException as error:
     verdict["error"] = f"{type(error).__name__}: {error}"[:500]
 sys.stdout.write("\\n@@verdict@@" + json.dumps(verdict))
@@ -89,7 +93,7 @@ def failure_kind(failure: dict[str, str]) -> str:
     return "repr" if same else "contradiction"
 
 
-def _child(script: str, job: dict[str, str], time_limit_s: float) -> dict[str, object] | str:
+def _child(script: str, job: dict[str, object], time_limit_s: float) -> dict[str, object] | str:
     """Run ``script`` on ``job`` in a fresh interpreter; its verdict, or why there is none (as text)."""
     try:
         done = subprocess.run(
@@ -111,16 +115,21 @@ def _child(script: str, job: dict[str, str], time_limit_s: float) -> dict[str, o
 
 def hidden_tests(name: str, source: str, test: str, entry_point: str, time_limit_s: float = TIME_LIMIT_S) -> str | None:
     """None when ``check(entry_point)`` of the problem's tests passes on ``source``, else what went wrong."""
-    job = {"name": name, "source": source, "test": test, "entry_point": entry_point}
+    job: dict[str, object] = {"name": name, "source": source, "test": test, "entry_point": entry_point}
     verdict = _child(_HIDDEN_TESTS, job, time_limit_s)
     if isinstance(verdict, str):
         return verdict
     return None if verdict["passed"] else str(verdict["error"])
 
 
-def docstring_examples(name: str, source: str, entry_point: str, time_limit_s: float = TIME_LIMIT_S) -> ExampleVerdict:
-    """The docstring examples of ``entry_point`` run (doctest, default flags) against ``source``."""
-    verdict = _child(_EXAMPLES, {"name": name, "source": source, "entry_point": entry_point}, time_limit_s)
+def docstring_examples(
+    name: str, source: str, entry_point: str, time_limit_s: float = TIME_LIMIT_S, *, strict: bool = False
+) -> ExampleVerdict:
+    """The docstring examples of ``entry_point`` run against ``source``: as nodegen's examples check reads them
+    (another literal of the same value, a bare comparison that prints True, pass), or with ``strict`` as plain doctest
+    with default flags does."""
+    job = {"name": name, "source": source, "entry_point": entry_point, "strict": strict}
+    verdict = _child(_EXAMPLES, job, time_limit_s)
     if isinstance(verdict, str):
         return ExampleVerdict(examples=0, error=verdict)
     return ExampleVerdict(

@@ -195,10 +195,12 @@ def oracle(
 
 
 def contradicting_examples(limit: int | None = None) -> list[dict[str, object]]:
-    """The problems whose docstring examples (doctest) fail against their own canonical solution, with each failure."""
+    """The problems whose docstring examples fail, read as plain doctest reads them, against their own canonical
+    solution, with each failure and its kind (nodegen's examples check accepts the ``repr`` and ``comparison``
+    kinds)."""
     found = []
     for problem in problems(limit):
-        verdict = docstring_examples(problem.name, problem.original, problem.entry_point)
+        verdict = docstring_examples(problem.name, problem.original, problem.entry_point, strict=True)
         if verdict.failed:
             found.append(
                 {

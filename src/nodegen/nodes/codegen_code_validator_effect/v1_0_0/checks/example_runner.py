@@ -94,7 +94,7 @@ def _literal(text: str) -> tuple[bool, object]:
         return False, None
 
 
-class _Checker(doctest.OutputChecker):
+class ExampleOutputChecker(doctest.OutputChecker):
     """doctest's comparison, and two readings of what docstrings mean that doctest reads too literally: a value
     written as another literal of the same value (``"21"`` for ``'21'``), and a comparison written with no output
     line (``>>> f(3) == 5``), which holds when it prints ``True``."""
@@ -110,7 +110,7 @@ class _Checker(doctest.OutputChecker):
 
 class _Recorder(doctest.DocTestRunner):
     def __init__(self, report: TextIO, module_file: str) -> None:
-        super().__init__(checker=_Checker(), verbose=False, optionflags=0)
+        super().__init__(checker=ExampleOutputChecker(), verbose=False, optionflags=0)
         self.report, self.module_file = report, module_file
 
     def emit(self, event: dict[str, Any]) -> None:
