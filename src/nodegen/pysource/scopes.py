@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 ScopeNode = ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
@@ -67,26 +68,28 @@ def collect_scopes(tree: ast.Module) -> ModuleScopes:
     scopes: list[Scope] = []
     module_functions: list[Scope] = []
     imports: list[ast.Import | ast.ImportFrom] = []
-
-    def visit(body: list[ast.stmt], parent: Scope | None, prefix: str) -> None:
-        for stmt in body:
-            if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                is_function = not isinstance(stmt, ast.ClassDef)
-                scope = Scope(stmt, prefix + stmt.name, parent, len(scopes), is_function)
-                scopes.append(scope)
-                if is_function:
-                    group = parent.children if parent is not None else module_functions
-                    scope.position = len(group)
-                    group.append(scope)
-                visit(stmt.body, scope, scope.qualified_name + (".<locals>." if is_function else "."))
-            elif isinstance(stmt, _COMPOUND):
-                for nested in _child_bodies(stmt):
-                    visit(nested, parent, prefix)
-            elif parent is None and isinstance(stmt, ast.Import | ast.ImportFrom):
-                imports.append(stmt)
-
-    visit(tree.body, None, "")
-    del visit  # a nested function that calls itself is a reference cycle: it would keep every scope and the tree
+    # An explicit stack of statement iterators (depth first, in source order) rather than a nested function that
+    # calls itself: such a closure is a reference cycle that would keep every scope and the whole tree alive until
+    # the cycle collector runs.
+    stack: list[tuple[Iterator[ast.stmt], Scope | None, str]] = [(iter(tree.body), None, "")]
+    while stack:
+        statements, parent, prefix = stack[-1]
+        stmt = next(statements, None)
+        if stmt is None:
+            stack.pop()
+        elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            is_function = not isinstance(stmt, ast.ClassDef)
+            scope = Scope(stmt, prefix + stmt.name, parent, len(scopes), is_function)
+            scopes.append(scope)
+            if is_function:
+                group = parent.children if parent is not None else module_functions
+                scope.position = len(group)
+                group.append(scope)
+            stack.append((iter(stmt.body), scope, scope.qualified_name + (".<locals>." if is_function else ".")))
+        elif isinstance(stmt, _COMPOUND):
+            stack.append((chain.from_iterable(_child_bodies(stmt)), parent, prefix))
+        elif parent is None and isinstance(stmt, ast.Import | ast.ImportFrom):
+            imports.append(stmt)
     return ModuleScopes(scopes, module_functions, imports)
 
 

@@ -4,7 +4,8 @@
   ``importlib.import_module("os")``, ``getattr(builtins, "ev" + "al")``, ``getattr(os, name)``;
 - ``SEC031`` a recursive delete (``shutil.rmtree``, ``os.removedirs``, ``rm -rf`` in a shell command), unless of a
   temporary directory the code created itself;
-- ``SEC032`` a write outside the project (paths from ``~``, ``expanduser``, ``Path.home()``, ``$HOME``, any absolute path but scratch space such as ``/tmp``);
+- ``SEC032`` a write outside the project (paths from ``~``, ``expanduser``, ``Path.home()``, ``$HOME``, any absolute
+  path but scratch space such as ``/tmp``);
 - ``SEC033`` reading credentials (``~/.ssh``, ``id_rsa``, ``.aws/credentials``, ``.netrc``, ``/etc/shadow``, keyring);
 - ``SEC034`` sending environment data (``os.environ`` / ``os.getenv`` values) over a socket, HTTP or mail.
 
