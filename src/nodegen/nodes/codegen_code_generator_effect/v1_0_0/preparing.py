@@ -6,6 +6,8 @@ against it.
 - Star imports (``from typing import *``) never reach the user's module, nor a function body (where they do not
   compile): the names the code takes from a standard-library module are imported by name; a name from any other
   module stays undefined, and the names check says so.
+- ``from __future__`` imports in an answer are dropped: they change how the whole user's module compiles, which an
+  answer for one stub does not decide (and the module either has them already or does without them).
 - Helper functions: one the file already defines in that scope is dropped (the file's own is used); the others stay
   beside a module-level stub, and are nested at the top of the body of a method or a nested function. A helper method
   of the class the answer wraps the stub in is dropped; when the body calls it through ``self``/``cls`` that is a
@@ -92,6 +94,16 @@ def _is_star(stmt: ast.stmt) -> bool:
     return isinstance(stmt, ast.ImportFrom) and any(alias.name == "*" for alias in stmt.names)
 
 
+def _is_future_import(text: str) -> bool:
+    try:
+        tree = ast.parse(text.strip())
+    except SyntaxError:
+        return False
+    return any(
+        isinstance(stmt, ast.ImportFrom) and stmt.module == "__future__" and not stmt.level for stmt in tree.body
+    )
+
+
 def _star_module(text: str) -> str | None:
     """The module of a star-import statement (``from typing import *`` → ``typing``; ``""`` for a relative one),
     None for any other statement."""
@@ -105,13 +117,17 @@ def _star_module(text: str) -> str | None:
     return "" if stmt.level else stmt.module or ""
 
 
-def _without_star_imports(body: str) -> tuple[str, list[str]]:
-    """The body without star-import statements (at any depth), and their modules."""
+def _without_foreign_imports(body: str) -> tuple[str, list[str]]:
+    """The body without star-import and ``__future__`` statements (at any depth), and the star imports' modules."""
     try:
         tree = ast.parse(body)
     except SyntaxError:
         return body, []
-    found = [node for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and _is_star(node)]
+    found = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and (_is_star(node) or (node.module == "__future__" and not node.level))
+    ]
     if not found:
         return body, []
     lines = body.split("\n")
@@ -122,7 +138,7 @@ def _without_star_imports(body: str) -> tuple[str, list[str]]:
             (line[: len(line) - len(line.lstrip())] + "pass") if index in drop else line
             for index, line in enumerate(lines)
         )
-    return kept, [node.module for node in found if node.module and not node.level]
+    return kept, [node.module for node in found if _is_star(node) and node.module and not node.level]
 
 
 def _parses(code: str) -> bool:
@@ -240,14 +256,9 @@ def prepare_answer(answer: Answer, stub: ModelMethodStub, module: SourceModule) 
     without_markers = drop_markers(body, stub.stub_marker)
     if without_markers != body and _is_real(without_markers):
         body = without_markers
-    body, star_modules = _without_star_imports(body)
-    imports = []
-    for text in answer.imports:
-        star = _star_module(text)
-        if star is None:
-            imports.append(text)
-        elif star:
-            star_modules.append(star)
+    body, star_modules = _without_foreign_imports(body)
+    imports = [text for text in answer.imports if _star_module(text) is None and not _is_future_import(text)]
+    star_modules.extend(star for star in map(_star_module, answer.imports) if star)
     at_module_level = not stub.enclosing_classes and not stub.enclosing_function
     defined = module_names(module.tree)
     in_class = _class_names(module, stub)
@@ -265,7 +276,7 @@ def prepare_answer(answer: Answer, stub: ModelMethodStub, module: SourceModule) 
             continue
         if helper.name in defined or helper.name in in_class:
             continue  # the file's own definition (a module function, or a method the answer echoes) is the one to use
-        source, more = _without_star_imports(drop_markers(helper.source, stub.stub_marker))
+        source, more = _without_foreign_imports(drop_markers(helper.source, stub.stub_marker))
         star_modules.extend(more)
         kept.append((helper.name, source))
     if kept and not at_module_level:

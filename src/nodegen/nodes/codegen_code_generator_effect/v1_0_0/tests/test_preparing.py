@@ -120,6 +120,41 @@ async def test_a_star_import_inside_a_method_never_fails_the_attempt(llm_server,
     assert "import *" not in (generation.generated_code or "")
 
 
+FUTURE_METHOD = '''\
+"""A calculator."""
+
+from __future__ import annotations
+
+
+class Calc:
+    def total(self, values: list[int]) -> int:
+        """Sum of values."""
+        # IMPLEMENTATION REQUIRED
+        pass
+'''
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "from __future__ import annotations\n\nclass Calc:\n    def total(self, values: list[int]) -> int:\n"
+        "        return sum(values)\n",
+        "from __future__ import annotations\nreturn sum(values)\n",
+    ],
+    ids=["whole-class", "bare-body"],
+)
+async def test_a_future_import_in_an_answer_is_dropped_not_a_syntax_error(answer, llm_server, make_node: MakeNode):
+    # Seen from the real model in `nodegen new`: the file's own `from __future__` line repeated above a method;
+    # placed inside the method (or appended) it does not compile, and it is the module's to decide anyway.
+    llm_server.script(Reply(text=f"```python\n{answer}```"))
+    generation = await _fill(make_node(max_attempts=1), FUTURE_METHOD, "calc.py")
+    assert generation.success, generation.message
+    assert generation.required_imports == [] and "__future__" not in (generation.generated_code or "")
+    written = _written(FUTURE_METHOD, generation)
+    assert written.count("from __future__ import annotations") == 1
+    assert _run(written, "Calc().total([1, 2])") == 3
+
+
 async def test_a_star_import_of_a_module_outside_the_standard_library_is_dropped_and_its_names_reported(
     llm_server, make_node: MakeNode
 ):
