@@ -37,20 +37,25 @@ class ModelStubsReport(BaseModel):
     skipped: list[ModelPathNote] = Field(default_factory=list, description="Paths met on the walk and left out")
 
 
+def _bar(console: Console) -> Progress:
+    """A transient progress bar on ``console``: spinner, label, bar, done of total, time."""
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+
+
 class FileProgress:
     """A transient bar over a scan's files on stderr, naming the file being read (a large one takes a while)."""
 
     def __init__(self, console: Console, label: str, total: int) -> None:
         self.label = label
-        self.progress = Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        )
+        self.progress = _bar(console)
         self.task = self.progress.add_task(label, total=total)
 
     def reading(self, path: Path) -> None:
@@ -100,22 +105,15 @@ class FillProgress:
 
     def __init__(self, console: Console) -> None:
         self.console = console
-        self.progress = Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        )
+        self.progress = _bar(console)
         self.task = self.progress.add_task("filling stubs", total=0)
 
     def __call__(self, event: Event) -> None:
         if isinstance(event, StubsExtractedEvent) and event.stubs:
             self.progress.update(self.task, total=(self.progress.tasks[0].total or 0) + event.stubs)
         elif isinstance(event, CodeValidatedEvent):
-            mark = "[green]filled[/green]" if event.success else "[red]failed[/red]"
+            # validated, not yet written: the final table says what stands in the file
+            mark = "[green]valid[/green]" if event.success else "[red]failed[/red]"
             attempts = f"{event.attempts} attempt{'s' if event.attempts != 1 else ''}"
             self.progress.console.print(
                 f"{mark} {escape(event.file_path)} [bold]{escape(event.qualified_name)}[/bold] ({attempts})"
