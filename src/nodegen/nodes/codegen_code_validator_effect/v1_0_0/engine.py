@@ -11,7 +11,6 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nodegen.infra.sandbox import sandbox_isolates
 from nodegen.pysource import editor_line_count, split_lines
 
 from .assembly import Analysed, in_place, standalone
@@ -218,10 +217,6 @@ async def _run_checks(
         background.append(asyncio.create_task(timed("imports", check_names(ctx))))
     if EnumValidationRule.TYPE_HINTS in rules and options.checker.mypy:
         background.append(asyncio.create_task(timed("mypy", check_mypy(ctx))))
-    examples = _examples(ctx, rules, options, request, analysed)
-    sandboxed = examples is not None and sandbox_isolates(options.examples.bwrap)
-    if examples is not None and sandboxed:
-        background.append(asyncio.create_task(timed("examples", examples())))
     await asyncio.sleep(0)  # let the subprocesses start before the in-process checks take the loop
     findings: list[RawFinding] = []
     local: list[tuple[str, Callable[[], list[RawFinding]]]] = [("laziness", lambda: check_laziness(ctx))]
@@ -243,8 +238,9 @@ async def _run_checks(
         clock = time.perf_counter()
         findings.extend(run())
         timings[name] = (time.perf_counter() - clock) * 1000.0
-    if examples is not None and not sandboxed and not _security_errors(ctx, findings):
-        # without a sandbox, code the security rules refuse is never run
+    examples = _examples(ctx, rules, options, request, analysed)
+    if examples is not None and not _security_errors(ctx, findings):
+        # code the security rules refuse is never run, not even in the sandbox
         background.append(asyncio.create_task(timed("examples", examples())))
     for task in background:
         findings.extend(await task)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from nodegen.infra.sandbox import AUTO
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect
 from nodegen.settings import build_container
 
@@ -142,12 +143,13 @@ async def test_a_bare_comparison_that_does_not_hold_fails(validator):
     assert "`shift(3) == \"3\"` does not hold (it is False)" in result.errors[1].message
 
 
-async def test_without_a_sandbox_examples_still_run_but_never_for_code_the_security_rules_refuse(tmp_path):
+@pytest.mark.parametrize("bwrap", [AUTO, None], ids=["bubblewrap", "no-sandbox"])
+async def test_examples_never_run_for_code_the_security_rules_refuse(tmp_path, bwrap):
     from nodegen.nodes.codegen_code_validator_effect.v1_0_0.checks import ExampleOptions
     from nodegen.nodes.codegen_code_validator_effect.v1_0_0.engine import ValidatorOptions, validate
     from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import ModelCodeValidationRequest
 
-    options = ValidatorOptions(examples=ExampleOptions(bwrap=None))
+    options = ValidatorOptions(examples=ExampleOptions(bwrap=bwrap))
 
     def request(code: str) -> ModelCodeValidationRequest:
         return ModelCodeValidationRequest(generated_code=code, target={"source": HALF, "qualified_name": "half"})
