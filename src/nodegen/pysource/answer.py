@@ -206,6 +206,12 @@ def parse_snippet(code: str) -> tuple[str, ast.Module]:
     )
 
 
+def _is_trial_run(stmt: ast.stmt) -> bool:
+    """A call or an assert at module level (``print(f(3))``, ``assert f(3) == 9``): the model trying its function out,
+    like a ``__main__`` guard, not code of the module; dropped."""
+    return isinstance(stmt, ast.Assert) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call))
+
+
 def _is_main_guard(stmt: ast.stmt) -> bool:
     test = stmt.test if isinstance(stmt, ast.If) else None
     return (
@@ -257,7 +263,7 @@ def _definition_source(module: SourceModule, node: ast.FunctionDef | ast.AsyncFu
 def read_answer(code: str, target_name: str) -> Answer:
     """Read ``code`` as an answer for the stub called ``target_name`` (its plain name)."""
     text, tree = parse_snippet(code)
-    statements = [stmt for stmt in tree.body if not _is_main_guard(stmt)]
+    statements = [stmt for stmt in tree.body if not (_is_main_guard(stmt) or _is_trial_run(stmt))]
     found = _find_target(statements, target_name)
     if found is None:
         return Answer(body=text)

@@ -114,6 +114,12 @@ class TestAnswerShapes:
         )
         assert "        for i in items:\n            print(i)\n" in outcome.source
 
+    def test_trial_calls_and_asserts_beside_the_def_are_dropped(self):
+        # Seen from the real model on HumanEval (/86, /88, /106, /161): `print(f(...))` after the function.
+        code = "def f(x):\n    return x + 1\n\nprint(f(1))\nassert f(2) == 3\n"
+        result = filled("def f(x):\n    pass  # Stub\n", "f", code)
+        assert result == "def f(x):\n    return x + 1\n"
+
     def test_main_guard_beside_the_def_is_dropped(self):
         code = "def f(x):\n    return x\n\nif __name__ == '__main__':\n    print(f(1))\n"
         assert filled("def f(x):\n    pass\n", "f", code) == "def f(x):\n    return x\n"
