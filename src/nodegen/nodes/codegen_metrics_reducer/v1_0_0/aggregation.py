@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import gc
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -94,19 +91,6 @@ def _coerce(raw: Any) -> ModelGenerationEvent | str:
         return ModelGenerationEvent.model_validate(raw)
     except ValidationError:
         return "malformed"
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while folding: the fold allocates no cycles, and a full collection over
-    the caller's many live event objects would otherwise double the time (measured: 0.26 s vs 0.58 s per 100,000)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class Aggregator:
@@ -206,4 +190,4 @@ class Aggregator:
         )
 
 
-__all__ = ["EVENT_TYPE", "Aggregator", "gc_paused", "percentile"]
+__all__ = ["EVENT_TYPE", "Aggregator", "percentile"]

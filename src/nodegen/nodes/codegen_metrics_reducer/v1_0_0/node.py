@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid5
 
+from nodegen.infra.collector import collector_paused
 from nodegen.onex import (
     EnumCoreErrorCode,
     EnumIntentType,
@@ -26,7 +27,7 @@ from nodegen.onex import (
     NodeReducer,
 )
 
-from .aggregation import Aggregator, gc_paused
+from .aggregation import Aggregator
 from .models import ModelCodegenMetrics, ModelCodegenMetricsReducerOutput
 
 METRICS_TOPIC = "onex.codegen.metrics_recorded.v1"
@@ -69,7 +70,7 @@ class NodeCodegenMetricsReducer(NodeReducer[ModelCodegenMetricsReducerOutput], M
                 if (event := aggregator.add(raw)) is not None:
                     counted.append(event)
         elif isinstance(events, Iterable):
-            with gc_paused():
+            with collector_paused():
                 counted = [event for event in map(aggregator.add, events) if event is not None]
         else:
             raise ModelOnexError(

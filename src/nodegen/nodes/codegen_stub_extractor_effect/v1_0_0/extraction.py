@@ -13,6 +13,7 @@ import ast
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from nodegen.infra.collector import collector_paused
 from nodegen.pysource import (
     ABSTRACT_DECORATORS,
     FunctionNode,
@@ -31,7 +32,7 @@ from nodegen.pysource import (
 )
 
 from .models import ModelClassContext, ModelMethodStub
-from .windows import WINDOW_CHARS, collector_paused, source_windows
+from .windows import WINDOW_CHARS, source_windows
 
 NOT_IMPLEMENTED_MARKER = "raise NotImplementedError"
 MAX_SIBLING_SIGNATURES = 40

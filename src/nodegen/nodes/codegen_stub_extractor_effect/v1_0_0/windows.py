@@ -10,10 +10,8 @@ lines. Each window is parsed behind line breaks standing for the lines before it
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 from nodegen.onex import ModelOnexError
 from nodegen.pysource import SourceModule
@@ -42,20 +40,6 @@ def _starts(source: str) -> list[tuple[int, int]]:
     return starts
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off: while a window's tree is alive, every collection walks it again for
-    nothing (a syntax tree holds no cycles); measured, the windows of a 20 MB file took three times as long with
-    it on. Whoever holds a window breaks the cycles of its scopes (parents and children) to free it."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def source_windows(source: str, window_chars: int = WINDOW_CHARS) -> Iterator[SourceModule]:
     """The modules of consecutive windows of ``source``, each about ``window_chars`` long, in order; together they
     hold every top-level statement once. Raises the ``ModelOnexError`` of the first syntax error, with its file
@@ -82,4 +66,4 @@ def source_windows(source: str, window_chars: int = WINDOW_CHARS) -> Iterator[So
         first = last
 
 
-__all__ = ["WINDOW_CHARS", "collector_paused", "source_windows"]
+__all__ = ["WINDOW_CHARS", "source_windows"]
