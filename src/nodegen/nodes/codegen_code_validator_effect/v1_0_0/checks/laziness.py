@@ -11,6 +11,7 @@ from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumFindin
 from nodegen.pysource import is_docstring, is_placeholder_statement
 
 from .base import CheckContext, RawFinding
+from .shape import check_shape
 
 _ELISION = re.compile(
     r"#.*\b(rest of (the )?(code|implementation|logic|function|method|body)"
@@ -58,6 +59,8 @@ def check_laziness(ctx: CheckContext) -> list[RawFinding]:
                     "write out every statement; nothing may be elided",
                 )
             )
+    if real:
+        findings.extend(check_shape(ctx, first, last))
     return findings
 
 
