@@ -193,6 +193,43 @@ def test_metrics_codes(project):
     assert run("metrics", NODEGEN_METRICS_WINDOW_SECONDS="0").exit_code == 2
 
 
+@pytest.mark.parametrize("command", [["metrics"], ["fill", "stub.py", "--llm", "replay:empty.jsonl"]])
+def test_a_database_url_of_an_unknown_scheme_exits_2_and_creates_nothing(project, command):
+    (project / "stub.py").write_text(STUB)
+    result = run(*command, NODEGEN_DATABASE_URL="mysql://x")
+    assert result.exit_code == 2
+    assert "database_url mysql://... is not a database nodegen can use" in flat(result.output)
+    assert not (project / "mysql:").exists()
+    assert (project / "stub.py").read_text() == STUB
+
+
+# Runs nodegen with llama_cpp unimportable, as on a machine where `pip install 'nodegen[local]'` never ran.
+_WITHOUT_LLAMA_CPP = """
+import sys
+sys.modules["llama_cpp"] = None  # `import llama_cpp` now raises ImportError
+from nodegen.cli import main
+sys.argv = ["nodegen", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.mark.parametrize("llm", ["local", "gguf:model.gguf"])
+def test_fill_with_a_local_model_but_no_llama_cpp_exits_2_saying_how_to_install_it(project, llm):
+    (project / "stub.py").write_text(STUB)
+    (project / "model.gguf").write_bytes(b"GGUF")
+    done = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_LLAMA_CPP, "fill", "stub.py", "--llm", llm],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "COLUMNS": "300"},
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "llama-cpp-python, which is not installed: `pip install 'nodegen[local]'`" in flat(done.stderr)
+    assert (project / "stub.py").read_text() == STUB
+
+
 # --- a 20 MB file ------------------------------------------------------------------------------------------------------
 
 

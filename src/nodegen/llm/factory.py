@@ -3,13 +3,14 @@ directory) and the recorder when they are enabled."""
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from .cache import CachedClient, CompletionCache
 from .local import LOCAL_MAX_OUTPUT_TOKENS, LocalGGUFClient
-from .protocol import LLMClient
+from .protocol import EnumLLMFailure, LLMClient, LLMError
 from .remote import anthropic_client, openai_client
 from .replay import RecordingClient, ReplayClient
 from .spec import OLLAMA_BASE_URL, EnumProviderKind, ModelLLMSpec, parse_llm_spec
@@ -34,6 +35,22 @@ class ModelLLMOptions(BaseModel):
     )
 
 
+LLAMA_CPP_MISSING = (
+    "the {provider} provider runs the model in-process with llama-cpp-python, which is not installed: "
+    "`pip install 'nodegen[local]'` (builds llama.cpp from source, about 5 minutes once), or choose another "
+    "provider with --llm (openai:MODEL, ollama:MODEL, anthropic:MODEL, replay:FILE)"
+)
+
+
+def _require_llama_cpp(provider: str) -> None:
+    """A local model cannot run without llama-cpp-python: say so when the client is built (a configuration error),
+    not at the first call (where it would read as a failed stub)."""
+    try:
+        importlib.import_module("llama_cpp")
+    except ImportError:
+        raise LLMError(EnumLLMFailure.UNAVAILABLE, LLAMA_CPP_MISSING.format(provider=provider)) from None
+
+
 def _provider(spec: ModelLLMSpec, options: ModelLLMOptions) -> LLMClient:
     key = options.api_key.get_secret_value() if options.api_key is not None else None
     if spec.kind is EnumProviderKind.OPENAI:
@@ -44,6 +61,8 @@ def _provider(spec: ModelLLMSpec, options: ModelLLMOptions) -> LLMClient:
         )
     if spec.kind is EnumProviderKind.ANTHROPIC:
         return anthropic_client(spec.model, base_url=options.base_url, api_key=key)
+    if spec.kind in (EnumProviderKind.LOCAL, EnumProviderKind.GGUF):
+        _require_llama_cpp(spec.kind.value)
     if spec.kind is EnumProviderKind.LOCAL:
         weights = local_model_spec(spec.model)
         return LocalGGUFClient(
@@ -84,4 +103,4 @@ def client_concurrency(client: LLMClient) -> int | None:
         client = inner
 
 
-__all__ = ["ModelLLMOptions", "client_concurrency", "create_llm_client"]
+__all__ = ["LLAMA_CPP_MISSING", "ModelLLMOptions", "client_concurrency", "create_llm_client"]
