@@ -1,9 +1,13 @@
 """ModelContainer and nodegen's settings (NODEGEN_* variables over [tool.nodegen])."""
 
+from unittest.mock import Mock
+
 import pytest
 
+from nodegen.infra.store import open_store
 from nodegen.onex import EnumCoreErrorCode, ModelContainer, ModelOnexError
-from nodegen.settings import NodegenSettings, build_container, find_pyproject, load_settings
+from nodegen.onex.testing import create_test_container
+from nodegen.settings import NodegenSettings, NodeOptions, build_container, find_pyproject, load_settings
 
 
 def test_config_get_returns_the_default_for_unknown_keys():
@@ -83,6 +87,89 @@ def test_find_pyproject_walks_up(tmp_path):
 
 
 def test_build_container_uses_the_given_settings():
-    container = build_container(NodegenSettings(log_level="debug"), extra_key=3)
+    container = build_container(NodegenSettings(log_level="debug"), max_attempts=5)
     assert container.config.get("log_level", "x") == "debug"
-    assert container.config.get("extra_key", 0) == 3
+    assert container.config.get("max_attempts", 0) == 5
+
+
+def test_a_misspelt_pyproject_key_names_the_setting_it_resembles(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.nodegen]\nllm_temprature = 0.2\n")
+    with pytest.raises(ModelOnexError) as caught:
+        load_settings(tmp_path)
+    assert "unknown key 'llm_temprature' (did you mean 'llm_temperature'?)" in caught.value.message
+
+
+def test_a_misspelt_environment_variable_is_refused_not_ignored(tmp_path, monkeypatch):
+    monkeypatch.setenv("NODEGEN_MAX_ATEMPTS", "5")
+    with pytest.raises(ModelOnexError) as caught:
+        load_settings(tmp_path)
+    assert caught.value.error_code == EnumCoreErrorCode.INVALID_CONFIGURATION
+    assert "NODEGEN_MAX_ATEMPTS (did you mean NODEGEN_MAX_ATTEMPTS?)" in caught.value.message
+
+
+def test_benchmark_variables_are_not_settings(tmp_path, monkeypatch):
+    monkeypatch.setenv("NODEGEN_BENCH_CAP_S", "30")
+    assert load_settings(tmp_path).max_attempts == 3
+
+
+def test_a_misspelt_override_is_refused_with_the_nearest_name():
+    with pytest.raises(ModelOnexError) as caught:
+        build_container(NodegenSettings(), max_atempts=5)
+    assert "unknown setting 'max_atempts' (did you mean 'max_attempts'?)" in caught.value.message
+    with pytest.raises(ValueError, match="did you mean 'max_attempts'"):
+        ModelContainer.from_settings(NodegenSettings(), overrides={"max_atempts": 5})
+
+
+def test_an_override_is_validated_as_its_setting():
+    with pytest.raises(ModelOnexError) as caught:
+        build_container(NodegenSettings(), max_attempts=0)
+    assert "max_attempts" in caught.value.message
+
+
+def test_an_unknown_database_scheme_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("NODEGEN_DATABASE_URL", "mysql://x")
+    with pytest.raises(ModelOnexError) as caught:
+        load_settings(tmp_path)
+    assert "database_url mysql://... is not a database nodegen can use" in caught.value.message
+    with pytest.raises(ModelOnexError, match="postgresql://"):
+        open_store("mysql://x", tmp_path)
+    assert not (tmp_path / "mysql:").exists()
+
+
+class ModelExampleOptions(NodeOptions):
+    max_attempts: int
+    stub_extraction_patterns: list[str]
+    database_url: str | None
+
+
+def test_node_options_take_the_settings_defaults_and_the_container_values():
+    assert ModelExampleOptions.from_container(ModelContainer()).model_dump() == {
+        "max_attempts": 3,
+        "stub_extraction_patterns": ["# IMPLEMENTATION REQUIRED", "pass  # Stub"],
+        "database_url": None,
+    }
+    container = ModelContainer.from_settings(NodegenSettings(max_attempts=7))
+    assert ModelExampleOptions.from_container(container).max_attempts == 7
+
+
+def test_node_options_work_with_a_container_that_only_answers_config_get():
+    container = Mock()
+    container.config.get = Mock(side_effect=lambda key, default: default)
+    assert ModelExampleOptions.from_container(container).max_attempts == 3
+
+
+def test_node_options_refuse_a_bad_value_by_name():
+    with pytest.raises(ModelOnexError, match="max_attempts"):
+        ModelExampleOptions.from_container(create_test_container({"max_attempts": "many"}))
+
+
+def test_a_node_options_field_must_be_a_setting_of_the_same_type():
+    with pytest.raises(TypeError, match="did you mean 'max_attempts'"):
+
+        class ModelMisspelt(NodeOptions):
+            max_atempts: int
+
+    with pytest.raises(TypeError, match="max_attempts is <class 'str'>"):
+
+        class ModelMistyped(NodeOptions):
+            max_attempts: str

@@ -1,16 +1,21 @@
 """nodegen's configuration, read once: ``NODEGEN_*`` environment variables over ``[tool.nodegen]`` in pyproject.toml.
 
-Every field name is also the key nodes read with ``container.config.get(key, default)``. Unknown keys in
-``[tool.nodegen]`` are refused (a typo must not silently fall back to a default).
+Every field name is also a key of ``container.config``. Each node reads its keys through one typed options model
+(a :class:`NodeOptions` subclass whose fields are settings of the same name and type; the defaults are declared
+here, once). An unknown key — in ``[tool.nodegen]``, a ``NODEGEN_*`` variable, an override, an options model — is
+refused with the nearest known name (a typo must not silently fall back to a default).
 """
 
 from __future__ import annotations
 
 import contextvars
+import difflib
+import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, TypeAdapter, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -18,7 +23,9 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from nodegen.infra.store import check_database_url
 from nodegen.onex import EnumCoreErrorCode, ModelContainer, ModelOnexError
+from nodegen.onex.container import unknown_key_message
 from nodegen.pysource import DEFAULT_STUB_MARKERS
 
 _pyproject_file: contextvars.ContextVar[Path | None] = contextvars.ContextVar("nodegen_pyproject", default=None)
@@ -117,11 +124,37 @@ class NodegenSettings(BaseSettings):
         default=None, description="postgresql://... for PostgreSQL; default SQLite at <state_dir>/nodegen.db"
     )
     kafka_bootstrap: str | None = Field(default=None, description="host:port of Kafka; default the in-process bus")
+    worker_group_id: str = Field(default="nodegen-workers", description="Consumer group of `nodegen worker`")
+    worker_partitions: int = Field(default=12, ge=1, description="Partitions of the request topic when created")
+    worker_max_failures: int = Field(default=3, ge=1, description="Failed tries before a request is dead-lettered")
+    worker_session_timeout_ms: int = Field(
+        default=10_000, ge=500, description="Consumer-group session timeout: a dead worker's work moves after it"
+    )
+    worker_stop_grace_s: float = Field(default=30.0, ge=0, description="On SIGTERM: time to finish work in flight")
+    submit_inline_text_bytes: int = Field(
+        default=262_144, ge=0, description="Larger files travel as their sha256 (text in PostgreSQL)"
+    )
+    submit_republish_after_s: float = Field(
+        default=120.0, gt=0, description="Send missing requests again after this long without a result"
+    )
+    outbox_drain_timeout_s: float = Field(
+        default=10.0, gt=0, description="How long a run's end waits to deliver what the outbox holds (Kafka)"
+    )
     workflow_timeout_s: float | None = Field(default=3600.0, description="Time limit of one fill run (None: none)")
     metrics_window_seconds: int = Field(default=3600, ge=1, description="Time window of the aggregated metrics")
     store_prompt_texts: bool = Field(
         default=False, description="Keep prompt and answer texts in generation events (default: only their hashes)"
     )
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str | None) -> str | None:
+        if value:
+            try:
+                check_database_url(value)
+            except ModelOnexError as error:
+                raise ValueError(error.message) from None
+        return value
 
     @classmethod
     def settings_customise_sources(
@@ -147,32 +180,143 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
+# NODEGEN_* variables that are not settings: the benchmarks' own knobs (NODEGEN_BENCH_CAP_S, ...).
+_NOT_SETTINGS_PREFIXES = ("NODEGEN_BENCH_",)
+_ENV_PREFIX = "NODEGEN_"
+
+
+def _setting_names() -> list[str]:
+    return list(NodegenSettings.model_fields)
+
+
+def _unknown_environment(environ: Mapping[str, str]) -> list[str]:
+    known = {f"{_ENV_PREFIX}{name}".upper() for name in _setting_names()}
+    problems = []
+    for variable in sorted(environ):
+        upper = variable.upper()
+        if upper.startswith(_ENV_PREFIX) and upper not in known and not upper.startswith(_NOT_SETTINGS_PREFIXES):
+            close = difflib.get_close_matches(upper, sorted(known), n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]}?" if close else "no setting has that name"
+            problems.append(f"unknown variable {variable} ({hint})")
+    return problems
+
+
+def _problem(item: Any) -> str:
+    location = ".".join(str(part) for part in item["loc"]) or "settings"
+    if item["type"] == "extra_forbidden":
+        return unknown_key_message(str(item["loc"][-1]), _setting_names(), where="key")
+    return f"{location}: {item['msg']}"
+
+
+def _configuration_error(problems: list[str], pyproject: Path | None, cause: Exception | None = None) -> ModelOnexError:
+    where = f" (read from {pyproject} [tool.nodegen] and NODEGEN_* variables)" if pyproject else ""
+    return ModelOnexError(
+        error_code=EnumCoreErrorCode.INVALID_CONFIGURATION,
+        message=f"invalid nodegen configuration{where}: {'; '.join(problems)}",
+        cause=cause,
+    )
+
+
 def load_settings(project_dir: Path | None = None, **overrides: Any) -> NodegenSettings:
     """Settings for the project around ``project_dir`` (default: the working directory).
 
-    Raises ``ModelOnexError(INVALID_CONFIGURATION)`` naming the offending key when a value does not validate.
+    Raises ``ModelOnexError(INVALID_CONFIGURATION)`` naming the offending key when a value does not validate or a
+    key (in ``[tool.nodegen]``, a ``NODEGEN_*`` variable, ``overrides``) is not a setting.
     """
     pyproject = find_pyproject((project_dir or Path.cwd()).resolve())
+    unknown = _unknown_environment(os.environ)
+    if unknown:
+        raise _configuration_error(unknown, pyproject)
     token = _pyproject_file.set(pyproject)
     try:
         return NodegenSettings(**overrides)
     except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in item['loc']) or 'settings'}: {item['msg']}" for item in error.errors()
-        )
-        where = f" (read from {pyproject} [tool.nodegen] and NODEGEN_* variables)" if pyproject else ""
-        raise ModelOnexError(
-            error_code=EnumCoreErrorCode.INVALID_CONFIGURATION,
-            message=f"invalid nodegen configuration{where}: {problems}",
-            cause=error,
-        ) from error
+        raise _configuration_error([_problem(item) for item in error.errors()], pyproject, error) from error
     finally:
         _pyproject_file.reset(token)
 
 
+def check_overrides(overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """``overrides`` validated as settings: each key must be a setting and each value valid for it."""
+    checked: dict[str, Any] = {}
+    problems = []
+    for key, value in overrides.items():
+        field = NodegenSettings.model_fields.get(key)
+        if field is None:
+            problems.append(unknown_key_message(key, _setting_names()))
+            continue
+        try:
+            checked[key] = _adapter(key).validate_python(value)
+        except ValidationError as error:
+            problems.append(f"{key}: {error.errors()[0]['msg']}")
+    if problems:
+        raise _configuration_error(problems, None)
+    return checked
+
+
+_ADAPTERS: dict[str, TypeAdapter[Any]] = {}
+
+
+def _adapter(key: str) -> TypeAdapter[Any]:
+    """A validator of one setting: its type with its constraints (``ge``, ``gt``, ...)."""
+    if key not in _ADAPTERS:
+        field = NodegenSettings.model_fields[key]
+        _ADAPTERS[key] = TypeAdapter(field.rebuild_annotation())
+    return _ADAPTERS[key]
+
+
 def build_container(settings: NodegenSettings | None = None, **overrides: Any) -> ModelContainer:
-    """A container over ``settings`` (loaded from the working directory when not given)."""
-    return ModelContainer.from_settings(settings or load_settings(), overrides=overrides)
+    """A container over ``settings`` (loaded from the working directory when not given), ``overrides`` on top (each
+    must be a setting: see :func:`check_overrides`)."""
+    checked = check_overrides(overrides)
+    return ModelContainer.from_settings(settings or load_settings(), overrides=checked)
 
 
-__all__ = ["NodegenSettings", "build_container", "find_pyproject", "load_settings"]
+class NodeOptions(BaseModel):
+    """The settings one node reads, typed: a subclass declares fields named and typed as settings (no defaults: they
+    are declared once, in :class:`NodegenSettings`) and is built with :meth:`from_container`.
+
+    A field that is not a setting, or whose type differs from the setting's, is refused when the class is defined.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        declared = NodegenSettings.model_fields
+        for name, field in cls.model_fields.items():
+            if name not in declared:
+                raise TypeError(f"{cls.__name__}: {unknown_key_message(name, declared)}")
+            if field.annotation != declared[name].annotation:
+                raise TypeError(
+                    f"{cls.__name__}.{name} is {field.annotation}, but the setting is {declared[name].annotation}"
+                )
+
+    @classmethod
+    def from_container(cls, container: ModelContainer) -> Self:
+        """Each field from ``container.config.get(name, <the setting's default>)``, validated as the setting."""
+        values: dict[str, Any] = {}
+        problems = []
+        for name in cls.model_fields:
+            default = NodegenSettings.model_fields[name].get_default(call_default_factory=True)
+            value = container.config.get(name, default)
+            if isinstance(value, os.PathLike):  # a folder given as a Path: settings hold paths as text
+                value = os.fspath(value)
+            try:
+                values[name] = _adapter(name).validate_python(value)
+            except ValidationError as error:
+                problems.append(f"{name}: {error.errors()[0]['msg']}")
+        if problems:
+            raise _configuration_error(problems, None)
+        return cls.model_validate(values)
+
+
+__all__ = [
+    "NodeOptions",
+    "NodegenSettings",
+    "build_container",
+    "check_overrides",
+    "find_pyproject",
+    "load_settings",
+    "unknown_key_message",
+]

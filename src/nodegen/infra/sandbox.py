@@ -31,11 +31,8 @@ import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field
-
-from nodegen.onex import ModelContainer
 
 AUTO = "auto"
 """``bwrap=AUTO``: bubblewrap from PATH when it works here, else the fallback."""
@@ -61,15 +58,6 @@ class ModelSandboxLimits(BaseModel):
     def cpu_s(self) -> int:
         """CPU seconds of each process: the wall time, rounded up."""
         return math.ceil(self.timeout_s) + 1
-
-    @classmethod
-    def from_container(cls, container: ModelContainer, *, timeout_key: str, default_timeout_s: float) -> Self:
-        """Limits from the configuration (``sandbox_memory_mb``, ``sandbox_output_bytes`` and ``timeout_key``)."""
-        return cls(
-            timeout_s=float(container.config.get(timeout_key, default_timeout_s)),
-            memory_mb=int(container.config.get("sandbox_memory_mb", 1024)),
-            output_bytes=int(container.config.get("sandbox_output_bytes", 1_000_000)),
-        )
 
 
 class ModelSandboxResult(BaseModel):

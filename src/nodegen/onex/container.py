@@ -2,15 +2,25 @@
 
 Nodes call exactly two things on a container: ``container.config.get(key, default)`` and
 ``container.get_service(name)`` (which may return ``None``; the node then uses its built-in default). Configuration
-is read once into a typed settings object (any pydantic model) and handed down; explicit overrides win over it.
+is read once into a typed settings object (any pydantic model) and handed down; explicit overrides win over it. With
+settings, an override must name one of their fields (a misspelt key is refused, with the nearest name).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import difflib
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+
+
+def unknown_key_message(key: str, known: Iterable[str], *, where: str = "setting") -> str:
+    """``unknown setting 'llm_temprature' (did you mean 'llm_temperature'?)``, or the list of known keys."""
+    names = sorted(known)
+    close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(names)}"
+    return f"unknown {where} {key!r} ({hint})"
 
 
 class ModelContainerConfig(BaseModel):
@@ -20,6 +30,15 @@ class ModelContainerConfig(BaseModel):
 
     settings: BaseModel | None = Field(default=None, description="Typed settings whose fields are the config keys")
     overrides: dict[str, Any] = Field(default_factory=dict, description="Values that win over the settings")
+
+    @model_validator(mode="after")
+    def _overrides_are_settings(self) -> ModelContainerConfig:
+        if self.settings is not None:
+            known = type(self.settings).model_fields
+            unknown = [key for key in self.overrides if key not in known]
+            if unknown:
+                raise ValueError("; ".join(unknown_key_message(key, known, where="override") for key in unknown))
+        return self
 
     def get(self, key: str, default: Any = None) -> Any:
         """The value configured for ``key``, or ``default`` when nothing configures it."""
@@ -71,4 +90,4 @@ class ModelContainer(BaseModel):
         return sorted(self._services)
 
 
-__all__ = ["ModelContainer", "ModelContainerConfig"]
+__all__ = ["ModelContainer", "ModelContainerConfig", "unknown_key_message"]

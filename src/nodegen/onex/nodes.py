@@ -105,10 +105,6 @@ class NodeBase(ABC, Generic[ContractT, OutputT]):
         """Node-specific metric keys; override to add some."""
         return {}
 
-    def _config(self, key: str, default: Any) -> Any:
-        """``container.config.get(key, default)``: the only call a node makes on configuration."""
-        return self.container.config.get(key, default)
-
     async def _execute(self, contract: ModelContractBase | Mapping[str, Any]) -> OutputT:
         typed = self._coerce_contract(contract)
         started = time.perf_counter()

@@ -41,6 +41,7 @@ from nodegen.onex import (
 
 from .generation import GenerationOptions, StubConversation, StubGenerator
 from .models import ModelCodeGenerationRequest, ModelCodeGenerationResult, ModelStubGeneration
+from .models.model_code_generator_options import ModelCodeGeneratorOptions
 from .prompting import FileContext
 
 _CLIENT_ERRORS = {
@@ -63,30 +64,29 @@ class NodeCodegenCodeGeneratorEffect(NodeEffect[ModelCodeGenerationResult]):
         super().__init__(container)
         self._client: LLMClient | None = container.get_service("llm_client")
         self._owns_client = self._client is None
+        self.settings = ModelCodeGeneratorOptions.from_container(container)
+        settings = self.settings
         budget = container.get_service("llm_budget")
         self.budget: RunBudget = (
             budget
             if isinstance(budget, RunBudget)
-            else RunBudget(max_tokens=self._config("max_tokens", None), max_cost_usd=self._config("max_cost_usd", None))
+            else RunBudget(max_tokens=settings.max_tokens, max_cost_usd=settings.max_cost_usd)
         )
         validator = container.get_service("code_validator")
         self._validator = validator if validator is not None else NodeCodegenCodeValidatorEffect(container)
         self._extractor = NodeCodegenStubExtractorEffect(container)
         self.options = GenerationOptions(
-            max_attempts=int(self._config("max_attempts", 3)),
-            prompt_token_budget=int(self._config("prompt_token_budget", 6000)),
-            max_output_tokens=int(self._config("llm_max_output_tokens", 2048)),
-            temperature=float(self._config("llm_temperature", 0.0)),
-            retry_temperature=float(self._config("llm_retry_temperature", 0.6)),
-            seed=int(self._config("llm_seed", 0)),
-            retry=RetryPolicy(
-                timeout_s=float(self._config("llm_timeout_s", 120.0)),
-                max_retries=int(self._config("llm_max_retries", 4)),
-            ),
-            store_texts=bool(self._config("store_prompt_texts", False)),
-            max_answer_chars=int(self._config("max_answer_chars", 20_000)),
+            max_attempts=settings.max_attempts,
+            prompt_token_budget=settings.prompt_token_budget,
+            max_output_tokens=settings.llm_max_output_tokens,
+            temperature=settings.llm_temperature,
+            retry_temperature=settings.llm_retry_temperature,
+            seed=settings.llm_seed,
+            retry=RetryPolicy(timeout_s=settings.llm_timeout_s, max_retries=settings.llm_max_retries),
+            store_texts=settings.store_prompt_texts,
+            max_answer_chars=settings.max_answer_chars,
         )
-        self.concurrency = int(self._config("generation_concurrency", 4))
+        self.concurrency = settings.generation_concurrency
         self._stub_generator: StubGenerator | None = None
         self._generated = 0
         self._failed = 0
@@ -99,18 +99,17 @@ class NodeCodegenCodeGeneratorEffect(NodeEffect[ModelCodeGenerationResult]):
     def client(self) -> LLMClient:
         """The provider (built from configuration on first use)."""
         if self._client is None:
-            state_dir = Path(str(self._config("state_dir", ".nodegen")))
-            record = self._config("llm_record", None)
-            model_cache = self._config("llm_model_cache_dir", None)
+            settings = self.settings
+            model_cache = settings.llm_model_cache_dir
             options = ModelLLMOptions(
-                llm=str(self._config("llm", "local")),
-                base_url=self._config("llm_base_url", None),
-                api_key=self._config("llm_api_key", None),
-                record_to=Path(record) if record else None,
-                cache_path=state_dir / "cache.db" if self._config("llm_cache", True) else None,
-                context_tokens=int(self._config("llm_context_tokens", 8192)),
+                llm=settings.llm,
+                base_url=settings.llm_base_url,
+                api_key=settings.llm_api_key,
+                record_to=Path(settings.llm_record) if settings.llm_record else None,
+                cache_path=Path(settings.state_dir) / "cache.db" if settings.llm_cache else None,
+                context_tokens=settings.llm_context_tokens,
                 timeout_s=self.options.retry.timeout_s,
-                model_cache_dir=Path(str(model_cache)).expanduser() if model_cache else None,
+                model_cache_dir=Path(model_cache).expanduser() if model_cache else None,
             )
             try:
                 self._client = create_llm_client(options)

@@ -19,10 +19,11 @@ from nodegen.onex import (
     NodeEffect,
     emit_log_event,
 )
-from nodegen.pysource import DEFAULT_STUB_MARKERS, split_lines
+from nodegen.pysource import split_lines
 
 from .injection import InjectionOptions, inject, unified_diff
 from .models import ModelCodeInjectionInput, ModelCodeInjectionResult, ModelInjectionError
+from .models.model_code_injector_options import ModelCodeInjectorOptions
 from .writing import WriteRefusedError, write_source
 
 FILE_TARGET = "<file>"  # the method_name of an error of the whole file (a refused write): it concerns every request
@@ -44,13 +45,14 @@ class NodeCodegenCodeInjectorEffect(NodeEffect[ModelCodeInjectionResult]):
 
     def __init__(self, container: ModelContainer) -> None:
         super().__init__(container)
+        settings = ModelCodeInjectorOptions.from_container(container)
         self.options = InjectionOptions(
-            patterns=tuple(self._config("stub_extraction_patterns", list(DEFAULT_STUB_MARKERS))),
-            strict_line_matching=bool(self._config("strict_line_matching", True)),
-            preserve_code_formatting=bool(self._config("preserve_code_formatting", True)),
-            max_answer_chars=self._config("max_answer_chars", 20_000),
+            patterns=tuple(settings.stub_extraction_patterns),
+            strict_line_matching=settings.strict_line_matching,
+            preserve_code_formatting=settings.preserve_code_formatting,
+            max_answer_chars=settings.max_answer_chars,
         )
-        self.backup_by_default = bool(self._config("injector_backup", False))
+        self.backup_by_default = settings.injector_backup
         self._total_injections = 0
         self._successful_injections = 0
         self._failed_injections = 0

@@ -23,6 +23,7 @@ from nodegen.onex import (
 from .checks import CheckerOptions, ExampleOptions
 from .engine import ValidatorOptions, validate
 from .models import ModelCodeValidationRequest, ModelCodeValidationResult
+from .models.model_code_validator_options import ModelCodeValidatorOptions
 
 
 class NodeCodegenCodeValidatorEffect(NodeEffect[ModelCodeValidationResult]):
@@ -36,24 +37,26 @@ class NodeCodegenCodeValidatorEffect(NodeEffect[ModelCodeValidationResult]):
 
     def __init__(self, container: ModelContainer) -> None:
         super().__init__(container)
-        severity = self._config("validation_severity", {}) or {}
+        settings = ModelCodeValidatorOptions.from_container(container)
         self.options = ValidatorOptions(
-            strict_mode=bool(self._config("validation_strict_mode", False)),
-            enable_security_checks=bool(self._config("enable_security_checks", True)),
+            strict_mode=settings.validation_strict_mode,
+            enable_security_checks=settings.enable_security_checks,
             checker=CheckerOptions(
-                timeout_s=float(self._config("validation_checker_timeout_s", 10.0)),
-                mypy=bool(self._config("validation_mypy", False)),
-                mypy_cache_dir=self._config("validation_mypy_cache_dir", None),
+                timeout_s=settings.validation_checker_timeout_s,
+                mypy=settings.validation_mypy,
+                mypy_cache_dir=settings.validation_mypy_cache_dir,
             ),
             examples=ExampleOptions(
-                run=bool(self._config("validation_run_examples", True)),
-                limits=ModelSandboxLimits.from_container(
-                    container, timeout_key="validation_examples_timeout_s", default_timeout_s=5.0
+                run=settings.validation_run_examples,
+                limits=ModelSandboxLimits(
+                    timeout_s=settings.validation_examples_timeout_s,
+                    memory_mb=settings.sandbox_memory_mb,
+                    output_bytes=settings.sandbox_output_bytes,
                 ),
             ),
-            severity={str(key): str(value).lower() for key, value in dict(severity).items()},
-            select=tuple(self._config("validation_select", ()) or ()),
-            ignore=tuple(self._config("validation_ignore", ()) or ()),
+            severity=dict(settings.validation_severity),
+            select=tuple(settings.validation_select),
+            ignore=tuple(settings.validation_ignore),
         )
         self._total_validations = 0
         self._failed_validations = 0

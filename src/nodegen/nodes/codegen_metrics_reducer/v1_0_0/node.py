@@ -29,6 +29,7 @@ from nodegen.onex import (
 
 from .aggregation import Aggregator
 from .models import ModelCodegenMetrics, ModelCodegenMetricsReducerOutput
+from .models.model_metrics_reducer_options import ModelMetricsReducerOptions
 
 METRICS_TOPIC = "onex.codegen.metrics_recorded.v1"
 PRIORITY_PERSIST = 8
@@ -45,7 +46,7 @@ class NodeCodegenMetricsReducer(NodeReducer[ModelCodegenMetricsReducerOutput], M
     def __init__(self, container: ModelContainer) -> None:
         super().__init__(container)
         self._init_intent_publisher(container)
-        self.default_window_seconds = int(self._config("metrics_window_seconds", 3600))
+        self.default_window_seconds = ModelMetricsReducerOptions.from_container(container).metrics_window_seconds
         self._events_reduced = 0
         self._events_skipped = 0
 

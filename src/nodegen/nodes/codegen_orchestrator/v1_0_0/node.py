@@ -49,6 +49,7 @@ from .models import (
     ModelScaffoldReport,
     ModelStubOutcome,
 )
+from .models.model_orchestrator_options import ModelOrchestratorOptions
 from .scaffolding import ask_requirements, check_package, package_test_limits, run_package_tests
 from .workflow import CodeGenerationWorkflow, FillRun
 
@@ -63,7 +64,8 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
 
     def __init__(self, container: ModelContainer) -> None:
         super().__init__(container)
-        self.timeout_s: float | None = self._config("workflow_timeout_s", 3600.0)
+        self.settings = ModelOrchestratorOptions.from_container(container)
+        self.timeout_s: float | None = self.settings.workflow_timeout_s
 
     def _run_container(self, request: ModelCodegenOrchestrationRequest) -> ModelContainer:
         overrides = {
@@ -88,9 +90,9 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
         service = self.container.get_service("event_bus")
         if service is not None:
             return service, False
-        bootstrap = self._config("kafka_bootstrap", None)
+        bootstrap = self.settings.kafka_bootstrap
         if bootstrap:
-            return OutboxRelay(store, KafkaBus(str(bootstrap))), True
+            return OutboxRelay(store, KafkaBus(bootstrap)), True
         return InProcessBus(), True
 
     async def _run(self, contract: ModelContractOrchestrator) -> ModelCodegenOrchestrationResult:
@@ -105,7 +107,7 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
         """Scaffold → fill → check → the package's own tests (one repair from their output)."""
         started = time.perf_counter()
         container = self._run_container(request)
-        out = Path(request.output_directory or str(self._config("codegen_output_dir", "./generated")))
+        out = Path(request.output_directory or self.settings.codegen_output_dir)
         scaffolder = NodeCodegenScaffoldCompute(container)
         state = {
             "prompt": request.prompt,
@@ -155,14 +157,14 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
         report = ModelScaffoldReport(package_dir=str(package_dir), requirements=scaffold.requirements)
         report.check_errors, report.check_warnings = await check_package(package_dir, container)
         if request.run_tests and not request.dry_run:
-            report.tests = await run_package_tests(out, package_dir, limits=package_test_limits(container))
+            report.tests = await run_package_tests(out, package_dir, limits=package_test_limits(self.settings))
             if not report.tests.passed and result.count(EnumStubStatus.FILLED):
                 # one repair: the stubs again, with the failing output, from the scaffold's text
                 report.repair_attempted = True
                 filled_text = node_file.read_text(encoding="utf-8")
                 node_file.write_text(stub_text, encoding="utf-8")
                 repaired = await self._fill(in_place, contract, [node_file], feedback=report.tests.output_tail)
-                tests = await run_package_tests(out, package_dir, limits=package_test_limits(container))
+                tests = await run_package_tests(out, package_dir, limits=package_test_limits(self.settings))
                 if tests.passed:
                     report.repaired, report.tests, result = True, tests, self._merge(result, repaired)
                 else:
@@ -203,9 +205,7 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
         generator = NodeCodegenCodeGeneratorEffect(container)
         given: CodegenStore | None = container.get_service("codegen_store")
         owns_store = given is None
-        store = given or open_store(
-            self._config("database_url", None), Path(str(self._config("state_dir", ".nodegen")))
-        )
+        store = given or open_store(self.settings.database_url, Path(self.settings.state_dir))
         container.register_service("codegen_store", store)  # the run's own container: the store effect uses it
         bus, owns_bus = self._bus(store)
         try:
@@ -221,7 +221,7 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
                 output_directory=Path(request.output_directory) if request.output_directory else None,
                 root=root,
                 max_attempts=request.max_attempts,
-                max_file_bytes=int(self._config("max_file_bytes", 5_000_000)),
+                max_file_bytes=self.settings.max_file_bytes,
                 generator=generator,
                 extractor=NodeCodegenStubExtractorEffect(container),
                 injector=NodeCodegenCodeInjectorEffect(container),
@@ -258,7 +258,7 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
             await generator.aclose()
             if isinstance(bus, OutboxRelay):
                 # deliver what a broker outage left in the outbox; what is still left goes with the next run
-                await bus.drain(timeout_s=float(self._config("outbox_drain_timeout_s", 10.0)))
+                await bus.drain(timeout_s=self.settings.outbox_drain_timeout_s)
             if owns_bus:
                 await bus.close()
             if owns_store:

@@ -26,6 +26,7 @@ from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import ModelNodeRequir
 from nodegen.onex import EnumLogLevel, ModelContainer, ModelOnexError, emit_log_event
 
 from .models import ModelCodegenOrchestrationRequest, ModelPackageTests
+from .models.model_orchestrator_options import ModelOrchestratorOptions
 
 TEST_TIMEOUT_S = 120.0
 _OUTPUT_LINES = 60
@@ -104,10 +105,12 @@ async def check_package(package_dir: Path, container: ModelContainer) -> tuple[l
     return errors, warnings
 
 
-def package_test_limits(container: ModelContainer) -> ModelSandboxLimits:
+def package_test_limits(settings: ModelOrchestratorOptions) -> ModelSandboxLimits:
     """The sandbox's limits for a package's tests, from the configuration."""
-    return ModelSandboxLimits.from_container(
-        container, timeout_key="package_tests_timeout_s", default_timeout_s=TEST_TIMEOUT_S
+    return ModelSandboxLimits(
+        timeout_s=settings.package_tests_timeout_s,
+        memory_mb=settings.sandbox_memory_mb,
+        output_bytes=settings.sandbox_output_bytes,
     )
 
 

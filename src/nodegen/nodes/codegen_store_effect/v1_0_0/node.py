@@ -30,6 +30,7 @@ from nodegen.onex import (
 )
 
 from .models import ModelArtifactStorageRequest, ModelStorageResult
+from .models.model_store_options import ModelStoreOptions
 
 _REQUESTS = TypeAdapter(list[ModelArtifactStorageRequest])
 
@@ -70,9 +71,10 @@ class NodeCodegenStoreEffect(NodeEffect[ModelStorageResult]):
 
     def __init__(self, container: ModelContainer) -> None:
         super().__init__(container)
-        self.output_dir = Path(str(self._config("codegen_output_dir", "./generated")))
-        self.db_artifacts = bool(self._config("enable_artifact_db_storage", False))
-        self.default_permissions = str(self._config("default_file_permissions", "0644"))
+        self.settings = ModelStoreOptions.from_container(container)
+        self.output_dir = Path(self.settings.codegen_output_dir)
+        self.db_artifacts = self.settings.enable_artifact_db_storage
+        self.default_permissions = self.settings.default_file_permissions
         self._store: CodegenStore | None = container.get_service("codegen_store")
         self._owns_store = self._store is None
         self._stored = 0
@@ -82,7 +84,7 @@ class NodeCodegenStoreEffect(NodeEffect[ModelStorageResult]):
     async def store(self) -> CodegenStore:
         """The database (opened and migrated on first use)."""
         if self._store is None:
-            store = open_store(self._config("database_url", None), Path(str(self._config("state_dir", ".nodegen"))))
+            store = open_store(self.settings.database_url, Path(self.settings.state_dir))
             await store.migrate()
             self._store = store
         return self._store

@@ -19,10 +19,10 @@ from nodegen.onex import (
     NodeEffect,
     emit_log_event,
 )
-from nodegen.pysource import DEFAULT_STUB_MARKERS
 
 from .extraction import extract_stubs
 from .models import ModelStubExtractionRequest, ModelStubExtractionResult
+from .models.model_stub_extractor_options import ModelStubExtractorOptions
 
 
 class NodeCodegenStubExtractorEffect(NodeEffect[ModelStubExtractionResult]):
@@ -39,8 +39,9 @@ class NodeCodegenStubExtractorEffect(NodeEffect[ModelStubExtractionResult]):
 
     def __init__(self, container: ModelContainer) -> None:
         super().__init__(container)
-        self.default_patterns: list[str] = list(self._config("stub_extraction_patterns", list(DEFAULT_STUB_MARKERS)))
-        self.include_not_implemented: bool = bool(self._config("stub_include_not_implemented", False))
+        options = ModelStubExtractorOptions.from_container(container)
+        self.default_patterns: list[str] = list(options.stub_extraction_patterns)
+        self.include_not_implemented: bool = options.stub_include_not_implemented
         self._total_extractions = 0
         self._failed_extractions = 0
         self._total_stubs_found = 0
