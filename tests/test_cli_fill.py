@@ -221,6 +221,35 @@ def test_fill_into_an_output_directory_leaves_the_originals(tmp_path, monkeypatc
     assert (where / NODE).read_text() == (ROOT / NODE).read_text()
 
 
+LATIN1_STUB = (
+    "# -*- coding: latin-1 -*-\n"
+    'GREETING = "café"\n\n\n'
+    "def greet(name: str) -> str:\n"
+    '    """Greet ``name`` in the café."""\n'
+    "    # IMPLEMENTATION REQUIRED\n"
+    "    pass\n"
+)
+
+
+def test_fill_into_an_output_directory_keeps_a_latin_1_file_latin_1(tmp_path, monkeypatch):
+    (tmp_path / "cafe.py").write_bytes(LATIN1_STUB.encode("latin-1"))
+    answer = '```python\ndef greet(name: str) -> str:\n    return f"{GREETING}, {name}"\n```'
+    with ThreadedLLMServer(lambda received: Reply(text=answer)) as server:
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.setenv("OPENAI_BASE_URL", server.openai_url)
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-cli")
+        result = CliRunner().invoke(
+            app, ["fill", "cafe.py", "--llm", "openai:gpt-4o-mini", "-o", "filled"], catch_exceptions=False
+        )
+    assert result.exit_code == 0, result.output
+    written = (tmp_path / "filled" / "cafe.py").read_bytes()
+    assert b'GREETING = "caf\xe9"' in written  # one latin-1 byte, not UTF-8's "cafÃ©"
+    assert written.decode("latin-1") == LATIN1_STUB.replace(
+        "    # IMPLEMENTATION REQUIRED\n    pass\n", '    return f"{GREETING}, {name}"\n'
+    )
+    assert (tmp_path / "cafe.py").read_bytes() == LATIN1_STUB.encode("latin-1")
+
+
 def test_metrics_command_aggregates_the_store(tmp_path, monkeypatch):
     where = copy_examples(tmp_path / "metrics")
     with ThreadedLLMServer(responder) as server:

@@ -76,6 +76,17 @@ def decode_source(data: bytes, *, origin: str = "the source") -> str:
     return text
 
 
+def declared_encoding(text: str) -> str:
+    """The encoding Python source ``text`` declares (a PEP 263 coding cookie in its first two lines), else UTF-8:
+    what its bytes must be written in to read back as the same text."""
+    head = "".join(text.splitlines(keepends=True)[:2]).lstrip("\ufeff").encode("utf-8", errors="replace")
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(head).readline)
+    except SyntaxError:
+        return "utf-8"  # a cookie Python does not know: decode_source refused such a file when it was read
+    return "utf-8" if encoding == "utf-8-sig" else encoding
+
+
 def _kind_of(mode: int) -> str | None:
     """What a file that is not a regular file is (None: a regular file)."""
     if stat.S_ISREG(mode):
@@ -378,6 +389,7 @@ __all__ = [
     "EnumPathNote",
     "ModelPathNote",
     "ModelSourceSelection",
+    "declared_encoding",
     "decode_source",
     "discover_python_files",
     "read_source",

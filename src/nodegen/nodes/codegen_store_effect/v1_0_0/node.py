@@ -17,6 +17,7 @@ from uuid import uuid4
 from pydantic import TypeAdapter, ValidationError
 
 from nodegen.infra.atomic import replace_atomically
+from nodegen.infra.source_files import PYTHON_SUFFIXES, declared_encoding
 from nodegen.infra.store import CodegenStore, open_store
 from nodegen.nodes.codegen_code_generator_effect.v1_0_0.models import ModelGenerationEvent
 from nodegen.onex import (
@@ -119,11 +120,11 @@ class NodeCodegenStoreEffect(NodeEffect[ModelStorageResult]):
         started = time.perf_counter()
         result = ModelStorageResult(success=True)
         for request, target in zip(requests, targets, strict=True):
-            problem = self._write(request, target)
+            data, problem = self._write(request, target)
             if problem is not None:
                 result.storage_errors.append(problem)
                 continue
-            size = len(request.content.encode("utf-8"))
+            size = len(data)
             result.artifacts_stored += 1
             result.stored_files.append(str(target))
             result.total_bytes_written += size
@@ -133,7 +134,7 @@ class NodeCodegenStoreEffect(NodeEffect[ModelStorageResult]):
                     file_path=str(target),
                     artifact_type=request.artifact_type,
                     size_bytes=size,
-                    sha256=hashlib.sha256(request.content.encode("utf-8")).hexdigest(),
+                    sha256=hashlib.sha256(data).hexdigest(),
                     correlation_id=str(contract.correlation_id),
                     metadata=request.metadata,
                 )
@@ -163,21 +164,29 @@ class NodeCodegenStoreEffect(NodeEffect[ModelStorageResult]):
         return result
 
     @staticmethod
-    def _write(request: ModelArtifactStorageRequest, target: Path) -> str | None:
-        """Write one file; the error as text, or None."""
+    def _write(request: ModelArtifactStorageRequest, target: Path) -> tuple[bytes, str | None]:
+        """Write one file in its encoding (a Python file's own, declared by its coding cookie; else UTF-8): the bytes
+        written, and the error as text or None."""
+        encoding = request.encoding or (
+            declared_encoding(request.content) if target.suffix in PYTHON_SUFFIXES else "utf-8"
+        )
+        try:
+            data = request.content.encode(encoding)
+        except (UnicodeEncodeError, LookupError) as error:
+            return b"", f"cannot write {target} as {encoding}: {error}"
         if target.exists() and not request.overwrite:
-            return f"File exists and overwrite=False: {target}"
+            return data, f"File exists and overwrite=False: {target}"
         if target.is_dir():
-            return f"cannot write {target}: it is a directory"
+            return data, f"cannot write {target}: it is a directory"
         try:
             if request.create_directories:
                 target.parent.mkdir(parents=True, exist_ok=True)
             elif not target.parent.is_dir():
-                return f"directory does not exist (create_directories=False): {target.parent}"
-            replace_atomically(target, request.content.encode("utf-8"), int(request.file_permissions, 8))
+                return data, f"directory does not exist (create_directories=False): {target.parent}"
+            replace_atomically(target, data, int(request.file_permissions, 8))
         except OSError as error:
-            return f"cannot write {target}: {error.strerror or error}"
-        return None
+            return data, f"cannot write {target}: {error.strerror or error}"
+        return data, None
 
     def _node_metrics(self) -> dict[str, Any]:
         total = self._stored + self._failed

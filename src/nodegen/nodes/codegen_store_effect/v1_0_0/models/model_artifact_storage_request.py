@@ -18,6 +18,11 @@ class ModelArtifactStorageRequest(BaseModel):
     create_directories: bool = True
     overwrite: bool = True
     file_permissions: str = "0644"
+    encoding: str | None = Field(
+        default=None,
+        description="Encoding of the written bytes; default: the one a Python file declares (its coding cookie), "
+        "else UTF-8",
+    )
     store_metrics: bool = Field(default=False, description="Also record the artifact in the database")
     metadata: dict[str, Any] = Field(default_factory=dict)
 

@@ -148,3 +148,18 @@ async def test_artifacts_are_recorded_in_the_database_when_enabled(tmp_path):
     await store_node.aclose()
     metrics = store_node.get_metrics()
     assert metrics["successful_storage_operations"] == 1 and metrics["avg_bytes_per_file"] == 3
+
+
+async def test_a_python_file_is_written_in_the_encoding_its_coding_cookie_declares(tmp_path):
+    content = "# -*- coding: latin-1 -*-\nNAME = 'café'\n"
+    result = await store(node(tmp_path), {"file_path": "latin.py", "content": content})
+    assert result.success
+    assert (tmp_path / "out/latin.py").read_bytes() == content.encode("latin-1")  # 'é' is one byte, 0xe9
+    assert result.total_bytes_written == len(content.encode("latin-1"))
+
+
+async def test_text_its_encoding_cannot_represent_is_a_storage_error_and_writes_nothing(tmp_path):
+    content = "# coding: ascii\nNAME = 'café'\n"
+    result = await store(node(tmp_path), {"file_path": "ascii.py", "content": content})
+    assert not result.success and "as ascii" in result.storage_errors[0]
+    assert not (tmp_path / "out/ascii.py").exists()
