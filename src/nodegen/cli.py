@@ -424,6 +424,13 @@ def metrics(
     render_metrics(result, Console())
 
 
+from nodegen.cli_worker import collect, submit, worker  # noqa: E402 - the scale-out commands live in their own module
+
+app.command()(worker)
+app.command()(submit)
+app.command()(collect)
+
+
 def main() -> None:
     """Console-script entry point."""
     # Everything imported so far (pydantic-ai, workflows, libcst, ...) lives as long as the process: freezing it keeps

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,6 +15,15 @@ from nodegen.onex import EnumCoreErrorCode, ModelOnexError
 from .store import CodegenStore, utc_now
 
 _QMARK = re.compile(r"\?")
+
+# What a lost server or connection raises: waited out by callers that retry (the work queue), not a bad query.
+_CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.AdminShutdownError,
+)
 
 
 def _numbered(sql: str) -> str:
@@ -55,6 +65,24 @@ class PostgresStore(CodegenStore):
             message=f"PostgreSQL ({self.location}): {error}",
             cause=error,
         )
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[asyncpg.Connection]:
+        """A connection inside one transaction (``$n`` placeholders): committed when the block ends, rolled back
+        when it raises. A lost server is ``DATABASE_CONNECTION_ERROR`` (worth retrying), a failed statement
+        ``DATABASE_OPERATION_ERROR``."""
+        pool = await self._get_pool()
+        try:
+            async with pool.acquire() as connection, connection.transaction():
+                yield connection
+        except _CONNECTION_ERRORS as error:
+            raise ModelOnexError(
+                error_code=EnumCoreErrorCode.DATABASE_CONNECTION_ERROR,
+                message=f"lost the connection to {self.location}: {error}",
+                cause=error,
+            ) from error
+        except asyncpg.PostgresError as error:
+            raise self._fail(error) from error
 
     async def _execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         pool = await self._get_pool()

@@ -75,6 +75,66 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
             "CREATE INDEX outbox_pending ON outbox (delivered_at, created_at)",
         ],
     ),
+    (
+        2,
+        "the work queue of `nodegen worker` (runs, requests, texts, results, failures), shared budgets and answers",
+        [
+            """CREATE TABLE fill_texts (
+                content_hash TEXT PRIMARY KEY,
+                text TEXT NOT NULL,
+                stored_at TEXT NOT NULL
+            )""",
+            """CREATE TABLE fill_runs (
+                run_id TEXT PRIMARY KEY,
+                submitted_at TEXT NOT NULL,
+                run_json TEXT NOT NULL
+            )""",
+            """CREATE TABLE fill_requests (
+                request_id TEXT PRIMARY KEY,
+                run_id TEXT NOT NULL,
+                position INTEGER NOT NULL,
+                path TEXT NOT NULL,
+                local_path TEXT NOT NULL,
+                content_hash TEXT NOT NULL,
+                applied_at TEXT,
+                applied_json TEXT
+            )""",
+            "CREATE INDEX fill_requests_run ON fill_requests (run_id, position)",
+            """CREATE TABLE fill_results (
+                request_id TEXT PRIMARY KEY,
+                run_id TEXT NOT NULL,
+                content_hash TEXT NOT NULL,
+                status TEXT NOT NULL,
+                result_json TEXT NOT NULL,
+                worker TEXT NOT NULL,
+                recorded_at TEXT NOT NULL
+            )""",
+            "CREATE INDEX fill_results_run ON fill_results (run_id)",
+            """CREATE TABLE fill_failures (
+                request_id TEXT PRIMARY KEY,
+                failures INTEGER NOT NULL,
+                last_error TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            )""",
+            """CREATE TABLE run_budgets (
+                run_id TEXT PRIMARY KEY,
+                tokens_spent INTEGER NOT NULL,
+                cost_usd DOUBLE PRECISION NOT NULL,
+                calls INTEGER NOT NULL,
+                unpriced_calls INTEGER NOT NULL
+            )""",
+            """CREATE TABLE llm_completions (
+                key TEXT PRIMARY KEY,
+                provider TEXT NOT NULL,
+                model TEXT NOT NULL,
+                endpoint TEXT NOT NULL,
+                text TEXT NOT NULL,
+                input_tokens INTEGER NOT NULL,
+                output_tokens INTEGER NOT NULL,
+                created_at TEXT NOT NULL
+            )""",
+        ],
+    ),
 ]
 
 MIGRATIONS_TABLE = (

@@ -1,5 +1,9 @@
-"""A content-addressed cache of answers (SQLite under ``.nodegen/``): an unchanged prompt to the same model costs no
-call. The key is the request's hash (provider, model, endpoint, parameters, prompt); API keys never enter it."""
+"""A content-addressed cache of answers: an unchanged prompt to the same model costs no call. The key is the
+request's hash (provider, model, endpoint, parameters, prompt); API keys never enter it.
+
+``CompletionCache`` is one SQLite file under ``.nodegen/`` (the processes of one machine); ``SharedCompletionCache``
+keeps the answers in the shared PostgreSQL database, so every `nodegen worker` of every machine reuses them.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,9 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
+from typing import Protocol
+
+from nodegen.onex import EnumLogLevel, ModelOnexError, emit_log_event
 
 from .protocol import LLMClient, ModelCompletion, ModelCompletionRequest, ProviderIdentity
 
@@ -77,16 +84,112 @@ class CompletionCache:
             (count,) = self._db.execute("SELECT COUNT(*) FROM completions").fetchone()
         return int(count)
 
+    async def aget(self, key: str, identity: ProviderIdentity) -> ModelCompletion | None:
+        """``get`` for ``CachedClient``."""
+        return self.get(key, identity)
+
+    async def aput(self, key: str, completion: ModelCompletion) -> None:
+        """``put`` for ``CachedClient``."""
+        self.put(key, completion)
+
     def close(self) -> None:
         """Close the database."""
         with self._lock:
             self._db.close()
 
 
+class StoredAnswer(Protocol):
+    """An answer as the shared store returns it."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def input_tokens(self) -> int: ...
+
+    @property
+    def output_tokens(self) -> int: ...
+
+
+class SharedAnswerStore(Protocol):
+    """Where shared answers live (``nodegen.infra.work_store.WorkStore`` on PostgreSQL)."""
+
+    async def cached_answer(self, key: str) -> StoredAnswer | None:
+        """The answer stored under ``key``."""
+        ...
+
+    async def cache_answer(
+        self, key: str, *, provider: str, model: str, endpoint: str, text: str, input_tokens: int, output_tokens: int
+    ) -> None:
+        """Store an answer under ``key``."""
+        ...
+
+
+class SharedCompletionCache:
+    """Answers by request hash in a database every worker shares. A database that fails is a miss (or an answer
+    not kept), logged: the cache never fails a call."""
+
+    def __init__(self, store: SharedAnswerStore) -> None:
+        self.store = store
+
+    async def aget(self, key: str, identity: ProviderIdentity) -> ModelCompletion | None:
+        """The stored answer, marked as cached (cost 0), or None."""
+        try:
+            row = await self.store.cached_answer(key)
+        except ModelOnexError as error:
+            emit_log_event(EnumLogLevel.WARNING, "the shared answer cache is unavailable", {"error": error.message})
+            return None
+        if row is None:
+            return None
+        return ModelCompletion(
+            text=row.text,
+            identity=identity,
+            input_tokens=row.input_tokens,
+            output_tokens=row.output_tokens,
+            cost_usd=0.0,
+            cached=True,
+        )
+
+    async def aput(self, key: str, completion: ModelCompletion) -> None:
+        """Keep an answer for every worker."""
+        identity = completion.identity
+        try:
+            await self.store.cache_answer(
+                key,
+                provider=identity.provider,
+                model=identity.model,
+                endpoint=identity.endpoint,
+                text=completion.text,
+                input_tokens=completion.input_tokens,
+                output_tokens=completion.output_tokens,
+            )
+        except ModelOnexError as error:
+            emit_log_event(EnumLogLevel.WARNING, "an answer was not kept in the shared cache", {"error": error.message})
+
+    def close(self) -> None:
+        """The store belongs to whoever opened it: nothing to close here."""
+
+
+class AnswerCache(Protocol):
+    """What ``CachedClient`` keeps answers in."""
+
+    async def aget(self, key: str, identity: ProviderIdentity) -> ModelCompletion | None:
+        """The answer under ``key`` (marked cached), or None."""
+        ...
+
+    async def aput(self, key: str, completion: ModelCompletion) -> None:
+        """Keep ``completion`` under ``key``."""
+        ...
+
+    def close(self) -> None:
+        """Release what the cache holds."""
+        ...
+
+
 class CachedClient:
     """A provider behind the cache: hits answer at once and cost nothing; misses call the provider and are stored."""
 
-    def __init__(self, inner: LLMClient, cache: CompletionCache) -> None:
+    def __init__(self, inner: LLMClient, cache: AnswerCache) -> None:
         self.inner = inner
         self.cache = cache
         self.hits = 0
@@ -100,14 +203,14 @@ class CachedClient:
     async def complete(self, request: ModelCompletionRequest) -> ModelCompletion:
         """The cached answer, or the provider's (then cached)."""
         key = request.key(self.identity)
-        hit = self.cache.get(key, self.identity)
+        hit = await self.cache.aget(key, self.identity)
         if hit is not None:
             self.hits += 1
             return hit
         self.misses += 1
         completion = await self.inner.complete(request)
         if not completion.cached:
-            self.cache.put(key, completion)
+            await self.cache.aput(key, completion)
         return completion
 
     async def aclose(self) -> None:
@@ -116,4 +219,11 @@ class CachedClient:
         self.cache.close()
 
 
-__all__ = ["CachedClient", "CompletionCache"]
+__all__ = [
+    "AnswerCache",
+    "CachedClient",
+    "CompletionCache",
+    "SharedAnswerStore",
+    "SharedCompletionCache",
+    "StoredAnswer",
+]

@@ -1,0 +1,146 @@
+"""The submitting machine's side of a result: the worker's valid code written into the local file by the injector
+(the same atomic write as a local fill: lock, unchanged since it was read, temporary file and rename), and the
+run's results put together as one ``nodegen fill`` result."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nodegen.nodes.codegen_code_injector_effect.v1_0_0 import FILE_TARGET, NodeCodegenCodeInjectorEffect
+from nodegen.nodes.codegen_metrics_reducer.v1_0_0 import NodeCodegenMetricsReducer
+from nodegen.nodes.codegen_orchestrator.v1_0_0.models import (
+    EnumStubStatus,
+    ModelCodegenOrchestrationResult,
+    ModelFileOutcome,
+    ModelStubOutcome,
+)
+from nodegen.onex import ModelOnexError
+
+from .models import EnumFillStatus, ModelAppliedFile, ModelFillResult, ModelFillRun
+
+_KEPT = "; the code is kept in this run's result (--json: stubs[].generated_code)"
+
+
+def _relabel(result: ModelFillResult, local_path: str) -> tuple[ModelFileOutcome, list[ModelStubOutcome]]:
+    """The worker's outcome of the file, under the file's local name."""
+    assert result.result is not None
+    found = result.result.files[0] if result.result.files else ModelFileOutcome(file_path=local_path)
+    file = found.model_copy(update={"file_path": local_path})
+    stubs = [stub.model_copy(update={"file_path": local_path}) for stub in result.result.stubs]
+    return file, stubs
+
+
+def _failed(stub: ModelStubOutcome, message: str) -> ModelStubOutcome:
+    return stub.model_copy(update={"status": EnumStubStatus.FAILED, "message": message + _KEPT})
+
+
+async def apply_result(
+    result: ModelFillResult,
+    *,
+    local_path: str,
+    text: str,
+    dry_run: bool,
+    injector: NodeCodegenCodeInjectorEffect,
+) -> ModelAppliedFile:
+    """Write the result's valid code into ``local_path`` if it still holds ``text`` (nothing in a dry run: the
+    worker's diff is the result); stubs are ``filled`` only when their code was written."""
+    if result.status is EnumFillStatus.FAILED or result.result is None:
+        error = f"not filled: the request failed {result.failures} times and went to the dead-letter topic: "
+        return ModelAppliedFile(file=ModelFileOutcome(file_path=local_path, error=error + (result.error or "")))
+    file, stubs = _relabel(result, local_path)
+    filled = [index for index, stub in enumerate(stubs) if stub.status is EnumStubStatus.FILLED]
+    if dry_run or file.bad_input or not filled:
+        return ModelAppliedFile(file=file, stubs=stubs)
+    requests: list[dict[str, Any]] = [
+        {
+            "qualified_name": stubs[index].qualified_name,
+            "expected_line": stubs[index].line_number,
+            "generated_code": stubs[index].generated_code,
+            "required_imports": stubs[index].required_imports,
+            "allow_helpers": True,  # the worker checked the helpers in place with the code
+        }
+        for index in filled
+    ]
+    try:
+        injected = await injector.execute_effect(
+            {"input_state": {"source_code": text, "file_path": local_path, "injection_requests": requests}}
+        )
+    except ModelOnexError as error:
+        file.error = error.message
+        for index in filled:
+            stubs[index] = _failed(stubs[index], f"valid code, but the file was not written: {error.message}")
+    else:
+        applied = set(injected.applied_requests)
+        file_errors = [e.message for e in injected.injection_errors if e.method_name == FILE_TARGET]
+        if injected.written:
+            file.written_to = local_path
+            for position, index in enumerate(filled):
+                if position not in applied:
+                    stubs[index] = _failed(stubs[index], "valid code, but the injector refused it in the local file")
+        else:
+            file.error = "; ".join(file_errors) or f"{local_path} was not written"
+            for index in filled:
+                stubs[index] = _failed(stubs[index], f"valid code, but the file was not written: {file.error}")
+    file.stubs_filled = sum(1 for stub in stubs if stub.status is EnumStubStatus.FILLED)
+    file.stubs_failed = len(stubs) - file.stubs_filled
+    return ModelAppliedFile(file=file, stubs=stubs)
+
+
+async def merge_results(
+    run: ModelFillRun,
+    applied: dict[str, ModelAppliedFile],
+    results: dict[str, ModelFillResult],
+    *,
+    reducer: NodeCodegenMetricsReducer,
+    attempts: list[dict[str, Any]],
+    duration_s: float,
+) -> ModelCodegenOrchestrationResult:
+    """One result for the run, shaped as a local fill's (``applied`` and ``results`` by request id)."""
+    files = list(run.local_outcomes)
+    stubs: list[ModelStubOutcome] = []
+    for request in run.requests:
+        request_id = str(request.request_id)
+        local_path = run.local_paths.get(request_id, request.path)
+        done = applied.get(request_id)
+        if done is None:
+            files.append(
+                ModelFileOutcome(
+                    file_path=local_path,
+                    error=f"not finished yet: `nodegen collect {run.run_id}` writes it once a worker has filled it",
+                )
+            )
+            continue
+        files.append(done.file)
+        stubs.extend(done.stubs)
+    files.sort(key=lambda f: f.file_path)
+    stubs.sort(key=lambda s: (s.file_path, s.line_number))
+    costs = [s.cost_usd for s in stubs if s.attempts]
+    finished = [r.result for r in results.values() if r.result is not None]
+    metrics = None
+    if attempts:
+        reduced = await reducer.execute_reduction({"correlation_id": run.run_id, "input_state": {"events": attempts}})
+        metrics = reduced.metrics
+    written = [f.written_to for f in files if f.written_to]
+    return ModelCodegenOrchestrationResult(
+        success=(
+            not run.refused
+            and all(s.status is EnumStubStatus.FILLED for s in stubs)
+            and not any(f.error for f in files)
+        ),
+        correlation_id=run.run_id,
+        dry_run=run.dry_run,
+        llm=next((r.llm for r in finished if r.llm), run.llm),
+        modified_files=written,
+        files=files,
+        skipped_paths=run.skipped_paths,
+        stubs=stubs,
+        prompt_tokens=sum(s.prompt_tokens for s in stubs),
+        completion_tokens=sum(s.completion_tokens for s in stubs),
+        cost_usd=None if any(c is None for c in costs) else sum(c or 0.0 for c in costs),
+        budget_exhausted=next((r.budget_exhausted for r in finished if r.budget_exhausted), None),
+        total_duration_seconds=duration_s,
+        metrics=metrics,
+    )
+
+
+__all__ = ["apply_result", "merge_results"]

@@ -1,0 +1,227 @@
+"""One request, filled the way a local ``nodegen fill --dry-run`` fills the file: its text (and its node package's
+contract and models) is put at the same relative path under the worker's folder, the orchestrator runs on it with
+the request's settings, the run's shared budget and the worker's shared client, and the file is removed again."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import time
+import tokenize
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from nodegen.infra.store_postgres import PostgresStore
+from nodegen.infra.work_store import WorkStore
+from nodegen.llm import (
+    CachedClient,
+    LLMClient,
+    LLMError,
+    ModelCompletion,
+    ModelCompletionRequest,
+    ModelLLMOptions,
+    ProviderIdentity,
+    create_llm_client,
+)
+from nodegen.llm.budget import SharedRunBudget
+from nodegen.llm.cache import SharedCompletionCache
+from nodegen.llm.spec import EnumProviderKind, parse_llm_spec
+from nodegen.nodes.codegen_orchestrator.v1_0_0 import NodeCodegenOrchestrator
+from nodegen.onex import EnumCoreErrorCode, ModelOnexError
+from nodegen.settings import NodegenSettings, build_container, load_settings
+
+from .models import REQUEST_SETTINGS, EnumFillStatus, ModelFillRequest, ModelFillResult, content_hash
+
+
+def _declared_encoding(text: str) -> str:
+    """The encoding a file's coding cookie names (UTF-8 without one): its text is written back as it was read."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(text.encode("utf-8", "replace")).readline)
+    except SyntaxError:
+        return "utf-8"
+    return "utf-8" if encoding == "utf-8-sig" else encoding
+
+
+class _LimitedClient:
+    """The worker's calls in flight, across every request it works on, bounded by ``--concurrency``."""
+
+    def __init__(self, inner: LLMClient, limit: asyncio.Semaphore, max_concurrency: int) -> None:
+        self.inner = inner
+        self._limit = limit
+        self.max_concurrency = max_concurrency
+
+    @property
+    def identity(self) -> ProviderIdentity:
+        """The provider's identity."""
+        return self.inner.identity
+
+    async def complete(self, request: ModelCompletionRequest) -> ModelCompletion:
+        """One call, when a slot is free."""
+        async with self._limit:
+            return await self.inner.complete(request)
+
+    async def aclose(self) -> None:
+        """Close the provider."""
+        await self.inner.aclose()
+
+
+class RequestFiller:
+    """Fills requests in one worker: one client per provider string, one budget per run, one folder."""
+
+    def __init__(
+        self,
+        *,
+        root: Path,
+        project_dir: Path,
+        overrides: dict[str, Any],
+        store: PostgresStore,
+        work: WorkStore,
+        bus: Any,
+        concurrency: int,
+        worker: str,
+    ) -> None:
+        self.root = root
+        self.project_dir = project_dir
+        self.overrides = overrides
+        self.store = store
+        self.work = work
+        self.bus = bus
+        self.worker = worker
+        self.concurrency = concurrency
+        self._calls = asyncio.Semaphore(concurrency)
+        self._clients: dict[str, LLMClient] = {}
+        self._budgets: dict[str, SharedRunBudget] = {}
+        self._paths: dict[Path, asyncio.Lock] = {}
+
+    def settings_for(self, request: ModelFillRequest) -> NodegenSettings:
+        """The worker's settings with the request's (``INVALID_CONFIGURATION`` for a value that does not validate
+        or a key that is not sent with requests)."""
+        unknown = sorted(set(request.settings) - set(REQUEST_SETTINGS))
+        if unknown:
+            raise ModelOnexError(
+                error_code=EnumCoreErrorCode.INVALID_CONFIGURATION,
+                message=f"the request carries settings a worker does not take: {', '.join(unknown)}",
+            )
+        return load_settings(self.project_dir, **{**self.overrides, **request.settings})
+
+    def _client(self, settings: NodegenSettings) -> LLMClient:
+        client = self._clients.get(settings.llm)
+        if client is None:
+            options = ModelLLMOptions(
+                llm=settings.llm,
+                base_url=settings.llm_base_url,
+                api_key=settings.llm_api_key,
+                context_tokens=settings.llm_context_tokens,
+                timeout_s=settings.llm_timeout_s,
+                model_cache_dir=Path(settings.llm_model_cache_dir).expanduser()
+                if settings.llm_model_cache_dir
+                else None,
+            )
+            try:
+                built = create_llm_client(options)
+            except LLMError as error:
+                raise ModelOnexError(error_code=EnumCoreErrorCode.NO_SUITABLE_PROVIDER, message=error.message) from None
+            if settings.llm_cache and parse_llm_spec(settings.llm).kind is not EnumProviderKind.REPLAY:
+                built = CachedClient(built, SharedCompletionCache(self.work))
+            client = _LimitedClient(built, self._calls, self.concurrency)
+            self._clients[settings.llm] = client
+        return client
+
+    def _budget(self, request: ModelFillRequest, settings: NodegenSettings) -> SharedRunBudget:
+        run = str(request.correlation_id)
+        budget = self._budgets.get(run)
+        if budget is None:
+            if len(self._budgets) > 100:  # runs long over: their totals are in the database anyway
+                self._budgets.pop(next(iter(self._budgets)))
+            budget = SharedRunBudget(
+                max_tokens=settings.max_tokens, max_cost_usd=settings.max_cost_usd, run_id=run, ledger=self.work
+            )
+            self._budgets[run] = budget
+        return budget
+
+    async def text_of(self, request: ModelFillRequest) -> str:
+        """The file's text (from the request or the store), checked against its hash."""
+        text = request.text if request.text is not None else await self.work.text(request.content_sha256)
+        if text is None:
+            raise ModelOnexError(
+                error_code=EnumCoreErrorCode.RESOURCE_NOT_FOUND,
+                message=f"the text of {request.path} (sha256 {request.content_sha256}) is not in the database",
+            )
+        if content_hash(text) != request.content_sha256:
+            raise ModelOnexError(
+                error_code=EnumCoreErrorCode.VALIDATION_ERROR,
+                message=f"the text of {request.path} does not match its sha256 {request.content_sha256}",
+            )
+        return text
+
+    @contextlib.asynccontextmanager
+    async def _materialized(self, files: dict[str, str]) -> AsyncIterator[None]:
+        """The files at their relative paths under the worker's folder while the block runs (one request at a time
+        per path), removed afterwards."""
+        paths = sorted(self.root / relative for relative in files)
+        locks = [self._paths.setdefault(path, asyncio.Lock()) for path in paths]
+        async with contextlib.AsyncExitStack() as stack:
+            for lock in locks:
+                await stack.enter_async_context(lock)
+            try:
+                for relative, text in files.items():
+                    path = self.root / relative
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_bytes(text.encode(_declared_encoding(text)))
+                yield
+            finally:
+                for path in paths:
+                    path.unlink(missing_ok=True)
+
+    async def fill(self, request: ModelFillRequest, *, failures: int = 0) -> ModelFillResult:
+        """Run the workflow on the request's file as a dry run; the result to store."""
+        started = time.perf_counter()
+        settings = self.settings_for(request)
+        text = await self.text_of(request)
+        client = self._client(settings)
+        budget = self._budget(request, settings)
+        await budget.refresh()
+        container = build_container(settings)
+        for name, service in (
+            ("llm_client", client),
+            ("llm_budget", budget),
+            ("codegen_store", self.store),
+            ("event_bus", self.bus),
+        ):
+            container.register_service(name, service)
+        orchestrator = NodeCodegenOrchestrator(container)
+        async with self._materialized({**request.context_files, request.path: text}):
+            result = await orchestrator.execute_orchestration(
+                {
+                    "correlation_id": request.correlation_id,
+                    "input_state": {
+                        "files": [request.path],
+                        "dry_run": True,
+                        "llm": settings.llm,
+                        "max_attempts": settings.max_attempts,
+                    },
+                }
+            )
+        await budget.flush()
+        return ModelFillResult(
+            request_id=request.request_id,
+            correlation_id=request.correlation_id,
+            path=request.path,
+            content_sha256=request.content_sha256,
+            status=EnumFillStatus.COMPLETED,
+            result=result,
+            failures=failures,
+            worker=self.worker,
+            duration_s=time.perf_counter() - started,
+        )
+
+    async def aclose(self) -> None:
+        """Close the providers."""
+        for client in self._clients.values():
+            await client.aclose()
+        self._clients.clear()
+
+
+__all__ = ["RequestFiller"]
