@@ -4,6 +4,8 @@ at-least-once delivery and the stable event id lets consumers de-duplicate."""
 
 from __future__ import annotations
 
+import asyncio
+
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
@@ -19,8 +21,13 @@ class KafkaBus:
         self.bootstrap = bootstrap
         self._timeout_ms = request_timeout_ms
         self._producer: AIOKafkaProducer | None = None
+        self._starting = asyncio.Lock()  # concurrent publishers share one producer
 
     async def _started(self) -> AIOKafkaProducer:
+        async with self._starting:
+            return await self._start()
+
+    async def _start(self) -> AIOKafkaProducer:
         if self._producer is None:
             producer = AIOKafkaProducer(
                 bootstrap_servers=self.bootstrap,

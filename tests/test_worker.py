@@ -1,0 +1,150 @@
+"""`nodegen worker` processes in a consumer group on the real broker (Tansu) and the real PostgreSQL server, filling
+what `nodegen submit` sends; answers from the loopback OpenAI-compatible server, as for a local fill."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import asyncpg
+import pytest
+from typer.testing import CliRunner
+
+from nodegen.cli import app
+from tests.support.llm_server import ThreadedLLMServer
+from tests.support.workers import make_project, responder, start_worker, stop_worker
+
+pytestmark = pytest.mark.slow
+FILES = 30
+
+
+def fill_locally(monkeypatch, project: Path, server_url: str) -> None:
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("OPENAI_BASE_URL", server_url)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-workers")
+    result = CliRunner().invoke(app, ["fill", "src", "--llm", "openai:test-model", "--json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+
+
+def worker_env(database_url: str, bootstrap: str, server_url: str) -> dict[str, str]:
+    return {
+        "NODEGEN_DATABASE_URL": database_url,
+        "NODEGEN_KAFKA_BOOTSTRAP": bootstrap,
+        "NODEGEN_WORKER_GROUP_ID": f"workers-{uuid.uuid4().hex[:8]}",
+        "NODEGEN_WORKER_SESSION_TIMEOUT_MS": "1000",
+        "NODEGEN_WORKER_STOP_GRACE_S": "3",
+        "NODEGEN_WORKER_PARTITIONS": "6",
+        "NODEGEN_VALIDATION_RUN_EXAMPLES": "false",
+        "OPENAI_BASE_URL": server_url,
+        "OPENAI_API_KEY": "sk-test-workers",
+    }
+
+
+def submit(monkeypatch, project: Path, env: dict[str, str], *args: str):
+    monkeypatch.chdir(project)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("NODEGEN_SUBMIT_REPUBLISH_AFTER_S", "4")
+    return CliRunner().invoke(
+        app, ["submit", "src", "--llm", "openai:test-model", "--json", "--timeout", "90", *args], catch_exceptions=False
+    )
+
+
+def rows(database_url: str, sql: str) -> list[tuple]:
+    async def query() -> list[tuple]:
+        connection = await asyncpg.connect(database_url)
+        try:
+            return [tuple(row.values()) for row in await connection.fetch(sql)]
+        finally:
+            await connection.close()
+
+    return asyncio.run(query())
+
+
+def when_results(database_url: str, count: int, action, timeout_s: float = 60.0) -> threading.Thread:
+    """Run ``action`` (in a thread) once ``count`` results are stored."""
+
+    def watch() -> None:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            try:
+                (stored,) = rows(database_url, "SELECT COUNT(*) FROM fill_results")[0]
+            except (OSError, asyncpg.PostgresError):
+                stored = 0
+            if stored >= count:
+                action()
+                return
+            time.sleep(0.1)
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_three_workers_fill_30_files_as_a_local_fill_does_with_one_killed_mid_run(
+    tmp_path, monkeypatch, fresh_postgres_url, kafka_bootstrap
+):
+    local = make_project(tmp_path / "local", FILES)
+    remote = make_project(tmp_path / "remote", FILES)
+    with ThreadedLLMServer(responder(delay_s=0.15)) as server:
+        fill_locally(monkeypatch, local, server.openai_url)
+        env = worker_env(fresh_postgres_url, kafka_bootstrap, server.openai_url)
+        workers = [start_worker(tmp_path / f"worker{i}", env) for i in range(3)]
+        try:
+            killer = when_results(fresh_postgres_url, 6, lambda: workers[0].send_signal(signal.SIGKILL))
+            result = submit(monkeypatch, remote, env)
+            killer.join(1)
+        finally:
+            codes = [stop_worker(worker) for worker in workers]
+    assert result.exit_code == 0, result.output
+    assert codes[0] == -signal.SIGKILL and codes[1:] == [0, 0]  # the others stop gracefully on SIGTERM
+    report = json.loads(result.stdout)
+    assert report["success"] and len(report["stubs"]) == FILES
+    assert {stub["status"] for stub in report["stubs"]} == {"filled"}
+    assert sorted(report["modified_files"]) == [f"src/f_{i:02d}.py" for i in range(FILES)]
+    for i in range(FILES):  # byte for byte what the local fill wrote
+        name = f"src/f_{i:02d}.py"
+        assert (remote / name).read_bytes() == (local / name).read_bytes(), name
+    assert "return a + b + 7" in (remote / "src/f_07.py").read_text()
+    run_id = report["correlation_id"]
+    results = rows(fresh_postgres_url, f"SELECT request_id, status FROM fill_results WHERE run_id = '{run_id}'")
+    assert len(results) == FILES and len({r[0] for r in results}) == FILES and {r[1] for r in results} == {"completed"}
+    applied = rows(fresh_postgres_url, f"SELECT applied_at FROM fill_requests WHERE run_id = '{run_id}'")
+    assert len(applied) == FILES and all(a[0] is not None for a in applied)  # each file written once, recorded
+    assert report["metrics"]["stubs_filled"] >= FILES  # every worker's attempts, read from the shared store
+
+
+def test_a_broker_restart_mid_run_loses_nothing(tmp_path, monkeypatch, fresh_postgres_url, kafka_broker):
+    files = 12
+    local = make_project(tmp_path / "local", files)
+    remote = make_project(tmp_path / "remote", files)
+    with ThreadedLLMServer(responder(delay_s=0.2)) as server:
+        fill_locally(monkeypatch, local, server.openai_url)
+        env = worker_env(fresh_postgres_url, kafka_broker.bootstrap, server.openai_url)
+        workers = [start_worker(tmp_path / f"worker{i}", env) for i in range(2)]
+
+        def restart() -> None:  # the broker keeps its data in memory: everything on it is gone
+            kafka_broker.stop()
+            time.sleep(0.5)
+            kafka_broker.start()
+
+        try:
+            restarter = when_results(fresh_postgres_url, 3, restart)
+            result = submit(monkeypatch, remote, env)
+            restarter.join(5)
+        finally:
+            codes = [stop_worker(worker) for worker in workers]
+    assert result.exit_code == 0, result.output
+    assert codes == [0, 0]
+    report = json.loads(result.stdout)
+    assert report["success"] and {stub["status"] for stub in report["stubs"]} == {"filled"}
+    for i in range(files):
+        name = f"src/f_{i:02d}.py"
+        assert (remote / name).read_bytes() == (local / name).read_bytes(), name
+    (count,) = rows(fresh_postgres_url, "SELECT COUNT(*) FROM fill_results")[0]
+    assert count == files

@@ -1,0 +1,155 @@
+"""What workers share in PostgreSQL (the run's budget, the answer cache, results applied once) and the dead-letter
+topic, against the real database and broker, with a worker in this process."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+
+import pytest
+from aiokafka import AIOKafkaConsumer
+
+from nodegen.infra.bus import ModelEventEnvelope, topic_for
+from nodegen.infra.store_postgres import PostgresStore
+from nodegen.infra.work_queue import Producer
+from nodegen.infra.work_store import ResultRow, WorkStore
+from nodegen.llm import CachedClient, LLMError, ModelCompletion, ModelCompletionRequest, ProviderIdentity
+from nodegen.llm.budget import SharedRunBudget
+from nodegen.llm.cache import SharedCompletionCache
+from nodegen.llm.protocol import ModelChatMessage
+from nodegen.worker import DEAD_LETTER_TOPIC, REQUEST_TOPIC, ModelFillRequest, ModelWorkerOptions, Worker, content_hash
+
+IDENTITY = ProviderIdentity(provider="openai", model="m", endpoint="http://127.0.0.1:1/v1")
+
+
+class CountingClient:
+    """A provider that answers at once and counts its calls."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    @property
+    def identity(self) -> ProviderIdentity:
+        return IDENTITY
+
+    async def complete(self, request: ModelCompletionRequest) -> ModelCompletion:
+        self.calls += 1
+        return ModelCompletion(text="return 1", identity=IDENTITY, input_tokens=60, output_tokens=10, cost_usd=0.03)
+
+    async def aclose(self) -> None:
+        return None
+
+
+@pytest.fixture
+async def work(fresh_postgres_url):
+    store = PostgresStore(fresh_postgres_url)
+    await store.migrate()
+    yield WorkStore(store)
+    await store.close()
+
+
+async def test_a_runs_budget_holds_across_workers(work):
+    run = str(uuid.uuid4())
+    first = SharedRunBudget(max_tokens=100, max_cost_usd=0.05, run_id=run, ledger=work)
+    second = SharedRunBudget(max_tokens=100, max_cost_usd=0.05, run_id=run, ledger=work)
+    answer = ModelCompletion(text="x", identity=IDENTITY, input_tokens=40, output_tokens=20, cost_usd=0.03)
+    first.charge(answer)
+    await first.flush()
+    await second.refresh()
+    assert second.tokens_spent == 60 and second.cost_usd == pytest.approx(0.03)
+    second.check()  # 60 of 100 tokens: another call may start
+    second.charge(answer)
+    await second.flush()
+    with pytest.raises(LLMError, match="budget is spent"):
+        second.check()
+    await first.refresh()  # the first worker sees the whole run's spending too
+    assert first.tokens_spent == 120 and first.exhausted_reason() is not None
+    other_run = SharedRunBudget(max_tokens=100, run_id=str(uuid.uuid4()), ledger=work)
+    await other_run.refresh()
+    assert other_run.tokens_spent == 0
+
+
+async def test_answers_are_shared_by_every_worker(work):
+    request = ModelCompletionRequest(system="s", messages=[ModelChatMessage(role="user", content="Implement `f`")])
+    first, second = CountingClient(), CountingClient()
+    one = CachedClient(first, SharedCompletionCache(work))
+    other = CachedClient(second, SharedCompletionCache(work))
+    assert (await one.complete(request)).cached is False
+    again = await other.complete(request)
+    assert again.cached and again.text == "return 1" and again.cost_usd == 0.0
+    assert (first.calls, second.calls) == (1, 0)
+
+
+async def test_a_result_is_stored_once_with_its_outbox_event(work):
+    run, request_id = str(uuid.uuid4()), str(uuid.uuid4())
+    row = ResultRow(request_id, run, "abc", "completed", "{}", "w1")
+    event = ModelEventEnvelope(event_type="fill_completed", topic=topic_for("fill_completed"), payload={"n": 1})
+    assert await work.record_result(row, event)
+    late = ModelEventEnvelope(event_type="fill_completed", topic=topic_for("fill_completed"), payload={"n": 2})
+    assert not await work.record_result(ResultRow(request_id, run, "abc", "completed", "{}", "w2"), late)
+    assert [r.worker for r in await work.results(run)] == ["w1"]
+    pending = await work.store.outbox_pending()
+    assert [p.event_id for p in pending] == [str(event.event_id)]  # the late duplicate left no event behind
+
+
+async def dead_letters(bootstrap: str, keys: set[str], timeout_s: float = 30.0) -> dict[str, dict[str, bytes]]:
+    consumer = AIOKafkaConsumer(
+        DEAD_LETTER_TOPIC, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest"
+    )
+    await consumer.start()
+    found: dict[str, dict[str, bytes]] = {}
+    try:
+        async with asyncio.timeout(timeout_s):
+            async for message in consumer:
+                key = (message.key or b"").decode()
+                if key in keys:
+                    found[key] = dict(message.headers)
+                    if set(found) == keys:
+                        break
+    finally:
+        await consumer.stop()
+    return found
+
+
+async def test_poison_requests_reach_the_dead_letter_topic(tmp_path, work, fresh_postgres_url, kafka_bootstrap):
+    options = ModelWorkerOptions(
+        bootstrap=kafka_bootstrap,
+        database_url=fresh_postgres_url,
+        root=tmp_path / "work",
+        project_dir=tmp_path,
+        group_id=f"poison-{uuid.uuid4().hex[:8]}",
+        max_failures=2,
+        partitions=3,
+        session_timeout_ms=1000,
+        stop_grace_s=1.0,
+    )
+    text = "def f() -> int:\n    # IMPLEMENTATION REQUIRED\n    raise NotImplementedError\n"
+    run = uuid.uuid4()
+    # a setting no worker can take, on every try
+    poison = ModelFillRequest(
+        request_id=uuid.uuid4(),
+        correlation_id=run,
+        path="src/f.py",
+        content_sha256=content_hash(text),
+        text=text,
+        settings={"max_attempts": 0},
+    )
+    producer = Producer(kafka_bootstrap)
+    garbage_key = f"garbage-{uuid.uuid4().hex[:8]}"
+    await producer.send(REQUEST_TOPIC, poison.model_dump_json().encode(), key=str(poison.request_id))
+    await producer.send(REQUEST_TOPIC, b"{not json", key=garbage_key)
+    await producer.close()
+    stop = asyncio.Event()
+    running = asyncio.create_task(Worker(options).run(stop))
+    try:
+        found = await dead_letters(kafka_bootstrap, {str(poison.request_id), garbage_key})
+    finally:
+        stop.set()
+        await asyncio.wait_for(running, 20)
+    assert found[str(poison.request_id)]["failures"] == b"2"
+    assert b"max_attempts" in found[str(poison.request_id)]["last_error"]
+    assert b"not a fill request" in found[garbage_key]["last_error"]
+    stored = await work.result(str(poison.request_id))
+    assert stored is not None and stored.status == "failed"
+    assert "max_attempts" in json.loads(stored.result_json)["error"]
