@@ -19,7 +19,6 @@ from .checks import (
     CheckerOptions,
     ExampleOptions,
     RawFinding,
-    check_annotations,
     check_bandit,
     check_code_paths,
     check_contract,
@@ -27,9 +26,10 @@ from .checks import (
     check_examples,
     check_laziness,
     check_mypy,
-    check_names,
     check_onex,
     check_quality,
+    check_relative_imports,
+    check_ruff,
     check_secrets,
     is_onex_file,
 )
@@ -213,15 +213,14 @@ async def _run_checks(
             timings[name] = (time.perf_counter() - clock) * 1000.0
 
     background: list[asyncio.Task[list[RawFinding]]] = []
-    if EnumValidationRule.IMPORTS in rules:
-        background.append(asyncio.create_task(timed("imports", check_names(ctx))))
+    background.append(asyncio.create_task(timed("ruff", check_ruff(ctx, rules))))  # nothing runs if no rule is ruff's
     if EnumValidationRule.TYPE_HINTS in rules and options.checker.mypy:
         background.append(asyncio.create_task(timed("mypy", check_mypy(ctx))))
     await asyncio.sleep(0)  # let the subprocesses start before the in-process checks take the loop
     findings: list[RawFinding] = []
     local: list[tuple[str, Callable[[], list[RawFinding]]]] = [("laziness", lambda: check_laziness(ctx))]
-    if EnumValidationRule.TYPE_HINTS in rules:
-        local.append(("type_hints", lambda: check_annotations(ctx)))
+    if EnumValidationRule.IMPORTS in rules:
+        local.append(("imports", lambda: check_relative_imports(ctx)))
     if EnumValidationRule.SECURITY in rules:
         local.append(
             ("security", lambda: [*check_bandit(ctx), *check_secrets(ctx), *check_code_paths(ctx), *check_danger(ctx)])
@@ -231,9 +230,8 @@ async def _run_checks(
         contract = _sibling_contract(request)
         if contract is not None:
             local.append(("contract", lambda: check_contract(contract)))
-    docstrings, quality = EnumValidationRule.DOCSTRINGS in rules, EnumValidationRule.QUALITY in rules
-    if docstrings or quality:
-        local.append(("quality", lambda: check_quality(ctx, docstrings=docstrings, quality=quality)))
+    if EnumValidationRule.QUALITY in rules:
+        local.append(("quality", lambda: check_quality(ctx)))
     for name, run in local:
         clock = time.perf_counter()
         findings.extend(run())

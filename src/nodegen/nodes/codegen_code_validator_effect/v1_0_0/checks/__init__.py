@@ -4,18 +4,23 @@ from .base import CheckContext, CheckerOptions, RawFinding, checker_failed
 from .danger import check_danger
 from .examples import ExampleOptions, check_examples
 from .laziness import check_laziness
-from .names import check_names
+from .names import check_relative_imports
 from .onex import check_contract, check_onex, is_onex_file
 from .quality import check_quality
+from .registry import CODES, RUFF_CODES, FindingCode, finding
+from .ruff import RUFF_RULES, check_ruff
 from .security import check_bandit, check_code_paths, check_secrets
-from .type_hints import check_annotations, check_mypy
+from .type_hints import check_mypy
 
 __all__ = [
+    "CODES",
+    "RUFF_CODES",
+    "RUFF_RULES",
     "CheckContext",
     "CheckerOptions",
     "ExampleOptions",
+    "FindingCode",
     "RawFinding",
-    "check_annotations",
     "check_bandit",
     "check_code_paths",
     "check_contract",
@@ -23,10 +28,12 @@ __all__ = [
     "check_examples",
     "check_laziness",
     "check_mypy",
-    "check_names",
     "check_onex",
     "check_quality",
+    "check_relative_imports",
+    "check_ruff",
     "check_secrets",
     "checker_failed",
+    "finding",
     "is_onex_file",
 ]

@@ -19,12 +19,12 @@ import ast
 import re
 
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import (
-    EnumFindingSeverity,
     EnumValidationRule,
 )
 
-from .base import CheckContext, RawFinding, checker_failed, finding_at
+from .base import CheckContext, RawFinding, checker_failed
 from .danger_facts import Facts, called, fold, is_built, short
+from .registry import finding
 
 _RULE = EnumValidationRule.SECURITY
 
@@ -90,7 +90,7 @@ class _Danger:
         }
 
     def add(self, node: ast.AST, code: str, message: str, fix: str) -> None:
-        self.findings.append(finding_at(node, _RULE, code, EnumFindingSeverity.ERROR, message, suggested_fix=fix))
+        self.findings.append(finding(code, message, node=node, fix=fix))
 
     def run(self) -> list[RawFinding]:
         for node in self.ctx.generated_nodes():

@@ -7,10 +7,10 @@ from __future__ import annotations
 import ast
 import re
 
-from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumFindingSeverity, EnumValidationRule
 from nodegen.pysource import is_docstring, is_placeholder_statement
 
 from .base import CheckContext, RawFinding
+from .registry import finding
 from .shape import check_shape
 
 _ELISION = re.compile(
@@ -34,14 +34,11 @@ def check_laziness(ctx: CheckContext) -> list[RawFinding]:
     findings = []
     if not real:
         findings.append(
-            RawFinding(
-                EnumValidationRule.SYNTAX,
+            finding(
                 "LAZY001",
-                EnumFindingSeverity.ERROR,
                 "the body is still a placeholder (nothing but a docstring, pass, ... or raise NotImplementedError)",
-                first,
-                None,
-                "write the implementation itself",
+                line=first,
+                fix="write the implementation itself",
             )
         )
     for number in range(first, last + 1):
@@ -49,14 +46,12 @@ def check_laziness(ctx: CheckContext) -> list[RawFinding]:
         hash_at = line.find("#")
         if hash_at >= 0 and (_ELISION.search(line[hash_at:]) or _ELLIPSIS_COMMENT.search(line[hash_at:])):
             findings.append(
-                RawFinding(
-                    EnumValidationRule.SYNTAX,
+                finding(
                     "LAZY002",
-                    EnumFindingSeverity.ERROR,
                     f"the comment `{line[hash_at:].strip()}` stands for code that was left out",
-                    number,
-                    hash_at + 1,
-                    "write out every statement; nothing may be elided",
+                    line=number,
+                    column=hash_at + 1,
+                    fix="write out every statement; nothing may be elided",
                 )
             )
     if real:

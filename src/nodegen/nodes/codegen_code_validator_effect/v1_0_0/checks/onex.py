@@ -1,8 +1,10 @@
-"""ONEX rules: node naming and structure, errors as ModelOnexError with a code and a cause, no swallowed
-exceptions, logging through emit_log_event, one model per model_*.py, Enum* in enum_*.py, a complete contract.yaml.
+"""ONEX rules: node naming and structure, errors as ModelOnexError with a code, no swallowed exceptions, one model
+per model_*.py, Enum* in enum_*.py, a complete contract.yaml.
 
 In an ONEX node file these are errors (``onex_compliant`` is false when one fires); in other code they are warnings,
-and only when the ONEX rules were asked for by name.
+and only when the ONEX rules were asked for by name. ``print`` (ONEX007), a bare ``except`` (ONEX005) and a raise in
+an except block without ``from`` (ONEX004) are ruff's rules (T201, E722, B904: see ``registry``). Which code is ONEX
+node code is decided in one place, ``nodegen.pysource.onex_nodes``.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from typing import Any
 
 import yaml
 
-from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumFindingSeverity, EnumValidationRule
 from nodegen.pysource.onex_nodes import is_onex_file, node_kind
 
-from .base import CheckContext, RawFinding, position
+from .base import CheckContext, RawFinding
+from .registry import finding
 
 ENTRY_POINTS = {
     "Effect": "execute_effect",
@@ -33,17 +35,17 @@ CONTRACT_FIELDS = ("name", "version", "description", "node_type", "input_model",
 class _Rules:
     def __init__(self, ctx: CheckContext) -> None:
         self.ctx = ctx
-        self.severity = EnumFindingSeverity.ERROR if ctx.onex_file else EnumFindingSeverity.WARNING
         self.findings: list[RawFinding] = []
 
-    def add(self, rule: EnumValidationRule, code: str, node: ast.AST | None, message: str, fix: str) -> None:
-        line, column = position(node) if node is not None else (None, None)
-        self.findings.append(RawFinding(rule, code, self.severity, message, line, column, fix))
+    def add(self, code: str, node: ast.AST | None, message: str, fix: str) -> None:
+        self.findings.append(finding(code, message, ctx=self.ctx, node=node, fix=fix))
 
     # -- errors --------------------------------------------------------------------------------------------------
 
     def raises(self) -> None:
-        for handler_body, node in self._raises():
+        for node in self.ctx.generated_nodes():
+            if not isinstance(node, ast.Raise):
+                continue
             exc = node.exc
             if exc is None:
                 continue
@@ -53,7 +55,6 @@ class _Rules:
             # `raise Exception` and `raise Exception("...")` alike: a capitalised name is a class, not a caught error
             if called != "ModelOnexError" and called[:1].isupper():
                 self.add(
-                    EnumValidationRule.ONEX_COMPLIANCE,  # the ONEX error type: asked for with onex_compliance
                     "ONEX003",
                     node,
                     f"raises `{called}`; ONEX code raises ModelOnexError",
@@ -66,55 +67,21 @@ class _Rules:
                 and len(call.args) < 2
             ):
                 self.add(
-                    EnumValidationRule.ONEX_COMPLIANCE,
                     "ONEX003",
                     node,
                     "ModelOnexError is raised without an error code",
                     "pass error_code=EnumCoreErrorCode.<CODE>",
                 )
-            if handler_body and call is not None and node.cause is None:
-                self.add(
-                    EnumValidationRule.ERROR_HANDLING,
-                    "ONEX004",
-                    node,
-                    f"`{called}` is raised inside an except block without `from`, losing the original error",
-                    "chain it: `raise ModelOnexError(...) from error` (and cause=error)",
-                )
-
-    def _raises(self) -> list[tuple[bool, ast.Raise]]:
-        found: list[tuple[bool, ast.Raise]] = []
-
-        def visit(node: ast.AST, in_handler: bool) -> None:
-            for child in ast.iter_child_nodes(node):
-                if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
-                    visit(child, False)
-                elif isinstance(child, ast.ExceptHandler):
-                    visit(child, True)
-                else:
-                    if isinstance(child, ast.Raise) and self.ctx.in_generated(child.lineno):
-                        found.append((in_handler, child))
-                    visit(child, in_handler)
-
-        visit(self.ctx.tree, False)
-        return found
 
     def handlers(self) -> None:
         for node in self.ctx.generated_nodes():
             if not isinstance(node, ast.ExceptHandler):
                 continue
             if node.type is None:
-                self.add(
-                    EnumValidationRule.ERROR_HANDLING,
-                    "ONEX005",
-                    node,
-                    "bare `except:` also catches KeyboardInterrupt",
-                    "catch the exceptions you expect, or `except Exception as error:` and log or re-raise",
-                )
-                continue
+                continue  # a bare except: ruff's E722 (ONEX005)
             caught = ast.unparse(node.type)
             if caught in ("Exception", "BaseException") and not self._handles(node):
                 self.add(
-                    EnumValidationRule.ERROR_HANDLING,
                     "ONEX006",
                     node,
                     f"`except {caught}` swallows the error: nothing is logged or re-raised",
@@ -133,17 +100,6 @@ class _Rules:
                     return True
         return False
 
-    def prints(self) -> None:
-        for node in self.ctx.generated_nodes():
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print":
-                self.add(
-                    EnumValidationRule.ONEX_COMPLIANCE,
-                    "ONEX007",
-                    node,
-                    "`print` instead of structured logging",
-                    'use emit_log_event(EnumLogLevel.INFO, "message", {"key": value})',
-                )
-
     # -- structure (whole files) ---------------------------------------------------------------------------------
 
     def structure(self) -> None:
@@ -158,7 +114,6 @@ class _Rules:
                 cls.name.startswith("Node") and cls.name.endswith(kind) and len(cls.name) > len("Node") + len(kind)
             ):
                 self.add(
-                    EnumValidationRule.NAMING,
                     "ONEX001",
                     cls,
                     f"node class `{cls.name}` is not named Node<Name>{kind}",
@@ -167,7 +122,6 @@ class _Rules:
             self._node_class(cls, kind)
         if name == "node.py" and len(nodes) != 1:
             self.add(
-                EnumValidationRule.ONEX_COMPLIANCE,
                 "ONEX002",
                 nodes[1] if len(nodes) > 1 else None,
                 f"node.py must hold exactly one node class (subclass of NodeEffect/Compute/Reducer/Orchestrator), "
@@ -179,7 +133,6 @@ class _Rules:
             for cls in classes:
                 if not cls.name.startswith("Model"):
                     self.add(
-                        EnumValidationRule.NAMING,
                         "ONEX008",
                         cls,
                         f"`{cls.name}` in {name} is not named Model*",
@@ -187,7 +140,6 @@ class _Rules:
                     )
             if len(models) > 1:
                 self.add(
-                    EnumValidationRule.NAMING,
                     "ONEX008",
                     models[1],
                     f"{name} defines {len(models)} models; ONEX keeps one model per file",
@@ -197,7 +149,6 @@ class _Rules:
             for cls in classes:
                 if not cls.name.startswith("Enum"):
                     self.add(
-                        EnumValidationRule.NAMING,
                         "ONEX009",
                         cls,
                         f"`{cls.name}` in {name} is not named Enum*",
@@ -219,7 +170,6 @@ class _Rules:
             )
             if arguments[:2] != ["self", "container"] or not calls_super:
                 self.add(
-                    EnumValidationRule.ONEX_COMPLIANCE,
                     "ONEX010",
                     init,
                     f"`{cls.name}.__init__` must take (self, container) and call super().__init__(container)",
@@ -228,7 +178,6 @@ class _Rules:
         entry = ENTRY_POINTS.get(kind, "")
         if entry not in methods and "_run" not in methods:
             self.add(
-                EnumValidationRule.ONEX_COMPLIANCE,
                 "ONEX011",
                 cls,
                 f"`{cls.name}` defines neither `{entry}` nor `_run`",
@@ -243,7 +192,6 @@ def check_onex(ctx: CheckContext) -> list[RawFinding]:
     rules = _Rules(ctx)
     rules.raises()
     rules.handlers()
-    rules.prints()
     rules.structure()
     return rules.findings
 
@@ -252,31 +200,29 @@ def check_contract(path: Path) -> list[RawFinding]:
     """contract.yaml: name, version {major, minor, patch}, description, node_type, input_model, output_model, and
     io_operations for effects."""
 
-    def finding(message: str, fix: str) -> RawFinding:
-        return RawFinding(
-            EnumValidationRule.ONEX_COMPLIANCE, "ONEX012", EnumFindingSeverity.ERROR, message, None, None, fix
-        )
+    def problem(message: str, fix: str) -> RawFinding:
+        return finding("ONEX012", message, fix=fix)
 
     try:
         data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        return [finding(f"{path.name} cannot be read as YAML: {error}", "fix the YAML syntax")]
+        return [problem(f"{path.name} cannot be read as YAML: {error}", "fix the YAML syntax")]
     if not isinstance(data, dict):
-        return [finding(f"{path.name} is not a mapping of fields", "write the contract as `key: value` fields")]
+        return [problem(f"{path.name} is not a mapping of fields", "write the contract as `key: value` fields")]
     findings = [
-        finding(f"{path.name} has no `{field}`", f"add `{field}:`") for field in CONTRACT_FIELDS if not data.get(field)
+        problem(f"{path.name} has no `{field}`", f"add `{field}:`") for field in CONTRACT_FIELDS if not data.get(field)
     ]
     version = data.get("version")
     if version is not None and not (isinstance(version, dict) and {"major", "minor", "patch"} <= set(version)):
         findings.append(
-            finding(
+            problem(
                 f"{path.name}: version must be a mapping of major, minor and patch",
                 "version: {major: 1, minor: 0, patch: 0}",
             )
         )
     if str(data.get("node_type", "")).lower() == "effect" and not data.get("io_operations"):
         findings.append(
-            finding(
+            problem(
                 f"{path.name}: an effect node must list its io_operations",
                 "add io_operations: [{operation: ..., kind: read|write, description: ...}]",
             )

@@ -1,7 +1,7 @@
-"""Security: bandit in-process, detect-secrets on the generated lines, and nodegen's own checks (code built from
-input run by eval/exec/compile, I/O from a pure node). A bandit finding blocks when its severity and its confidence
+"""Security: bandit in-process, detect-secrets on the generated lines, and nodegen's own checks (code built at run
+time given to eval/exec/compile, I/O from a pure node). A bandit finding blocks when its severity and its confidence
 are both medium or higher, otherwise it is a warning; the other findings are errors. A finding names what it found,
-never the secret itself."""
+never the secret itself. Which classes are ONEX nodes is decided in one place, ``nodegen.pysource.onex_nodes``."""
 
 from __future__ import annotations
 
@@ -14,10 +14,13 @@ import warnings
 from typing import Any
 
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumFindingSeverity, EnumValidationRule
+from nodegen.pysource.onex_nodes import node_kind
 
-from .base import CheckContext, RawFinding, checker_failed, finding_at
+from .base import CheckContext, RawFinding, checker_failed
+from .registry import finding
 
 _RULE = EnumValidationRule.SECURITY
+# ruff's S307/S102 also flag eval/exec of a literal (`eval("1 + 1")`), and nothing flags compile(): not delegated
 _DYNAMIC_CODE = frozenset({"eval", "exec", "compile"})
 # Roots of calls that reach files, the network or other processes.
 _IO_MODULES = frozenset(
@@ -61,7 +64,7 @@ _IO_METHODS = frozenset(
         "urlopen",
     }
 )
-_PURE_KINDS = ("Reducer", "Compute")
+_PURE_KINDS = frozenset({"Reducer", "Compute"})
 _lock = threading.Lock()
 _manager: Any = None
 
@@ -144,13 +147,11 @@ def check_secrets(ctx: CheckContext) -> list[RawFinding]:
         sites = sorted({site for value in kinds.values() if (site := _secret_site(ctx, number, value))})
         where = f": {', '.join(sites)}" if sites else ""
         findings.append(
-            RawFinding(
-                rule=_RULE,
-                code="SEC020",
-                severity=EnumFindingSeverity.ERROR,
-                message=f"a hard-coded secret{where} ({', '.join(sorted(kinds))})",
+            finding(
+                "SEC020",
+                f"a hard-coded secret{where} ({', '.join(sorted(kinds))})",
                 line=number,
-                suggested_fix="read it from configuration or the environment; never put it in code",
+                fix="read it from configuration or the environment; never put it in code",
             )
         )
     return findings
@@ -232,42 +233,24 @@ def _root_name(node: ast.expr) -> str | None:
     return node.id if isinstance(node, ast.Name) else None
 
 
-def _pure_node_classes(tree: ast.Module) -> list[ast.ClassDef]:
-    pure = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ClassDef):
-            bases = {base.id if isinstance(base, ast.Name) else getattr(base, "attr", "") for base in node.bases}
-            if (node.name.startswith("Node") and node.name.endswith(_PURE_KINDS)) or bases & {
-                "NodeReducer",
-                "NodeCompute",
-            }:
-                pure.append(node)
-    return pure
-
-
 def check_code_paths(ctx: CheckContext) -> list[RawFinding]:
-    """eval/exec/compile of anything but a literal, and I/O inside reducer or compute nodes."""
-    findings = []
-    for node in ctx.generated_nodes():
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Name)
-            and node.func.id in _DYNAMIC_CODE
-            and node.args
-            and not isinstance(node.args[0], ast.Constant)
-        ):
-            findings.append(
-                finding_at(
-                    node,
-                    _RULE,
-                    "SEC001",
-                    EnumFindingSeverity.ERROR,
-                    f"`{node.func.id}` runs code built at run time (possible code injection)",
-                    suggested_fix="parse data with json/ast.literal_eval, or dispatch through a dict of functions",
-                )
-            )
-    for cls in _pure_node_classes(ctx.tree):
-        kind = "reducer" if "Reducer" in cls.name or "Reducer" in ast.unparse(cls).split(":", 1)[0] else "compute"
+    """eval/exec/compile of anything but a literal, and I/O inside reducer and compute nodes (classes subclassing
+    NodeReducer or NodeCompute)."""
+    findings = [
+        finding("SEC001", f"`{node.func.id}` runs code built at run time (possible code injection)", node=node)
+        for node in ctx.generated_nodes()
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in _DYNAMIC_CODE
+        and node.args
+        and not isinstance(node.args[0], ast.Constant)
+    ]
+    pure = [
+        (cls, kind.lower())
+        for cls in ast.walk(ctx.tree)
+        if isinstance(cls, ast.ClassDef) and (kind := node_kind(cls)) in _PURE_KINDS
+    ]
+    for cls, kind in pure:
         for node in ast.walk(cls):
             if not isinstance(node, ast.Call) or not ctx.in_generated(getattr(node, "lineno", None)):
                 continue
@@ -283,13 +266,11 @@ def check_code_paths(ctx: CheckContext) -> list[RawFinding]:
                 )
             ):
                 findings.append(
-                    finding_at(
-                        node,
-                        _RULE,
+                    finding(
                         "SEC010",
-                        EnumFindingSeverity.ERROR,
                         f"`{ast.unparse(func)}` does I/O inside the pure {kind} node `{cls.name}`",
-                        suggested_fix="return an intent (ModelIntent) and let an effect node do the I/O",
+                        node=node,
+                        fix="return an intent (ModelIntent) and let an effect node do the I/O",
                     )
                 )
     return findings

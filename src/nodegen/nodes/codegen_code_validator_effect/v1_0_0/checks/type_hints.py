@@ -1,4 +1,5 @@
-"""Type hints: every parameter but self/cls annotated, a return annotation (dunders exempt); optionally mypy."""
+"""Type hints: optionally mypy on the code in place. Missing annotations (TYP001, TYP002) are ruff's ANN rules
+(``registry``)."""
 
 from __future__ import annotations
 
@@ -9,45 +10,11 @@ import sys
 
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumFindingSeverity, EnumValidationRule
 
-from .base import CheckContext, RawFinding, checker_failed, finding_at
+from .base import CheckContext, RawFinding, checker_failed
 
 _MYPY_LINE = re.compile(
     r"^[^:]*:(?P<line>\d+):(?P<column>\d+): (?P<kind>error|note): (?P<message>.*?)(?:  \[(?P<code>[\w-]+)\])?$"
 )
-
-
-def check_annotations(ctx: CheckContext) -> list[RawFinding]:
-    """One warning per missing annotation, each saying "type hint"."""
-    findings = []
-    for function in ctx.generated_functions():
-        arguments = function.args
-        parameters = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
-        parameters += [arg for arg in (arguments.vararg, arguments.kwarg) if arg is not None]
-        for parameter in parameters:
-            if parameter.annotation is None and parameter.arg not in ("self", "cls"):
-                findings.append(
-                    finding_at(
-                        parameter,
-                        EnumValidationRule.TYPE_HINTS,
-                        "TYP001",
-                        EnumFindingSeverity.WARNING,
-                        f"parameter `{parameter.arg}` of `{function.name}` has no type hint",
-                        suggested_fix=f"annotate it: `{parameter.arg}: <type>`",
-                    )
-                )
-        dunder = function.name.startswith("__") and function.name.endswith("__")
-        if function.returns is None and not dunder:
-            findings.append(
-                finding_at(
-                    function,
-                    EnumValidationRule.TYPE_HINTS,
-                    "TYP002",
-                    EnumFindingSeverity.WARNING,
-                    f"`{function.name}` has no return type hint",
-                    suggested_fix="add `-> <type>` (`-> None` when it returns nothing)",
-                )
-            )
-    return findings
 
 
 async def check_mypy(ctx: CheckContext) -> list[RawFinding]:
@@ -98,4 +65,4 @@ async def check_mypy(ctx: CheckContext) -> list[RawFinding]:
     return findings
 
 
-__all__ = ["check_annotations", "check_mypy"]
+__all__ = ["check_mypy"]

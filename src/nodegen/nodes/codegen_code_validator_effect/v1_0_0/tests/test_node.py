@@ -8,7 +8,7 @@ from nodegen.nodes.conftest import create_test_contract_effect
 from nodegen.onex import EnumCoreErrorCode, ModelOnexError
 from nodegen.onex.testing import create_test_container
 
-from ..checks import names
+from ..checks import ruff
 from ..models import EnumValidationRule, ModelCodeValidationResult
 from ..node import NodeCodegenCodeValidatorEffect
 
@@ -154,7 +154,7 @@ class TestConfiguration:
 
     async def test_per_rule_timings_are_reported(self, validator):
         result = await check(validator, generated_code="def f(a: int) -> int:\n    '''Doc.'''\n    return a\n")
-        assert {"syntax", "imports", "type_hints", "security", "quality"} <= set(result.rule_timings_ms)
+        assert {"syntax", "ruff", "imports", "security", "quality"} <= set(result.rule_timings_ms)
 
 
 class TestOriginalApi:
@@ -229,14 +229,14 @@ class TestBadInput:
 
 class TestFailingCheckers:
     async def test_a_missing_checker_is_an_error_not_a_pass(self, validator, monkeypatch):
-        monkeypatch.setattr(names, "_ruff_binary", lambda: None)
+        monkeypatch.setattr(ruff, "_ruff_binary", lambda: None)
         result = await check(validator, generated_code="def f(a: int) -> int:\n    '''Doc.'''\n    return a\n")
         assert not result.is_valid
         assert result.errors[0].code == "CHK001"
         assert "ruff" in result.errors[0].message
 
     async def test_a_checker_that_cannot_start_is_an_error(self, validator, monkeypatch):
-        monkeypatch.setattr(names, "_ruff_binary", lambda: "/nonexistent/ruff")
+        monkeypatch.setattr(ruff, "_ruff_binary", lambda: "/nonexistent/ruff")
         result = await check(validator, generated_code="x = 1\n")
         assert [e.code for e in result.errors] == ["CHK001"]
 
