@@ -11,7 +11,7 @@ import ast
 import io
 import os
 import tokenize
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -71,6 +71,9 @@ class Answer:
     function: FunctionNode | None = None
     imports: list[str] = field(default_factory=list)
     helpers: list[Helper] = field(default_factory=list)
+    # Lines of ``body`` (0-based) that are comments standing left of the code's indentation as the answer gave them:
+    # wherever the body goes, they keep their column (see ``dedent_keeping``).
+    outdented: frozenset[int] = frozenset()
 
 
 def _clean(code: str) -> str:
@@ -123,11 +126,20 @@ def _line_roles(text: str) -> list[_Role] | None:
 
 
 def dedent(text: str) -> str:
-    """Remove the indentation common to the code's statement lines, as the tokenizer finds them: lines inside a
-    string never count and never change (their text is the string's value), comment-only lines and continuation
-    lines lose what they share of it; whitespace-only lines stay as they are (``textwrap.dedent`` would empty them,
-    and a body would not come back byte for byte). Text the tokenizer cannot read is dedented by its content
-    lines."""
+    """Remove the indentation common to the code's statement lines (see :func:`dedent_keeping`)."""
+    return dedent_keeping(text)[0]
+
+
+def dedent_keeping(text: str) -> tuple[str, frozenset[int]]:
+    """Remove the indentation common to the code's statement lines, as the tokenizer finds them, and say which
+    lines keep their column.
+
+    Lines inside a string never count and never change (their text is the string's value). Comment-only lines that
+    carry the common indentation lose it; those that stand left of it (``## disabled`` at column 0 inside a body)
+    keep their column, and their indexes are returned so that :func:`indent_code` leaves them there too: a body moved
+    back to where it came from is byte for byte what it was. Continuation lines lose what they share of the
+    indentation; whitespace-only lines stay as they are (``textwrap.dedent`` would empty them). Text the tokenizer
+    cannot read is dedented by its content lines."""
     lines = text.split("\n")
     roles = _line_roles(text)
     if roles is None:
@@ -135,23 +147,28 @@ def dedent(text: str) -> str:
     indents = [leading_whitespace(line) for line, role in zip(lines, roles, strict=True) if role is _Role.CODE]
     common = os.path.commonprefix(indents) if indents else ""  # noqa: RUF071 - a character prefix is what is meant
     out = []
-    for line, role in zip(lines, roles, strict=True):
+    kept: set[int] = set()
+    for index, (line, role) in enumerate(zip(lines, roles, strict=True)):
         if role in (_Role.STRING, _Role.BLANK):
             out.append(line)
+        elif role is _Role.COMMENT and common and not line.startswith(common):
+            out.append(line)
+            kept.add(index)
         else:
             shared = os.path.commonprefix([common, leading_whitespace(line)])  # noqa: RUF071 - characters
             out.append(line[len(shared) :])
-    return "\n".join(out)
+    return "\n".join(out), frozenset(kept)
 
 
-def indent_code(text: str, indent: str) -> str:
+def indent_code(text: str, indent: str, keep: Collection[int] = ()) -> str:
     """``text`` (code at indentation 0) moved to ``indent`` as one piece: every line with content gains ``indent``
-    except lines inside a string, whose text is the string's value and never changes."""
+    except lines inside a string, whose text is the string's value and never changes, and the lines ``keep`` names
+    (comments that stood left of the code, from :func:`dedent_keeping`), which keep their column."""
     lines = text.split("\n")
     roles = _line_roles(text) or [_Role.CODE if line.strip() else _Role.BLANK for line in lines]
     return "\n".join(
-        indent + line if role not in (_Role.STRING, _Role.BLANK) else line
-        for line, role in zip(lines, roles, strict=True)
+        indent + line if role not in (_Role.STRING, _Role.BLANK) and index not in keep else line
+        for index, (line, role) in enumerate(zip(lines, roles, strict=True))
     )
 
 
@@ -163,20 +180,27 @@ def _leading_tabs_as_spaces(text: str) -> str:
     return "\n".join(out)
 
 
-def _dedent_candidates(text: str) -> Iterator[str]:
-    """Ways to read an indented snippet at indentation 0, most faithful first."""
-    yield dedent(text)
+def _dedent_candidates(text: str) -> Iterator[tuple[str, frozenset[int]]]:
+    """Ways to read an indented snippet at indentation 0, most faithful first, with the lines that keep their
+    column (the most faithful reading alone says which)."""
+    yield dedent_keeping(text)
     first, _, rest = text.partition("\n")
     if rest:
         # A body copied from after "def f():" often has its first line unindented and the rest indented.
-        yield first.strip() + "\n" + dedent(rest)
+        yield first.strip() + "\n" + dedent(rest), frozenset()
     spaced = _leading_tabs_as_spaces(text)
     if spaced != text:
-        yield dedent(spaced)
+        yield dedent(spaced), frozenset()
 
 
 def parse_snippet(code: str) -> tuple[str, ast.Module]:
     """The snippet at indentation 0 and its syntax tree; ``AnswerError(SYNTAX_ERROR)`` naming line and column."""
+    text, tree, _ = _read_snippet(code)
+    return text, tree
+
+
+def _read_snippet(code: str) -> tuple[str, ast.Module, frozenset[int]]:
+    """:func:`parse_snippet`, with the lines that keep their column."""
     text = _clean(code)
     if not text.strip():
         raise AnswerError(
@@ -185,9 +209,9 @@ def parse_snippet(code: str) -> tuple[str, ast.Module]:
             suggested_fix="answer with the statements of the function's body",
         )
     errors: list[SyntaxError] = []
-    for candidate in _dedent_candidates(text):
+    for candidate, outdented in _dedent_candidates(text):
         try:
-            return candidate, ast.parse(candidate)
+            return candidate, ast.parse(candidate), outdented
         except SyntaxError as error:
             errors.append(error)
         except (RecursionError, MemoryError, ValueError) as error:
@@ -238,21 +262,43 @@ def _find_target(body: list[ast.stmt], name: str) -> tuple[FunctionNode, ast.Cla
     return None
 
 
-def _body_source(module: SourceModule, function: FunctionNode) -> str:
-    """The lines of the function's body (comments before its first statement included), at indentation 0."""
+def _body_end(module: SourceModule, function: FunctionNode) -> int:
+    """The index of the line after the function's body: past its last statement, and past the comment lines that
+    follow it indented deeper than its ``def`` (they are the body's own, as in ``# cannot get here``)."""
+    lines = module.lines
+    own = leading_whitespace(lines[function.lineno - 1])
+    end = function.end_lineno or function.lineno
+    index = end
+    while index < len(lines):
+        line = lines[index]
+        stripped = line.strip()
+        if stripped and not (
+            stripped.startswith("#") and line.startswith(own) and len(leading_whitespace(line)) > len(own)
+        ):
+            break
+        index += 1
+        if stripped:
+            end = index  # blank lines after the last comment are not the body's
+    return end
+
+
+def _body_source(module: SourceModule, function: FunctionNode) -> tuple[str, frozenset[int]]:
+    """The lines of the function's body (comments before its first statement and after its last included), at
+    indentation 0, and which of them keep their column."""
     header = module.header_source(function)
     colon_index = function.lineno - 1 + header.count("\n")
     lines = module.lines
-    end = function.end_lineno or function.lineno
+    end = _body_end(module, function)
     if function.body[0].lineno - 1 > colon_index:
-        return dedent("".join(lines[colon_index + 1 : end]))
+        return dedent_keeping("".join(lines[colon_index + 1 : end]))
     # "def f(x): return x" - the body shares the header's line.
     colon_line = lines[colon_index]
     offset = len(header.split("\n")[-1])
     if "\n" not in header:
         offset += char_col(lines[function.lineno - 1], function.col_offset)
     after = colon_line[colon_line.index(":", offset) + 1 :].strip()
-    return after + "\n" + dedent("".join(lines[colon_index + 1 : end]))
+    rest, outdented = dedent_keeping("".join(lines[colon_index + 1 : end]))
+    return after + "\n" + rest, frozenset(index + 1 for index in outdented)
 
 
 def _definition_source(module: SourceModule, node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
@@ -262,14 +308,15 @@ def _definition_source(module: SourceModule, node: ast.FunctionDef | ast.AsyncFu
 
 def read_answer(code: str, target_name: str) -> Answer:
     """Read ``code`` as an answer for the stub called ``target_name`` (its plain name)."""
-    text, tree = parse_snippet(code)
+    text, tree, outdented = _read_snippet(code)
     statements = [stmt for stmt in tree.body if not (_is_main_guard(stmt) or _is_trial_run(stmt))]
     found = _find_target(statements, target_name)
     if found is None:
-        return Answer(body=text)
+        return Answer(body=text, outdented=outdented)
     function, owner_class = found
     module = SourceModule(text)
-    answer = Answer(body=_body_source(module, function), function=function)
+    body, outdented = _body_source(module, function)
+    answer = Answer(body=body, function=function, outdented=outdented)
     if owner_class is not None:
         for stmt in owner_class.body:
             if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and stmt is not function:
@@ -321,6 +368,7 @@ __all__ = [
     "EnumAnswerProblem",
     "Helper",
     "dedent",
+    "dedent_keeping",
     "indent_code",
     "parse_snippet",
     "read_answer",

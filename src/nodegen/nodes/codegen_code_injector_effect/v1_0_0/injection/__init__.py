@@ -1,0 +1,37 @@
+"""Putting answers into stubs on a concrete syntax tree (libcst), changing nothing else in the file: a small codemod.
+
+- :mod:`.targets` finds the stub a request names (the one resolver), :mod:`.answers` checks the answer,
+- :mod:`.body` builds the new body (the one indentation rule and the one repeat rule), :mod:`.imports` adds imports
+  with libcst's ``AddImportsVisitor``,
+- :mod:`.apply` puts the plans in the tree and compiles the result, :mod:`.render` writes it out (untouched
+  statements from the file's own text) and locates the new code, :mod:`.source` reads the file once.
+
+:func:`preview` is pure: the validator checks exactly the text it returns, and the injector node writes it.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from nodegen.nodes.codegen_code_injector_effect.v1_0_0.models import ModelInjectionPreview
+
+from .apply import preview, stub_definition
+from .options import InjectionOptions
+
+InjectionOutcome = ModelInjectionPreview
+inject = preview  # the name the node and its callers have always used
+
+
+def unified_diff(before: str, after: str, path: str | None) -> str:
+    """A unified diff of the change (empty when nothing changed)."""
+    name = path or "source.py"
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True), fromfile=f"a/{name}", tofile=f"b/{name}"
+    )
+    out = []
+    for line in lines:
+        out.append(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+__all__ = ["InjectionOptions", "InjectionOutcome", "inject", "preview", "stub_definition", "unified_diff"]

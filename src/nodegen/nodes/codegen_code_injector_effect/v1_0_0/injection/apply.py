@@ -1,0 +1,281 @@
+"""Applying requests: plan each one (its checked answer, new body, helpers and imports), put the plans into the
+tree, render it, and compile the result before it is returned. A request that cannot apply is refused with a
+reason and leaves its stub as it is; when the whole does not compile, the requests are applied one by one and only
+those that keep the file compiling stay, so one bad request never loses the others."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import libcst as cst
+
+from nodegen.nodes.codegen_code_injector_effect.v1_0_0.models import (
+    EnumInjectionErrorCode,
+    EnumRegionKind,
+    ModelCodeInjectionRequest,
+    ModelInjectedRegion,
+    ModelInjectionError,
+    ModelInjectionPreview,
+)
+from nodegen.onex import ModelOnexError
+from nodegen.pysource import BOM, FunctionNode, Scope
+
+from .answers import checked_answer
+from .body import NewBody, helper_statements, new_body
+from .imports import add_imports, names_used, parse_imports, used_imports
+from .options import InjectionOptions, RefusalError, refusal
+from .render import Watch, render
+from .source import FUNCTION_KINDS, PreparedFile, UnreadableSourceError, compile_problem, prepare
+from .targets import resolve, without_conflicts
+
+
+@dataclass(slots=True)
+class _Plan:
+    """One accepted request, ready to apply."""
+
+    position: int
+    request: ModelCodeInjectionRequest
+    scope: Scope
+    original: cst.FunctionDef
+    body: NewBody
+    imports: list[cst.SimpleStatementLine]
+    beside: list[cst.BaseStatement]
+    module_helpers: list[cst.BaseStatement]
+    helper_names: list[str]
+    top: int  # the top-level statement that holds the stub
+
+
+@dataclass(slots=True)
+class _Result:
+    text: str
+    regions: list[ModelInjectedRegion]
+    imports_added: list[str]
+
+
+def _plan(
+    prepared: PreparedFile, position: int, request: ModelCodeInjectionRequest, scope: Scope, options: InjectionOptions
+) -> _Plan:
+    answer = checked_answer(prepared, request, scope, options)
+    body = new_body(prepared, request, scope, answer, preserve_formatting=options.preserve_code_formatting)
+    beside, module_helpers = helper_statements(
+        prepared, request, scope, answer, preserve_formatting=options.preserve_code_formatting
+    )
+    texts = used_imports([*request.required_imports, *answer.imports], names_used(answer))
+    imports = parse_imports(request, scope, texts)
+    top = prepared.top_of(scope)
+    if not prepared.faithful[top]:
+        line, text = prepared.unfaithful_line(top)
+        raise RefusalError(
+            refusal(
+                request,
+                EnumInjectionErrorCode.SYNTAX_ERROR,
+                f"`{scope.qualified_name}` cannot be edited without changing other bytes: libcst (the syntax tree "
+                f"nodegen edits) does not write line {line} back as it stands (`{text.strip()}`; a known libcst "
+                "defect, e.g. LibCST#1457 drops the space in `except OSError :`); nothing was changed",
+                scope=scope,
+                suggested_fix=f"write line {line} in the usual style (no space before the colon), then fill the stub",
+            )
+        )
+    return _Plan(
+        position=position,
+        request=request,
+        scope=scope,
+        original=prepared.cst_functions[scope.index],
+        body=body,
+        imports=imports,
+        beside=beside,
+        module_helpers=module_helpers,
+        helper_names=[helper.name for helper in answer.helpers],
+        top=top,
+    )
+
+
+class _Apply(cst.CSTTransformer):
+    """Swaps the planned bodies in; it only descends through the nodes that lead to them."""
+
+    def __init__(
+        self, bodies: dict[int, cst.BaseSuite], beside: dict[int, list[cst.BaseStatement]], descend: set[int]
+    ) -> None:
+        super().__init__()
+        self.bodies = bodies
+        self.beside = beside
+        self.descend = descend
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        return id(node) in self.descend and super().on_visit(node)  # leave_* runs for skipped nodes too
+
+    def leave_FunctionDef(
+        self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
+    ) -> cst.FunctionDef | cst.FlattenSentinel[cst.BaseStatement]:
+        body = self.bodies.get(id(original_node))
+        if body is None:
+            return updated_node
+        replaced = updated_node.with_changes(body=body)
+        extra = self.beside.get(id(original_node))
+        return cst.FlattenSentinel([replaced, *extra]) if extra else replaced
+
+
+def _apply(prepared: PreparedFile, plans: Sequence[_Plan], *, with_imports: bool = True) -> _Result:
+    """The module with ``plans`` applied: only the top-level statements that hold a stub are rebuilt."""
+    by_top: dict[int, list[_Plan]] = {}
+    for plan in plans:
+        by_top.setdefault(plan.top, []).append(plan)
+    body: list[cst.BaseStatement] = []
+    watches: list[Watch] = []
+    for index, stmt in enumerate(prepared.tree.body):
+        group = by_top.get(index)
+        if not group:
+            body.append(stmt)
+            continue
+        updater = _Apply(
+            bodies={id(plan.original): plan.body.suite for plan in group},
+            beside={id(plan.original): plan.beside for plan in group if plan.beside},
+            descend={ancestor for plan in group for ancestor in prepared.ancestors[id(plan.original)]},
+        )
+        updated = stmt.visit(updater)
+        body.extend(updated.nodes if isinstance(updated, cst.FlattenSentinel) else [updated])  # type: ignore[list-item]
+        for plan in group:
+            body.extend(plan.module_helpers)
+    for plan in plans:
+        name, requests = plan.scope.qualified_name, [plan.position]
+        statements, footer = plan.body.statements, plan.body.footer
+        last: cst.CSTNode = footer[-1] if footer else statements[-1]
+        watches.append(Watch(EnumRegionKind.BODY, requests, statements[0], last, qualified_name=name))
+        for helpers, skip in ((plan.beside, 1), (plan.module_helpers, 2)):
+            watches.extend(Watch(EnumRegionKind.HELPER, requests, s, s, skip, name) for s in helpers)
+    added: list[str] = []
+    if with_imports:
+        imports = add_imports(prepared, body, [(plan.position, s) for plan in plans for s in plan.imports])
+        body, added = imports.body, imports.added
+        watches.extend(
+            Watch(EnumRegionKind.IMPORT, imports.requests, stmt, stmt, len(stmt.leading_lines))
+            for stmt in imports.statements
+            if isinstance(stmt, cst.SimpleStatementLine)
+        )
+    text, regions = render(prepared, body, watches)
+    return _Result(text=text, regions=regions, imports_added=added)
+
+
+def _code_for(prepared: PreparedFile, plan: _Plan) -> str:
+    """The stub as it would read after this plan alone."""
+    return prepared.tree.code_for_node(plan.original.with_changes(body=plan.body.suite))
+
+
+def _one_by_one(
+    prepared: PreparedFile, plans: list[_Plan], errors: list[ModelInjectionError]
+) -> tuple[list[_Plan], _Result | None]:
+    """The plans that keep the file compiling, taken in order; each other one is refused with the compiler's
+    message (and a word on its imports when they are what breaks it)."""
+    good: list[_Plan] = []
+    result: _Result | None = None
+    for plan in plans:
+        trial = _apply(prepared, [*good, plan])
+        problem = compile_problem(trial.text)
+        if problem is None:
+            good.append(plan)
+            result = trial
+            continue
+        name = plan.scope.qualified_name
+        message = f"with this answer `{name}` does not compile: {problem}"
+        if plan.imports and compile_problem(_apply(prepared, [*good, plan], with_imports=False).text) is None:
+            imports = ", ".join(f"`{prepared.tree.code_for_node(s).strip()}`" for s in plan.imports)
+            message = f"the imports the answer for `{name}` needs ({imports}) make the file fail to compile: {problem}"
+        errors.append(
+            refusal(
+                plan.request,
+                EnumInjectionErrorCode.SYNTAX_ERROR,
+                message,
+                scope=plan.scope,
+                suggested_fix="fix the answer so that the whole file compiles",
+                attempted_code=_code_for(prepared, plan),
+            )
+        )
+    return good, result
+
+
+def _file_refused(
+    source: str, requests: Sequence[ModelCodeInjectionRequest], message: str, fix: str
+) -> ModelInjectionPreview:
+    return ModelInjectionPreview(
+        source=source,
+        errors=[
+            refusal(request, EnumInjectionErrorCode.SYNTAX_ERROR, message, suggested_fix=fix) for request in requests
+        ],
+        file_refused=True,
+    )
+
+
+def preview(
+    source: str, requests: Sequence[ModelCodeInjectionRequest], options: InjectionOptions
+) -> ModelInjectionPreview:
+    """The text the injector would write for ``requests`` (pure: no file is read or written), where each applied
+    request's code stands in it, and a refusal for each request that cannot apply (its stub stays as it is).
+
+    A source that does not parse, or does not compile as it is, is returned unchanged with one ``syntax_error``
+    per request and ``file_refused``.
+    """
+    try:
+        prepared = prepare(source, tuple(options.patterns))
+    except (ModelOnexError, UnreadableSourceError) as problem:
+        message = problem.message if isinstance(problem, ModelOnexError) else str(problem)
+        return _file_refused(
+            source,
+            requests,
+            f"Failed to parse the source: {message}",
+            "fix the file's syntax before injecting code into it",
+        )
+    outcome = ModelInjectionPreview(source=source)
+    resolved: list[tuple[int, ModelCodeInjectionRequest, Scope]] = []
+    for position, request in enumerate(requests):
+        try:
+            resolved.append((position, request, resolve(prepared, request, strict_lines=options.strict_line_matching)))
+        except RefusalError as refused:
+            outcome.errors.append(refused.error)
+    resolved = without_conflicts(resolved, outcome.errors)
+    if resolved and options.compile_result and prepared.compile_problem is not None:
+        return _file_refused(
+            source,
+            requests,
+            f"the file does not compile as it is ({prepared.compile_problem}): nothing is written into it",
+            "fix the file so that it compiles, then fill its stubs",
+        )
+    plans: list[_Plan] = []
+    for position, request, scope in resolved:
+        try:
+            plans.append(_plan(prepared, position, request, scope, options))
+        except RefusalError as refused:
+            outcome.errors.append(refused.error)
+    if not plans:
+        return outcome
+    result: _Result | None = _apply(prepared, plans)
+    if options.compile_result and result is not None and compile_problem(result.text) is not None:
+        plans, result = _one_by_one(prepared, plans, outcome.errors)
+    if result is None:
+        return outcome
+    outcome.source = (BOM if prepared.module.has_bom else "") + result.text
+    outcome.modified = [plan.scope.qualified_name for plan in plans]
+    outcome.applied = sorted(plan.position for plan in plans)
+    outcome.imports_added = result.imports_added
+    outcome.helpers_added = [name for plan in plans for name in plan.helper_names]
+    outcome.regions = result.regions
+    return outcome
+
+
+def stub_definition(
+    source: str, qualified_name: str, line: int | None, options: InjectionOptions
+) -> FunctionNode | None:
+    """The stub's ``def`` as the file has it (from the same reading the preview made), or None when there is none."""
+    try:
+        prepared = prepare(source, tuple(options.patterns))
+        scope = resolve(
+            prepared,
+            ModelCodeInjectionRequest(qualified_name=qualified_name, expected_line=line, generated_code=""),
+            strict_lines=options.strict_line_matching,
+        )
+    except (ModelOnexError, UnreadableSourceError, RefusalError):
+        return None
+    return scope.node if isinstance(scope.node, FUNCTION_KINDS) else None
+
+
+__all__ = ["preview", "stub_definition"]

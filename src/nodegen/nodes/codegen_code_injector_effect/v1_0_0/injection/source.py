@@ -1,0 +1,200 @@
+"""A source text read for editing, once: its syntax trees, functions, stub marks, and each top-level statement's own
+text with whether libcst reproduces it byte for byte.
+
+libcst gives back the bytes it parsed for almost every file; where it does not (``except OSError :`` comes back as
+``except OSError:``, upstream LibCST#1457), only the top-level statements it reproduces may be re-rendered. The
+injector writes every other statement from the file's own text, so an edit never changes a byte outside it.
+Prepared files are kept for the few source texts a run works on (the validator previews each candidate).
+"""
+
+from __future__ import annotations
+
+import ast
+import threading
+from collections import OrderedDict
+from functools import cached_property
+
+import libcst as cst
+
+from nodegen.onex import ModelOnexError
+from nodegen.pysource import Mark, MarkerSet, Scope, SourceModule, compile_markers, find_marks, split_lines
+
+# The only nodes a function definition can sit in: walks descend through these and skip every expression.
+STATEMENT_CONTAINERS = (
+    cst.Module,
+    cst.IndentedBlock,
+    cst.FunctionDef,
+    cst.ClassDef,
+    cst.If,
+    cst.Else,
+    cst.For,
+    cst.While,
+    cst.With,
+    cst.Try,
+    cst.TryStar,
+    cst.ExceptHandler,
+    cst.ExceptStarHandler,
+    cst.Finally,
+    cst.Match,
+    cst.MatchCase,
+)
+FUNCTION_KINDS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_KEPT_FILES = 8  # prepared source texts kept (a run works file by file; the validator previews each candidate)
+_KEPT_CHARS = 4_000_000  # and at most this much source text among them: a libcst tree is large
+
+
+class UnreadableSourceError(Exception):
+    """libcst cannot read the text."""
+
+
+def parse_cst(text: str) -> cst.Module:
+    """``text`` as a libcst module; ``UnreadableSourceError`` with the parser's first line when it cannot."""
+    try:
+        return cst.parse_module(text)
+    except cst.ParserSyntaxError as error:
+        raise UnreadableSourceError(str(error).splitlines()[0]) from error
+    except BaseException as error:  # the native parser can panic on inputs older releases never saw
+        if isinstance(error, KeyboardInterrupt | SystemExit | GeneratorExit):
+            raise
+        raise UnreadableSourceError(f"{type(error).__name__}: {error}") from error
+
+
+def line_breaks(text: str) -> int:
+    """How many lines ``text`` ends (Python breaks lines at \\n, \\r\\n and \\r)."""
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
+def comment_markers(patterns: tuple[str, ...]) -> MarkerSet:
+    """The markers' comment parts alone ("# Stub" of "pass  # Stub"): what to remove from lines that stay."""
+    comments = tuple(pattern[pattern.index("#") :] if "#" in pattern else pattern for pattern in patterns)
+    return compile_markers(comments)
+
+
+class _FunctionCollector(cst.CSTVisitor):
+    """Every function definition in document order, with the ids of the nodes around it; expressions are skipped."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[cst.FunctionDef] = []
+        self.ancestors: dict[int, list[int]] = {}
+        self._stack: list[int] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if not isinstance(node, STATEMENT_CONTAINERS):
+            return False
+        if isinstance(node, cst.FunctionDef):
+            self.found.append(node)
+            self.ancestors[id(node)] = list(self._stack)
+        self._stack.append(id(node))
+        return True
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        if isinstance(original_node, STATEMENT_CONTAINERS):
+            self._stack.pop()
+
+
+class PreparedFile:
+    """One source text, read once for every request and preview made on it. Nothing here changes after it is built:
+    prepared files are shared."""
+
+    def __init__(self, source: str, patterns: tuple[str, ...]) -> None:
+        self.source = source
+        self.module = SourceModule(source)  # raises ModelOnexError(VALIDATION_ERROR) when it does not parse
+        self.tree = parse_cst(self.module.text)
+        self.indent = self.tree.default_indent
+        self.newline = self.tree.default_newline
+        self.functions = [scope for scope in self.module.scopes if scope.is_function]
+        collector = _FunctionCollector()
+        self.tree.visit(collector)
+        if [node.name.value for node in collector.found] != [scope.name for scope in self.functions]:
+            raise ModelOnexError(message="the syntax trees of the source disagree about its functions")
+        self.cst_functions = {scope.index: node for scope, node in zip(self.functions, collector.found, strict=True)}
+        self.ancestors = collector.ancestors
+        self.marks: dict[int, Mark] = find_marks(self.module, compile_markers(patterns))
+        self.comment_markers = comment_markers(patterns)
+        self.top_index = {id(stmt): index for index, stmt in enumerate(self.tree.body)}
+        self.header_text, self.texts, self.footer_text, self.faithful = self._own_texts()
+
+    def _own_texts(self) -> tuple[str, list[str], str, list[bool]]:
+        """The file's own text of its header comments, of each top-level statement (with the blank and comment lines
+        before it) and of its footer, each ending with a line break; and whether libcst renders each statement
+        exactly so. The pieces are cut by libcst's line counts, which its known defects do not change."""
+        tree = self.tree
+        rendered = [tree.code_for_node(stmt) for stmt in tree.body]
+        counts = [len(tree.header), *(line_breaks(code) for code in rendered), len(tree.footer)]
+        lines = split_lines(self.module.text)
+        if lines and not lines[-1].endswith(("\n", "\r")):
+            lines[-1] += self.newline  # every piece ends with a line break; the missing one is put back on writing
+        if sum(counts) != len(lines):  # libcst lost or added a line: no piece can be trusted
+            return self.module.text, ["" for _ in rendered], "", [False for _ in rendered]
+        pieces: list[str] = []
+        start = 0
+        for count in counts:
+            pieces.append("".join(lines[start : start + count]))
+            start += count
+        texts = pieces[1:-1]
+        faithful = [own == code for own, code in zip(texts, rendered, strict=True)]
+        return pieces[0], texts, pieces[-1], faithful
+
+    @cached_property
+    def compile_problem(self) -> str | None:
+        """Why the file as it is does not compile (then nothing compiles after an edit either), or None."""
+        return compile_problem(self.module.text)
+
+    def top_of(self, scope: Scope) -> int:
+        """The index of the top-level statement that holds ``scope``."""
+        original = self.cst_functions[scope.index]
+        ancestors = self.ancestors[id(original)]  # from the module down
+        return self.top_index[ancestors[1] if len(ancestors) > 1 else id(original)]
+
+    def unfaithful_line(self, index: int) -> tuple[int, str]:
+        """The first line (number, text) of top-level statement ``index`` that libcst does not reproduce."""
+        first = 1 + line_breaks(self.header_text) + sum(line_breaks(text) for text in self.texts[:index])
+        own = split_lines(self.texts[index])
+        rendered = split_lines(self.tree.code_for_node(self.tree.body[index]))
+        for offset, (mine, theirs) in enumerate(zip(own, rendered, strict=False)):
+            if mine != theirs:
+                return first + offset, mine.rstrip("\r\n")
+        return first, own[0].rstrip("\r\n") if own else ""
+
+
+def compile_problem(text: str) -> str | None:
+    """The compiler's complaint about ``text`` (compiled as nodegen writes it: no inherited future flags)."""
+    try:
+        compile(text, "<injected>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as error:
+        return f"{getattr(error, 'msg', error)} (line {getattr(error, 'lineno', '?')})"
+    return None
+
+
+_kept: OrderedDict[tuple[str, tuple[str, ...]], PreparedFile] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def prepare(source: str, patterns: tuple[str, ...]) -> PreparedFile:
+    """The prepared file of ``source`` (read again only when it is not among the last few); raises
+    ``ModelOnexError`` or ``UnreadableSourceError`` when it cannot be read."""
+    key = (source, patterns)
+    with _kept_lock:
+        found = _kept.get(key)
+        if found is not None:
+            _kept.move_to_end(key)
+            return found
+    prepared = PreparedFile(source, patterns)
+    with _kept_lock:
+        _kept[key] = prepared
+        while len(_kept) > _KEPT_FILES or (len(_kept) > 1 and sum(len(k[0]) for k in _kept) > _KEPT_CHARS):
+            _kept.popitem(last=False)
+    return prepared
+
+
+__all__ = [
+    "FUNCTION_KINDS",
+    "STATEMENT_CONTAINERS",
+    "PreparedFile",
+    "UnreadableSourceError",
+    "compile_problem",
+    "line_breaks",
+    "parse_cst",
+    "prepare",
+]
