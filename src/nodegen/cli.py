@@ -1,5 +1,6 @@
-"""The ``nodegen`` command: parse arguments, call node entry points, exit by the README's table; what it prints is in
-``cli_views``."""
+"""The ``nodegen`` command: parse arguments into the typed requests of ``nodegen.application`` (the orchestration
+request for ``fill`` and ``new``), render what comes back (``cli_views``) and exit by the README's table. It walks no
+folder, reads no file and builds no node, store or provider itself."""
 
 from __future__ import annotations
 
@@ -12,34 +13,39 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
 from nodegen import __version__
+from nodegen.application import (
+    EnumPathNote,
+    ModelCheckRequest,
+    ModelCheckRun,
+    ModelStubsRequest,
+    aggregate_metrics,
+    check_files,
+    orchestrate,
+    prepare,
+    scan_stubs,
+    tiny_model_note,
+)
 from nodegen.cli_views import (
     FileProgress,
     FillProgress,
-    ModelFileStubs,
-    ModelStubsReport,
     render_fill,
     render_metrics,
     render_new,
     render_notes,
     render_stubs,
 )
-from nodegen.infra.source_files import EnumPathNote, ModelPathNote, read_source, select_sources
-from nodegen.infra.store import open_store
-from nodegen.llm import TINY_MODEL_WARNING
-from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import ModelValidationFinding
-from nodegen.nodes.codegen_metrics_reducer.v1_0_0 import NodeCodegenMetricsReducer
-from nodegen.nodes.codegen_metrics_reducer.v1_0_0.models import ModelCodegenMetrics
-from nodegen.nodes.codegen_orchestrator.v1_0_0 import NodeCodegenOrchestrator
-from nodegen.nodes.codegen_orchestrator.v1_0_0.models import ModelCodegenOrchestrationResult
-from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0 import NodeCodegenStubExtractorEffect
-from nodegen.onex import ModelContractEffect, ModelOnexError, configure_logging
-from nodegen.reports import ModelCheckReport, ModelFileCheck, sarif_report, text_report
-from nodegen.settings import build_container, load_settings
+from nodegen.nodes.codegen_orchestrator.v1_0_0.models import (
+    ModelCodegenOrchestrationRequest,
+    ModelCodegenOrchestrationResult,
+)
+from nodegen.onex import ModelOnexError
+from nodegen.reports import ModelStubsReport, sarif_report, text_report
 
 app = typer.Typer(
     name="nodegen",
@@ -77,39 +83,6 @@ def _main(
     """nodegen: a node-based code generator for Python."""
 
 
-async def _scan(paths: list[Path], overrides: dict[str, Any], errors: Console) -> ModelStubsReport:
-    settings = load_settings()
-    configure_logging(settings.log_level)
-    selection = select_sources(paths)
-    extractor = NodeCodegenStubExtractorEffect(build_container(settings))
-    files: list[ModelFileStubs] = []
-    progress = FileProgress(errors, "scanning", len(selection.files))
-    with progress.progress:
-        for path in selection.files:
-            progress.reading(path)
-            try:
-                source = read_source(path, max_bytes=settings.max_file_bytes)
-                if not source.strip():  # an empty module is valid Python with nothing to fill
-                    files.append(ModelFileStubs(path=str(path)))
-                    continue
-                result = await extractor.execute_effect(
-                    ModelContractEffect(input_state={"node_file_content": source, "file_path": str(path), **overrides})
-                )
-            except ModelOnexError as error:
-                files.append(ModelFileStubs(path=str(path), error=error.message, error_code=error.error_code.value))
-                continue
-            finally:
-                progress.done()
-            files.append(ModelFileStubs(path=str(path), stubs=result.stubs))
-    return ModelStubsReport(
-        files=files,
-        files_scanned=len(files),
-        total_stubs=sum(len(item.stubs) for item in files),
-        errors=sum(1 for item in files if item.error is not None),
-        skipped=selection.notes,
-    )
-
-
 def _stubs_exit(report: ModelStubsReport) -> ExitCode:
     if report.errors:
         return ExitCode.BAD_INPUT
@@ -138,14 +111,12 @@ def stubs(
 
     Folders are walked recursively, skipping .git, virtual environments, caches and what .gitignore excludes.
     """
-    overrides: dict[str, Any] = {}
-    if pattern:
-        overrides["extraction_patterns"] = pattern
-    if include_not_implemented is not None:
-        overrides["include_not_implemented"] = include_not_implemented
+    request = ModelStubsRequest(paths=paths, patterns=pattern or None, include_not_implemented=include_not_implemented)
     errors = Console(stderr=True)
+    progress = FileProgress(errors, "scanning")
     try:
-        report = asyncio.run(_scan(paths, overrides, errors))
+        with progress.progress:
+            report = asyncio.run(scan_stubs(request, progress))
     except ModelOnexError as error:
         errors.print(f"[red]error[/red] {escape(error.message)}")
         raise typer.Exit(ExitCode.BAD_INPUT) from error
@@ -168,50 +139,15 @@ def _codes(values: list[str] | None) -> list[str]:
     return [code.strip() for value in values or [] for code in value.split(",") if code.strip()]
 
 
-async def _check(
-    paths: list[Path], overrides: dict[str, Any], input_extra: dict[str, Any], errors: Console
-) -> tuple[ModelCheckReport, list[ModelPathNote]]:
-    settings = load_settings()
-    configure_logging(settings.log_level)
-    selection = select_sources(paths)
-    validator = NodeCodegenCodeValidatorEffect(build_container(settings, **overrides))
-    files: list[ModelFileCheck] = []
-    progress = FileProgress(errors, "checking", len(selection.files))
-    with progress.progress:
-        for path in selection.files:
-            progress.reading(path)
-            try:
-                source = read_source(path, max_bytes=settings.max_file_bytes)
-                if not source.strip():
-                    files.append(ModelFileCheck(path=str(path)))
-                    continue
-                result = await validator.execute_effect(
-                    ModelContractEffect(input_state={"generated_code": source, "file_path": str(path), **input_extra})
-                )
-            except ModelOnexError as error:
-                files.append(ModelFileCheck(path=str(path), failure=error.message))
-                continue
-            finally:
-                progress.done()
-            files.append(ModelFileCheck(path=str(path), errors=result.errors, warnings=result.warnings))
-    report = ModelCheckReport(
-        files=files,
-        total_errors=sum(len(item.errors) for item in files),
-        total_warnings=sum(len(item.warnings) for item in files),
-        files_checked=len(files),
-    )
-    return report, selection.notes
-
-
 def _does_not_parse(errors: list[ModelValidationFinding]) -> bool:
     return any(finding.code == _DOES_NOT_PARSE for finding in errors)
 
 
-def _check_exit(report: ModelCheckReport, notes: list[ModelPathNote], *, strict: bool) -> ExitCode:
+def _check_exit(run: ModelCheckRun, *, strict: bool) -> ExitCode:
+    report = run.report
     if any(item.failure or _does_not_parse(item.errors) for item in report.files):
         return ExitCode.BAD_INPUT
-    refused = any(note.kind is EnumPathNote.REFUSED for note in notes)
-    failed = report.failed or refused or (strict and report.total_warnings > 0)
+    failed = report.failed or run.refused or (strict and report.total_warnings > 0)
     return ExitCode.NOT_DONE if failed else ExitCode.OK
 
 
@@ -238,50 +174,55 @@ def check(
     Exit code 0 when clean, 1 when any error is found (or a path was refused), 2 on bad input (a file that does
     not parse, cannot be read or is too large, a missing path, a FIFO, bad settings).
     """
-    overrides: dict[str, Any] = {}
-    if select:
-        overrides["validation_select"] = _codes(select)
-    if ignore:
-        overrides["validation_ignore"] = _codes(ignore)
-    input_extra: dict[str, Any] = {"strict_mode": strict}
-    if rules:
-        input_extra["validation_rules"] = _codes(rules)
+    request = ModelCheckRequest(
+        paths=paths, select=_codes(select), ignore=_codes(ignore), rules=_codes(rules), strict=strict
+    )
     errors = Console(stderr=True)
+    progress = FileProgress(errors, "checking")
     try:
-        report, notes = asyncio.run(_check(paths, overrides, input_extra, errors))
+        with progress.progress:
+            run = asyncio.run(check_files(request, progress))
     except ModelOnexError as error:
         errors.print(f"[red]error[/red] {escape(error.message)}")
         raise typer.Exit(ExitCode.BAD_INPUT) from error
-    render_notes(notes, errors)
+    report = run.report
+    render_notes(run.skipped, errors)
     if output_format is OutputFormat.JSON:
         sys.stdout.write(json.dumps(report.model_dump(mode="json"), indent=2) + "\n")
     elif output_format is OutputFormat.SARIF:
         sys.stdout.write(json.dumps(sarif_report(report), indent=2) + "\n")
     else:
         sys.stdout.write(text_report(report))
-    raise typer.Exit(_check_exit(report, notes, strict=strict))
+    raise typer.Exit(_check_exit(run, strict=strict))
 
 
 def _orchestrate(
-    request: dict[str, Any], errors: Console, *, quiet: bool, **overrides: Any
+    request: ModelCodegenOrchestrationRequest, errors: Console, *, quiet: bool, **overrides: Any
 ) -> ModelCodegenOrchestrationResult:
-    """Run the orchestrator once for ``nodegen fill`` or ``nodegen new``: settings, the tiny-model note, live
-    progress on stderr (unless ``quiet``); a ``ModelOnexError`` exits 2 with its message."""
+    """Run the orchestrator once for ``nodegen fill`` or ``nodegen new``: the tiny-model note and live progress on
+    stderr (unless ``quiet``); a ``ModelOnexError`` exits 2 with its message."""
     try:
-        settings = load_settings(**overrides)
-        configure_logging(settings.log_level)
-        if (request.get("llm") or settings.llm) == "local" and not quiet:
-            errors.print(f"[yellow]note[/yellow]: {TINY_MODEL_WARNING}.")
-        orchestrator = NodeCodegenOrchestrator(build_container(settings))
-        contract = {"input_state": request}
+        settings = prepare(**overrides)
+        note = tiny_model_note(request, settings)
+        if note and not quiet:
+            errors.print(f"[yellow]note[/yellow]: {note}.")
         if quiet:
-            return asyncio.run(orchestrator.execute_orchestration(contract))
+            return asyncio.run(orchestrate(request, settings))
         progress = FillProgress(errors)
-        orchestrator.container.register_service("progress", progress)
         with progress.progress:
-            return asyncio.run(orchestrator.execute_orchestration(contract))
+            return asyncio.run(orchestrate(request, settings, progress))
     except ModelOnexError as error:
         errors.print(f"[red]error[/red] {escape(error.message)}")
+        raise typer.Exit(ExitCode.BAD_INPUT) from error
+
+
+def _request(errors: Console, **fields: Any) -> ModelCodegenOrchestrationRequest:
+    """The orchestration request of ``fill`` or ``new``; one that does not validate exits 2 with the reason."""
+    try:
+        return ModelCodegenOrchestrationRequest(**fields)
+    except ValidationError as error:
+        problems = "; ".join(f"{'.'.join(map(str, item['loc']))}: {item['msg']}" for item in error.errors())
+        errors.print(f"[red]error[/red] {escape(problems)}")
         raise typer.Exit(ExitCode.BAD_INPUT) from error
 
 
@@ -329,16 +270,17 @@ def fill(
         overrides["llm_record"] = str(record)
     if no_cache:
         overrides["llm_cache"] = False
-    request = {
-        "files": [str(path) for path in paths],
-        "dry_run": dry_run,
-        "llm": llm,
-        "max_attempts": max_attempts,
-        "concurrency": concurrency,
-        "max_cost_usd": max_cost_usd,
-        "max_tokens": max_tokens,
-        "output_directory": str(output_directory) if output_directory else None,
-    }
+    request = _request(
+        errors,
+        files=[str(path) for path in paths],
+        dry_run=dry_run,
+        llm=llm,
+        max_attempts=max_attempts,
+        concurrency=concurrency,
+        max_cost_usd=max_cost_usd,
+        max_tokens=max_tokens,
+        output_directory=str(output_directory) if output_directory else None,
+    )
     result = _orchestrate(request, errors, quiet=json_output, **overrides)
     if json_output:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
@@ -372,35 +314,23 @@ def new(
     Exit code 0 when the package passes its check and its tests, 1 otherwise, 2 on bad input or configuration.
     """
     errors = Console(stderr=True)
-    request = {
-        "prompt": prompt,
-        "output_directory": str(out),
-        "node_type": node_type,
-        "name": name,
-        "llm": llm,
-        "framework": framework,
-        "force": force,
-        "max_attempts": max_attempts,
-    }
+    request = _request(
+        errors,
+        prompt=prompt,
+        output_directory=str(out),
+        node_type=node_type,
+        name=name,
+        llm=llm,
+        framework=framework,
+        force=force,
+        max_attempts=max_attempts,
+    )
     result = _orchestrate(request, errors, quiet=json_output)
     if json_output:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
         raise typer.Exit(_run_exit(result))
     render_new(result, Console())
     raise typer.Exit(_run_exit(result))
-
-
-async def _metrics(since: str | None) -> ModelCodegenMetrics:
-    settings = load_settings()
-    store = open_store(settings.database_url, Path(settings.state_dir))
-    try:
-        await store.migrate()
-        attempts = await store.attempts(since=since)
-    finally:
-        await store.close()
-    reducer = NodeCodegenMetricsReducer(build_container(settings))
-    output = await reducer.execute_reduction({"input_state": {"events": attempts, "include_attempts": False}})
-    return output.metrics
 
 
 @app.command()
@@ -414,7 +344,7 @@ def metrics(
     """
     errors = Console(stderr=True)
     try:
-        result = asyncio.run(_metrics(since))
+        result = asyncio.run(aggregate_metrics(since))
     except ModelOnexError as error:
         errors.print(f"[red]error[/red] {escape(error.message)}")
         raise typer.Exit(ExitCode.BAD_INPUT) from error

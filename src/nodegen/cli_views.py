@@ -4,37 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, Field
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from workflows.events import Event
 
-from nodegen.infra.source_files import EnumPathNote, ModelPathNote
+from nodegen.application import EnumPathNote, ModelPathNote
 from nodegen.nodes.codegen_metrics_reducer.v1_0_0.models import ModelCodegenMetrics
 from nodegen.nodes.codegen_orchestrator.v1_0_0.events import CodeValidatedEvent, StubsExtractedEvent
 from nodegen.nodes.codegen_orchestrator.v1_0_0.models import EnumStubStatus, ModelCodegenOrchestrationResult
-from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub
-
-
-class ModelFileStubs(BaseModel):
-    """The stubs of one file, or why it could not be read."""
-
-    path: str
-    stubs: list[ModelMethodStub] = Field(default_factory=list)
-    error: str | None = None
-    error_code: str | None = None
-
-
-class ModelStubsReport(BaseModel):
-    """What ``nodegen stubs --json`` prints."""
-
-    files: list[ModelFileStubs]
-    files_scanned: int
-    total_stubs: int
-    errors: int
-    skipped: list[ModelPathNote] = Field(default_factory=list, description="Paths met on the walk and left out")
+from nodegen.reports import ModelStubsReport
 
 
 def _bar(console: Console) -> Progress:
@@ -53,10 +33,13 @@ def _bar(console: Console) -> Progress:
 class FileProgress:
     """A transient bar over a scan's files on stderr, naming the file being read (a large one takes a while)."""
 
-    def __init__(self, console: Console, label: str, total: int) -> None:
+    def __init__(self, console: Console, label: str) -> None:
         self.label = label
         self.progress = _bar(console)
-        self.task = self.progress.add_task(label, total=total)
+        self.task = self.progress.add_task(label, total=None)
+
+    def start(self, total: int) -> None:
+        self.progress.update(self.task, total=total)
 
     def reading(self, path: Path) -> None:
         self.progress.update(self.task, description=f"{self.label} {escape(str(path))}")
@@ -211,8 +194,6 @@ def render_metrics(result: ModelCodegenMetrics, console: Console) -> None:
 __all__ = [
     "FileProgress",
     "FillProgress",
-    "ModelFileStubs",
-    "ModelStubsReport",
     "render_fill",
     "render_metrics",
     "render_new",

@@ -1,16 +1,38 @@
-"""Rendering validation results for people (text), machines (JSON) and code-scanning tools (SARIF 2.1.0)."""
+"""The reports of ``nodegen stubs`` and ``nodegen check``, and the rendering of validation results for people
+(text), machines (JSON) and code-scanning tools (SARIF 2.1.0)."""
 
 from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
 from nodegen import __version__
+from nodegen.infra.source_files import ModelPathNote
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import (
     EnumFindingSeverity,
     ModelValidationFinding,
 )
+from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+class ModelFileStubs(BaseModel):
+    """The stubs of one file, or why it could not be read."""
+
+    path: str
+    stubs: list[ModelMethodStub] = Field(default_factory=list)
+    error: str | None = None
+    error_code: str | None = None
+
+
+class ModelStubsReport(BaseModel):
+    """What ``nodegen stubs --json`` prints."""
+
+    files: list[ModelFileStubs]
+    files_scanned: int
+    total_stubs: int
+    errors: int
+    skipped: list[ModelPathNote] = Field(default_factory=list, description="Paths met on the walk and left out")
 
 
 class ModelFileCheck(BaseModel):
@@ -102,4 +124,4 @@ def sarif_report(report: ModelCheckReport) -> dict[str, object]:
     }
 
 
-__all__ = ["ModelCheckReport", "ModelFileCheck", "sarif_report", "text_report"]
+__all__ = ["ModelCheckReport", "ModelFileCheck", "ModelFileStubs", "ModelStubsReport", "sarif_report", "text_report"]

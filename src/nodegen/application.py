@@ -1,0 +1,215 @@
+"""What the ``nodegen`` commands do, behind the command line: each takes a typed request and returns a typed report.
+
+The CLI (``cli.py``, ``cli_views.py``) parses arguments into these requests, renders what comes back and exits by
+the README's table; walking folders, reading files, building nodes, opening the store and the local-model note all
+happen here (``fill`` and ``new`` through the orchestrator, which walks and builds the provider itself). A file that
+cannot be taken is a report entry, never an exception; a ``ModelOnexError`` raised from here is bad configuration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from nodegen.infra.source_files import EnumPathNote, ModelPathNote, read_source, select_sources
+from nodegen.infra.store import open_store
+from nodegen.llm import TINY_MODEL_WARNING
+from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect
+from nodegen.nodes.codegen_metrics_reducer.v1_0_0 import NodeCodegenMetricsReducer
+from nodegen.nodes.codegen_metrics_reducer.v1_0_0.models import ModelCodegenMetrics
+from nodegen.nodes.codegen_orchestrator.v1_0_0 import NodeCodegenOrchestrator
+from nodegen.nodes.codegen_orchestrator.v1_0_0.models import (
+    ModelCodegenOrchestrationRequest,
+    ModelCodegenOrchestrationResult,
+)
+from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0 import NodeCodegenStubExtractorEffect
+from nodegen.onex import ModelContractEffect, ModelOnexError, configure_logging
+from nodegen.reports import ModelCheckReport, ModelFileCheck, ModelFileStubs, ModelStubsReport
+from nodegen.settings import NodegenSettings, build_container, load_settings
+
+_LOCAL = "local"
+
+
+class FileListener(Protocol):
+    """Told about a file scan as it goes (the CLI's progress bar)."""
+
+    def start(self, total: int) -> None:
+        """The walk is done: ``total`` files to read."""
+
+    def reading(self, path: Path) -> None:
+        """``path`` is being read and checked."""
+
+    def done(self) -> None:
+        """The current file is finished."""
+
+
+class ModelStubsRequest(BaseModel):
+    """``nodegen stubs``: which paths, and the markers when not the configured ones."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    paths: list[Path] = Field(min_length=1)
+    patterns: list[str] | None = Field(default=None, description="Markers; default the stub_extraction_patterns")
+    include_not_implemented: bool | None = Field(default=None, description="Default stub_include_not_implemented")
+
+
+class ModelCheckRequest(BaseModel):
+    """``nodegen check``: which paths, which codes and rule families, and whether warnings fail."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    paths: list[Path] = Field(min_length=1)
+    select: list[str] = Field(default_factory=list, description="Report only these code prefixes")
+    ignore: list[str] = Field(default_factory=list, description="Never report these code prefixes")
+    rules: list[str] = Field(default_factory=list, description="Rule families to run; empty: all")
+    strict: bool = False
+
+
+class ModelCheckRun(BaseModel):
+    """What ``nodegen check`` found, and the paths the walk left out."""
+
+    report: ModelCheckReport
+    skipped: list[ModelPathNote] = Field(default_factory=list)
+
+    @property
+    def refused(self) -> bool:
+        """A path was refused (a symlink out of a walked folder)."""
+        return any(note.kind is EnumPathNote.REFUSED for note in self.skipped)
+
+
+def prepare(**overrides: Any) -> NodegenSettings:
+    """The settings of the working directory (``overrides`` on top), with logging configured from them."""
+    settings = load_settings(**overrides)
+    configure_logging(settings.log_level)
+    return settings
+
+
+async def scan_stubs(request: ModelStubsRequest, listener: FileListener | None = None) -> ModelStubsReport:
+    """The stubs of every file under ``request.paths``; a file that cannot be read or parsed is an entry's error."""
+    settings = prepare()
+    extra: dict[str, Any] = {}
+    if request.patterns:
+        extra["extraction_patterns"] = request.patterns
+    if request.include_not_implemented is not None:
+        extra["include_not_implemented"] = request.include_not_implemented
+    selection = select_sources(request.paths)
+    extractor = NodeCodegenStubExtractorEffect(build_container(settings))
+    files: list[ModelFileStubs] = []
+    if listener is not None:
+        listener.start(len(selection.files))
+    for path in selection.files:
+        if listener is not None:
+            listener.reading(path)
+        try:
+            source = read_source(path, max_bytes=settings.max_file_bytes)
+            if not source.strip():  # an empty module is valid Python with nothing to fill
+                files.append(ModelFileStubs(path=str(path)))
+                continue
+            result = await extractor.execute_effect(
+                ModelContractEffect(input_state={"node_file_content": source, "file_path": str(path), **extra})
+            )
+            files.append(ModelFileStubs(path=str(path), stubs=result.stubs))
+        except ModelOnexError as error:
+            files.append(ModelFileStubs(path=str(path), error=error.message, error_code=error.error_code.value))
+        finally:
+            if listener is not None:
+                listener.done()
+    return ModelStubsReport(
+        files=files,
+        files_scanned=len(files),
+        total_stubs=sum(len(item.stubs) for item in files),
+        errors=sum(1 for item in files if item.error is not None),
+        skipped=selection.notes,
+    )
+
+
+async def check_files(request: ModelCheckRequest, listener: FileListener | None = None) -> ModelCheckRun:
+    """The validator on every file under ``request.paths`` as a whole module."""
+    settings = prepare()
+    overrides: dict[str, Any] = {}
+    if request.select:
+        overrides["validation_select"] = request.select
+    if request.ignore:
+        overrides["validation_ignore"] = request.ignore
+    extra: dict[str, Any] = {"strict_mode": request.strict}
+    if request.rules:
+        extra["validation_rules"] = request.rules
+    selection = select_sources(request.paths)
+    validator = NodeCodegenCodeValidatorEffect(build_container(settings, **overrides))
+    files: list[ModelFileCheck] = []
+    if listener is not None:
+        listener.start(len(selection.files))
+    for path in selection.files:
+        if listener is not None:
+            listener.reading(path)
+        try:
+            source = read_source(path, max_bytes=settings.max_file_bytes)
+            if not source.strip():
+                files.append(ModelFileCheck(path=str(path)))
+                continue
+            result = await validator.execute_effect(
+                ModelContractEffect(input_state={"generated_code": source, "file_path": str(path), **extra})
+            )
+            files.append(ModelFileCheck(path=str(path), errors=result.errors, warnings=result.warnings))
+        except ModelOnexError as error:
+            files.append(ModelFileCheck(path=str(path), failure=error.message))
+        finally:
+            if listener is not None:
+                listener.done()
+    report = ModelCheckReport(
+        files=files,
+        total_errors=sum(len(item.errors) for item in files),
+        total_warnings=sum(len(item.warnings) for item in files),
+        files_checked=len(files),
+    )
+    return ModelCheckRun(report=report, skipped=selection.notes)
+
+
+def tiny_model_note(request: ModelCodegenOrchestrationRequest, settings: NodegenSettings) -> str | None:
+    """What to tell a user whose run uses the embedded half-billion-parameter model, or None."""
+    return TINY_MODEL_WARNING if (request.llm or settings.llm) == _LOCAL else None
+
+
+async def orchestrate(
+    request: ModelCodegenOrchestrationRequest,
+    settings: NodegenSettings,
+    progress: Callable[[Any], None] | None = None,
+) -> ModelCodegenOrchestrationResult:
+    """One ``fill`` or ``new`` run of the orchestrator (``progress`` is called with each streamed workflow event)."""
+    orchestrator = NodeCodegenOrchestrator(build_container(settings))
+    if progress is not None:
+        orchestrator.container.register_service("progress", progress)
+    return await orchestrator.execute_orchestration({"input_state": request.model_dump()})
+
+
+async def aggregate_metrics(since: str | None = None) -> ModelCodegenMetrics:
+    """The metrics of every generation attempt in the configured store (from ``since``, an ISO time, on)."""
+    settings = prepare()
+    store = open_store(settings.database_url, Path(settings.state_dir))
+    try:
+        await store.migrate()
+        attempts = await store.attempts(since=since)
+    finally:
+        await store.close()
+    reducer = NodeCodegenMetricsReducer(build_container(settings))
+    output = await reducer.execute_reduction({"input_state": {"events": attempts, "include_attempts": False}})
+    return output.metrics
+
+
+__all__ = [
+    "EnumPathNote",
+    "FileListener",
+    "ModelCheckRequest",
+    "ModelCheckRun",
+    "ModelPathNote",
+    "ModelStubsRequest",
+    "aggregate_metrics",
+    "check_files",
+    "orchestrate",
+    "prepare",
+    "scan_stubs",
+    "tiny_model_note",
+]
