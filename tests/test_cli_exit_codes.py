@@ -203,6 +203,15 @@ def test_a_database_url_of_an_unknown_scheme_exits_2_and_creates_nothing(project
     assert (project / "stub.py").read_text() == STUB
 
 
+@pytest.mark.parametrize("command", [["stubs", "stub.py"], ["check", "stub.py"], ["metrics"]])
+def test_a_misspelt_setting_exits_2_naming_the_setting_it_resembles(project, command):
+    (project / "stub.py").write_text(STUB)
+    (project / "pyproject.toml").write_text("[tool.nodegen]\nmax_atempts = 2\n")
+    result = run(*command)
+    assert result.exit_code == 2
+    assert "unknown key 'max_atempts' (did you mean 'max_attempts'?)" in flat(result.output)
+
+
 # Runs nodegen with llama_cpp unimportable, as on a machine where `pip install 'nodegen[local]'` never ran.
 _WITHOUT_LLAMA_CPP = """
 import sys
