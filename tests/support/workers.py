@@ -3,14 +3,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from tests.support.llm_server import Received, Reply
+from tests.support.llm_server import Received, Reply, ScriptedLLMServer
+
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 STUB = '''"""Module {i}."""
 
@@ -76,3 +81,32 @@ def stop_worker(process: subprocess.Popen[bytes], timeout_s: float = 15.0) -> in
         process.kill()
         process.wait()
         return -999
+
+
+def serve_forever(delay_s: float) -> None:
+    """Serve ``responder(delay_s)`` in this process until killed; the OpenAI URL is printed first."""
+
+    async def main() -> None:
+        async with ScriptedLLMServer(responder(delay_s)) as server:
+            print(server.openai_url, flush=True)
+            await asyncio.Event().wait()
+
+    asyncio.run(main())
+
+
+@contextmanager
+def llm_server_process(delay_s: float) -> Iterator[str]:
+    """The loopback server in a process of its own (so that it does not share a core's GIL with the measured
+    client); yields its OpenAI URL."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", f"from tests.support.workers import serve_forever; serve_forever({delay_s!r})"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        yield process.stdout.readline().strip()
+    finally:
+        process.terminate()
+        process.wait(10)

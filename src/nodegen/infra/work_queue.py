@@ -128,6 +128,7 @@ class GroupConsumer:
             max_poll_interval_ms=max_poll_interval_ms,
             metadata_max_age_ms=max(session_timeout_ms, 2000),
             retry_backoff_ms=200,
+            fetch_max_wait_ms=100,  # a broker may hold a fetch this long before it answers that nothing came
         )
         owner = self
 

@@ -143,13 +143,14 @@ class WorkStore:
             )
         return None if row is None else ResultRow(*tuple(row.values()))
 
-    async def results(self, run_id: str) -> list[ResultRow]:
-        """Every stored result of a run."""
+    async def results(self, run_id: str, *, known: Sequence[str] = ()) -> list[ResultRow]:
+        """The stored results of a run, but those of the ``known`` request ids."""
         async with self.store.transaction() as connection:
             rows = await connection.fetch(
                 "SELECT request_id, run_id, content_hash, status, result_json, worker FROM fill_results "
-                "WHERE run_id = $1",
+                "WHERE run_id = $1 AND NOT (request_id = ANY($2::text[]))",
                 run_id,
+                list(known),
             )
         return [ResultRow(*tuple(row.values())) for row in rows]
 

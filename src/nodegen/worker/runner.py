@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from nodegen.infra.bus import ModelEventEnvelope
 from nodegen.infra.bus_kafka import KafkaBus
-from nodegen.infra.outbox import OutboxRelay
+from nodegen.infra.outbox import OutboxRelay, outbox_record
 from nodegen.infra.store_postgres import PostgresStore
 from nodegen.infra.work_queue import GroupConsumer, Producer, ensure_topic
 from nodegen.infra.work_store import ResultRow, WorkStore
@@ -65,6 +65,21 @@ async def patiently(action: Callable[[], Awaitable[T]], what: str, *, max_delay_
         delay = min(delay * 2, max_delay_s)
 
 
+class _OutboxOnly:
+    """The bus the orchestrator gets in a worker: its lifecycle events go to the outbox, and the worker's relay
+    delivers them in the background (no broker round trip inside a request)."""
+
+    def __init__(self, store: PostgresStore) -> None:
+        self.store = store
+
+    async def publish(self, envelope: ModelEventEnvelope) -> None:
+        """Queue ``envelope``."""
+        await self.store.outbox_add([outbox_record(envelope)])
+
+    async def close(self) -> None:
+        """The worker's relay owns the connections."""
+
+
 class ModelWorkerOptions(BaseModel):
     """How a worker runs (the ``worker_*`` settings and the command's options)."""
 
@@ -92,7 +107,9 @@ class Worker:
         self.store = PostgresStore(options.database_url, max_size=max(4, options.concurrency + 2))
         self.work = WorkStore(self.store)
         self.relay = OutboxRelay(self.store, KafkaBus(options.bootstrap))
+        self._flushing = asyncio.Lock()  # one delivery of the outbox at a time (concurrent ones send rows twice)
         self.live = KafkaBus(options.bootstrap)  # started events: progress only, not worth an outbox row
+        self._background: set[asyncio.Task[None]] = set()
         self.producer = Producer(options.bootstrap)
         self.consumer = GroupConsumer(
             options.bootstrap,
@@ -108,7 +125,7 @@ class Worker:
             overrides=options.overrides,
             store=self.store,
             work=self.work,
-            bus=self.relay,
+            bus=_OutboxOnly(self.store),
             concurrency=options.concurrency,
             worker=options.worker_id,
         )
@@ -125,7 +142,8 @@ class Worker:
         relay = asyncio.create_task(self._relay(stop))
         try:
             while not stop.is_set():
-                for message in await self.consumer.fetch(options.concurrency - len(tasks)):
+                # twice as many requests as call slots: one's model call runs while another's checks and writes do
+                for message in await self.consumer.fetch(2 * options.concurrency - len(tasks)):
                     task = asyncio.create_task(self._handle(message))
                     tasks[task] = message
                     task.add_done_callback(lambda done: tasks.pop(done, None))
@@ -159,7 +177,11 @@ class Worker:
     async def _relay(self, stop: asyncio.Event) -> None:
         """Deliver what an outage left in the outbox."""
         while not stop.is_set():
-            await asyncio.sleep(1.0)
+            await asyncio.sleep(0.5)
+            await self._flush()
+
+    async def _flush(self) -> None:
+        async with self._flushing:
             try:
                 await self.relay.flush_once()
             except ModelOnexError as error:
@@ -227,10 +249,16 @@ class Worker:
             correlation_id=request.correlation_id,
             payload={"request_id": str(request.request_id), "path": request.path, "worker": self.options.worker_id},
         )
-        try:
-            await self.live.publish(envelope)
-        except ModelOnexError as error:
-            emit_log_event(EnumLogLevel.DEBUG, "fill_started not published", {"error": error.message})
+
+        async def publish() -> None:
+            try:
+                await self.live.publish(envelope)
+            except ModelOnexError as error:
+                emit_log_event(EnumLogLevel.DEBUG, "fill_started not published", {"error": error.message})
+
+        task = asyncio.create_task(publish())  # progress only: the request does not wait for it
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     async def _record(self, result: ModelFillResult) -> None:
         """The result and its event in one transaction, then the event to the broker (the outbox keeps it when the
@@ -260,10 +288,7 @@ class Worker:
             worker=result.worker,
         )
         if await self.work.record_result(row, event):
-            try:
-                await self.relay.flush_once()
-            except ModelOnexError as error:
-                emit_log_event(EnumLogLevel.WARNING, "the outbox could not be read", {"error": error.message})
+            await self._flush()
 
     async def _dead_letter(
         self,

@@ -22,7 +22,7 @@ from aiokafka.errors import KafkaError
 from nodegen.infra.source_files import EnumPathNote, read_source, select_sources
 from nodegen.infra.store_postgres import PostgresStore
 from nodegen.infra.work_queue import Producer, ensure_topic
-from nodegen.infra.work_store import RequestRow, WorkStore
+from nodegen.infra.work_store import RequestRow, ResultRow, WorkStore
 from nodegen.llm.spec import EnumProviderKind, parse_llm_spec
 from nodegen.nodes.codegen_code_generator_effect.v1_0_0.prompting import shown_path
 from nodegen.nodes.codegen_code_injector_effect.v1_0_0 import NodeCodegenCodeInjectorEffect
@@ -184,7 +184,7 @@ class Submitter:
         last_progress = loop.time()
         try:
             while True:
-                for row in await patiently(lambda: self.work.results(str(run_id)), "reading results"):
+                for row in await self._new_results(str(run_id), list(results)):
                     result = ModelFillResult.model_validate_json(row.result_json)
                     results[row.request_id] = result
                     if row.request_id in applied or row.request_id not in rows:
@@ -216,6 +216,9 @@ class Submitter:
             run, applied, results, reducer=reducer, attempts=attempts, duration_s=time.perf_counter() - started
         )
 
+    async def _new_results(self, run_id: str, known: list[str]) -> list[ResultRow]:
+        return await patiently(lambda: self.work.results(run_id, known=known), "reading results")
+
     async def _apply(
         self, run: ModelFillRun, row: RequestRow, result: ModelFillResult, injector: NodeCodegenCodeInjectorEffect
     ) -> ModelAppliedFile:
@@ -236,6 +239,7 @@ class Submitter:
             group_id=None,
             auto_offset_reset="latest",
             metadata_max_age_ms=2000,
+            fetch_max_wait_ms=100,
         )
         try:
             await consumer.start()
