@@ -1,5 +1,7 @@
-"""NodeCodegenCodeInjectorEffect v1.0.0."""
+"""NodeCodegenCodeInjectorEffect v1.0.0, and its pure preview (the text an injection would write, for the validator
+to check exactly that)."""
 
+from .injection import InjectionOptions, preview, stub_definition
 from .node import FILE_TARGET, NodeCodegenCodeInjectorEffect
 
-__all__ = ["FILE_TARGET", "NodeCodegenCodeInjectorEffect"]
+__all__ = ["FILE_TARGET", "InjectionOptions", "NodeCodegenCodeInjectorEffect", "preview", "stub_definition"]
