@@ -23,6 +23,7 @@ from benchmarks import (
     bench_overhead,
     bench_scaling,
     bench_stub_extractor,
+    bench_workers,
     bench_workflow,
     humaneval,
 )
@@ -43,6 +44,7 @@ SUITES = {
     "workflow": bench_workflow.run,
     "overhead": bench_overhead.run,
     "scaling": bench_scaling.run,
+    "workers": bench_workers.run,  # issue 16: 1, 2, 4 `nodegen worker`s against a 300 ms model (about a minute)
 }
 # The guide's targets (seed-guide.md), to show each figure as a ratio to them too: name prefix -> milliseconds.
 GUIDE_TARGETS_MS = {

@@ -95,9 +95,9 @@ def serve_forever(delay_s: float) -> None:
 
 
 @contextmanager
-def llm_server_process(delay_s: float) -> Iterator[str]:
+def llm_server_process(delay_s: float) -> Iterator[tuple[str, int]]:
     """The loopback server in a process of its own (so that it does not share a core's GIL with the measured
-    client); yields its OpenAI URL."""
+    client); yields its OpenAI URL and process id."""
     process = subprocess.Popen(
         [sys.executable, "-c", f"from tests.support.workers import serve_forever; serve_forever({delay_s!r})"],
         cwd=ROOT,
@@ -106,7 +106,7 @@ def llm_server_process(delay_s: float) -> Iterator[str]:
     )
     try:
         assert process.stdout is not None
-        yield process.stdout.readline().strip()
+        yield process.stdout.readline().strip(), process.pid
     finally:
         process.terminate()
         process.wait(10)
