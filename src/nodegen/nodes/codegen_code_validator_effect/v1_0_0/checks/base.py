@@ -71,20 +71,6 @@ def position(node: ast.AST) -> tuple[int | None, int | None]:
     return line, None if column is None else column + 1
 
 
-def finding_at(
-    node: ast.AST,
-    rule: EnumValidationRule,
-    code: str,
-    severity: EnumFindingSeverity,
-    message: str,
-    *,
-    suggested_fix: str | None = None,
-) -> RawFinding:
-    """A finding at the position of a syntax node."""
-    line, column = position(node)
-    return RawFinding(rule, code, severity, message, line, column, suggested_fix)
-
-
 def checker_failed(rule: EnumValidationRule, checker: str, reason: str) -> RawFinding:
     """A checker that is missing, crashed or timed out: an error, never a silent pass."""
     return RawFinding(
@@ -96,4 +82,4 @@ def checker_failed(rule: EnumValidationRule, checker: str, reason: str) -> RawFi
     )
 
 
-__all__ = ["CheckContext", "CheckerOptions", "RawFinding", "checker_failed", "finding_at", "position"]
+__all__ = ["CheckContext", "CheckerOptions", "RawFinding", "checker_failed", "position"]

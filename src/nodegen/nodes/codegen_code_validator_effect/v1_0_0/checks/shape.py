@@ -8,9 +8,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumFindingSeverity, EnumValidationRule
-
-from .base import CheckContext, RawFinding, finding_at
+from .base import CheckContext, RawFinding
+from .registry import finding
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 _NO_VALUE_NAMES = {"None", "NoReturn", "Never", "Any", "object"}
@@ -104,15 +103,12 @@ def _missing_return(function: FunctionNode, first: int) -> RawFinding | None:
     if not returns and function.body and _never_falls_off(function.body[-1]):
         return None  # it always raises, or loops for ever
     annotation = ast.unparse(function.returns) if function.returns is not None else ""
-    return RawFinding(  # at the body's first line: the def line is the user's, not the generated code
-        EnumValidationRule.SYNTAX,
+    return finding(  # at the body's first line: the def line is the user's, not the generated code
         "LAZY003",
-        EnumFindingSeverity.ERROR,
         f"`{function.name}` is annotated to return `{annotation}`, but its body never returns a value "
         "(it would return None)",
-        first,
-        None,
-        f"end every path with `return` of a `{annotation}` (or raise); write only this function's body",
+        line=first,
+        fix=f"end every path with `return` of a `{annotation}` (or raise); write only this function's body",
     )
 
 
@@ -136,23 +132,19 @@ def _redeclared(function: FunctionNode, owners: list[str], body: list[ast.stmt])
     for stmt in body:
         for node in ast.walk(stmt):
             if isinstance(node, ast.ClassDef) and node.name in owners:
-                yield finding_at(
-                    node,
-                    EnumValidationRule.SYNTAX,
+                yield finding(
                     "LAZY004",
-                    EnumFindingSeverity.ERROR,
                     f"the body of `{function.name}` declares `class {node.name}` again, the class it stands in "
                     "(the file was repeated inside the method)",
-                    suggested_fix=f"answer with `{function.name}` alone: its statements, not the file or its class",
+                    node=node,
+                    fix=f"answer with `{function.name}` alone: its statements, not the file or its class",
                 )
             elif isinstance(node, FunctionNode) and node.name == function.name:
-                yield finding_at(
-                    node,
-                    EnumValidationRule.SYNTAX,
+                yield finding(
                     "LAZY004",
-                    EnumFindingSeverity.ERROR,
                     f"the body of `{function.name}` defines `{function.name}` again inside itself",
-                    suggested_fix=f"answer with the statements of `{function.name}`, not a second definition",
+                    node=node,
+                    fix=f"answer with the statements of `{function.name}`, not a second definition",
                 )
 
 
