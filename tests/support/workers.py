@@ -9,7 +9,7 @@ import re
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -36,7 +36,7 @@ def make_project(root: Path, files: int) -> Path:
     return root
 
 
-def responder(delay_s: float = 0.0):
+def responder(delay_s: float = 0.0) -> Callable[[Received], Reply]:
     """Answers every stub of ``make_project`` with its body, after ``delay_s``."""
 
     def answer(received: Received) -> Reply:
