@@ -110,6 +110,8 @@ class Worker:
         self._flushing = asyncio.Lock()  # one delivery of the outbox at a time (concurrent ones send rows twice)
         self.live = KafkaBus(options.bootstrap)  # started events: progress only, not worth an outbox row
         self._background: set[asyncio.Task[None]] = set()
+        self._working: dict[str, asyncio.Event] = {}  # request ids being filled here
+        self.answered_from_store = 0
         self.producer = Producer(options.bootstrap)
         self.consumer = GroupConsumer(
             options.bootstrap,
@@ -202,6 +204,18 @@ class Worker:
         self.handled += 1
 
     async def _fill(self, message: ConsumerRecord[bytes, bytes], request: ModelFillRequest) -> None:
+        """Fill a request once: a copy that arrives while this worker works on it waits, then finds the result."""
+        request_id = str(request.request_id)
+        while request_id in self._working:
+            await self._working[request_id].wait()
+        done = self._working[request_id] = asyncio.Event()
+        try:
+            await self._fill_once(message, request)
+        finally:
+            del self._working[request_id]
+            done.set()
+
+    async def _fill_once(self, message: ConsumerRecord[bytes, bytes], request: ModelFillRequest) -> None:
         request_id = str(request.request_id)
         failures = 0
         delay = 0.2
@@ -214,6 +228,7 @@ class Worker:
                             error_code=EnumCoreErrorCode.VALIDATION_ERROR,
                             message=f"request {request_id} was answered for another text of {request.path}",
                         )
+                    self.answered_from_store += 1
                     return  # answered from the store: applied once
                 await self._started(request)
                 result = await self.filler.fill(request, failures=failures)
