@@ -8,9 +8,10 @@ import ast
 import asyncio
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from nodegen.onex import ModelOnexError
 from nodegen.pysource import editor_line_count, split_lines
 
 from .assembly import Analysed, in_place, standalone
@@ -33,6 +34,7 @@ from .checks import (
     check_secrets,
     is_onex_file,
 )
+from .focus import Focus, LineMap, focus
 from .models import (
     ONEX_RULES,
     EnumFindingSeverity,
@@ -141,9 +143,7 @@ async def validate(request: ModelCodeValidationRequest, options: ValidatorOption
             started=started,
             strict=strict,
         )
-    analysed = (
-        in_place(request.generated_code, request.target) if request.target else standalone(request.generated_code)
-    )
+    analysed, focused = _assemble(request)
     if analysed.problems:
         return _result(
             request,
@@ -155,6 +155,7 @@ async def validate(request: ModelCodeValidationRequest, options: ValidatorOption
             timings=timings,
             started=started,
             strict=strict,
+            focused=focused,
         )
     clock = time.perf_counter()
     tree, problem = _syntax(analysed)
@@ -170,19 +171,21 @@ async def validate(request: ModelCodeValidationRequest, options: ValidatorOption
             timings=timings,
             started=started,
             strict=strict,
+            focused=focused,
         )
     explicit_onex = EnumValidationRule.ALL not in request.validation_rules and bool(set(rules) & ONEX_RULES)
+    onex_file = is_onex_file(request.file_path, tree) or (focused is not None and focused.focus.outline.onex_file)
     ctx = CheckContext(
         text=analysed.text,
         lines=split_lines(analysed.text),
         tree=tree,
         file_path=request.file_path,
         regions=analysed.regions,
-        onex_file=is_onex_file(request.file_path, tree),
+        onex_file=onex_file,
         onex_rules_requested=explicit_onex,
         options=options.checker,
     )
-    findings = await _run_checks(ctx, rules, options, request, timings, analysed=analysed)
+    findings = await _run_checks(ctx, rules, options, request, timings, analysed=analysed, focused=focused)
     return _result(
         request,
         options=options,
@@ -193,7 +196,40 @@ async def validate(request: ModelCodeValidationRequest, options: ValidatorOption
         timings=timings,
         started=started,
         strict=strict,
+        focused=focused,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Focused:
+    """Code assembled into the focused copy of its file (``focus.py``), and how its lines map to the file's."""
+
+    focus: Focus
+    lines: LineMap
+    regions: list[tuple[int, int]]  # the new code's lines in the whole file
+
+    def full_context(self, ctx: CheckContext) -> CheckContext:
+        """The whole file with the code in place, for the checks that run the module (its examples)."""
+        text = self.focus.full_text(ctx.text)
+        return replace(ctx, text=text, lines=split_lines(text), tree=ast.parse(text), regions=self.regions)
+
+
+def _assemble(request: ModelCodeValidationRequest) -> tuple[Analysed, _Focused | None]:
+    """The code as it will stand: in the focused copy of a large file when that holds, else in the whole file."""
+    code, target = request.generated_code, request.target
+    if target is None:
+        return standalone(code), None
+    focused = focus(code, target)
+    if focused is not None:
+        try:
+            analysed = in_place(code, focused.target)
+        except ModelOnexError:
+            analysed = None  # the whole file says why (with the same resolver, over every function)
+        line_map = None if analysed is None else focused.line_map(analysed.text, analysed.regions)
+        if analysed is not None and line_map is not None:
+            regions = [(line_map.to_full(a), line_map.to_full(b)) for a, b in analysed.regions or []]
+            return analysed, _Focused(focused, line_map, regions)
+    return in_place(code, target), None
 
 
 async def _run_checks(
@@ -204,6 +240,7 @@ async def _run_checks(
     timings: dict[str, float],
     *,
     analysed: Analysed,
+    focused: _Focused | None,
 ) -> list[RawFinding]:
     async def timed(name: str, work: Awaitable[list[RawFinding]]) -> list[RawFinding]:
         clock = time.perf_counter()
@@ -236,12 +273,18 @@ async def _run_checks(
         clock = time.perf_counter()
         findings.extend(run())
         timings[name] = (time.perf_counter() - clock) * 1000.0
-    examples = _examples(ctx, rules, options, request, analysed)
-    if examples is not None and not _security_errors(ctx, findings):
-        # code the security rules refuse is never run, not even in the sandbox
-        background.append(asyncio.create_task(timed("examples", examples())))
     for task in background:
         findings.extend(await task)
+    if focused is not None:  # from here on, positions are the whole file's
+        findings = [replace(f, line=focused.lines.to_full(f.line)) if f.line else f for f in findings]
+    examples = _examples(ctx, rules, options, request, analysed)
+    if examples is not None and not _security_errors(ctx, findings, focused):
+        # code the security rules refuse is never run, not even in the sandbox
+        if focused is None:
+            findings.extend(await timed("examples", examples(ctx)))
+        elif analysed.stub is not None and ">>>" in (ast.get_docstring(analysed.stub) or ""):
+            # only a stub with doctest examples needs the whole module (they run it)
+            findings.extend(await timed("examples", examples(focused.full_context(ctx))))
     return findings
 
 
@@ -251,19 +294,24 @@ def _examples(
     options: ValidatorOptions,
     request: ModelCodeValidationRequest,
     analysed: Analysed,
-) -> Callable[[], Awaitable[list[RawFinding]]] | None:
-    """The run of the stub's docstring examples, when there is one to make."""
+) -> Callable[[CheckContext], Awaitable[list[RawFinding]]] | None:
+    """The run of the stub's docstring examples (in the module the context holds), when there is one to make."""
     stub, target = analysed.stub, request.target
     if not options.examples.run or EnumValidationRule.EXAMPLES not in rules or stub is None or target is None:
         return None
-    return lambda: check_examples(ctx, stub, target.qualified_name, options.examples)
+    return lambda where: check_examples(where, stub, target.qualified_name, options.examples)
 
 
-def _security_errors(ctx: CheckContext, findings: list[RawFinding]) -> bool:
+def _security_errors(ctx: CheckContext, findings: list[RawFinding], focused: _Focused | None) -> bool:
+    generated = ctx.in_generated if focused is None else _in(focused.regions)
     return any(
-        f.rule is EnumValidationRule.SECURITY and f.severity is EnumFindingSeverity.ERROR and ctx.in_generated(f.line)
+        f.rule is EnumValidationRule.SECURITY and f.severity is EnumFindingSeverity.ERROR and generated(f.line)
         for f in findings
     )
+
+
+def _in(regions: list[tuple[int, int]]) -> Callable[[int | None], bool]:
+    return lambda line: line is not None and any(start <= line <= end for start, end in regions)
 
 
 def _sibling_contract(request: ModelCodeValidationRequest) -> Path | None:
@@ -286,15 +334,27 @@ def _result(
     timings: dict[str, float],
     started: float,
     strict: bool,
+    focused: _Focused | None = None,
 ) -> ModelCodeValidationResult:
+    """The findings that count (in the new code) and those that stand elsewhere; in a focused copy, positions
+    are mapped to the whole file's (``ctx`` findings arrive mapped), and findings elsewhere are not gathered
+    (most of the file was not checked)."""
     lines = split_lines(analysed.text)
+    file_lines = editor_line_count(lines)
+    generated: Callable[[int | None], bool] = (lambda _: True) if ctx is None else ctx.in_generated
+    if focused is not None:
+        file_lines += focused.lines.extra_lines()
+        if ctx is None:  # an answer problem: its position is still the focused copy's
+            raw = [replace(f, line=focused.lines.to_full(f.line)) if f.line else f for f in raw]
+        generated = _in(focused.regions) if ctx is not None else generated
     counted: list[ModelValidationFinding] = []
     preexisting: list[ModelValidationFinding] = []
     for item in raw:
         severity = _severity(item, options)
         if severity is None or not _selected(item.code, options):
             continue
-        snippet = lines[item.line - 1].rstrip("\r\n") if item.line and 0 < item.line <= len(lines) else None
+        at = item.line if focused is None or item.line is None else focused.lines.to_focused(item.line)
+        snippet = lines[at - 1].rstrip("\r\n") if at and 0 < at <= len(lines) else None
         line = item.line - analysed.line_offset if item.line is not None else None
         finding = ModelValidationFinding(
             rule=item.rule,
@@ -306,8 +366,10 @@ def _result(
             snippet=snippet,
             suggested_fix=item.suggested_fix,
         )
-        generated = item.line is None or ctx is None or ctx.in_generated(item.line)
-        (counted if generated else preexisting).append(finding)
+        if item.line is None or generated(item.line):
+            counted.append(finding)
+        elif focused is None:
+            preexisting.append(finding)
     order = sorted(counted, key=lambda f: (f.line or 0, f.column or 0, f.code))
     errors = [f for f in order if f.severity is EnumFindingSeverity.ERROR]
     warnings = [f for f in order if f.severity is EnumFindingSeverity.WARNING]
@@ -322,7 +384,7 @@ def _result(
         security_issues_found=sum(1 for f in order if f.rule is EnumValidationRule.SECURITY),
         validation_time_ms=(time.perf_counter() - started) * 1000.0,
         rule_timings_ms={name: round(ms, 3) for name, ms in timings.items()},
-        file_lines=editor_line_count(lines),
+        file_lines=file_lines,
         file_path=request.file_path,
     )
 
