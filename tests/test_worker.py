@@ -148,3 +148,29 @@ def test_a_broker_restart_mid_run_loses_nothing(tmp_path, monkeypatch, fresh_pos
         assert (remote / name).read_bytes() == (local / name).read_bytes(), name
     (count,) = rows(fresh_postgres_url, "SELECT COUNT(*) FROM fill_results")[0]
     assert count == files
+
+
+def test_submit_no_wait_then_collect_writes_each_file_once(tmp_path, monkeypatch, fresh_postgres_url, kafka_bootstrap):
+    remote = make_project(tmp_path / "remote", 3)
+    with ThreadedLLMServer(responder()) as server:
+        env = worker_env(fresh_postgres_url, kafka_bootstrap, server.openai_url)
+        sent = submit(monkeypatch, remote, env, "--no-wait")
+        assert sent.exit_code == 0, sent.output
+        run_id = json.loads(sent.stdout)["run_id"]
+        assert "IMPLEMENTATION REQUIRED" in (remote / "src/f_01.py").read_text()  # nothing written yet
+        worker = start_worker(tmp_path / "worker", env)
+        try:
+            first = CliRunner().invoke(app, ["collect", run_id, "--json", "--timeout", "60"], catch_exceptions=False)
+        finally:
+            assert stop_worker(worker) == 0
+    assert first.exit_code == 0, first.output
+    report = json.loads(first.stdout)
+    assert report["correlation_id"] == run_id and len(report["modified_files"]) == 3
+    filled = {name: (remote / name).read_bytes() for name in report["modified_files"]}
+    assert b"return a + b + 1" in filled["src/f_01.py"]
+    again = CliRunner().invoke(app, ["collect", run_id, "--json"], catch_exceptions=False)
+    assert again.exit_code == 0, again.output  # applied before: not written again (it would be refused as changed)
+    assert json.loads(again.stdout)["stubs"] == report["stubs"]
+    assert {name: (remote / name).read_bytes() for name in filled} == filled
+    unknown = CliRunner().invoke(app, ["collect", str(uuid.uuid4())], catch_exceptions=False)
+    assert unknown.exit_code == 2 and "no run" in unknown.output

@@ -18,7 +18,17 @@ from nodegen.llm import CachedClient, LLMError, ModelCompletion, ModelCompletion
 from nodegen.llm.budget import SharedRunBudget
 from nodegen.llm.cache import SharedCompletionCache
 from nodegen.llm.protocol import ModelChatMessage
-from nodegen.worker import DEAD_LETTER_TOPIC, REQUEST_TOPIC, ModelFillRequest, ModelWorkerOptions, Worker, content_hash
+from nodegen.worker import (
+    DEAD_LETTER_TOPIC,
+    REQUEST_TOPIC,
+    ModelFillRequest,
+    ModelFillResult,
+    ModelWorkerOptions,
+    Worker,
+    content_hash,
+)
+from tests.support.llm_server import ScriptedLLMServer
+from tests.support.workers import STUB, responder
 
 IDENTITY = ProviderIdentity(provider="openai", model="m", endpoint="http://127.0.0.1:1/v1")
 
@@ -153,3 +163,52 @@ async def test_poison_requests_reach_the_dead_letter_topic(tmp_path, work, fresh
     stored = await work.result(str(poison.request_id))
     assert stored is not None and stored.status == "failed"
     assert "max_attempts" in json.loads(stored.result_json)["error"]
+
+
+async def test_a_request_delivered_twice_is_filled_once(tmp_path, monkeypatch, work, fresh_postgres_url, kafka_bootstrap):
+    root = tmp_path / "work"
+    root.mkdir()
+    monkeypatch.chdir(root)  # as `nodegen worker` does: request files sit at their relative paths here
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-twice")
+    text = STUB.format(i=3)
+    async with ScriptedLLMServer(responder()) as server:
+        options = ModelWorkerOptions(
+            bootstrap=kafka_bootstrap,
+            database_url=fresh_postgres_url,
+            root=root,
+            project_dir=tmp_path,
+            overrides={"llm_base_url": server.openai_url, "validation_run_examples": False},
+            group_id=f"twice-{uuid.uuid4().hex[:8]}",
+            partitions=3,
+            session_timeout_ms=1000,
+            stop_grace_s=1.0,
+        )
+        request = ModelFillRequest(
+            request_id=uuid.uuid4(),
+            correlation_id=uuid.uuid4(),
+            path="src/f_03.py",
+            content_sha256=content_hash(text),
+            text=text,
+            settings={"llm": "openai:test-model", "max_attempts": 1},
+        )
+        producer = Producer(kafka_bootstrap)
+        for _ in range(2):  # at least once: the same request may come again
+            await producer.send(REQUEST_TOPIC, request.model_dump_json().encode(), key=str(request.request_id))
+        await producer.close()
+        worker = Worker(options)
+        stop = asyncio.Event()
+        running = asyncio.create_task(worker.run(stop))
+        try:
+            async with asyncio.timeout(40):
+                while worker.handled < 2:
+                    await asyncio.sleep(0.1)
+        finally:
+            stop.set()
+            await asyncio.wait_for(running, 20)
+        assert len(server.requests) == 1 and worker.answered_from_store == 1
+    results = await work.results(str(request.correlation_id))
+    assert len(results) == 1
+    outcome = ModelFillResult.model_validate_json(results[0].result_json)
+    assert outcome.result is not None and [s.status.value for s in outcome.result.stubs] == ["filled"]
+    assert "return a + b + 3" in outcome.result.files[0].diff
+    assert not (root / "src/f_03.py").exists()  # the worker's copy is removed after the run
