@@ -123,6 +123,7 @@ def _apply(prepared: PreparedFile, plans: Sequence[_Plan], *, with_imports: bool
         by_top.setdefault(plan.top, []).append(plan)
     body: list[cst.BaseStatement] = []
     watches: list[Watch] = []
+    origins: dict[int, int] = {}
     for index, stmt in enumerate(prepared.tree.body):
         group = by_top.get(index)
         if not group:
@@ -134,6 +135,8 @@ def _apply(prepared: PreparedFile, plans: Sequence[_Plan], *, with_imports: bool
             descend={ancestor for plan in group for ancestor in prepared.ancestors[id(plan.original)]},
         )
         updated = stmt.visit(updater)
+        if isinstance(updated, cst.BaseStatement):
+            origins[id(updated)] = index
         body.extend(updated.nodes if isinstance(updated, cst.FlattenSentinel) else [updated])  # type: ignore[list-item]
         for plan in group:
             body.extend(plan.module_helpers)
@@ -153,7 +156,7 @@ def _apply(prepared: PreparedFile, plans: Sequence[_Plan], *, with_imports: bool
             for stmt in imports.statements
             if isinstance(stmt, cst.SimpleStatementLine)
         )
-    text, regions = render(prepared, body, watches)
+    text, regions = render(prepared, body, watches, origins)
     return _Result(text=text, regions=regions, imports_added=added)
 
 

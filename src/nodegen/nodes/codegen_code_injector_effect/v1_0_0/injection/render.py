@@ -3,7 +3,7 @@ it did are rendered by libcst, which also says where each piece of new code stan
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -43,10 +43,13 @@ class _MarkingState(CodegenState):
 
 
 def render(
-    prepared: PreparedFile, body: Sequence[cst.BaseStatement], watches: Sequence[Watch]
+    prepared: PreparedFile,
+    body: Sequence[cst.BaseStatement],
+    watches: Sequence[Watch],
+    origins: Mapping[int, int],
 ) -> tuple[str, list[ModelInjectedRegion]]:
     """The module text with ``body`` as its top-level statements (without a byte-order mark), and the regions of the
-    watched code in it."""
+    watched code in it; ``origins`` maps a changed statement (by id) to the index of the one it was made from."""
     watched = frozenset(id(node) for watch in watches for node in (watch.first, watch.last))
     lines_at: dict[tuple[int, bool], int] = {}  # (node id, start?) -> line: first line of a start, last of an end
     pieces = [prepared.header_text]
@@ -56,12 +59,7 @@ def render(
         if index is not None and prepared.tree.body[index] is stmt:
             text = prepared.texts[index]
         else:
-            state = _MarkingState(
-                default_indent=prepared.indent, default_newline=prepared.newline, watched=watched
-            )
-            stmt._codegen(state)
-            text = "".join(state.tokens)
-            lines_at.update(_lines_of_marks(state, line))
+            text = _statement(prepared, stmt, origins.get(id(stmt)), watched, (line, lines_at))
         pieces.append(text)
         line += line_breaks(text)
     pieces.append(prepared.footer_text)
@@ -83,6 +81,81 @@ def render(
                 )
             )
     return text, regions
+
+
+def _statement(
+    prepared: PreparedFile,
+    stmt: cst.BaseStatement,
+    origin: int | None,
+    watched: frozenset[int],
+    where: tuple[int, dict[tuple[int, bool], int]],
+) -> str:
+    """A new or changed top-level statement as text, from line ``line`` on. A class or function whose body alone
+    changed keeps the file's own text around its body and for each statement of it that did not change."""
+    line, lines_at = where
+    layout = prepared.layout(origin) if origin is not None else None
+    original = prepared.tree.body[origin] if origin is not None else None
+    if (
+        layout is None
+        or not isinstance(original, cst.ClassDef | cst.FunctionDef)
+        or not isinstance(stmt, cst.ClassDef | cst.FunctionDef)
+        or not _only_body_statements_changed(original, stmt)
+    ):
+        return _rendered(prepared, stmt, watched, [], (line, lines_at))
+    own = {id(child): text for child, text in zip(original.body.body, layout.children, strict=True)}
+    pieces = [layout.before]
+    line += line_breaks(layout.before)
+    for child in stmt.body.body:
+        text = own.get(id(child))
+        if text is None:
+            text = _rendered(prepared, child, watched, [layout.indent], (line, lines_at))
+        pieces.append(text)
+        line += line_breaks(text)
+    pieces.append(layout.after)
+    return "".join(pieces)
+
+
+def _only_body_statements_changed(
+    original: cst.ClassDef | cst.FunctionDef, stmt: cst.ClassDef | cst.FunctionDef
+) -> bool:
+    """``stmt`` is ``original`` with other statements in its body, and nothing else changed."""
+    return (
+        type(original) is type(stmt)
+        and isinstance(original.body, cst.IndentedBlock)
+        and isinstance(stmt.body, cst.IndentedBlock)
+        and all(_same(getattr(stmt, name), getattr(original, name)) for name in _fields(original) if name != "body")
+        and stmt.body.header is original.body.header
+        and _same(stmt.body.footer, original.body.footer)
+        and stmt.body.indent == original.body.indent
+    )
+
+
+def _fields(node: cst.CSTNode) -> list[str]:
+    return list(node.__dataclass_fields__)
+
+
+def _same(new: object, old: object) -> bool:
+    """The same node, or sequences of the same nodes (a transformer rebuilds the sequences it passes through)."""
+    if isinstance(new, list | tuple) and isinstance(old, list | tuple):
+        return len(new) == len(old) and all(a is b for a, b in zip(new, old, strict=True))
+    return new is old
+
+
+def _rendered(
+    prepared: PreparedFile,
+    node: cst.BaseStatement | cst.BaseSmallStatement,
+    watched: frozenset[int],
+    indent: list[str],
+    where: tuple[int, dict[tuple[int, bool], int]],
+) -> str:
+    """``node`` rendered by libcst at ``indent``, from line ``where[0]`` on; its watched nodes' lines are noted."""
+    line, lines_at = where
+    state = _MarkingState(
+        default_indent=prepared.indent, default_newline=prepared.newline, indent_tokens=list(indent), watched=watched
+    )
+    node._codegen(state)
+    lines_at.update(_lines_of_marks(state, line))
+    return "".join(state.tokens)
 
 
 def _lines_of_marks(state: _MarkingState, base: int) -> dict[tuple[int, bool], int]:

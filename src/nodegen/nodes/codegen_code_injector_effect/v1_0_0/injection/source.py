@@ -12,9 +12,11 @@ from __future__ import annotations
 import ast
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 from functools import cached_property
 
 import libcst as cst
+from libcst._nodes.internal import CodegenState  # libcst's code generation state (Module.code_for_node uses it)
 
 from nodegen.onex import ModelOnexError
 from nodegen.pysource import Mark, MarkerSet, Scope, SourceModule, compile_markers, find_marks, split_lines
@@ -93,6 +95,16 @@ class _FunctionCollector(cst.CSTVisitor):
             self._stack.pop()
 
 
+@dataclass(frozen=True, slots=True)
+class ChildLayout:
+    """A top-level class or function as text: before its body's statements, each of them, after them."""
+
+    before: str
+    children: list[str]
+    after: str
+    indent: str  # the body's indentation relative to the statement's
+
+
 class PreparedFile:
     """One source text, read once for every request and preview made on it. Nothing here changes after it is built:
     prepared files are shared."""
@@ -114,6 +126,7 @@ class PreparedFile:
         self.comment_markers = comment_markers(patterns)
         self.top_index = {id(stmt): index for index, stmt in enumerate(self.tree.body)}
         self.header_text, self.texts, self.footer_text, self.faithful = self._own_texts()
+        self._layouts: dict[int, ChildLayout | None] = {}
 
     def _own_texts(self) -> tuple[str, list[str], str, list[bool]]:
         """The file's own text of its header comments, of each top-level statement (with the blank and comment lines
@@ -135,6 +148,42 @@ class PreparedFile:
         texts = pieces[1:-1]
         faithful = [own == code for own, code in zip(texts, rendered, strict=True)]
         return pieces[0], texts, pieces[-1], faithful
+
+    def layout(self, index: int) -> ChildLayout | None:
+        """The own text of top-level class or function ``index`` cut into what stands before its body's statements,
+        each statement, and what follows (None when it is neither, or libcst does not reproduce the pieces): an
+        edit inside one method then renders that method alone."""
+        if index not in self._layouts:
+            self._layouts[index] = self._layout(index)
+        return self._layouts[index]
+
+    def _layout(self, index: int) -> ChildLayout | None:
+        stmt = self.tree.body[index]
+        if not (isinstance(stmt, cst.ClassDef | cst.FunctionDef) and isinstance(stmt.body, cst.IndentedBlock)):
+            return None
+        if not self.faithful[index]:
+            return None
+        block = stmt.body
+        indent = self.indent if block.indent is None else block.indent
+        rendered = []
+        for child in block.body:
+            state = CodegenState(default_indent=self.indent, default_newline=self.newline, indent_tokens=[indent])
+            child._codegen(state)
+            rendered.append("".join(state.tokens))
+        lines = split_lines(self.texts[index])
+        counts = [line_breaks(code) for code in rendered]
+        before = len(lines) - len(block.footer) - sum(counts)
+        if before < 1:
+            return None
+        children: list[str] = []
+        start = before
+        for count, code in zip(counts, rendered, strict=True):
+            own = "".join(lines[start : start + count])
+            if own != code:
+                return None
+            children.append(own)
+            start += count
+        return ChildLayout("".join(lines[:before]), children, "".join(lines[start:]), indent)
 
     @cached_property
     def compile_problem(self) -> str | None:
@@ -191,6 +240,7 @@ def prepare(source: str, patterns: tuple[str, ...]) -> PreparedFile:
 __all__ = [
     "FUNCTION_KINDS",
     "STATEMENT_CONTAINERS",
+    "ChildLayout",
     "PreparedFile",
     "UnreadableSourceError",
     "compile_problem",
