@@ -33,7 +33,7 @@ from nodegen.nodes.codegen_orchestrator.v1_0_0 import NodeCodegenOrchestrator
 from nodegen.nodes.codegen_orchestrator.v1_0_0.models import EnumStubStatus
 from nodegen.onex.testing import create_test_container
 
-_FILE = re.compile(r"in `(?:[^`]*/)?(he_\d{3})\.py`")
+_FILE = re.compile(r"(?:in|from) `(?:[^`]*/)?(he_\d{3})\.py`")
 
 
 @dataclass

@@ -39,7 +39,7 @@ from nodegen.pysource import Answer, AnswerError, read_answer, signature_differe
 from .answers import NoCodeError, extract_code
 from .models import EnumAttemptOutcome, EnumStopReason, ModelGenerationEvent, ModelStubGeneration
 from .preparing import prepare_answer
-from .prompting import FileContext, build_prompt, render_findings, repair_message
+from .prompting import FileContext, build_prompt, render_findings, retry_messages
 
 NO_CODE = "ANS001"
 ANSWER_TOO_LARGE = "ANS002"
@@ -370,11 +370,9 @@ class StubGenerator:
         if conversation.attempt >= conversation.attempts_allowed:
             conversation.stop = EnumStopReason.ATTEMPTS_EXHAUSTED
             return True
-        conversation.messages = [
-            conversation.first,
-            ModelChatMessage(role=EnumChatRole.ASSISTANT, content=completion.text or "(empty answer)"),
-            ModelChatMessage(role=EnumChatRole.USER, content=repair_message(conversation.stub, last.feedback)),
-        ]
+        conversation.messages = retry_messages(
+            conversation.first, conversation.stub, completion.text, last.feedback, conversation.attempt
+        )
         return False
 
 
