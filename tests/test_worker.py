@@ -87,13 +87,13 @@ def when_results(database_url: str, count: int, action, timeout_s: float = 60.0)
 
 
 def test_three_workers_fill_30_files_as_a_local_fill_does_with_one_killed_mid_run(
-    tmp_path, monkeypatch, fresh_postgres_url, kafka_bootstrap
+    tmp_path, monkeypatch, fresh_postgres_url, kafka_broker
 ):
     local = make_project(tmp_path / "local", FILES)
     remote = make_project(tmp_path / "remote", FILES)
     with ThreadedLLMServer(responder(delay_s=0.15)) as server:
         fill_locally(monkeypatch, local, server.openai_url)
-        env = worker_env(fresh_postgres_url, kafka_bootstrap, server.openai_url)
+        env = worker_env(fresh_postgres_url, kafka_broker.bootstrap, server.openai_url)
         workers = [start_worker(tmp_path / f"worker{i}", env) for i in range(3)]
         try:
             killer = when_results(fresh_postgres_url, 6, lambda: workers[0].send_signal(signal.SIGKILL))
@@ -150,10 +150,10 @@ def test_a_broker_restart_mid_run_loses_nothing(tmp_path, monkeypatch, fresh_pos
     assert count == files
 
 
-def test_submit_no_wait_then_collect_writes_each_file_once(tmp_path, monkeypatch, fresh_postgres_url, kafka_bootstrap):
+def test_submit_no_wait_then_collect_writes_each_file_once(tmp_path, monkeypatch, fresh_postgres_url, kafka_broker):
     remote = make_project(tmp_path / "remote", 3)
     with ThreadedLLMServer(responder()) as server:
-        env = worker_env(fresh_postgres_url, kafka_bootstrap, server.openai_url)
+        env = worker_env(fresh_postgres_url, kafka_broker.bootstrap, server.openai_url)
         sent = submit(monkeypatch, remote, env, "--no-wait")
         assert sent.exit_code == 0, sent.output
         run_id = json.loads(sent.stdout)["run_id"]

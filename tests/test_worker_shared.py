@@ -122,9 +122,9 @@ async def dead_letters(bootstrap: str, keys: set[str], timeout_s: float = 30.0) 
     return found
 
 
-async def test_poison_requests_reach_the_dead_letter_topic(tmp_path, work, fresh_postgres_url, kafka_bootstrap):
+async def test_poison_requests_reach_the_dead_letter_topic(tmp_path, work, fresh_postgres_url, kafka_broker):
     options = ModelWorkerOptions(
-        bootstrap=kafka_bootstrap,
+        bootstrap=kafka_broker.bootstrap,
         database_url=fresh_postgres_url,
         root=tmp_path / "work",
         project_dir=tmp_path,
@@ -145,7 +145,7 @@ async def test_poison_requests_reach_the_dead_letter_topic(tmp_path, work, fresh
         text=text,
         settings={"max_attempts": 0},
     )
-    producer = Producer(kafka_bootstrap)
+    producer = Producer(kafka_broker.bootstrap)
     garbage_key = f"garbage-{uuid.uuid4().hex[:8]}"
     await producer.send(REQUEST_TOPIC, poison.model_dump_json().encode(), key=str(poison.request_id))
     await producer.send(REQUEST_TOPIC, b"{not json", key=garbage_key)
@@ -153,7 +153,7 @@ async def test_poison_requests_reach_the_dead_letter_topic(tmp_path, work, fresh
     stop = asyncio.Event()
     running = asyncio.create_task(Worker(options).run(stop))
     try:
-        found = await dead_letters(kafka_bootstrap, {str(poison.request_id), garbage_key})
+        found = await dead_letters(kafka_broker.bootstrap, {str(poison.request_id), garbage_key})
     finally:
         stop.set()
         await asyncio.wait_for(running, 20)
@@ -165,7 +165,7 @@ async def test_poison_requests_reach_the_dead_letter_topic(tmp_path, work, fresh
     assert "max_attempts" in json.loads(stored.result_json)["error"]
 
 
-async def test_a_request_delivered_twice_is_filled_once(tmp_path, monkeypatch, work, fresh_postgres_url, kafka_bootstrap):
+async def test_a_request_delivered_twice_is_filled_once(tmp_path, monkeypatch, work, fresh_postgres_url, kafka_broker):
     root = tmp_path / "work"
     root.mkdir()
     monkeypatch.chdir(root)  # as `nodegen worker` does: request files sit at their relative paths here
@@ -173,7 +173,7 @@ async def test_a_request_delivered_twice_is_filled_once(tmp_path, monkeypatch, w
     text = STUB.format(i=3)
     async with ScriptedLLMServer(responder()) as server:
         options = ModelWorkerOptions(
-            bootstrap=kafka_bootstrap,
+            bootstrap=kafka_broker.bootstrap,
             database_url=fresh_postgres_url,
             root=root,
             project_dir=tmp_path,
@@ -191,7 +191,7 @@ async def test_a_request_delivered_twice_is_filled_once(tmp_path, monkeypatch, w
             text=text,
             settings={"llm": "openai:test-model", "max_attempts": 1},
         )
-        producer = Producer(kafka_bootstrap)
+        producer = Producer(kafka_broker.bootstrap)
         for _ in range(2):  # at least once: the same request may come again
             await producer.send(REQUEST_TOPIC, request.model_dump_json().encode(), key=str(request.request_id))
         await producer.close()

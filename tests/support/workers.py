@@ -25,7 +25,7 @@ def add_{i}(a: int, b: int) -> int:
     # IMPLEMENTATION REQUIRED
     raise NotImplementedError
 '''
-_TARGET = re.compile(r"Implement `add_(\d+)`")
+_TARGET = re.compile(r"\badd_(\d+)\b")  # each file has one function: its name anywhere in the prompt
 
 
 def make_project(root: Path, files: int) -> Path:
