@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
 
 from nodegen.onex import EnumCoreErrorCode, ModelOnexError
 
@@ -17,13 +18,14 @@ from .store import CodegenStore, utc_now
 _QMARK = re.compile(r"\?")
 
 # What a lost server or connection raises: waited out by callers that retry (the work queue), not a bad query.
-_CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
+_CONNECTION_ERRORS: tuple[type[Exception], ...] = (
     OSError,
     asyncpg.PostgresConnectionError,
     asyncpg.InterfaceError,
     asyncpg.CannotConnectNowError,
     asyncpg.AdminShutdownError,
 )
+_DATABASE_ERRORS: tuple[type[Exception], ...] = (asyncpg.PostgresError, *_CONNECTION_ERRORS)
 
 
 def _numbered(sql: str) -> str:
@@ -60,14 +62,19 @@ class PostgresStore(CodegenStore):
         return self._pool
 
     def _fail(self, error: Exception) -> ModelOnexError:
+        """A lost server or connection is ``DATABASE_CONNECTION_ERROR`` (worth waiting out), the rest
+        ``DATABASE_OPERATION_ERROR``."""
+        code = EnumCoreErrorCode.DATABASE_OPERATION_ERROR
+        if isinstance(error, _CONNECTION_ERRORS):
+            code = EnumCoreErrorCode.DATABASE_CONNECTION_ERROR
         return ModelOnexError(
-            error_code=EnumCoreErrorCode.DATABASE_OPERATION_ERROR,
+            error_code=code,
             message=f"PostgreSQL ({self.location}): {error}",
             cause=error,
         )
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[asyncpg.Connection]:
+    async def transaction(self) -> AsyncIterator[PoolConnectionProxy[asyncpg.Record]]:
         """A connection inside one transaction (``$n`` placeholders): committed when the block ends, rolled back
         when it raises. A lost server is ``DATABASE_CONNECTION_ERROR`` (worth retrying), a failed statement
         ``DATABASE_OPERATION_ERROR``."""
@@ -75,20 +82,14 @@ class PostgresStore(CodegenStore):
         try:
             async with pool.acquire() as connection, connection.transaction():
                 yield connection
-        except _CONNECTION_ERRORS as error:
-            raise ModelOnexError(
-                error_code=EnumCoreErrorCode.DATABASE_CONNECTION_ERROR,
-                message=f"lost the connection to {self.location}: {error}",
-                cause=error,
-            ) from error
-        except asyncpg.PostgresError as error:
+        except _DATABASE_ERRORS as error:
             raise self._fail(error) from error
 
     async def _execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         pool = await self._get_pool()
         try:
             await pool.execute(_numbered(sql), *params)
-        except asyncpg.PostgresError as error:
+        except _DATABASE_ERRORS as error:
             raise self._fail(error) from error
 
     async def _execute_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
@@ -96,14 +97,14 @@ class PostgresStore(CodegenStore):
         try:
             async with pool.acquire() as connection, connection.transaction():
                 await connection.executemany(_numbered(sql), [tuple(row) for row in rows])
-        except asyncpg.PostgresError as error:
+        except _DATABASE_ERRORS as error:
             raise self._fail(error) from error
 
     async def _fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         pool = await self._get_pool()
         try:
             records = await pool.fetch(_numbered(sql), *params)
-        except asyncpg.PostgresError as error:
+        except _DATABASE_ERRORS as error:
             raise self._fail(error) from error
         return [tuple(record.values()) for record in records]
 
