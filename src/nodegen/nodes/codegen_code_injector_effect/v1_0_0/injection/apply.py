@@ -26,7 +26,14 @@ from .body import NewBody, helper_statements, new_body
 from .imports import add_imports, names_used, parse_imports, used_imports
 from .options import InjectionOptions, RefusalError, refusal
 from .render import Watch, render
-from .source import FUNCTION_KINDS, PreparedFile, UnreadableSourceError, compile_problem, prepare
+from .source import (
+    FUNCTION_KINDS,
+    PreparedFile,
+    UnreadableSourceError,
+    compile_failure,
+    compile_problem,
+    prepare,
+)
 from .targets import resolve, without_conflicts
 
 
@@ -165,6 +172,30 @@ def _code_for(prepared: PreparedFile, plan: _Plan) -> str:
     return prepared.tree.code_for_node(plan.original.with_changes(body=plan.body.suite))
 
 
+def _without_culprits(
+    prepared: PreparedFile, plans: list[_Plan], result: _Result, errors: list[ModelInjectionError]
+) -> tuple[list[_Plan], _Result | None]:
+    """While the text does not compile, the one plan whose new code holds the line the compiler names is refused
+    (one render each); when that line is no single plan's, the plans are tried one by one."""
+    while True:
+        failure = compile_failure(result.text)
+        if failure is None:
+            return plans, result
+        problem, line = failure
+        held = [r for r in result.regions if line is not None and r.first_line <= line <= r.last_line]
+        owners = {position for region in held for position in region.requests}
+        culprits = [plan for plan in plans if plan.position in owners]
+        if len(culprits) != 1:
+            return _one_by_one(prepared, plans, errors)
+        (culprit,) = culprits
+        by_imports = any(region.kind is EnumRegionKind.IMPORT for region in held)
+        errors.append(_compile_refusal(prepared, culprit, problem, by_imports=by_imports))
+        plans = [plan for plan in plans if plan is not culprit]
+        if not plans:
+            return [], None
+        result = _apply(prepared, plans)
+
+
 def _one_by_one(
     prepared: PreparedFile, plans: list[_Plan], errors: list[ModelInjectionError]
 ) -> tuple[list[_Plan], _Result | None]:
@@ -179,22 +210,27 @@ def _one_by_one(
             good.append(plan)
             result = trial
             continue
-        name = plan.scope.qualified_name
-        message = f"with this answer `{name}` does not compile: {problem}"
-        if plan.imports and compile_problem(_apply(prepared, [*good, plan], with_imports=False).text) is None:
-            imports = ", ".join(f"`{prepared.tree.code_for_node(s).strip()}`" for s in plan.imports)
-            message = f"the imports the answer for `{name}` needs ({imports}) make the file fail to compile: {problem}"
-        errors.append(
-            refusal(
-                plan.request,
-                EnumInjectionErrorCode.SYNTAX_ERROR,
-                message,
-                scope=plan.scope,
-                suggested_fix="fix the answer so that the whole file compiles",
-                attempted_code=_code_for(prepared, plan),
-            )
+        by_imports = bool(plan.imports) and (
+            compile_problem(_apply(prepared, [*good, plan], with_imports=False).text) is None
         )
+        errors.append(_compile_refusal(prepared, plan, problem, by_imports=by_imports))
     return good, result
+
+
+def _compile_refusal(prepared: PreparedFile, plan: _Plan, problem: str, *, by_imports: bool) -> ModelInjectionError:
+    name = plan.scope.qualified_name
+    message = f"with this answer `{name}` does not compile: {problem}"
+    if by_imports:
+        imports = ", ".join(f"`{prepared.tree.code_for_node(s).strip()}`" for s in plan.imports)
+        message = f"the imports the answer for `{name}` needs ({imports}) make the file fail to compile: {problem}"
+    return refusal(
+        plan.request,
+        EnumInjectionErrorCode.SYNTAX_ERROR,
+        message,
+        scope=plan.scope,
+        suggested_fix="fix the answer so that the whole file compiles",
+        attempted_code=_code_for(prepared, plan),
+    )
 
 
 def _file_refused(
@@ -252,8 +288,8 @@ def preview(
     if not plans:
         return outcome
     result: _Result | None = _apply(prepared, plans)
-    if options.compile_result and result is not None and compile_problem(result.text) is not None:
-        plans, result = _one_by_one(prepared, plans, outcome.errors)
+    if options.compile_result and result is not None:
+        plans, result = _without_culprits(prepared, plans, result, outcome.errors)
     if result is None:
         return outcome
     outcome.source = (BOM if prepared.module.has_bom else "") + result.text

@@ -209,10 +209,17 @@ class PreparedFile:
 
 def compile_problem(text: str) -> str | None:
     """The compiler's complaint about ``text`` (compiled as nodegen writes it: no inherited future flags)."""
+    failure = compile_failure(text)
+    return None if failure is None else failure[0]
+
+
+def compile_failure(text: str) -> tuple[str, int | None] | None:
+    """The compiler's complaint about ``text`` and the line it names, or None when it compiles."""
     try:
         compile(text, "<injected>", "exec", dont_inherit=True)
     except (SyntaxError, ValueError) as error:
-        return f"{getattr(error, 'msg', error)} (line {getattr(error, 'lineno', '?')})"
+        line = getattr(error, "lineno", None)
+        return f"{getattr(error, 'msg', error)} (line {line if line is not None else '?'})", line
     return None
 
 
@@ -243,6 +250,7 @@ __all__ = [
     "ChildLayout",
     "PreparedFile",
     "UnreadableSourceError",
+    "compile_failure",
     "compile_problem",
     "line_breaks",
     "parse_cst",

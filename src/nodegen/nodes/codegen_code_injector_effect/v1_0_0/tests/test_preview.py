@@ -107,3 +107,12 @@ def test_a_comment_left_of_the_body_keeps_its_column():
 def test_nothing_is_read_or_written_and_a_refused_request_leaves_the_text_as_it_was():
     result = preview(TWO_STUBS, [request("nope", "return 1")], OPTIONS)
     assert result.source == TWO_STUBS and result.applied == [] and result.regions == []
+
+
+def test_the_request_whose_code_the_compiler_names_is_refused_and_the_rest_stay():
+    result = preview(TWO_STUBS, [request("first", "nonlocal x\nreturn x"), request("second", "return x * 2")], OPTIONS)
+    assert result.applied == [1]
+    (error,) = result.errors
+    assert error.qualified_name == "first" and "does not compile" in error.message and "nonlocal x" in (
+        error.attempted_code or ""
+    )
