@@ -7,6 +7,7 @@ workers used per stub (what bounds them when the cores run out). Then the Kafka 
 of a one-file submit and collect minus the worker's own fill time.
 
     python -m benchmarks.bench_workers
+    NODEGEN_BENCH_MODEL_LATENCY_S=1.0 python -m benchmarks.bench_workers   # a slower model
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from nodegen.worker import Submitter
 
 from .harness import Timing
 
-LATENCY_S = 0.3
+LATENCY_S = float(os.environ.get("NODEGEN_BENCH_MODEL_LATENCY_S", "0.3"))
 CONCURRENCY = 4
 FILES_PER_SLOT = 6  # each call slot of the group gets this many files: a run is several latency rounds long
 WORKERS = (1, 2, 4)
@@ -187,7 +188,7 @@ def run() -> list[Timing]:
             f"submitter + model server + broker + PostgreSQL {f['other_cpu_per_stub_ms']:.0f} ms"
         )
         ms = 1000 / f["stubs_per_s"]
-        name = f"workers: {workers} x concurrency {CONCURRENCY}, {int(f['files'])} files"
+        name = f"workers: {workers} x concurrency {CONCURRENCY}, {int(f['files'])} files, {LATENCY_S:g} s model"
         timings.append(Timing(name, ms, ms, ms, 1, None, note))
     one = figures[WORKERS[0]]
     timings.append(

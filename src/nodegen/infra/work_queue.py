@@ -53,24 +53,45 @@ class Producer:
         self._timeout_ms = timeout_ms
         self._producer: AIOKafkaProducer | None = None
 
+    async def _started(self) -> AIOKafkaProducer:
+        if self._producer is None:
+            producer = AIOKafkaProducer(
+                bootstrap_servers=self.bootstrap,
+                acks="all",
+                enable_idempotence=False,
+                request_timeout_ms=self._timeout_ms,
+                linger_ms=2,
+            )
+            self._producer = producer
+            await producer.start()
+        return self._producer
+
     async def send(self, topic: str, value: bytes, *, key: str, headers: Sequence[tuple[str, bytes]] = ()) -> int:
         """Send one message and wait for the broker; returns its offset."""
         try:
-            if self._producer is None:
-                producer = AIOKafkaProducer(
-                    bootstrap_servers=self.bootstrap,
-                    acks="all",
-                    enable_idempotence=False,
-                    request_timeout_ms=self._timeout_ms,
-                    linger_ms=2,
-                )
-                self._producer = producer
-                await producer.start()
-            metadata = await self._producer.send_and_wait(topic, value=value, key=key.encode(), headers=list(headers))
+            producer = await self._started()
+            metadata = await producer.send_and_wait(topic, value=value, key=key.encode(), headers=list(headers))
         except (KafkaError, OSError) as error:
             await self.close()
             raise _bus_error(f"sending to {topic} on {self.bootstrap} failed", error) from error
         return int(metadata.offset)
+
+    async def send_spread(self, topic: str, messages: Sequence[tuple[str, bytes]]) -> None:
+        """Send ``(key, value)`` messages over the topic's partitions in turn (each member of a group gets its
+        share, whatever the keys hash to), all at once, and wait until the broker has every one."""
+        try:
+            producer = await self._started()
+            partitions = sorted(await producer.partitions_for(topic))
+            sent = [
+                await producer.send(
+                    topic, value=value, key=key.encode(), partition=partitions[i % len(partitions)] if partitions else None
+                )
+                for i, (key, value) in enumerate(messages)
+            ]
+            await asyncio.gather(*sent)
+        except (KafkaError, OSError) as error:
+            await self.close()
+            raise _bus_error(f"sending to {topic} on {self.bootstrap} failed", error) from error
 
     async def close(self) -> None:
         """Stop the producer (a later ``send`` starts a new one)."""

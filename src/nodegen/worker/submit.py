@@ -145,15 +145,15 @@ class Submitter:
         return run
 
     async def _publish(self, requests: list[ModelFillRequest], texts: dict[str, str]) -> None:
+        """Every request, spread evenly over the partitions (a request sent twice is answered once)."""
         limit = self.settings.submit_inline_text_bytes
+        messages = []
         for request in requests:
             text = texts.get(request.content_sha256)
             inline = text is not None and len(text.encode("utf-8")) <= limit
             message = request.model_copy(update={"text": text if inline else None}).model_dump_json().encode()
-            await self._send(message, str(request.request_id))
-
-    async def _send(self, message: bytes, key: str) -> None:
-        await patiently(lambda: self.producer.send(REQUEST_TOPIC, message, key=key), "publishing a request")
+            messages.append((str(request.request_id), message))
+        await patiently(lambda: self.producer.send_spread(REQUEST_TOPIC, messages), "publishing the requests")
 
     async def collect(
         self, run_id: UUID | str, *, progress: Progress | None = None, timeout_s: float | None = None
