@@ -82,11 +82,10 @@ class Producer:
         try:
             producer = await self._started()
             partitions = sorted(await producer.partitions_for(topic))
+            turn = [partitions[i % len(partitions)] if partitions else None for i in range(len(messages))]
             sent = [
-                await producer.send(
-                    topic, value=value, key=key.encode(), partition=partitions[i % len(partitions)] if partitions else None
-                )
-                for i, (key, value) in enumerate(messages)
+                await producer.send(topic, value=value, key=key.encode(), partition=partition)
+                for (key, value), partition in zip(messages, turn, strict=True)
             ]
             await asyncio.gather(*sent)
         except (KafkaError, OSError) as error:
