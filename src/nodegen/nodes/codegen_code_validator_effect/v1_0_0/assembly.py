@@ -78,9 +78,11 @@ def _preview(code: str, target: ModelValidationTarget, expected_line: int | None
 
 def in_place(code: str, target: ModelValidationTarget) -> Analysed:
     """``code`` (a body or a whole def) in the stub ``target`` names, as the injector will write it."""
-    result = _preview(code, target, target.expected_line)
-    if result.errors and result.errors[0].code is EnumInjectionErrorCode.METHOD_NOT_FOUND and target.expected_line:
-        result = _preview(code, target, None)  # the line only tells same-named functions apart
+    line = target.expected_line
+    result = _preview(code, target, line)
+    if result.errors and result.errors[0].code is EnumInjectionErrorCode.METHOD_NOT_FOUND and line is not None:
+        line = None  # the line only tells same-named functions apart
+        result = _preview(code, target, line)
     if result.file_refused:
         message = result.errors[0].message if result.errors else "it cannot be read"
         raise ModelOnexError(
@@ -90,7 +92,7 @@ def in_place(code: str, target: ModelValidationTarget) -> Analysed:
     text = result.source[len(BOM) :] if result.source.startswith(BOM) else result.source
     if result.applied:
         regions = [(region.first_line, region.last_line) for region in result.regions]
-        stub = stub_definition(target.source, target.qualified_name, target.expected_line, _PREVIEW)
+        stub = stub_definition(target.source, target.qualified_name, line, _PREVIEW)
         return Analysed(text=text, regions=regions, stub=stub)
     (error,) = result.errors
     if error.code in _NO_TARGET:
