@@ -33,7 +33,7 @@ from .harness import Timing
 
 LATENCY_S = float(os.environ.get("NODEGEN_BENCH_MODEL_LATENCY_S", "0.3"))
 CONCURRENCY = 4
-FILES_PER_SLOT = 6  # each call slot of the group gets this many files: a run is several latency rounds long
+FILES_PER_SLOT = 10  # each call slot of the group gets this many files: a run is several latency rounds long
 WORKERS = (1, 2, 4)
 
 
@@ -140,11 +140,12 @@ def _phase(workers: int, server: tuple[str, int], server_pg: str, root: Path) ->
         cpu = sum(_cpu_seconds(p.pid) for p in processes) - cpu_before
         other_cpu = others() - others_before
         single = make_project(root / f"one{workers}", 1)
-        trips = []
+        trips, fills = [], []
         if workers == 1:
             for _ in range(8):
                 one_wall, durations = asyncio.run(_fill(env, single))
                 trips.append(one_wall - durations[0])
+                fills.append(durations[0] - LATENCY_S)
     finally:
         for process in processes:
             stop_worker(process)
@@ -158,6 +159,7 @@ def _phase(workers: int, server: tuple[str, int], server_pg: str, root: Path) ->
         "other_cpu_per_stub_ms": other_cpu / files * 1000,
         "round_trip_ms": statistics.median(trips) * 1000 if trips else 0.0,
         "round_trip_p95_ms": sorted(trips)[-1] * 1000 if trips else 0.0,
+        "fill_overhead_ms": statistics.median(fills) * 1000 if fills else 0.0,
     }
 
 
@@ -200,6 +202,17 @@ def run() -> list[Timing]:
             8,
             None,
             "publish, consume, store result and event, collect (a dry run: no local write)",
+        )
+    )
+    timings.append(
+        Timing(
+            "workers: a worker's own time per one-stub file beyond the model's answer",
+            one["fill_overhead_ms"],
+            one["fill_overhead_ms"],
+            one["fill_overhead_ms"],
+            8,
+            None,
+            "extract, prompt, validate, dry-run inject, attempts and metrics to PostgreSQL",
         )
     )
     return timings
