@@ -37,7 +37,13 @@ from nodegen.onex import ModelContractEffect
 from nodegen.pysource import Answer, AnswerError, read_answer, signature_difference
 
 from .answers import NoCodeError, extract_code
-from .models import EnumAttemptOutcome, EnumStopReason, ModelGenerationEvent, ModelStubGeneration
+from .models import (
+    EnumAttemptOutcome,
+    EnumStopReason,
+    ModelCodeCandidate,
+    ModelGenerationEvent,
+    ModelStubGeneration,
+)
 from .preparing import prepare_answer
 from .prompting import FileContext, build_prompt, render_findings, retry_messages
 
@@ -204,14 +210,10 @@ class StubGenerator:
         self.budget = budget
         self.limiter = limiter
 
-    async def _check(
-        self,
-        completion: ModelCompletion,
-        stub: ModelMethodStub,
-        context: FileContext,
-        rules: Sequence[EnumValidationRule],
-        correlation_id: UUID | None,
-    ) -> _Attempt:
+    def read(self, conversation: StubConversation, completion: ModelCompletion) -> ModelCodeCandidate:
+        """The answer's code, prepared for validation in place; or why it cannot be read (too large, no code, a
+        shape or a signature the injector refuses)."""
+        stub, context = conversation.stub, conversation.context
         limit = self.options.max_answer_chars
         if len(completion.text) > limit:
             finding = _answer_finding(
@@ -221,7 +223,7 @@ class StubGenerator:
                 f"answer with the function `{stub.name}` alone, in one ```python block",
                 None,
             )
-            return _Attempt(EnumAttemptOutcome.INVALID, findings=[finding])
+            return ModelCodeCandidate(outcome=EnumAttemptOutcome.INVALID, findings=[finding])
         try:
             code = extract_code(completion.text, stub.name)
         except NoCodeError:
@@ -231,38 +233,43 @@ class StubGenerator:
                 f"answer with one ```python block holding the whole function `{stub.name}`",
                 None,
             )
-            return _Attempt(EnumAttemptOutcome.NO_CODE, findings=[finding])
+            return ModelCodeCandidate(outcome=EnumAttemptOutcome.NO_CODE, findings=[finding])
         try:
             answer = read_answer(code, stub.name)
         except AnswerError as problem:
             line = stub.body_start_line + max((problem.line or 1) - 1, 0) if problem.line else None
             finding = _answer_finding(problem.code.finding_code, problem.message, problem.suggested_fix, line)
-            return _Attempt(EnumAttemptOutcome.INVALID, findings=[finding])
+            return ModelCodeCandidate(outcome=EnumAttemptOutcome.INVALID, findings=[finding])
         mismatch = _signature_mismatch(stub, context, answer)
         if mismatch is not None:
-            return _Attempt(EnumAttemptOutcome.INVALID, findings=[mismatch])
+            return ModelCodeCandidate(outcome=EnumAttemptOutcome.INVALID, findings=[mismatch])
         try:
             prepared = prepare_answer(answer, stub, context.module)
         except AnswerError as problem:
             finding = _answer_finding(problem.code.finding_code, problem.message, problem.suggested_fix, None)
-            return _Attempt(EnumAttemptOutcome.INVALID, findings=[finding])
-        contract = ModelContractEffect(
-            correlation_id=correlation_id,
+            return ModelCodeCandidate(outcome=EnumAttemptOutcome.INVALID, findings=[finding])
+        return ModelCodeCandidate(
+            outcome=EnumAttemptOutcome.VALID, code=prepared.code, required_imports=list(prepared.imports)
+        )
+
+    @staticmethod
+    def validation_contract(conversation: StubConversation, candidate: ModelCodeCandidate) -> ModelContractEffect:
+        """The validator's input for a readable candidate: the code in place in the conversation's stub."""
+        context, stub = conversation.context, conversation.stub
+        return ModelContractEffect(
+            correlation_id=conversation.correlation_id,
             input_state={
-                "generated_code": prepared.code,
+                "generated_code": candidate.code,
                 "target": {
                     "source": context.module.text,
                     "qualified_name": stub.qualified_name,
                     "expected_line": stub.line_number,
-                    "required_imports": prepared.imports,
+                    "required_imports": candidate.required_imports,
                 },
-                "validation_rules": list(rules),
+                "validation_rules": list(conversation.rules),
                 "file_path": context.file_path,
             },
         )
-        result: ModelCodeValidationResult = await self.validator.execute_effect(contract)
-        outcome = EnumAttemptOutcome.VALID if result.is_valid else EnumAttemptOutcome.INVALID
-        return _Attempt(outcome, list(result.errors), list(result.warnings), prepared.code, list(prepared.imports))
 
     def start(
         self,
@@ -340,9 +347,29 @@ class StubGenerator:
     async def review(self, conversation: StubConversation, completion: ModelCompletion) -> bool:
         """Read and validate an answer; True when the conversation is finished (valid, or no attempt left). On
         errors with attempts left, the findings become the next message."""
-        last = await self._check(
-            completion, conversation.stub, conversation.context, conversation.rules, conversation.correlation_id
-        )
+        candidate = self.read(conversation, completion)
+        result = None
+        if candidate.readable:
+            result = await self.validator.execute_effect(self.validation_contract(conversation, candidate))
+        return self.conclude(conversation, completion, candidate, result)
+
+    def conclude(
+        self,
+        conversation: StubConversation,
+        completion: ModelCompletion,
+        candidate: ModelCodeCandidate,
+        result: ModelCodeValidationResult | None,
+    ) -> bool:
+        """Record an attempt: the candidate and, when it was readable, its validation (``result``). True when the
+        conversation is finished (valid, or no attempt left); otherwise the findings and the previous answer
+        become the next message."""
+        if result is None:
+            last = _Attempt(candidate.outcome, findings=list(candidate.findings))
+        else:
+            outcome = EnumAttemptOutcome.VALID if result.is_valid else EnumAttemptOutcome.INVALID
+            last = _Attempt(
+                outcome, list(result.errors), list(result.warnings), candidate.code, list(candidate.required_imports)
+            )
         conversation.last = last
         conversation.events.append(
             ModelGenerationEvent(

@@ -26,7 +26,7 @@ from nodegen.llm import (
     create_llm_client,
 )
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect
-from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumValidationRule
+from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumValidationRule, ModelCodeValidationResult
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0 import NodeCodegenStubExtractorEffect
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub
 from nodegen.onex import (
@@ -40,7 +40,7 @@ from nodegen.onex import (
 )
 
 from .generation import GenerationOptions, StubConversation, StubGenerator
-from .models import ModelCodeGenerationRequest, ModelCodeGenerationResult, ModelStubGeneration
+from .models import ModelCodeCandidate, ModelCodeGenerationRequest, ModelCodeGenerationResult, ModelStubGeneration
 from .models.model_code_generator_options import ModelCodeGeneratorOptions
 from .prompting import FileContext
 
@@ -225,6 +225,27 @@ class NodeCodegenCodeGeneratorEffect(NodeEffect[ModelCodeGenerationResult]):
     async def review(self, conversation: StubConversation, completion: ModelCompletion) -> bool:
         """Read and validate an answer; True when the conversation is over (valid, or no attempt left)."""
         return await self._generator().review(conversation, completion)
+
+    def read(self, conversation: StubConversation, completion: ModelCompletion) -> ModelCodeCandidate:
+        """The answer's code prepared for validation, or why it cannot be read (for callers that validate it
+        themselves, such as the orchestrator's workflow; then ``conclude`` records the attempt)."""
+        return self._generator().read(conversation, completion)
+
+    @staticmethod
+    def validation_contract(conversation: StubConversation, candidate: ModelCodeCandidate) -> ModelContractEffect:
+        """The validator's input for a readable candidate (the code in place in the conversation's stub)."""
+        return StubGenerator.validation_contract(conversation, candidate)
+
+    def conclude(
+        self,
+        conversation: StubConversation,
+        completion: ModelCompletion,
+        candidate: ModelCodeCandidate,
+        result: ModelCodeValidationResult | None,
+    ) -> bool:
+        """Record an attempt and its validation; True when the conversation is over (valid, or no attempt left),
+        else the findings and the answer are the next message."""
+        return self._generator().conclude(conversation, completion, candidate, result)
 
     def finish(self, conversation: StubConversation) -> ModelStubGeneration:
         """The stub's outcome (counted in this node's metrics)."""

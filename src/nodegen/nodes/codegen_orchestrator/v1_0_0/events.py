@@ -8,8 +8,9 @@ from pydantic import Field
 from workflows.events import Event
 
 from nodegen.llm import ModelCompletion
+from nodegen.nodes.codegen_code_generator_effect.v1_0_0.models import ModelCodeCandidate
 
-from .models import ModelFileOutcome, ModelStubOutcome
+from .models import ModelFileOutcome, ModelStubOutcome, ModelStubRef
 
 
 class StubsExtractedEvent(Event):
@@ -22,26 +23,40 @@ class StubsExtractedEvent(Event):
 class GenerateCodeEvent(Event):
     """Ask the model for the next attempt at one stub (the first, or a repair after findings)."""
 
-    key: str
-    attempt: int
+    stub: ModelStubRef
+    attempt: int = Field(ge=1)
 
 
 class CodeGeneratedEvent(Event):
-    """The model answered (``completion``) or gave no answer (``None``: the stub is finished)."""
+    """The model answered: the answer, and its code as read for validation (or why it could not be read)."""
 
-    key: str
-    completion: ModelCompletion | None = None
+    stub: ModelStubRef
+    attempt: int = Field(ge=1)
+    completion: ModelCompletion
+    candidate: ModelCodeCandidate
+
+
+class StubFinishedEvent(Event):
+    """A stub's attempts are over: valid code, no attempt left, or no answer (an LLM error, the budget spent)."""
+
+    stub: ModelStubRef
 
 
 class CodeValidatedEvent(Event):
     """A stub is finished: valid code, or its last findings (streamed as progress)."""
 
-    key: str
-    file_path: str
-    qualified_name: str
+    stub: ModelStubRef
     success: bool
     attempts: int
     message: str
+
+    @property
+    def file_path(self) -> str:
+        return self.stub.file_path
+
+    @property
+    def qualified_name(self) -> str:
+        return self.stub.qualified_name
 
 
 class InjectCodeEvent(Event):
@@ -80,5 +95,6 @@ __all__ = [
     "EnumLifecycleEvent",
     "GenerateCodeEvent",
     "InjectCodeEvent",
+    "StubFinishedEvent",
     "StubsExtractedEvent",
 ]

@@ -22,6 +22,7 @@ from nodegen.infra.source_files import select_sources
 from nodegen.infra.store import CodegenStore, open_store
 from nodegen.nodes.codegen_code_generator_effect.v1_0_0 import NodeCodegenCodeGeneratorEffect
 from nodegen.nodes.codegen_code_injector_effect.v1_0_0 import NodeCodegenCodeInjectorEffect
+from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect
 from nodegen.nodes.codegen_metrics_reducer.v1_0_0 import NodeCodegenMetricsReducer
 from nodegen.nodes.codegen_metrics_reducer.v1_0_0.models import ModelCodegenMetricsReducerOutput
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import NodeCodegenScaffoldCompute
@@ -45,6 +46,7 @@ from .models import (
     EnumStubStatus,
     ModelCodegenOrchestrationRequest,
     ModelCodegenOrchestrationResult,
+    ModelFillState,
     ModelIntentExecution,
     ModelScaffoldReport,
     ModelStubOutcome,
@@ -202,6 +204,8 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
         selection = select_sources(paths)
         files = selection.files
         container = self._run_container(request)
+        validator = container.get_service("code_validator") or NodeCodegenCodeValidatorEffect(container)
+        container.register_service("code_validator", validator)  # one validator: the workflow's and the generator's
         generator = NodeCodegenCodeGeneratorEffect(container)
         given: CodegenStore | None = container.get_service("codegen_store")
         owns_store = given is None
@@ -223,6 +227,7 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
                 max_attempts=request.max_attempts,
                 max_file_bytes=self.settings.max_file_bytes,
                 generator=generator,
+                validator=validator,
                 extractor=NodeCodegenStubExtractorEffect(container),
                 injector=NodeCodegenCodeInjectorEffect(container),
                 store=store_node,
@@ -232,8 +237,8 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
             await self._publish(
                 bus, EnumLifecycleEvent.GENERATION_STARTED, contract, {"files": [str(f) for f in files]}
             )
-            reduced = await self._workflow(fill, bus, contract)
-            result = self._result(request, fill, generator, reduced, started)
+            reduced, state = await self._workflow(fill, bus, contract)
+            result = self._result(request, fill, state, generator, reduced=reduced, started=started)
             result.skipped_paths = selection.notes
             result.success = result.success and not selection.refused
             if reduced is not None:
@@ -266,7 +271,8 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
 
     async def _workflow(
         self, fill: FillRun, bus: EventBus | OutboxRelay, contract: ModelContractOrchestrator
-    ) -> ModelCodegenMetricsReducerOutput | None:
+    ) -> tuple[ModelCodegenMetricsReducerOutput | None, ModelFillState]:
+        """The reducer's output (None when the run timed out) and the run's final state."""
         progress: ProgressCallback | None = self.container.get_service("progress")
         workflow = CodeGenerationWorkflow(fill, timeout=self.timeout_s)
         handler = workflow.run()
@@ -279,32 +285,37 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
             output = await handler
         except WorkflowTimeoutError:
             emit_log_event(EnumLogLevel.WARNING, "the fill run timed out", {"timeout_s": self.timeout_s})
-            return None
-        await self._publish(
-            bus,
-            EnumLifecycleEvent.STAGE_COMPLETED,
-            contract,
-            {"stage": "workflow", "files": len(fill.file_outcomes), "stubs": len(fill.stub_outcomes)},
-        )
-        return output if isinstance(output, ModelCodegenMetricsReducerOutput) else None
+            output = None
+        state = await handler.ctx.store.get_state()
+        if not isinstance(state, ModelFillState):
+            raise TypeError(f"the workflow's state is a {type(state).__name__}, not ModelFillState")
+        if output is not None:
+            await self._publish(
+                bus,
+                EnumLifecycleEvent.STAGE_COMPLETED,
+                contract,
+                {"stage": "workflow", "files": len(state.file_outcomes), "stubs": len(state.stub_outcomes)},
+            )
+        reduced = output if isinstance(output, ModelCodegenMetricsReducerOutput) else None
+        return reduced, state
 
     def _result(
         self,
         request: ModelCodegenOrchestrationRequest,
         fill: FillRun,
+        state: ModelFillState,
         generator: NodeCodegenCodeGeneratorEffect,
+        *,
         reduced: ModelCodegenMetricsReducerOutput | None,
         started: float,
     ) -> ModelCodegenOrchestrationResult:
-        stubs = list(fill.stub_outcomes)
+        stubs = list(state.stub_outcomes)
         done = {(s.file_path, s.qualified_name, s.line_number) for s in stubs}
-        for key, conversation in fill.conversations.items():  # stubs a timeout left unfinished
-            stub = conversation.stub
-            file_path = key.split("::", 1)[0]
-            if (file_path, stub.qualified_name, stub.line_number) not in done:
+        for stub, conversation in state.conversations.items():  # stubs a timeout left unfinished
+            if (stub.file_path, stub.qualified_name, stub.line_number) not in done:
                 stubs.append(
                     ModelStubOutcome(
-                        file_path=file_path,
+                        file_path=stub.file_path,
                         qualified_name=stub.qualified_name,
                         line_number=stub.line_number,
                         status=EnumStubStatus.SKIPPED,
@@ -313,7 +324,7 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
                     )
                 )
         stubs.sort(key=lambda s: (s.file_path, s.line_number))
-        files = sorted(fill.file_outcomes, key=lambda f: f.file_path)
+        files = sorted(state.file_outcomes, key=lambda f: f.file_path)
         costs = [s.cost_usd for s in stubs if s.attempts]
         written = [f.written_to for f in files if f.written_to]
         in_place = request.output_directory is None
@@ -326,7 +337,7 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
             success=success,
             correlation_id=fill.correlation_id,
             dry_run=request.dry_run,
-            llm=str(generator.client.identity) if fill.conversations else (request.llm or ""),
+            llm=str(generator.client.identity) if state.conversations else (request.llm or ""),
             generated_files=[] if in_place else written,
             modified_files=written if in_place else [],
             files=files,

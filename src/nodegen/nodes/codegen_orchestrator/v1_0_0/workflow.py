@@ -1,16 +1,18 @@
-"""CodeGenerationWorkflow: extract → generate ⇄ validate (repair loop) → inject (per file) → aggregate metrics.
+"""CodeGenerationWorkflow: extract → generate → validate (→ generate again with the findings, bounded) → inject (per
+file) → aggregate metrics.
 
-One ``GenerateCodeEvent`` per stub fans out; a stub whose code fails validation loops back to ``generate_code``
-with the findings until it passes or its attempts run out; when every stub of a file is finished the file is
-injected; when every file is done the pure reducer aggregates the run. A stub's failure never fails its file and a
-file's failure never fails the run: each is recorded and the rest goes on. Progress is streamed
-(``StubsExtractedEvent``, ``CodeValidatedEvent``, ``CodeInjectedEvent``).
+One ``GenerateCodeEvent`` per stub fans out; the generator's answer, read and prepared (``CodeGeneratedEvent``), is
+validated in its own step by the validator node; code with errors goes back to ``generate_code`` with the findings
+and the previous answer until it passes or its attempts run out; when every stub of a file is finished the file is
+injected; when every file is done the pure reducer aggregates the run. Events carry typed stub references
+(``ModelStubRef``) and results; the run's state is the workflow's typed context (``Context[ModelFillState]``). A
+stub's failure never fails its file and a file's failure never fails the run: each is recorded and the rest goes on.
+Progress is streamed (``StubsExtractedEvent``, ``CodeValidatedEvent``, ``CodeInjectedEvent``).
 """
 
 from __future__ import annotations
 
-import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from uuid import UUID
 
@@ -18,14 +20,15 @@ from workflows import Context, Workflow, step
 from workflows.events import StartEvent, StopEvent
 
 from nodegen.infra.source_files import read_source
-from nodegen.nodes.codegen_code_generator_effect.v1_0_0 import NodeCodegenCodeGeneratorEffect, StubConversation
+from nodegen.nodes.codegen_code_generator_effect.v1_0_0 import NodeCodegenCodeGeneratorEffect
 from nodegen.nodes.codegen_code_generator_effect.v1_0_0.models import EnumStopReason, ModelStubGeneration
 from nodegen.nodes.codegen_code_injector_effect.v1_0_0 import FILE_TARGET, NodeCodegenCodeInjectorEffect
+from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect
+from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import ModelCodeValidationResult
 from nodegen.nodes.codegen_metrics_reducer.v1_0_0 import NodeCodegenMetricsReducer
 from nodegen.nodes.codegen_store_effect.v1_0_0 import NodeCodegenStoreEffect
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0 import NodeCodegenStubExtractorEffect
 from nodegen.onex import ModelContractEffect, ModelOnexError
-from nodegen.pysource import is_docstring
 
 from .events import (
     AggregateMetricsEvent,
@@ -34,17 +37,19 @@ from .events import (
     CodeValidatedEvent,
     GenerateCodeEvent,
     InjectCodeEvent,
+    StubFinishedEvent,
     StubsExtractedEvent,
 )
-from .models import EnumStubStatus, ModelFileOutcome, ModelStubOutcome
+from .models import EnumStubStatus, ModelFileOutcome, ModelFileRun, ModelFillState, ModelStubOutcome, ModelStubRef
+from .outcomes import Written, final_outcome, holds_code, read_back
 
 # Calls in flight are bounded by the generator (generation_concurrency); these only let that many proceed.
 _STEP_WORKERS = 256
 
 
-@dataclass
+@dataclass(frozen=True)
 class FillRun:
-    """One run: its inputs, the nodes it calls, and what happened so far."""
+    """One run's inputs and the nodes it calls (what happens is the workflow's state, ``ModelFillState``)."""
 
     correlation_id: UUID
     files: list[Path]
@@ -53,81 +58,17 @@ class FillRun:
     root: Path  # filled files keep their path relative to this under output_directory
     max_attempts: int | None
     generator: NodeCodegenCodeGeneratorEffect
+    validator: NodeCodegenCodeValidatorEffect
     extractor: NodeCodegenStubExtractorEffect
     injector: NodeCodegenCodeInjectorEffect
     store: NodeCodegenStoreEffect
     reducer: NodeCodegenMetricsReducer
     feedback: str | None = None  # the package's failing test output, for a repair run
     max_file_bytes: int | None = None  # larger files are refused unread
-    sources: dict[str, str] = field(default_factory=dict)
-    conversations: dict[str, StubConversation] = field(default_factory=dict)
-    pending: dict[str, int] = field(default_factory=dict)
-    generations: dict[str, list[ModelStubGeneration]] = field(default_factory=dict)
-    file_outcomes: list[ModelFileOutcome] = field(default_factory=list)
-    stub_outcomes: list[ModelStubOutcome] = field(default_factory=list)
-    files_left: int = 0
 
     def effect(self, **input_state: object) -> ModelContractEffect:
         """A contract of this run for an effect node."""
         return ModelContractEffect(correlation_id=self.correlation_id, input_state=dict(input_state))
-
-
-@dataclass
-class _Written:
-    """What the injector made of a file's valid stubs: the requests it applied (positions), the refusals of the rest
-    keyed by (qualified name, def line), and the text that now holds the new code (read back from disk)."""
-
-    applied: set[int] = field(default_factory=set)
-    refusals: dict[tuple[str, int | None], str] = field(default_factory=dict)
-    text: str | None = None
-    where: str | None = None
-
-
-def _read_back(path: str) -> str | None:
-    try:
-        return read_source(Path(path))
-    except ModelOnexError:
-        return None
-
-
-def holds_code(text: str, code: str) -> bool:
-    """Whether every line of ``code`` (a body) stands in ``text`` in order, indentation aside; a leading docstring
-    is not counted (the stub keeps its own)."""
-    lines = code.splitlines()
-    try:
-        first = ast.parse(code).body
-    except SyntaxError:
-        first = []
-    if first and is_docstring(first[0]):
-        lines = lines[first[0].end_lineno or 0 :]
-    haystack = [line.strip() for line in text.splitlines()]
-    position = 0
-    for wanted in (line.strip() for line in lines):
-        if not wanted:
-            continue
-        try:
-            position = haystack.index(wanted, position) + 1
-        except ValueError:
-            return False
-    return True
-
-
-def _outcome(file_path: str, generation: ModelStubGeneration, status: EnumStubStatus, message: str) -> ModelStubOutcome:
-    return ModelStubOutcome(
-        file_path=file_path,
-        qualified_name=generation.qualified_name,
-        line_number=generation.line_number,
-        status=status,
-        message=message,
-        attempts=generation.attempts,
-        findings=generation.findings,
-        prompt_tokens=generation.prompt_tokens,
-        completion_tokens=generation.completion_tokens,
-        cost_usd=generation.cost_usd,
-        duration_ms=generation.duration_ms,
-        generated_code=generation.generated_code,
-        required_imports=generation.required_imports,
-    )
 
 
 class CodeGenerationWorkflow(Workflow):
@@ -137,124 +78,146 @@ class CodeGenerationWorkflow(Workflow):
         super().__init__(timeout=timeout)
         self.fill = run
 
-    def _file_done(self, outcome: ModelFileOutcome) -> None:
-        self.fill.file_outcomes.append(outcome)
-        self.fill.files_left -= 1
-
     @step
-    async def extract_stubs(self, ctx: Context, ev: StartEvent) -> GenerateCodeEvent | AggregateMetricsEvent | None:
+    async def extract_stubs(
+        self, ctx: Context[ModelFillState], ev: StartEvent
+    ) -> GenerateCodeEvent | AggregateMetricsEvent | None:
         """Read every file and find its stubs; one ``GenerateCodeEvent`` per stub."""
         fill = self.fill
-        fill.files_left = len(fill.files)
         first: list[GenerateCodeEvent] = []
-        for path in fill.files:
-            file_path = str(path)
-            try:
-                source = read_source(path, max_bytes=fill.max_file_bytes)
-                if not source.strip():  # an empty __init__.py has nothing to fill
-                    self._file_done(ModelFileOutcome(file_path=file_path))
+        async with ctx.store.edit_state() as state:
+            for path in fill.files:
+                file_path = str(path)
+                try:
+                    source = read_source(path, max_bytes=fill.max_file_bytes)
+                    if not source.strip():  # an empty __init__.py has nothing to fill
+                        state.file_outcomes.append(ModelFileOutcome(file_path=file_path))
+                        continue
+                    extraction = await fill.extractor.execute_effect(
+                        fill.effect(node_file_content=source, file_path=file_path)
+                    )
+                    conversations = fill.generator.open_file(
+                        source,
+                        file_path,
+                        extraction.stubs,
+                        correlation_id=fill.correlation_id,
+                        max_attempts=fill.max_attempts,
+                        feedback=fill.feedback,
+                    )
+                except ModelOnexError as error:
+                    state.file_outcomes.append(
+                        ModelFileOutcome(file_path=file_path, error=error.message, bad_input=True)
+                    )
                     continue
-                extraction = await fill.extractor.execute_effect(
-                    fill.effect(node_file_content=source, file_path=file_path)
-                )
-                conversations = fill.generator.open_file(
-                    source,
-                    file_path,
-                    extraction.stubs,
-                    correlation_id=fill.correlation_id,
-                    max_attempts=fill.max_attempts,
-                    feedback=fill.feedback,
-                )
-            except ModelOnexError as error:
-                self._file_done(ModelFileOutcome(file_path=file_path, error=error.message, bad_input=True))
-                continue
-            ctx.write_event_to_stream(StubsExtractedEvent(file_path=file_path, stubs=len(conversations)))
-            if not conversations:
-                self._file_done(ModelFileOutcome(file_path=file_path))
-                continue
-            fill.sources[file_path] = source
-            fill.pending[file_path] = len(conversations)
-            fill.generations[file_path] = []
-            for conversation in conversations:
-                key = f"{file_path}::{conversation.stub.line_number}::{conversation.stub.qualified_name}"
-                fill.conversations[key] = conversation
-                first.append(GenerateCodeEvent(key=key, attempt=1))
-        if fill.files_left == 0:
+                ctx.write_event_to_stream(StubsExtractedEvent(file_path=file_path, stubs=len(conversations)))
+                if not conversations:
+                    state.file_outcomes.append(ModelFileOutcome(file_path=file_path))
+                    continue
+                state.files[file_path] = ModelFileRun(file_path=file_path, source=source, waiting=len(conversations))
+                state.generations[file_path] = []
+                for conversation in conversations:
+                    stub = ModelStubRef(
+                        file_path=file_path,
+                        qualified_name=conversation.stub.qualified_name,
+                        line_number=conversation.stub.line_number,
+                    )
+                    state.conversations[stub] = conversation
+                    first.append(GenerateCodeEvent(stub=stub, attempt=1))
+            state.files_left = len(state.files)
+        if not first:
             return AggregateMetricsEvent()
         for event in first:
             ctx.send_event(event)
         return None
 
     @step(num_workers=_STEP_WORKERS)
-    async def generate_code(self, ev: GenerateCodeEvent) -> CodeGeneratedEvent:
-        """One call to the model for one stub."""
-        conversation = self.fill.conversations[ev.key]
+    async def generate_code(
+        self, ctx: Context[ModelFillState], ev: GenerateCodeEvent
+    ) -> CodeGeneratedEvent | StubFinishedEvent:
+        """One call to the model for one stub, and its answer read for validation."""
+        conversation = (await ctx.store.get_state()).conversations[ev.stub]
         completion = await self.fill.generator.call(conversation)
-        return CodeGeneratedEvent(key=ev.key, completion=completion)
+        if completion is None:  # no answer: an LLM error or the budget spent
+            return StubFinishedEvent(stub=ev.stub)
+        candidate = self.fill.generator.read(conversation, completion)
+        return CodeGeneratedEvent(stub=ev.stub, attempt=ev.attempt, completion=completion, candidate=candidate)
 
     @step(num_workers=_STEP_WORKERS)
-    async def validate_code(self, ctx: Context, ev: CodeGeneratedEvent) -> GenerateCodeEvent | InjectCodeEvent | None:
-        """Read and validate the answer; loop back with the findings, or finish the stub."""
+    async def validate_code(
+        self, ctx: Context[ModelFillState], ev: CodeGeneratedEvent
+    ) -> GenerateCodeEvent | StubFinishedEvent:
+        """Validate the code in place; loop back with the findings while attempts are left, or finish the stub."""
         fill = self.fill
-        conversation = fill.conversations[ev.key]
-        finished = True
-        if ev.completion is not None:
+        conversation = (await ctx.store.get_state()).conversations[ev.stub]
+        result: ModelCodeValidationResult | None = None
+        if ev.candidate.readable:
             try:
-                finished = await fill.generator.review(conversation, ev.completion)
+                result = await fill.validator.execute_effect(
+                    fill.generator.validation_contract(conversation, ev.candidate)
+                )
             except ModelOnexError as error:  # the validator could not check the code: it is not written
                 conversation.stop = EnumStopReason.LLM_ERROR
                 conversation.failure_message = f"the code could not be validated: {error.message}"
-        if not finished:
-            return GenerateCodeEvent(key=ev.key, attempt=conversation.attempt + 1)
-        generation = fill.generator.finish(conversation)
-        file_path = conversation.context.file_path or ""
-        fill.generations[file_path].append(generation)
+                return StubFinishedEvent(stub=ev.stub)
+        if fill.generator.conclude(conversation, ev.completion, ev.candidate, result):
+            return StubFinishedEvent(stub=ev.stub)
+        return GenerateCodeEvent(stub=ev.stub, attempt=conversation.attempt + 1)
+
+    @step
+    async def finish_stub(self, ctx: Context[ModelFillState], ev: StubFinishedEvent) -> InjectCodeEvent | None:
+        """Record a finished stub; when it was its file's last, the file is ready to inject."""
+        async with ctx.store.edit_state() as state:
+            generation = self.fill.generator.finish(state.conversations[ev.stub])
+            state.generations[ev.stub.file_path].append(generation)
+            file = state.files[ev.stub.file_path]
+            file.waiting -= 1
+            done = file.waiting == 0
         ctx.write_event_to_stream(
             CodeValidatedEvent(
-                key=ev.key,
-                file_path=file_path,
-                qualified_name=generation.qualified_name,
-                success=generation.success,
-                attempts=generation.attempts,
-                message=generation.message,
+                stub=ev.stub, success=generation.success, attempts=generation.attempts, message=generation.message
             )
         )
-        fill.pending[file_path] -= 1
-        return InjectCodeEvent(file_path=file_path) if fill.pending[file_path] == 0 else None
+        return InjectCodeEvent(file_path=ev.stub.file_path) if done else None
 
     @step(num_workers=4)
-    async def inject_code(self, ctx: Context, ev: InjectCodeEvent) -> AggregateMetricsEvent | None:
+    async def inject_code(self, ctx: Context[ModelFillState], ev: InjectCodeEvent) -> AggregateMetricsEvent | None:
         """Write the code that passed into the file (in place, under the output directory, or only as a diff)."""
-        outcome, stubs = await self._inject(ev.file_path)
-        self._file_done(outcome)
+        state = await ctx.store.get_state()
+        outcome, stubs = await self._inject(state.files[ev.file_path], state.generations[ev.file_path])
+        async with ctx.store.edit_state() as state:
+            state.file_outcomes.append(outcome)
+            state.stub_outcomes.extend(stubs)
+            state.files_left -= 1
+            last = state.files_left == 0
         ctx.write_event_to_stream(CodeInjectedEvent(outcome=outcome, stubs=stubs))
-        return AggregateMetricsEvent() if self.fill.files_left == 0 else None
+        return AggregateMetricsEvent() if last else None
 
-    async def _inject(self, file_path: str) -> tuple[ModelFileOutcome, list[ModelStubOutcome]]:
-        fill = self.fill
-        generations = sorted(fill.generations[file_path], key=lambda g: g.line_number)
+    async def _inject(
+        self, file: ModelFileRun, generations: list[ModelStubGeneration]
+    ) -> tuple[ModelFileOutcome, list[ModelStubOutcome]]:
+        file_path = file.file_path
+        generations = sorted(generations, key=lambda g: g.line_number)
         passed = [g for g in generations if g.success]
         outcome = ModelFileOutcome(file_path=file_path, stubs_found=len(generations))
-        written = _Written()
+        written = Written()
         if passed:
             try:
-                written = await self._write(file_path, passed, outcome)
+                written = await self._write(file, passed, outcome)
             except ModelOnexError as error:
                 outcome.error = error.message
-        stubs = [self._stub_outcome(file_path, g, passed, outcome, written) for g in generations]
-        fill.stub_outcomes.extend(stubs)
+        stubs = [final_outcome(file_path, g, passed, outcome, written) for g in generations]
         outcome.stubs_filled = sum(1 for stub in stubs if stub.status is EnumStubStatus.FILLED)
         outcome.stubs_failed = len(generations) - outcome.stubs_filled
         return outcome, stubs
 
-    async def _write(self, file_path: str, passed: list[ModelStubGeneration], outcome: ModelFileOutcome) -> _Written:
+    async def _write(self, file: ModelFileRun, passed: list[ModelStubGeneration], outcome: ModelFileOutcome) -> Written:
         """Inject ``passed`` into the file and write it where the run says (in place, the output directory, or
         only a diff); what was applied, why the rest was refused, and the text that now holds the new code."""
-        fill = self.fill
+        fill, file_path = self.fill, file.file_path
         in_place = not fill.dry_run and fill.output_directory is None
         result = await fill.injector.execute_effect(
             fill.effect(
-                source_code=fill.sources[file_path],
+                source_code=file.source,
                 file_path=file_path,
                 dry_run=not in_place,
                 injection_requests=[
@@ -269,7 +232,7 @@ class CodeGenerationWorkflow(Workflow):
                 ],
             )
         )
-        written = _Written(applied=set(result.applied_requests))
+        written = Written(applied=set(result.applied_requests))
         file_errors: list[str] = []
         for error in result.injection_errors:
             if error.method_name == FILE_TARGET:
@@ -283,7 +246,7 @@ class CodeGenerationWorkflow(Workflow):
         if in_place:
             if result.written:
                 outcome.written_to = file_path
-                written.text, written.where = _read_back(file_path), file_path
+                written.text, written.where = read_back(file_path), file_path
             else:
                 outcome.error = "; ".join(file_errors) or f"{file_path} was not written"
         elif fill.output_directory is not None and not fill.dry_run:
@@ -300,43 +263,20 @@ class CodeGenerationWorkflow(Workflow):
                 outcome.error = "; ".join(stored.storage_errors)
             else:
                 outcome.written_to = stored.stored_files[0]
-                written.text, written.where = _read_back(outcome.written_to), outcome.written_to
+                written.text, written.where = read_back(outcome.written_to), outcome.written_to
         else:  # a dry run: the diff is the result
             written.text, written.where = (result.modified_source, "the diff") if result.diff else (None, "the diff")
         return written
 
-    def _stub_outcome(
-        self,
-        file_path: str,
-        generation: ModelStubGeneration,
-        passed: list[ModelStubGeneration],
-        outcome: ModelFileOutcome,
-        written: _Written,
-    ) -> ModelStubOutcome:
-        """``filled`` only when the stub's new code stands in the file on disk (or in the dry run's diff)."""
-        if not generation.success:
-            return _outcome(file_path, generation, EnumStubStatus.FAILED, generation.message)
-        kept = "; the code is kept in this run's result (--json: stubs[].generated_code)"
-        index = next(i for i, g in enumerate(passed) if g is generation)
-        if outcome.error is not None and (index in written.applied or not written.applied):
-            message = f"valid code, but the file was not written: {outcome.error}{kept}"
-        elif index not in written.applied:
-            refusal = written.refusals.get((generation.qualified_name, generation.line_number))
-            message = f"valid code, but the injector refused it: {refusal or 'it was not applied'}{kept}"
-        elif written.text is None or not holds_code(written.text, generation.generated_code or ""):
-            message = f"valid code, but it is not in {written.where or file_path} after writing{kept}"
-        else:
-            return _outcome(file_path, generation, EnumStubStatus.FILLED, generation.message)
-        return _outcome(file_path, generation, EnumStubStatus.FAILED, message)
-
     @step
-    async def aggregate_metrics(self, ev: AggregateMetricsEvent) -> StopEvent:
+    async def aggregate_metrics(self, ctx: Context[ModelFillState], ev: AggregateMetricsEvent) -> StopEvent:
         """The pure reducer over every attempt of the run."""
-        events = [event for file in self.fill.generations.values() for g in file for event in g.events]
+        state = await ctx.store.get_state()
+        events = [event for file in state.generations.values() for g in file for event in g.events]
         output = await self.fill.reducer.execute_reduction(
             {"correlation_id": self.fill.correlation_id, "input_state": {"events": events}}
         )
         return StopEvent(result=output)
 
 
-__all__ = ["CodeGenerationWorkflow", "FillRun"]
+__all__ = ["CodeGenerationWorkflow", "FillRun", "holds_code"]

@@ -2,6 +2,7 @@
 
 from .enum_attempt_outcome import EnumAttemptOutcome
 from .enum_stop_reason import EnumStopReason
+from .model_code_candidate import ModelCodeCandidate
 from .model_code_generation_request import ModelCodeGenerationRequest
 from .model_code_generation_result import ModelCodeGenerationResult
 from .model_generation_event import ModelGenerationEvent
@@ -10,6 +11,7 @@ from .model_stub_generation import ModelStubGeneration
 __all__ = [
     "EnumAttemptOutcome",
     "EnumStopReason",
+    "ModelCodeCandidate",
     "ModelCodeGenerationRequest",
     "ModelCodeGenerationResult",
     "ModelGenerationEvent",

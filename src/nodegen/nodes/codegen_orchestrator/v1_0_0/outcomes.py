@@ -1,0 +1,105 @@
+"""A stub's final status in a run: ``filled`` only when its new code stands in the file as written (or in the dry
+run's diff); otherwise ``failed`` with what went wrong (findings, a refusal of the injector, a write error)."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nodegen.infra.source_files import read_source
+from nodegen.nodes.codegen_code_generator_effect.v1_0_0.models import ModelStubGeneration
+from nodegen.onex import ModelOnexError
+from nodegen.pysource import is_docstring
+
+from .models import EnumStubStatus, ModelFileOutcome, ModelStubOutcome
+
+_KEPT = "; the code is kept in this run's result (--json: stubs[].generated_code)"
+
+
+@dataclass
+class Written:
+    """What the injector made of a file's valid stubs: the requests it applied (positions), the refusals of the rest
+    keyed by (qualified name, def line), and the text that now holds the new code (read back from disk)."""
+
+    applied: set[int] = field(default_factory=set)
+    refusals: dict[tuple[str, int | None], str] = field(default_factory=dict)
+    text: str | None = None
+    where: str | None = None
+
+
+def read_back(path: str) -> str | None:
+    """The file's text as it now stands (None when it cannot be read)."""
+    try:
+        return read_source(Path(path))
+    except ModelOnexError:
+        return None
+
+
+def holds_code(text: str, code: str) -> bool:
+    """Whether every line of ``code`` (a body) stands in ``text`` in order, indentation aside; a leading docstring
+    is not counted (the stub keeps its own)."""
+    lines = code.splitlines()
+    try:
+        first = ast.parse(code).body
+    except SyntaxError:
+        first = []
+    if first and is_docstring(first[0]):
+        lines = lines[first[0].end_lineno or 0 :]
+    haystack = [line.strip() for line in text.splitlines()]
+    position = 0
+    for wanted in (line.strip() for line in lines):
+        if not wanted:
+            continue
+        try:
+            position = haystack.index(wanted, position) + 1
+        except ValueError:
+            return False
+    return True
+
+
+def stub_outcome(
+    file_path: str, generation: ModelStubGeneration, status: EnumStubStatus, message: str
+) -> ModelStubOutcome:
+    """The outcome of one stub from its generation."""
+    return ModelStubOutcome(
+        file_path=file_path,
+        qualified_name=generation.qualified_name,
+        line_number=generation.line_number,
+        status=status,
+        message=message,
+        attempts=generation.attempts,
+        findings=generation.findings,
+        prompt_tokens=generation.prompt_tokens,
+        completion_tokens=generation.completion_tokens,
+        cost_usd=generation.cost_usd,
+        duration_ms=generation.duration_ms,
+        generated_code=generation.generated_code,
+        required_imports=generation.required_imports,
+    )
+
+
+def final_outcome(
+    file_path: str,
+    generation: ModelStubGeneration,
+    passed: list[ModelStubGeneration],
+    outcome: ModelFileOutcome,
+    written: Written,
+) -> ModelStubOutcome:
+    """``filled`` only when the stub's new code stands in the file on disk (or in the dry run's diff)."""
+    if not generation.success:
+        return stub_outcome(file_path, generation, EnumStubStatus.FAILED, generation.message)
+    index = next(i for i, g in enumerate(passed) if g is generation)
+    if outcome.error is not None and (index in written.applied or not written.applied):
+        message = f"valid code, but the file was not written: {outcome.error}{_KEPT}"
+    elif index not in written.applied:
+        refusal = written.refusals.get((generation.qualified_name, generation.line_number))
+        message = f"valid code, but the injector refused it: {refusal or 'it was not applied'}{_KEPT}"
+    elif written.text is None or not holds_code(written.text, generation.generated_code or ""):
+        message = f"valid code, but it is not in {written.where or file_path} after writing{_KEPT}"
+    else:
+        return stub_outcome(file_path, generation, EnumStubStatus.FILLED, generation.message)
+    return stub_outcome(file_path, generation, EnumStubStatus.FAILED, message)
+
+
+__all__ = ["Written", "final_outcome", "holds_code", "read_back", "stub_outcome"]
