@@ -212,3 +212,60 @@ async def test_a_request_delivered_twice_is_filled_once(tmp_path, monkeypatch, w
     assert outcome.result is not None and [s.status.value for s in outcome.result.stubs] == ["filled"]
     assert "return a + b + 3" in outcome.result.files[0].diff
     assert not (root / "src/f_03.py").exists()  # the worker's copy is removed after the run
+
+
+async def test_a_stopped_worker_hands_its_request_back_to_another(
+    tmp_path, monkeypatch, work, fresh_postgres_url, kafka_broker
+):
+    root = tmp_path / "work"
+    root.mkdir()
+    monkeypatch.chdir(root)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-handback")
+    text = STUB.format(i=5)
+    async with ScriptedLLMServer(responder(delay_s=1.5)) as server:
+
+        def options(name: str) -> ModelWorkerOptions:
+            return ModelWorkerOptions(
+                bootstrap=kafka_broker.bootstrap,
+                database_url=fresh_postgres_url,
+                root=root,
+                project_dir=tmp_path,
+                overrides={"llm_base_url": server.openai_url, "validation_run_examples": False},
+                group_id="handback",
+                partitions=2,
+                session_timeout_ms=1000,
+                stop_grace_s=0.0,  # nothing may finish: what is in flight goes back
+                worker_id=name,
+            )
+
+        request = ModelFillRequest(
+            request_id=uuid.uuid4(),
+            correlation_id=uuid.uuid4(),
+            path="src/f_05.py",
+            content_sha256=content_hash(text),
+            text=text,
+            settings={"llm": "openai:test-model", "max_attempts": 1},
+        )
+        producer = Producer(kafka_broker.bootstrap)
+        await producer.send(REQUEST_TOPIC, request.model_dump_json().encode(), key=str(request.request_id))
+        await producer.close()
+        first_stop, second_stop = asyncio.Event(), asyncio.Event()
+        first = asyncio.create_task(Worker(options("first")).run(first_stop))
+        async with asyncio.timeout(30):
+            while not server.requests:  # the first worker is waiting for the model's answer
+                await asyncio.sleep(0.05)
+        first_stop.set()
+        await asyncio.wait_for(first, 20)
+        assert await work.result(str(request.request_id)) is None  # not finished, not committed
+        second = Worker(options("second"))
+        running = asyncio.create_task(second.run(second_stop))
+        try:
+            async with asyncio.timeout(40):
+                while await work.result(str(request.request_id)) is None:
+                    await asyncio.sleep(0.1)
+        finally:
+            second_stop.set()
+            await asyncio.wait_for(running, 20)
+    stored = await work.result(str(request.request_id))
+    assert stored is not None and stored.worker == "second" and stored.status == "completed"
+    assert len(server.requests) == 2  # asked again by the member that took the request over
