@@ -155,7 +155,7 @@ class Worker:
             await self._stop(tasks)
         finally:
             relay.cancel()
-            for task in list(tasks):
+            for task in [*tasks, *self._background]:
                 task.cancel()
             await self.consumer.stop()
             await self.relay.drain(timeout_s=2.0)

@@ -200,7 +200,11 @@ class Submitter:
                     emit_log_event(
                         EnumLogLevel.WARNING, "no result for a while: requests sent again", {"n": len(missing)}
                     )
-                    texts = {r.content_sha256: await self.work.text(r.content_sha256) or "" for r in missing}
+                    texts = {}
+                    for request in missing:  # a text not found travels by hash: the worker reports it missing
+                        found = await self.work.text(request.content_sha256)
+                        if found is not None:
+                            texts[request.content_sha256] = found
                     await patiently(
                         lambda: ensure_topic(self.bootstrap, REQUEST_TOPIC, self.settings.worker_partitions), "topic"
                     )
