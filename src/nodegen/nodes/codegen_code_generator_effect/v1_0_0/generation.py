@@ -37,15 +37,15 @@ from nodegen.onex import ModelContractEffect
 from nodegen.pysource import Answer, AnswerError, read_answer, signature_difference
 
 from .answers import NoCodeError, extract_code
+from .conversation import Attempt, StubConversation
 from .models import (
     EnumAttemptOutcome,
     EnumStopReason,
     ModelCodeCandidate,
     ModelGenerationEvent,
-    ModelStubGeneration,
 )
 from .preparing import prepare_answer
-from .prompting import FileContext, build_prompt, render_findings, retry_messages
+from .prompting import FileContext, build_prompt, retry_messages
 
 NO_CODE = "ANS001"
 ANSWER_TOO_LARGE = "ANS002"
@@ -115,82 +115,6 @@ def _signature_mismatch(stub: ModelMethodStub, context: FileContext, answer: Ans
         f"keep the stub's signature exactly: `{stub.signature}:`",
         stub.line_number,
     )
-
-
-@dataclass(slots=True)
-class _Attempt:
-    """What one attempt produced."""
-
-    outcome: EnumAttemptOutcome
-    findings: list[ModelValidationFinding] = field(default_factory=list)
-    warnings: list[ModelValidationFinding] = field(default_factory=list)
-    body: str | None = None
-    imports: list[str] = field(default_factory=list)
-
-    @property
-    def feedback(self) -> str:
-        return render_findings([*self.findings, *self.warnings])
-
-
-@dataclass(slots=True)
-class StubConversation:
-    """One stub's attempts so far: what to send next, what came back, the events, and why it stopped."""
-
-    stub: ModelMethodStub
-    context: FileContext
-    rules: tuple[EnumValidationRule, ...]
-    correlation_id: UUID | None
-    attempts_allowed: int
-    system: str
-    first: ModelChatMessage
-    trimmed: list[str]
-    messages: list[ModelChatMessage] = field(default_factory=list)
-    attempt: int = 0
-    events: list[ModelGenerationEvent] = field(default_factory=list)
-    last: _Attempt | None = None
-    stop: EnumStopReason = EnumStopReason.ATTEMPTS_EXHAUSTED
-    failure_message: str = ""
-    pending: dict[str, Any] = field(default_factory=dict)
-    latency_ms: float = 0.0
-    started: float = field(default_factory=time.perf_counter)
-
-    def __post_init__(self) -> None:
-        if not self.messages:
-            self.messages = [self.first]
-
-    def outcome(self) -> ModelStubGeneration:
-        """The stub's result: code that passed, or the last findings and why it stopped."""
-        stub, stop, last, events = self.stub, self.stop, self.last, self.events
-        attempts = sum(1 for event in events if event.outcome is not EnumAttemptOutcome.BUDGET_EXHAUSTED)
-        paid = [event for event in events if not event.cache_hit]
-        unpriced = any(event.cost_usd is None and event.prompt_tokens + event.completion_tokens for event in paid)
-        cost = None if unpriced else sum(event.cost_usd or 0.0 for event in events)
-        success = stop is EnumStopReason.VALID and last is not None
-        plural = "s" if attempts != 1 else ""
-        if success:
-            message = f"generated in {attempts} attempt{plural}"
-        elif stop is EnumStopReason.ATTEMPTS_EXHAUSTED and last is not None and last.findings:
-            message = f"no valid code after {attempts} attempt{plural}: {last.findings[0].render()}"
-        else:
-            message = self.failure_message or "no answer"
-        return ModelStubGeneration(
-            qualified_name=stub.qualified_name,
-            line_number=stub.line_number,
-            success=success,
-            stop_reason=stop,
-            generated_code=last.body if success and last is not None else None,
-            required_imports=last.imports if success and last is not None else [],
-            attempts=attempts,
-            findings=[] if success or last is None else last.findings,
-            warnings=last.warnings if last is not None else [],
-            message=message,
-            prompt_tokens=sum(event.prompt_tokens for event in events),
-            completion_tokens=sum(event.completion_tokens for event in events),
-            cost_usd=cost,
-            duration_ms=(time.perf_counter() - self.started) * 1000,
-            context_trimmed=self.trimmed,
-            events=events,
-        )
 
 
 class StubGenerator:
@@ -364,10 +288,10 @@ class StubGenerator:
         conversation is finished (valid, or no attempt left); otherwise the findings and the previous answer
         become the next message."""
         if result is None:
-            last = _Attempt(candidate.outcome, findings=list(candidate.findings))
+            last = Attempt(candidate.outcome, findings=list(candidate.findings))
         else:
             outcome = EnumAttemptOutcome.VALID if result.is_valid else EnumAttemptOutcome.INVALID
-            last = _Attempt(
+            last = Attempt(
                 outcome, list(result.errors), list(result.warnings), candidate.code, list(candidate.required_imports)
             )
         conversation.last = last

@@ -1,0 +1,94 @@
+"""One stub's conversation with the model: its prompt, the attempts so far, their events, and why it stopped."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from nodegen.llm import ModelChatMessage
+from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumValidationRule, ModelValidationFinding
+from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub
+
+from .models import EnumAttemptOutcome, EnumStopReason, ModelGenerationEvent, ModelStubGeneration
+from .prompting import FileContext, render_findings
+
+
+@dataclass(slots=True)
+class Attempt:
+    """What one attempt produced."""
+
+    outcome: EnumAttemptOutcome
+    findings: list[ModelValidationFinding] = field(default_factory=list)
+    warnings: list[ModelValidationFinding] = field(default_factory=list)
+    body: str | None = None
+    imports: list[str] = field(default_factory=list)
+
+    @property
+    def feedback(self) -> str:
+        return render_findings([*self.findings, *self.warnings])
+
+
+@dataclass(slots=True)
+class StubConversation:
+    """One stub's attempts so far: what to send next, what came back, the events, and why it stopped."""
+
+    stub: ModelMethodStub
+    context: FileContext
+    rules: tuple[EnumValidationRule, ...]
+    correlation_id: UUID | None
+    attempts_allowed: int
+    system: str
+    first: ModelChatMessage
+    trimmed: list[str]
+    messages: list[ModelChatMessage] = field(default_factory=list)
+    attempt: int = 0
+    events: list[ModelGenerationEvent] = field(default_factory=list)
+    last: Attempt | None = None
+    stop: EnumStopReason = EnumStopReason.ATTEMPTS_EXHAUSTED
+    failure_message: str = ""
+    pending: dict[str, Any] = field(default_factory=dict)
+    latency_ms: float = 0.0
+    started: float = field(default_factory=time.perf_counter)
+
+    def __post_init__(self) -> None:
+        if not self.messages:
+            self.messages = [self.first]
+
+    def outcome(self) -> ModelStubGeneration:
+        """The stub's result: code that passed, or the last findings and why it stopped."""
+        stub, stop, last, events = self.stub, self.stop, self.last, self.events
+        attempts = sum(1 for event in events if event.outcome is not EnumAttemptOutcome.BUDGET_EXHAUSTED)
+        paid = [event for event in events if not event.cache_hit]
+        unpriced = any(event.cost_usd is None and event.prompt_tokens + event.completion_tokens for event in paid)
+        cost = None if unpriced else sum(event.cost_usd or 0.0 for event in events)
+        success = stop is EnumStopReason.VALID and last is not None
+        plural = "s" if attempts != 1 else ""
+        if success:
+            message = f"generated in {attempts} attempt{plural}"
+        elif stop is EnumStopReason.ATTEMPTS_EXHAUSTED and last is not None and last.findings:
+            message = f"no valid code after {attempts} attempt{plural}: {last.findings[0].render()}"
+        else:
+            message = self.failure_message or "no answer"
+        return ModelStubGeneration(
+            qualified_name=stub.qualified_name,
+            line_number=stub.line_number,
+            success=success,
+            stop_reason=stop,
+            generated_code=last.body if success and last is not None else None,
+            required_imports=last.imports if success and last is not None else [],
+            attempts=attempts,
+            findings=[] if success or last is None else last.findings,
+            warnings=last.warnings if last is not None else [],
+            message=message,
+            prompt_tokens=sum(event.prompt_tokens for event in events),
+            completion_tokens=sum(event.completion_tokens for event in events),
+            cost_usd=cost,
+            duration_ms=(time.perf_counter() - self.started) * 1000,
+            context_trimmed=self.trimmed,
+            events=events,
+        )
+
+
+__all__ = ["Attempt", "StubConversation"]
