@@ -1,5 +1,6 @@
 """`nodegen worker`: a member of a consumer group on the request topic that fills each request as a dry run, stores
-the result with its outbox event in one transaction, publishes it, and only then commits the request's offset.
+the result with its outbox event in one transaction, and only then commits the request's offset; the worker's relay
+publishes the event at once (and again after a broker outage: the outbox keeps it until the broker has it).
 
 - A request already answered (its id in the store) is not filled again: its offset is committed.
 - A request that fails is tried again with backoff; after ``worker_max_failures`` failures it goes to the
@@ -13,6 +14,7 @@ the result with its outbox event in one transaction, publishes it, and only then
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 from collections.abc import Awaitable, Callable
@@ -104,10 +106,11 @@ class Worker:
 
     def __init__(self, options: ModelWorkerOptions) -> None:
         self.options = options
-        self.store = PostgresStore(options.database_url, max_size=max(4, options.concurrency + 2))
+        self.store = PostgresStore(options.database_url, max_size=2 * options.concurrency + 4)  # requests + relay
         self.work = WorkStore(self.store)
         self.relay = OutboxRelay(self.store, KafkaBus(options.bootstrap))
         self._flushing = asyncio.Lock()  # one delivery of the outbox at a time (concurrent ones send rows twice)
+        self._stored = asyncio.Event()  # a result (and its event) was stored: deliver now
         self.live = KafkaBus(options.bootstrap)  # started events: progress only, not worth an outbox row
         self._background: set[asyncio.Task[None]] = set()
         self._working: dict[str, asyncio.Event] = {}  # request ids being filled here
@@ -177,9 +180,12 @@ class Worker:
         emit_log_event(EnumLogLevel.INFO, "worker stopped", {"handed_back": len(tasks), "handled": self.handled})
 
     async def _relay(self, stop: asyncio.Event) -> None:
-        """Deliver what an outage left in the outbox."""
+        """Deliver the outbox: at once when a result was stored, else every half second (what an outage left)."""
         while not stop.is_set():
-            await asyncio.sleep(0.5)
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(0.5):
+                    await self._stored.wait()
+            self._stored.clear()
             await self._flush()
 
     async def _flush(self) -> None:
@@ -303,7 +309,7 @@ class Worker:
             worker=result.worker,
         )
         if await self.work.record_result(row, event):
-            await self._flush()
+            self._stored.set()  # the relay publishes it; the request's slot is free at once
 
     async def _dead_letter(
         self,
