@@ -45,6 +45,9 @@ from .outcomes import Written, final_outcome, holds_code, read_back
 
 # Calls in flight are bounded by the generator (generation_concurrency); these only let that many proceed.
 _STEP_WORKERS = 256
+# Stubs started ahead of the calls in flight: the rest wait in the run's state, not as pending workflow events
+# (the workflow runtime copies every pending delivery on each of its ticks: 1,000 at once cost O(n^2)).
+_AHEAD = 2
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,6 @@ class CodeGenerationWorkflow(Workflow):
     ) -> GenerateCodeEvent | AggregateMetricsEvent | None:
         """Read every file and find its stubs; one ``GenerateCodeEvent`` per stub."""
         fill = self.fill
-        first: list[GenerateCodeEvent] = []
         async with ctx.store.edit_state() as state:
             for path in fill.files:
                 file_path = str(path)
@@ -122,13 +124,19 @@ class CodeGenerationWorkflow(Workflow):
                         line_number=conversation.stub.line_number,
                     )
                     state.conversations[stub] = conversation
-                    first.append(GenerateCodeEvent(stub=stub, attempt=1))
+                    state.waiting_stubs.append(stub)
             state.files_left = len(state.files)
+            state.waiting_stubs.reverse()  # popped from the end: file order
+            first = [state.waiting_stubs.pop() for _ in range(min(len(state.waiting_stubs), self._window()))]
         if not first:
             return AggregateMetricsEvent()
-        for event in first:
-            ctx.send_event(event)
+        for stub in first:
+            ctx.send_event(GenerateCodeEvent(stub=stub, attempt=1))
         return None
+
+    def _window(self) -> int:
+        """How many stubs are under way at once: enough to keep every call slot busy."""
+        return max(1, _AHEAD * self.fill.generator.concurrency)
 
     @step(num_workers=_STEP_WORKERS)
     async def generate_code(
@@ -172,6 +180,9 @@ class CodeGenerationWorkflow(Workflow):
             file = state.files[ev.stub.file_path]
             file.waiting -= 1
             done = file.waiting == 0
+            following = state.waiting_stubs.pop() if state.waiting_stubs else None
+        if following is not None:  # one stub done, the next one starts
+            ctx.send_event(GenerateCodeEvent(stub=following, attempt=1))
         ctx.write_event_to_stream(
             CodeValidatedEvent(
                 stub=ev.stub, success=generation.success, attempts=generation.attempts, message=generation.message

@@ -32,6 +32,9 @@ class ModelFillState(BaseModel):
     conversations: dict[ModelStubRef, StubConversation] = Field(
         default_factory=dict, exclude=True, description="The generator's live record of each stub's attempts"
     )
+    waiting_stubs: list[ModelStubRef] = Field(
+        default_factory=list, exclude=True, description="Stubs not started yet, the next one last"
+    )
     generations: dict[str, list[ModelStubGeneration]] = Field(
         default_factory=dict, exclude=True, description="Finished stubs, by file"
     )
