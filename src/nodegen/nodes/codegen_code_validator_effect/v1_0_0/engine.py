@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import copy
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -44,6 +45,7 @@ from .models import (
     ModelValidationFinding,
 )
 
+_Stub = ast.FunctionDef | ast.AsyncFunctionDef
 ALL_RULES = tuple(rule for rule in EnumValidationRule if rule is not EnumValidationRule.ALL)
 _OFF = "off"
 
@@ -208,6 +210,12 @@ class _Focused:
     lines: LineMap
     regions: list[tuple[int, int]]  # the new code's lines in the whole file
 
+    def full_stub(self, stub: _Stub) -> _Stub:
+        """The stub's node at the whole file's positions (its own lines are kept together, so one shift)."""
+        moved = copy.deepcopy(stub)
+        ast.increment_lineno(moved, self.lines.to_full(stub.lineno) - stub.lineno)
+        return moved
+
     def full_context(self, ctx: CheckContext) -> CheckContext:
         """The whole file with the code in place, for the checks that run the module (its examples)."""
         text = self.focus.full_text(ctx.text)
@@ -281,10 +289,11 @@ async def _run_checks(
     if examples is not None and not _security_errors(ctx, findings, focused):
         # code the security rules refuse is never run, not even in the sandbox
         if focused is None:
-            findings.extend(await timed("examples", examples(ctx)))
+            findings.extend(await timed("examples", examples(ctx, None)))
         elif analysed.stub is not None and ">>>" in (ast.get_docstring(analysed.stub) or ""):
-            # only a stub with doctest examples needs the whole module (they run it)
-            findings.extend(await timed("examples", examples(focused.full_context(ctx))))
+            # only a stub with doctest examples needs the whole module (they run it), at the file's positions
+            whole = focused.full_context(ctx)
+            findings.extend(await timed("examples", examples(whole, focused.full_stub(analysed.stub))))
     return findings
 
 
@@ -294,12 +303,13 @@ def _examples(
     options: ValidatorOptions,
     request: ModelCodeValidationRequest,
     analysed: Analysed,
-) -> Callable[[CheckContext], Awaitable[list[RawFinding]]] | None:
-    """The run of the stub's docstring examples (in the module the context holds), when there is one to make."""
+) -> Callable[[CheckContext, _Stub | None], Awaitable[list[RawFinding]]] | None:
+    """The run of the stub's docstring examples (in the module the context holds; ``at``: the stub at that
+    module's positions, when they are not the analysed text's), when there is one to make."""
     stub, target = analysed.stub, request.target
     if not options.examples.run or EnumValidationRule.EXAMPLES not in rules or stub is None or target is None:
         return None
-    return lambda where: check_examples(where, stub, target.qualified_name, options.examples)
+    return lambda where, at: check_examples(where, at or stub, target.qualified_name, options.examples)
 
 
 def _security_errors(ctx: CheckContext, findings: list[RawFinding], focused: _Focused | None) -> bool:

@@ -129,5 +129,9 @@ async def test_a_focused_stubs_examples_run_in_the_whole_module(monkeypatch: pyt
     assert request.target is not None and focus(request.generated_code, request.target) is not None
     result = await validate(request, OPTIONS)
     assert result.is_valid, result.feedback()
-    wrong = await validate(request.model_copy(update={"generated_code": "return value * 3"}), OPTIONS)
+    wrong_request = request.model_copy(update={"generated_code": "return value * 3"})
+    wrong = await validate(wrong_request, OPTIONS)
     assert [f.code for f in wrong.errors] == ["EXA001"]
+    monkeypatch.setattr(focusing, "FOCUS_MIN_LINES", 10**9)
+    whole = await validate(wrong_request, OPTIONS)
+    assert _seen(wrong) == _seen(whole)  # the example's line in its message is the file's
