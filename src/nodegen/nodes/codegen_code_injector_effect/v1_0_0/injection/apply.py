@@ -1,7 +1,8 @@
 """Applying requests: plan each one (its checked answer, new body, helpers and imports), put the plans into the
 tree, render it, and compile the result before it is returned. A request that cannot apply is refused with a
-reason and leaves its stub as it is; when the whole does not compile, the requests are applied one by one and only
-those that keep the file compiling stay, so one bad request never loses the others."""
+reason and leaves its stub as it is; when the whole does not compile, the request whose code holds the line the
+compiler names is refused (or, when no single one does, the requests are applied one by one), and the others stay:
+one bad request never loses the others."""
 
 from __future__ import annotations
 
