@@ -8,10 +8,10 @@ from __future__ import annotations
 import ast
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING
 
 import libcst as cst
-from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor, ImportItem
 from libcst.helpers import get_absolute_module_from_package_for_import
 
 from nodegen.nodes.codegen_code_injector_effect.v1_0_0.models import EnumInjectionErrorCode, ModelCodeInjectionRequest
@@ -19,6 +19,10 @@ from nodegen.pysource import Answer, Scope
 
 from .options import RefusalError, refusal
 from .source import FUNCTION_KINDS, PreparedFile
+
+if TYPE_CHECKING:
+    from libcst.codemod import CodemodContext
+    from libcst.codemod.visitors import AddImportsVisitor, ImportItem
 
 BindingKey = tuple[str, ...]
 # Stands for the first statement after the head while the visitor runs: its blank line keeps the visitor from
@@ -157,9 +161,10 @@ def add_imports(
     length = _head_length(body)
     head = prepared.tree.with_changes(body=[*body[:length], _AFTER_HEAD])
     stars = [item for item in items if item.obj_name == "*"]
+    visitor, context = _visitor()
     for batch in ([item for item in items if item.obj_name != "*"], stars):  # a star import is a line of its own
         if batch:
-            head = head.visit(_AddImports(CodemodContext(), batch))
+            head = head.visit(visitor(context(), batch))
     originals = list(body[:length])
     restored: list[cst.BaseStatement] = []
     for stmt in head.body[:-1]:
@@ -178,30 +183,39 @@ def add_imports(
     return result
 
 
-class _AddImports(AddImportsVisitor):
-    """libcst's visitor, with the names added to an existing from-import written after its own, in its style (libcst
-    puts them first), and a star import always on a line of its own."""
+@cache
+def _visitor() -> tuple[type[AddImportsVisitor], type[CodemodContext]]:
+    """The visitor class and its context class: libcst's codemod package is imported on the first import added (its
+    matchers take a fifth of a second to import, and most runs add no import)."""
+    from libcst.codemod import CodemodContext  # noqa: PLC0415 - deferred on purpose (see above)
+    from libcst.codemod.visitors import AddImportsVisitor  # noqa: PLC0415
 
-    def leave_ImportFrom(self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom) -> cst.ImportFrom:
-        module = get_absolute_module_from_package_for_import(self.context.full_package_name, updated_node)
-        if module is not None and "*" in self.module_mapping.get(module, ()):
-            return updated_node
-        merged = super().leave_ImportFrom(original_node, updated_node)
-        if isinstance(updated_node.names, cst.ImportStar) or isinstance(merged.names, cst.ImportStar):
-            return merged
-        existing = list(updated_node.names)
-        new = list(merged.names)[: len(merged.names) - len(existing)]
-        if not new or not existing:
-            return merged
-        template = existing[-2].comma if len(existing) > 1 else cst.MaybeSentinel.DEFAULT
-        if isinstance(template, cst.MaybeSentinel):
-            template = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-        trailing = existing[-1].comma
-        names = [*existing[:-1], existing[-1].with_changes(comma=template)]
-        names.extend(
-            alias.with_changes(comma=template if at < len(new) - 1 else trailing) for at, alias in enumerate(new)
-        )
-        return updated_node.with_changes(names=names)
+    class _AddImports(AddImportsVisitor):
+        """libcst's visitor, with the names added to an existing from-import written after its own, in its style (libcst
+        puts them first), and a star import always on a line of its own."""
+
+        def leave_ImportFrom(self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom) -> cst.ImportFrom:
+            module = get_absolute_module_from_package_for_import(self.context.full_package_name, updated_node)
+            if module is not None and "*" in self.module_mapping.get(module, ()):
+                return updated_node
+            merged = super().leave_ImportFrom(original_node, updated_node)
+            if isinstance(updated_node.names, cst.ImportStar) or isinstance(merged.names, cst.ImportStar):
+                return merged
+            existing = list(updated_node.names)
+            new = list(merged.names)[: len(merged.names) - len(existing)]
+            if not new or not existing:
+                return merged
+            template = existing[-2].comma if len(existing) > 1 else cst.MaybeSentinel.DEFAULT
+            if isinstance(template, cst.MaybeSentinel):
+                template = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+            trailing = existing[-1].comma
+            names = [*existing[:-1], existing[-1].with_changes(comma=template)]
+            names.extend(
+                alias.with_changes(comma=template if at < len(new) - 1 else trailing) for at, alias in enumerate(new)
+            )
+            return updated_node.with_changes(names=names)
+
+    return _AddImports, CodemodContext
 
 
 def _is_docstring_line(stmt: cst.BaseStatement) -> bool:
@@ -230,6 +244,8 @@ def _head_length(body: list[cst.BaseStatement]) -> int:
 
 
 def _item(key: BindingKey) -> ImportItem:
+    from libcst.codemod.visitors import ImportItem  # noqa: PLC0415 - deferred with the visitor
+
     if key[0] == "import":
         return ImportItem(key[1], alias=key[2] or None)
     _, level, module, name, alias = key
