@@ -70,7 +70,7 @@ return Model{name}Response(order=order, count=len(order))
 """,
 }
 
-_TARGET = re.compile(r"Implement `Node(\w+?)(Effect|Compute|Reducer|Orchestrator)\.(\w+)`")
+_TARGET = re.compile(r"(?:Implement|whole method) `Node(\w+?)(Effect|Compute|Reducer|Orchestrator)\.(\w+)`")
 
 
 def scaffold_responder(received: Received) -> Reply:

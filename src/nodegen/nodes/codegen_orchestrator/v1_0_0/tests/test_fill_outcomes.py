@@ -49,7 +49,8 @@ async def run_fill(tmp_path, source, responder, **options):
 
 async def test_two_same_named_conditional_defs_are_two_stubs(tmp_path):
     def answer(received):
-        return Reply(text="return 1" if "On Windows" in received.last_user_text else "pass")
+        # the prompt shows the whole file: the target is the one named by its line
+        return Reply(text="return 1" if "(the one at line 4)" in received.last_user_text else "pass")
 
     result, _, text = await run_fill(tmp_path, CONDITIONAL, answer)
     assert [(s.qualified_name, s.line_number, s.status) for s in result.stubs] == [
@@ -62,7 +63,7 @@ async def test_two_same_named_conditional_defs_are_two_stubs(tmp_path):
 
 async def test_two_same_named_conditional_defs_get_their_own_code(tmp_path):
     def answer(received):
-        return Reply(text="return 1" if "On Windows" in received.last_user_text else "return 2")
+        return Reply(text="return 1" if "(the one at line 4)" in received.last_user_text else "return 2")
 
     result, _, text = await run_fill(tmp_path, CONDITIONAL, answer)
     assert [s.status for s in result.stubs] == [EnumStubStatus.FILLED] * 2

@@ -21,9 +21,9 @@ TWO = GOOD + '\n\ndef triple(x: int) -> int:\n    """Three times x."""\n    # IM
 
 def answer(received):
     text = received.last_user_text
-    if "Implement `double`" in text:  # the target line (the file's shared context comes first)
+    if "whole function `double`" in text:  # the target, named last (the whole file comes first)
         return Reply(text="return 2 * x")
-    if "Implement `triple`" in text:  # the target line (the file's shared context comes first)
+    if "whole function `triple`" in text:  # the target, named last (the whole file comes first)
         return Reply(text="return 3 * x")
     return Reply(text="pass")
 
