@@ -19,7 +19,14 @@ from nodegen.pysource import Answer, FunctionNode, Scope, char_col, leading_whit
 from nodegen.pysource.answer import indent_code
 
 from .options import RefusalError, refusal
-from .source import FUNCTION_KINDS, STATEMENT_CONTAINERS, PreparedFile, UnreadableSourceError, parse_cst
+from .source import (
+    FUNCTION_KINDS,
+    STATEMENT_CONTAINERS,
+    PreparedFile,
+    UnreadableSourceError,
+    parse_cst,
+    with_except_colons,
+)
 
 _WRAPPER_NAME = "__nodegen_answer__"
 
@@ -70,8 +77,11 @@ def parse_block(
     at_module_level = indent == ""
     header = "" if at_module_level else f"async def {_WRAPPER_NAME}():\n"
     wrapper = f"if 1:\n{prepared.indent}pass\n{header}{indented}\n"
+    wrapper = wrapper.replace("\n", prepared.newline)
     try:
-        parsed = parse_cst(wrapper.replace("\n", prepared.newline))
+        parsed = parse_cst(wrapper)
+        if parsed.code != wrapper:  # the answer's own bytes are what is written
+            parsed = with_except_colons(parsed, wrapper)
     except UnreadableSourceError as problem:
         raise RefusalError(
             refusal(

@@ -14,9 +14,11 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TypeVar
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState  # libcst's code generation state (Module.code_for_node uses it)
+from libcst.metadata import MetadataWrapper, PositionProvider
 
 from nodegen.onex import ModelOnexError
 from nodegen.pysource import Mark, MarkerSet, Scope, SourceModule, compile_markers, find_marks, split_lines
@@ -41,6 +43,7 @@ STATEMENT_CONTAINERS = (
     cst.MatchCase,
 )
 FUNCTION_KINDS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_Handler = TypeVar("_Handler", cst.ExceptHandler, cst.ExceptStarHandler)
 _KEPT_FILES = 8  # prepared source texts kept (a run works file by file; the validator previews each candidate)
 _KEPT_CHARS = 4_000_000  # and at most this much source text among them: a libcst tree is large
 
@@ -59,6 +62,46 @@ def parse_cst(text: str) -> cst.Module:
         if isinstance(error, KeyboardInterrupt | SystemExit | GeneratorExit):
             raise
         raise UnreadableSourceError(f"{type(error).__name__}: {error}") from error
+
+
+def with_except_colons(tree: cst.Module, text: str) -> cst.Module:
+    """``tree`` with the whitespace before the colon of ``except X :`` that libcst's parser drops (LibCST#1457) put
+    back from ``text``, the source it was parsed from. Only called when the tree does not give ``text`` back; a
+    repair that cannot be made leaves the tree as parsed (what libcst does not give back is then never re-rendered)."""
+    try:
+        positions = MetadataWrapper(tree, unsafe_skip_copy=True).resolve(PositionProvider)
+    except (ValueError, KeyError, TypeError, RecursionError):
+        return tree
+    lines = split_lines(text)
+
+    class _Colons(cst.CSTTransformer):
+        def leave_ExceptHandler(
+            self, original_node: cst.ExceptHandler, updated_node: cst.ExceptHandler
+        ) -> cst.ExceptHandler:
+            return _with_colon_space(original_node, updated_node)
+
+        def leave_ExceptStarHandler(
+            self, original_node: cst.ExceptStarHandler, updated_node: cst.ExceptStarHandler
+        ) -> cst.ExceptStarHandler:
+            return _with_colon_space(original_node, updated_node)
+
+    def _with_colon_space(original: _Handler, updated: _Handler) -> _Handler:
+        kind = original.type
+        if kind is None or original.name is not None or original.whitespace_before_colon.value:
+            return updated
+        end = positions[kind].end
+        rest = lines[end.line - 1][end.column :] if end.line <= len(lines) else ""
+        for _ in kind.rpar:  # the closing parentheses of the type stand before the space
+            rest = rest.lstrip(" \t")[1:] if rest.lstrip(" \t").startswith(")") else rest
+        space = rest[: len(rest) - len(rest.lstrip(" \t"))]
+        if space and rest[len(space) :].startswith(":"):
+            return updated.with_changes(whitespace_before_colon=cst.SimpleWhitespace(space))
+        return updated
+
+    repaired = tree.visit(_Colons())
+    if not isinstance(repaired, cst.Module):
+        raise TypeError("repairing the except colons removed the module")
+    return repaired
 
 
 def line_breaks(text: str) -> int:
@@ -115,6 +158,10 @@ class PreparedFile:
         self.tree = parse_cst(self.module.text)
         self.indent = self.tree.default_indent
         self.newline = self.tree.default_newline
+        self.header_text, self.texts, self.footer_text, self.faithful = self._own_texts()
+        if not all(self.faithful):  # a known libcst defect first, then trust only what it gives back
+            self.tree = with_except_colons(self.tree, self.module.text)
+            self.header_text, self.texts, self.footer_text, self.faithful = self._own_texts()
         self.functions = [scope for scope in self.module.scopes if scope.is_function]
         collector = _FunctionCollector()
         self.tree.visit(collector)
@@ -125,7 +172,6 @@ class PreparedFile:
         self.marks: dict[int, Mark] = find_marks(self.module, compile_markers(patterns))
         self.comment_markers = comment_markers(patterns)
         self.top_index = {id(stmt): index for index, stmt in enumerate(self.tree.body)}
-        self.header_text, self.texts, self.footer_text, self.faithful = self._own_texts()
         self._layouts: dict[int, ChildLayout | None] = {}
 
     def _own_texts(self) -> tuple[str, list[str], str, list[bool]]:
@@ -255,4 +301,5 @@ __all__ = [
     "line_breaks",
     "parse_cst",
     "prepare",
+    "with_except_colons",
 ]
