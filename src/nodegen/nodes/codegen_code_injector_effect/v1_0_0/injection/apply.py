@@ -79,10 +79,10 @@ def _plan(
                 request,
                 EnumInjectionErrorCode.SYNTAX_ERROR,
                 f"`{scope.qualified_name}` cannot be edited without changing other bytes: libcst (the syntax tree "
-                f"nodegen edits) does not write line {line} back as it stands (`{text.strip()}`; a known libcst "
-                "defect, e.g. LibCST#1457 drops the space in `except OSError :`); nothing was changed",
+                f"nodegen edits) does not write line {line} back as it stands (`{text.strip()}`: a libcst defect); "
+                "nothing was changed",
                 scope=scope,
-                suggested_fix=f"write line {line} in the usual style (no space before the colon), then fill the stub",
+                suggested_fix=f"write line {line} in a more usual style, then fill the stub",
             )
         )
     return _Plan(

@@ -1,9 +1,10 @@
 """A source text read for editing, once: its syntax trees, functions, stub marks, and each top-level statement's own
 text with whether libcst reproduces it byte for byte.
 
-libcst gives back the bytes it parsed for almost every file; where it does not (``except OSError :`` comes back as
-``except OSError:``, upstream LibCST#1457), only the top-level statements it reproduces may be re-rendered. The
-injector writes every other statement from the file's own text, so an edit never changes a byte outside it.
+libcst gives back the bytes it parsed for almost every file. Its known defect, ``except OSError :`` parsed without
+the space (upstream LibCST#1457), is repaired from the text; where it still does not give a statement back, that
+top-level statement is never re-rendered. The injector writes every statement an edit does not touch from the
+file's own text, so an edit never changes a byte outside it.
 Prepared files are kept for the few source texts a run works on (the validator previews each candidate).
 """
 
