@@ -62,7 +62,8 @@ _BUS_TARGETS = ("event_bus", "event_publisher")
 class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult]):
     """Input: ``files`` (files and folders), or ``prompt`` (scaffolding), ``output_directory``, ``dry_run``, ``llm``,
     ``max_attempts``, ``concurrency``, ``max_tokens``, ``max_cost_usd``. Services (all optional): ``llm_client``,
-    ``codegen_store``, ``event_bus``, ``progress`` (called with each streamed workflow event)."""
+    ``codegen_store``, ``event_bus``, ``code_validator`` (the workflow's validation step and the generator use it),
+    ``progress`` (called with each streamed workflow event)."""
 
     def __init__(self, container: ModelContainer) -> None:
         super().__init__(container)
