@@ -35,6 +35,7 @@ LATENCY_S = float(os.environ.get("NODEGEN_BENCH_MODEL_LATENCY_S", "0.3"))
 CONCURRENCY = 4
 FILES_PER_SLOT = 10  # each call slot of the group gets this many files: a run is several latency rounds long
 WORKERS = (1, 2, 4)
+_LAST_WORKERS: list[str] = []  # which worker filled each file of the last run
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -113,6 +114,7 @@ async def _fill(env: dict[str, str], project: Path) -> tuple[float, list[float]]
         await submitter.aclose()
     from nodegen.worker import ModelFillResult  # noqa: PLC0415
 
+    _LAST_WORKERS[:] = [row.worker for row in rows]
     return wall, [ModelFillResult.model_validate_json(row.result_json).duration_s for row in rows]
 
 
@@ -139,6 +141,7 @@ def _phase(workers: int, server: tuple[str, int], server_pg: str, root: Path) ->
         wall, _ = asyncio.run(_fill(env, project))
         cpu = sum(_cpu_seconds(p.pid) for p in processes) - cpu_before
         other_cpu = others() - others_before
+        shares = sorted(_LAST_WORKERS.count(name) for name in set(_LAST_WORKERS))
         single = make_project(root / f"one{workers}", 1)
         trips, fills = [], []
         if workers == 1:
@@ -156,6 +159,8 @@ def _phase(workers: int, server: tuple[str, int], server_pg: str, root: Path) ->
         "stubs_per_s": files / wall,
         "ideal": workers * CONCURRENCY / LATENCY_S,
         "cpu_per_stub_ms": cpu / files * 1000,
+        "fewest_files": shares[0],
+        "most_files": shares[-1],
         "other_cpu_per_stub_ms": other_cpu / files * 1000,
         "round_trip_ms": statistics.median(trips) * 1000 if trips else 0.0,
         "round_trip_p95_ms": sorted(trips)[-1] * 1000 if trips else 0.0,
@@ -187,7 +192,8 @@ def run() -> list[Timing]:
         note = (
             f"{f['stubs_per_s']:.1f} stubs/s, {f['stubs_per_s'] / f['ideal']:.0%} of the latency-bound ideal "
             f"{f['ideal']:.1f}; {speedup:.2f}x one worker{target}; CPU a stub: workers {f['cpu_per_stub_ms']:.0f} ms, "
-            f"submitter + model server + broker + PostgreSQL {f['other_cpu_per_stub_ms']:.0f} ms"
+            f"submitter + model server + broker + PostgreSQL {f['other_cpu_per_stub_ms']:.0f} ms; files a worker: "
+            f"{int(f['fewest_files'])} to {int(f['most_files'])}"
         )
         ms = 1000 / f["stubs_per_s"]
         name = f"workers: {workers} x concurrency {CONCURRENCY}, {int(f['files'])} files, {LATENCY_S:g} s model"
