@@ -269,3 +269,11 @@ async def test_a_stopped_worker_hands_its_request_back_to_another(
     stored = await work.result(str(request.request_id))
     assert stored is not None and stored.worker == "second" and stored.status == "completed"
     assert len(server.requests) == 2  # asked again by the member that took the request over
+
+
+def test_every_setting_a_request_carries_is_a_setting():
+    from nodegen.settings import NodegenSettings
+    from nodegen.worker import REQUEST_SETTINGS
+
+    assert set(REQUEST_SETTINGS) <= set(NodegenSettings.model_fields)
+    assert not {"llm_base_url", "llm_api_key", "database_url", "kafka_bootstrap"} & set(REQUEST_SETTINGS)
