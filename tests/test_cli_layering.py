@@ -5,6 +5,8 @@ and the orchestrator)."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -36,3 +38,9 @@ def test_the_cli_builds_no_node_itself():
 
 def test_cli_py_stays_small():
     assert len((SRC / "cli.py").read_text(encoding="utf-8").splitlines()) < 400
+
+
+def test_loading_the_cli_loads_no_postgresql_driver():
+    code = "import sys, nodegen.cli; print('asyncpg' in sys.modules)"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "False"  # open_store and the worker commands import it when they need it

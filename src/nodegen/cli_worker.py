@@ -11,7 +11,7 @@ import signal
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -22,7 +22,9 @@ from nodegen.cli_views import render_fill
 from nodegen.nodes.codegen_orchestrator.v1_0_0.models import ModelCodegenOrchestrationResult
 from nodegen.onex import EnumCoreErrorCode, ModelOnexError, configure_logging
 from nodegen.settings import NodegenSettings, load_settings
-from nodegen.worker import ModelWorkerOptions, Submitter, Worker
+
+if TYPE_CHECKING:  # the worker package brings asyncpg and aiokafka: loaded by these commands only, not by every CLI run
+    from nodegen.worker import ModelWorkerOptions, Submitter
 
 _OK, _NOT_DONE, _BAD_INPUT = 0, 1, 2  # the README's exit codes (cli.ExitCode)
 
@@ -55,6 +57,8 @@ async def _serve(options: ModelWorkerOptions) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
+    from nodegen.worker import Worker  # noqa: PLC0415 - see the imports
+
     await Worker(options).run(stop)
 
 
@@ -84,6 +88,8 @@ def worker(
             )
         root = (workdir or Path(tempfile.mkdtemp(prefix="nodegen-worker-"))).resolve()
         root.mkdir(parents=True, exist_ok=True)
+        from nodegen.worker import ModelWorkerOptions  # noqa: PLC0415 - see the imports
+
         options = ModelWorkerOptions(
             bootstrap=settings.kafka_bootstrap,
             database_url=str(settings.database_url),
@@ -137,6 +143,8 @@ async def _collect(submitter: Submitter, run_id: str, *, quiet: bool, timeout_s:
 async def _submit(
     settings: NodegenSettings, paths: list[Path], *, dry_run: bool, no_wait: bool, quiet: bool, timeout_s: float | None
 ) -> tuple[str, ModelCodegenOrchestrationResult | None]:
+    from nodegen.worker import Submitter  # noqa: PLC0415 - see the imports
+
     submitter = Submitter(settings)
     try:
         run = await submitter.submit(paths, dry_run=dry_run)
@@ -194,6 +202,8 @@ def submit(
 
 
 async def _collect_run(settings: NodegenSettings, run_id: str, *, quiet: bool, timeout_s: float | None) -> Any:
+    from nodegen.worker import Submitter  # noqa: PLC0415 - see the imports
+
     submitter = Submitter(settings)
     try:
         return await _collect(submitter, run_id, quiet=quiet, timeout_s=timeout_s)
