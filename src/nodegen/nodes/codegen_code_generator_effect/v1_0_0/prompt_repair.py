@@ -1,0 +1,51 @@
+"""What goes back to the model after a failed attempt: the findings as it reads them, and the conversation of the
+next attempt."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from nodegen.llm import EnumChatRole, ModelChatMessage
+from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import ModelValidationFinding
+from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub
+
+
+def repair_message(stub: ModelMethodStub, problems: str) -> str:
+    """The message after a failed attempt: the findings verbatim (failing examples among them), and what to answer.
+    The previous answer stands just above it in the conversation."""
+    return (
+        f"That code for `{stub.qualified_name}` was not accepted:\n{problems}\n\n"
+        "Fix every problem listed (do not answer with the same code again). Answer with the whole corrected "
+        f"function `{stub.name}` in one ```python block, imports at the top of the block."
+    )
+
+
+def retry_messages(
+    first: ModelChatMessage, stub: ModelMethodStub, answer: str, problems: str, failed_attempt: int
+) -> list[ModelChatMessage]:
+    """The conversation of the attempt after ``failed_attempt``: the first repair shows the answer that failed and
+    its findings; later ones start again from the first prompt with the last findings added and without the failed
+    code, which a small model copies back (a fresh sample, at the retry temperature and another seed)."""
+    if failed_attempt <= 1:
+        return [
+            first,
+            ModelChatMessage(role=EnumChatRole.ASSISTANT, content=answer or "(empty answer)"),
+            ModelChatMessage(role=EnumChatRole.USER, content=repair_message(stub, problems)),
+        ]
+    head, _, tail = first.content.rpartition("\n\n")
+    note = f"Earlier answers were not accepted; the last one because:\n{problems}\nWrite it another way."
+    content = f"{head}\n\n{note}\n\n{tail}" if head else f"{note}\n\n{tail}"
+    return [ModelChatMessage(role=EnumChatRole.USER, content=content)]
+
+
+def render_findings(findings: Sequence[ModelValidationFinding]) -> str:
+    """Findings as the model reads them: one per line, each followed by the source line it is on."""
+    lines = []
+    for finding in findings:
+        lines.append(f"- {finding.render()}")
+        if finding.snippet:
+            lines.append(f"    > {finding.snippet.strip()}")
+    return "\n".join(lines)
+
+
+__all__ = ["render_findings", "repair_message", "retry_messages"]
