@@ -17,6 +17,7 @@ from .scopes import (
     is_docstring,
     is_placeholder_body,
     is_placeholder_statement,
+    own_nodes,
     raises_not_implemented,
     statements_after_docstring,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "is_placeholder_body",
     "is_placeholder_statement",
     "leading_whitespace",
+    "own_nodes",
     "parse_snippet",
     "parse_source",
     "raises_not_implemented",

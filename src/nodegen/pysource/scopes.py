@@ -93,6 +93,17 @@ def collect_scopes(tree: ast.Module) -> ModuleScopes:
     return ModuleScopes(scopes, module_functions, imports)
 
 
+def own_nodes(node: ast.AST) -> Iterator[ast.AST]:
+    """The syntax nodes below ``node`` that belong to its own scope: functions, lambdas and classes defined inside it
+    are yielded but not entered."""
+    pending = list(ast.iter_child_nodes(node))
+    while pending:
+        child = pending.pop()
+        yield child
+        if not isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+            pending.extend(ast.iter_child_nodes(child))
+
+
 def decorator_name(expr: ast.expr) -> str:
     """The last name of a decorator: ``abstractmethod`` for ``@abc.abstractmethod``, ``cache`` for ``@cache(3)``."""
     while isinstance(expr, ast.Call):
@@ -145,6 +156,7 @@ __all__ = [
     "is_docstring",
     "is_placeholder_body",
     "is_placeholder_statement",
+    "own_nodes",
     "raises_not_implemented",
     "statements_after_docstring",
 ]

@@ -13,6 +13,7 @@ from nodegen.pysource import (
     Scope,
     is_docstring,
     is_placeholder_statement,
+    own_nodes,
     read_answer,
     signature_difference,
 )
@@ -95,16 +96,11 @@ def _check_signature(
 
 def _first_await(tree: ast.AST) -> ast.AST | None:
     """An ``await`` (or ``async for``/``async with``/async comprehension) outside any nested function."""
-    pending = list(ast.iter_child_nodes(tree))
-    while pending:
-        node = pending.pop()
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
-            continue
+    for node in own_nodes(tree):
         if isinstance(node, ast.Await | ast.AsyncFor | ast.AsyncWith) or (
             isinstance(node, ast.comprehension) and node.is_async
         ):
             return node
-        pending.extend(ast.iter_child_nodes(node))
     return None
 
 

@@ -4,14 +4,13 @@ placeholders over working code)."""
 
 from __future__ import annotations
 
-import ast
 import re
 
 from nodegen.pysource import is_docstring, is_placeholder_statement
 
 from .base import CheckContext, RawFinding
 from .registry import finding
-from .shape import check_shape
+from .shape import check_shape, stub_function
 
 _ELISION = re.compile(
     r"#.*\b(rest of (the )?(code|implementation|logic|function|method|body)"
@@ -29,7 +28,8 @@ def check_laziness(ctx: CheckContext) -> list[RawFinding]:
     if ctx.regions is None:
         return []
     first, last = ctx.regions[0]
-    statements = _body_statements(ctx.tree, first, last)
+    found = stub_function(ctx.tree, first, last)
+    statements = [stmt for stmt in found[0].body if first <= stmt.lineno <= last] if found else []
     real = [stmt for stmt in statements if not (is_placeholder_statement(stmt) or is_docstring(stmt))]
     findings = []
     if not real:
@@ -54,19 +54,9 @@ def check_laziness(ctx: CheckContext) -> list[RawFinding]:
                     fix="write out every statement; nothing may be elided",
                 )
             )
-    if real:
-        findings.extend(check_shape(ctx, first, last))
+    if real and found:
+        findings.extend(check_shape(*found, first, last))
     return findings
-
-
-def _body_statements(tree: ast.Module, first: int, last: int) -> list[ast.stmt]:
-    """The statements of the function whose body the generated lines are (its def line sits above them)."""
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            inside = [stmt for stmt in node.body if first <= stmt.lineno <= last]
-            if inside:
-                return inside
-    return []
 
 
 __all__ = ["check_laziness"]

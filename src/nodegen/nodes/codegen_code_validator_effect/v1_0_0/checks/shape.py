@@ -8,20 +8,17 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from .base import CheckContext, RawFinding
+from nodegen.pysource import FunctionNode, decorator_name, own_nodes
+
+from .base import RawFinding
 from .registry import finding
 
-FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 _NO_VALUE_NAMES = {"None", "NoReturn", "Never", "Any", "object"}
 _EXEMPT_DECORATORS = {"abstractmethod", "overload", "abstractproperty"}
 
 
-def check_shape(ctx: CheckContext, first: int, last: int) -> list[RawFinding]:
-    """Findings for the stub whose new body is lines ``first``..``last`` of the analysed text."""
-    found = _target(ctx.tree, first, last)
-    if found is None:
-        return []
-    function, owners = found
+def check_shape(function: FunctionNode, owners: list[str], first: int, last: int) -> list[RawFinding]:
+    """Findings for the stub ``function`` (in the classes ``owners``) whose new body is lines ``first``..``last``."""
     body = [stmt for stmt in function.body if first <= stmt.lineno <= last]
     findings = [*_redeclared(function, owners, body)]
     missing = _missing_return(function, first)
@@ -30,7 +27,7 @@ def check_shape(ctx: CheckContext, first: int, last: int) -> list[RawFinding]:
     return findings
 
 
-def _target(tree: ast.Module, first: int, last: int) -> tuple[FunctionNode, list[str]] | None:
+def stub_function(tree: ast.Module, first: int, last: int) -> tuple[FunctionNode, list[str]] | None:
     """The innermost function whose body the generated lines are, and the names of the classes around it."""
     best: tuple[FunctionNode, list[str]] | None = None
 
@@ -55,17 +52,6 @@ def _target(tree: ast.Module, first: int, last: int) -> tuple[FunctionNode, list
     return best
 
 
-def _own_nodes(function: FunctionNode) -> Iterator[ast.AST]:
-    """The function's own syntax nodes: not those of functions, lambdas or classes defined inside it."""
-    stack: list[ast.AST] = [*function.body]
-    while stack:
-        node = stack.pop()
-        yield node
-        if isinstance(node, FunctionNode | ast.Lambda | ast.ClassDef):
-            continue
-        stack.extend(ast.iter_child_nodes(node))
-
-
 def _promises_value(annotation: ast.expr | None) -> bool:
     """Whether the return annotation promises a value: not absent, None, NoReturn, Never, Any, object, nor Optional."""
     if annotation is None:
@@ -84,17 +70,12 @@ def _promises_value(annotation: ast.expr | None) -> bool:
     return True
 
 
-def _decorator_name(decorator: ast.expr) -> str:
-    target = decorator.func if isinstance(decorator, ast.Call) else decorator
-    return target.id if isinstance(target, ast.Name) else target.attr if isinstance(target, ast.Attribute) else ""
-
-
 def _missing_return(function: FunctionNode, first: int) -> RawFinding | None:
     if not _promises_value(function.returns):
         return None
-    if any(_decorator_name(decorator) in _EXEMPT_DECORATORS for decorator in function.decorator_list):
+    if any(decorator_name(decorator) in _EXEMPT_DECORATORS for decorator in function.decorator_list):
         return None
-    own = list(_own_nodes(function))
+    own = list(own_nodes(function))
     if any(isinstance(node, ast.Yield | ast.YieldFrom) for node in own):
         return None  # a generator: its annotation is the iterator's
     returns = [node for node in own if isinstance(node, ast.Return)]
@@ -148,4 +129,4 @@ def _redeclared(function: FunctionNode, owners: list[str], body: list[ast.stmt])
                 )
 
 
-__all__ = ["check_shape"]
+__all__ = ["check_shape", "stub_function"]
