@@ -57,8 +57,13 @@ try:
 
     checker = None
     if not job["strict"]:  # the examples check's own reading (one implementation: the validator's)
-        from nodegen.nodes.codegen_code_validator_effect.v1_0_0.checks.example_runner import ExampleOutputChecker
+        from nodegen.nodes.codegen_code_validator_effect.v1_0_0.checks.example_reader import read_examples
+        from nodegen.nodes.codegen_code_validator_effect.v1_0_0.checks.example_runner import (
+            EQUAL, ExampleOutputChecker)
         checker = ExampleOutputChecker()
+        test.examples = [doctest.Example(e.source, e.want, lineno=e.lineno, options={EQUAL: True} if e.equal else {})
+                         for e in read_examples(target.__doc__ or "", job["entry_point"])]
+        verdict["examples"] = len(test.examples)
     Collect(checker=checker, verbose=False).run(test, out=io.StringIO().write, clear_globs=False)
 except BaseException as error:
     verdict["error"] = f"{type(error).__name__}: {error}"[:500]
@@ -69,7 +74,8 @@ sys.stdout.write("\\n@@verdict@@" + json.dumps(verdict))
 
 @dataclass(frozen=True)
 class ExampleVerdict:
-    """A function's docstring examples (doctest ``>>>`` lines) run against a source."""
+    """A function's docstring examples run against a source (doctest ``>>>`` lines; without ``strict``, also the
+    calls the examples check reads written with an arrow, ``f(2) -> 4``)."""
 
     examples: int
     failures: list[dict[str, str]] = field(default_factory=list)

@@ -2,12 +2,12 @@
 sandbox as ``python -I -S example_runner.py SPEC.json``. Not imported by nodegen; standard library only.
 
 The spec names the module (``module_name``, ``module_file``: the candidate text in the sandbox's work folder,
-``package`` when it is a package's ``__init__``), the ``sys_path`` to import with, and the ``docstring`` (the
-ORIGINAL stub's) with its ``name`` and ``lineno``. The module is imported under its own name (a finder serves the
-candidate file, so its package and siblings import it too), and the examples run with ``doctest.DocTestRunner`` in a
-copy of the module's globals, as ``doctest.testmod`` would. One JSON object per line goes to the original stdout:
-``start`` before each example, ``failure`` / ``exception`` for each failing one, ``import_failed``, then ``done``.
-Anything the module prints outside an example goes to stderr.
+``package`` when it is a package's ``__init__``), the ``sys_path`` to import with, the ``docstring`` (the ORIGINAL
+stub's) with its ``name`` and ``lineno``, and the ``examples`` read from it (``example_reader``). The module is
+imported under its own name (a finder serves the candidate file, so its package and siblings import it too), and the
+examples run with ``doctest.DocTestRunner`` in a copy of the module's globals, as ``doctest.testmod`` would. One JSON
+object per line goes to the original stdout: ``start`` before each example, ``failure`` / ``exception`` for each
+failing one, ``import_failed``, then ``done``. Anything the module prints outside an example goes to stderr.
 """
 
 from __future__ import annotations
@@ -94,10 +94,14 @@ def _literal(text: str) -> tuple[bool, object]:
         return False, None
 
 
+EQUAL = doctest.register_optionflag("NODEGEN_EQUAL")  # an arrow example (``f(2) -> 4``): values compare with ==
+
+
 class ExampleOutputChecker(doctest.OutputChecker):
     """doctest's comparison, and two readings of what docstrings mean that doctest reads too literally: a value
     written as another literal of the same value (``"21"`` for ``'21'``), and a comparison written with no output
-    line (``>>> f(3) == 5``), which holds when it prints ``True``."""
+    line (``>>> f(3) == 5``), which holds when it prints ``True``. An arrow example (``EQUAL``) holds when the value
+    equals the literal, as ``==`` says (``6.00`` for ``6.0``; ``None`` for a result doctest prints as nothing)."""
 
     def check_output(self, want: str, got: str, optionflags: int) -> bool:
         if super().check_output(want, got, optionflags):
@@ -105,6 +109,8 @@ class ExampleOutputChecker(doctest.OutputChecker):
         if not want.strip():
             return got == "True\n"
         (want_ok, want_value), (got_ok, got_value) = _literal(want), _literal(got)
+        if optionflags & EQUAL:
+            return want_ok and (got_value == want_value if got_ok else want_value is None and not got.strip())
         return want_ok and got_ok and type(want_value) is type(got_value) and want_value == got_value
 
 
@@ -175,8 +181,12 @@ def main(spec_path: str) -> int:
             }
         )
         return 0
-    test = doctest.DocTestParser().get_doctest(
-        spec["docstring"], module.__dict__.copy(), spec["name"], spec["module_file"], spec["lineno"]
+    examples = [
+        doctest.Example(e["source"], e["want"], lineno=e["lineno"], options={EQUAL: True} if e["equal"] else {})
+        for e in spec["examples"]
+    ]
+    test = doctest.DocTest(
+        examples, module.__dict__.copy(), spec["name"], spec["module_file"], spec["lineno"], spec["docstring"]
     )
     results = runner.run(test, out=lambda _text: None, clear_globs=False)
     runner.emit({"event": "done", "attempted": results.attempted, "failed": results.failed})

@@ -1,8 +1,9 @@
 """A stub's docstring examples are the user's spec: each candidate must pass them, in the module as it would be
 written, in the sandbox (``nodegen.infra.sandbox``), never in nodegen's own process.
 
-The examples are read with the standard ``doctest`` parser from the ORIGINAL stub's docstring (an answer may rewrite
-its docstring; nodegen never invents or rewrites an example), and only the target's own examples run. No examples:
+The examples are read (``example_reader``: doctest's ``>>>`` examples, and calls written with an arrow such as
+``f(2) -> 4``) from the ORIGINAL stub's docstring (an answer may rewrite its docstring; nodegen never invents or
+rewrites an example), and only the target's own examples run. No examples:
 nothing runs. ``EXA001`` is a failing example (the call, what it expected, what it got or raised), ``EXA002`` a run
 that hung, flooded its output or died, ``EXA003`` (a warning) examples that could not be run for a reason outside the
 new code (the module does not import in the sandbox even before it, or its docstring's examples do not parse).
@@ -11,14 +12,13 @@ new code (the module does not import in the sandbox even before it, or its docst
 from __future__ import annotations
 
 import ast
-import doctest
 import json
 import os
 import shutil
 import sys
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumFindin
 from nodegen.onex import EnumLogLevel, emit_log_event
 
 from .base import CheckContext, RawFinding
+from .example_reader import DocExample, read_examples
 
 _RUNNER = Path(__file__).with_name("example_runner.py")
 _MOST_FINDINGS = 5
@@ -51,13 +52,16 @@ def _docstring(stub: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, int] 
     return None
 
 
-def stub_examples(stub: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, int, list[doctest.Example]] | None:
-    """The stub's raw docstring, its line and its doctest examples; None when it has none. ``ValueError`` when they
-    do not parse."""
+def stub_examples(
+    stub: ast.FunctionDef | ast.AsyncFunctionDef, qualified_name: str
+) -> tuple[str, int, list[DocExample]] | None:
+    """The stub's raw docstring, its line and its examples (``example_reader``); None when it has none.
+    ``ValueError`` when its doctest examples do not parse."""
     found = _docstring(stub)
-    if found is None or ">>>" not in found[0]:
+    if found is None:
         return None
-    examples = doctest.DocTestParser().get_examples(found[0])
+    function = None if "." in qualified_name else stub.name  # a method's arrow examples need an object
+    examples = read_examples(found[0], function)
     return (found[0], found[1], examples) if examples else None
 
 
@@ -88,13 +92,14 @@ def _call(source: str) -> str:
 
 
 def _example_findings(
-    events: list[dict[str, Any]], examples: list[doctest.Example], ctx: CheckContext, line: int
+    events: list[dict[str, Any]], examples: list[DocExample], ctx: CheckContext, line: int
 ) -> list[RawFinding]:
     findings: list[RawFinding] = []
     failing = [e for e in events if e.get("event") in ("failure", "exception")]
     for event in failing[:_MOST_FINDINGS]:
         index = int(event["index"])
-        setup = [_call(examples[i].source) for i in range(max(0, index - _SETUP_SHOWN), index)]
+        before = [example for example in examples[:index] if not example.equal]  # arrow examples stand alone
+        setup = [] if examples[index].equal else [_call(example.source) for example in before[-_SETUP_SHOWN:]]
         after = f"after `{'`, `'.join(setup)}`, " if setup else ""
         where = f"the docstring example at line {line + int(event['lineno'])}"
         want = event["want"].rstrip("\n") or "no output"
@@ -141,7 +146,7 @@ async def check_examples(
 ) -> list[RawFinding]:
     """Run the original stub's examples against ``ctx.text`` (the module with the candidate in place)."""
     try:
-        found = stub_examples(stub)
+        found = stub_examples(stub, qualified_name)
     except ValueError as error:
         message = f"the docstring's examples of `{qualified_name}` do not parse ({error}), so none were run"
         return [_finding("EXA003", message, severity=EnumFindingSeverity.WARNING)]
@@ -160,6 +165,7 @@ async def check_examples(
             "package": [str(original)] if package and original else None,
             "sys_path": [*([str(root)] if root else []), *_interpreter_path()],
             "docstring": docstring,
+            "examples": [asdict(example) for example in examples],
             "name": qualified_name,
             "lineno": line - 1,
         }
@@ -182,7 +188,7 @@ def _interpreter_path() -> Sequence[str]:
 
 
 def _read_report(
-    result: ModelSandboxResult, examples: list[doctest.Example], ctx: CheckContext, line: int
+    result: ModelSandboxResult, examples: list[DocExample], ctx: CheckContext, line: int
 ) -> list[RawFinding]:
     events: list[dict[str, Any]] = []
     for text in result.stdout.splitlines():

@@ -159,3 +159,39 @@ async def test_examples_never_run_for_code_the_security_rules_refuse(tmp_path, b
     marker = tmp_path / "ran"
     dangerous = await validate(request(f"eval(\"open({str(marker)!r}, 'w')\")\nreturn n / 2"), options)
     assert not dangerous.is_valid and "examples" not in dangerous.rule_timings_ms and not marker.exists()
+
+
+ARROWS = '''def rotate(items: list[int], by: int) -> list[int]:
+    """Rotate left by ``by``.
+
+    For example:
+        rotate([1, 2, 3], 1) -> [2, 3, 1]
+        rotate([1, 2, 3], 0) == [1, 2, 3]
+        rotate([], 4) returns []
+    """
+    # IMPLEMENTATION REQUIRED
+
+
+def area(w: float, h: float) -> float | None:
+    """Area, or None when a side is negative: area(3, 2) ==> 6.00, and area(-1, 2) => None."""
+    # IMPLEMENTATION REQUIRED
+'''
+
+
+async def test_an_example_written_with_an_arrow_is_run_and_its_failure_reported(validator):
+    result = await check(validator, ARROWS, "rotate", "return items[-by:] + items[:-by] if items else []")
+    assert [f.code for f in result.errors] == ["EXA001"]
+    (finding,) = result.errors
+    assert "`rotate([1, 2, 3], 1)` expected `[2, 3, 1]` but got `[3, 1, 2]`" in finding.message
+    assert "after" not in finding.message  # arrow examples stand alone: none is the setup of another
+
+
+async def test_arrow_examples_compare_values_as_the_docstring_writes_them(validator):
+    rotate = "if not items:\n    return []\nby %= len(items)\nreturn items[by:] + items[:by]"
+    assert (await check(validator, ARROWS, "rotate", rotate)).is_valid
+    area = "return None if w < 0 or h < 0 else float(w * h)"  # 6.0 for `6.00`; None prints nothing
+    assert (await check(validator, ARROWS, "area", area)).is_valid
+    wrong = await check(validator, ARROWS, "area", "return w * h")
+    assert [f.code for f in wrong.errors] == ["EXA001"] and "`area(-1, 2)` expected `None` but got `-2`" in (
+        wrong.errors[0].message
+    )
