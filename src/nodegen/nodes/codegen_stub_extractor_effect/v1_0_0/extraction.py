@@ -10,7 +10,7 @@ Optionally, an unmarked body that does nothing but ``raise NotImplementedError``
 from __future__ import annotations
 
 import ast
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from nodegen.infra.collector import collector_paused
@@ -32,10 +32,13 @@ from nodegen.pysource import (
 )
 
 from .models import ModelClassContext, ModelMethodStub
-from .windows import WINDOW_CHARS, source_windows
+from .windows import WINDOW_CHARS, WindowSpan, window_module, window_spans
 
 NOT_IMPLEMENTED_MARKER = "raise NotImplementedError"
 MAX_SIBLING_SIGNATURES = 40
+# Every field of a stub record is given (see _Describer.stub): one set of their names serves every record, where
+# validation would build a set of 22 names per stub (~2 kB, half of a record's size on a file of 100,000 stubs).
+_EVERY_FIELD = set(ModelMethodStub.model_fields)
 
 
 @dataclass(slots=True)
@@ -50,12 +53,14 @@ class ExtractionOutput:
 class _Describer:
     """Builds the stub models of one module, sharing class contexts and signatures between stubs."""
 
-    def __init__(self, module: SourceModule) -> None:
+    def __init__(self, module: SourceModule, imports: list[str]) -> None:
         self.module = module
-        self.imports = [module.segment(node) for node in module.structure.imports]
+        self.imports = imports
         self._class_contexts: dict[int, ModelClassContext] = {}
 
     def stub(self, scope: Scope, node: FunctionNode, mark: Mark) -> ModelMethodStub:
+        """The record of one stub, built from the tree without validation (every value is of its field's type, and
+        the module's import list is one list shared by its stubs, not a copy each)."""
         classes: list[ModelClassContext] = []
         enclosing_function: str | None = None
         ancestor = scope.parent
@@ -69,7 +74,8 @@ class _Describer:
         parent = scope.parent
         context = None if parent is None else f"{'def' if parent.is_function else 'class'} {parent.qualified_name}"
         module = self.module
-        return ModelMethodStub(
+        return ModelMethodStub.model_construct(
+            _EVERY_FIELD,
             name=node.name,
             qualified_name=scope.qualified_name,
             signature=module.header_source(node),
@@ -149,9 +155,9 @@ def stub_marks(module: SourceModule, patterns: Sequence[str], *, include_not_imp
 
 
 def _module_stubs(
-    module: SourceModule, patterns: Sequence[str], *, include_not_implemented: bool
+    module: SourceModule, patterns: Sequence[str], imports: list[str], *, include_not_implemented: bool
 ) -> list[ModelMethodStub]:
-    describer = _Describer(module)
+    describer = _Describer(module, imports)
     marks = stub_marks(module, patterns, include_not_implemented=include_not_implemented)
     stubs = []
     for index, mark in marks.items():
@@ -162,37 +168,116 @@ def _module_stubs(
     return stubs
 
 
-def extract_stubs(source: str, patterns: Sequence[str], *, include_not_implemented: bool = False) -> ExtractionOutput:
-    """The stubs of ``source`` in source order (outer functions before the functions nested in them).
+def _imports(module: SourceModule) -> list[str]:
+    return [module.segment(node) for node in module.structure.imports]
+
+
+def _free(module: SourceModule) -> None:
+    """Break a window's scope cycles (parents and children point at each other) so its tree goes now."""
+    for scope in module.scopes:
+        scope.children.clear()
+
+
+@dataclass(slots=True)
+class StubScan:
+    """A source that parses, read whole once: its line count, docstring and imports are known before its first stub.
+
+    Iterating it describes the stubs in source order (outer functions before the functions nested in them). A text
+    over ``WINDOW_CHARS`` is parsed again a window at a time, only the windows that hold a stub: one window's tree
+    and records are held at once, so a caller that drops each record as it comes holds a large file's stubs never
+    all together. A module-level stub's sibling signatures then come from its own window. ``on_stubs`` (if set) is
+    told how many stubs each window gave, as they are given.
+    """
+
+    source: str
+    patterns: tuple[str, ...]
+    include_not_implemented: bool
+    module: SourceModule | None  # the whole module of a small text; None when it is read in windows
+    spans: list[WindowSpan]  # the windows that hold a stub
+    imports: list[str]
+    module_docstring: str | None
+    file_lines: int
+    on_stubs: Callable[[int], None] | None = None
+
+    def __iter__(self) -> Iterator[ModelMethodStub]:
+        include = self.include_not_implemented
+        if self.module is not None:
+            stubs = _module_stubs(self.module, self.patterns, self.imports, include_not_implemented=include)
+            self._given(len(stubs))
+            yield from stubs
+            return
+        for span in self.spans:
+            with collector_paused():  # not left paused while the caller holds the iterator
+                window = window_module(self.source, span)
+                stubs = _module_stubs(window, self.patterns, self.imports, include_not_implemented=include)
+                _free(window)
+                del window
+            self._given(len(stubs))
+            yield from stubs
+
+    def _given(self, count: int) -> None:
+        if self.on_stubs is not None:
+            self.on_stubs(count)
+
+
+def scan_stubs(source: str, patterns: Sequence[str], *, include_not_implemented: bool = False) -> StubScan:
+    """Parse ``source`` and find what its stubs will share; iterate the result for the stubs (see :class:`StubScan`).
 
     A leading byte-order mark is ignored; CRLF, CR and tab-indented files work as written (signatures, decorators
     and indentation are reported with the file's own characters). Raises ``ValueError`` for a pattern without text
-    and ``ModelOnexError(VALIDATION_ERROR)`` for source that does not parse. A text over ``WINDOW_CHARS`` is parsed
-    a window of top-level statements at a time (bounded memory; see :mod:`.windows`): a module-level stub's
-    sibling signatures then come from its own window.
+    and ``ModelOnexError(VALIDATION_ERROR)`` for source that does not parse, before any stub is described. A text
+    over ``WINDOW_CHARS`` is parsed a window of top-level statements at a time (bounded memory; see
+    :mod:`.windows`).
     """
     markers = compile_markers(tuple(patterns))  # a bad pattern fails before any parsing
     if len(source) <= WINDOW_CHARS:
         module = SourceModule(source)
-        return ExtractionOutput(
-            stubs=_module_stubs(module, markers.patterns, include_not_implemented=include_not_implemented),
-            file_lines=editor_line_count(module.lines),
+        return StubScan(
+            source=source,
+            patterns=markers.patterns,
+            include_not_implemented=include_not_implemented,
+            module=module,
+            spans=[],
+            imports=_imports(module),
             module_docstring=ast.get_docstring(module.tree),
+            file_lines=editor_line_count(module.lines),
         )
-    stubs: list[ModelMethodStub] = []
+    spans: list[WindowSpan] = []
     imports: list[str] = []
     docstring: str | None = None
     with collector_paused():
-        for number, window in enumerate(source_windows(source, WINDOW_CHARS)):
-            if number == 0:
+        for span, window in window_spans(source, WINDOW_CHARS):
+            if span.start == 0:
                 docstring = ast.get_docstring(window.tree)
-            imports += [window.segment(node) for node in window.structure.imports]
-            stubs += _module_stubs(window, markers.patterns, include_not_implemented=include_not_implemented)
-            for scope in window.scopes:  # parents and children point at each other: free the tree now
-                scope.children.clear()
+            imports += _imports(window)
+            if stub_marks(window, markers.patterns, include_not_implemented=include_not_implemented):
+                spans.append(span)  # described on the second pass; a window without stubs is not parsed again
+            _free(window)
             del window
-    stubs = [stub.model_copy(update={"module_imports": imports}) for stub in stubs]  # every window's imports
-    return ExtractionOutput(stubs=stubs, file_lines=editor_line_count(split_lines(source)), module_docstring=docstring)
+    return StubScan(
+        source=source,
+        patterns=markers.patterns,
+        include_not_implemented=include_not_implemented,
+        module=None,
+        spans=spans,
+        imports=imports,
+        module_docstring=docstring,
+        file_lines=editor_line_count(split_lines(source)),
+    )
 
 
-__all__ = ["MAX_SIBLING_SIGNATURES", "NOT_IMPLEMENTED_MARKER", "ExtractionOutput", "extract_stubs", "stub_marks"]
+def extract_stubs(source: str, patterns: Sequence[str], *, include_not_implemented: bool = False) -> ExtractionOutput:
+    """Every stub of ``source`` at once, in source order: :func:`scan_stubs` collected in a list."""
+    scan = scan_stubs(source, patterns, include_not_implemented=include_not_implemented)
+    return ExtractionOutput(stubs=list(scan), file_lines=scan.file_lines, module_docstring=scan.module_docstring)
+
+
+__all__ = [
+    "MAX_SIBLING_SIGNATURES",
+    "NOT_IMPLEMENTED_MARKER",
+    "ExtractionOutput",
+    "StubScan",
+    "extract_stubs",
+    "scan_stubs",
+    "stub_marks",
+]

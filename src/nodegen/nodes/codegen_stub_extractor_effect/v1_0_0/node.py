@@ -7,6 +7,7 @@ structured logs with the correlation id.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from nodegen.infra.source_files import decode_source
@@ -17,10 +18,11 @@ from nodegen.onex import (
     ModelContractEffect,
     ModelOnexError,
     NodeEffect,
+    correlation_scope,
     emit_log_event,
 )
 
-from .extraction import extract_stubs
+from .extraction import StubScan, scan_stubs
 from .models import ModelStubExtractionRequest, ModelStubExtractionResult
 from .models.model_stub_extractor_options import ModelStubExtractorOptions
 
@@ -46,8 +48,59 @@ class NodeCodegenStubExtractorEffect(NodeEffect[ModelStubExtractionResult]):
         self._failed_extractions = 0
         self._total_stubs_found = 0
 
+    async def execute_scan(self, contract: ModelContractEffect | Mapping[str, Any]) -> StubScan:
+        """``execute_effect`` with the stubs still to come: the same input, settings and refusals (raised here, before
+        any stub is described), and a :class:`StubScan` whose iteration describes the stubs in source order, a large
+        file a window at a time, so a caller that handles each record as it comes never holds them all. Counted as
+        an extraction; its stubs are counted as they are described."""
+        typed = self._coerce_contract(contract)
+        started = time.perf_counter()
+        succeeded = False
+        with correlation_scope(typed.correlation_id):
+            try:
+                request, _, scan = self._scan(typed)
+                succeeded = True
+            except ModelOnexError:
+                raise
+            except Exception as error:  # what execute_effect says of an unexpected failure
+                raise ModelOnexError(
+                    error_code=EnumCoreErrorCode.OPERATION_FAILED,
+                    message=f"{type(self).__name__} failed: {type(error).__name__}: {error}",
+                    cause=error,
+                ) from error
+            finally:
+                self._stats.record((time.perf_counter() - started) * 1000.0, succeeded=succeeded)
+        emit_log_event(EnumLogLevel.DEBUG, "stub scan opened", {"file_path": request.file_path})
+        scan.on_stubs = self._count_stubs
+        return scan
+
     async def _run(self, contract: ModelContractEffect) -> ModelStubExtractionResult:
         started = time.perf_counter()
+        request, patterns, scan = self._scan(contract)
+        stubs = list(scan)
+        self._count_stubs(len(stubs))
+        elapsed_ms = (time.perf_counter() - started) * 1000.0
+        emit_log_event(
+            EnumLogLevel.DEBUG,
+            "stub extraction completed",
+            {"file_path": request.file_path, "stubs_found": len(stubs), "duration_ms": round(elapsed_ms, 3)},
+        )
+        return ModelStubExtractionResult(
+            success=True,
+            stubs=stubs,
+            total_stubs_found=len(stubs),
+            extraction_time_ms=elapsed_ms,
+            file_path=request.file_path,
+            file_lines=scan.file_lines,
+            extraction_patterns_used=list(patterns),
+            module_docstring=scan.module_docstring,
+        )
+
+    def _count_stubs(self, count: int) -> None:
+        self._total_stubs_found += count
+
+    def _scan(self, contract: ModelContractEffect) -> tuple[ModelStubExtractionRequest, list[str], StubScan]:
+        """The request, checked, and its source parsed (a refusal raises ``ModelOnexError``)."""
         try:
             request = self._parse_request(contract)
             patterns = request.extraction_patterns or self.default_patterns
@@ -57,7 +110,7 @@ class NodeCodegenStubExtractorEffect(NodeEffect[ModelStubExtractionResult]):
                 else request.include_not_implemented
             )
             try:
-                found = extract_stubs(request.node_file_content, patterns, include_not_implemented=include)
+                scan = scan_stubs(request.node_file_content, patterns, include_not_implemented=include)
             except ValueError as error:  # a pattern with no marker text
                 raise ModelOnexError(
                     error_code=EnumCoreErrorCode.VALIDATION_ERROR, message=str(error), cause=error
@@ -66,23 +119,7 @@ class NodeCodegenStubExtractorEffect(NodeEffect[ModelStubExtractionResult]):
             self._failed_extractions += 1
             raise
         self._total_extractions += 1
-        self._total_stubs_found += len(found.stubs)
-        elapsed_ms = (time.perf_counter() - started) * 1000.0
-        emit_log_event(
-            EnumLogLevel.DEBUG,
-            "stub extraction completed",
-            {"file_path": request.file_path, "stubs_found": len(found.stubs), "duration_ms": round(elapsed_ms, 3)},
-        )
-        return ModelStubExtractionResult(
-            success=True,
-            stubs=found.stubs,
-            total_stubs_found=len(found.stubs),
-            extraction_time_ms=elapsed_ms,
-            file_path=request.file_path,
-            file_lines=found.file_lines,
-            extraction_patterns_used=list(patterns),
-            module_docstring=found.module_docstring,
-        )
+        return request, list(patterns), scan
 
     def _parse_request(self, contract: ModelContractEffect) -> ModelStubExtractionRequest:
         content = contract.input_state.get("node_file_content")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from nodegen.onex import ModelOnexError
 from nodegen.pysource import SourceModule
@@ -40,9 +41,23 @@ def _starts(source: str) -> list[tuple[int, int]]:
     return starts
 
 
-def source_windows(source: str, window_chars: int = WINDOW_CHARS) -> Iterator[SourceModule]:
-    """The modules of consecutive windows of ``source``, each about ``window_chars`` long, in order; together they
-    hold every top-level statement once. Raises the ``ModelOnexError`` of the first syntax error, with its file
+@dataclass(frozen=True, slots=True)
+class WindowSpan:
+    """Where a window stands in the text: its first and past-the-end offsets, and the file line it begins on."""
+
+    start: int
+    end: int
+    line: int
+
+
+def window_module(source: str, span: WindowSpan) -> SourceModule:
+    """The module of one window, parsed behind line breaks standing for the lines before it (the file's numbers)."""
+    return SourceModule("\n" * (span.line - 1) + source[span.start : span.end])
+
+
+def window_spans(source: str, window_chars: int = WINDOW_CHARS) -> Iterator[tuple[WindowSpan, SourceModule]]:
+    """Consecutive windows of ``source``, each about ``window_chars`` long, in order, with their modules; together
+    they hold every top-level statement once. Raises the ``ModelOnexError`` of the first syntax error, with its file
     line, as parsing the whole text would."""
     starts = _starts(source)
     first = 0
@@ -53,17 +68,23 @@ def source_windows(source: str, window_chars: int = WINDOW_CHARS) -> Iterator[So
             last = first + 1
             while last < len(starts) - 1 and starts[last][0] - offset < width:
                 last += 1
-            end = starts[last][0]
+            span = WindowSpan(offset, starts[last][0], line)
             try:
-                module = SourceModule("\n" * (line - 1) + source[offset:end])
+                module = window_module(source, span)
             except ModelOnexError:
                 if last == len(starts) - 1:
                     raise
-                width = 2 * (end - offset)  # cut inside a string or brackets: widen the window
+                width = 2 * (span.end - offset)  # cut inside a string or brackets: widen the window
                 continue
             break
-        yield module
+        yield span, module
         first = last
 
 
-__all__ = ["WINDOW_CHARS", "source_windows"]
+def source_windows(source: str, window_chars: int = WINDOW_CHARS) -> Iterator[SourceModule]:
+    """The modules of :func:`window_spans`."""
+    for _, module in window_spans(source, window_chars):
+        yield module
+
+
+__all__ = ["WINDOW_CHARS", "WindowSpan", "source_windows", "window_module", "window_spans"]

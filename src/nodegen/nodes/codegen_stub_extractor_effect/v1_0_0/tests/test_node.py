@@ -332,3 +332,27 @@ class TestNodeApi:
             )
         assert exc.value.error_code == EnumCoreErrorCode.VALIDATION_ERROR
         assert "no marker text" in exc.value.message
+
+
+class TestScan:
+    """execute_scan: the stubs of execute_effect, one at a time, with its refusals raised before the first."""
+
+    SOURCE = "def a():\n    # IMPLEMENTATION REQUIRED\n    pass\n\n\ndef b():\n    pass  # Stub\n"
+
+    async def test_scan_gives_the_stubs_of_execute_effect_and_counts_them(self, stub_extractor):
+        contract = create_test_contract_effect(correlation_id=uuid4(), input_state={"node_file_content": self.SOURCE})
+        whole = await stub_extractor.execute_effect(contract)
+        scan = await stub_extractor.execute_scan(contract)
+        assert scan.file_lines == whole.file_lines == 8
+        assert stub_extractor.get_metrics()["total_stubs_found"] == 2  # the scan's are counted as they come
+        assert list(scan) == whole.stubs
+        metrics = stub_extractor.get_metrics()
+        assert metrics["total_extractions"] == 2 and metrics["total_stubs_found"] == 4
+
+    async def test_scan_refuses_what_execute_effect_refuses(self, stub_extractor):
+        bad = create_test_contract_effect(correlation_id=uuid4(), input_state={"node_file_content": "def f(:\n"})
+        with pytest.raises(ModelOnexError) as error:
+            await stub_extractor.execute_scan(bad)
+        assert error.value.error_code == EnumCoreErrorCode.VALIDATION_ERROR
+        assert "syntax error" in error.value.message
+        assert stub_extractor.get_metrics()["failed_extractions"] == 1

@@ -99,3 +99,27 @@ def test_an_unterminated_string_is_the_same_error_as_in_one_parse():
     with pytest.raises(ModelOnexError) as windowed_error:
         list(source_windows(source, window_chars=1))
     assert windowed_error.value.message == whole_error.value.message
+
+
+def test_a_late_syntax_error_is_raised_by_the_scan_before_any_stub_is_described(monkeypatch):
+    monkeypatch.setattr(extraction, "WINDOW_CHARS", 40)
+    with pytest.raises(ModelOnexError) as error:
+        extraction.scan_stubs(TRICKY + "\ndef broken(:\n    pass\n", ["# IMPLEMENTATION REQUIRED"])
+    assert error.value.message.startswith(f"syntax error at line {TRICKY.count(chr(10)) + 2}")
+
+
+def test_a_windowed_scan_parses_again_only_the_windows_that_hold_stubs(monkeypatch):
+    monkeypatch.setattr(extraction, "WINDOW_CHARS", 1)
+    scan = extraction.scan_stubs(TRICKY, ["# IMPLEMENTATION REQUIRED", "pass  # Stub"])
+    assert scan.module is None
+    assert 0 < len(scan.spans) < len(list(source_windows(TRICKY, window_chars=1)))
+    assert [stub.qualified_name for stub in scan] == ["first", "posix", "decorated", "Holder.method"]
+    assert [stub.qualified_name for stub in scan] == ["first", "posix", "decorated", "Holder.method"]  # again
+
+
+@pytest.mark.parametrize("window", [1, extraction.WINDOW_CHARS])
+def test_the_stubs_of_a_file_share_one_import_list(monkeypatch, window):
+    monkeypatch.setattr(extraction, "WINDOW_CHARS", window)
+    stubs = whole(TRICKY).stubs
+    assert stubs[0].module_imports == ["import os", "from typing import Any"]
+    assert all(stub.module_imports is stubs[0].module_imports for stub in stubs)
