@@ -42,7 +42,8 @@ verdict = {"examples": 0, "failures": [], "error": None}
 try:
     exec(compile(job["source"], job["name"] + ".py", "exec"), namespace)
     target = namespace[job["entry_point"]]
-    test = doctest.DocTestParser().get_doctest(target.__doc__ or "", namespace, job["entry_point"], job["name"], 0)
+    docstring = target.__doc__ if job["docstring"] is None else job["docstring"]
+    test = doctest.DocTestParser().get_doctest(docstring or "", namespace, job["entry_point"], job["name"], 0)
     verdict["examples"] = len(test.examples)
 
     class Collect(doctest.DocTestRunner):
@@ -62,7 +63,7 @@ try:
             EQUAL, ExampleOutputChecker)
         checker = ExampleOutputChecker()
         test.examples = [doctest.Example(e.source, e.want, lineno=e.lineno, options={EQUAL: True} if e.equal else {})
-                         for e in read_examples(target.__doc__ or "", job["entry_point"])]
+                         for e in read_examples(docstring or "", job["entry_point"])]
         verdict["examples"] = len(test.examples)
     Collect(checker=checker, verbose=False).run(test, out=io.StringIO().write, clear_globs=False)
 except BaseException as error:
@@ -129,12 +130,19 @@ def hidden_tests(name: str, source: str, test: str, entry_point: str, time_limit
 
 
 def docstring_examples(
-    name: str, source: str, entry_point: str, time_limit_s: float = TIME_LIMIT_S, *, strict: bool = False
+    name: str,
+    source: str,
+    entry_point: str,
+    time_limit_s: float = TIME_LIMIT_S,
+    *,
+    strict: bool = False,
+    docstring: str | None = None,
 ) -> ExampleVerdict:
     """The docstring examples of ``entry_point`` run against ``source``: as nodegen's examples check reads them
     (another literal of the same value, a bare comparison that prints True, pass), or with ``strict`` as plain doctest
-    with default flags does."""
-    job = {"name": name, "source": source, "entry_point": entry_point, "strict": strict}
+    with default flags does. ``docstring``: the examples' docstring when not the function's own in ``source`` (a
+    written file's function may carry the docstring of the model's answer; the spec is the problem's)."""
+    job = {"name": name, "source": source, "entry_point": entry_point, "strict": strict, "docstring": docstring}
     verdict = _child(_EXAMPLES, job, time_limit_s)
     if isinstance(verdict, str):
         return ExampleVerdict(examples=0, error=verdict)

@@ -55,6 +55,13 @@ class Problem:
         return self.prompt + STUB_BODY + self.after
 
     @property
+    def docstring(self) -> str:
+        """The target's docstring as the problem writes it (its examples are the spec)."""
+        tree = ast.parse(self.prompt)
+        node = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == self.entry_point)
+        return ast.get_docstring(node, clean=False) or ""
+
+    @property
     def before_target(self) -> str:
         """The prompt up to the target's ``def`` (its imports and finished helper functions)."""
         tree = ast.parse(self.original)

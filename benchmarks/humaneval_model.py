@@ -164,7 +164,9 @@ async def nodegen_one(
     filled = stub is not None and stub.status is EnumStubStatus.FILLED
     text = path.read_text(encoding="utf-8")
     error = hidden_tests(problem.name, text, problem.test, problem.entry_point) if filled else "not filled"
-    examples = docstring_examples(problem.name, text, problem.entry_point) if filled else None
+    examples = None
+    if filled:
+        examples = docstring_examples(problem.name, text, problem.entry_point, docstring=problem.docstring)
     attempts = stub.attempts if stub is not None else 0
     return {
         "phase": "nodegen",

@@ -70,3 +70,15 @@ def test_the_report_is_rebuilt_from_result_lines():
     assert "| nodegen after repairs, examples checked | 1/2 | 50.0 % | 2 | 1 | 0 | 0.0 % | 300 | 30 | 120 |" in text
     assert "- T/2: `f(1)` expected `2`, got `3`" in text
     assert "1 such problem(s): NOT met" in text
+
+
+def test_the_judge_reads_the_examples_of_the_given_docstring_not_the_answers():
+    # a written function may carry the model's docstring; the problem's own is the spec
+    answer = SOURCE.replace(">>> double(2)\n    4", ">>> double(2)\n    5").replace("x * 2", "x + 3")
+    assert not docstring_examples("own", answer, "double").failed
+    spec = '"""Twice x.\n\n    >>> double(2)\n    4\n\n    double(5) -> 10\n    """'
+    verdict = docstring_examples("spec", answer, "double", docstring=spec[3:-3])
+    assert verdict.failures == [
+        {"call": "double(2)", "expected": "4", "got": "5"},
+        {"call": "double(5)", "expected": "10", "got": "8"},
+    ]
