@@ -15,35 +15,54 @@ from __future__ import annotations
 import asyncio
 import os
 import statistics
-import subprocess
 import tempfile
 import time
 import uuid
+from collections.abc import Awaitable
 from pathlib import Path
+from typing import TypeVar
 
-from aiokafka.admin import AIOKafkaAdminClient
 from tests.support.kafka import TansuBroker
 from tests.support.postgres import create_database, postgres_server
-from tests.support.workers import llm_server_process, make_project, start_worker, stop_worker
+from tests.support.workers import (
+    WorkerProcess,
+    check_running,
+    llm_server_process,
+    make_project,
+    start_worker,
+    stop_worker,
+    wait_until_joined,
+)
 
 from nodegen.settings import load_settings
 from nodegen.worker import Submitter
 
 from .harness import Timing
 
+T = TypeVar("T")
+
 LATENCY_S = float(os.environ.get("NODEGEN_BENCH_MODEL_LATENCY_S", "0.3"))
 CONCURRENCY = 4
 FILES_PER_SLOT = 10  # each call slot of the group gets this many files: a run is several latency rounds long
 WORKERS = (1, 2, 4)
+_OURS = ("workers", "ruff", "submitter", "model_server", "broker", "postgres")  # the CPU the measured run used
 _LAST_WORKERS: list[str] = []  # which worker filled each file of the last run
 
 
-def _cpu_seconds(pid: int) -> float:
+def _cpu_seconds(pid: int, *, children: bool = False) -> float:
+    """A process's CPU time (with ``children``: also that of its children it has waited for, ruff's runs)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    ticks = int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if children else 0)
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _machine_busy_seconds() -> float:
+    """CPU seconds every process on the machine has used since boot (all cores)."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:8]]
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")  # but idle and iowait
 
 
 def _postgres_cpu_seconds() -> float:
@@ -59,20 +78,23 @@ def _postgres_cpu_seconds() -> float:
     return total
 
 
-async def _members_joined(bootstrap: str, group: str, members: int, timeout_s: float = 120.0) -> None:
-    """Until the group is stable with every worker in it: a member joining later would stop the whole group for a
-    rebalance in the middle of the measured run."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
+async def _watched(work: Awaitable[T], processes: list[WorkerProcess]) -> T:
+    """``work``, unless a worker exits first: then its exit code and output (a run would wait for it to time out)."""
+
+    async def watch() -> None:
+        while True:
+            check_running(processes)
+            await asyncio.sleep(0.5)
+
+    task, watcher = asyncio.ensure_future(work), asyncio.ensure_future(watch())
     try:
-        async with asyncio.timeout(timeout_s):
-            while True:
-                (described,) = (await admin.describe_consumer_groups([group]))[0].groups
-                if described[2] == "Stable" and len(described[5]) == members:
-                    return
-                await asyncio.sleep(0.5)
+        await asyncio.wait({task, watcher}, return_when=asyncio.FIRST_COMPLETED)
+        if watcher.done():
+            watcher.result()  # raises WorkerFailedError
+        return await task
     finally:
-        await admin.close()
+        task.cancel()
+        watcher.cancel()
 
 
 def _environment(database_url: str, bootstrap: str, server_url: str) -> dict[str, str]:
@@ -91,7 +113,7 @@ def _environment(database_url: str, bootstrap: str, server_url: str) -> dict[str
     }
 
 
-async def _fill(env: dict[str, str], project: Path) -> tuple[float, list[float]]:
+async def _fill(env: dict[str, str], project: Path, processes: list[WorkerProcess]) -> tuple[float, list[float]]:
     """Submit the project's files and wait for them; wall seconds and each file's worker time."""
     settings = load_settings(
         project,
@@ -106,7 +128,7 @@ async def _fill(env: dict[str, str], project: Path) -> tuple[float, list[float]]
     try:
         started = time.perf_counter()
         run = await submitter.submit([project / "src"], dry_run=True)
-        result = await submitter.collect(run.run_id, timeout_s=600)
+        result = await _watched(submitter.collect(run.run_id, timeout_s=600), processes)
         wall = time.perf_counter() - started
         assert result.success, [f.error for f in result.files if f.error]
         rows = await submitter.work.results(str(run.run_id))
@@ -124,29 +146,38 @@ def _phase(workers: int, server: tuple[str, int], server_pg: str, root: Path) ->
     broker.start()
     env = _environment(create_database(server_pg, f"bench_{uuid.uuid4().hex[:10]}"), broker.bootstrap, server_url)
     env["NODEGEN_VALIDATION_RUN_EXAMPLES"] = "false"
-    processes: list[subprocess.Popen[bytes]] = []
+    processes: list[WorkerProcess] = []
     try:
+        started = time.perf_counter()
         processes = [start_worker(root / f"w{workers}-{i}", env, concurrency=CONCURRENCY) for i in range(workers)]
-        asyncio.run(_members_joined(broker.bootstrap, env["NODEGEN_WORKER_GROUP_ID"], workers))
+        joined_s = asyncio.run(wait_until_joined(processes, broker.bootstrap, env["NODEGEN_WORKER_GROUP_ID"], 120.0))
+        start_s = time.perf_counter() - started
         warm = make_project(root / f"warm{workers}", workers * CONCURRENCY)
-        asyncio.run(_fill(env, warm))  # every member has joined and imported what it needs
+        first_s, _ = asyncio.run(_fill(env, warm, processes))  # every member has joined and imported what it needs
         files = workers * CONCURRENCY * FILES_PER_SLOT
         project = make_project(root / f"run{workers}", files)
         broker_pid = broker._process.pid if broker._process else 0
 
-        def others() -> float:
-            return time.process_time() + _cpu_seconds(server_pid) + _cpu_seconds(broker_pid) + _postgres_cpu_seconds()
+        def cpu() -> dict[str, float]:
+            return {
+                "workers": sum(_cpu_seconds(p.pid) for p in processes),
+                "ruff": sum(_cpu_seconds(p.pid, children=True) - _cpu_seconds(p.pid) for p in processes),
+                "submitter": time.process_time(),
+                "model_server": _cpu_seconds(server_pid),
+                "broker": _cpu_seconds(broker_pid),
+                "postgres": _postgres_cpu_seconds(),
+                "machine": _machine_busy_seconds(),
+            }
 
-        cpu_before, others_before = sum(_cpu_seconds(p.pid) for p in processes), others()
-        wall, _ = asyncio.run(_fill(env, project))
-        cpu = sum(_cpu_seconds(p.pid) for p in processes) - cpu_before
-        other_cpu = others() - others_before
+        before = cpu()
+        wall, _ = asyncio.run(_fill(env, project, processes))
+        used = {name: (seconds - before[name]) for name, seconds in cpu().items()}
         shares = sorted(_LAST_WORKERS.count(name) for name in set(_LAST_WORKERS))
         single = make_project(root / f"one{workers}", 1)
         trips, fills = [], []
         if workers == 1:
             for _ in range(8):
-                one_wall, durations = asyncio.run(_fill(env, single))
+                one_wall, durations = asyncio.run(_fill(env, single, processes))
                 trips.append(one_wall - durations[0])
                 fills.append(durations[0] - LATENCY_S)
     finally:
@@ -155,13 +186,16 @@ def _phase(workers: int, server: tuple[str, int], server_pg: str, root: Path) ->
         broker.stop()
     return {
         "files": files,
+        "join_s": joined_s,
+        "start_s": start_s,
+        "first_run_s": first_s,
         "wall_s": wall,
         "stubs_per_s": files / wall,
         "ideal": workers * CONCURRENCY / LATENCY_S,
-        "cpu_per_stub_ms": cpu / files * 1000,
+        **{f"cpu_{name}_ms": seconds / files * 1000 for name, seconds in used.items()},
+        "machine_busy": used["machine"] / (wall * (os.cpu_count() or 1)),
         "fewest_files": shares[0],
         "most_files": shares[-1],
-        "other_cpu_per_stub_ms": other_cpu / files * 1000,
         "round_trip_ms": statistics.median(trips) * 1000 if trips else 0.0,
         "round_trip_p95_ms": sorted(trips)[-1] * 1000 if trips else 0.0,
         "fill_overhead_ms": statistics.median(fills) * 1000 if fills else 0.0,
@@ -189,11 +223,15 @@ def run() -> list[Timing]:
     for workers, f in figures.items():
         speedup = f["stubs_per_s"] / base
         target = " (target >= 3.2x: " + ("met" if speedup >= 3.2 else "NOT met") + ")" if workers == 4 else ""
+        ours = sum(f[f"cpu_{name}_ms"] for name in _OURS)
         note = (
             f"{f['stubs_per_s']:.1f} stubs/s, {f['stubs_per_s'] / f['ideal']:.0%} of the latency-bound ideal "
-            f"{f['ideal']:.1f}; {speedup:.2f}x one worker{target}; CPU a stub: workers {f['cpu_per_stub_ms']:.0f} ms, "
-            f"submitter + model server + broker + PostgreSQL {f['other_cpu_per_stub_ms']:.0f} ms; files a worker: "
-            f"{int(f['fewest_files'])} to {int(f['most_files'])}"
+            f"{f['ideal']:.1f}; {speedup:.2f}x one worker{target}; CPU a stub {ours:.0f} ms: "
+            + ", ".join(f"{name.replace('_', ' ')} {f[f'cpu_{name}_ms']:.1f}" for name in _OURS)
+            + f" (all cores could do {(os.cpu_count() or 1) * 1000 / ours:.0f} stubs/s); cores busy during the run "
+            f"{f['machine_busy']:.0%}, {f['cpu_machine_ms'] - ours:.0f} ms a stub by other processes; files a "
+            f"worker: {int(f['fewest_files'])} to {int(f['most_files'])}; start: group stable after "
+            f"{f['start_s']:.1f} s, first run of {workers * CONCURRENCY} files {f['first_run_s']:.1f} s (not measured)"
         )
         ms = 1000 / f["stubs_per_s"]
         name = f"workers: {workers} x concurrency {CONCURRENCY}, {int(f['files'])} files, {LATENCY_S:g} s model"

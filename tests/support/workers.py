@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from aiokafka.admin import AIOKafkaAdminClient
+
 from tests.support.llm_server import Received, Reply, ScriptedLLMServer
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -58,16 +60,78 @@ def nodegen_script() -> str:
     return str(Path(sys.executable).parent / "nodegen")
 
 
-def start_worker(where: Path, env: dict[str, str], *, concurrency: int = 2) -> subprocess.Popen[bytes]:
-    """A `nodegen worker` process working in ``where`` (its log in ``where/worker.log``)."""
-    where.mkdir(parents=True, exist_ok=True)
-    log = (where / "worker.log").open("wb")
-    return subprocess.Popen(
-        [nodegen_script(), "worker", "--concurrency", str(concurrency), "--workdir", str(where / "work")],
-        cwd=where,
-        env={**os.environ, **env},
-        stdout=log,
-        stderr=subprocess.STDOUT,
+class WorkerProcess(subprocess.Popen[bytes]):
+    """A `nodegen worker` process and the file its stdout and stderr go to."""
+
+    def __init__(self, where: Path, env: dict[str, str], concurrency: int) -> None:
+        where.mkdir(parents=True, exist_ok=True)
+        self.log = where / "worker.log"
+        with self.log.open("wb") as log:
+            super().__init__(
+                [nodegen_script(), "worker", "--concurrency", str(concurrency), "--workdir", str(where / "work")],
+                cwd=where,
+                env={**os.environ, **env},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+    def log_tail(self, lines: int = 15) -> str:
+        """The last ``lines`` lines the worker wrote (its errors and tracebacks)."""
+        try:
+            text = self.log.read_text(errors="replace")
+        except OSError:
+            return ""
+        return "\n".join(text.rstrip().splitlines()[-lines:])
+
+    def describe(self) -> str:
+        """Its pid, whether it still runs (or its exit code) and the tail of its output."""
+        code = self.poll()
+        state = "still running" if code is None else f"exited with code {code}"
+        tail = self.log_tail()
+        return f"worker {self.pid} {state}; its output ends:\n{tail}" if tail else f"worker {self.pid} {state}"
+
+
+class WorkerFailedError(RuntimeError):
+    """A worker exited early or did not join its group in time."""
+
+
+def start_worker(where: Path, env: dict[str, str], *, concurrency: int = 2) -> WorkerProcess:
+    """A `nodegen worker` process working in ``where`` (its output in ``where/worker.log``)."""
+    return WorkerProcess(where, env, concurrency)
+
+
+def check_running(processes: list[WorkerProcess]) -> None:
+    """``WorkerFailedError`` naming the first worker that has exited, with its exit code and output."""
+    for process in processes:
+        if process.poll() is not None:
+            raise WorkerFailedError(process.describe())
+
+
+async def wait_until_joined(
+    processes: list[WorkerProcess], bootstrap: str, group: str, timeout_s: float = 60.0
+) -> float:
+    """Until the group is stable with every worker in it; the seconds it took. A worker that exits meanwhile, or a
+    group still short of members at ``timeout_s``, raises ``WorkerFailedError`` with the workers' exit codes and
+    output (not a bare timeout)."""
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    state, members = "unknown", 0
+    try:
+        while loop.time() - started < timeout_s:
+            check_running(processes)
+            (described,) = (await admin.describe_consumer_groups([group]))[0].groups
+            state, members = described[2], len(described[5])
+            if state == "Stable" and members == len(processes):
+                return loop.time() - started
+            await asyncio.sleep(0.25)
+    finally:
+        await admin.close()
+    check_running(processes)
+    details = "\n".join(process.describe() for process in processes)
+    raise WorkerFailedError(
+        f"group {group} is {state} with {members} of {len(processes)} members after {timeout_s:g} s:\n{details}"
     )
 
 
