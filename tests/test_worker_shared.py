@@ -95,9 +95,9 @@ async def test_a_result_is_stored_once_with_its_outbox_event(work):
     run, request_id = str(uuid.uuid4()), str(uuid.uuid4())
     row = ResultRow(request_id, run, "abc", "completed", "{}", "w1")
     event = ModelEventEnvelope(event_type="fill_completed", topic=topic_for("fill_completed"), payload={"n": 1})
-    assert await work.record_result(row, event)
+    assert await work.record_result(row, [event])
     late = ModelEventEnvelope(event_type="fill_completed", topic=topic_for("fill_completed"), payload={"n": 2})
-    assert not await work.record_result(ResultRow(request_id, run, "abc", "completed", "{}", "w2"), late)
+    assert not await work.record_result(ResultRow(request_id, run, "abc", "completed", "{}", "w2"), [late])
     assert [r.worker for r in await work.results(run)] == ["w1"]
     pending = await work.store.outbox_pending()
     assert [p.event_id for p in pending] == [str(event.event_id)]  # the late duplicate left no event behind

@@ -16,7 +16,7 @@ from nodegen.onex import EnumCoreErrorCode, ModelOnexError
 
 from .bus import ModelEventEnvelope
 from .outbox import outbox_record
-from .store import CodegenStore, attempt_event, utc_now
+from .store import CodegenStore, ModelOutboxRecord, attempt_event, utc_now
 from .store_postgres import PostgresStore
 from .store_schema import ATTEMPT_COLUMNS
 
@@ -74,6 +74,10 @@ def work_store(store: CodegenStore) -> WorkStore:
             "set database_url (NODEGEN_DATABASE_URL=postgresql://...)",
         )
     return WorkStore(store)
+
+
+def _outbox_values(r: ModelOutboxRecord) -> tuple[str, str, str, str, str, str, str]:
+    return (r.event_id, r.topic, r.event_key, r.event_type, r.schema_version, json.dumps(r.payload), r.created_at)
 
 
 class WorkStore:
@@ -154,10 +158,10 @@ class WorkStore:
             )
         return [ResultRow(*tuple(row.values())) for row in rows]
 
-    async def record_result(self, row: ResultRow, event: ModelEventEnvelope) -> bool:
-        """Store a result and its event's outbox row in one transaction; False (nothing written) when the request
-        has a result already: a request is applied once, whoever finishes first."""
-        record = outbox_record(event)
+    async def record_result(self, row: ResultRow, events: Sequence[ModelEventEnvelope]) -> bool:
+        """Store a result and its ``events``' outbox rows in one transaction; False (nothing written) when the
+        request has a result already: a request is applied once, whoever finishes first."""
+        records = [outbox_record(event) for event in events]
         async with self.store.transaction() as connection:
             inserted = await connection.fetchval(
                 "INSERT INTO fill_results VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (request_id) DO NOTHING "
@@ -172,16 +176,10 @@ class WorkStore:
             )
             if inserted is None:
                 return False
-            await connection.execute(
+            await connection.executemany(
                 "INSERT INTO outbox (event_id, topic, event_key, event_type, schema_version, payload, created_at) "
                 "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (event_id) DO NOTHING",
-                record.event_id,
-                record.topic,
-                record.event_key,
-                record.event_type,
-                record.schema_version,
-                json.dumps(record.payload),
-                record.created_at,
+                [_outbox_values(record) for record in records],
             )
         return True
 

@@ -7,12 +7,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import json
 import time
 import tokenize
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+from nodegen.infra.bus import ModelEventEnvelope
 from nodegen.infra.store_postgres import PostgresStore
 from nodegen.infra.work_store import WorkStore
 from nodegen.llm import (
@@ -67,6 +69,31 @@ class _LimitedClient:
         await self.inner.aclose()
 
 
+class _RequestEvents:
+    """The bus the orchestrator gets for one request: its lifecycle events are kept, and stored in the outbox with
+    the request's result, in one transaction (not a transaction each while the request runs)."""
+
+    def __init__(self) -> None:
+        self.events: list[ModelEventEnvelope] = []
+
+    async def publish(self, envelope: ModelEventEnvelope) -> None:
+        """Keep ``envelope``."""
+        self.events.append(envelope)
+
+    async def close(self) -> None:
+        """Nothing to close: the worker's relay delivers what is stored."""
+
+
+class FilledRequest(NamedTuple):
+    """A request's result and the lifecycle events its run published (stored with it)."""
+
+    result: ModelFillResult
+    events: list[ModelEventEnvelope]
+
+
+_SETTINGS_KEPT = 32  # distinct request settings a worker keeps loaded
+
+
 class RequestFiller:
     """Fills requests in one worker: one client per provider string, one budget per run, one folder."""
 
@@ -78,7 +105,6 @@ class RequestFiller:
         overrides: dict[str, Any],
         store: PostgresStore,
         work: WorkStore,
-        bus: Any,
         concurrency: int,
         worker: str,
     ) -> None:
@@ -87,24 +113,32 @@ class RequestFiller:
         self.overrides = overrides
         self.store = store
         self.work = work
-        self.bus = bus
         self.worker = worker
         self.concurrency = concurrency
         self._calls = asyncio.Semaphore(concurrency)
         self._clients: dict[str, LLMClient] = {}
         self._budgets: dict[str, SharedRunBudget] = {}
         self._paths: dict[Path, asyncio.Lock] = {}
+        self._settings: dict[str, NodegenSettings] = {}
 
     def settings_for(self, request: ModelFillRequest) -> NodegenSettings:
         """The worker's settings with the request's (``INVALID_CONFIGURATION`` for a value that does not validate
-        or a key that is not sent with requests)."""
+        or a key that is not sent with requests). Loaded once for each distinct set of request settings: every
+        request of a run carries the same."""
         unknown = sorted(set(request.settings) - set(REQUEST_SETTINGS))
         if unknown:
             raise ModelOnexError(
                 error_code=EnumCoreErrorCode.INVALID_CONFIGURATION,
                 message=f"the request carries settings a worker does not take: {', '.join(unknown)}",
             )
-        return load_settings(self.project_dir, **{**self.overrides, **request.settings})
+        key = json.dumps(request.settings, sort_keys=True, default=str)
+        settings = self._settings.get(key)
+        if settings is None:
+            settings = load_settings(self.project_dir, **{**self.overrides, **request.settings})
+            if len(self._settings) >= _SETTINGS_KEPT:
+                self._settings.pop(next(iter(self._settings)))
+            self._settings[key] = settings
+        return settings
 
     def _client(self, settings: NodegenSettings) -> LLMClient:
         client = self._clients.get(settings.llm)
@@ -175,8 +209,8 @@ class RequestFiller:
                 for path in paths:
                     path.unlink(missing_ok=True)
 
-    async def fill(self, request: ModelFillRequest, *, failures: int = 0) -> ModelFillResult:
-        """Run the workflow on the request's file as a dry run; the result to store."""
+    async def fill(self, request: ModelFillRequest, *, failures: int = 0) -> FilledRequest:
+        """Run the workflow on the request's file as a dry run; the result to store and its run's events."""
         started = time.perf_counter()
         settings = self.settings_for(request)
         text = await self.text_of(request)
@@ -184,11 +218,12 @@ class RequestFiller:
         budget = self._budget(request, settings)
         await budget.refresh()
         container = build_container(settings)
+        events = _RequestEvents()
         for name, service in (
             ("llm_client", client),
             ("llm_budget", budget),
             ("codegen_store", self.store),
-            ("event_bus", self.bus),
+            ("event_bus", events),
         ):
             container.register_service(name, service)
         orchestrator = NodeCodegenOrchestrator(container)
@@ -205,7 +240,7 @@ class RequestFiller:
                 }
             )
         await budget.flush()
-        return ModelFillResult(
+        filled = ModelFillResult(
             request_id=request.request_id,
             correlation_id=request.correlation_id,
             path=request.path,
@@ -216,6 +251,7 @@ class RequestFiller:
             worker=self.worker,
             duration_s=time.perf_counter() - started,
         )
+        return FilledRequest(filled, events.events)
 
     async def aclose(self) -> None:
         """Close the providers."""
@@ -224,4 +260,4 @@ class RequestFiller:
         self._clients.clear()
 
 
-__all__ = ["RequestFiller"]
+__all__ = ["FilledRequest", "RequestFiller"]

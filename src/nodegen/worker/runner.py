@@ -17,7 +17,7 @@ import asyncio
 import contextlib
 import os
 import socket
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from nodegen.infra.bus import ModelEventEnvelope
 from nodegen.infra.bus_kafka import KafkaBus
-from nodegen.infra.outbox import OutboxRelay, outbox_record
+from nodegen.infra.outbox import OutboxRelay
 from nodegen.infra.store_postgres import PostgresStore
 from nodegen.infra.work_queue import GroupConsumer, Producer, ensure_topic
 from nodegen.infra.work_store import ResultRow, WorkStore
@@ -66,21 +66,6 @@ async def patiently(action: Callable[[], Awaitable[T]], what: str, *, max_delay_
             emit_log_event(EnumLogLevel.WARNING, f"{what}: waiting for the outage to end", {"error": error.message})
         await asyncio.sleep(delay)
         delay = min(delay * 2, max_delay_s)
-
-
-class _OutboxOnly:
-    """The bus the orchestrator gets in a worker: its lifecycle events go to the outbox, and the worker's relay
-    delivers them in the background (no broker round trip inside a request)."""
-
-    def __init__(self, store: PostgresStore) -> None:
-        self.store = store
-
-    async def publish(self, envelope: ModelEventEnvelope) -> None:
-        """Queue ``envelope``."""
-        await self.store.outbox_add([outbox_record(envelope)])
-
-    async def close(self) -> None:
-        """The worker's relay owns the connections."""
 
 
 class ModelWorkerOptions(BaseModel):
@@ -131,7 +116,6 @@ class Worker:
             overrides=options.overrides,
             store=self.store,
             work=self.work,
-            bus=_OutboxOnly(self.store),
             concurrency=options.concurrency,
             worker=options.worker_id,
         )
@@ -240,8 +224,8 @@ class Worker:
                     self.answered_from_store += 1
                     return  # answered from the store: applied once
                 await self._started(request)
-                result = await self.filler.fill(request, failures=failures)
-                await patiently(lambda: self._record(result), "storing the result")  # noqa: B023 - awaited here
+                filled = await self.filler.fill(request, failures=failures)
+                await patiently(lambda: self._record(*filled), "storing the result")  # noqa: B023 - awaited here
                 return
             except ModelOnexError as error:
                 if is_transient(error):
@@ -284,9 +268,9 @@ class Worker:
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
-    async def _record(self, result: ModelFillResult) -> None:
-        """The result and its event in one transaction, then the event to the broker (the outbox keeps it when the
-        broker is away)."""
+    async def _record(self, result: ModelFillResult, events: Sequence[ModelEventEnvelope] = ()) -> None:
+        """The result, its event and its run's lifecycle ``events`` in one transaction, then the events to the
+        broker (the outbox keeps them when the broker is away)."""
         completed = result.status is EnumFillStatus.COMPLETED
         stubs = result.result.stubs if result.result is not None else []
         event = ModelEventEnvelope(
@@ -311,7 +295,7 @@ class Worker:
             result_json=result.model_dump_json(),
             worker=result.worker,
         )
-        if await self.work.record_result(row, event):
+        if await self.work.record_result(row, [*events, event]):
             self._stored.set()  # the relay publishes it; the request's slot is free at once
 
     async def _dead_letter(
