@@ -59,6 +59,18 @@ async def work(fresh_postgres_url):
     await store.close()
 
 
+async def test_workers_starting_together_migrate_a_new_database_once(fresh_postgres_url):
+    # CREATE TABLE IF NOT EXISTS from two sessions at once fails in one ("type ... already exists"): the worker
+    # that lost exited with code 2 and never joined its group
+    stores = [PostgresStore(fresh_postgres_url) for _ in range(8)]
+    try:
+        versions = await asyncio.gather(*(store.migrate() for store in stores))
+        assert set(versions) == {await stores[0].schema_version()}
+    finally:
+        for store in stores:
+            await store.close()
+
+
 async def test_a_runs_budget_holds_across_workers(work):
     run = str(uuid.uuid4())
     first = SharedRunBudget(max_tokens=100, max_cost_usd=0.05, run_id=run, ledger=work)

@@ -14,6 +14,7 @@ from asyncpg.pool import PoolConnectionProxy
 from nodegen.onex import EnumCoreErrorCode, ModelOnexError
 
 from .store import CodegenStore, utc_now
+from .store_schema import MIGRATIONS_TABLE
 
 _QMARK = re.compile(r"\?")
 
@@ -26,6 +27,7 @@ _CONNECTION_ERRORS: tuple[type[Exception], ...] = (
     asyncpg.AdminShutdownError,
 )
 _DATABASE_ERRORS: tuple[type[Exception], ...] = (asyncpg.PostgresError, *_CONNECTION_ERRORS)
+_MIGRATION_LOCK = 0x6E6F646567656E  # "nodegen": the advisory lock key of schema changes
 
 
 def _numbered(sql: str) -> str:
@@ -107,6 +109,19 @@ class PostgresStore(CodegenStore):
         except _DATABASE_ERRORS as error:
             raise self._fail(error) from error
         return [tuple(record.values()) for record in records]
+
+    async def migrate(self) -> int:
+        """Bring the schema to the latest version; returns it. The migrations table is created under an advisory
+        lock first: ``CREATE TABLE IF NOT EXISTS`` run by two processes at once on a new database fails in one of
+        them ("type schema_migrations already exists"), as when several workers start together."""
+        pool = await self._get_pool()
+        try:
+            async with pool.acquire() as connection, connection.transaction():
+                await connection.execute("SELECT pg_advisory_xact_lock($1)", _MIGRATION_LOCK)
+                await connection.execute(MIGRATIONS_TABLE)
+        except _DATABASE_ERRORS as error:
+            raise self._fail(error) from error
+        return await super().migrate()
 
     async def _migrate(self, statements: list[tuple[int, list[str]]]) -> None:
         pool = await self._get_pool()
