@@ -8,13 +8,20 @@ cannot be taken is a report entry, never an exception; a ``ModelOnexError`` rais
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from nodegen.infra.source_files import EnumPathNote, ModelPathNote, read_source, select_sources
+from nodegen.infra.source_files import (
+    EnumPathNote,
+    ModelPathNote,
+    ModelSourceSelection,
+    read_source,
+    select_sources,
+)
 from nodegen.infra.store import open_store
 from nodegen.llm import TINY_MODEL_WARNING
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect
@@ -26,8 +33,9 @@ from nodegen.nodes.codegen_orchestrator.v1_0_0.models import (
     ModelCodegenOrchestrationResult,
 )
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0 import NodeCodegenStubExtractorEffect
+from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub
 from nodegen.onex import ModelContractEffect, ModelOnexError, configure_logging
-from nodegen.reports import ModelCheckReport, ModelFileCheck, ModelFileStubs, ModelStubsReport
+from nodegen.reports import ModelCheckReport, ModelFileCheck, ModelFileStubs, ModelStubsReport, ModelStubsSummary
 from nodegen.settings import NodegenSettings, build_container, load_settings
 
 _LOCAL = "local"
@@ -87,42 +95,106 @@ def prepare(**overrides: Any) -> NodegenSettings:
     return settings
 
 
-async def scan_stubs(request: ModelStubsRequest, listener: FileListener | None = None) -> ModelStubsReport:
-    """The stubs of every file under ``request.paths``; a file that cannot be read or parsed is an entry's error."""
+@dataclass(slots=True)
+class StubsFile:
+    """One file of a stubs listing: its stubs, described as they are iterated (once), or why it could not be read."""
+
+    path: str
+    stubs: Iterator[ModelMethodStub]
+    file_lines: int = 0
+    error: str | None = None
+    error_code: str | None = None
+
+
+class StubsListing:
+    """``nodegen stubs`` a file at a time: :meth:`files` yields each file as it is read and its stubs as they are
+    described (a large file a window at a time), so a caller that renders each stub as it comes holds them never
+    all; ``summary`` counts what was listed so far. Build it with :func:`list_stubs`."""
+
+    def __init__(
+        self,
+        extractor: NodeCodegenStubExtractorEffect,
+        selection: ModelSourceSelection,
+        extra: dict[str, Any],
+        max_file_bytes: int,
+        listener: FileListener | None,
+    ) -> None:
+        self._extractor = extractor
+        self._paths = selection.files
+        self._extra = extra
+        self._max_file_bytes = max_file_bytes
+        self._listener = listener
+        self.summary = ModelStubsSummary(skipped=selection.notes)
+
+    async def files(self) -> AsyncIterator[StubsFile]:
+        """Each file in walk order; a file that cannot be read or parsed is an entry with its error (no stub of a
+        file that does not parse is ever given: it is refused before its first)."""
+        listener, summary = self._listener, self.summary
+        if listener is not None:
+            listener.start(len(self._paths))
+        for path in self._paths:
+            if listener is not None:
+                listener.reading(path)
+            try:
+                entry = await self._open(path)
+            except ModelOnexError as error:
+                summary.errors += 1
+                entry = StubsFile(
+                    path=str(path), stubs=iter(()), error=error.message, error_code=error.error_code.value
+                )
+            summary.files_scanned += 1
+            try:
+                yield entry
+            finally:
+                if listener is not None:
+                    listener.done()
+
+    async def _open(self, path: Path) -> StubsFile:
+        source = read_source(path, max_bytes=self._max_file_bytes)
+        if not source.strip():  # an empty module is valid Python with nothing to fill
+            return StubsFile(path=str(path), stubs=iter(()))
+        scan = await self._extractor.execute_scan(
+            ModelContractEffect(input_state={"node_file_content": source, "file_path": str(path), **self._extra})
+        )
+        return StubsFile(path=str(path), stubs=self._counted(scan), file_lines=scan.file_lines)
+
+    def _counted(self, stubs: Iterable[ModelMethodStub]) -> Iterator[ModelMethodStub]:
+        summary = self.summary
+        first = True
+        for stub in stubs:
+            if first:
+                summary.files_with_stubs += 1
+                first = False
+            summary.total_stubs += 1
+            yield stub
+
+
+def list_stubs(request: ModelStubsRequest, listener: FileListener | None = None) -> StubsListing:
+    """The stubs of every file under ``request.paths``, to be listed a file at a time (see :class:`StubsListing`)."""
     settings = prepare()
     extra: dict[str, Any] = {}
     if request.patterns:
         extra["extraction_patterns"] = request.patterns
     if request.include_not_implemented is not None:
         extra["include_not_implemented"] = request.include_not_implemented
-    selection = select_sources(request.paths)
     extractor = NodeCodegenStubExtractorEffect(build_container(settings))
-    files: list[ModelFileStubs] = []
-    if listener is not None:
-        listener.start(len(selection.files))
-    for path in selection.files:
-        if listener is not None:
-            listener.reading(path)
-        try:
-            source = read_source(path, max_bytes=settings.max_file_bytes)
-            if not source.strip():  # an empty module is valid Python with nothing to fill
-                files.append(ModelFileStubs(path=str(path)))
-                continue
-            result = await extractor.execute_effect(
-                ModelContractEffect(input_state={"node_file_content": source, "file_path": str(path), **extra})
-            )
-            files.append(ModelFileStubs(path=str(path), stubs=result.stubs))
-        except ModelOnexError as error:
-            files.append(ModelFileStubs(path=str(path), error=error.message, error_code=error.error_code.value))
-        finally:
-            if listener is not None:
-                listener.done()
+    return StubsListing(extractor, select_sources(request.paths), extra, settings.max_file_bytes, listener)
+
+
+async def scan_stubs(request: ModelStubsRequest, listener: FileListener | None = None) -> ModelStubsReport:
+    """The stubs of every file under ``request.paths`` in one report: :func:`list_stubs` collected."""
+    listing = list_stubs(request, listener)
+    files = [
+        ModelFileStubs(path=item.path, stubs=list(item.stubs), error=item.error, error_code=item.error_code)
+        async for item in listing.files()
+    ]
+    summary = listing.summary
     return ModelStubsReport(
         files=files,
-        files_scanned=len(files),
-        total_stubs=sum(len(item.stubs) for item in files),
-        errors=sum(1 for item in files if item.error is not None),
-        skipped=selection.notes,
+        files_scanned=summary.files_scanned,
+        total_stubs=summary.total_stubs,
+        errors=summary.errors,
+        skipped=summary.skipped,
     )
 
 
@@ -206,8 +278,11 @@ __all__ = [
     "ModelCheckRun",
     "ModelPathNote",
     "ModelStubsRequest",
+    "StubsFile",
+    "StubsListing",
     "aggregate_metrics",
     "check_files",
+    "list_stubs",
     "orchestrate",
     "prepare",
     "scan_stubs",

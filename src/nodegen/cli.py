@@ -25,11 +25,12 @@ from nodegen.application import (
     ModelStubsRequest,
     aggregate_metrics,
     check_files,
+    list_stubs,
     orchestrate,
     prepare,
-    scan_stubs,
     tiny_model_note,
 )
+from nodegen.cli_stubs import render_stubs, write_stubs_json
 from nodegen.cli_views import (
     FileProgress,
     FillProgress,
@@ -37,7 +38,6 @@ from nodegen.cli_views import (
     render_metrics,
     render_new,
     render_notes,
-    render_stubs,
 )
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import ModelValidationFinding
 from nodegen.nodes.codegen_orchestrator.v1_0_0.models import (
@@ -45,7 +45,7 @@ from nodegen.nodes.codegen_orchestrator.v1_0_0.models import (
     ModelCodegenOrchestrationResult,
 )
 from nodegen.onex import ModelOnexError
-from nodegen.reports import ModelStubsReport, sarif_report, text_report
+from nodegen.reports import ModelStubsSummary, sarif_report, text_report
 
 app = typer.Typer(
     name="nodegen",
@@ -83,11 +83,11 @@ def _main(
     """nodegen: a node-based code generator for Python."""
 
 
-def _stubs_exit(report: ModelStubsReport) -> ExitCode:
-    if report.errors:
+def _stubs_exit(summary: ModelStubsSummary) -> ExitCode:
+    if summary.errors:
         return ExitCode.BAD_INPUT
-    refused = any(note.kind is EnumPathNote.REFUSED for note in report.skipped)
-    return ExitCode.NOT_DONE if report.total_stubs or refused else ExitCode.OK
+    refused = any(note.kind is EnumPathNote.REFUSED for note in summary.skipped)
+    return ExitCode.NOT_DONE if summary.total_stubs or refused else ExitCode.OK
 
 
 @app.command()
@@ -113,18 +113,19 @@ def stubs(
     """
     request = ModelStubsRequest(paths=paths, patterns=pattern or None, include_not_implemented=include_not_implemented)
     errors = Console(stderr=True)
-    progress = FileProgress(errors, "scanning")
+    # each stub is printed as it is found: on a terminal it passes above the bar; piped, it goes to stdout untouched
+    progress = FileProgress(errors, "scanning", redirect_stdout=sys.stdout.isatty())
     try:
-        with progress.progress:
-            report = asyncio.run(scan_stubs(request, progress))
+        with progress.progress:  # sys.stdout is read inside: the bar may stand in for it
+            listing = list_stubs(request, progress)
+            if json_output:
+                summary = asyncio.run(write_stubs_json(listing, sys.stdout))
+            else:
+                summary = asyncio.run(render_stubs(listing, Console(), errors))
     except ModelOnexError as error:
         errors.print(f"[red]error[/red] {escape(error.message)}")
         raise typer.Exit(ExitCode.BAD_INPUT) from error
-    if json_output:
-        sys.stdout.write(json.dumps(report.model_dump(mode="json"), indent=2) + "\n")
-    else:
-        render_stubs(report, Console(), errors)
-    raise typer.Exit(_stubs_exit(report))
+    raise typer.Exit(_stubs_exit(summary))
 
 
 class OutputFormat(StrEnum):

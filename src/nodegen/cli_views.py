@@ -1,4 +1,5 @@
-"""What the ``nodegen`` commands print: the stubs report, progress on stderr, the fill, scaffold and metrics views."""
+"""What the ``nodegen`` commands print: progress on stderr, the fill, scaffold and metrics views (the stubs listing:
+``cli_stubs``)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,11 @@ from nodegen.application import EnumPathNote, ModelPathNote
 from nodegen.nodes.codegen_metrics_reducer.v1_0_0.models import ModelCodegenMetrics
 from nodegen.nodes.codegen_orchestrator.v1_0_0.events import CodeValidatedEvent, StubsExtractedEvent
 from nodegen.nodes.codegen_orchestrator.v1_0_0.models import EnumStubStatus, ModelCodegenOrchestrationResult
-from nodegen.reports import ModelStubsReport
 
 
-def _bar(console: Console) -> Progress:
-    """A transient progress bar on ``console``: spinner, label, bar, done of total, time."""
+def _bar(console: Console, *, redirect_stdout: bool = True) -> Progress:
+    """A transient progress bar on ``console``: spinner, label, bar, done of total, time. With ``redirect_stdout``
+    (and ``console`` a terminal), what is printed meanwhile on stdout passes above the bar, on ``console``."""
     return Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -27,15 +28,16 @@ def _bar(console: Console) -> Progress:
         TimeElapsedColumn(),
         console=console,
         transient=True,
+        redirect_stdout=redirect_stdout,
     )
 
 
 class FileProgress:
     """A transient bar over a scan's files on stderr, naming the file being read (a large one takes a while)."""
 
-    def __init__(self, console: Console, label: str) -> None:
+    def __init__(self, console: Console, label: str, *, redirect_stdout: bool = True) -> None:
         self.label = label
-        self.progress = _bar(console)
+        self.progress = _bar(console, redirect_stdout=redirect_stdout)
         self.task = self.progress.add_task(label, total=None)
 
     def start(self, total: int) -> None:
@@ -52,35 +54,6 @@ def render_notes(notes: list[ModelPathNote], errors: Console) -> None:
     for note in notes:
         color = "red" if note.kind is EnumPathNote.REFUSED else "yellow"
         errors.print(f"[{color}]{note.kind.value}[/{color}] {escape(note.path)}: {escape(note.message)}")
-
-
-def render_stubs(report: ModelStubsReport, console: Console, errors: Console) -> None:
-    render_notes(report.skipped, errors)
-    for item in report.files:
-        if item.error is not None:
-            errors.print(f"[red]error[/red] {escape(item.path)}: {escape(item.error)}")
-    with_stubs = [item for item in report.files if item.stubs]
-    for item in with_stubs:
-        console.print(f"[bold]{escape(item.path)}[/bold]")
-        table = Table(box=None, show_header=False, padding=(0, 2, 0, 2))
-        table.add_column("line", justify="right", style="cyan", no_wrap=True)
-        table.add_column("stub", min_width=min(60, max(len(stub.qualified_name) for stub in item.stubs)))
-        table.add_column("note", overflow="fold", style="dim")
-        for stub in item.stubs:
-            table.add_row(str(stub.line_number), escape(stub.qualified_name), escape(stub.marker_note or ""))
-        console.print(table)
-    found = (
-        f"{report.total_stubs} stub(s) in {len(with_stubs)} of {report.files_scanned} file(s) scanned"
-        if report.total_stubs
-        else f"No stubs found in {report.files_scanned} file(s) scanned"
-    )
-    left_out = sum(1 for note in report.skipped if note.kind is EnumPathNote.REFUSED)
-    console.print(
-        found
-        + (f"; {report.errors} could not be read" if report.errors else "")
-        + (f"; {left_out} refused" if left_out else "")
-        + "."
-    )
 
 
 class FillProgress:
@@ -198,5 +171,4 @@ __all__ = [
     "render_metrics",
     "render_new",
     "render_notes",
-    "render_stubs",
 ]

@@ -35,6 +35,17 @@ class ModelStubsReport(BaseModel):
     skipped: list[ModelPathNote] = Field(default_factory=list, description="Paths met on the walk and left out")
 
 
+class ModelStubsSummary(BaseModel):
+    """The totals of a ``nodegen stubs`` run, counted as its files are listed (the report's totals, without its
+    files; ``files_with_stubs`` for the table's last line)."""
+
+    files_scanned: int = 0
+    files_with_stubs: int = 0
+    total_stubs: int = 0
+    errors: int = 0
+    skipped: list[ModelPathNote] = Field(default_factory=list, description="Paths met on the walk and left out")
+
+
 class ModelFileCheck(BaseModel):
     """The findings of one file, or why it could not be checked."""
 
@@ -124,4 +135,12 @@ def sarif_report(report: ModelCheckReport) -> dict[str, object]:
     }
 
 
-__all__ = ["ModelCheckReport", "ModelFileCheck", "ModelFileStubs", "ModelStubsReport", "sarif_report", "text_report"]
+__all__ = [
+    "ModelCheckReport",
+    "ModelFileCheck",
+    "ModelFileStubs",
+    "ModelStubsReport",
+    "ModelStubsSummary",
+    "sarif_report",
+    "text_report",
+]

@@ -27,12 +27,11 @@ from nodegen.pysource import (
     is_placeholder_body,
     leading_whitespace,
     raises_not_implemented,
-    split_lines,
     statements_after_docstring,
 )
 
 from .models import ModelClassContext, ModelMethodStub
-from .windows import WINDOW_CHARS, WindowSpan, window_module, window_spans
+from .windows import WINDOW_CHARS, WindowSpan, editor_lines, window_module, window_spans
 
 NOT_IMPLEMENTED_MARKER = "raise NotImplementedError"
 MAX_SIBLING_SIGNATURES = 40
@@ -262,7 +261,7 @@ def scan_stubs(source: str, patterns: Sequence[str], *, include_not_implemented:
         spans=spans,
         imports=imports,
         module_docstring=docstring,
-        file_lines=editor_line_count(split_lines(source)),
+        file_lines=editor_lines(source),
     )
 
 

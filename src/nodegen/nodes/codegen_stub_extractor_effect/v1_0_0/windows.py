@@ -26,6 +26,12 @@ def _line_breaks(text: str, start: int, end: int) -> int:
     return text.count("\n", start, end) + text.count("\r", start, end) - text.count("\r\n", start, end)
 
 
+def editor_lines(source: str) -> int:
+    """``editor_line_count(split_lines(source))`` without splitting: a text's line breaks plus the line they open
+    (its 1.25 million lines held at once were a spike of ~90 MB on a 20 MB file)."""
+    return _line_breaks(source, 0, len(source)) + 1 if source else 0
+
+
 def _starts(source: str) -> list[tuple[int, int]]:
     """(offset, line number) of every line that may begin a top-level statement, the end of the text last."""
     starts = [(0, 1)]
@@ -87,4 +93,4 @@ def source_windows(source: str, window_chars: int = WINDOW_CHARS) -> Iterator[So
         yield module
 
 
-__all__ = ["WINDOW_CHARS", "WindowSpan", "source_windows", "window_module", "window_spans"]
+__all__ = ["WINDOW_CHARS", "WindowSpan", "editor_lines", "source_windows", "window_module", "window_spans"]

@@ -4,8 +4,9 @@ import pytest
 
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0 import extraction
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.extraction import extract_stubs
-from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.windows import source_windows
+from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.windows import editor_lines, source_windows
 from nodegen.onex import ModelOnexError
+from nodegen.pysource import editor_line_count, split_lines
 
 # Lines at column 0 that do not start a statement: inside strings, brackets, a continuation, an else clause.
 TRICKY = '''"""Module docstring."""
@@ -123,3 +124,11 @@ def test_the_stubs_of_a_file_share_one_import_list(monkeypatch, window):
     stubs = whole(TRICKY).stubs
     assert stubs[0].module_imports == ["import os", "from typing import Any"]
     assert all(stub.module_imports is stubs[0].module_imports for stub in stubs)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "x", "x\n", "x\r\ny", "x\ry\r", "\n\n", "a\x0cb\n", "a\u2028b\r\n\r", TRICKY, TRICKY.replace("\n", "\r")],
+)
+def test_a_large_text_is_counted_in_lines_as_an_editor_numbers_them(text):
+    assert editor_lines(text) == editor_line_count(split_lines(text))
