@@ -5,6 +5,7 @@ finish in time is reported as over the cap, with how many stubs it had finished,
 
     python -m benchmarks.bench_scaling                  # every case (cap: NODEGEN_BENCH_CAP_S, default 240 s;
                                                         # the 1,000-stub cases at least 600 s)
+    python -m benchmarks.bench_scaling --stubs-only     # only `nodegen stubs` on the 20 MB file (--json, table)
 """
 
 from __future__ import annotations
@@ -135,11 +136,15 @@ def _big_file(path: Path) -> int:
     return path.stat().st_size
 
 
-def _stubs_child(path: str) -> None:
-    """In the child: `nodegen stubs --json FILE` as the console script runs it, then this process's peak RSS."""
+def _stubs_child(path: str, table: bool) -> None:
+    """In the child: `nodegen stubs --json FILE` (`nodegen stubs FILE` with ``table``) as the console script runs it,
+    its output to /dev/null, then this process's peak RSS."""
     from nodegen.cli import main  # noqa: PLC0415
 
-    sys.argv = ["nodegen", "stubs", "--json", path]
+    sys.argv = ["nodegen", "stubs", *([] if table else ["--json"]), path]
+    sys.stdout.flush()
+    real_stdout = sys.stdout
+    sys.stdout = Path(os.devnull).open("w", encoding="utf-8")  # noqa: SIM115 - the output is not the figure
     started = time.perf_counter()
     code: object = 0
     try:
@@ -147,17 +152,20 @@ def _stubs_child(path: str) -> None:
     except SystemExit as stop:
         code = stop.code
     seconds = time.perf_counter() - started
+    sys.stdout.close()
+    sys.stdout = real_stdout
     print("\nresult " + json.dumps({"seconds": seconds, "peak_kb": peak_rss_kb(), "exit": code}))
 
 
-def _stubs_case() -> Timing:
-    name = "nodegen stubs on a 20 MB file: peak RSS (MB)"
+def _stubs_case(table: bool = False) -> Timing:
+    name = f"nodegen stubs{' (table)' if table else ''} on a 20 MB file: peak RSS (MB)"
+    load = _load()
     with tempfile.TemporaryDirectory(prefix="nodegen-bench-big-") as tmp:
         path = Path(tmp) / "big.py"
         size = _big_file(path)
         # the file-size limit is raised for this measurement (the default refuses such a file unread)
         env = {"NODEGEN_MAX_FILE_BYTES": str(size * 2)}
-        figures, output = _child(["--stubs", str(path)], CAP_S, env)
+        figures, output = _child(["--stubs", str(path), *(["--table"] if table else [])], CAP_S, env)
     if figures is None:
         tail = output.strip().splitlines()[-1][:200] if output.strip() else ""
         cap_mb = MEMORY_CAP_BYTES / 1024**2
@@ -168,7 +176,8 @@ def _stubs_case() -> Timing:
         return Timing(name, cap_mb, cap_mb, cap_mb, 0, 1024.0, note)
     peak_mb = int(figures["peak_kb"]) / 1024  # type: ignore[call-overload]
     seconds = float(figures["seconds"])  # type: ignore[arg-type]
-    note = f"{size / 1e6:.1f} MB file, {seconds:.1f} s, exit {figures['exit']}; the value is MB, not ms"
+    shown = "the table" if table else "--json"
+    note = f"{size / 1e6:.1f} MB file, {shown} to /dev/null, {seconds:.1f} s, exit {figures['exit']}; {load}; MB"
     return Timing(name, peak_mb, peak_mb, peak_mb, 1, 1024.0, note)
 
 
@@ -219,7 +228,7 @@ def run() -> list[Timing]:
     timings.append(
         Timing(case.name, case.median_ms, case.p95_ms, case.min_ms, case.runs, case.target_ms, f"{case.note}; {load}")
     )
-    timings.append(_stubs_case())
+    timings += [_stubs_case(), _stubs_case(table=True)]
     return timings
 
 
@@ -227,7 +236,11 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["--fill"]:
         asyncio.run(_fill_child(int(sys.argv[2]), int(sys.argv[3])))
     elif sys.argv[1:2] == ["--stubs"]:
-        _stubs_child(sys.argv[2])
+        _stubs_child(sys.argv[2], table=sys.argv[3:4] == ["--table"])
+    elif sys.argv[1:2] == ["--stubs-only"]:
+        from .harness import table
+
+        print(table([_stubs_case(), _stubs_case(table=True)]))
     else:
         from .harness import table
 
