@@ -18,6 +18,7 @@ class KindTemplate:
     method: str
     method_async: bool
     method_doc: str
+    method_example: str  # doctest lines (``{class_name}``, ``{name}`` filled in): the stub's own spec, run on each fill
     method_note: str
     input_fields: tuple[ModelFieldSpec, ...]
     output_fields: tuple[ModelFieldSpec, ...]
@@ -43,6 +44,13 @@ KINDS: dict[EnumNodeKind, KindTemplate] = {
             "whitespace and lower-cased (values unchanged). ``processed_count`` is the number of records returned,\n"
             "``skipped_count`` the number left out."
         ),
+        method_example=""">>> import asyncio
+>>> from nodegen.onex.testing import create_test_container
+>>> node = {class_name}(create_test_container())
+>>> request = Model{name}Request(records=[{{" Name ": "Ada", "AGE": 36}}, {{}}, {{"City": "Paris"}}])
+>>> response = asyncio.run(node._process_records(request))
+>>> response.results, response.processed_count, response.skipped_count
+([{{'name': 'Ada', 'age': 36}}, {{'city': 'Paris'}}], 2, 1)""",
         method_note="strip and lower-case the keys, skip empty records unless drop_empty is false",
         input_fields=(
             _f("records", "list[dict[str, Any]]", "The records to process"),
@@ -84,6 +92,14 @@ async def test_no_records_gives_an_empty_result(node):
             "For no values, ``count`` is 0, ``total`` is 0.0 and ``mean``, ``minimum`` and ``maximum`` are None.\n"
             "Pure: no I/O."
         ),
+        method_example=""">>> from nodegen.onex.testing import create_test_container
+>>> node = {class_name}(create_test_container())
+>>> response = node._summarize(Model{name}Request(values=[1, 2, 3.5]))
+>>> response.count, response.total, response.mean, response.minimum, response.maximum
+(3, 6.5, 2.17, 1.0, 3.5)
+>>> empty = node._summarize(Model{name}Request(values=[]))
+>>> empty.count, empty.total, empty.mean, empty.minimum, empty.maximum
+(0, 0.0, None, None, None)""",
         method_note="count, total, mean, min, max of the values, rounded to request.precision",
         input_fields=(
             _f("values", "list[float]", "The numbers to summarize"),
@@ -126,6 +142,12 @@ async def test_no_values(node):
             "number) is skipped and counted in ``skipped``. ``totals`` maps each key to the float sum of its\n"
             "values and ``counts`` to how many events it had; both are in alphabetical order of keys. Pure: no I/O."
         ),
+        method_example=""">>> from nodegen.onex.testing import create_test_container
+>>> node = {class_name}(create_test_container())
+>>> events = [{{"key": "b", "value": 2}}, {{"key": "a", "value": 1.5}}, {{"key": "a", "value": True}}]
+>>> response = node._reduce(Model{name}Request(events=events))
+>>> response.totals, response.counts, response.skipped
+({{'a': 1.5, 'b': 2.0}}, {{'a': 1, 'b': 1}}, 1)""",
         method_note="sum value per key, skip and count malformed events, keys in alphabetical order",
         input_fields=(_f("events", "list[dict[str, Any]]", "Events with a 'key' and a numeric 'value'"),),
         output_fields=(
@@ -167,6 +189,14 @@ async def test_malformed_events_are_skipped_and_counted(node):
             "twice counts once). ``count`` is the number of steps in ``order``. A cycle raises ``ModelOnexError``\n"
             "with ``EnumCoreErrorCode.VALIDATION_ERROR`` and a message that names a step of the cycle."
         ),
+        method_example=""">>> import asyncio
+>>> from nodegen.onex.testing import create_test_container
+>>> node = {class_name}(create_test_container())
+>>> dependencies = {{"deploy": ["test"], "test": ["build"]}}
+>>> request = Model{name}Request(steps=["deploy", "build", "test"], dependencies=dependencies)
+>>> response = asyncio.run(node._plan(request))
+>>> response.order, response.count
+(['build', 'test', 'deploy'], 3)""",
         method_note="stable topological sort of the steps; a cycle is a VALIDATION_ERROR",
         input_fields=(
             _f("steps", "list[str]", "The steps to run"),

@@ -98,7 +98,9 @@ class NodeCodegenScaffoldCompute(NodeCompute[ModelScaffoldResult]):
             "entry_point": template.entry_point,
             "method": template.method,
             "method_async": template.method_async,
-            "method_doc": template.method_doc,
+            "method_doc": template.method_doc
+            + "\n\nExample:\n\n"
+            + template.method_example.format(class_name=requirements.class_name, name=requirements.name),
             "method_note": template.method_note,
             "sample_input": template.sample_input,
             "tests": template.tests.format(name=requirements.name),

@@ -119,3 +119,31 @@ async def test_rendering_is_deterministic():
     first = await scaffold(prompt="Generate a data processor effect node")
     second = await scaffold(prompt="Generate a data processor effect node")
     assert first == second
+
+
+@pytest.mark.parametrize("kind", list(EnumNodeKind))
+async def test_each_kind_s_stub_carries_examples_its_reference_body_passes_and_a_wrong_one_fails(kind, tmp_path):
+    # the stub's own examples are its spec: the examples check runs them on every fill
+    from tests.support.scaffold_answers import BODIES
+
+    from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect
+
+    result = await scaffold(prompt="Generate a thing node", node_type=kind.value)
+    for file in result.files:
+        (tmp_path / file.path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / file.path).write_text(file.content)
+    path = next(tmp_path / f.path for f in result.files if f.path.endswith("/node.py"))
+    extractor = NodeCodegenStubExtractorEffect(create_test_container())
+    (stub,) = (await extractor.execute_effect({"input_state": {"node_file_content": path.read_text()}})).stubs
+    assert ">>> " in stub.docstring
+    validator = NodeCodegenCodeValidatorEffect(create_test_container())
+
+    async def check(code: str):
+        target = {"source": path.read_text(), "qualified_name": stub.qualified_name}
+        state = {"generated_code": code, "file_path": str(path), "target": target}
+        return await validator.execute_effect({"input_state": state})
+
+    right = await check(BODIES[stub.name].replace("{name}", "Thing"))
+    assert right.is_valid and "examples" in right.rule_timings_ms, right.feedback()
+    wrong = await check(f"raise ValueError({stub.name!r})")
+    assert "EXA001" in [f.code for f in wrong.errors], wrong.feedback()
