@@ -56,15 +56,21 @@ class OutboxRelay:
             pending = await self.store.outbox_pending(self.batch)
             if not pending:
                 return delivered
-            for record in pending:
-                try:
+            sent: list[str] = []  # marked delivered together, in one statement (was one per event)
+            try:
+                for record in pending:
                     await self.bus.publish(ModelEventEnvelope.model_validate(record.payload))
-                except ModelOnexError as error:
-                    await self.store.outbox_failed([record.event_id], error.message)
-                    return delivered
-                await self.store.outbox_delivered([record.event_id])
-                delivered += 1
-                self.delivered += 1
+                    sent.append(record.event_id)
+            except ModelOnexError as error:
+                await self.store.outbox_failed([record.event_id], error.message)
+                return delivered + await self._delivered(sent)
+            delivered += await self._delivered(sent)
+
+    async def _delivered(self, event_ids: list[str]) -> int:
+        if event_ids:
+            await self.store.outbox_delivered(event_ids)
+            self.delivered += len(event_ids)
+        return len(event_ids)
 
     async def drain(self, *, timeout_s: float | None = None) -> int:
         """Deliver everything pending, retrying with backoff until the outbox is empty (or the time is up)."""

@@ -35,6 +35,12 @@ def _numbered(sql: str) -> str:
     return _QMARK.sub(lambda _: f"${next(counter)}", sql)
 
 
+async def _keep_session(connection: asyncpg.Connection) -> None:
+    """A connection goes back to the pool as it is: nodegen leaves no session state behind (no SET, LISTEN, cursor
+    or session lock; asyncpg still rolls back an open transaction), so the default reset (``RESET ALL``
+    and more: one more round trip on every release) is skipped."""
+
+
 class PostgresStore(CodegenStore):
     """``CodegenStore`` on PostgreSQL."""
 
@@ -54,7 +60,9 @@ class PostgresStore(CodegenStore):
     async def _get_pool(self) -> asyncpg.Pool:
         if self._pool is None:
             try:
-                self._pool = await asyncpg.create_pool(self.url, min_size=self._sizes[0], max_size=self._sizes[1])
+                self._pool = await asyncpg.create_pool(
+                    self.url, min_size=self._sizes[0], max_size=self._sizes[1], reset=_keep_session
+                )
             except (OSError, asyncpg.PostgresError) as error:
                 raise ModelOnexError(
                     error_code=EnumCoreErrorCode.DATABASE_CONNECTION_ERROR,
