@@ -113,8 +113,10 @@ def stubs(
     """
     request = ModelStubsRequest(paths=paths, patterns=pattern or None, include_not_implemented=include_not_implemented)
     errors = Console(stderr=True)
-    # each stub is printed as it is found: on a terminal it passes above the bar; piped, it goes to stdout untouched
-    progress = FileProgress(errors, "scanning", redirect_stdout=sys.stdout.isatty())
+    # each stub is printed as it is found: a table on a terminal passes above the bar; piped, output goes to stdout
+    # untouched; JSON on a terminal has no bar (passed above it, its long lines would be wrapped)
+    terminal = sys.stdout.isatty()
+    progress = FileProgress(errors, "scanning", redirect_stdout=terminal, disable=terminal and json_output)
     try:
         with progress.progress:  # sys.stdout is read inside: the bar may stand in for it
             listing = list_stubs(request, progress)

@@ -17,9 +17,10 @@ from nodegen.nodes.codegen_orchestrator.v1_0_0.events import CodeValidatedEvent,
 from nodegen.nodes.codegen_orchestrator.v1_0_0.models import EnumStubStatus, ModelCodegenOrchestrationResult
 
 
-def _bar(console: Console, *, redirect_stdout: bool = True) -> Progress:
+def _bar(console: Console, *, redirect_stdout: bool = True, disable: bool = False) -> Progress:
     """A transient progress bar on ``console``: spinner, label, bar, done of total, time. With ``redirect_stdout``
-    (and ``console`` a terminal), what is printed meanwhile on stdout passes above the bar, on ``console``."""
+    (and ``console`` a terminal), what is printed meanwhile on stdout passes above the bar, on ``console``;
+    ``disable`` shows nothing."""
     return Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -29,15 +30,16 @@ def _bar(console: Console, *, redirect_stdout: bool = True) -> Progress:
         console=console,
         transient=True,
         redirect_stdout=redirect_stdout,
+        disable=disable,
     )
 
 
 class FileProgress:
     """A transient bar over a scan's files on stderr, naming the file being read (a large one takes a while)."""
 
-    def __init__(self, console: Console, label: str, *, redirect_stdout: bool = True) -> None:
+    def __init__(self, console: Console, label: str, *, redirect_stdout: bool = True, disable: bool = False) -> None:
         self.label = label
-        self.progress = _bar(console, redirect_stdout=redirect_stdout)
+        self.progress = _bar(console, redirect_stdout=redirect_stdout, disable=disable)
         self.task = self.progress.add_task(label, total=None)
 
     def start(self, total: int) -> None:
