@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import signal
 import threading
 import time
@@ -16,19 +17,22 @@ import pytest
 from typer.testing import CliRunner
 
 from nodegen.cli import app
-from tests.support.llm_server import ThreadedLLMServer
+from tests.support.llm_server import Received, Reply, ThreadedLLMServer
 from tests.support.workers import make_project, responder, start_worker, stop_worker
 
 pytestmark = pytest.mark.slow
 FILES = 30
 
 
-def fill_locally(monkeypatch, project: Path, server_url: str) -> None:
+def fill_locally(monkeypatch, project: Path, server_url: str, *args: str, exit_code: int = 0):
     monkeypatch.chdir(project)
     monkeypatch.setenv("OPENAI_BASE_URL", server_url)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-workers")
-    result = CliRunner().invoke(app, ["fill", "src", "--llm", "openai:test-model", "--json"], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(
+        app, ["fill", "src", "--llm", "openai:test-model", "--json", *args], catch_exceptions=False
+    )
+    assert result.exit_code == exit_code, result.output
+    return result
 
 
 def worker_env(database_url: str, bootstrap: str, server_url: str) -> dict[str, str]:
@@ -45,13 +49,17 @@ def worker_env(database_url: str, bootstrap: str, server_url: str) -> dict[str, 
     }
 
 
-def submit(monkeypatch, project: Path, env: dict[str, str], *args: str):
+def submit(monkeypatch, project: Path, env: dict[str, str], *args: str, command: str = "submit"):
+    """`nodegen submit src` (``command="fill"``: `nodegen fill --submit src`)."""
     monkeypatch.chdir(project)
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("NODEGEN_SUBMIT_REPUBLISH_AFTER_S", "4")
+    submitting = ["fill", "--submit"] if command == "fill" else [command]
     return CliRunner().invoke(
-        app, ["submit", "src", "--llm", "openai:test-model", "--json", "--timeout", "90", *args], catch_exceptions=False
+        app,
+        [*submitting, "src", "--llm", "openai:test-model", "--json", "--timeout", "90", *args],
+        catch_exceptions=False,
     )
 
 
@@ -174,3 +182,63 @@ def test_submit_no_wait_then_collect_writes_each_file_once(tmp_path, monkeypatch
     assert {name: (remote / name).read_bytes() for name in filled} == filled
     unknown = CliRunner().invoke(app, ["collect", str(uuid.uuid4())], catch_exceptions=False)
     assert unknown.exit_code == 2 and "no run" in unknown.output
+
+
+_RUN_SPECIFIC = {"correlation_id", "total_duration_seconds", "duration_ms", "window_start", "intent_id"}
+
+
+def comparable(report: dict) -> dict:
+    """A fill's JSON report without what differs from one run to the next (ids, times, latencies); the intents
+    by kind (a worker runs its file's own)."""
+
+    def strip(value):
+        if isinstance(value, dict):
+            return {
+                key: strip(item)
+                for key, item in value.items()
+                if key not in _RUN_SPECIFIC and not key.startswith(("latency_", "duration_"))
+            }
+        if isinstance(value, list):
+            return [strip(item) for item in value]
+        return value
+
+    intents = {(intent["intent_type"], intent["success"]) for intent in report["executed_intents"]}
+    return {**strip({key: item for key, item in report.items() if key != "executed_intents"}), "intents": intents}
+
+
+def test_fill_submit_gives_a_local_fills_exit_code_and_json(tmp_path, monkeypatch, fresh_postgres_url, kafka_broker):
+    """One stub is never answered with valid code (exit 1); then a file that does not parse (exit 2): the same
+    report on the workers, by `fill --submit` and by `fill --submit --no-wait` + `fill --collect RUN_ID`."""
+    filled = responder()
+
+    def answer(received: Received) -> Reply:
+        if re.search(r"\badd_1\b", received.last_user_text):
+            return Reply(text="```python\ndef add_1(a: int, b: int) -> int:\n    return (\n```")
+        return filled(received)
+
+    with ThreadedLLMServer(answer) as server:
+        env = worker_env(fresh_postgres_url, kafka_broker.bootstrap, server.openai_url)
+        worker = start_worker(tmp_path / "worker", env)
+        try:
+            for case, broken in (("failing-stub", False), ("broken-file", True)):
+                local, remote = (make_project(tmp_path / f"{side}-{case}", 3) for side in ("local", "remote"))
+                for project in (local, remote) if broken else ():
+                    (project / "src" / "broken.py").write_text("def broken(:\n    pass\n")
+                expected = 2 if broken else 1
+                here = fill_locally(monkeypatch, local, server.openai_url, "--no-cache", exit_code=expected)
+                if broken:
+                    sent = submit(monkeypatch, remote, env, "--no-cache", "--no-wait", command="fill")
+                    assert sent.exit_code == 0, sent.output
+                    run_id = json.loads(sent.stdout)["run_id"]
+                    there = CliRunner().invoke(
+                        app, ["fill", "--collect", run_id, "--json", "--timeout", "90"], catch_exceptions=False
+                    )
+                else:
+                    there = submit(monkeypatch, remote, env, "--no-cache", command="fill")
+                assert there.exit_code == expected, there.output
+                assert comparable(json.loads(there.stdout)) == comparable(json.loads(here.stdout)), case
+                for name in ("src/f_00.py", "src/f_01.py", "src/f_02.py", "src/broken.py")[: 4 if broken else 3]:
+                    assert (remote / name).read_bytes() == (local / name).read_bytes(), (case, name)
+        finally:
+            code = stop_worker(worker)
+    assert code == 0

@@ -238,7 +238,9 @@ def _run_exit(result: ModelCodegenOrchestrationResult) -> ExitCode:
 
 @app.command()
 def fill(
-    paths: Annotated[list[Path], typer.Argument(help="Files and folders whose stubs to fill (folders recursively).")],
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files and folders whose stubs to fill (folders recursively).")
+    ] = None,
     *,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the unified diff; write nothing.")] = False,
     json_output: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
@@ -261,6 +263,10 @@ def fill(
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Ask the model again even for unchanged prompts.")
     ] = False,
+    submit: Annotated[bool, typer.Option("--submit", help="Fill on the workers (`nodegen worker`).")] = False,
+    no_wait: Annotated[bool, typer.Option("--no-wait", help="With --submit: print the run id, return.")] = False,
+    collect: Annotated[str | None, typer.Option("--collect", help="Finish a run sent with --no-wait.")] = None,
+    timeout: Annotated[float | None, typer.Option("--timeout", help="Stop waiting for the workers (s).")] = None,
 ) -> None:
     """Fill every stub under PATHS with generated code that passed validation; nothing else in the files changes.
 
@@ -268,6 +274,13 @@ def fill(
     (a file that does not parse or is too large, a missing path, a FIFO) or configuration.
     """
     errors = Console(stderr=True)
+    if submit or no_wait or collect is not None:  # nodegen submit / collect: the same run, on the workers
+        local_only = {"--concurrency": concurrency, "--output-directory": output_directory, "--record": record}
+        limits = {"max_attempts": max_attempts, "max_cost_usd": max_cost_usd, "max_tokens": max_tokens}
+        on_workers(
+            paths or [], collect, dry_run=dry_run, no_wait=no_wait, json_output=json_output, timeout_s=timeout,
+            local_only=local_only, llm=llm, llm_cache=False if no_cache else None, **limits,
+        )  # fmt: skip
     overrides: dict[str, Any] = {}
     if record is not None:
         overrides["llm_record"] = str(record)
@@ -275,7 +288,7 @@ def fill(
         overrides["llm_cache"] = False
     request = _request(
         errors,
-        files=[str(path) for path in paths],
+        files=[str(path) for path in paths or []],
         dry_run=dry_run,
         llm=llm,
         max_attempts=max_attempts,
@@ -357,7 +370,7 @@ def metrics(
     render_metrics(result, Console())
 
 
-from nodegen.cli_worker import collect, submit, worker  # noqa: E402 - the scale-out commands live in their own module
+from nodegen.cli_worker import collect, on_workers, submit, worker  # noqa: E402 - the scale-out commands
 
 app.command()(worker)
 app.command()(submit)

@@ -10,6 +10,7 @@ import os
 import signal
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -155,6 +156,55 @@ async def _submit(
         await submitter.aclose()
 
 
+def on_workers(
+    paths: list[Path],
+    run_id: str | None,
+    *,
+    dry_run: bool = False,
+    no_wait: bool = False,
+    json_output: bool = False,
+    timeout_s: float | None = None,
+    local_only: Mapping[str, object] | None = None,
+    **overrides: Any,
+) -> None:
+    """A fill on the workers, for `nodegen submit`, `nodegen collect` and `nodegen fill --submit/--collect`:
+    ``paths`` sent as a new run (``run_id`` None) or the run ``run_id`` collected; exits by the README's table
+    with `nodegen fill`'s output. ``local_only``: options of a local fill given with it (refused, exit 2)."""
+    errors = Console(stderr=True)
+    given = sorted(name for name, value in (local_only or {}).items() if value not in (None, False))
+    try:
+        if given:
+            raise ModelOnexError(
+                error_code=EnumCoreErrorCode.INVALID_CONFIGURATION,
+                message=f"{', '.join(given)} cannot be used on the workers (--submit, --collect)",
+            )
+        if run_id is not None and (paths or no_wait):
+            raise ModelOnexError(
+                error_code=EnumCoreErrorCode.INVALID_CONFIGURATION,
+                message="--collect RUN_ID takes no paths and no --no-wait: its files were chosen when it was sent",
+            )
+        if run_id is None and not paths:
+            raise ModelOnexError(
+                error_code=EnumCoreErrorCode.INVALID_CONFIGURATION, message="give the files and folders to fill"
+            )
+        settings = _settings(**overrides)
+        if run_id is not None:
+            result = asyncio.run(_collect_run(settings, run_id, quiet=json_output, timeout_s=timeout_s))
+        else:
+            run_id, result = asyncio.run(
+                _submit(settings, paths, dry_run=dry_run, no_wait=no_wait, quiet=json_output, timeout_s=timeout_s)
+            )
+    except ModelOnexError as error:
+        raise _fail(errors, error) from error
+    if result is None:
+        sys.stdout.write((json.dumps({"run_id": run_id}) if json_output else run_id) + "\n")
+        if not json_output:
+            errors.print(f"submitted; finish with: nodegen collect {run_id}")
+        raise typer.Exit(_OK)
+    _print(result, json_output=json_output)
+    raise typer.Exit(_exit_code(result))
+
+
 def submit(
     paths: Annotated[list[Path], typer.Argument(help="Files and folders whose stubs to fill (folders recursively).")],
     *,
@@ -176,29 +226,22 @@ def submit(
 ) -> None:
     """Fill stubs on the workers: one request per file, then each file written here as `nodegen fill` writes it.
 
-    Same exit codes and JSON as `nodegen fill`; with --no-wait, exit 0 once the run is sent (its id on stdout).
+    Same exit codes and JSON as `nodegen fill` (as `nodegen fill --submit`); with --no-wait, exit 0 once the run is
+    sent (its id on stdout).
     """
-    errors = Console(stderr=True)
-    try:
-        settings = _settings(
-            llm=llm,
-            max_attempts=max_attempts,
-            max_cost_usd=max_cost_usd,
-            max_tokens=max_tokens,
-            llm_cache=False if no_cache else None,
-        )
-        run_id, result = asyncio.run(
-            _submit(settings, paths, dry_run=dry_run, no_wait=no_wait, quiet=json_output, timeout_s=timeout)
-        )
-    except ModelOnexError as error:
-        raise _fail(errors, error) from error
-    if result is None:
-        sys.stdout.write((json.dumps({"run_id": run_id}) if json_output else run_id) + "\n")
-        if not json_output:
-            errors.print(f"submitted; finish with: nodegen collect {run_id}")
-        raise typer.Exit(_OK)
-    _print(result, json_output=json_output)
-    raise typer.Exit(_exit_code(result))
+    on_workers(
+        paths,
+        None,
+        dry_run=dry_run,
+        no_wait=no_wait,
+        json_output=json_output,
+        timeout_s=timeout,
+        llm=llm,
+        max_attempts=max_attempts,
+        max_cost_usd=max_cost_usd,
+        max_tokens=max_tokens,
+        llm_cache=False if no_cache else None,
+    )
 
 
 async def _collect_run(settings: NodegenSettings, run_id: str, *, quiet: bool, timeout_s: float | None) -> Any:
@@ -217,14 +260,9 @@ def collect(
     json_output: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     timeout: Annotated[float | None, typer.Option("--timeout", help="Stop waiting after this many seconds.")] = None,
 ) -> None:
-    """Wait for a submitted run's results and write its files (each once); the result as `nodegen fill` gives it."""
-    errors = Console(stderr=True)
-    try:
-        result = asyncio.run(_collect_run(_settings(), run_id, quiet=json_output, timeout_s=timeout))
-    except ModelOnexError as error:
-        raise _fail(errors, error) from error
-    _print(result, json_output=json_output)
-    raise typer.Exit(_exit_code(result))
+    """Wait for a submitted run's results and write its files (each once); the result as `nodegen fill` gives it
+    (as `nodegen fill --collect RUN_ID`)."""
+    on_workers([], run_id, json_output=json_output, timeout_s=timeout)
 
 
-__all__ = ["collect", "submit", "worker"]
+__all__ = ["collect", "on_workers", "submit", "worker"]

@@ -129,7 +129,11 @@ async def merge_results(
         ),
         correlation_id=run.run_id,
         dry_run=run.dry_run,
-        llm=next((r.llm for r in finished if r.llm), run.llm),
+        # the provider as a model call named it (a file without calls, one that does not parse, names only the spec)
+        llm=next(
+            (r.llm for r in finished if any(s.attempts for s in r.stubs)),
+            next((r.llm for r in finished if r.llm), run.llm),
+        ),
         modified_files=written,
         files=files,
         skipped_paths=run.skipped_paths,
@@ -140,6 +144,7 @@ async def merge_results(
         budget_exhausted=next((r.budget_exhausted for r in finished if r.budget_exhausted), None),
         total_duration_seconds=duration_s,
         metrics=metrics,
+        executed_intents=[intent for r in finished for intent in r.executed_intents],  # each worker's, per file
     )
 
 
