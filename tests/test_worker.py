@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from nodegen.cli import app
 from tests.support.llm_server import Received, Reply, ThreadedLLMServer
+from tests.support.postgres import PostgresServer, create_database
 from tests.support.workers import make_project, responder, start_worker, stop_worker
 
 pytestmark = pytest.mark.slow
@@ -156,6 +157,48 @@ def test_a_broker_restart_mid_run_loses_nothing(tmp_path, monkeypatch, fresh_pos
         assert (remote / name).read_bytes() == (local / name).read_bytes(), name
     (count,) = rows(fresh_postgres_url, "SELECT COUNT(*) FROM fill_results")[0]
     assert count == files
+
+
+def test_a_database_restart_mid_run_loses_nothing(tmp_path, monkeypatch, kafka_broker):
+    files = 12
+    local = make_project(tmp_path / "local", files)
+    remote = make_project(tmp_path / "remote", files)
+    server = PostgresServer()  # a server of the test's own: it is stopped (connections cut) and started again
+    server.start()
+    try:
+        database_url = create_database(server.url, "outage")
+        with ThreadedLLMServer(responder(delay_s=0.2)) as llm:
+            fill_locally(monkeypatch, local, llm.openai_url)
+            env = worker_env(database_url, kafka_broker.bootstrap, llm.openai_url)
+            workers = [start_worker(tmp_path / f"worker{i}", env) for i in range(2)]
+
+            def restart() -> None:
+                server.stop()
+                time.sleep(1.0)
+                server.start()
+
+            try:
+                restarter = when_results(database_url, 3, restart)
+                result = submit(monkeypatch, remote, env)
+                restarter.join(10)
+            finally:
+                codes = [stop_worker(worker) for worker in workers]
+        assert not restarter.is_alive()  # the server was restarted mid-run
+        assert result.exit_code == 0, result.output
+        assert codes == [0, 0], [worker.log_tail() for worker in workers]
+        report = json.loads(result.stdout)
+        assert report["success"] and {stub["status"] for stub in report["stubs"]} == {"filled"}
+        for i in range(files):
+            name = f"src/f_{i:02d}.py"
+            assert (remote / name).read_bytes() == (local / name).read_bytes(), name
+        results = rows(database_url, "SELECT request_id FROM fill_results")
+        assert len(results) == files == len({r[0] for r in results})
+        applied = rows(database_url, "SELECT applied_at FROM fill_requests")
+        assert len(applied) == files and all(a[0] is not None for a in applied)  # each file written once
+        assert report["metrics"]["stubs_filled"] == files, report["metrics"]  # every attempt reached the store
+        assert all(intent["success"] for intent in report["executed_intents"]), report["executed_intents"]
+    finally:
+        server.remove()
 
 
 def test_submit_no_wait_then_collect_writes_each_file_once(tmp_path, monkeypatch, fresh_postgres_url, kafka_broker):

@@ -6,7 +6,8 @@ publishes the event at once (and again after a broker outage: the outbox keeps i
 - A request that fails is tried again with backoff; after ``worker_max_failures`` failures it goes to the
   dead-letter topic with its last error, and a ``fill_failed`` result is stored. A message that is not a request at
   all goes there at once.
-- A broker or database outage is not a failure of the request: it is waited out with backoff.
+- A broker or database outage is not a failure of the request: it is waited out with backoff (and so are the
+  attempts and metrics the orchestrator stores at the end of a request: see ``PatientStore``).
 - SIGTERM stops fetching, gives the work in flight ``worker_stop_grace_s`` to finish and hands the rest back
   uncommitted (another member redoes it); partitions taken away by a rebalance are handed back the same way.
 """
@@ -17,9 +18,9 @@ import asyncio
 import contextlib
 import os
 import socket
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from aiokafka.structs import ConsumerRecord
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -27,7 +28,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from nodegen.infra.bus import ModelEventEnvelope
 from nodegen.infra.bus_kafka import KafkaBus
 from nodegen.infra.outbox import OutboxRelay
-from nodegen.infra.store_postgres import PostgresStore
 from nodegen.infra.work_queue import GroupConsumer, Producer, ensure_topic
 from nodegen.infra.work_store import ResultRow, WorkStore
 from nodegen.onex import EnumCoreErrorCode, EnumLogLevel, ModelOnexError, emit_log_event
@@ -43,29 +43,9 @@ from .models import (
     ModelFillRequest,
     ModelFillResult,
 )
+from .outage import PatientStore, is_transient, patiently
 
-T = TypeVar("T")
 _PREFETCH = 4  # requests in flight per call slot
-_TRANSIENT = {EnumCoreErrorCode.DATABASE_CONNECTION_ERROR, EnumCoreErrorCode.EVENT_BUS_ERROR}
-
-
-def is_transient(error: ModelOnexError) -> bool:
-    """An outage of the broker or the database (waited out), not a failure of the request."""
-    return error.error_code in _TRANSIENT
-
-
-async def patiently(action: Callable[[], Awaitable[T]], what: str, *, max_delay_s: float = 10.0) -> T:
-    """``action()``, retried with backoff for as long as the broker or the database is away."""
-    delay = 0.2
-    while True:
-        try:
-            return await action()
-        except ModelOnexError as error:
-            if not is_transient(error):
-                raise
-            emit_log_event(EnumLogLevel.WARNING, f"{what}: waiting for the outage to end", {"error": error.message})
-        await asyncio.sleep(delay)
-        delay = min(delay * 2, max_delay_s)
 
 
 class ModelWorkerOptions(BaseModel):
@@ -92,7 +72,7 @@ class Worker:
 
     def __init__(self, options: ModelWorkerOptions) -> None:
         self.options = options
-        self.store = PostgresStore(options.database_url, max_size=2 * options.concurrency + 4)  # requests + relay
+        self.store = PatientStore(options.database_url, max_size=2 * options.concurrency + 4)  # requests + relay
         self.work = WorkStore(self.store)
         self.relay = OutboxRelay(self.store, KafkaBus(options.bootstrap))
         self._flushing = asyncio.Lock()  # one delivery of the outbox at a time (concurrent ones send rows twice)

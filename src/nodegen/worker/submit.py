@@ -44,7 +44,7 @@ from .models import (
     ModelFillRun,
     content_hash,
 )
-from .runner import patiently
+from .outage import patiently
 
 Progress = Callable[[str, int, int], None]  # (what happened, files done, files in the run)
 
