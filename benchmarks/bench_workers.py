@@ -2,9 +2,12 @@
 (Tansu) and a real PostgreSQL server, answered by a loopback OpenAI-compatible server with a fixed latency (300 ms).
 
 For 1, 2 and 4 workers: stubs per second over a run of one-stub files, the ratio to the latency-bound ideal
-(workers x 4 calls in flight / 0.3 s), the speed-up over one worker (target: 4 workers >= 3.2x), and the CPU the
-workers used per stub (what bounds them when the cores run out). Then the Kafka round trip per file: the wall time
-of a one-file submit and collect minus the worker's own fill time.
+(workers x 4 calls in flight / 0.3 s), the speed-up over one worker (target: 4 workers >= 3.2x), the CPU a stub
+cost in each process (workers, their ruff runs, submitter, model server, broker, PostgreSQL) and how busy the cores
+were (a run whose cores ran out is bound by them, not by the model). The start (until the group is stable) and a
+warm-up run are timed apart, not in stubs/s; a worker that exits or never joins fails the benchmark with its exit
+code and output. Then the Kafka round trip per file: the wall time of a one-file submit and collect minus the
+worker's own fill time.
 
     python -m benchmarks.bench_workers
     NODEGEN_BENCH_MODEL_LATENCY_S=1.0 python -m benchmarks.bench_workers   # a slower model
