@@ -102,6 +102,12 @@ class NodegenSettings(BaseSettings):
         default=0.6, ge=0.0, le=2.0, description="Temperature of repair attempts (never the greedy answer again)"
     )
     llm_seed: int = Field(default=0, ge=0, description="Repair attempts sample with seed llm_seed + attempt number")
+    llm_retry_style: Literal["auto", "repair", "resample"] = Field(
+        default="auto",
+        description="What a retry sends: 'repair' (the failed answer and its findings, then the first prompt with "
+        "the last findings), 'resample' (the first prompt again, sampled at llm_retry_temperature), 'auto' "
+        "(resample for the in-process local models, which copy a failed answer back; repair for the others)",
+    )
     llm_timeout_s: float = Field(default=120.0, gt=0, description="Time limit of one call")
     llm_max_retries: int = Field(default=4, ge=0, description="Retries of a call after 429, 5xx, timeout")
     llm_context_tokens: int = Field(default=8192, ge=512, description="Context window of a local GGUF model")

@@ -10,7 +10,7 @@ import hashlib
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from nodegen.llm import (
@@ -45,7 +45,7 @@ from .models import (
     ModelGenerationEvent,
 )
 from .preparing import prepare_answer
-from .prompting import FileContext, build_prompt, retry_messages
+from .prompting import FileContext, RetryStyle, build_prompt, retry_messages
 
 NO_CODE = "ANS001"
 ANSWER_TOO_LARGE = "ANS002"
@@ -62,10 +62,18 @@ class GenerationOptions:
     temperature: float = 0.0
     retry_temperature: float = 0.6  # from the second attempt on: a retry must not be the same greedy answer again
     seed: int = 0  # retries sample with seed + attempt number: runs are reproducible
+    retry_style: RetryStyle | Literal["auto"] = "auto"  # what a retry sends (``prompt_repair.retry_messages``)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     store_texts: bool = False
     max_answer_chars: int = 20_000
 
+
+    def retry_style_for(self, provider: str) -> RetryStyle:
+        """``auto``: resample for the in-process local models (a small model copies a failed answer back), repair
+        for the others (a capable model acts on the findings beside its answer)."""
+        if self.retry_style != "auto":
+            return self.retry_style
+        return "resample" if provider == "local" else "repair"
 
     def sampling(self, attempt: int) -> dict[str, Any]:
         """Temperature and seed of attempt ``attempt`` (1-based): the first as configured (no seed, so its cache
@@ -322,7 +330,12 @@ class StubGenerator:
             conversation.stop = EnumStopReason.ATTEMPTS_EXHAUSTED
             return True
         conversation.messages = retry_messages(
-            conversation.first, conversation.stub, completion.text, last.feedback, conversation.attempt
+            conversation.first,
+            conversation.stub,
+            completion.text,
+            last.feedback,
+            conversation.attempt,
+            style=self.options.retry_style_for(completion.identity.provider),
         )
         return False
 

@@ -21,7 +21,7 @@ from nodegen.pysource.answer import dedent
 from nodegen.pysource.onex_nodes import is_onex_file, module_node_kind
 
 from .preparing import drop_markers
-from .prompt_repair import render_findings, repair_message, retry_messages
+from .prompt_repair import RetryStyle, render_findings, repair_message, retry_messages
 from .prompt_view import file_view
 
 CHARS_PER_TOKEN = 4
@@ -362,6 +362,7 @@ def _sections_prompt(
 __all__ = [
     "FileContext",
     "Prompt",
+    "RetryStyle",
     "build_prompt",
     "estimate_tokens",
     "render_findings",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import SecretStr
 
 from nodegen.settings import NodeOptions
@@ -20,6 +22,7 @@ class ModelCodeGeneratorOptions(NodeOptions):
     llm_temperature: float
     llm_retry_temperature: float
     llm_seed: int
+    llm_retry_style: Literal["auto", "repair", "resample"]
     llm_max_output_tokens: int
     llm_timeout_s: float
     llm_max_retries: int

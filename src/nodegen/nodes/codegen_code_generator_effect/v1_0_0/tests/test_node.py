@@ -93,6 +93,25 @@ async def test_a_syntax_error_goes_back_with_the_findings_and_the_fix_is_kept(ll
     assert "syntax error" in repair.last_user_text
 
 
+async def test_resample_retries_send_the_first_prompt_again_at_another_temperature_and_seed(llm_server, make_node):
+    llm_server.script(Reply(text="```python\nreturn (a + b\n```"), Reply(text=f"```python\n{GOOD_BODY}\n```"))
+    result = await _generate(make_node(llm_retry_style="resample", llm_retry_temperature=0.7, llm_seed=5))
+    generation = result.generations[0]
+    assert generation.success and generation.attempts == 2 and generation.events[0].finding_codes == ["SYN001"]
+    first, retry = llm_server.requests
+    assert retry.body["messages"] == first.body["messages"]  # the failed code and its findings are not sent
+    assert (first.body.get("temperature"), first.body.get("seed")) == (0.0, None)
+    assert (retry.body["temperature"], retry.body["seed"]) == (0.7, 7)
+
+
+def test_auto_resamples_for_the_in_process_model_and_repairs_for_the_others():
+    from nodegen.nodes.codegen_code_generator_effect.v1_0_0.generation import GenerationOptions
+
+    assert GenerationOptions().retry_style_for("local") == "resample"
+    assert GenerationOptions().retry_style_for("openai") == "repair"
+    assert GenerationOptions(retry_style="repair").retry_style_for("local") == "repair"
+
+
 async def test_undefined_names_are_reported_verbatim_and_repaired(llm_server, make_node):
     llm_server.script(Reply(text="return json.dumps(a + b)"), Reply(text=WHOLE_DEF_WITH_IMPORT))
     result = await _generate(make_node())
