@@ -201,6 +201,29 @@ def test_a_database_restart_mid_run_loses_nothing(tmp_path, monkeypatch, kafka_b
         server.remove()
 
 
+def test_a_runs_token_budget_holds_across_its_workers(tmp_path, monkeypatch, fresh_postgres_url, kafka_broker):
+    # each answer costs 220 tokens; two workers of two call slots each: up to four calls start at once, and a
+    # worker's next call reads the run's totals first (its own 440 tokens and the other's): at most one more each
+    # (three in all when one worker took every request before the other joined)
+    remote = make_project(tmp_path / "remote", 8)
+    with ThreadedLLMServer(responder(delay_s=0.3)) as server:
+        env = worker_env(fresh_postgres_url, kafka_broker.bootstrap, server.openai_url)
+        workers = [start_worker(tmp_path / f"worker{i}", env) for i in range(2)]
+        try:
+            result = submit(monkeypatch, remote, env, "--max-tokens", "500", "--no-cache")
+        finally:
+            codes = [stop_worker(worker) for worker in workers]
+    assert codes == [0, 0]
+    assert result.exit_code == 1, result.output  # stubs left unfilled: not done
+    report = json.loads(result.stdout)
+    assert report["budget_exhausted"]
+    statuses = [stub["status"] for stub in report["stubs"]]
+    assert 3 <= statuses.count("filled") <= 6, statuses  # all eight when queued requests did not look again
+    assert 3 * 220 <= report["prompt_tokens"] + report["completion_tokens"] <= 6 * 220
+    (spent,) = rows(fresh_postgres_url, "SELECT tokens_spent FROM run_budgets")[0]
+    assert spent == report["prompt_tokens"] + report["completion_tokens"]  # the run's total, from every worker
+
+
 def test_submit_no_wait_then_collect_writes_each_file_once(tmp_path, monkeypatch, fresh_postgres_url, kafka_broker):
     remote = make_project(tmp_path / "remote", 3)
     with ThreadedLLMServer(responder()) as server:

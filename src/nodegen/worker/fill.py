@@ -47,21 +47,34 @@ def _declared_encoding(text: str) -> str:
 
 
 class _LimitedClient:
-    """The worker's calls in flight, across every request it works on, bounded by ``--concurrency``."""
+    """The worker's calls in flight, across every request it works on, bounded by ``--concurrency``; ``for_run``
+    gives a request's view, which reads the run's totals (every worker's) and checks its budget once a slot is free.
+    The generator checks before the request waits for its slot: without this, every request queued behind the
+    slots made its call after the run's budget was spent."""
 
-    def __init__(self, inner: LLMClient, limit: asyncio.Semaphore, max_concurrency: int) -> None:
+    def __init__(
+        self, inner: LLMClient, limit: asyncio.Semaphore, max_concurrency: int, budget: SharedRunBudget | None = None
+    ) -> None:
         self.inner = inner
         self._limit = limit
         self.max_concurrency = max_concurrency
+        self._budget = budget
 
     @property
     def identity(self) -> ProviderIdentity:
         """The provider's identity."""
         return self.inner.identity
 
+    def for_run(self, budget: SharedRunBudget) -> _LimitedClient:
+        """The same provider and slots, checking ``budget`` before each call."""
+        return _LimitedClient(self.inner, self._limit, self.max_concurrency, budget)
+
     async def complete(self, request: ModelCompletionRequest) -> ModelCompletion:
-        """One call, when a slot is free."""
+        """One call, when a slot is free and the run's budget is not spent."""
         async with self._limit:
+            if self._budget is not None:  # its ledger (the run's totals) is there only when the run has a limit
+                await self._budget.refresh()
+                self._budget.check()
             return await self.inner.complete(request)
 
     async def aclose(self) -> None:
@@ -116,7 +129,7 @@ class RequestFiller:
         self.worker = worker
         self.concurrency = concurrency
         self._calls = asyncio.Semaphore(concurrency)
-        self._clients: dict[str, LLMClient] = {}
+        self._clients: dict[str, _LimitedClient] = {}
         self._budgets: dict[str, SharedRunBudget] = {}
         self._paths: dict[Path, asyncio.Lock] = {}
         self._settings: dict[str, NodegenSettings] = {}
@@ -140,7 +153,7 @@ class RequestFiller:
             self._settings[key] = settings
         return settings
 
-    def _client(self, settings: NodegenSettings) -> LLMClient:
+    def _client(self, settings: NodegenSettings) -> _LimitedClient:
         client = self._clients.get(settings.llm)
         if client is None:
             options = ModelLLMOptions(
@@ -169,8 +182,12 @@ class RequestFiller:
         if budget is None:
             if len(self._budgets) > 100:  # runs long over: their totals are in the database anyway
                 self._budgets.pop(next(iter(self._budgets)))
-            budget = SharedRunBudget(
-                max_tokens=settings.max_tokens, max_cost_usd=settings.max_cost_usd, run_id=run, ledger=self.work
+            limited = settings.max_tokens is not None or settings.max_cost_usd is not None
+            budget = SharedRunBudget(  # without a limit there is nothing to hold across workers: no ledger to keep
+                max_tokens=settings.max_tokens,
+                max_cost_usd=settings.max_cost_usd,
+                run_id=run,
+                ledger=self.work if limited else None,
             )
             self._budgets[run] = budget
         return budget
@@ -214,8 +231,8 @@ class RequestFiller:
         started = time.perf_counter()
         settings = self.settings_for(request)
         text = await self.text_of(request)
-        client = self._client(settings)
         budget = self._budget(request, settings)
+        client = self._client(settings).for_run(budget)
         await budget.refresh()
         container = build_container(settings)
         events = _RequestEvents()
