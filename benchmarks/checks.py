@@ -12,6 +12,7 @@ import sys
 from dataclasses import dataclass, field
 
 TIME_LIMIT_S = 20.0
+UNREADABLE = "the docstring's examples do not parse: "  # no example could be run (nodegen warns, EXA003)
 MEMORY_LIMIT_BYTES = 2 * 1024**3
 
 # The child: limits first, then the job (the source compiled as a module named after the problem).
@@ -43,7 +44,10 @@ try:
     exec(compile(job["source"], job["name"] + ".py", "exec"), namespace)
     target = namespace[job["entry_point"]]
     docstring = target.__doc__ if job["docstring"] is None else job["docstring"]
-    test = doctest.DocTestParser().get_doctest(docstring or "", namespace, job["entry_point"], job["name"], 0)
+    try:
+        test = doctest.DocTestParser().get_doctest(docstring or "", namespace, job["entry_point"], job["name"], 0)
+    except ValueError as error:
+        raise SystemExit("UNREADABLE: " + str(error)) from error
     verdict["examples"] = len(test.examples)
 
     class Collect(doctest.DocTestRunner):
@@ -66,10 +70,12 @@ try:
                          for e in read_examples(docstring or "", job["entry_point"])]
         verdict["examples"] = len(test.examples)
     Collect(checker=checker, verbose=False).run(test, out=io.StringIO().write, clear_globs=False)
+except SystemExit as unreadable:
+    verdict["error"] = str(unreadable)[:500]
 except BaseException as error:
     verdict["error"] = f"{type(error).__name__}: {error}"[:500]
 sys.stdout.write("\\n@@verdict@@" + json.dumps(verdict))
-"""
+""".replace("UNREADABLE: ", UNREADABLE)
 )
 
 

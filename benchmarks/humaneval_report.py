@@ -7,7 +7,7 @@ from __future__ import annotations
 import statistics
 from typing import Any
 
-from benchmarks.checks import failure_kind
+from benchmarks.checks import UNREADABLE, failure_kind
 
 TARGET_AFTER_REPAIRS = 0.70
 TARGET_POINTS_ABOVE_ALONE = 12.0
@@ -74,7 +74,7 @@ def _examples_fail(record: dict[str, Any], contradicted: dict[str, set[str]]) ->
     problem's own reference solution)."""
     for failure in record.get("example_failures", []):
         if "error" in failure:
-            return True
+            return not failure["error"].startswith(UNREADABLE)  # unreadable examples: none could fail
         at_fault = failure["call"] in contradicted.get(record["task_id"], set())
         if failure_kind(failure) == "contradiction" and not at_fault:
             return True
@@ -175,6 +175,16 @@ def _targets(alone: list[dict[str, Any]], group: list[dict[str, Any]], contradic
     else:
         out.append(f"- after repairs {100 * after:.1f} % (target 70 %, 12 points above the model alone: no alone run)")
     out.append(f"- no body written whose docstring examples fail: {bad} such problem(s): {mark(bad == 0)}")
+    unreadable = [
+        r["task_id"]
+        for r in group
+        if any(f.get("error", "").startswith(UNREADABLE) for f in r.get("example_failures", []))
+    ]
+    if unreadable:
+        out.append(
+            "  (written with examples that do not parse, so none ran and nodegen warned, EXA003: "
+            f"{', '.join(unreadable)})"
+        )
     return out
 
 

@@ -5,7 +5,7 @@ as contradicting its own reference solution, and the report is rebuilt from resu
 from __future__ import annotations
 
 import pytest
-from benchmarks.checks import docstring_examples, failure_kind, hidden_tests
+from benchmarks.checks import UNREADABLE, docstring_examples, failure_kind, hidden_tests
 from benchmarks.humaneval_report import render
 
 SOURCE = 'def double(x: int) -> int:\n    """Twice x.\n\n    >>> double(2)\n    4\n    """\n    return x * 2\n'
@@ -82,3 +82,9 @@ def test_the_judge_reads_the_examples_of_the_given_docstring_not_the_answers():
         {"call": "double(2)", "expected": "4", "got": "5"},
         {"call": "double(5)", "expected": "10", "got": "8"},
     ]
+
+
+def test_examples_that_do_not_parse_are_told_apart_from_failing_ones():
+    source = 'def f():\n    """Doc.\n\n    >>> f()\n  1\n    """\n    return 1\n'
+    verdict = docstring_examples("unreadable", source, "f")
+    assert verdict.examples == 0 and (verdict.error or "").startswith(UNREADABLE)
