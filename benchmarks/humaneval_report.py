@@ -57,9 +57,12 @@ def example_failures(records: list[dict[str, Any]], contradicted: dict[str, set[
     for record in records:
         for failure in record.get("example_failures", []):
             if "error" in failure:
-                lines.append(f"- {record['task_id']}: the examples could not run: {failure['error']}")
+                if not failure["error"].startswith(UNREADABLE):  # listed beside the targets
+                    lines.append(f"- {record['task_id']}: the examples could not run: {failure['error']}")
                 continue
             kind = failure_kind(failure)
+            if kind == "contradiction":
+                kind = "another value"
             if failure["call"] in contradicted.get(record["task_id"], set()):
                 kind = "contradiction (the reference solution fails this example too)"
             lines.append(
@@ -132,7 +135,9 @@ def render(header: dict[str, Any], records: list[dict[str, Any]], contradicted: 
     for flag, label in ((True, "examples checked"), (False, "examples not checked")):
         failing = example_failures(runs[flag], contradicted)
         if runs[flag]:
-            text += ["", f"Bodies nodegen wrote whose docstring examples fail ({label}): {len(failing) or 'none'}", ""]
+            bodies = len({line.split(":", 1)[0] for line in failing})
+            count = f"{bodies} ({len(failing)} examples)" if failing else "none"
+            text += ["", f"Bodies nodegen wrote whose docstring examples fail ({label}): {count}", ""]
             text += failing
     for flag, label in ((True, "examples checked"), (False, "examples not checked")):
         repaired = [r for r in runs[flag] if r["filled"] and r["attempts"] > 1]
