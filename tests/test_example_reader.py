@@ -21,7 +21,7 @@ def arrows(docstring: str, function: str | None = "f") -> list[tuple[str, str]]:
         ("f(3) ==> (1, 2)", "f(3)", "(1, 2)"),
         ("f(-2, x=1.5) returns -3.0", "f(-2, x=1.5)", "-3.0"),
         ('f({"a": 1}) should return False.', 'f({"a": 1})', "False"),
-        ("f(5)   # returns \"db101db\"", "f(5)", '"db101db"'),
+        ('f(5)   # returns "db101db"', "f(5)", '"db101db"'),
         ("f(5) # => 'Yes'", "f(5)", "'Yes'"),
         ("f(5) returns [1, 5] # the odd ones", "f(5)", "[1, 5]"),
         ("* f(2) -> [0]", "f(2)", "[0]"),

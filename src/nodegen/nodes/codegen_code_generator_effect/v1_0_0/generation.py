@@ -67,7 +67,6 @@ class GenerationOptions:
     store_texts: bool = False
     max_answer_chars: int = 20_000
 
-
     def retry_style_for(self, provider: str) -> RetryStyle:
         """``auto``: resample for the in-process local models (a small model copies a failed answer back), repair
         for the others (a capable model acts on the findings beside its answer)."""
