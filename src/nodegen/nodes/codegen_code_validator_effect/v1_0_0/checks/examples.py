@@ -2,11 +2,11 @@
 written, in the sandbox (``nodegen.infra.sandbox``), never in nodegen's own process.
 
 The examples are read (``example_reader``: doctest's ``>>>`` examples, and calls written with an arrow such as
-``f(2) -> 4``) from the ORIGINAL stub's docstring (an answer may rewrite its docstring; nodegen never invents or rewrites an
-example), and only the target's own examples run. No examples: nothing runs. ``EXA001`` is a failing example (the
-call, what it expected, what it got or raised), ``EXA002`` a run that hung, flooded its output or died, ``EXA003`` (a
-warning) examples that could not be run for a reason outside the new code (the module does not import in the sandbox
-even before it, or its docstring's examples do not parse).
+``f(2) -> 4``) from the ORIGINAL stub's docstring (an answer may rewrite its docstring; nodegen never invents or
+rewrites an example), and only the target's own examples run. No examples: nothing runs. ``EXA001`` is a failing
+example (the call, what it expected, what it got or raised), ``EXA002`` a run that hung, flooded its output or died,
+``EXA003`` (a warning) examples that could not be run for a reason outside the new code (the module does not import
+in the sandbox even before it, or its docstring's examples do not parse).
 """
 
 from __future__ import annotations
