@@ -263,6 +263,14 @@ class GroupConsumer:
             await self._consumer.stop()
         except (KafkaError, OSError) as error:
             emit_log_event(EnumLogLevel.WARNING, "leaving the consumer group failed", {"error": str(error)})
+        except asyncio.CancelledError:
+            # aiokafka's close cancels a fetch still retrying a lost broker and awaits it: that task's
+            # cancellation surfaces here (after a broker restart the worker exited 1 on SIGTERM, its producers
+            # left open). Ours is passed on.
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise
+            emit_log_event(EnumLogLevel.WARNING, "leaving the consumer group was cut short", {"error": "cancelled"})
 
 
 __all__ = ["GroupConsumer", "Producer", "ensure_topic"]
