@@ -128,6 +128,28 @@ def test_three_workers_fill_30_files_as_a_local_fill_does_with_one_killed_mid_ru
     assert report["metrics"]["stubs_filled"] >= FILES  # every worker's attempts, read from the shared store
 
 
+def submit_through_restart(tmp_path, monkeypatch, remote, env, database_url, restart, join_s):
+    """Two workers; ``restart`` runs once three results are stored, while ``remote`` is submitted to them."""
+    workers = [start_worker(tmp_path / f"worker{i}", env) for i in range(2)]
+    try:
+        restarter = when_results(database_url, 3, restart)
+        result = submit(monkeypatch, remote, env)
+        restarter.join(join_s)
+    finally:
+        codes = [stop_worker(worker) for worker in workers]
+    return result, codes, restarter, workers
+
+
+def filled_like(result, remote, local, files):
+    """The submitted run's report: every stub filled, every file as the local fill wrote it."""
+    report = json.loads(result.stdout)
+    assert report["success"] and {stub["status"] for stub in report["stubs"]} == {"filled"}
+    for i in range(files):
+        name = f"src/f_{i:02d}.py"
+        assert (remote / name).read_bytes() == (local / name).read_bytes(), name
+    return report
+
+
 def test_a_broker_restart_mid_run_loses_nothing(tmp_path, monkeypatch, fresh_postgres_url, kafka_broker):
     files = 12
     local = make_project(tmp_path / "local", files)
@@ -135,26 +157,18 @@ def test_a_broker_restart_mid_run_loses_nothing(tmp_path, monkeypatch, fresh_pos
     with ThreadedLLMServer(responder(delay_s=0.2)) as server:
         fill_locally(monkeypatch, local, server.openai_url)
         env = worker_env(fresh_postgres_url, kafka_broker.bootstrap, server.openai_url)
-        workers = [start_worker(tmp_path / f"worker{i}", env) for i in range(2)]
 
         def restart() -> None:  # the broker keeps its data in memory: everything on it is gone
             kafka_broker.stop()
             time.sleep(0.5)
             kafka_broker.start()
 
-        try:
-            restarter = when_results(fresh_postgres_url, 3, restart)
-            result = submit(monkeypatch, remote, env)
-            restarter.join(5)
-        finally:
-            codes = [stop_worker(worker) for worker in workers]
+        result, codes, _, workers = submit_through_restart(
+            tmp_path, monkeypatch, remote, env, fresh_postgres_url, restart, 5
+        )
     assert result.exit_code == 0, result.output
-    assert codes == [0, 0]
-    report = json.loads(result.stdout)
-    assert report["success"] and {stub["status"] for stub in report["stubs"]} == {"filled"}
-    for i in range(files):
-        name = f"src/f_{i:02d}.py"
-        assert (remote / name).read_bytes() == (local / name).read_bytes(), name
+    assert codes == [0, 0], [worker.log_tail() for worker in workers]
+    filled_like(result, remote, local, files)
     (count,) = rows(fresh_postgres_url, "SELECT COUNT(*) FROM fill_results")[0]
     assert count == files
 
@@ -170,27 +184,19 @@ def test_a_database_restart_mid_run_loses_nothing(tmp_path, monkeypatch, kafka_b
         with ThreadedLLMServer(responder(delay_s=0.2)) as llm:
             fill_locally(monkeypatch, local, llm.openai_url)
             env = worker_env(database_url, kafka_broker.bootstrap, llm.openai_url)
-            workers = [start_worker(tmp_path / f"worker{i}", env) for i in range(2)]
 
             def restart() -> None:
                 server.stop()
                 time.sleep(1.0)
                 server.start()
 
-            try:
-                restarter = when_results(database_url, 3, restart)
-                result = submit(monkeypatch, remote, env)
-                restarter.join(10)
-            finally:
-                codes = [stop_worker(worker) for worker in workers]
+            result, codes, restarter, workers = submit_through_restart(
+                tmp_path, monkeypatch, remote, env, database_url, restart, 10
+            )
         assert not restarter.is_alive()  # the server was restarted mid-run
         assert result.exit_code == 0, result.output
         assert codes == [0, 0], [worker.log_tail() for worker in workers]
-        report = json.loads(result.stdout)
-        assert report["success"] and {stub["status"] for stub in report["stubs"]} == {"filled"}
-        for i in range(files):
-            name = f"src/f_{i:02d}.py"
-            assert (remote / name).read_bytes() == (local / name).read_bytes(), name
+        report = filled_like(result, remote, local, files)
         results = rows(database_url, "SELECT request_id FROM fill_results")
         assert len(results) == files == len({r[0] for r in results})
         applied = rows(database_url, "SELECT applied_at FROM fill_requests")
