@@ -64,10 +64,10 @@ try:
     if not job["strict"]:  # the examples check's own reading (one implementation: the validator's)
         from nodegen.nodes.codegen_code_validator_effect.v1_0_0.checks.example_reader import read_examples
         from nodegen.nodes.codegen_code_validator_effect.v1_0_0.checks.example_runner import (
-            EQUAL, ExampleOutputChecker)
+            ExampleOutputChecker, doctest_example)
+        from dataclasses import asdict
         checker = ExampleOutputChecker()
-        test.examples = [doctest.Example(e.source, e.want, lineno=e.lineno, options={EQUAL: True} if e.equal else {})
-                         for e in read_examples(docstring or "", job["entry_point"])]
+        test.examples = [doctest_example(asdict(e)) for e in read_examples(docstring or "", job["entry_point"])]
         verdict["examples"] = len(test.examples)
     Collect(checker=checker, verbose=False).run(test, out=io.StringIO().write, clear_globs=False)
 except SystemExit as unreadable:

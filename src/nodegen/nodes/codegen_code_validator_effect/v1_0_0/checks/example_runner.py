@@ -97,6 +97,12 @@ def _literal(text: str) -> tuple[bool, object]:
 EQUAL = doctest.register_optionflag("NODEGEN_EQUAL")  # an arrow example (``f(2) -> 4``): values compare with ==
 
 
+def doctest_example(example: dict[str, Any]) -> doctest.Example:
+    """doctest's example of one ``example_reader.DocExample`` (as a dict): an arrow example compares values."""
+    options = {EQUAL: True} if example["equal"] else {}
+    return doctest.Example(example["source"], example["want"], lineno=example["lineno"], options=options)
+
+
 class ExampleOutputChecker(doctest.OutputChecker):
     """doctest's comparison, and two readings of what docstrings mean that doctest reads too literally: a value
     written as another literal of the same value (``"21"`` for ``'21'``), and a comparison written with no output
@@ -181,10 +187,7 @@ def main(spec_path: str) -> int:
             }
         )
         return 0
-    examples = [
-        doctest.Example(e["source"], e["want"], lineno=e["lineno"], options={EQUAL: True} if e["equal"] else {})
-        for e in spec["examples"]
-    ]
+    examples = [doctest_example(example) for example in spec["examples"]]
     test = doctest.DocTest(
         examples, module.__dict__.copy(), spec["name"], spec["module_file"], spec["lineno"], spec["docstring"]
     )
