@@ -62,12 +62,18 @@ try:
 
     checker = None
     if not job["strict"]:  # the examples check's own reading (one implementation: the validator's)
-        from nodegen.nodes.codegen_code_validator_effect.v1_0_0.checks.example_reader import read_examples
+        from nodegen.nodes.codegen_code_validator_effect.v1_0_0.checks.example_reader import (
+            parameter_names, read_examples)
         from nodegen.nodes.codegen_code_validator_effect.v1_0_0.checks.example_runner import (
             ExampleOutputChecker, doctest_example)
         from dataclasses import asdict
         checker = ExampleOutputChecker()
-        test.examples = [doctest_example(asdict(e)) for e in read_examples(docstring or "", job["entry_point"])]
+        import ast
+        defined = [node for node in ast.parse(job["source"]).body
+                   if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == job["entry_point"]]
+        parameters = parameter_names(defined[-1]) if defined else []
+        read = read_examples(docstring or "", job["entry_point"], parameters)
+        test.examples = [doctest_example(asdict(e)) for e in read]
         verdict["examples"] = len(test.examples)
     Collect(checker=checker, verbose=False).run(test, out=io.StringIO().write, clear_globs=False)
 except SystemExit as unreadable:

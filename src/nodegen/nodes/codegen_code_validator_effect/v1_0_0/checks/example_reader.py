@@ -1,15 +1,19 @@
-"""Which examples a docstring gives: doctest's ``>>>`` examples, and calls of the function itself written with an
+"""Which examples a docstring gives: doctest's ``>>>`` examples, calls of the function itself written with an
 arrow, the way many docstrings show them (``add(2, 3) == 5``, ``f([1, 2]) -> [2, 1]``, ``is_odd(3) ➞ True``,
-``count('aBc') returns 1``, ``f(5)  # => 120``).
+``count('aBc') returns 1``, ``f(5)  # => 120``, ``f(12, 15) = 14``), and examples that name the arguments
+(``For lst = [1, 2] the output should be 5``; ``Input: arr = [4, 2], k = 1`` with ``Output: [4]`` on the next line).
 
 Reading, never inventing: an arrow example is taken only when its whole call is the function's own name called with
 literal arguments and everything after the arrow is one literal (a trailing ``.`` or ``# comment`` aside); anything
 else on such a line (``f(n) = 1 + n / 2``, ``f(x) => true``, ``f(a) returns the sum``) is prose and is left alone. A
-single ``=`` is not an arrow: docstrings use it for definitions (``tri(1) = 3``) as often as for results, and a
-value in brackets that is not a tuple (``("Venus")``) has two readings, so it is not read either. Only a
-module-level function's arrow examples are read (a method's need an object the docstring does not build). An arrow
-example holds when the call's value equals the literal (``==``, as the docstring writes it); a ``None`` result
-prints nothing in doctest and matches ``None``. Standard library only: the benchmark's judge reads examples with it.
+single ``=`` is read only in a docstring that does not define the function by equations: once it has a line such
+as ``tri(n) = 1 + n / 2``, ``tri(1) = 3`` is a definition, not a result. A value in brackets that is not a tuple
+(``("Venus")``) has two readings, so it is not read. An example that names its arguments is read only when the
+names are exactly the function's parameters and every value is a literal (``Input: [4, 2]`` with no name: only for
+a function of one parameter). Only a module-level function's such examples are read (a method's need an object the
+docstring does not build). They hold when the call's value equals the literal (``==``, as the docstring writes
+it); a ``None`` result prints nothing in doctest and matches ``None``. Standard library only: the benchmark's judge
+reads examples with it.
 """
 
 from __future__ import annotations
@@ -17,9 +21,13 @@ from __future__ import annotations
 import ast
 import doctest
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-_ARROW = re.compile(r"\s*(?:#\s*)?(?:==>|=>|==|➞|→|->|should return|returns)\s*")
+_ARROW = re.compile(r"\s*(?:#\s*)?(?:==>|=>|==|=(?![=>])|➞|→|->|should return|returns)\s*")
+_NAMED_FOR = re.compile(r"^\s*for\s+(?P<call>.+?),?\s+the\s+(?:output|result)\s+should\s+be\s+(?P<want>.+)$", re.I)
+_INPUT = re.compile(r"^\s*Input\s*:\s*(?P<call>.+)$")
+_OUTPUT = re.compile(r"^\s*Output\s*:\s*(?P<want>.+)$")
 _MOST_LINES = 12  # a call written over several lines (a nested list) ends within this many lines
 _LINE_START = re.compile(r"\s*(?:>>>|\.\.\.)")
 
@@ -96,10 +104,24 @@ def _expected(rest: str) -> str | None:
     return None
 
 
+def _defines_by_equations(docstring: str, name: str) -> bool:
+    """Whether the docstring writes the function's own call with a non-literal argument before a single ``=``
+    (``tri(n) = 1 + n / 2``): then its ``=`` lines are definitions."""
+    for match in re.finditer(rf"(?<![\w.]){re.escape(name)}\s*\(([^()\n]*)\)\s*=(?![=>])", docstring):
+        try:
+            node = ast.parse(f"_({match.group(1)})", mode="eval").body
+        except SyntaxError:
+            return True
+        if isinstance(node, ast.Call) and not all(_literal(a) for a in [*node.args, *(k.value for k in node.keywords)]):
+            return True
+    return False
+
+
 def _arrow_examples(docstring: str, name: str, covered: set[int]) -> list[DocExample]:
     found: list[DocExample] = []
     call = re.compile(rf"(?<![\w.]){re.escape(name)}\s*\(")
     line_starts = [0] + [m.end() for m in re.finditer("\n", docstring)]
+    equations: bool | None = None
     for match in call.finditer(docstring):
         lineno = docstring.count("\n", 0, match.start())
         if lineno in covered or _LINE_START.match(docstring, line_starts[lineno]):
@@ -112,6 +134,10 @@ def _arrow_examples(docstring: str, name: str, covered: set[int]) -> list[DocExa
         arrow = _ARROW.match(rest)
         if arrow is None or not arrow.group().strip():
             continue
+        if arrow.group().strip() == "=":
+            equations = _defines_by_equations(docstring, name) if equations is None else equations
+            if equations:
+                continue
         want = _expected(rest[arrow.end() :])
         if want is None:
             continue
@@ -120,13 +146,61 @@ def _arrow_examples(docstring: str, name: str, covered: set[int]) -> list[DocExa
     return found
 
 
-def read_examples(docstring: str, function: str | None) -> list[DocExample]:
+def _named_call(name: str, arguments: str, parameters: Sequence[str]) -> str | None:
+    """``name(arguments)`` when ``arguments`` (``lst = [1, 2], k = 3``, or one bare literal for a function of one
+    parameter) are literals that name exactly the function's parameters."""
+    try:
+        node = ast.parse(f"_({arguments.strip()})", mode="eval").body
+    except SyntaxError:
+        return None
+    if not isinstance(node, ast.Call) or not parameters:
+        return None
+    values = [*node.args, *(keyword.value for keyword in node.keywords)]
+    if not all(not isinstance(value, ast.Starred) and _literal(value) for value in values):
+        return None
+    named = [keyword.arg for keyword in node.keywords]
+    if node.args and not (len(node.args) == 1 and not named and len(parameters) == 1):
+        return None
+    if named and (None in named or len(set(named)) != len(named) or set(named) != set(parameters)):
+        return None
+    return f"{name}({arguments.strip().rstrip(',').strip()})"
+
+
+def _named_examples(docstring: str, name: str, parameters: Sequence[str], covered: set[int]) -> list[DocExample]:
+    found: list[DocExample] = []
+    lines = docstring.split("\n")
+    for lineno, line in enumerate(lines):
+        if lineno in covered:
+            continue
+        source = want = None
+        if matched := _NAMED_FOR.match(line):
+            source, want = _named_call(name, matched["call"], parameters), _expected(matched["want"])
+        elif matched := _INPUT.match(line):
+            following = next((text for text in lines[lineno + 1 :] if text.strip()), "")
+            if output := _OUTPUT.match(following):
+                source, want = _named_call(name, matched["call"], parameters), _expected(output["want"])
+        if source is not None and want is not None:
+            found.append(DocExample(source + "\n", want + "\n", lineno, equal=True))
+    return found
+
+
+def parameter_names(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    """The parameters an example may name: all of them, when every one can be passed by keyword."""
+    arguments = function.args
+    if arguments.posonlyargs or arguments.vararg or arguments.kwarg:
+        return []
+    return [argument.arg for argument in [*arguments.args, *arguments.kwonlyargs]]
+
+
+def read_examples(docstring: str, function: str | None, parameters: Sequence[str] = ()) -> list[DocExample]:
     """The docstring's examples in line order: doctest's, then (for a module-level ``function``) its arrow examples
-    on the lines doctest does not cover. ``ValueError`` when the doctest examples do not parse."""
+    and, given its ``parameters`` (``parameter_names``), those that name its arguments, on the lines doctest does not
+    cover. ``ValueError`` when the doctest examples do not parse."""
     examples, covered = _doctest_lines(docstring) if ">>>" in docstring else ([], set())
     if function is not None and function.isidentifier():
         examples += _arrow_examples(docstring, function, covered)
+        examples += _named_examples(docstring, function, parameters, covered)
     return sorted(examples, key=lambda example: example.lineno)
 
 
-__all__ = ["DocExample", "read_examples"]
+__all__ = ["DocExample", "parameter_names", "read_examples"]

@@ -1,12 +1,13 @@
 """A stub's docstring examples are the user's spec: each candidate must pass them, in the module as it would be
 written, in the sandbox (``nodegen.infra.sandbox``), never in nodegen's own process.
 
-The examples are read (``example_reader``: doctest's ``>>>`` examples, and calls written with an arrow such as
-``f(2) -> 4``) from the ORIGINAL stub's docstring (an answer may rewrite its docstring; nodegen never invents or
-rewrites an example), and only the target's own examples run. No examples: nothing runs. ``EXA001`` is a failing
-example (the call, what it expected, what it got or raised), ``EXA002`` a run that hung, flooded its output or died,
-``EXA003`` (a warning) examples that could not be run for a reason outside the new code (the module does not import
-in the sandbox even before it, or its docstring's examples do not parse).
+The examples are read (``example_reader``: doctest's ``>>>`` examples, calls written with an arrow such as
+``f(2) -> 4``, and examples that name the arguments such as ``For n = 2 the output should be 4``) from the ORIGINAL
+stub's docstring (an answer may rewrite its docstring; nodegen never invents or rewrites an example), and only the
+target's own examples run. No examples: nothing runs. ``EXA001`` is a failing example (the call, what it expected,
+what it got or raised), ``EXA002`` a run that hung, flooded its output or died, ``EXA003`` (a warning) examples that
+could not be run for a reason outside the new code (the module does not import in the sandbox even before it, or
+its docstring's examples do not parse).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumFindin
 from nodegen.onex import EnumLogLevel, emit_log_event
 
 from .base import CheckContext, RawFinding
-from .example_reader import DocExample, read_examples
+from .example_reader import DocExample, parameter_names, read_examples
 
 _RUNNER = Path(__file__).with_name("example_runner.py")
 _MOST_FINDINGS = 5
@@ -61,7 +62,7 @@ def stub_examples(
     if found is None:
         return None
     function = None if "." in qualified_name else stub.name  # a method's arrow examples need an object
-    examples = read_examples(found[0], function)
+    examples = read_examples(found[0], function, parameter_names(stub))
     return (found[0], found[1], examples) if examples else None
 
 

@@ -195,3 +195,23 @@ async def test_arrow_examples_compare_values_as_the_docstring_writes_them(valida
     assert [f.code for f in wrong.errors] == ["EXA001"] and "`area(-1, 2)` expected `None` but got `-2`" in (
         wrong.errors[0].message
     )
+
+
+NAMED = '''def top(arr: list[int], k: int) -> list[int]:
+    """The k largest of arr, sorted.
+
+    Example:
+        Input: arr = [-3, -4, 5], k = 2
+        Output: [-3, 5]
+
+    For arr = [4, -4, 4], k = 1, the output should be [4]
+    """
+    # IMPLEMENTATION REQUIRED
+'''
+
+
+async def test_an_example_that_names_the_arguments_is_run_as_a_call_of_the_stub(validator):
+    assert (await check(validator, NAMED, "top", "return sorted(sorted(arr)[len(arr) - k:])")).is_valid
+    wrong = await check(validator, NAMED, "top", "return sorted(arr)[:k]")
+    assert [f.code for f in wrong.errors] == ["EXA001", "EXA001"]
+    assert "`top(arr = [-3, -4, 5], k = 2)` expected `[-3, 5]` but got `[-4, -3]`" in wrong.errors[0].message
