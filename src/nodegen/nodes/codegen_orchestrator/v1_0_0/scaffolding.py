@@ -30,6 +30,8 @@ from .models.model_orchestrator_options import ModelOrchestratorOptions
 
 TEST_TIMEOUT_S = 120.0
 _OUTPUT_LINES = 60
+# asyncio tests without a pytest config of their own; each test its own event loop (pytest-asyncio warns otherwise)
+_PYTEST_OPTIONS = ("-o", "asyncio_mode=auto", "-o", "asyncio_default_fixture_loop_scope=function")
 _REQUIREMENTS_SYSTEM = """\
 You turn a request for an ONEX v2.0 node into its requirements, as one JSON object and nothing else:
 {"node_type": "effect" | "compute" | "reducer" | "orchestrator", "name": "PascalCaseName",
@@ -128,7 +130,7 @@ async def run_package_tests(
         skip = shutil.ignore_patterns("__pycache__", ".pytest_cache")
         shutil.copytree(top, copy / top.name, symlinks=True, ignore=skip)
         tests = copy / top.name / inner.relative_to(inner.parts[0]) / "tests"
-        command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "asyncio_mode=auto"]
+        command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *_PYTEST_OPTIONS]
         run = await run_sandboxed([*command, str(tests)], work_dir=copy, limits=limits)
     if run.note:
         emit_log_event(EnumLogLevel.INFO, "package tests: " + run.note, {"package": str(package_dir)})
