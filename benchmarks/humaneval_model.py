@@ -143,7 +143,7 @@ def _attempt_rows(state_dir: Path, correlation_id: str) -> list[dict[str, Any]]:
 
 
 async def nodegen_one(
-    problem: Problem, client: ObservingClient, where: Path, phase: Phase, llm: str, max_attempts: int
+    problem: Problem, client: ObservingClient, where: Path, phase: Phase, llm: str, max_attempts: int | None
 ) -> dict[str, Any]:
     """``nodegen fill`` on the problem's stub file, then the hidden tests and the docstring examples on the result."""
     # the same path in every phase and run: the prompt shows it, and the runs must send the same first prompt
@@ -152,7 +152,7 @@ async def nodegen_one(
     folder.mkdir(parents=True)
     path = folder / f"{problem.name}.py"
     path.write_text(problem.stubbed, encoding="utf-8")
-    overrides: dict[str, Any] = {"state_dir": str(where / ".nodegen"), "max_attempts": max_attempts}
+    overrides: dict[str, Any] = {"state_dir": str(where / ".nodegen"), "max_attempts": max_attempts}  # None: default
     if examples_setting_available():
         overrides[EXAMPLES_SETTING] = bool(phase.examples)
     container = ModelContainer.from_settings(settings_for(folder, llm, **overrides), services={"llm_client": client})

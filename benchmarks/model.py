@@ -38,6 +38,7 @@ from benchmarks.humaneval_model import (
 )
 from benchmarks.sections import write_section
 from nodegen.llm import LLMClient
+from nodegen.nodes.codegen_code_generator_effect.v1_0_0.generation import GenerationOptions
 from nodegen.onex import ModelOnexError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,12 +66,14 @@ def _phases(args: argparse.Namespace) -> list[Phase]:
 async def _humaneval(args: argparse.Namespace, model: LLMClient, where: Path) -> None:
     selected = problems()[args.offset :]
     selected = selected[: args.limit] if args.limit else selected
-    max_tokens = settings_for(where, args.llm).llm_max_output_tokens
+    settings = settings_for(where, args.llm)
+    max_tokens = settings.llm_max_output_tokens
+    attempts = GenerationOptions(max_attempts=args.max_attempts, retry_style=settings.llm_retry_style)
     header = {
         "phase": "run",
         "llm": args.llm,
         "model": str(model.identity),
-        "max_attempts": args.max_attempts,
+        "max_attempts": attempts.attempts_for(model.identity.provider),
         "max_tokens": max_tokens,
         "machine": _machine(),
         "started": f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC",
@@ -145,7 +148,9 @@ def main() -> int:
     parser.add_argument("--only", choices=["humaneval", "new", "prefix"], action="append", help="run only these")
     parser.add_argument("--limit", type=int, help="HumanEval: only N problems")
     parser.add_argument("--offset", type=int, default=0, help="HumanEval: skip the first K problems")
-    parser.add_argument("--max-attempts", type=int, default=3, help="nodegen's attempts per stub (default 3)")
+    parser.add_argument(
+        "--max-attempts", type=int, help="nodegen's attempts per stub (default: nodegen's, 6 for local, 3 for others)"
+    )
     parser.add_argument("--skip-alone", action="store_true", help="HumanEval: no model-alone run")
     parser.add_argument("--skip-examples-off", action="store_true", help="HumanEval: no run with examples unchecked")
     parser.add_argument("--resume", action="store_true", help="HumanEval: keep the results file, skip what it holds")

@@ -109,7 +109,7 @@ def test_a_misspelt_environment_variable_is_refused_not_ignored(tmp_path, monkey
 
 def test_benchmark_variables_are_not_settings(tmp_path, monkeypatch):
     monkeypatch.setenv("NODEGEN_BENCH_CAP_S", "30")
-    assert load_settings(tmp_path).max_attempts == 3
+    assert load_settings(tmp_path).generation_concurrency == 4
 
 
 def test_a_misspelt_override_is_refused_with_the_nearest_name():
@@ -137,39 +137,39 @@ def test_an_unknown_database_scheme_is_refused(tmp_path, monkeypatch):
 
 
 class ModelExampleOptions(NodeOptions):
-    max_attempts: int
+    generation_concurrency: int
     stub_extraction_patterns: list[str]
     database_url: str | None
 
 
 def test_node_options_take_the_settings_defaults_and_the_container_values():
     assert ModelExampleOptions.from_container(ModelContainer()).model_dump() == {
-        "max_attempts": 3,
+        "generation_concurrency": 4,
         "stub_extraction_patterns": ["# IMPLEMENTATION REQUIRED", "pass  # Stub"],
         "database_url": None,
     }
-    container = ModelContainer.from_settings(NodegenSettings(max_attempts=7))
-    assert ModelExampleOptions.from_container(container).max_attempts == 7
+    container = ModelContainer.from_settings(NodegenSettings(generation_concurrency=7))
+    assert ModelExampleOptions.from_container(container).generation_concurrency == 7
 
 
 def test_node_options_work_with_a_container_that_only_answers_config_get():
     container = Mock()
     container.config.get = Mock(side_effect=lambda key, default: default)
-    assert ModelExampleOptions.from_container(container).max_attempts == 3
+    assert ModelExampleOptions.from_container(container).generation_concurrency == 4
 
 
 def test_node_options_refuse_a_bad_value_by_name():
-    with pytest.raises(ModelOnexError, match="max_attempts"):
-        ModelExampleOptions.from_container(create_test_container({"max_attempts": "many"}))
+    with pytest.raises(ModelOnexError, match="generation_concurrency"):
+        ModelExampleOptions.from_container(create_test_container({"generation_concurrency": "many"}))
 
 
 def test_a_node_options_field_must_be_a_setting_of_the_same_type():
-    with pytest.raises(TypeError, match="did you mean 'max_attempts'"):
+    with pytest.raises(TypeError, match="did you mean 'generation_concurrency'"):
 
         class ModelMisspelt(NodeOptions):
-            max_atempts: int
+            generation_concurency: int
 
-    with pytest.raises(TypeError, match="max_attempts is <class 'str'>"):
+    with pytest.raises(TypeError, match="generation_concurrency is <class 'str'>"):
 
         class ModelMistyped(NodeOptions):
-            max_attempts: str
+            generation_concurrency: str

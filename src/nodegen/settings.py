@@ -119,7 +119,13 @@ class NodegenSettings(BaseSettings):
     prompt_token_budget: int = Field(
         default=6000, ge=500, description="Most tokens of context in a prompt (estimated); trimmed in a fixed order"
     )
-    max_attempts: int = Field(default=3, ge=1, le=20, description="Tries per stub (the first and the repairs)")
+    max_attempts: int | None = Field(
+        default=None,
+        ge=1,
+        le=20,
+        description="Tries per stub (the first and the retries); default 3 when retries repair, 6 when they resample "
+        "(llm_retry_style: each resample is a fresh draw, and the odds grow with the draws)",
+    )
     generation_concurrency: int = Field(default=4, ge=1, le=256, description="Stubs generated at the same time")
     max_tokens: int | None = Field(default=None, ge=1, description="Token budget of a run (no new call once spent)")
     max_cost_usd: float | None = Field(default=None, gt=0, description="Cost budget of a run in USD")

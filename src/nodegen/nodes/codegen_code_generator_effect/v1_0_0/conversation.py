@@ -38,7 +38,7 @@ class StubConversation:
     context: FileContext
     rules: tuple[EnumValidationRule, ...]
     correlation_id: UUID | None
-    attempts_allowed: int
+    attempts_allowed: int | None  # None: the generator's default for the answering provider
     system: str
     first: ModelChatMessage
     trimmed: list[str]

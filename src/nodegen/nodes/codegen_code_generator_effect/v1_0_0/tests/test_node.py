@@ -112,6 +112,23 @@ def test_auto_resamples_for_the_in_process_model_and_repairs_for_the_others():
     assert GenerationOptions(retry_style="repair").retry_style_for("local") == "repair"
 
 
+def test_the_default_attempts_follow_the_retry_style():
+    from nodegen.nodes.codegen_code_generator_effect.v1_0_0.generation import GenerationOptions
+
+    assert (GenerationOptions().attempts_for("local"), GenerationOptions().attempts_for("openai")) == (6, 3)
+    assert GenerationOptions(retry_style="resample").attempts_for("openai") == 6
+    assert GenerationOptions(max_attempts=2).attempts_for("local") == 2
+
+
+@pytest.mark.parametrize(("style", "attempts"), [("resample", 6), ("repair", 3)])
+async def test_a_stub_that_never_passes_gets_the_attempts_of_its_retry_style(llm_server, make_node, style, attempts):
+    llm_server.script(*[Reply(text="pass")] * 8)
+    result = await _generate(make_node(llm_retry_style=style))
+    generation = result.generations[0]
+    assert not generation.success and generation.stop_reason is EnumStopReason.ATTEMPTS_EXHAUSTED
+    assert generation.attempts == attempts and len(llm_server.requests) == attempts
+
+
 async def test_undefined_names_are_reported_verbatim_and_repaired(llm_server, make_node):
     llm_server.script(Reply(text="return json.dumps(a + b)"), Reply(text=WHOLE_DEF_WITH_IMPORT))
     result = await _generate(make_node())
