@@ -67,6 +67,8 @@ def test_a_package_per_node_type_is_generated_checked_and_tested(tmp_path, monke
     scaffold = result["scaffold"]
     assert scaffold["requirements"]["node_type"] == kind and scaffold["requirements"]["source"] == "keywords"
     assert scaffold["check_errors"] == [] and scaffold["tests"]["passed"], scaffold["tests"]["output_tail"]
+    assert scaffold["check_warnings"] == 0  # the scaffold, its tests and the filled body pass nodegen's own checks
+    assert "Warning" not in scaffold["tests"]["output_tail"]
     assert [s["status"] for s in result["stubs"]] == ["filled"]
     assert len(result["generated_files"]) >= 3
     root = tmp_path / "replayed" / package / "v1_0_0"

@@ -62,23 +62,26 @@ KINDS: dict[EnumNodeKind, KindTemplate] = {
             _f("skipped_count", "int", "Records left out"),
         ),
         sample_input='{"records": [{" Name ": "Ada"}]}',
-        tests="""async def test_keys_are_cleaned_and_empty_records_skipped(node):
-    result = await call(node, {{"records": [{{" Name ": "Ada", "AGE": 36}}, {{}}, {{"City": "Paris"}}]}})
+        tests='''async def test_keys_are_cleaned_and_empty_records_skipped(node: {class_name}) -> None:
+    """Keys are cleaned and empty records skipped."""
+    result = await _call(node, {{"records": [{{" Name ": "Ada", "AGE": 36}}, {{}}, {{"City": "Paris"}}]}})
     assert isinstance(result, Model{name}Response)
     assert result.results == [{{"name": "Ada", "age": 36}}, {{"city": "Paris"}}]
     assert (result.processed_count, result.skipped_count) == (2, 1)
 
 
-async def test_empty_records_are_kept_when_asked(node):
-    result = await call(node, {{"records": [{{"A": 1}}, {{}}], "drop_empty": False}})
+async def test_empty_records_are_kept_when_asked(node: {class_name}) -> None:
+    """Empty records are kept when asked."""
+    result = await _call(node, {{"records": [{{"A": 1}}, {{}}], "drop_empty": False}})
     assert result.results == [{{"a": 1}}, {{}}]
     assert (result.processed_count, result.skipped_count) == (2, 0)
 
 
-async def test_no_records_gives_an_empty_result(node):
-    result = await call(node, {{"records": []}})
+async def test_no_records_gives_an_empty_result(node: {class_name}) -> None:
+    """No records gives an empty result."""
+    result = await _call(node, {{"records": []}})
     assert (result.results, result.processed_count, result.skipped_count) == ([], 0, 0)
-""",
+''',
     ),
     EnumNodeKind.COMPUTE: KindTemplate(
         base_class="NodeCompute",
@@ -113,22 +116,25 @@ async def test_no_records_gives_an_empty_result(node):
             _f("maximum", "float | None", "The largest (None for no values)"),
         ),
         sample_input='{"values": [1.0]}',
-        tests="""async def test_values_are_summarized(node):
-    result = await call(node, {{"values": [1, 2, 3.5]}})
+        tests='''async def test_values_are_summarized(node: {class_name}) -> None:
+    """Values are summarized."""
+    result = await _call(node, {{"values": [1, 2, 3.5]}})
     assert isinstance(result, Model{name}Response)
     assert (result.count, result.total, result.mean) == (3, 6.5, 2.17)
     assert (result.minimum, result.maximum) == (1.0, 3.5)
 
 
-async def test_precision_is_applied(node):
-    result = await call(node, {{"values": [1, 2], "precision": 0}})
+async def test_precision_is_applied(node: {class_name}) -> None:
+    """Precision is applied."""
+    result = await _call(node, {{"values": [1, 2], "precision": 0}})
     assert (result.total, result.mean) == (3.0, 2.0)
 
 
-async def test_no_values(node):
-    result = await call(node, {{"values": []}})
+async def test_no_values(node: {class_name}) -> None:
+    """No values."""
+    result = await _call(node, {{"values": []}})
     assert (result.count, result.total, result.mean, result.minimum, result.maximum) == (0, 0.0, None, None, None)
-""",
+''',
     ),
     EnumNodeKind.REDUCER: KindTemplate(
         base_class="NodeReducer",
@@ -156,15 +162,17 @@ async def test_no_values(node):
             _f("skipped", "int", "Malformed events left out"),
         ),
         sample_input='{"events": []}',
-        tests="""async def test_values_are_summed_per_key(node):
+        tests='''async def test_values_are_summed_per_key(node: {class_name}) -> None:
+    """Values are summed per key."""
     events = [{{"key": "b", "value": 2}}, {{"key": "a", "value": 1.5}}, {{"key": "b", "value": 3}}]
-    result = await call(node, {{"events": events}})
+    result = await _call(node, {{"events": events}})
     assert isinstance(result, Model{name}Response)
     assert result.totals == {{"a": 1.5, "b": 5.0}} and list(result.totals) == ["a", "b"]
     assert result.counts == {{"a": 1, "b": 2}} and result.skipped == 0
 
 
-async def test_malformed_events_are_skipped_and_counted(node):
+async def test_malformed_events_are_skipped_and_counted(node: {class_name}) -> None:
+    """Malformed events are skipped and counted."""
     events = [
         {{"key": "a", "value": True}},
         {{"key": 1, "value": 2}},
@@ -172,9 +180,9 @@ async def test_malformed_events_are_skipped_and_counted(node):
         {{"key": "a", "value": "4"}},
         {{"key": "a", "value": 1}},
     ]
-    result = await call(node, {{"events": events}})
+    result = await _call(node, {{"events": events}})
     assert (result.totals, result.counts, result.skipped) == ({{"a": 1.0}}, {{"a": 1}}, 4)
-""",
+''',
     ),
     EnumNodeKind.ORCHESTRATOR: KindTemplate(
         base_class="NodeOrchestrator",
@@ -207,23 +215,26 @@ async def test_malformed_events_are_skipped_and_counted(node):
             _f("count", "int", "Steps in the order"),
         ),
         sample_input='{"steps": ["a"]}',
-        tests="""async def test_the_given_order_is_kept_without_dependencies(node):
-    result = await call(node, {{"steps": ["c", "a", "b", "a"]}})
+        tests='''async def test_the_given_order_is_kept_without_dependencies(node: {class_name}) -> None:
+    """The given order is kept without dependencies."""
+    result = await _call(node, {{"steps": ["c", "a", "b", "a"]}})
     assert isinstance(result, Model{name}Response)
     assert (result.order, result.count) == (["c", "a", "b"], 3)
 
 
-async def test_dependencies_come_first(node):
+async def test_dependencies_come_first(node: {class_name}) -> None:
+    """Dependencies come first."""
     dependencies = {{"deploy": ["test"], "test": ["build"], "build": ["fetch"]}}
-    result = await call(node, {{"steps": ["deploy", "build", "test"], "dependencies": dependencies}})
+    result = await _call(node, {{"steps": ["deploy", "build", "test"], "dependencies": dependencies}})
     assert result.order == ["build", "test", "deploy"]
 
 
-async def test_a_cycle_is_a_validation_error(node):
+async def test_a_cycle_is_a_validation_error(node: {class_name}) -> None:
+    """A cycle is a validation error."""
     with pytest.raises(ModelOnexError) as raised:
-        await call(node, {{"steps": ["a", "b"], "dependencies": {{"a": ["b"], "b": ["a"]}}}})
+        await _call(node, {{"steps": ["a", "b"], "dependencies": {{"a": ["b"], "b": ["a"]}}}})
     assert raised.value.error_code is EnumCoreErrorCode.VALIDATION_ERROR
-""",
+''',
     ),
 }
 

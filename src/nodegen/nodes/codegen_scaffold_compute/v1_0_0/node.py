@@ -6,6 +6,7 @@ writes nothing, the store effect does); errors as ``ModelOnexError`` with a code
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import jinja2
@@ -103,8 +104,9 @@ class NodeCodegenScaffoldCompute(NodeCompute[ModelScaffoldResult]):
             + template.method_example.format(class_name=requirements.class_name, name=requirements.name),
             "method_note": template.method_note,
             "sample_input": template.sample_input,
-            "tests": template.tests.format(name=requirements.name),
+            "tests": template.tests.format(name=requirements.name, class_name=requirements.class_name),
             "package_path": package,
+            "package_module": package.replace("/", "."),  # the tests import it absolutely (no `..` imports)
         }
         model_doc = {"request": "What the node is asked to do.", "response": "What the node returns."}
         files = [
@@ -134,6 +136,7 @@ class NodeCodegenScaffoldCompute(NodeCompute[ModelScaffoldResult]):
                         model_name=f"Model{requirements.name}{role.capitalize()}",
                         model_doc=model_doc[role],
                         fields=[f.model_dump() for f in fields],
+                        uses_any=any(re.search(r"\bAny\b", f.type) for f in fields),
                     ),
                 )
             )

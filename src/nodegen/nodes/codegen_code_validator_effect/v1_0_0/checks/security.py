@@ -11,6 +11,7 @@ import logging
 import re
 import threading
 import warnings
+from pathlib import PurePath
 from typing import Any
 
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumFindingSeverity, EnumValidationRule
@@ -96,11 +97,19 @@ def check_bandit(ctx: CheckContext) -> list[RawFinding]:
         return [checker_failed(_RULE, "bandit", f"bandit is not installed: {error}")]
     except Exception as error:
         return [checker_failed(_RULE, "bandit", f"{type(error).__name__}: {error}")]
-    return [_bandit_finding(issue) for issue in issues]
+    test_file = is_test_file(ctx.file_path)
+    return [_bandit_finding(issue) for issue in issues if not (test_file and issue.test_id == _ASSERT_TEST)]
+
+
+def is_test_file(file_path: str | None) -> bool:
+    """A pytest file (``test_*.py``, ``*_test.py``, ``conftest.py``), where ``assert`` is how a check is written."""
+    name = PurePath(file_path).name if file_path else ""
+    return name == "conftest.py" or (name.endswith(".py") and (name.startswith("test_") or name.endswith("_test.py")))
 
 
 _LEVELS = {"UNDEFINED": 0, "LOW": 1, "MEDIUM": 2, "HIGH": 3}
 _BLOCKING_LEVEL = _LEVELS["MEDIUM"]
+_ASSERT_TEST = "B101"  # not reported in test files (bandit's own advice for them)
 _PASSWORD_TESTS = frozenset({"B105", "B106", "B107"})  # their text quotes the password itself
 _QUOTED = re.compile(r"""(['"]).*?\1""")
 

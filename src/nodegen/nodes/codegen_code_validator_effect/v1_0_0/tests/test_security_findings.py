@@ -36,6 +36,16 @@ class TestBanditSeverityAndConfidence:
         (error,) = [e for e in result.errors if e.code == "B307"]
         assert error.message.endswith("(bandit B307, severity medium, confidence high: blocks)")
 
+    @pytest.mark.parametrize(
+        ("file_path", "warned"),
+        [("pkg/tests/test_node.py", False), ("conftest.py", False), ("node_test.py", False), ("pkg/node.py", True)],
+    )
+    async def test_assert_is_reported_except_in_test_files(self, validator, file_path, warned):
+        code = "def check(total: int) -> None:\n    assert total > 0\n    assert eval('1')\n"
+        result = await check(validator, generated_code=code, file_path=file_path, validation_rules=["security"])
+        assert ("B101" in [w.code for w in result.warnings]) is warned
+        assert [e.code for e in result.errors] == ["B307"]  # the other tests still run in test files
+
     async def test_sql_built_into_an_execute_call_still_blocks(self, validator):
         code = "def find(cursor, name):\n    cursor.execute('select * from t where name = ' + name)\n"
         result = await check(validator, generated_code=code, validation_rules=["security"])
