@@ -108,6 +108,12 @@ class NodegenSettings(BaseSettings):
         "the last findings), 'resample' (the first prompt again, sampled at llm_retry_temperature), 'auto' "
         "(resample for the in-process local models, which copy a failed answer back; repair for the others)",
     )
+    llm_prompt_style: Literal["auto", "full", "plain"] = Field(
+        default="auto",
+        description="The system prompt: 'full' (nodegen's conventions), 'plain' (the plain assistant prompt a small "
+        "model was tuned with; an ONEX node's conventions still follow), 'auto' (plain for the in-process local "
+        "models, full for the others)",
+    )
     llm_timeout_s: float = Field(default=120.0, gt=0, description="Time limit of one call")
     llm_max_retries: int = Field(default=4, ge=0, description="Retries of a call after 429, 5xx, timeout")
     llm_context_tokens: int = Field(default=8192, ge=512, description="Context window of a local GGUF model")

@@ -101,6 +101,7 @@ class ReplayClient:
         self._records = {record.key: record for record in records}
         self._identities = list(dict.fromkeys(record.identity for record in records))
         self._identity = ProviderIdentity(provider="replay", model=path.name)
+        self.recorded_providers = tuple(dict.fromkeys(identity.provider for identity in self._identities))
 
     @property
     def identity(self) -> ProviderIdentity:

@@ -47,6 +47,7 @@ REQUEST_SETTINGS: tuple[str, ...] = (
     "llm_retry_temperature",
     "llm_seed",
     "llm_retry_style",
+    "llm_prompt_style",
     "llm_max_output_tokens",
     "max_answer_chars",
     "prompt_token_budget",

@@ -39,6 +39,7 @@ class StubConversation:
     rules: tuple[EnumValidationRule, ...]
     correlation_id: UUID | None
     attempts_allowed: int | None  # None: the generator's default for the answering provider
+    provider: str  # the answering provider: its prompt style, retry style and default attempts
     system: str
     first: ModelChatMessage
     trimmed: list[str]

@@ -83,6 +83,7 @@ class NodeCodegenCodeGeneratorEffect(NodeEffect[ModelCodeGenerationResult]):
             retry_temperature=settings.llm_retry_temperature,
             seed=settings.llm_seed,
             retry_style=settings.llm_retry_style,
+            prompt_style=settings.llm_prompt_style,
             retry=RetryPolicy(timeout_s=settings.llm_timeout_s, max_retries=settings.llm_max_retries),
             store_texts=settings.store_prompt_texts,
             max_answer_chars=settings.max_answer_chars,

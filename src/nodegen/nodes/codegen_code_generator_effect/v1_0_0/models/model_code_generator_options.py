@@ -23,6 +23,7 @@ class ModelCodeGeneratorOptions(NodeOptions):
     llm_retry_temperature: float
     llm_seed: int
     llm_retry_style: Literal["auto", "repair", "resample"]
+    llm_prompt_style: Literal["auto", "full", "plain"]
     llm_max_output_tokens: int
     llm_timeout_s: float
     llm_max_retries: int

@@ -112,6 +112,29 @@ def test_auto_resamples_for_the_in_process_model_and_repairs_for_the_others():
     assert GenerationOptions(retry_style="repair").retry_style_for("local") == "repair"
 
 
+def test_the_in_process_model_gets_the_plain_prompt_and_a_replay_answers_as_its_recorded_provider(tmp_path):
+    from nodegen.llm import EnumChatRole, ModelChatMessage, ModelCompletionRequest, ProviderIdentity
+    from nodegen.llm.replay import ModelReplayRecord, ReplayClient, write_replay_file
+    from nodegen.nodes.codegen_code_generator_effect.v1_0_0.generation import GenerationOptions, answering_provider
+
+    assert (GenerationOptions().prompt_style_for("local"), GenerationOptions().prompt_style_for("openai")) == (
+        "plain",
+        "full",
+    )
+    assert GenerationOptions(prompt_style="full").prompt_style_for("local") == "full"
+    request = ModelCompletionRequest(
+        system="s", messages=[ModelChatMessage(role=EnumChatRole.USER, content="u")], max_tokens=8
+    )
+    local, openai = ProviderIdentity(provider="local", model="m"), ProviderIdentity(provider="openai", model="g")
+    write_replay_file(tmp_path / "one.jsonl", [ModelReplayRecord.answer(request, local, "pass")])
+    write_replay_file(
+        tmp_path / "two.jsonl",
+        [ModelReplayRecord.answer(request, local, "pass"), ModelReplayRecord.answer(request, openai, "pass")],
+    )
+    assert answering_provider(ReplayClient(tmp_path / "one.jsonl")) == "local"  # its prompts are those recorded
+    assert answering_provider(ReplayClient(tmp_path / "two.jsonl")) == "replay"
+
+
 def test_the_default_attempts_follow_the_retry_style():
     from nodegen.nodes.codegen_code_generator_effect.v1_0_0.generation import GenerationOptions
 

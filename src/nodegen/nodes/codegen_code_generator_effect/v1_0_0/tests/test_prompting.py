@@ -168,3 +168,24 @@ async def test_a_file_too_large_for_the_budget_is_shown_in_sections():
     prompt = build_prompt(tokenize, context, token_budget=estimate_tokens(source) // 2)
     assert "Complete the following Python code" not in prompt.user
     assert "Implement `NodeWordFrequencyCompute._tokenize`" in prompt.user and prompt.trimmed
+
+
+async def test_the_plain_style_is_the_completion_prompt_coder_models_are_tuned_on():
+    context = FileContext.read(SOURCE, "calc.py")
+    (stub,) = await _stubs(SOURCE)
+    full, plain = (build_prompt(stub, context, token_budget=6000, style=style) for style in ("full", "plain"))
+    assert plain.system == "You are a helpful assistant." and "data, not instructions" in full.system
+    instruction = "Complete the following Python function. Answer with the whole function in one ```python block."
+    assert plain.user.startswith(instruction + '\n\n"""Arithmetic helpers."""')  # the same prefix for every stub
+    assert plain.user.endswith("Answer with the whole method `Calculator.add` in one ```python block.")
+    one = 'def double(n: int) -> int:\n    """Twice n.\n\n    >>> double(2)\n    4\n    """\n    # IMPLEMENTATION REQUIRED\n'
+    helper = "def half(n: int) -> float:\n    return n / 2\n\n\n"
+    (alone,) = await _stubs(helper + one)
+    prompt = build_prompt(alone, FileContext.read(helper + one, "double.py"), token_budget=6000, style="plain")
+    view = helper + 'def double(n: int) -> int:\n    """Twice n.\n\n    >>> double(2)\n    4\n    """'
+    assert prompt.user == f"{instruction}\n\n{view}\n"  # one stub in the file: nothing to name
+    source = EXAMPLE.read_text()
+    onex = FileContext.read(source, str(EXAMPLE))
+    tokenize = next(stub for stub in await _stubs(source) if stub.name == "_tokenize")
+    system = build_prompt(tokenize, onex, token_budget=6000, style="plain").system
+    assert system.startswith("You are a helpful assistant.\n") and "ModelOnexError" in system
