@@ -1,4 +1,4 @@
-"""Correct bodies for the business method of each scaffolded node kind, as a scripted model would answer them, and a
+"""Correct bodies for the business function of each scaffolded node kind, as a scripted model would answer them, and a
 responder for the loopback server that answers requirement and implementation requests."""
 
 from __future__ import annotations
@@ -10,32 +10,30 @@ from nodegen.nodes.codegen_scaffold_compute.v1_0_0.requirements import analyse
 from tests.support.llm_server import Received, Reply
 
 BODIES = {
-    "_process_records": """results = []
+    "_clean_records": """results = []
 skipped = 0
-for record in request.records:
-    if not record and request.drop_empty:
+for record in records:
+    if not record and drop_empty:
         skipped += 1
         continue
     results.append({str(key).strip().lower(): value for key, value in record.items()})
-return Model{name}Response(results=results, processed_count=len(results), skipped_count=skipped)
+return results, skipped
 """,
-    "_summarize": """values = list(request.values)
-if not values:
-    return Model{name}Response(count=0, total=0.0, mean=None, minimum=None, maximum=None)
+    "_summary": """if not values:
+    return 0, 0.0, None, None, None
 total = sum(values)
-digits = request.precision
-return Model{name}Response(
-    count=len(values),
-    total=round(total, digits),
-    mean=round(total / len(values), digits),
-    minimum=round(min(values), digits),
-    maximum=round(max(values), digits),
+return (
+    len(values),
+    round(float(total), precision),
+    round(total / len(values), precision),
+    round(float(min(values)), precision),
+    round(float(max(values)), precision),
 )
 """,
-    "_reduce": """totals: dict[str, float] = {}
+    "_sum_per_key": """totals: dict[str, float] = {}
 counts: dict[str, int] = {}
 skipped = 0
-for event in request.events:
+for event in events:
     key = event.get("key")
     value = event.get("value")
     if not isinstance(key, str) or isinstance(value, bool) or not isinstance(value, int | float):
@@ -43,10 +41,10 @@ for event in request.events:
         continue
     totals[key] = totals.get(key, 0.0) + float(value)
     counts[key] = counts.get(key, 0) + 1
-return Model{name}Response(totals=dict(sorted(totals.items())), counts=dict(sorted(counts.items())), skipped=skipped)
+return dict(sorted(totals.items())), dict(sorted(counts.items())), skipped
 """,
-    "_plan": """steps = list(dict.fromkeys(request.steps))
-known = set(steps)
+    "_plan_steps": """unique = list(dict.fromkeys(steps))
+known = set(unique)
 order: list[str] = []
 state: dict[str, int] = {}
 
@@ -58,19 +56,19 @@ def visit(step: str) -> None:
             error_code=EnumCoreErrorCode.VALIDATION_ERROR, message=f"dependency cycle through step {step!r}"
         )
     state[step] = 1
-    for dependency in request.dependencies.get(step, []):
+    for dependency in dependencies.get(step, []):
         if dependency in known:
             visit(dependency)
     state[step] = 2
     order.append(step)
 
-for step in steps:
+for step in unique:
     visit(step)
-return Model{name}Response(order=order, count=len(order))
+return order
 """,
 }
 
-_TARGET = re.compile(r"(?:Implement|whole method) `Node(\w+?)(Effect|Compute|Reducer|Orchestrator)\.(\w+)`")
+_TARGET = re.compile(r"(?:Implement|whole function) `(\w+)`")
 
 
 def scaffold_responder(received: Received) -> Reply:
@@ -81,7 +79,7 @@ def scaffold_responder(received: Received) -> Reply:
         requirements = analyse(prompt).model_dump(mode="json", exclude={"input_fields", "output_fields", "source"})
         return Reply(text=json.dumps(requirements))
     found = _TARGET.search(received.last_user_text)
-    if found and found.group(3) in BODIES:
-        body = BODIES[found.group(3)].replace("{name}", found.group(1))
+    if found and found.group(1) in BODIES:
+        body = BODIES[found.group(1)]
         return Reply(text=f"```python\n{body}```", input_tokens=1500, output_tokens=120)
     return Reply(text="pass")

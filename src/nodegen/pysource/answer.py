@@ -306,8 +306,9 @@ def _definition_source(module: SourceModule, node: ast.FunctionDef | ast.AsyncFu
     return dedent("".join(module.lines[start : node.end_lineno or node.lineno]))
 
 
-def read_answer(code: str, target_name: str) -> Answer:
-    """Read ``code`` as an answer for the stub called ``target_name`` (its plain name)."""
+def read_answer(code: str, target_name: str, echoed: Collection[str] = ()) -> Answer:
+    """Read ``code`` as an answer for the stub called ``target_name`` (its plain name). A module-level class named
+    in ``echoed`` (the file already defines it: the model repeated the file around the function) is passed over."""
     text, tree, outdented = _read_snippet(code)
     statements = [stmt for stmt in tree.body if not (_is_main_guard(stmt) or _is_trial_run(stmt))]
     found = _find_target(statements, target_name)
@@ -333,6 +334,8 @@ def read_answer(code: str, target_name: str) -> Answer:
             answer.helpers.append(Helper(stmt.name, _definition_source(module, stmt), at_module_level=not beside))
         elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str):
             continue  # a module docstring around the answer
+        elif isinstance(stmt, ast.ClassDef) and stmt.name in echoed:
+            continue  # the file's own class, repeated around the function: the file's is kept
         else:
             first_line = split_lines(module.segment(stmt))[0].rstrip()
             raise AnswerError(

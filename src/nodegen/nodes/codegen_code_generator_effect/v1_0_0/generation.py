@@ -44,7 +44,7 @@ from .models import (
     ModelCodeCandidate,
     ModelGenerationEvent,
 )
-from .preparing import prepare_answer
+from .preparing import module_names, prepare_answer
 from .prompting import FileContext, PromptStyle, RetryStyle, build_prompt, retry_messages
 
 NO_CODE = "ANS001"
@@ -191,7 +191,7 @@ class StubGenerator:
             )
             return ModelCodeCandidate(outcome=EnumAttemptOutcome.NO_CODE, findings=[finding])
         try:
-            answer = read_answer(code, stub.name)
+            answer = read_answer(code, stub.name, echoed=module_names(context.module.tree))
         except AnswerError as problem:
             line = stub.body_start_line + max((problem.line or 1) - 1, 0) if problem.line else None
             finding = _answer_finding(problem.code.finding_code, problem.message, problem.suggested_fix, line)

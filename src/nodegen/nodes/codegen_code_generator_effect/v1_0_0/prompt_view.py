@@ -3,8 +3,10 @@ placeholders taken out, a small model copies what it sees), nothing else changed
 
 Measured on HumanEval with Qwen2.5-Coder-0.5B (greedy, docs/benchmarks.md): the code shown as the file has it,
 unfenced, under a one-line instruction, is what the model alone is asked and answers best; the same content cut into
-quoted sections ("the module's imports", "the target") lost a quarter of the problems. The view is the same text for
-every stub of a file, so a model server's prefix cache reuses it; only the last line names the target.
+quoted sections ("the module's imports", "the target") lost a quarter of the problems. The whole view is the same
+text for every stub of a file, so a model server's prefix cache reuses it; only the last line names the target. The
+plain prompt style shows the file up to the target's docstring (the HumanEval shape): a small model shown the code
+after it (a node class calling the function) answered with that code again, the function still empty.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from .preparing import drop_markers
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
 
-def file_view(module: SourceModule, stub_marker: str | None = None) -> str:
+def file_view(module: SourceModule, stub_marker: str | None = None, until: FunctionNode | None = None) -> str:
     """``module``'s text with the placeholder bodies of its functions cut after their docstring, and stub markers
-    removed everywhere."""
+    removed everywhere; with ``until``, only the text up to that function's docstring (the HumanEval shape: what
+    comes before the target, then the target)."""
     lines = list(module.lines)
     cut: set[int] = set()  # 0-based line indexes left out
     for scope in module.scopes:
@@ -36,6 +39,8 @@ def file_view(module: SourceModule, stub_marker: str | None = None) -> str:
         if keep_to >= end:
             continue  # nothing after the docstring
         cut.update(range(keep_to, end))
+        if node is until:
+            cut.update(range(keep_to, len(lines)))
     text = "".join(line for index, line in enumerate(lines) if index not in cut)
     return drop_markers(text, stub_marker).rstrip() + "\n"
 

@@ -99,10 +99,11 @@ class NodeCodegenScaffoldCompute(NodeCompute[ModelScaffoldResult]):
             "entry_point": template.entry_point,
             "method": template.method,
             "method_async": template.method_async,
-            "method_doc": template.method_doc
-            + "\n\nExample:\n\n"
-            + template.method_example.format(class_name=requirements.class_name, name=requirements.name),
-            "method_note": template.method_note,
+            "method_body": template.method_body.format(name=requirements.name),
+            "function": template.function,
+            "function_name": template.function.removeprefix("def ").split("(", 1)[0],
+            "function_doc": template.function_doc,
+            "note": template.note,
             "sample_input": template.sample_input,
             "tests": template.tests.format(name=requirements.name, class_name=requirements.class_name),
             "package_path": package,

@@ -99,3 +99,17 @@ def test_an_answer_without_code_says_so(text):
 
 def test_code_that_does_not_parse_is_kept_for_the_validator_to_report():
     assert extract_code("```python\nreturn (a +\n```", "add") == "return (a +"
+
+
+def test_the_file_s_own_class_repeated_around_the_function_is_passed_over_and_a_new_one_refused():
+    from nodegen.pysource import AnswerError
+
+    whole_file = (
+        "```python\nfrom typing import Any\n\n\ndef _clean(records: list[Any]) -> list[Any]:\n"
+        "    return [r for r in records if r]\n\n\nclass NodeX:\n    def run(self) -> None:\n        pass\n```"
+    )
+    code = extract_code(whole_file, "_clean")
+    answer = read_answer(code, "_clean", echoed={"NodeX", "Any"})
+    assert answer.body == "return [r for r in records if r]\n" and answer.helpers == []
+    with pytest.raises(AnswerError, match="module-level code besides `_clean` at line 8: class NodeX:"):
+        read_answer(code, "_clean")  # a class the file does not define is not the stub's to add

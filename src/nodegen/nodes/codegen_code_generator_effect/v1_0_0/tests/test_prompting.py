@@ -189,3 +189,16 @@ async def test_the_plain_style_is_the_completion_prompt_coder_models_are_tuned_o
     tokenize = next(stub for stub in await _stubs(source) if stub.name == "_tokenize")
     system = build_prompt(tokenize, onex, token_budget=6000, style="plain").system
     assert system.startswith("You are a helpful assistant.\n") and "ModelOnexError" in system
+
+
+async def test_the_plain_style_shows_the_file_up_to_the_target_and_nothing_after():
+    source = (
+        "import math\n\n\ndef area(r: float) -> float:\n"
+        '    """The area of a circle of radius r.\n\n    >>> area(1.0)\n    3.141592653589793\n    """\n'
+        "    # IMPLEMENTATION REQUIRED\n    pass\n\n\nclass Circle:\n    def size(self) -> float:\n        return area(2.0)\n"
+    )
+    (stub,) = await _stubs(source)
+    plain = build_prompt(stub, FileContext.read(source, "circle.py"), token_budget=6000, style="plain")
+    assert plain.user.endswith('    >>> area(1.0)\n    3.141592653589793\n    """\n') and "class Circle" not in plain.user
+    full = build_prompt(stub, FileContext.read(source, "circle.py"), token_budget=6000)
+    assert "class Circle" in full.user  # the full style shows the whole file
