@@ -307,8 +307,9 @@ def _definition_source(module: SourceModule, node: ast.FunctionDef | ast.AsyncFu
 
 
 def read_answer(code: str, target_name: str, echoed: Collection[str] = ()) -> Answer:
-    """Read ``code`` as an answer for the stub called ``target_name`` (its plain name). A module-level class named
-    in ``echoed`` (the file already defines it: the model repeated the file around the function) is passed over."""
+    """Read ``code`` as an answer for the stub called ``target_name`` (its plain name). A module-level class or
+    assignment that binds only names in ``echoed`` (the file already defines them: the model repeated the file around
+    the function) is passed over."""
     text, tree, outdented = _read_snippet(code)
     statements = [stmt for stmt in tree.body if not (_is_main_guard(stmt) or _is_trial_run(stmt))]
     found = _find_target(statements, target_name)
@@ -334,8 +335,8 @@ def read_answer(code: str, target_name: str, echoed: Collection[str] = ()) -> An
             answer.helpers.append(Helper(stmt.name, _definition_source(module, stmt), at_module_level=not beside))
         elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str):
             continue  # a module docstring around the answer
-        elif isinstance(stmt, ast.ClassDef) and stmt.name in echoed:
-            continue  # the file's own class, repeated around the function: the file's is kept
+        elif _echoes(stmt, echoed):
+            continue  # the file's own class or constant, repeated around the function: the file's is kept
         else:
             first_line = split_lines(module.segment(stmt))[0].rstrip()
             raise AnswerError(
@@ -346,6 +347,16 @@ def read_answer(code: str, target_name: str, echoed: Collection[str] = ()) -> An
             )
     _check_parses(answer.body)
     return answer
+
+
+def _echoes(stmt: ast.stmt, echoed: Collection[str]) -> bool:
+    """A class, or an assignment of plain names, that binds only names of ``echoed``."""
+    if isinstance(stmt, ast.ClassDef):
+        return stmt.name in echoed
+    if isinstance(stmt, ast.Assign | ast.AnnAssign):
+        targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+        return all(isinstance(t, ast.Name) and t.id in echoed for t in targets)
+    return False
 
 
 def _check_parses(body: str) -> None:

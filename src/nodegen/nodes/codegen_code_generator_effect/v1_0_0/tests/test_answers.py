@@ -113,3 +113,12 @@ def test_the_file_s_own_class_repeated_around_the_function_is_passed_over_and_a_
     assert answer.body == "return [r for r in records if r]\n" and answer.helpers == []
     with pytest.raises(AnswerError, match="module-level code besides `_clean` at line 8: class NodeX:"):
         read_answer(code, "_clean")  # a class the file does not define is not the stub's to add
+
+
+def test_the_file_s_own_constant_repeated_above_the_function_is_passed_over():
+    from nodegen.pysource import AnswerError
+
+    code = extract_code('```python\nFIX = """Add more test cases."""\n\ndef vowels(s):\n    return 0\n```', "vowels")
+    assert read_answer(code, "vowels", echoed={"FIX"}).body == "return 0\n"  # HumanEval/64's answer
+    with pytest.raises(AnswerError, match="line 1: FIX = "):
+        read_answer(code, "vowels", echoed={"OTHER"})
