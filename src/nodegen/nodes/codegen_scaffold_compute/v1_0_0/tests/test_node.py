@@ -138,7 +138,8 @@ async def test_each_kind_s_stub_carries_examples_its_reference_body_passes_and_a
     extractor = NodeCodegenStubExtractorEffect(create_test_container())
     (stub,) = (await extractor.execute_effect({"input_state": {"node_file_content": path.read_text()}})).stubs
     assert ">>> " in stub.docstring
-    validator = NodeCodegenCodeValidatorEffect(create_test_container())
+    # a generous time limit: importing the node package in the sandbox is slow on a loaded machine
+    validator = NodeCodegenCodeValidatorEffect(create_test_container({"validation_examples_timeout_s": 60.0}))
 
     async def check(code: str):
         target = {"source": path.read_text(), "qualified_name": stub.qualified_name}
