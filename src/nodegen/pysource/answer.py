@@ -236,6 +236,21 @@ def _is_trial_run(stmt: ast.stmt) -> bool:
     return isinstance(stmt, ast.Assert) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call))
 
 
+def _trial_tail(statements: list[ast.stmt], top: ast.stmt, target_name: str) -> set[int]:
+    """The statements after the target's def (``top``) when they only try it out: assignments, calls and asserts up
+    to the end, one of them calling the target (``records = [...]``, ``print(f(records))``); dropped like a trial run.
+    Code the function needed would not come after it; if it did, the names check says the name is undefined."""
+    tail = statements[statements.index(top) + 1 :]
+    if not tail or not all(isinstance(stmt, ast.Assign | ast.AnnAssign | ast.Expr | ast.Assert) for stmt in tail):
+        return set()
+    calls = any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == target_name
+        for stmt in tail
+        for node in ast.walk(stmt)
+    )
+    return {id(stmt) for stmt in tail} if calls else set()
+
+
 def _is_main_guard(stmt: ast.stmt) -> bool:
     test = stmt.test if isinstance(stmt, ast.If) else None
     return (
@@ -319,6 +334,8 @@ def read_answer(code: str, target_name: str, echoed: Collection[str] = ()) -> An
     module = SourceModule(text)
     body, outdented = _body_source(module, function)
     answer = Answer(body=body, function=function, outdented=outdented)
+    top = next(stmt for stmt in statements if stmt is function or stmt is owner_class or _contains(stmt, function))
+    trial = _trial_tail(statements, top, target_name)
     if owner_class is not None:
         for stmt in owner_class.body:
             if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and stmt is not function:
@@ -328,7 +345,7 @@ def read_answer(code: str, target_name: str, echoed: Collection[str] = ()) -> An
     for stmt in statements:
         if isinstance(stmt, ast.Import | ast.ImportFrom):
             answer.imports.append(module.segment(stmt))
-        elif stmt is function or stmt is owner_class or _contains(stmt, function):
+        elif stmt is function or stmt is owner_class or _contains(stmt, function) or id(stmt) in trial:
             continue
         elif isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
             beside = owner_class is None

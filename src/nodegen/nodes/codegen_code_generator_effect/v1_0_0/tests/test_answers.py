@@ -122,3 +122,16 @@ def test_the_file_s_own_constant_repeated_above_the_function_is_passed_over():
     assert read_answer(code, "vowels", echoed={"FIX"}).body == "return 0\n"  # HumanEval/64's answer
     with pytest.raises(AnswerError, match="line 1: FIX = "):
         read_answer(code, "vowels", echoed={"OTHER"})
+
+
+def test_code_after_the_function_that_only_tries_it_out_is_dropped():
+    from nodegen.pysource import AnswerError
+
+    tried = (
+        "```python\ndef clean(records):\n    return [r for r in records if r]\n\n# Example usage\n"
+        'records = [{"a": 1}, {}]\ncleaned = clean(records)\nprint("Cleaned:", cleaned)\n```'
+    )
+    assert read_answer(extract_code(tried, "clean"), "clean").body == "return [r for r in records if r]\n"
+    kept = "```python\ndef clean(records):\n    return LIMIT\n\nLIMIT = 3\n```"  # not a trial: the module's code
+    with pytest.raises(AnswerError, match="line 4: LIMIT = 3"):
+        read_answer(extract_code(kept, "clean"), "clean")
