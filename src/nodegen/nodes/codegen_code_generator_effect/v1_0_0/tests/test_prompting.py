@@ -202,3 +202,11 @@ async def test_the_plain_style_shows_the_file_up_to_the_target_and_nothing_after
     assert plain.user.endswith('    >>> area(1.0)\n    3.141592653589793\n    """\n') and "class Circle" not in plain.user
     full = build_prompt(stub, FileContext.read(source, "circle.py"), token_budget=6000)
     assert "class Circle" in full.user  # the full style shows the whole file
+
+
+async def test_the_plain_style_of_a_file_far_over_the_budget_is_shown_in_sections():
+    functions = "".join(f"def f{i}(x: int) -> int:\n    return x + {i}\n\n\n" for i in range(400))
+    source = functions + 'def last(x: int) -> int:\n    """The last."""\n    # IMPLEMENTATION REQUIRED\n    pass\n'
+    (stub,) = await _stubs(source)
+    prompt = build_prompt(stub, FileContext.read(source, "many.py"), token_budget=600, style="plain")
+    assert "Implement `last`" in prompt.user and prompt.trimmed  # no per-stub cut of the whole file's view
