@@ -284,7 +284,9 @@ def build_prompt(
 
     The file is shown as its own text (``prompt_view``) when it fits, the node package's contract and models before
     it; a file too large for the budget is shown in sections, trimmed in a fixed order. Either way what every stub
-    of the file shares comes first and the target is named last, with the answer format.
+    of the file shares comes first and the target is named last, with the answer format. ``style="plain"``
+    (``prompt_conventions``): the plain system prompt, the instruction before the file up to the target's docstring,
+    and the target named only when the file has other stubs or it is a method.
     """
     system = system_prompt(context, style)
     path = f"`{shown_path(context.file_path)}`" if context.file_path else ""
