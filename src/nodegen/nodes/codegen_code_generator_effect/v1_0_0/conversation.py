@@ -38,7 +38,7 @@ class StubConversation:
     context: FileContext
     rules: tuple[EnumValidationRule, ...]
     correlation_id: UUID | None
-    attempts_allowed: int | None  # None: the generator's default for the answering provider
+    attempts_allowed: int
     provider: str  # the answering provider: its prompt style, retry style and default attempts
     system: str
     first: ModelChatMessage

@@ -4,7 +4,6 @@ passes is reported with its last findings and never returned as a result."""
 
 from __future__ import annotations
 
-import ast
 import asyncio
 import hashlib
 import time
@@ -44,8 +43,8 @@ from .models import (
     ModelCodeCandidate,
     ModelGenerationEvent,
 )
-from .preparing import module_names, prepare_answer
-from .prompting import FileContext, PromptStyle, RetryStyle, build_prompt, retry_messages
+from .preparing import prepare_answer
+from .prompting import FileContext, PromptStyle, RetryStyle, build_prompt, retry_messages, stub_node_of
 
 NO_CODE = "ANS001"
 ANSWER_TOO_LARGE = "ANS002"
@@ -128,15 +127,8 @@ def _signature_mismatch(stub: ModelMethodStub, context: FileContext, answer: Ans
     body would run under one it was not written for): the injector's ``signature_mismatch``, as a finding."""
     if answer.function is None:
         return None
-    stub_node = next(
-        (
-            scope.node
-            for scope in context.module.scopes
-            if scope.qualified_name == stub.qualified_name and scope.node.lineno == stub.line_number
-        ),
-        None,
-    )
-    if not isinstance(stub_node, ast.FunctionDef | ast.AsyncFunctionDef):
+    stub_node = stub_node_of(stub, context.module)
+    if stub_node is None:
         return None
     difference = signature_difference(stub_node, answer.function)
     if difference is None:
@@ -191,7 +183,7 @@ class StubGenerator:
             )
             return ModelCodeCandidate(outcome=EnumAttemptOutcome.NO_CODE, findings=[finding])
         try:
-            answer = read_answer(code, stub.name, echoed=module_names(context.module.tree))
+            answer = read_answer(code, stub.name, echoed=context.names())
         except AnswerError as problem:
             line = stub.body_start_line + max((problem.line or 1) - 1, 0) if problem.line else None
             finding = _answer_finding(problem.code.finding_code, problem.message, problem.suggested_fix, line)
@@ -200,7 +192,7 @@ class StubGenerator:
         if mismatch is not None:
             return ModelCodeCandidate(outcome=EnumAttemptOutcome.INVALID, findings=[mismatch])
         try:
-            prepared = prepare_answer(answer, stub, context.module)
+            prepared = prepare_answer(answer, stub, context.module, context.names())
         except AnswerError as problem:
             finding = _answer_finding(problem.code.finding_code, problem.message, problem.suggested_fix, None)
             return ModelCodeCandidate(outcome=EnumAttemptOutcome.INVALID, findings=[finding])
@@ -253,7 +245,7 @@ class StubGenerator:
             context=context,
             rules=tuple(rules),
             correlation_id=correlation_id,
-            attempts_allowed=max_attempts or self.options.max_attempts,
+            attempts_allowed=max_attempts or self.options.attempts_for(provider),
             provider=provider,
             system=prompt.system,
             first=ModelChatMessage(role=EnumChatRole.USER, content=prompt.user),
@@ -353,8 +345,7 @@ class StubGenerator:
         if last.outcome is EnumAttemptOutcome.VALID:
             conversation.stop = EnumStopReason.VALID
             return True
-        allowed = conversation.attempts_allowed or self.options.attempts_for(conversation.provider)
-        if conversation.attempt >= allowed:
+        if conversation.attempt >= conversation.attempts_allowed:
             conversation.stop = EnumStopReason.ATTEMPTS_EXHAUSTED
             return True
         conversation.messages = retry_messages(

@@ -249,9 +249,10 @@ def _nest(body: str, helpers: list[str]) -> str:
     return "\n".join([*lines[:split], *nested, *lines[split:]]) + "\n"
 
 
-def prepare_answer(answer: Answer, stub: ModelMethodStub, module: SourceModule) -> PreparedAnswer:
-    """The answer as the validator and the injector get it (see the module's docstring); ``AnswerError`` when the
-    body calls a helper method that cannot be kept."""
+def prepare_answer(answer: Answer, stub: ModelMethodStub, module: SourceModule, defined: set[str]) -> PreparedAnswer:
+    """The answer as the validator and the injector get it (see the module's docstring); ``defined``: the names the
+    module binds at its top level (``module_names``). ``AnswerError`` when the body calls a helper method that cannot
+    be kept."""
     body = answer.body
     without_markers = drop_markers(body, stub.stub_marker)
     if without_markers != body and _is_real(without_markers):
@@ -260,7 +261,6 @@ def prepare_answer(answer: Answer, stub: ModelMethodStub, module: SourceModule) 
     imports = [text for text in answer.imports if _star_module(text) is None and not _is_future_import(text)]
     star_modules.extend(star for star in map(_star_module, answer.imports) if star)
     at_module_level = not stub.enclosing_classes and not stub.enclosing_function
-    defined = module_names(module.tree)
     in_class = _class_names(module, stub)
     kept: list[tuple[str, str]] = []
     for helper in answer.helpers:

@@ -20,7 +20,7 @@ from nodegen.pysource import SourceModule, is_docstring, is_placeholder_body
 from nodegen.pysource.answer import dedent
 from nodegen.pysource.onex_nodes import is_onex_file, module_node_kind
 
-from .preparing import drop_markers
+from .preparing import drop_markers, module_names
 from .prompt_conventions import PLAIN_INSTRUCTION, PromptStyle, system_prompt
 from .prompt_repair import RetryStyle, render_findings, repair_message, retry_messages
 from .prompt_view import file_view
@@ -47,6 +47,13 @@ class FileContext:
     contract_yaml: str | None = None
     _views: dict[str | None, tuple[str, int]] = field(default_factory=dict)  # by stub marker: view, its tokens
     _bodiless: int | None = None
+    _names: set[str] | None = None
+
+    def names(self) -> set[str]:
+        """The names the file binds at its top level (``preparing.module_names``): built once per file."""
+        if self._names is None:
+            self._names = module_names(self.module.tree)
+        return self._names
 
     def bodiless_functions(self) -> int:
         """How many functions of the file have no body yet (its stubs, whether or not they are filled now)."""
@@ -67,7 +74,7 @@ class FileContext:
     def view_until(self, stub: ModelMethodStub) -> tuple[str, int]:
         """The file up to the stub's docstring (``prompt_view``), and its estimated tokens; the whole view when the
         stub is not found."""
-        node = _stub_node(stub, self.module)
+        node = stub_node_of(stub, self.module)
         if node is None:
             return self.view(stub.stub_marker)
         text = file_view(self.module, stub.stub_marker, until=node).rstrip()
@@ -142,7 +149,8 @@ def _fence(code: str, tag: str = "python") -> str:
     return f"```{tag}\n{code.rstrip()}\n```"
 
 
-def _stub_node(stub: ModelMethodStub, module: SourceModule) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+def stub_node_of(stub: ModelMethodStub, module: SourceModule) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The stub's def in ``module`` (its name at its line); None when it is not there."""
     for scope in module.scopes:
         if scope.is_function and scope.node.lineno == stub.line_number and scope.name == stub.name:
             return scope.node if isinstance(scope.node, ast.FunctionDef | ast.AsyncFunctionDef) else None
@@ -152,7 +160,7 @@ def _stub_node(stub: ModelMethodStub, module: SourceModule) -> ast.FunctionDef |
 def _target_source(stub: ModelMethodStub, module: SourceModule) -> str:
     """The stub as the model is shown it: decorators, signature and docstring, without its marker and placeholder
     (a small model copies what it sees)."""
-    node = _stub_node(stub, module)
+    node = stub_node_of(stub, module)
     start = (stub.first_decorator_line or stub.line_number) - 1
     if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
         return dedent(drop_markers("".join(module.lines[start : stub.body_end_line]))).rstrip()
@@ -380,5 +388,6 @@ __all__ = [
     "render_findings",
     "repair_message",
     "retry_messages",
+    "stub_node_of",
     "system_prompt",
 ]
