@@ -62,6 +62,12 @@ def _literal(node: ast.expr) -> bool:
     return True
 
 
+def _literal_arguments(call: ast.Call) -> bool:
+    """Every argument of ``call`` is a literal (no ``*args``, no names)."""
+    arguments = [*call.args, *(keyword.value for keyword in call.keywords)]
+    return all(not isinstance(argument, ast.Starred) and _literal(argument) for argument in arguments)
+
+
 def _call_at(text: str, start: int, name: str) -> int | None:
     """The end of the call of ``name`` that begins at ``start``: the first closing bracket after which the text
     parses as that call with literal arguments (a bracket inside a string is passed over because it does not)."""
@@ -77,8 +83,7 @@ def _call_at(text: str, start: int, name: str) -> int | None:
             node = None
         if isinstance(node, ast.Call):
             plain = isinstance(node.func, ast.Name) and node.func.id == name
-            arguments = [*node.args, *(keyword.value for keyword in node.keywords)]
-            if plain and all(not isinstance(a, ast.Starred) and _literal(a) for a in arguments):
+            if plain and _literal_arguments(node):
                 return end + 1
             return None
         end = text.find(")", end + 1)
@@ -112,7 +117,7 @@ def _defines_by_equations(docstring: str, name: str) -> bool:
             node = ast.parse(f"_({match.group(1)})", mode="eval").body
         except SyntaxError:
             return True
-        if isinstance(node, ast.Call) and not all(_literal(a) for a in [*node.args, *(k.value for k in node.keywords)]):
+        if isinstance(node, ast.Call) and not _literal_arguments(node):
             return True
     return False
 
@@ -153,10 +158,7 @@ def _named_call(name: str, arguments: str, parameters: Sequence[str]) -> str | N
         node = ast.parse(f"_({arguments.strip()})", mode="eval").body
     except SyntaxError:
         return None
-    if not isinstance(node, ast.Call) or not parameters:
-        return None
-    values = [*node.args, *(keyword.value for keyword in node.keywords)]
-    if not all(not isinstance(value, ast.Starred) and _literal(value) for value in values):
+    if not isinstance(node, ast.Call) or not parameters or not _literal_arguments(node):
         return None
     named = [keyword.arg for keyword in node.keywords]
     if node.args and not (len(node.args) == 1 and not named and len(parameters) == 1):
