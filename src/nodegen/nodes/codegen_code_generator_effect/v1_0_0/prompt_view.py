@@ -30,19 +30,22 @@ def file_view(module: SourceModule, stub_marker: str | None = None, until: Funct
         node = scope.node
         if not scope.is_function or not isinstance(node, FunctionNode) or not is_placeholder_body(node):
             continue
-        header_end = _header_end(module, node)
-        first = node.body[0]
-        if first.lineno <= header_end:
-            continue  # a body on the def line: shown as it is
-        keep_to = (first.end_lineno or first.lineno) if is_docstring(first) else header_end
-        end = node.end_lineno or node.lineno
-        if keep_to >= end:
-            continue  # nothing after the docstring
-        cut.update(range(keep_to, end))
-        if node is until:
-            cut.update(range(keep_to, len(lines)))
+        cut.update(range(_shown_end(module, node), node.end_lineno or node.lineno))
+    if until is not None:  # a stub with a real body (HumanEval/115's import above its docstring) is shown whole
+        shown = _shown_end(module, until) if is_placeholder_body(until) else until.end_lineno or until.lineno
+        cut.update(range(shown, len(lines)))
     text = "".join(line for index, line in enumerate(lines) if index not in cut)
     return drop_markers(text, stub_marker).rstrip() + "\n"
+
+
+def _shown_end(module: SourceModule, node: FunctionNode) -> int:
+    """The 0-based index of the first line after what the view shows of a stub: its header and docstring (all of
+    it when its body is on the ``def`` line)."""
+    header_end = _header_end(module, node)
+    first = node.body[0]
+    if first.lineno <= header_end:
+        return node.end_lineno or node.lineno  # a body on the def line: shown as it is
+    return (first.end_lineno or first.lineno) if is_docstring(first) else header_end
 
 
 def _header_end(module: SourceModule, node: FunctionNode) -> int:

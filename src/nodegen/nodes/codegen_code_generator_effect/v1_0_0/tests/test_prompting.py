@@ -202,6 +202,10 @@ async def test_the_plain_style_shows_the_file_up_to_the_target_and_nothing_after
     assert plain.user.endswith('    >>> area(1.0)\n    3.141592653589793\n    """\n') and "class Circle" not in plain.user
     full = build_prompt(stub, FileContext.read(source, "circle.py"), token_budget=6000)
     assert "class Circle" in full.user  # the full style shows the whole file
+    only_doc = source.replace("    pass\n", "")  # a stub that is only its docstring (and its marker)
+    (stub,) = await _stubs(only_doc)
+    cut = build_prompt(stub, FileContext.read(only_doc, "circle.py"), token_budget=6000, style="plain")
+    assert cut.user.endswith('    3.141592653589793\n    """\n') and "class Circle" not in cut.user
 
 
 async def test_the_plain_style_of_a_file_far_over_the_budget_is_shown_in_sections():
