@@ -101,6 +101,13 @@ class NodegenSettings(BaseSettings):
     llm_retry_temperature: float = Field(
         default=0.6, ge=0.0, le=2.0, description="Temperature of repair attempts (never the greedy answer again)"
     )
+    llm_late_retry_temperature: float = Field(
+        default=1.0,
+        ge=0.0,
+        le=2.0,
+        description="Temperature from the 7th attempt on (never below llm_retry_temperature): the draws near the "
+        "greedy answer have failed, wider ones are likelier to differ",
+    )
     llm_seed: int = Field(default=0, ge=0, description="Repair attempts sample with seed llm_seed + attempt number")
     llm_retry_style: Literal["auto", "repair", "resample"] = Field(
         default="auto",
@@ -129,7 +136,7 @@ class NodegenSettings(BaseSettings):
         default=None,
         ge=1,
         le=20,
-        description="Tries per stub (the first and the retries); default 3 when retries repair, 6 when they resample "
+        description="Tries per stub (the first and the retries); default 3 when retries repair, 10 when they resample "
         "(llm_retry_style: each resample is a fresh draw, and the odds grow with the draws)",
     )
     generation_concurrency: int = Field(default=4, ge=1, le=256, description="Stubs generated at the same time")

@@ -45,6 +45,7 @@ REQUEST_SETTINGS: tuple[str, ...] = (
     "llm_cache",
     "llm_temperature",
     "llm_retry_temperature",
+    "llm_late_retry_temperature",
     "llm_seed",
     "llm_retry_style",
     "llm_prompt_style",

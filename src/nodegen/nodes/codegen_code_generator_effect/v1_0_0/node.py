@@ -81,6 +81,7 @@ class NodeCodegenCodeGeneratorEffect(NodeEffect[ModelCodeGenerationResult]):
             max_output_tokens=settings.llm_max_output_tokens,
             temperature=settings.llm_temperature,
             retry_temperature=settings.llm_retry_temperature,
+            late_retry_temperature=settings.llm_late_retry_temperature,
             seed=settings.llm_seed,
             retry_style=settings.llm_retry_style,
             prompt_style=settings.llm_prompt_style,

@@ -21,6 +21,7 @@ class ModelCodeGeneratorOptions(NodeOptions):
     llm_model_cache_dir: str | None
     llm_temperature: float
     llm_retry_temperature: float
+    llm_late_retry_temperature: float
     llm_seed: int
     llm_retry_style: Literal["auto", "repair", "resample"]
     llm_prompt_style: Literal["auto", "full", "plain"]

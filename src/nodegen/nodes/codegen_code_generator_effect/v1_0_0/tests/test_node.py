@@ -138,14 +138,24 @@ def test_the_in_process_model_gets_the_plain_prompt_and_a_replay_answers_as_its_
 def test_the_default_attempts_follow_the_retry_style():
     from nodegen.nodes.codegen_code_generator_effect.v1_0_0.generation import GenerationOptions
 
-    assert (GenerationOptions().attempts_for("local"), GenerationOptions().attempts_for("openai")) == (6, 3)
-    assert GenerationOptions(retry_style="resample").attempts_for("openai") == 6
+    assert (GenerationOptions().attempts_for("local"), GenerationOptions().attempts_for("openai")) == (10, 3)
+    assert GenerationOptions(retry_style="resample").attempts_for("openai") == 10
     assert GenerationOptions(max_attempts=2).attempts_for("local") == 2
 
 
-@pytest.mark.parametrize(("style", "attempts"), [("resample", 6), ("repair", 3)])
+def test_retries_sample_wider_from_the_seventh_attempt_on_and_never_below_the_retry_temperature():
+    from nodegen.nodes.codegen_code_generator_effect.v1_0_0.generation import GenerationOptions
+
+    options = GenerationOptions(temperature=0.0, retry_temperature=0.6, late_retry_temperature=1.0, seed=3)
+    temperatures = [options.sampling(attempt).get("temperature") for attempt in range(1, 11)]
+    assert temperatures == [0.0] + [0.6] * 5 + [1.0] * 4
+    assert [options.sampling(attempt).get("seed") for attempt in (1, 2, 7)] == [None, 5, 10]
+    assert GenerationOptions(retry_temperature=0.8, late_retry_temperature=0.5).sampling(9)["temperature"] == 0.8
+
+
+@pytest.mark.parametrize(("style", "attempts"), [("resample", 10), ("repair", 3)])
 async def test_a_stub_that_never_passes_gets_the_attempts_of_its_retry_style(llm_server, make_node, style, attempts):
-    llm_server.script(*[Reply(text="pass")] * 8)
+    llm_server.script(*[Reply(text="pass")] * 12)
     result = await _generate(make_node(llm_retry_style=style))
     generation = result.generations[0]
     assert not generation.success and generation.stop_reason is EnumStopReason.ATTEMPTS_EXHAUSTED

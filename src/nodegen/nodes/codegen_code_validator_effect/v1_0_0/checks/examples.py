@@ -92,6 +92,15 @@ def _call(source: str) -> str:
     return " / ".join(line.strip() for line in source.strip().splitlines())
 
 
+def _is_comparison(source: str) -> bool:
+    """An example that is one comparison (``f(3) == 4``): written with no output, it must hold."""
+    try:
+        body = ast.parse(source.strip()).body
+    except SyntaxError:
+        return False
+    return len(body) == 1 and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Compare)
+
+
 def _example_findings(
     events: list[dict[str, Any]], examples: list[DocExample], ctx: CheckContext, line: int
 ) -> list[RawFinding]:
@@ -114,7 +123,9 @@ def _example_findings(
             at = ""
             if lines and lines[-1] <= len(ctx.lines):
                 at = f" at line {lines[-1]} (`{ctx.lines[lines[-1] - 1].strip()}`)"
-            text = f"{where}: {after}`{_call(event['source'])}` expected `{want}` but raised {event['error']}{at}"
+            holds = want == "no output" and _is_comparison(event["source"])
+            expected = "should hold" if holds else f"expected `{want}`"
+            text = f"{where}: {after}`{_call(event['source'])}` {expected} but raised {event['error']}{at}"
         findings.append(_finding("EXA001", text))
     if len(failing) > _MOST_FINDINGS:
         findings.append(_finding("EXA001", f"{len(failing) - _MOST_FINDINGS} more docstring examples fail"))

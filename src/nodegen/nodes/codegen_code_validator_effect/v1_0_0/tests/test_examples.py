@@ -143,6 +143,11 @@ async def test_a_bare_comparison_that_does_not_hold_fails(validator):
     assert "`shift(3) == \"3\"` does not hold (it is False)" in result.errors[1].message
 
 
+async def test_a_bare_comparison_that_raises_is_said_to_be_a_comparison_that_should_hold(validator):
+    result = await check(validator, LOOSE, "shift", "return str(1 // (x - 3))")
+    assert "`shift(3) == \"3\"` should hold but raised ZeroDivisionError" in result.errors[-1].message
+
+
 @pytest.mark.parametrize("bwrap", [AUTO, None], ids=["bubblewrap", "no-sandbox"])
 async def test_examples_never_run_for_code_the_security_rules_refuse(tmp_path, bwrap):
     from nodegen.nodes.codegen_code_validator_effect.v1_0_0.checks import ExampleOptions
