@@ -4,6 +4,7 @@ wrong, and every body nodegen wrote whose docstring examples fail."""
 
 from __future__ import annotations
 
+import json
 import statistics
 from typing import Any
 
@@ -172,6 +173,7 @@ def _targets(alone: list[dict[str, Any]], group: list[dict[str, Any]], contradic
             f"- first attempt ({100 * first:.1f} %) at least the model alone ({100 * base:.1f} %): "
             + mark(first >= base)
         )
+        out += _first_attempt_gap(alone, group, contradicted)
         need = max(TARGET_AFTER_REPAIRS, base + TARGET_POINTS_ABOVE_ALONE / 100)
         out.append(
             f"- after repairs ({100 * after:.1f} %) at least 70 % and 12 points above the model alone "
@@ -191,6 +193,43 @@ def _targets(alone: list[dict[str, Any]], group: list[dict[str, Any]], contradic
             f"{', '.join(unreadable)})"
         )
     return out
+
+
+def _first_refusal(record: dict[str, Any], contradicted: set[str]) -> str:
+    """What refused a first answer: its finding codes, and whether a failing example is one the problem's own
+    reference solution fails too."""
+    first = (record.get("attempt_rows") or [{}])[0]
+    codes = first.get("finding_codes") or "[]"
+    found = ", ".join(sorted(set(json.loads(codes) if isinstance(codes, str) else codes))) or "no finding"
+    message = first.get("message") or ""
+    if any(f"`{call}`" in message for call in contradicted):
+        found += "; the failing example contradicts the reference solution"
+    return found
+
+
+def _first_attempt_gap(
+    alone: list[dict[str, Any]], group: list[dict[str, Any]], contradicted: dict[str, set[str]]
+) -> list[str]:
+    """Where the first attempt and the model alone part: how many first answers are the model alone's, and each
+    problem the model alone passes that nodegen's first attempt did not write, with what refused it."""
+    alone_by = {r["task_id"]: r for r in alone}
+
+    def first_answer(record: dict[str, Any]) -> str | None:
+        calls = record.get("calls") or [{}]
+        answer = calls[0].get("answer")
+        return answer if isinstance(answer, str) else None
+
+    paired = [r for r in group if r["task_id"] in alone_by and first_answer(r) is not None]
+    same = sum(first_answer(r) == first_answer(alone_by[r["task_id"]]) for r in paired)
+    refused = [r for r in group if alone_by.get(r["task_id"], {}).get("passed") and not r["first_attempt_passed"]]
+    if not paired and not refused:
+        return []
+    described = [f"{r['task_id']} ({_first_refusal(r, contradicted.get(r['task_id'], set()))})" for r in refused]
+    lines = [f"  (nodegen's first answer is the model alone's in {same} of {len(paired)} problems"]
+    if described:
+        lines[0] += f"; the model alone passes {len(refused)} that the first attempt refused: {', '.join(described)}"
+    lines[0] += ")"
+    return lines
 
 
 __all__ = ["example_failures", "render"]

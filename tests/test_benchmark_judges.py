@@ -72,6 +72,27 @@ def test_the_report_is_rebuilt_from_result_lines():
     assert "1 such problem(s): NOT met" in text
 
 
+def test_the_report_names_what_refused_a_first_answer_the_model_alone_got_right():
+    header = {"llm": "local", "model": "local:x", "max_attempts": 3, "max_tokens": 512}
+    same = [{"answer": "A", "prompt_tokens": 5}]
+    records = [
+        {"phase": "alone", "task_id": "T/1", "passed": True, "seconds": 1.0, "calls": same},
+        {"phase": "alone", "task_id": "T/2", "passed": True, "seconds": 1.0, "calls": [{"answer": "B"}]},
+        *(
+            {
+                "phase": "nodegen", "examples": True, "task_id": task, "passed": True, "filled": True, "attempts": 2,
+                "first_attempt_written": False, "first_attempt_passed": False, "example_failures": [],
+                "seconds": 1.0, "calls": calls, "attempt_rows": [{"finding_codes": codes, "message": "`f(1)` expected `2`"}],
+            }
+            for task, calls, codes in (("T/1", same, '["EXA001", "EXA001"]'), ("T/2", [{"answer": "C"}], '["B324"]'))
+        ),
+    ]
+    text = render(header, records, {"T/1": {"f(1)"}, "T/2": set()})
+    assert "first answer is the model alone's in 1 of 2 problems" in text
+    assert "passes 2 that the first attempt refused: T/1 (EXA001; the failing example contradicts" in text
+    assert "T/2 (B324)" in text
+
+
 def test_the_judge_reads_the_examples_of_the_given_docstring_not_the_answers():
     # a written function may carry the model's docstring; the problem's own is the spec
     answer = SOURCE.replace(">>> double(2)\n    4", ">>> double(2)\n    5").replace("x * 2", "x + 3")
