@@ -17,6 +17,7 @@ from enum import StrEnum
 
 from .module import SourceModule
 from .text import char_col, leading_whitespace, split_lines
+from .trial import is_main_guard, is_trial_run, trial_tail
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -230,37 +231,6 @@ def _read_snippet(code: str) -> tuple[str, ast.Module, frozenset[int]]:
     )
 
 
-def _is_trial_run(stmt: ast.stmt) -> bool:
-    """A call or an assert at module level (``print(f(3))``, ``assert f(3) == 9``): the model trying its function out,
-    like a ``__main__`` guard, not code of the module; dropped."""
-    return isinstance(stmt, ast.Assert) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call))
-
-
-def _trial_tail(statements: list[ast.stmt], top: ast.stmt, target_name: str) -> set[int]:
-    """The statements after the target's def (``top``) when they only try it out: assignments, calls and asserts up
-    to the end, one of them calling the target (``records = [...]``, ``print(f(records))``); dropped like a trial run.
-    Code the function needed would not come after it; if it did, the names check says the name is undefined."""
-    tail = statements[statements.index(top) + 1 :]
-    if not tail or not all(isinstance(stmt, ast.Assign | ast.AnnAssign | ast.Expr | ast.Assert) for stmt in tail):
-        return set()
-    calls = any(
-        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == target_name
-        for stmt in tail
-        for node in ast.walk(stmt)
-    )
-    return {id(stmt) for stmt in tail} if calls else set()
-
-
-def _is_main_guard(stmt: ast.stmt) -> bool:
-    test = stmt.test if isinstance(stmt, ast.If) else None
-    return (
-        isinstance(test, ast.Compare)
-        and isinstance(test.left, ast.Name)
-        and test.left.id == "__name__"
-        and any(isinstance(c, ast.Constant) and c.value == "__main__" for c in test.comparators)
-    )
-
-
 def _find_target(body: list[ast.stmt], name: str) -> tuple[FunctionNode, ast.ClassDef | None] | None:
     """The answer's def of ``name``: at top level, or inside a (possibly nested) class."""
     for stmt in body:
@@ -326,7 +296,7 @@ def read_answer(code: str, target_name: str, echoed: Collection[str] = ()) -> An
     assignment that binds only names in ``echoed`` (the file already defines them: the model repeated the file around
     the function) is passed over."""
     text, tree, outdented = _read_snippet(code)
-    statements = [stmt for stmt in tree.body if not (_is_main_guard(stmt) or _is_trial_run(stmt))]
+    statements = [stmt for stmt in tree.body if not (is_main_guard(stmt) or is_trial_run(stmt))]
     found = _find_target(statements, target_name)
     if found is None:
         return Answer(body=text, outdented=outdented)
@@ -335,7 +305,7 @@ def read_answer(code: str, target_name: str, echoed: Collection[str] = ()) -> An
     body, outdented = _body_source(module, function)
     answer = Answer(body=body, function=function, outdented=outdented)
     top = next(stmt for stmt in statements if stmt is function or stmt is owner_class or _contains(stmt, function))
-    trial = _trial_tail(statements, top, target_name)
+    trial = trial_tail(statements, top, target_name)
     if owner_class is not None:
         for stmt in owner_class.body:
             if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef) and stmt is not function:

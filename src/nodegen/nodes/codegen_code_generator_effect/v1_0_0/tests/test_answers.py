@@ -132,6 +132,14 @@ def test_code_after_the_function_that_only_tries_it_out_is_dropped():
         'records = [{"a": 1}, {}]\ncleaned = clean(records)\nprint("Cleaned:", cleaned)\n```'
     )
     assert read_answer(extract_code(tried, "clean"), "clean").body == "return [r for r in records if r]\n"
+    guarded = (
+        "```python\ndef clean(records):\n    return records\n\ntry:\n    print(clean([1]))\nexcept ValueError as e:\n"
+        "    print(e)\nfor case in ([], [2]):\n    assert clean(case) == case\n```"
+    )
+    assert read_answer(extract_code(guarded, "clean"), "clean").body == "return records\n"
     kept = "```python\ndef clean(records):\n    return LIMIT\n\nLIMIT = 3\n```"  # not a trial: the module's code
     with pytest.raises(AnswerError, match="line 4: LIMIT = 3"):
         read_answer(extract_code(kept, "clean"), "clean")
+    setup = "```python\ndef clean(records):\n    return LIMIT\n\ntry:\n    LIMIT = int('3')\nexcept ValueError:\n    LIMIT = 0\n```"
+    with pytest.raises(AnswerError, match="line 4: try:"):  # no call of the target: the module's own code
+        read_answer(extract_code(setup, "clean"), "clean")
