@@ -99,7 +99,11 @@ class NodegenSettings(BaseSettings):
         default=20_000, ge=100, description="Longest answer read (characters); a longer one is refused unread"
     )
     llm_retry_temperature: float = Field(
-        default=0.6, ge=0.0, le=2.0, description="Temperature of repair attempts (never the greedy answer again)"
+        default=0.6,
+        ge=0.0,
+        le=2.0,
+        description="Temperature of retries up to the 6th attempt (never the greedy answer again); later ones "
+        "sample at llm_late_retry_temperature",
     )
     llm_late_retry_temperature: float = Field(
         default=1.0,

@@ -62,7 +62,7 @@ class GenerationOptions:
     prompt_token_budget: int = 6000
     max_output_tokens: int = 2048
     temperature: float = 0.0
-    retry_temperature: float = 0.6  # from the second attempt on: a retry must not be the same greedy answer again
+    retry_temperature: float = 0.6  # attempts 2 to LATE_ATTEMPT - 1: never the same greedy answer again
     late_retry_temperature: float = 1.0  # from LATE_ATTEMPT on: the draws near the greedy answer have failed
     seed: int = 0  # retries sample with seed + attempt number: runs are reproducible
     retry_style: RetryStyle | Literal["auto"] = "auto"  # what a retry sends (``prompt_repair.retry_messages``)
