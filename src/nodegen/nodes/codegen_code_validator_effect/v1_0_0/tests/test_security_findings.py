@@ -46,6 +46,25 @@ class TestBanditSeverityAndConfidence:
         assert ("B101" in [w.code for w in result.warnings]) is warned
         assert [e.code for e in result.errors] == ["B307"]  # the other tests still run in test files
 
+    async def test_a_weak_hash_blocks_and_the_fix_names_the_declaration_that_clears_it(self, validator):
+        code = "import hashlib\n\n\ndef digest(text: str) -> str:\n    return hashlib.md5(text.encode()).hexdigest()\n"
+        result = await check(validator, generated_code=code, validation_rules=["security"])
+        (error,) = [e for e in result.errors if e.code == "B324"]
+        assert "usedforsecurity=False" in (error.suggested_fix or "")
+        declared = code.replace("text.encode()", "text.encode(), usedforsecurity=False")
+        assert (await check(validator, generated_code=declared, validation_rules=["security"])).is_valid
+
+    async def test_a_bandit_test_with_no_named_fix_gets_the_general_one(self, validator):
+        code = "import pickle\n\n\ndef load(blob: bytes) -> object:\n    return pickle.loads(blob)\n"
+        result = await check(validator, generated_code=code, validation_rules=["security"])
+        (error,) = [e for e in result.errors if e.code == "B301"]
+        assert error.suggested_fix == "load data with json (or another format that cannot run code), not pickle"
+        code = "import xml.etree.ElementTree as ET\n\n\ndef parse(text: str) -> object:\n    return ET.fromstring(text)\n"
+        result = await check(validator, generated_code=code, validation_rules=["security"])
+        assert [f.suggested_fix for f in [*result.errors, *result.warnings] if f.code == "B314"] == [
+            "rewrite it without the unsafe construct"
+        ]
+
     async def test_sql_built_into_an_execute_call_still_blocks(self, validator):
         code = "def find(cursor, name):\n    cursor.execute('select * from t where name = ' + name)\n"
         result = await check(validator, generated_code=code, validation_rules=["security"])
