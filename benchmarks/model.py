@@ -16,6 +16,7 @@ import asyncio
 import datetime
 import os
 import platform
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -116,6 +117,13 @@ def humaneval_section(results: Path) -> str:
     )
 
 
+def new_model_section(llm: str) -> tuple[str, str]:
+    """The section and title of a `nodegen new` run: the default provider's own, another model's beside it."""
+    if llm == "local":
+        return "new-model", "`nodegen new` with a real model"
+    return f"new-model-{re.sub(r'[^a-z0-9]+', '-', llm.lower()).strip('-')}", f"`nodegen new` with `{llm}`"
+
+
 async def _main(args: argparse.Namespace) -> None:
     chosen = args.only or ["humaneval", "new", "prefix"]
     if args.report_only:
@@ -130,8 +138,8 @@ async def _main(args: argparse.Namespace) -> None:
                 write_section(args.output, "humaneval-model", humaneval_section(args.results))
             if "new" in chosen:
                 rows = await new_model.run(ObservingClient(model), args.llm)
-                text = "## `nodegen new` with a real model\n\n" + new_model.render(rows, args.llm)
-                write_section(args.output, "new-model", text + f"\n\n{_stamp()}")
+                name, title = new_model_section(args.llm)
+                write_section(args.output, name, f"## {title}\n\n{new_model.render(rows, args.llm)}\n\n{_stamp()}")
             if "prefix" in chosen:
                 result = await prefix_reuse.run(model, args.llm)
                 text = "## Prompt tokens evaluated per stub, with and without prefix reuse\n\n"

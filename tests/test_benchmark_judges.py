@@ -1,12 +1,15 @@
 """The benchmark's own judges and report (benchmarks/checks.py, humaneval_report.py): hidden tests and docstring
 examples run in a child process with a time limit, a hanging body is cut off, HumanEval/47's median example is listed
-as contradicting its own reference solution, and the report is rebuilt from result lines alone."""
+as contradicting its own reference solution, the report is rebuilt from result lines alone, and each model's
+`nodegen new` section is kept apart."""
 
 from __future__ import annotations
 
 import pytest
 from benchmarks.checks import UNREADABLE, docstring_examples, failure_kind, hidden_tests
 from benchmarks.humaneval_report import render
+from benchmarks.model import new_model_section
+from benchmarks.sections import sections, write_section
 
 SOURCE = 'def double(x: int) -> int:\n    """Twice x.\n\n    >>> double(2)\n    4\n    """\n    return x * 2\n'
 TEST = "def check(candidate):\n    assert candidate(3) == 6\n"
@@ -109,3 +112,19 @@ def test_examples_that_do_not_parse_are_told_apart_from_failing_ones():
     source = 'def f():\n    """Doc.\n\n    >>> f()\n  1\n    """\n    return 1\n'
     verdict = docstring_examples("unreadable", source, "f")
     assert verdict.examples == 0 and (verdict.error or "").startswith(UNREADABLE)
+
+
+def test_each_model_gets_its_own_nodegen_new_section():
+    assert new_model_section("local") == ("new-model", "`nodegen new` with a real model")
+    assert new_model_section("local:1.5b") == ("new-model-local-1-5b", "`nodegen new` with `local:1.5b`")
+    assert new_model_section("gguf:/m/Q.gguf")[0] == "new-model-gguf-m-q-gguf"
+
+
+def test_a_second_model_s_section_leaves_the_first_in_place(tmp_path):
+    page = tmp_path / "benchmarks.md"
+    for llm, figure in (("local", "1 of 5"), ("local:1.5b", "4 of 5"), ("local", "2 of 5")):
+        name, title = new_model_section(llm)
+        write_section(page, name, f"## {title}\n\n{figure}")
+    found = sections(page.read_text())
+    assert "2 of 5" in found["new-model"] and "1 of 5" not in page.read_text()
+    assert "4 of 5" in found["new-model-local-1-5b"]
