@@ -50,7 +50,7 @@ async def new_one(prompt: str, client: ObservingClient, llm: str, where: Path) -
         "check_errors": len(scaffold.check_errors) if scaffold else None,
         "tests_passed": bool(scaffold and scaffold.tests and scaffold.tests.passed),
         "repaired": bool(scaffold and scaffold.repaired),
-        "message": "; ".join(stub.message for stub in result.stubs)[:200],
+        "message": "; ".join(stub.message for stub in result.stubs)[:2000],  # the finding whole: call, expected, got
         "model_calls": len(client.calls),
         "completion_tokens": sum(call.output_tokens for call in client.calls),
         "seconds": round(seconds, 1),
