@@ -113,15 +113,15 @@ _ASSERT_TEST = "B101"  # not reported in test files (bandit's own advice for the
 _PASSWORD_TESTS = frozenset({"B105", "B106", "B107"})  # their text quotes the password itself
 _QUOTED = re.compile(r"""(['"]).*?\1""")
 _DEFAULT_FIX = "rewrite it without the unsafe construct"
-# What to do instead, for the bandit tests a model can act on (a hash the stub asks for by name is not unsafe if it
-# says it protects nothing; without this the model is told to drop the one call the docstring wants).
+# What to do instead, for the bandit tests whose finding a rewrite clears (a stub asking for an MD5 digest was told to
+# drop the one call its docstring wants). The others (urlopen's B310: no rewrite of the call clears it) get the
+# general fix.
 _BANDIT_FIXES = {
     "B102": "write the logic out instead of executing text",
     "B104": "bind to a host the caller configures, not to every interface",
     "B108": "make temporary files and directories with the tempfile module",
     "B301": "load data with json (or another format that cannot run code), not pickle",
     "B307": "use ast.literal_eval for a literal, or write the logic out instead of eval",
-    "B310": "check that the URL's scheme is http or https before opening it",
     "B324": "if the hash protects nothing (a checksum, a cache key, a format that names it), say so: "
     "`hashlib.md5(data, usedforsecurity=False)`; otherwise use hashlib.sha256",
     "B501": "keep certificate verification on: drop verify=False",

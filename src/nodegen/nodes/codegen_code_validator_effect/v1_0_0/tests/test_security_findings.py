@@ -6,6 +6,7 @@ import pytest
 
 from nodegen.nodes.conftest import create_test_contract_effect
 
+from ..checks.security import _BANDIT_FIXES
 from ..models import EnumFindingSeverity, ModelCodeValidationResult
 from ..node import NodeCodegenCodeValidatorEffect
 
@@ -54,7 +55,7 @@ class TestBanditSeverityAndConfidence:
         declared = code.replace("text.encode()", "text.encode(), usedforsecurity=False")
         assert (await check(validator, generated_code=declared, validation_rules=["security"])).is_valid
 
-    async def test_a_bandit_test_with_no_named_fix_gets_the_general_one(self, validator):
+    async def test_a_test_a_rewrite_clears_names_the_rewrite_and_the_others_get_the_general_fix(self, validator):
         code = "import pickle\n\n\ndef load(blob: bytes) -> object:\n    return pickle.loads(blob)\n"
         result = await check(validator, generated_code=code, validation_rules=["security"])
         (error,) = [e for e in result.errors if e.code == "B301"]
@@ -64,6 +65,29 @@ class TestBanditSeverityAndConfidence:
         assert [f.suggested_fix for f in [*result.errors, *result.warnings] if f.code == "B314"] == [
             "rewrite it without the unsafe construct"
         ]
+
+    @pytest.mark.parametrize(
+        ("code", "unsafe", "rewritten"),
+        [
+            ("B102", "exec(text)", "print(text)"),
+            ("B104", "import socket\nsocket.socket().bind(('0.0.0.0', 80))", "import socket\nsocket.socket().bind((host, 80))"),
+            ("B108", "handle = open('/tmp/x', 'w')", "import tempfile\nhandle = tempfile.NamedTemporaryFile()"),
+            ("B301", "import pickle\npickle.loads(blob)", "import json\njson.loads(blob)"),
+            ("B307", "eval(text)", "import ast\nast.literal_eval(text)"),
+            ("B501", "import requests\nrequests.get(url, verify=False, timeout=5)", "import requests\nrequests.get(url, timeout=5)"),
+            ("B506", "import yaml\nyaml.load(text)", "import yaml\nyaml.safe_load(text)"),
+            ("B602", "import subprocess\nsubprocess.run(text, shell=True)", "import subprocess\nsubprocess.run([text, url])"),
+            ("B605", "import os\nos.system(text)", "import subprocess\nsubprocess.run([text, url])"),
+            ("B608", "cursor.execute('select * from t where n = ' + text)", "cursor.execute('select * from t where n = ?', (text,))"),
+        ],
+    )
+    async def test_each_named_fix_applied_clears_its_finding(self, validator, code, unsafe, rewritten):
+        """The table of fixes says only what works: the rewrite it names leaves at most bandit's low warnings."""
+        result = await check(validator, generated_code=unsafe + "\n", validation_rules=["security"])
+        (error,) = [e for e in result.errors if e.code == code]
+        assert error.suggested_fix == _BANDIT_FIXES[code]
+        result = await check(validator, generated_code=rewritten + "\n", validation_rules=["security"])
+        assert result.is_valid and code not in {f.code for f in [*result.errors, *result.warnings]}
 
     async def test_sql_built_into_an_execute_call_still_blocks(self, validator):
         code = "def find(cursor, name):\n    cursor.execute('select * from t where name = ' + name)\n"
