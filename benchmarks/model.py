@@ -96,7 +96,7 @@ async def _humaneval(args: argparse.Namespace, model: LLMClient, where: Path) ->
             print(progress_line(phase, index, len(selected), record, tally), flush=True)
 
 
-def humaneval_section(results: Path) -> str:
+def humaneval_section(results: Path, title: str) -> str:
     header, records = ResultsFile(results).read()
     if header is None:
         return f"No HumanEval results yet ({results})."
@@ -111,23 +111,41 @@ def humaneval_section(results: Path) -> str:
     except ValueError:
         shown = results
     return (
-        "## HumanEval with a real model: the model alone and through nodegen\n\n"
+        f"## {title}\n\n"
         + humaneval_report.render(header, records, contradicted)
         + f"\n\nRaw results, one line per problem and run: `{shown}`."
     )
 
 
-def new_model_section(llm: str) -> tuple[str, str]:
-    """The section and title of a `nodegen new` run: the default provider's own, another model's beside it."""
-    if llm == "local":
-        return "new-model", "`nodegen new` with a real model"
-    return f"new-model-{re.sub(r'[^a-z0-9]+', '-', llm.lower()).strip('-')}", f"`nodegen new` with `{llm}`"
+def _slug(llm: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", llm.lower()).strip("-")
+
+
+def model_section(name: str, title: str, llm: str) -> tuple[str, str]:
+    """The section and title of a run: the default provider's as named, another model's beside it (its own name)."""
+    return (name, title) if llm == "local" else (f"{name}-{_slug(llm)}", f"{title} (`{llm}`)")
+
+
+def results_for(llm: str) -> Path:
+    """The default HumanEval JSONL of a provider: another model's run never replaces the default one's."""
+    return RESULTS if llm == "local" else RESULTS.with_name(f"{RESULTS.stem}-{_slug(llm)}.jsonl")
+
+
+HUMANEVAL = ("humaneval-model", "HumanEval with a real model: the model alone and through nodegen")
+NEW = ("new-model", "`nodegen new` with a real model")
+PREFIX = ("prefix-reuse", "Prompt tokens evaluated per stub, with and without prefix reuse")
+
+
+def _write_humaneval(args: argparse.Namespace) -> None:
+    name, title = model_section(*HUMANEVAL, args.llm)
+    write_section(args.output, name, humaneval_section(args.results, title))
 
 
 async def _main(args: argparse.Namespace) -> None:
     chosen = args.only or ["humaneval", "new", "prefix"]
+    args.results = args.results or results_for(args.llm)
     if args.report_only:
-        write_section(args.output, "humaneval-model", humaneval_section(args.results))
+        _write_humaneval(args)
         return
     with tempfile.TemporaryDirectory(prefix="nodegen-bench-model-") as tmp:
         where = Path(tmp)
@@ -135,16 +153,15 @@ async def _main(args: argparse.Namespace) -> None:
         try:
             if "humaneval" in chosen:
                 await _humaneval(args, model, where)
-                write_section(args.output, "humaneval-model", humaneval_section(args.results))
+                _write_humaneval(args)
             if "new" in chosen:
                 rows = await new_model.run(ObservingClient(model), args.llm)
-                name, title = new_model_section(args.llm)
+                name, title = model_section(*NEW, args.llm)
                 write_section(args.output, name, f"## {title}\n\n{new_model.render(rows, args.llm)}\n\n{_stamp()}")
             if "prefix" in chosen:
                 result = await prefix_reuse.run(model, args.llm)
-                text = "## Prompt tokens evaluated per stub, with and without prefix reuse\n\n"
-                text += prefix_reuse.render(result, args.llm)
-                write_section(args.output, "prefix-reuse", text + f"\n\n{_stamp()}")
+                name, title = model_section(*PREFIX, args.llm)
+                write_section(args.output, name, f"## {title}\n\n{prefix_reuse.render(result, args.llm)}\n\n{_stamp()}")
         finally:
             await model.aclose()
     print(f"written: {args.output}")
@@ -157,13 +174,15 @@ def main() -> int:
     parser.add_argument("--limit", type=int, help="HumanEval: only N problems")
     parser.add_argument("--offset", type=int, default=0, help="HumanEval: skip the first K problems")
     parser.add_argument(
-        "--max-attempts", type=int, help="nodegen's attempts per stub (default: nodegen's, 6 for local, 3 for others)"
+        "--max-attempts", type=int, help="nodegen's attempts per stub (default: nodegen's, 10 for local, 3 for others)"
     )
     parser.add_argument("--skip-alone", action="store_true", help="HumanEval: no model-alone run")
     parser.add_argument("--skip-examples-off", action="store_true", help="HumanEval: no run with examples unchecked")
     parser.add_argument("--resume", action="store_true", help="HumanEval: keep the results file, skip what it holds")
     parser.add_argument("--report-only", action="store_true", help="HumanEval: rebuild the section, run no model")
-    parser.add_argument("--results", type=Path, default=RESULTS, help=f"HumanEval JSONL (default {RESULTS})")
+    parser.add_argument(
+        "--results", type=Path, help=f"HumanEval JSONL (default {RESULTS}, for another --llm humaneval_model-LLM.jsonl)"
+    )
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md", help="the page to write")
     try:
         asyncio.run(_main(parser.parse_args()))

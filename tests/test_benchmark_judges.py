@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from benchmarks.checks import UNREADABLE, docstring_examples, failure_kind, hidden_tests
 from benchmarks.humaneval_report import render
-from benchmarks.model import new_model_section
+from benchmarks.model import HUMANEVAL, NEW, RESULTS, model_section, results_for
 from benchmarks.sections import sections, write_section
 
 SOURCE = 'def double(x: int) -> int:\n    """Twice x.\n\n    >>> double(2)\n    4\n    """\n    return x * 2\n'
@@ -114,16 +114,18 @@ def test_examples_that_do_not_parse_are_told_apart_from_failing_ones():
     assert verdict.examples == 0 and (verdict.error or "").startswith(UNREADABLE)
 
 
-def test_each_model_gets_its_own_nodegen_new_section():
-    assert new_model_section("local") == ("new-model", "`nodegen new` with a real model")
-    assert new_model_section("local:1.5b") == ("new-model-local-1-5b", "`nodegen new` with `local:1.5b`")
-    assert new_model_section("gguf:/m/Q.gguf")[0] == "new-model-gguf-m-q-gguf"
+def test_each_model_gets_its_own_sections_and_results_file():
+    assert model_section(*NEW, "local") == NEW
+    assert model_section(*NEW, "local:1.5b") == ("new-model-local-1-5b", "`nodegen new` with a real model (`local:1.5b`)")
+    assert model_section(*HUMANEVAL, "gguf:/m/Q.gguf")[0] == "humaneval-model-gguf-m-q-gguf"
+    assert results_for("local") == RESULTS
+    assert results_for("local:1.5b") == RESULTS.with_name("humaneval_model-local-1-5b.jsonl")
 
 
 def test_a_second_model_s_section_leaves_the_first_in_place(tmp_path):
     page = tmp_path / "benchmarks.md"
     for llm, figure in (("local", "1 of 5"), ("local:1.5b", "4 of 5"), ("local", "2 of 5")):
-        name, title = new_model_section(llm)
+        name, title = model_section(*NEW, llm)
         write_section(page, name, f"## {title}\n\n{figure}")
     found = sections(page.read_text())
     assert "2 of 5" in found["new-model"] and "1 of 5" not in page.read_text()
