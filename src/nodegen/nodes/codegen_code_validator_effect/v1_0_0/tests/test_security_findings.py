@@ -55,7 +55,7 @@ class TestBanditSeverityAndConfidence:
         declared = code.replace("text.encode()", "text.encode(), usedforsecurity=False")
         assert (await check(validator, generated_code=declared, validation_rules=["security"])).is_valid
 
-    async def test_a_test_a_rewrite_clears_names_the_rewrite_and_the_others_get_the_general_fix(self, validator):
+    async def test_a_rewrite_that_clears_the_finding_is_named_and_other_tests_get_the_general_fix(self, validator):
         code = "import pickle\n\n\ndef load(blob: bytes) -> object:\n    return pickle.loads(blob)\n"
         result = await check(validator, generated_code=code, validation_rules=["security"])
         (error,) = [e for e in result.errors if e.code == "B301"]
