@@ -1,6 +1,7 @@
 """Security: bandit in-process, detect-secrets on the generated lines, and nodegen's own checks (code built at run
 time given to eval/exec/compile, I/O from a pure node). A bandit finding blocks when its severity and its confidence
-are both medium or higher, otherwise it is a warning; the other findings are errors. A finding names what it found,
+are both medium or higher, otherwise it is a warning (so is a weak hash the stub's own name or docstring asks for:
+``Return the md5 hash of text``); the other findings are errors. A finding names what it found,
 never the secret itself. Which classes are ONEX nodes is decided in one place, ``nodegen.pysource.onex_nodes``."""
 
 from __future__ import annotations
@@ -98,7 +99,11 @@ def check_bandit(ctx: CheckContext) -> list[RawFinding]:
     except Exception as error:
         return [checker_failed(_RULE, "bandit", f"{type(error).__name__}: {error}")]
     test_file = is_test_file(ctx.file_path)
-    return [_bandit_finding(issue) for issue in issues if not (test_file and issue.test_id == _ASSERT_TEST)]
+    return [
+        _bandit_finding(issue, _asked_for(ctx, issue))
+        for issue in issues
+        if not (test_file and issue.test_id == _ASSERT_TEST)
+    ]
 
 
 def is_test_file(file_path: str | None) -> bool:
@@ -132,12 +137,42 @@ _BANDIT_FIXES = {
 }
 
 
-def _bandit_finding(issue: Any) -> RawFinding:
+_WEAK_HASH_TEST = "B324"
+_HASH_NAME = re.compile(r"\b(MD[245]|SHA-?1)\b", re.IGNORECASE)
+
+
+def _asked_for(ctx: CheckContext, issue: Any) -> str | None:
+    """The weak hash a B324 finding names when the user's own stub asks for it by name (``Return the md5 hash of
+    text``, ``def sha1_digest``): then the digest is the specified output, not a security choice of the model's.
+    Only the stub's name and docstring count (the lines outside the generated code), never what the model wrote."""
+    if issue.test_id != _WEAK_HASH_TEST or ctx.regions is None or not (named := _HASH_NAME.search(str(issue.text))):
+        return None
+    wanted = named.group(1).replace("-", "").lower()
+    line = int(issue.lineno)
+    for node in ast.walk(ctx.tree):
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) or ctx.in_generated(node.lineno):
+            continue
+        if not node.lineno <= line <= (node.end_lineno or node.lineno):
+            continue
+        first = node.body[0] if node.body else None
+        own_docstring = isinstance(first, ast.Expr) and not ctx.in_generated(first.lineno)
+        docstring = (ast.get_docstring(node) or "") if own_docstring else ""
+        in_docstring = {word.replace("-", "").lower() for word in _HASH_NAME.findall(docstring)}
+        if wanted in in_docstring or wanted in node.name.lower():
+            return named.group(1).upper()
+    return None
+
+
+def _bandit_finding(issue: Any, asked_for: str | None = None) -> RawFinding:
     """One bandit issue: an error when both its severity and its confidence are medium or higher, else a warning
-    (bandit's own low-confidence guesses, such as B608 on a function whose job is to build SQL text, do not block)."""
+    (bandit's own low-confidence guesses, such as B608 on a function whose job is to build SQL text, do not block;
+    nor does a weak hash the stub itself asks for by name, ``asked_for``)."""
     severity, confidence = str(issue.severity).upper(), str(issue.confidence).upper()
     blocks = _LEVELS.get(severity, 0) >= _BLOCKING_LEVEL and _LEVELS.get(confidence, 0) >= _BLOCKING_LEVEL
-    verdict = "blocks" if blocks else "reported as a warning"
+    if asked_for:
+        blocks, verdict = False, f"reported as a warning: the stub asks for {asked_for} by name"
+    else:
+        verdict = "blocks" if blocks else "reported as a warning"
     text = str(issue.text).rstrip(".")
     if issue.test_id in _PASSWORD_TESTS:
         text = _QUOTED.sub('"..."', text)  # name the finding, never repeat the secret

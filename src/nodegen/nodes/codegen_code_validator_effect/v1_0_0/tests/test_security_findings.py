@@ -55,6 +55,35 @@ class TestBanditSeverityAndConfidence:
         declared = code.replace("text.encode()", "text.encode(), usedforsecurity=False")
         assert (await check(validator, generated_code=declared, validation_rules=["security"])).is_valid
 
+    @pytest.mark.parametrize(
+        ("stub_def", "stub_doc", "code", "blocks"),
+        [
+            # the stub's own docstring or name asks for the hash: the digest is the spec, so it only warns
+            ("string_to_md5", "Return the md5 hash of text, as hex.", "return hashlib.md5(text.encode()).hexdigest()", False),
+            ("sha1_digest", "Return the digest of text.", "return hashlib.sha1(text.encode()).hexdigest()", False),
+            ("checksum", "The SHA-1 of text (git's object ids).", "return hashlib.sha1(text.encode()).hexdigest()", False),
+            # another hash than the one asked for, or none asked for: it blocks
+            ("string_to_md5", "Return the md5 hash of text, as hex.", "return hashlib.sha1(text.encode()).hexdigest()", True),
+            ("digest", "Return a digest of text, as hex.", "return hashlib.md5(text.encode()).hexdigest()", True),
+            # what the model wrote never counts: its own docstring, or a helper it named after the hash
+            ("digest", "Return a digest of text, as hex.", 'def digest(text: str) -> str:\n    """The md5 hash of text."""\n    return hashlib.md5(text.encode()).hexdigest()\n', True),
+            ("digest", "Return a digest of text, as hex.", "def md5_of(text: str) -> str:\n    return hashlib.md5(text.encode()).hexdigest()\n\n\ndef digest(text: str) -> str:\n    return md5_of(text)\n", True),
+        ],
+    )
+    async def test_a_weak_hash_the_stub_asks_for_by_name_only_warns(self, validator, stub_def, stub_doc, code, blocks):
+        source = f'import hashlib\n\n\ndef {stub_def}(text: str) -> str:\n    """{stub_doc}"""\n    # IMPLEMENTATION REQUIRED\n    raise NotImplementedError\n'
+        result = await check(
+            validator,
+            generated_code=code.replace("def digest", f"def {stub_def}"),
+            target={"source": source, "qualified_name": stub_def},
+            validation_rules=["security"],
+        )
+        (found,) = [f for f in [*result.errors, *result.warnings] if f.code == "B324"]
+        assert result.is_valid is not blocks
+        assert (found.severity is EnumFindingSeverity.ERROR) is blocks
+        assert found.message.endswith("blocks)" if blocks else "the stub asks for " + ("MD5" if "md5" in code else "SHA1") + " by name)")
+        assert "usedforsecurity=False" in (found.suggested_fix or "")  # how to declare it, either way
+
     async def test_a_rewrite_that_clears_the_finding_is_named_and_other_tests_get_the_general_fix(self, validator):
         code = "import pickle\n\n\ndef load(blob: bytes) -> object:\n    return pickle.loads(blob)\n"
         result = await check(validator, generated_code=code, validation_rules=["security"])
