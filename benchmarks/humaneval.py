@@ -196,6 +196,7 @@ def oracle(
                     "changed_outside_stub": outside,
                     "seconds": round(seconds, 2),
                     "failures": failures[:5],
+                    "refused": sorted(f.split(":", 1)[0].removesuffix(".py") for f in failures),
                 }
             )
     return rows

@@ -107,18 +107,21 @@ def _humaneval_table() -> str:
         "| answer shape | problems | filled | tests passed | changed outside the stub | seconds | first refusals |",
         "|---|---:|---:|---:|---:|---:|---|",
     ]
-    as_warnings = {"B307": "warning", "SEC001": "warning", "B324": "warning"}
+    as_warnings = {"B307": "warning", "SEC001": "warning"}
+    default = humaneval.oracle()
     relaxed = humaneval.oracle(shapes=["bare body"], severity=as_warnings)
-    for row in [*humaneval.oracle(), *relaxed]:
+    for row in [*default, *relaxed]:
         refusals = "; ".join(str(f) for f in row["failures"])[:300]  # type: ignore[attr-defined]
         rows.append(
             f"| {row['shape']} | {row['problems']} | {row['filled']} | {row['tests_passed']} | "
             f"{row['changed_outside_stub']} | {row['seconds']} | {refusals} |"
         )
+    refused, still = (", ".join(row["refused"]) or "none" for row in (default[0], relaxed[0]))  # type: ignore[attr-defined]
     text = "\n".join(rows) + (
-        "\n\nRefusals here are nodegen's security rule at work on canonical solutions (HumanEval/160's calls `eval`, "
-        "bandit B307 / nodegen SEC001; HumanEval/162's uses MD5, B324); with those findings configured as warnings "
-        "(`validation_severity`), the last row, every problem should pass."
+        f"\n\nRefused as a bare body with the default settings: {refused}. With bandit B307 and nodegen SEC001 "
+        "(`eval`, which HumanEval/160's canonical solution calls) configured as warnings (`validation_severity`, the "
+        f"last row): {still} (the problems whose docstring examples contradict their canonical solution are listed "
+        "below). HumanEval/162's MD5 only warns: its stub asks for an md5 hash by name."
     )
     return text + "\n\n" + _contradictions_table()
 
