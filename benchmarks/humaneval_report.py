@@ -126,12 +126,15 @@ def render(header: dict[str, Any], records: list[dict[str, Any]], contradicted: 
         "prefix it has already evaluated). Hidden tests ran only after each fill, in a child process with a time "
         "limit.",
     ]
-    if not examples_off_available(records):
+    if "--skip-examples-off" in str(header.get("command")):
+        text.append("\nNo examples-off run: it was skipped (`--skip-examples-off`).")
+    elif not examples_off_available(records):
         text.append(
             "\nThe examples-off run is missing: this nodegen has no `validation_run_examples` setting, or the run "
             "was limited."
         )
-    text += ["", "Targets:", ""]
+    whose = "" if header.get("llm") == "local" else " (issue 13's, set for `local`; shown for comparison)"
+    text += ["", f"Targets{whose}:", ""]
     text += _targets(alone, runs[True], contradicted)
     for flag, label in ((True, "examples checked"), (False, "examples not checked")):
         failing = example_failures(runs[flag], contradicted)

@@ -96,6 +96,18 @@ def test_the_report_names_what_refused_a_first_answer_the_model_alone_got_right(
     assert "T/2 (B324)" in text
 
 
+def test_the_report_says_why_a_run_is_missing_and_whose_targets_it_shows():
+    records = [{"phase": "alone", "task_id": "T/1", "passed": True, "seconds": 1.0, "calls": []}]
+    header = {"llm": "local", "model": "local:x", "max_attempts": 3, "max_tokens": 512, "command": "--only humaneval"}
+    text = render(header, records, {})
+    assert "The examples-off run is missing" in text and "\nTargets:\n" in text
+    header |= {"llm": "local:1.5b", "command": "--llm local:1.5b --skip-examples-off"}
+    text = render(header, records, {})
+    assert "No examples-off run: it was skipped (`--skip-examples-off`)." in text
+    assert "The examples-off run is missing" not in text
+    assert "Targets (issue 13's, set for `local`; shown for comparison):" in text
+
+
 def test_the_judge_reads_the_examples_of_the_given_docstring_not_the_answers():
     # a written function may carry the model's docstring; the problem's own is the spec
     answer = SOURCE.replace(">>> double(2)\n    4", ">>> double(2)\n    5").replace("x * 2", "x + 3")
