@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -182,11 +182,8 @@ def oracle(
             )
             passed, outside = score(selected, Path(tmp))
             filled = sum(1 for s in result.stubs if s.status is EnumStubStatus.FILLED)  # type: ignore[attr-defined]
-            failures = [
-                f"{s.file_path.rsplit('/', 1)[-1]}: {s.message}"
-                for s in result.stubs
-                if s.status is not EnumStubStatus.FILLED
-            ]  # type: ignore[attr-defined]
+            unfilled = [s for s in result.stubs if s.status is not EnumStubStatus.FILLED]  # type: ignore[attr-defined]
+            failures = [f"{s.file_path.rsplit('/', 1)[-1]}: {s.message}" for s in unfilled]
             rows.append(
                 {
                     "shape": shape + (f" (severity {severity})" if severity else ""),
@@ -196,7 +193,7 @@ def oracle(
                     "changed_outside_stub": outside,
                     "seconds": round(seconds, 2),
                     "failures": failures[:5],
-                    "refused": sorted(f.split(":", 1)[0].removesuffix(".py") for f in failures),
+                    "refused": sorted(PurePath(s.file_path).stem for s in unfilled),
                 }
             )
     return rows

@@ -16,6 +16,7 @@ from pathlib import PurePath
 from typing import Any
 
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumFindingSeverity, EnumValidationRule
+from nodegen.pysource import is_docstring
 from nodegen.pysource.onex_nodes import node_kind
 
 from .base import CheckContext, RawFinding, checker_failed
@@ -154,9 +155,9 @@ def _asked_for(ctx: CheckContext, issue: Any) -> str | None:
             continue
         if not node.lineno <= line <= (node.end_lineno or node.lineno):
             continue
-        first = node.body[0] if node.body else None
-        own_docstring = isinstance(first, ast.Expr) and not ctx.in_generated(first.lineno)
-        docstring = (ast.get_docstring(node) or "") if own_docstring else ""
+        first = node.body[0]  # a function's body is never empty
+        users = is_docstring(first) and not ctx.in_generated(first.lineno)
+        docstring = (ast.get_docstring(node) or "") if users else ""
         in_docstring = {word.replace("-", "").lower() for word in _HASH_NAME.findall(docstring)}
         if wanted in in_docstring or wanted in node.name.lower():
             return named.group(1).upper()
