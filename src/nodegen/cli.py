@@ -312,8 +312,15 @@ def fill(
 
 @app.command()
 def new(
-    prompt: Annotated[str, typer.Argument(help='What node to make, e.g. "Generate a data processor effect node".')],
+    prompt: Annotated[
+        str | None,
+        typer.Argument(
+            help='The node to make: its kind, request and response fields, rules, e.g. "A compute node ..."'
+        ),
+    ] = None,
     *,
+    spec: Annotated[Path | None, typer.Option("--spec", help="Build from this node spec (YAML), no model.")] = None,
+    spec_only: Annotated[bool, typer.Option("--spec-only", help="Write the node spec and stop (review it).")] = False,
     out: Annotated[Path, typer.Option("--out", help="The folder the package goes in.")] = Path(),
     node_type: Annotated[
         str | None, typer.Option("--type", help="effect, compute, reducer or orchestrator (default: from the prompt).")
@@ -325,14 +332,18 @@ def new(
     json_output: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     max_attempts: Annotated[int | None, typer.Option("--max-attempts", min=1, max=20, help="Tries per stub.")] = None,
 ) -> None:
-    """Scaffold a node package from PROMPT, fill its stubs, check it and run its tests.
+    """Make a node package from PROMPT (or --spec FILE): the model writes a node spec with executable examples,
+    nodegen renders the package from it, fills every operation and proves it by the spec's examples.
 
-    Exit code 0 when the package passes its check and its tests, 1 otherwise, 2 on bad input or configuration.
+    Exit code 0 when every operation is filled and the package's tests pass (--spec-only: the spec passed its
+    checks), 1 otherwise (the spec and package stay, for `nodegen fill` or an edited spec), 2 on bad input.
     """
     errors = Console(stderr=True)
     request = _request(
         errors,
         prompt=prompt,
+        spec_path=str(spec) if spec is not None else None,
+        spec_only=spec_only,
         output_directory=str(out),
         node_type=node_type,
         name=name,

@@ -14,7 +14,12 @@ from workflows.events import Event
 from nodegen.application import EnumPathNote, ModelPathNote
 from nodegen.nodes.codegen_metrics_reducer.v1_0_0.models import ModelCodegenMetrics
 from nodegen.nodes.codegen_orchestrator.v1_0_0.events import CodeValidatedEvent, StubsExtractedEvent
-from nodegen.nodes.codegen_orchestrator.v1_0_0.models import EnumStubStatus, ModelCodegenOrchestrationResult
+from nodegen.nodes.codegen_orchestrator.v1_0_0.models import (
+    EnumStubStatus,
+    ModelCodegenOrchestrationResult,
+    ModelScaffoldReport,
+)
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0.spec import dump_spec
 
 
 def _bar(console: Console, *, redirect_stdout: bool = True, disable: bool = False) -> Progress:
@@ -116,28 +121,59 @@ def render_fill(result: ModelCodegenOrchestrationResult, console: Console) -> No
     )
 
 
-def render_new(result: ModelCodegenOrchestrationResult, console: Console) -> None:
-    """What ``nodegen new`` made: the package, its files, the fill, the check and the tests."""
-    report = result.scaffold
-    if report is not None:
-        requirements = report.requirements
-        console.print(f"[bold]{escape(report.package_dir)}[/bold] ({requirements.class_name}, {requirements.source})")
-        for path in result.generated_files:
-            console.print(f"  wrote {escape(path)}")
-    render_fill(result, console)
-    if report is not None:
-        check = "passed" if not report.check_errors else f"{len(report.check_errors)} error(s)"
-        console.print(f"check: {check}, {report.check_warnings} warning(s)")
-        for line in report.check_errors[:10]:
-            console.print(f"  {escape(line)}")
-        if report.tests is not None:
-            verdict = "[green]passed[/green]" if report.tests.passed else "[red]failed[/red]"
-            repair = (
-                " after one repair" if report.repaired else (" (a repair was tried)" if report.repair_attempted else "")
+def _render_spec_stage(report: ModelScaffoldReport, console: Console) -> None:
+    """Where the spec came from; the spec itself (--spec-only), or why none passed the checks."""
+    stage = report.spec_stage
+    if stage.written_by == "file":
+        console.print(f"spec: {escape(stage.spec_path or '')} (given; no model wrote it)")
+    elif stage.written_by == "keywords":
+        console.print(f"[yellow]spec[/yellow]: {escape(stage.note)}")
+    else:
+        console.print(
+            f"spec: written by {escape(stage.written_by)}: {stage.valid} of {stage.samples} sample(s) passed the "
+            f"checks, {stage.calls} call(s), {stage.seconds:.1f} s"
+        )
+    if report.spec is None:
+        if stage.draft_path:
+            console.print(
+                f"[red]no node spec passed the checks[/red]; the closest draft is {escape(stage.draft_path)}: complete "
+                f"it, then `nodegen new --spec {escape(stage.draft_path)}`"
             )
-            console.print(f"tests: {verdict}{repair}")
-            if not report.tests.passed:
-                console.print(escape("\n".join(report.tests.output_tail.splitlines()[-15:])))
+        for problem in stage.problems[:10]:
+            console.print(f"  {escape(problem)}")
+    elif report.package_dir is None:  # --spec-only
+        path = escape(stage.spec_path or "")
+        console.print(escape(dump_spec(report.spec)), highlight=False)
+        console.print(f"wrote {path}: review it (derived examples first), then `nodegen new --spec {path}`")
+
+
+def render_new(result: ModelCodegenOrchestrationResult, console: Console) -> None:
+    """What ``nodegen new`` made: the spec, the package, its files, the fill, the check, the tests, what failed."""
+    report = result.scaffold
+    if report is None:
+        render_fill(result, console)
+        return
+    _render_spec_stage(report, console)
+    if report.spec is None or report.package_dir is None:
+        return
+    console.print(f"[bold]{escape(report.package_dir)}[/bold] ({report.spec.class_name})")
+    for path in result.generated_files:
+        console.print(f"  wrote {escape(path)}")
+    render_fill(result, console)
+    check = "passed" if not report.check_errors else f"{len(report.check_errors)} error(s)"
+    console.print(f"check: {check}, {report.check_warnings} warning(s)")
+    for line in report.check_errors[:10]:
+        console.print(f"  {escape(line)}")
+    if report.tests is not None:
+        verdict = "[green]passed[/green]" if report.tests.passed else "[red]failed[/red]"
+        repair = (
+            " after one repair" if report.repaired else (" (a repair was tried)" if report.repair_attempted else "")
+        )
+        console.print(f"tests: {verdict}{repair}")
+        if not report.tests.passed and not report.failures:
+            console.print(escape("\n".join(report.tests.output_tail.splitlines()[-15:])))
+    for failure in report.failures[:20]:
+        console.print(f"  [red]failed[/red] {escape(failure)}")
 
 
 def render_metrics(result: ModelCodegenMetrics, console: Console) -> None:

@@ -73,6 +73,15 @@ class NodegenSettings(BaseSettings):
         default=1_000_000, ge=1024, description="Bytes kept of a sandboxed run's stdout and stderr each (then killed)"
     )
     package_tests_timeout_s: float = Field(default=120.0, gt=0, description="Time limit of `nodegen new`'s tests")
+    spec_samples: int = Field(
+        default=3,
+        ge=1,
+        le=10,
+        description="Node specs `nodegen new` draws from the model (it keeps the one the others agree with)",
+    )
+    spec_repairs: int = Field(
+        default=1, ge=0, le=5, description="Times a spec that fails nodegen's checks goes back to the model, per sample"
+    )
     validation_severity: dict[str, Literal["error", "warning", "off"]] = Field(
         default_factory=dict, description="Severity by finding code, code prefix or rule, e.g. {'TYP': 'error'}"
     )
@@ -309,6 +318,7 @@ class NodeOptions(BaseModel):
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)

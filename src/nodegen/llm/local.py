@@ -42,6 +42,14 @@ TINY_MODEL_WARNING = (
 _CLOSED_BLOCK = re.compile(r"^[ \t]*```[^\n]*\n.*?^[ \t]*```[ \t]*$", re.DOTALL | re.MULTILINE)
 
 
+def _response_format(request: ModelCompletionRequest) -> dict[str, Any]:
+    """llama.cpp's JSON-schema grammar for a request that asks for structured output (slow on a CPU with a large
+    schema: docs/benchmarks.md measures it against free decoding)."""
+    if request.json_schema is None:
+        return {}
+    return {"response_format": {"type": "json_object", "schema": request.json_schema}}
+
+
 class LocalGGUFClient:
     """A GGUF model in this process."""
 
@@ -100,6 +108,7 @@ class LocalGGUFClient:
                     temperature=request.temperature,
                     seed=DEFAULT_SEED if request.seed is None else request.seed,
                     stream=True,
+                    **_response_format(request),
                 )
                 for chunk in stream:
                     piece = str(chunk["choices"][0]["delta"].get("content") or "")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from enum import StrEnum
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -44,9 +44,16 @@ class ModelCompletionRequest(BaseModel):
     max_tokens: int = Field(default=2048, ge=1, description="Most tokens the answer may take")
     temperature: float = Field(default=0.0, ge=0.0, le=2.0)
     seed: int | None = Field(default=None, description="Sampling seed (None: the provider's own); retries vary it")
+    json_schema: dict[str, Any] | None = Field(
+        default=None,
+        description="Answer with one JSON object under this schema: providers with structured output constrain the "
+        "answer to it (a server's JSON-schema mode, llama.cpp's grammar); the caller still validates what comes back",
+    )
 
     def key(self, identity: ProviderIdentity) -> str:
-        """A content hash of provider, model, endpoint, parameters and prompt: the cache's and replay's key."""
+        """A content hash of provider, model, endpoint, parameters and prompt: the cache's and replay's key. The
+        JSON schema is not part of it: it constrains how the answer is decoded, and every answer is validated, so an
+        answer recorded with it replays without it (a replay file answers whoever asks)."""
         material = {
             "v": KEY_VERSION,
             "provider": identity.provider,

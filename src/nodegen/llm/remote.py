@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from decimal import Decimal
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic_ai import exceptions as ai_errors
@@ -21,14 +22,17 @@ from pydantic_ai.messages import (
     ModelResponse,
     SystemPromptPart,
     TextPart,
+    ToolCallPart,
     UserPromptPart,
 )
-from pydantic_ai.models import Model
+from pydantic_ai.models import Model, ModelRequestParameters
 from pydantic_ai.models.anthropic import AnthropicModel
 from pydantic_ai.models.openai import OpenAIChatModel
+from pydantic_ai.output import OutputObjectDefinition
 from pydantic_ai.providers.anthropic import AnthropicProvider
 from pydantic_ai.providers.openai import OpenAIProvider
 from pydantic_ai.settings import ModelSettings
+from pydantic_ai.tools import ToolDefinition
 
 from .protocol import (
     EnumChatRole,
@@ -106,6 +110,33 @@ def _error(error: ai_errors.ModelAPIError, identity: ProviderIdentity, secret: s
     return LLMError(kind, f"{identity}: {detail}{hint}", status=status, retry_after_s=retry_after)
 
 
+_OUTPUT_NAME = "answer"
+
+
+def _parameters(model: Model, schema: dict[str, Any] | None) -> ModelRequestParameters | None:
+    """Structured output under ``schema``: the provider's JSON-schema mode where the model has one, else an output
+    tool whose arguments are the object (pydantic-ai's ``NativeOutput`` / ``ToolOutput``)."""
+    if schema is None:
+        return None
+    if model.profile.get("supports_json_schema_output", False):
+        return ModelRequestParameters(
+            output_mode="native",
+            output_object=OutputObjectDefinition(json_schema=schema, name=_OUTPUT_NAME),
+            allow_text_output=True,
+        )
+    tool = ToolDefinition(name=_OUTPUT_NAME, parameters_json_schema=schema, kind="output")
+    return ModelRequestParameters(output_mode="tool", output_tools=[tool], allow_text_output=False)
+
+
+def _text(response: ModelResponse) -> str:
+    """The answer's text, or the output tool's arguments as JSON."""
+    text = "".join(part.content for part in response.parts if isinstance(part, TextPart))
+    if text:
+        return text
+    calls = [part for part in response.parts if isinstance(part, ToolCallPart) and part.tool_name == _OUTPUT_NAME]
+    return calls[0].args_as_json_str() if calls else ""
+
+
 class RemoteClient:
     """A model behind an HTTP API, through pydantic-ai."""
 
@@ -130,16 +161,20 @@ class RemoteClient:
             settings["seed"] = request.seed
         started = time.perf_counter()
         try:
-            response = await model_request(self._model, _messages(request), model_settings=settings)
+            response = await model_request(
+                self._model,
+                _messages(request),
+                model_settings=settings,
+                model_request_parameters=_parameters(self._model, request.json_schema),
+            )
         except ai_errors.ModelAPIError as error:
             raise _error(error, self._identity, self._secret) from None
         except ai_errors.UnexpectedModelBehavior as error:
             detail = redact(error.message, [self._secret])
             raise LLMError(EnumLLMFailure.SERVER_ERROR, f"{self._identity}: {detail}") from None
         latency_ms = (time.perf_counter() - started) * 1000
-        text = "".join(part.content for part in response.parts if isinstance(part, TextPart))
         return ModelCompletion(
-            text=text,
+            text=_text(response),
             identity=self._identity,
             input_tokens=response.usage.input_tokens,
             output_tokens=response.usage.output_tokens,

@@ -25,11 +25,9 @@ from nodegen.nodes.codegen_code_injector_effect.v1_0_0 import NodeCodegenCodeInj
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect
 from nodegen.nodes.codegen_metrics_reducer.v1_0_0 import NodeCodegenMetricsReducer
 from nodegen.nodes.codegen_metrics_reducer.v1_0_0.models import ModelCodegenMetricsReducerOutput
-from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import NodeCodegenScaffoldCompute
 from nodegen.nodes.codegen_store_effect.v1_0_0 import NodeCodegenStoreEffect
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0 import NodeCodegenStubExtractorEffect
 from nodegen.onex import (
-    EnumCoreErrorCode,
     EnumIntentType,
     EnumLogLevel,
     ModelContainer,
@@ -48,11 +46,10 @@ from .models import (
     ModelCodegenOrchestrationResult,
     ModelFillState,
     ModelIntentExecution,
-    ModelScaffoldReport,
     ModelStubOutcome,
 )
 from .models.model_orchestrator_options import ModelOrchestratorOptions
-from .scaffolding import ask_requirements, check_package, package_test_limits, run_package_tests
+from .new_package import NewPackage
 from .workflow import CodeGenerationWorkflow, FillRun
 
 ProgressCallback = Callable[[Event], Awaitable[None] | None]
@@ -100,98 +97,10 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
 
     async def _run(self, contract: ModelContractOrchestrator) -> ModelCodegenOrchestrationResult:
         request = contract.input_as(ModelCodegenOrchestrationRequest)
-        if request.prompt and not request.files:
-            return await self._new_package(request, contract)
+        if (request.prompt is not None or request.spec_path is not None) and not request.files:
+            container = self._run_container(request)
+            return await NewPackage(container, self.settings, self._fill).run(request, contract)
         return await self._fill(request, contract, [Path(item) for item in request.files])
-
-    async def _new_package(
-        self, request: ModelCodegenOrchestrationRequest, contract: ModelContractOrchestrator
-    ) -> ModelCodegenOrchestrationResult:
-        """Scaffold → fill → check → the package's own tests (one repair from their output)."""
-        started = time.perf_counter()
-        container = self._run_container(request)
-        out = Path(request.output_directory or self.settings.codegen_output_dir)
-        scaffolder = NodeCodegenScaffoldCompute(container)
-        state = {
-            "prompt": request.prompt,
-            "node_type": request.node_type,
-            "name": request.name,
-            "framework": request.framework,
-        }
-        # the keyword scaffold first: it refuses bad names and types before any model is asked
-        scaffold = await scaffolder.execute_compute({"correlation_id": contract.correlation_id, "input_state": state})
-        requirements = await ask_requirements(request, container)
-        if requirements is not None:
-            scaffold = await scaffolder.execute_compute(
-                {"correlation_id": contract.correlation_id, "input_state": {**state, "requirements": requirements}}
-            )
-        package_root = out / scaffold.requirements.package_name
-        if package_root.exists() and not request.force:
-            raise ModelOnexError(
-                error_code=EnumCoreErrorCode.VALIDATION_ERROR,
-                message=f"{package_root} exists already: choose another name or pass force (--force) to replace it",
-            )
-        store = NodeCodegenStoreEffect(container)
-        try:
-            stored = await store.execute_effect(
-                {
-                    "correlation_id": contract.correlation_id,
-                    "input_state": {
-                        "base_directory": str(out),
-                        "storage_requests": [
-                            {"file_path": f.path, "content": f.content, "artifact_type": "scaffold"}
-                            for f in scaffold.files
-                        ],
-                    },
-                }
-            )
-        finally:
-            await store.aclose()
-        if stored.storage_errors:
-            raise ModelOnexError(
-                error_code=EnumCoreErrorCode.FILE_WRITE_ERROR,
-                message="the package could not be written: " + "; ".join(stored.storage_errors),
-            )
-        package_dir = out / scaffold.package_dir
-        node_file = package_dir / "node.py"
-        stub_text = node_file.read_text(encoding="utf-8")
-        in_place = request.model_copy(update={"output_directory": None})  # the new package is filled where it is
-        result = await self._fill(in_place, contract, [package_dir])
-        report = ModelScaffoldReport(package_dir=str(package_dir), requirements=scaffold.requirements)
-        report.check_errors, report.check_warnings = await check_package(package_dir, container)
-        if request.run_tests and not request.dry_run:
-            report.tests = await run_package_tests(out, package_dir, limits=package_test_limits(self.settings))
-            if not report.tests.passed and result.count(EnumStubStatus.FILLED):
-                # one repair: the stubs again, with the failing output, from the scaffold's text
-                report.repair_attempted = True
-                filled_text = node_file.read_text(encoding="utf-8")
-                node_file.write_text(stub_text, encoding="utf-8")
-                repaired = await self._fill(in_place, contract, [node_file], feedback=report.tests.output_tail)
-                tests = await run_package_tests(out, package_dir, limits=package_test_limits(self.settings))
-                if tests.passed:
-                    report.repaired, report.tests, result = True, tests, self._merge(result, repaired)
-                else:
-                    node_file.write_text(filled_text, encoding="utf-8")  # the repair did not pass: keep the first
-        result.generated_files = stored.stored_files
-        result.scaffold = report
-        result.total_duration_seconds = time.perf_counter() - started
-        result.success = result.success and not report.check_errors and (report.tests is None or report.tests.passed)
-        return result
-
-    @staticmethod
-    def _merge(
-        first: ModelCodegenOrchestrationResult, repair: ModelCodegenOrchestrationResult
-    ) -> ModelCodegenOrchestrationResult:
-        """The repaired run's stubs and files, with the tokens and cost of both runs."""
-        costs = [first.cost_usd, repair.cost_usd]
-        return repair.model_copy(
-            update={
-                "prompt_tokens": first.prompt_tokens + repair.prompt_tokens,
-                "completion_tokens": first.completion_tokens + repair.completion_tokens,
-                "cost_usd": None if None in costs else sum(c or 0.0 for c in costs),
-                "executed_intents": [*first.executed_intents, *repair.executed_intents],
-            }
-        )
 
     async def _fill(
         self,

@@ -1,95 +1,65 @@
-"""The steps `nodegen new` adds around the fill: the requirements asked of the model (structured JSON, validated,
-one repair, else keyword analysis), `nodegen check` on the package, and the package's own tests in the sandbox."""
+"""The steps `nodegen new` adds around the fill: the node spec asked of the model (``spec_stage``), `nodegen check`
+on the package, and the package's own tests in the sandbox (which tests failed, read from pytest's JUnit report)."""
 
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
-
-from pydantic import ValidationError
+from xml.etree import ElementTree
 
 from nodegen.infra.sandbox import ModelSandboxLimits, run_sandboxed
-from nodegen.llm import (
-    EnumChatRole,
-    LLMError,
-    ModelChatMessage,
-    ModelCompletionRequest,
-    complete_with_retries,
-)
+from nodegen.llm import LLMClient
 from nodegen.nodes.codegen_code_generator_effect.v1_0_0 import NodeCodegenCodeGeneratorEffect
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect
-from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import ModelNodeRequirements
-from nodegen.onex import EnumLogLevel, ModelContainer, ModelOnexError, emit_log_event
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import EnumNodeKind, ModelNodeSpec
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0.spec import kind_hint
+from nodegen.onex import EnumLogLevel, ModelContainer, emit_log_event
 
-from .models import ModelCodegenOrchestrationRequest, ModelPackageTests
+from .models import ModelCodegenOrchestrationRequest, ModelPackageTests, ModelSpecStage
 from .models.model_orchestrator_options import ModelOrchestratorOptions
+from .spec_stage import SpecAsk, write_spec
 
 TEST_TIMEOUT_S = 120.0
 _OUTPUT_LINES = 60
 # asyncio tests without a pytest config of their own; each test its own event loop (pytest-asyncio warns otherwise)
 _PYTEST_OPTIONS = ("-o", "asyncio_mode=auto", "-o", "asyncio_default_fixture_loop_scope=function")
-_REQUIREMENTS_SYSTEM = """\
-You turn a request for an ONEX v2.0 node into its requirements, as one JSON object and nothing else:
-{"node_type": "effect" | "compute" | "reducer" | "orchestrator", "name": "PascalCaseName",
- "service_name": "snake_case_name", "domain": "one word", "description": "one sentence",
- "operations": ["verb_phrase", ...], "features": ["feature", ...]}
-effect: talks to the outside world (files, network, databases); compute: a pure transformation; reducer: a pure
-aggregation of events; orchestrator: coordinates steps. The name leaves out the word Node and the node type."""
 
 
-def _json_object(text: str) -> dict[str, Any]:
-    start, end = text.find("{"), text.rfind("}")
-    if start < 0 or end <= start:
-        raise ValueError("the answer holds no JSON object")
-    value = json.loads(text[start : end + 1])
-    if not isinstance(value, dict):
-        raise ValueError("the answer's JSON is not an object")
-    return value
+def structured_output(client: LLMClient) -> bool:
+    """Whether the spec is asked under its JSON schema: yes for hosted models (their structured-output mode); no
+    for the in-process models, which write it faster and better as free YAML (docs/benchmarks.md), nor for replay."""
+    provider = client.identity.provider
+    return provider not in ("local", "replay")
 
 
-async def ask_requirements(
-    request: ModelCodegenOrchestrationRequest, container: ModelContainer
-) -> dict[str, Any] | None:
-    """The model's requirements for ``request.prompt`` (validated), or None: no model worth asking (the embedded
-    local model, a replay file) or no usable answer after one repair; the keyword analysis then decides."""
+async def ask_spec(
+    request: ModelCodegenOrchestrationRequest, container: ModelContainer, settings: ModelOrchestratorOptions
+) -> tuple[ModelNodeSpec | None, ModelSpecStage, str]:
+    """The model's node spec for ``request.prompt`` (checked; the one of several samples the others agree with),
+    what the stage did, and the closest draft when none passed. ``LLMError`` when no model can be asked."""
+    prompt = request.prompt or ""
     generator = NodeCodegenCodeGeneratorEffect(container)
-    if generator.client.identity.provider in ("local", "replay"):
-        await generator.aclose()
-        return None
-    messages = [ModelChatMessage(role=EnumChatRole.USER, content=f"Request: {request.prompt}")]
     try:
-        for _ in range(2):  # the answer, then one repair
-            completion = await complete_with_retries(
-                generator.client,
-                ModelCompletionRequest(system=_REQUIREMENTS_SYSTEM, messages=messages, max_tokens=600),
-                generator.options.retry,
-                generator.budget,
-            )
-            try:
-                answer = _json_object(completion.text)
-                answer.setdefault("input_fields", [])
-                answer.setdefault("output_fields", [])
-                ModelNodeRequirements.model_validate({**answer, "source": "llm"})
-                return {**answer, "source": "llm"}
-            except (ValueError, ValidationError) as error:
-                problem = str(error).splitlines()[0] if str(error) else type(error).__name__
-                messages = [
-                    messages[0],
-                    ModelChatMessage(role=EnumChatRole.ASSISTANT, content=completion.text or "(empty)"),
-                    ModelChatMessage(
-                        role=EnumChatRole.USER,
-                        content=f"That is not usable ({problem}). Answer with the JSON object only.",
-                    ),
-                ]
-    except (LLMError, ModelOnexError) as error:
-        emit_log_event(EnumLogLevel.WARNING, "requirements from keywords: the model gave none", {"error": str(error)})
+        client = generator.client
+        kind = EnumNodeKind(request.node_type) if request.node_type else kind_hint(prompt)
+        ask = SpecAsk(
+            prompt=prompt,
+            kind=kind,
+            name=request.name,
+            kind_given=request.node_type is not None,
+            client=client,
+            policy=generator.options.retry,
+            budget=generator.budget,
+            samples=settings.spec_samples,
+            repairs=settings.spec_repairs,
+            retry_temperature=settings.llm_retry_temperature,
+            structured=structured_output(client),
+        )
+        return await write_spec(ask)
     finally:
         await generator.aclose()
-    return None
 
 
 async def check_package(package_dir: Path, container: ModelContainer) -> tuple[list[str], int]:
@@ -130,8 +100,11 @@ async def run_package_tests(
         skip = shutil.ignore_patterns("__pycache__", ".pytest_cache")
         shutil.copytree(top, copy / top.name, symlinks=True, ignore=skip)
         tests = copy / top.name / inner.relative_to(inner.parts[0]) / "tests"
+        report = copy / "junit.xml"
         command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *_PYTEST_OPTIONS]
+        command += [f"--junitxml={report}"]
         run = await run_sandboxed([*command, str(tests)], work_dir=copy, limits=limits)
+        failed = _failed_tests(report)
     if run.note:
         emit_log_event(EnumLogLevel.INFO, "package tests: " + run.note, {"package": str(package_dir)})
     text = (run.stdout + run.stderr).replace(str(copy / top.name), str(top))
@@ -145,7 +118,21 @@ async def run_package_tests(
         network_isolated=run.sandboxed,
         sandboxed=run.sandboxed,
         note=run.note,
+        failed_tests=failed,
     )
 
 
-__all__ = ["ask_requirements", "check_package", "package_test_limits", "run_package_tests"]
+def _failed_tests(report: Path) -> list[str]:
+    """The names of the tests that failed or errored, from pytest's JUnit report (none when it wrote none)."""
+    try:
+        root = ElementTree.parse(report).getroot()  # noqa: S314 - pytest's own report, written in our scratch folder
+    except (OSError, ElementTree.ParseError):
+        return []
+    return [
+        case.get("name", "")
+        for case in root.iter("testcase")
+        if case.find("failure") is not None or case.find("error") is not None
+    ]
+
+
+__all__ = ["ask_spec", "check_package", "package_test_limits", "run_package_tests", "structured_output"]

@@ -7,6 +7,7 @@ from .model_file_outcome import ModelFileOutcome
 from .model_fill_state import ModelFileRun, ModelFillState
 from .model_intent_execution import ModelIntentExecution
 from .model_scaffold_report import ModelPackageTests, ModelScaffoldReport
+from .model_spec_stage import ModelSpecStage
 from .model_stub_outcome import ModelStubOutcome
 from .model_stub_ref import ModelStubRef
 
@@ -20,6 +21,7 @@ __all__ = [
     "ModelIntentExecution",
     "ModelPackageTests",
     "ModelScaffoldReport",
+    "ModelSpecStage",
     "ModelStubOutcome",
     "ModelStubRef",
 ]

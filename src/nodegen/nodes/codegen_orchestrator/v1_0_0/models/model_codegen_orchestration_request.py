@@ -12,6 +12,8 @@ class ModelCodegenOrchestrationRequest(BaseModel):
 
     files: list[str] = Field(default_factory=list, description="Files and folders (walked recursively)")
     prompt: str | None = Field(default=None, description="Scaffold a new node package from this prompt")
+    spec_path: str | None = Field(default=None, description="Scaffold from this node spec file (no model writes one)")
+    spec_only: bool = Field(default=False, description="Scaffold: write the node spec and stop")
     output_directory: str | None = Field(
         default=None, description="Write filled files here (mirroring their paths) instead of in place"
     )
@@ -29,6 +31,6 @@ class ModelCodegenOrchestrationRequest(BaseModel):
 
     @model_validator(mode="after")
     def _something(self) -> ModelCodegenOrchestrationRequest:
-        if not self.files and not self.prompt:
-            raise ValueError("give files (paths to fill) or a prompt (a node to scaffold)")
+        if not self.files and self.prompt is None and self.spec_path is None:
+            raise ValueError("give files (paths to fill), a prompt or a spec file (a node to scaffold)")
         return self

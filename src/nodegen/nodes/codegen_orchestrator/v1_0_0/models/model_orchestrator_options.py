@@ -18,3 +18,6 @@ class ModelOrchestratorOptions(NodeOptions):
     package_tests_timeout_s: float
     sandbox_memory_mb: int
     sandbox_output_bytes: int
+    spec_samples: int
+    spec_repairs: int
+    llm_retry_temperature: float

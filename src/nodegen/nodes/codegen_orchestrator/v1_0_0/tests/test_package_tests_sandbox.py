@@ -16,7 +16,7 @@ from nodegen.settings import build_container
 
 pytestmark = pytest.mark.skipif(not sandbox_isolates(), reason="bubblewrap cannot create namespaces here")
 
-HOSTILE = '''import os
+HOSTILE = """import os
 import pathlib
 import subprocess
 
@@ -31,7 +31,7 @@ def test_escape():
     pathlib.Path(__file__).with_name("conftest.py").write_text("# changed")
     print("KEY=" + os.environ.get("OPENAI_API_KEY", "none"))
     assert os.environ.get("OPENAI_API_KEY") is None
-'''
+"""
 
 
 async def test_hostile_package_tests_change_nothing_outside_their_copy(tmp_path, monkeypatch):

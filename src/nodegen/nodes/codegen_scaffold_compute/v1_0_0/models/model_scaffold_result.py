@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from .model_node_requirements import ModelNodeRequirements
+from .model_node_spec import ModelNodeSpec
 
 
 class ModelScaffoldFile(BaseModel):
@@ -15,8 +15,8 @@ class ModelScaffoldFile(BaseModel):
 
 
 class ModelScaffoldResult(BaseModel):
-    """The requirements and every file of the package."""
+    """The spec and every file of its package."""
 
-    requirements: ModelNodeRequirements
+    spec: ModelNodeSpec
     package_dir: str = Field(description="Relative path of the package's version folder, e.g. 'x_effect/v1_0_0'")
     files: list[ModelScaffoldFile] = Field(default_factory=list)

@@ -1,0 +1,94 @@
+"""What the model is told when it writes a node spec: the format, one worked example, and what the node's kind adds
+(an effect's I/O and the setup of its examples, a reducer's intents, an orchestrator's steps)."""
+
+from __future__ import annotations
+
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import EnumNodeKind
+
+SPEC_SYSTEM = """\
+You write the spec of one ONEX node as YAML, in one ```yaml block, and nothing else.
+
+- kind: effect (reads or writes files, SQLite or HTTP), compute (a pure calculation), reducer (a pure aggregation \
+of a list), orchestrator (coordinates steps).
+- name: PascalCase, without "Node" and the kind. Keep every name the request spells out exactly.
+- request and response: `field: type`, or `field: {type: T, default: V, ge: 0, description: ...}`.
+- types: str, int, float, bool, list[T], dict[str, T], Literal['a', 'b'], T | None.
+- operations: Python functions that take the request fields and return the response fields. description: every \
+rule of the request, in words. examples: at least three: a typical case, an edge case, and one for each error rule \
+(error: VALIDATION_ERROR, or another ModelOnexError code). Work out every output exactly from the rules.
+
+Request: A compute node named BmiCalculator. The request has weight_kg (float) and height_m (float). The response \
+has bmi (float) and category (str): 'under' below 18.5, 'normal' below 25, else 'over'. bmi is the weight over the \
+height squared, rounded to 1 decimal. A height of zero or less is a validation error.
+```yaml
+kind: compute
+name: BmiCalculator
+description: Body mass index and its category.
+request:
+  weight_kg: {type: float, ge: 0}
+  height_m: {type: float, gt: 0}
+response:
+  bmi: float
+  category: "Literal['under', 'normal', 'over']"
+operations:
+  - name: bmi_calculator
+    description: bmi is weight_kg / height_m ** 2 rounded to 1 decimal; category is 'under' below 18.5, 'normal' \
+below 25, else 'over'.
+    examples:
+      - {case: typical, input: {weight_kg: 70.0, height_m: 1.75}, output: {bmi: 22.9, category: normal}}
+      - {case: edge, input: {weight_kg: 50.0, height_m: 2.0}, output: {bmi: 12.5, category: under}}
+      - {case: error, input: {weight_kg: 70.0, height_m: 0.0}, error: VALIDATION_ERROR}
+```
+"""
+
+_KIND_NOTES = {
+    EnumNodeKind.EFFECT: """
+An effect node declares its I/O and each example sets up what it reads: files and SQLite databases in a fresh \
+folder ('{dir}' in a value), HTTP answers from a local server ('{base_url}'); `after` gives files or query rows \
+that must hold after the call. For example:
+```yaml
+io_operations:
+  - {kind: files, access: read, target: folder, description: reads folder/file_name}
+operations:
+  - name: count_lines
+    description: Count the lines of the text file file_name in folder; a missing file is a FILE_NOT_FOUND error.
+    examples:
+      - {case: typical, input: {folder: '{dir}', file_name: a.txt}, setup: {files: {a.txt: "x\\ny\\n"}}, \
+output: {lines: 2}}
+      - {case: edge, input: {folder: '{dir}', file_name: e.txt}, setup: {files: {e.txt: ""}}, output: {lines: 0}}
+      - {case: error, input: {folder: '{dir}', file_name: no.txt}, setup: {files: {}}, error: FILE_NOT_FOUND}
+```
+SQLite: `setup: {sqlite: {shop.db: ["CREATE TABLE t (a INTEGER)", "INSERT INTO t VALUES (1)"]}}`, `after: {sqlite: \
+{shop.db: {"SELECT a FROM t": [[1]]}}}`. HTTP: `setup: {http: [{method: GET, path: /items/7, status: 200, json: \
+{id: 7}}]}` with `input: {base_url: '{base_url}', item_id: 7}`.
+""",
+    EnumNodeKind.REDUCER: """
+A reducer node aggregates a list from its request and declares the intents it returns, e.g.:
+```yaml
+intents:
+  - {intent_type: publish_event, target: event_bus, payload: [totals]}
+```
+""",
+    EnumNodeKind.ORCHESTRATOR: """
+An orchestrator node declares the steps it coordinates, e.g.:
+```yaml
+steps:
+  - {name: build}
+  - {name: test, depends_on: [build]}
+```
+""",
+}
+
+
+def spec_system_prompt(kind: EnumNodeKind) -> str:
+    """The format, the worked example, and what ``kind`` adds."""
+    return SPEC_SYSTEM + _KIND_NOTES.get(kind, "")
+
+
+def repair_message(problems: list[str]) -> str:
+    """What goes back to the model when its spec fails nodegen's checks."""
+    shown = "\n".join(f"- {problem}" for problem in problems[:12])
+    return f"The spec has these problems:\n{shown}\nAnswer with the whole corrected spec in one ```yaml block."
+
+
+__all__ = ["SPEC_SYSTEM", "repair_message", "spec_system_prompt"]

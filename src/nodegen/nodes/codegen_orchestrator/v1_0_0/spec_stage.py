@@ -1,0 +1,262 @@
+"""The spec stage of `nodegen new`: the model writes a node spec, nodegen checks it without the model and sends what
+fails back (bounded), draws several samples, and keeps the one whose examples independent samples agree on most.
+
+The local models answer in free YAML (measured faster and better than llama.cpp's JSON-schema grammar on 2 cores:
+docs/benchmarks.md); a hosted model answers under the spec's JSON schema in its structured-output mode. Either way
+the answer is only read as YAML or JSON and validated, never scraped."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from nodegen.llm import (
+    EnumChatRole,
+    LLMClient,
+    ModelChatMessage,
+    ModelCompletionRequest,
+    RetryPolicy,
+    RunBudget,
+    complete_with_retries,
+)
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import EnumNodeKind, ModelNodeSpec, ModelSpecExample
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0.spec import SpecFileError, SpecRuntime, check_spec, load_spec
+
+from .models import ModelSpecStage
+from .spec_prompts import repair_message, spec_system_prompt
+
+_BLOCK = re.compile(r"```(?:ya?ml|json)?[ \t]*\n(.*?)(?:\n```|\Z)", re.DOTALL)
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+SPEC_MAX_TOKENS = 900
+_MOST_CUT = 3
+
+
+@dataclass(frozen=True, slots=True)
+class SpecAsk:
+    """What the stage needs: the prompt, overrides, the client and the run's limits."""
+
+    prompt: str
+    kind: EnumNodeKind
+    name: str | None
+    kind_given: bool
+    client: LLMClient
+    policy: RetryPolicy
+    budget: RunBudget
+    samples: int
+    repairs: int
+    retry_temperature: float
+    structured: bool
+
+
+@dataclass
+class _Draft:
+    text: str
+    spec: ModelNodeSpec | None = None
+    problems: list[str] = field(default_factory=list)
+
+
+def _answer_text(text: str) -> str:
+    """The YAML (or JSON) of an answer: its fenced block, else the whole answer."""
+    found = _BLOCK.search(text)
+    return found.group(1) if found else text
+
+
+_TYPE_KEY = re.compile(r"\btype:[ \t]*(?=[^\s'\"])")
+_PROSE = re.compile(r"^([ \t]*(?:- )?(?:description|note):[ \t]+)([^'\"\n{][^\n]*?:[ \t][^\n]*)$", re.MULTILINE)
+
+
+def quote_types(text: str) -> str:
+    """``{type: Literal['a', 'b'], default: 'a'}`` is not YAML (a bracket inside a flow mapping's plain value), yet
+    models write it: each unquoted type value that holds a bracket is quoted, up to its closing bracket."""
+    out, position = [], 0
+    for found in _TYPE_KEY.finditer(text):
+        start = found.end()
+        if start < position:
+            continue
+        depth, end = 0, start
+        while end < len(text) and text[end] != "\n":
+            char = text[end]
+            depth += (char in "[(") - (char in "])")
+            if depth <= 0 and char in ",}" and (depth < 0 or char != "]"):
+                break
+            if depth < 0:
+                break
+            end += 1
+        value = text[start:end].rstrip()
+        if "[" in value:
+            out.append(text[position:start] + '"' + value.replace('"', "'") + '"')
+            position = start + len(value)
+    text = "".join(out) + text[position:]
+    # "description: Cost: 5.00 plus ..." is not YAML either (a colon inside a plain value): quote the line's value
+    return _PROSE.sub(lambda m: m.group(1) + '"' + m.group(2).replace("\\", "\\\\").replace('"', '\\"') + '"', text)
+
+
+def _load(text: str) -> ModelNodeSpec:
+    """The spec in an answer. A small model that loops ends its answer mid-line at the token limit: the lines up to
+    the last one that still reads as a spec are kept (never more than a few dropped), and examples it repeated word
+    for word count once."""
+    lines = quote_types(text).rstrip().splitlines()
+    first: SpecFileError | None = None
+    for cut in range(min(_MOST_CUT, len(lines) - 1) + 1):
+        try:
+            spec = load_spec("\n".join(lines[: len(lines) - cut]), "the spec")
+            break
+        except SpecFileError as error:
+            first = first or error
+    else:
+        assert first is not None
+        raise first
+    operations = []
+    for operation in spec.operations:
+        unique = {json.dumps(e.model_dump(mode="json"), sort_keys=True): e for e in operation.examples}
+        operations.append(operation.model_copy(update={"examples": list(unique.values())}))
+    return spec.model_copy(update={"operations": operations})
+
+
+def read_draft(text: str, ask: SpecAsk, written_by: str) -> _Draft:
+    """The answer as a checked spec, or its problems."""
+    try:
+        spec = _load(_answer_text(text))
+    except SpecFileError as error:
+        return _Draft(text, problems=[str(error)])
+    updates: dict[str, Any] = {"prompt": ask.prompt, "written_by": written_by}
+    if ask.kind_given:
+        updates["kind"] = ask.kind
+    if ask.name:
+        updates["name"] = ask.name
+    spec = ModelNodeSpec.model_validate({**spec.model_dump(exclude_unset=True), **updates})
+    problems = check_spec(spec, ask.prompt)
+    return _Draft(text, spec if not problems else None, problems)
+
+
+def _leaves(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return [leaf for item in value.values() for leaf in _leaves(item)]
+    if isinstance(value, list):
+        return [leaf for item in value for leaf in _leaves(item)]
+    return [value]
+
+
+def restates_prompt(example: ModelSpecExample, prompt: str) -> bool:
+    """Every number and string of the example's input and output stands in the prompt itself."""
+    numbers = {float(number) for number in _NUMBER.findall(prompt)}
+    for leaf in _leaves([example.input, example.output or {}]):
+        if isinstance(leaf, bool) or leaf is None:
+            continue
+        if isinstance(leaf, int | float):
+            if float(leaf) not in numbers:
+                return False
+        elif str(leaf) not in prompt:
+            return False
+    return True
+
+
+def _outcome(runtime: SpecRuntime, spec: ModelNodeSpec, example: ModelSpecExample) -> tuple[str, str] | None:
+    """The example's input as the spec's request holds it, and its outcome; None when it does not load here."""
+    try:
+        request = runtime.load_request(example.input).model_dump(mode="json")
+    except ValueError:  # refused by the request model: the input as written is the key
+        request = example.input
+    try:
+        outcome = (
+            f"error {example.error}"
+            if example.error
+            else json.dumps(runtime.load_output(example.output or {}), sort_keys=True, default=str)
+        )
+    except ValueError:
+        return None
+    setup = example.setup.model_dump(mode="json") if example.setup else None
+    return json.dumps([request, setup], sort_keys=True), outcome
+
+
+def choose(specs: list[ModelNodeSpec], prompt: str) -> ModelNodeSpec:
+    """The sample whose examples the others agree with most (ties: the earliest, the greedy one), each example
+    marked with its agreement and whether it restates the prompt."""
+    best: tuple[int, int, ModelNodeSpec] | None = None
+    for index, spec in enumerate(specs):
+        runtime = SpecRuntime(spec)
+        others = [{_outcome(runtime, spec, e) for o in other.operations for e in o.examples} for other in specs]
+        operations = []
+        score = 0
+        for operation in spec.operations:
+            examples = []
+            for example in operation.examples:
+                mine = _outcome(runtime, spec, example)
+                agreeing = sum(1 for outcomes in others if mine is not None and mine in outcomes)
+                score += agreeing
+                source = "prompt" if restates_prompt(example, prompt) else "derived"
+                examples.append(
+                    example.model_copy(update={"source": source, "agreement": f"{max(agreeing, 1)}/{len(specs)}"})
+                )
+            operations.append(operation.model_copy(update={"examples": examples}))
+        marked = spec.model_copy(update={"operations": operations})
+        if best is None or score > best[0]:
+            best = (score, -index, marked)
+    assert best is not None
+    return best[2]
+
+
+async def write_spec(ask: SpecAsk) -> tuple[ModelNodeSpec | None, ModelSpecStage, str]:
+    """The chosen spec (None when no sample passed the checks), what the stage did, and the closest draft's text."""
+    started = time.perf_counter()
+    written_by = f"{ask.client.identity.provider}:{ask.client.identity.model}"  # never an endpoint
+    stage = ModelSpecStage(written_by=written_by)
+    system = spec_system_prompt(ask.kind)
+    schema = ModelNodeSpec.model_json_schema() if ask.structured else None
+    valid: list[ModelNodeSpec] = []
+    closest: _Draft | None = None
+    for sample in range(ask.samples):
+        messages = [ModelChatMessage(role=EnumChatRole.USER, content=f"Request: {ask.prompt}")]
+        stage.samples += 1
+        for _ in range(ask.repairs + 1):
+            completion = await complete_with_retries(
+                ask.client,
+                ModelCompletionRequest(
+                    system=system,
+                    messages=messages,
+                    max_tokens=SPEC_MAX_TOKENS,
+                    temperature=0.0 if sample == 0 else ask.retry_temperature,
+                    seed=sample,
+                    json_schema=schema,
+                ),
+                ask.policy,
+                ask.budget,
+            )
+            stage.calls += 1
+            stage.prompt_tokens += completion.input_tokens
+            stage.completion_tokens += completion.output_tokens
+            draft = read_draft(completion.text, ask, written_by)
+            if draft.spec is not None:
+                valid.append(draft.spec)
+                break
+            if closest is None or len(draft.problems) < len(closest.problems):
+                closest = draft
+            messages = [
+                *messages,
+                ModelChatMessage(role=EnumChatRole.ASSISTANT, content=completion.text or "(empty)"),
+                ModelChatMessage(role=EnumChatRole.USER, content=repair_message(draft.problems)),
+            ]
+        if len(valid) >= 2 and _settled(valid, ask.prompt):
+            break
+    stage.valid = len(valid)
+    stage.seconds = time.perf_counter() - started
+    if not valid:
+        stage.problems = closest.problems if closest else ["the model gave no answer"]
+        return None, stage, _answer_text(closest.text) if closest else ""
+    return choose(valid, ask.prompt), stage, ""
+
+
+def _settled(valid: list[ModelNodeSpec], prompt: str) -> bool:
+    """Every example of the chosen sample is given by another sample too: more samples would change nothing."""
+    chosen = choose(valid, prompt)
+    return all(
+        example.agreement is not None and not example.agreement.startswith("1/")
+        for operation in chosen.operations
+        for example in operation.examples
+    )
+
+
+__all__ = ["SPEC_MAX_TOKENS", "SpecAsk", "choose", "read_draft", "restates_prompt", "write_spec"]

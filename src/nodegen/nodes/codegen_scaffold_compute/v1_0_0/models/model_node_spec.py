@@ -1,0 +1,109 @@
+"""Model of a node spec: the one source of a scaffolded package (YAML on disk, JSON under its schema from a model)."""
+
+from __future__ import annotations
+
+import copy
+import keyword
+import re
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .enum_node_kind import EnumNodeKind
+from .model_spec_field import ModelSpecField
+from .model_spec_operation import ModelSpecOperation
+from .model_spec_parts import ModelIoOperation, ModelSpecIntent, ModelSpecModel, ModelSpecStep
+
+
+def to_snake(name: str) -> str:
+    """``ShippingCost`` -> ``shipping_cost``; ``HTTPFetcher`` -> ``http_fetcher``."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name)
+    return spaced.lower()
+
+
+def _field_list(value: Any) -> Any:
+    """The compact YAML form ``{weight_kg: float}`` or ``{weight_kg: {type: float, ge: 0}}`` as a list of fields."""
+    if not isinstance(value, dict):
+        return value
+    fields = []
+    for name, item in value.items():
+        fields.append({"name": name, "type": item} if not isinstance(item, dict) else {"name": name, **item})
+    return fields
+
+
+class ModelNodeSpec(BaseModel):
+    """A node: kind, name, request and response fields, operations with executable examples, and what its kind
+    declares (an effect's I/O, a reducer's intents, an orchestrator's steps)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: EnumNodeKind
+    name: str = Field(description="PascalCase, without 'Node' and the kind: 'ShippingCost'")
+    description: str = Field(min_length=1, description="One line: what the node does")
+    request: list[ModelSpecField] = Field(min_length=1, description="The request's fields")
+    response: list[ModelSpecField] = Field(min_length=1, description="The response's fields")
+    operations: list[ModelSpecOperation] = Field(min_length=1)
+    models: list[ModelSpecModel] = Field(default_factory=list, description="Nested models the field types use")
+    io_operations: list[ModelIoOperation] = Field(default_factory=list, description="Effects: the I/O they do")
+    intents: list[ModelSpecIntent] = Field(default_factory=list, description="Reducers: the intents they return")
+    steps: list[ModelSpecStep] = Field(default_factory=list, description="Orchestrators: the steps they coordinate")
+    prompt: str = Field(default="", description="The prompt the spec was written from")
+    written_by: str = Field(default="", description="Who wrote it: a provider, 'keywords' or 'file'")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _compact_forms(cls, data: Any) -> Any:
+        """Fields as mappings, and an example's bare output for an operation of one response field."""
+        if not isinstance(data, dict):
+            return data
+        data = copy.deepcopy(data)  # never the caller's dicts: outputs are rewritten below
+        for key in ("request", "response"):
+            data[key] = _field_list(data.get(key, []))
+        if isinstance(data.get("models"), dict):
+            data["models"] = [
+                {"name": name, "fields": _field_list(item.get("fields", item) if isinstance(item, dict) else item)}
+                for name, item in data["models"].items()
+            ]
+        names = [f.get("name") for f in data["response"] if isinstance(f, dict)] if data["response"] else []
+        for operation in data.get("operations") or []:
+            if not isinstance(operation, dict):
+                continue
+            outputs = operation.get("outputs") or names
+            for example in operation.get("examples") or []:
+                if isinstance(example, dict) and "output" in example and len(outputs) == 1:
+                    value = example["output"]
+                    if not (isinstance(value, dict) and set(value) == {outputs[0]}):
+                        example["output"] = {outputs[0]: value}
+        return data
+
+    @field_validator("name")
+    @classmethod
+    def _pascal(cls, name: str) -> str:
+        if not re.fullmatch(r"[A-Z][A-Za-z0-9]*", name) or keyword.iskeyword(name):
+            raise ValueError(f"name {name!r} is not a PascalCase identifier (letters and digits, capital first)")
+        return name
+
+    @property
+    def service_name(self) -> str:
+        """``shipping_cost``."""
+        return to_snake(self.name)
+
+    @property
+    def class_name(self) -> str:
+        """``NodeShippingCostCompute``."""
+        return f"Node{self.name}{self.kind.value.capitalize()}"
+
+    @property
+    def package_name(self) -> str:
+        """``shipping_cost_compute``."""
+        return f"{self.service_name}_{self.kind.value}"
+
+    def operation_inputs(self, operation: ModelSpecOperation) -> list[ModelSpecField]:
+        """The request fields ``operation`` takes, in the request's order."""
+        wanted = set(operation.inputs) if operation.inputs is not None else None
+        return [field for field in self.request if wanted is None or field.name in wanted]
+
+    def operation_outputs(self, operation: ModelSpecOperation) -> list[ModelSpecField]:
+        """The response fields ``operation`` gives, in the response's order."""
+        wanted = set(operation.outputs) if operation.outputs is not None else None
+        return [field for field in self.response if wanted is None or field.name in wanted]

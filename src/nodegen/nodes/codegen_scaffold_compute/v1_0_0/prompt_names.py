@@ -1,0 +1,101 @@
+"""What nodegen reads in a prompt without a model: the names it spells out (which the spec must keep exactly),
+whether it states error rules, whether it asks for anything buildable or for something destructive, and the node
+kind its words suggest. The keyword skeleton built from these is the fallback when no model can be asked."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .models import EnumNodeKind
+
+_TYPE_WORDS = r"(?:str|string|int|integer|float|number|bool|boolean|list|dict|date|datetime|optional|literal)"
+# "weight_kg (float)", "zone (str: ...)", "express (bool, default false)"
+_TYPED_NAME = re.compile(rf"\b([A-Za-z_][A-Za-z0-9_]*)\s*\(\s*{_TYPE_WORDS}\b", re.IGNORECASE)
+_SNAKE = re.compile(r"(?<![\w.'\"/{-])([a-z][a-z0-9]*(?:_[a-z0-9]+)+)(?![\w'\"(/}-])")
+_NAMED = re.compile(r"\b(?:named|called)\s+`?([A-Z][A-Za-z0-9]*)`?")
+_CAMEL = re.compile(r"\b([A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+)\b")
+_ERROR_WORDS = re.compile(
+    r"\b(error|errors|invalid|raise|raises|reject|rejects|refuse|refused|refuses|fails?|not allowed|must not)\b",
+    re.IGNORECASE,
+)
+_KIND_WORDS: list[tuple[EnumNodeKind, tuple[str, ...]]] = [
+    (EnumNodeKind.ORCHESTRATOR, ("orchestrat", "workflow", "coordinat", "pipeline", "schedul")),
+    (EnumNodeKind.REDUCER, ("reducer", "reduce", "aggregat", "accumulat", "tally", "rollup")),
+    (EnumNodeKind.COMPUTE, ("compute", "calculat", "statistic", "pure", "math", "score", "convert", "pric")),
+    (EnumNodeKind.EFFECT, ("effect", "api", "database", "sqlite", "http", "file", "fetch", "store", "writ", "read")),
+]
+_BUILD_WORDS = re.compile(
+    r"\b(node|effect|compute|reducer|orchestrator|request|response|returns?|takes?|inputs?|outputs?|calculates?|"
+    r"computes?|reads?|writes?|fetch(es)?|stores?|aggregates?|sums?|counts?|converts?|validates?|parses?)\b",
+    re.IGNORECASE,
+)
+_DESTRUCTIVE = re.compile(
+    r"\b(delete|deletes|remove|removes|wipe|wipes|erase|erases|destroy|destroys|rm\s+-rf|shred|shreds)\b[^.]*?"
+    r"(\bhome\b|\broot (?:folder|directory|file ?system)|\bthe system\b|\beverything\b|\ball files\b|"
+    r"\bevery file\b|\bthe disk\b|/etc\b|/usr\b|(?<![\w/])/(?=\s|$)|~)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PromptNames:
+    """The node name (``named ShippingCost``), the names given a type (``weight_kg (float)``: fields) and the
+    other snake_case names the prompt spells out (a field, an operation, an intent's target...)."""
+
+    node_name: str | None
+    fields: tuple[str, ...]
+    names: tuple[str, ...] = ()
+
+
+def prompt_names(prompt: str) -> PromptNames:
+    """Names spelled out: ``named X``/``called X`` or a CamelCase word for the node; ``name (type)`` and
+    snake_case words for fields."""
+    named = _NAMED.search(prompt) or _CAMEL.search(prompt)
+    node = named.group(1) if named else None
+    if node is not None:
+        for suffix in ("Effect", "Compute", "Reducer", "Orchestrator"):
+            node = node.removesuffix(suffix) or node
+        node = node.removeprefix("Node") or node
+    typed = [m.group(1) for m in _TYPED_NAME.finditer(prompt) if m.group(1).isidentifier() and m.group(1)[0].islower()]
+    snake = [m.group(1) for m in _SNAKE.finditer(prompt) if m.group(1) not in typed]
+    return PromptNames(node, tuple(dict.fromkeys(typed)), tuple(dict.fromkeys(snake)))
+
+
+def states_errors(prompt: str) -> bool:
+    """The prompt states an error rule ("a negative weight is a validation error")."""
+    return bool(_ERROR_WORDS.search(prompt))
+
+
+def kind_hint(prompt: str) -> EnumNodeKind:
+    """The kind the prompt's words suggest: its kind word, else the first hint, else effect."""
+    words = re.findall(r"[a-z][a-z0-9]*", prompt.lower())
+    for kind, _ in _KIND_WORDS:
+        if kind.value in words:
+            return kind
+    for kind, stems in _KIND_WORDS:
+        if any(word.startswith(stem) for word in words for stem in stems):
+            return kind
+    return EnumNodeKind.EFFECT
+
+
+def unbuildable(prompt: str) -> str | None:
+    """Why nodegen refuses the prompt before asking any model (None: it may be built)."""
+    text = prompt.strip()
+    if not text:
+        return "the prompt is empty: describe the node (its kind, what its request holds and what it returns)"
+    if len(re.findall(r"\w+", text)) < 3 or not _BUILD_WORDS.search(text):
+        return (
+            f'the prompt {text[:60]!r} asks for nothing nodegen can build: describe a node, e.g. "a compute node '
+            'named ShippingCost; the request has weight_kg (float); the response has cost (float); ..."'
+        )
+    found = _DESTRUCTIVE.search(text)
+    if found:
+        return (
+            f"the prompt asks for something destructive ({found.group(0)!r}): nodegen does not build nodes that "
+            "delete or wipe data outside a folder the request names"
+        )
+    return None
+
+
+__all__ = ["PromptNames", "kind_hint", "prompt_names", "states_errors", "unbuildable"]

@@ -1,0 +1,23 @@
+"""The node spec's public functions, for the orchestrator's spec stage and the CLI: read and write it, check it,
+load its models, read the prompt, and the keyword draft."""
+
+from .keyword_draft import keyword_draft
+from .prompt_names import kind_hint, prompt_names, unbuildable
+from .spec_checks import check_spec, example_outcome
+from .spec_runtime import SpecRuntime
+from .spec_yaml import HEADER, SpecFileError, dump_spec, load_spec, parse_spec
+
+__all__ = [
+    "HEADER",
+    "SpecFileError",
+    "SpecRuntime",
+    "check_spec",
+    "dump_spec",
+    "example_outcome",
+    "keyword_draft",
+    "kind_hint",
+    "load_spec",
+    "parse_spec",
+    "prompt_names",
+    "unbuildable",
+]

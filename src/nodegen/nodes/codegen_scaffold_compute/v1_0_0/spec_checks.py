@@ -1,0 +1,226 @@
+"""Checks of a node spec that need no model: identifiers, types, fields, operations and what each kind declares,
+every example against the models the package will have, examples that contradict each other, and the names the
+prompt spells out. Each problem names where it is (``operations[0].examples[2]``) and what is wrong, so that it
+can go back to the model that wrote the spec, or to the user who edits it."""
+
+from __future__ import annotations
+
+import json
+import keyword
+import re
+from collections.abc import Iterable
+
+from pydantic import ValidationError
+
+from .models import EnumNodeKind, ModelNodeSpec, ModelSpecExample, ModelSpecField, ModelSpecOperation
+from .prompt_names import prompt_names, states_errors
+from .spec_runtime import SpecRuntime, first_error
+from .spec_types import SpecTypeError, read_type
+
+MIN_EXAMPLES = 3
+# Names node.py defines or imports: an operation may not take one of them.
+_TAKEN = {"BaseModel", "ConfigDict", "Field", "ValidationError", "Any", "Literal", "asyncio", "annotations"}
+
+
+def _duplicates(names: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    return sorted({name for name in names if name in seen or seen.add(name)})  # type: ignore[func-returns-value]
+
+
+def _fields(where: str, fields: list[ModelSpecField], models: list[str]) -> list[str]:
+    problems = [f"{where}: the field {name!r} is declared twice" for name in _duplicates(f.name for f in fields)]
+    for index, field in enumerate(fields):
+        try:
+            read_type(field.type, models)
+        except SpecTypeError as error:
+            problems.append(f"{where}[{index}] ({field.name}): {error}")
+        low = field.ge if field.ge is not None else field.gt
+        high = field.le if field.le is not None else field.lt
+        if low is not None and high is not None and low > high:
+            problems.append(f"{where}[{index}] ({field.name}): no value is at least {low} and at most {high}")
+    return problems
+
+
+def _structure(spec: ModelNodeSpec) -> list[str]:
+    problems: list[str] = []
+    kind = spec.kind.value.capitalize()
+    if spec.name.startswith("Node") or spec.name.endswith(kind):
+        problems.append(f"name: {spec.name!r} leaves out 'Node' and the kind ({kind}): nodegen adds them")
+    models = [model.name for model in spec.models]
+    problems += [f"models: the model {name!r} is declared twice" for name in _duplicates(models)]
+    problems += _fields("request", spec.request, models)
+    problems += _fields("response", spec.response, models)
+    for index, model in enumerate(spec.models):
+        problems += _fields(f"models[{index}].fields", model.fields, models)
+    names = [operation.name for operation in spec.operations]
+    problems += [f"operations: the operation {name!r} is declared twice" for name in _duplicates(names)]
+    request = {field.name for field in spec.request}
+    response = {field.name: field for field in spec.response}
+    given: dict[str, str] = {}
+    for index, operation in enumerate(spec.operations):
+        where = f"operations[{index}] ({operation.name})"
+        if not operation.name.isidentifier() or keyword.iskeyword(operation.name) or operation.name in _TAKEN:
+            problems.append(f"{where}: the name is not a free Python identifier")
+        if operation.name == spec.class_name or operation.name in request:
+            problems.append(f"{where}: the name is taken by the node or a request field")
+        problems += [
+            f"{where}: inputs: {n!r} is not a request field" for n in operation.inputs or [] if n not in request
+        ]
+        problems += [
+            f"{where}: outputs: {n!r} is not a response field" for n in operation.outputs or [] if n not in response
+        ]
+        for field in spec.operation_outputs(operation):
+            if field.name in given:
+                problems.append(f"{where}: {field.name!r} is given by {given[field.name]!r} already")
+            given.setdefault(field.name, operation.name)
+    for name, field in response.items():
+        if name not in given and field.required:
+            problems.append(f"response: no operation gives {name!r} and it has no default")
+    return problems + _kind_parts(spec)
+
+
+def _kind_parts(spec: ModelNodeSpec) -> list[str]:
+    problems: list[str] = []
+    if spec.io_operations and spec.kind is not EnumNodeKind.EFFECT:
+        problems.append(f"io_operations: a {spec.kind.value} node does no I/O; make it an effect node")
+    fields = {field.name: field for field in spec.request}
+    for index, io in enumerate(spec.io_operations):
+        target = fields.get(io.target)
+        if target is None or read_type(target.type).model not in ("str", "str | None"):
+            problems.append(f"io_operations[{index}]: target {io.target!r} is not a str field of the request")
+    if spec.intents and spec.kind is not EnumNodeKind.REDUCER:
+        problems.append("intents: only a reducer returns intents")
+    response = {field.name for field in spec.response}
+    for index, intent in enumerate(spec.intents):
+        problems += [
+            f"intents[{index}]: payload {n!r} is not a response field" for n in intent.payload if n not in response
+        ]
+    if spec.steps and spec.kind is not EnumNodeKind.ORCHESTRATOR:
+        problems.append("steps: only an orchestrator coordinates steps")
+    steps = {step.name for step in spec.steps}
+    for index, step in enumerate(spec.steps):
+        problems += [
+            f"steps[{index}]: depends on {n!r}, which is not a step" for n in step.depends_on if n not in steps
+        ]
+    return problems
+
+
+def _examples(spec: ModelNodeSpec, runtime: SpecRuntime, operation: ModelSpecOperation, where: str) -> list[str]:
+    problems: list[str] = []
+    outputs = [field.name for field in spec.operation_outputs(operation)]
+    seen: dict[str, tuple[int, str]] = {}
+    for index, example in enumerate(operation.examples):
+        at = f"{where}.examples[{index}]"
+        try:
+            request = runtime.load_request(example.input)
+        except ValidationError as error:
+            if example.error is None:
+                problems.append(f"{at}: the input does not load into the request: {first_error(error)}")
+            elif example.error != "VALIDATION_ERROR":
+                problems.append(
+                    f"{at}: the request model refuses this input ({first_error(error)}), which is a "
+                    f"VALIDATION_ERROR, not {example.error}"
+                )
+            continue
+        outcome = f"error {example.error}"
+        if example.output is not None:
+            missing = [name for name in outputs if name not in example.output]
+            extra = [name for name in example.output if name not in outputs]
+            if missing or extra:
+                problems.append(f"{at}: the output gives {sorted(example.output)}; {operation.name} gives {outputs}")
+                continue
+            try:
+                outcome = json.dumps(runtime.load_output(example.output), sort_keys=True, default=str)
+            except ValueError as error:
+                problems.append(f"{at}: the output is not of the response's types: {error}")
+                continue
+        key = json.dumps(request.model_dump(mode="json"), sort_keys=True) + json.dumps(
+            example.setup.model_dump(mode="json") if example.setup else None, sort_keys=True
+        )
+        if key in seen and seen[key][1] != outcome:
+            problems.append(f"{at}: contradicts examples[{seen[key][0]}]: the same input, another outcome")
+        seen.setdefault(key, (index, outcome))
+    return problems
+
+
+def _enough(operation: ModelSpecOperation, where: str, prompt: str) -> list[str]:
+    problems = []
+    if len(operation.examples) < MIN_EXAMPLES:
+        problems.append(
+            f"{where}: {len(operation.examples)} example(s); give at least {MIN_EXAMPLES}: a typical case, an edge "
+            "case, and each error rule"
+        )
+    if not any(example.output is not None for example in operation.examples):
+        problems.append(f"{where}: no example gives an output")
+    if prompt and states_errors(prompt) and not any(example.error for example in operation.examples):
+        problems.append(f"{where}: the prompt states error rules; give an example of each (input and error code)")
+    return problems
+
+
+def _placeholders(operation: ModelSpecOperation, where: str, effect: bool) -> list[str]:
+    problems = []
+    for index, example in enumerate(operation.examples):
+        text = json.dumps(example.input)
+        uses = "{dir}" in text or "{base_url}" in text
+        if (uses or example.placeholders) and not effect:
+            problems.append(f"{where}.examples[{index}]: only an effect's examples have files, databases or servers")
+        if "{base_url}" in text and not (example.setup and example.setup.http):
+            problems.append(f"{where}.examples[{index}]: uses {{base_url}} but its setup serves no http answers")
+        paths = [*(example.setup.files if example.setup else {}), *(example.setup.sqlite if example.setup else {})]
+        paths += [*(example.after.files if example.after else {}), *(example.after.sqlite if example.after else {})]
+        for path in paths:
+            if path.startswith("/") or ".." in path.split("/"):
+                problems.append(f"{where}.examples[{index}]: {path!r} is not a path inside the example's folder")
+    return problems
+
+
+def _prompt_names(spec: ModelNodeSpec, prompt: str) -> list[str]:
+    spelled = prompt_names(prompt)
+    problems = []
+    if spelled.node_name and spelled.node_name not in (spec.name, spec.class_name):
+        problems.append(f"name: the prompt names the node {spelled.node_name!r}; keep that name exactly")
+    fields = {f.name for f in [*spec.request, *spec.response, *(f for m in spec.models for f in m.fields)]}
+    problems += [
+        f"the prompt spells out the field {name!r}; keep it exactly as a request or response field"
+        for name in spelled.fields
+        if name not in fields
+    ]
+    words = set(re.findall(r"\w+", json.dumps(spec.model_dump(mode="json", exclude={"prompt"}))))
+    problems += [
+        f"the prompt spells out {name!r}; keep that name exactly" for name in spelled.names if name not in words
+    ]
+    return problems
+
+
+def check_spec(spec: ModelNodeSpec, prompt: str = "") -> list[str]:
+    """Every problem of ``spec`` (empty: it can be rendered and its examples hold against its models)."""
+    problems = _structure(spec)
+    if prompt:
+        problems += _prompt_names(spec, prompt)
+    if problems:
+        return problems  # the examples are checked against models that can be built
+    try:
+        runtime = SpecRuntime(spec)
+    except ValueError as error:
+        return [f"models: {error}"]
+    for model in (runtime.request, runtime.response):
+        for name in model.model_fields:
+            why = runtime.check_default(model, name)
+            if why:
+                problems.append(f"{'request' if model is runtime.request else 'response'} ({name}): {why}")
+    for index, operation in enumerate(spec.operations):
+        where = f"operations[{index}] ({operation.name})"
+        problems += _enough(operation, where, spec.prompt or prompt)
+        problems += _placeholders(operation, where, spec.kind is EnumNodeKind.EFFECT)
+        problems += _examples(spec, runtime, operation, where)
+    return problems
+
+
+def example_outcome(example: ModelSpecExample) -> str:
+    """What an example expects, as one line: ``cost=7.4`` or ``raises VALIDATION_ERROR``."""
+    if example.error is not None:
+        return f"raises {example.error}"
+    return ", ".join(f"{key}={value!r}" for key, value in (example.output or {}).items())
+
+
+__all__ = ["MIN_EXAMPLES", "check_spec", "example_outcome"]
