@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.llm_server import Reply, ThreadedLLMServer
+from tests.support.scaffold_answers import SPECS
 
 ROOT = Path(__file__).resolve().parent.parent
 STUB = 'def add(a: int, b: int) -> int:\n    """Sum."""\n    # IMPLEMENTATION REQUIRED\n    pass\n'
@@ -94,9 +95,13 @@ def test_every_command_runs_from_a_plain_install(installed, tmp_path):
     assert [s["status"] for s in json.loads(replayed.stdout)["stubs"]] == ["filled"]
     assert "return a + b" in (replayed_dir / "m.py").read_text()
 
-    new = nodegen(installed, tmp_path, "new", "Generate a data processor effect node", "--llm", "replay:empty.jsonl")
-    assert new.returncode == 1  # the empty replay fails the stub; the package is still scaffolded and checked
+    (tmp_path / "empty.jsonl").write_text("")
+    spec = str(SPECS / "data_processor.yaml")
+    new = nodegen(installed, tmp_path, "new", "--spec", spec, "--llm", "replay:empty.jsonl")
+    assert new.returncode == 1  # the empty replay fails the stub; the package is still rendered, checked and tested
     assert (tmp_path / "data_processor_effect" / "v1_0_0" / "node.py").is_file()
+    drafted = nodegen(installed, tmp_path, "new", "Generate a data processor effect node", "--llm", "replay:empty.jsonl")
+    assert drafted.returncode == 1 and "no model could be asked" in drafted.stdout  # the keyword draft, said so
     assert nodegen(installed, tmp_path, "new", "a node", "--type", "gadget", "--llm", "replay:x").returncode == 2
 
     metrics = nodegen(installed, tmp_path, "metrics", "--json")

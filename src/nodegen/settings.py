@@ -79,6 +79,13 @@ class NodegenSettings(BaseSettings):
         le=10,
         description="Node specs `nodegen new` draws from the model (it keeps the one the others agree with)",
     )
+    spec_implementations: int = Field(
+        default=3,
+        ge=0,
+        le=10,
+        description="Implementations `nodegen new` draws from an operation's rules to check its examples' outputs "
+        "(0: the model's outputs stand unchecked)",
+    )
     spec_repairs: int = Field(
         default=1, ge=0, le=5, description="Times a spec that fails nodegen's checks goes back to the model, per sample"
     )

@@ -19,6 +19,7 @@ from nodegen.onex import EnumLogLevel, ModelContainer, emit_log_event
 
 from .models import ModelCodegenOrchestrationRequest, ModelPackageTests, ModelSpecStage
 from .models.model_orchestrator_options import ModelOrchestratorOptions
+from .spec_outputs import OutputsAsk
 from .spec_stage import SpecAsk, write_spec
 
 TEST_TIMEOUT_S = 120.0
@@ -56,6 +57,18 @@ async def ask_spec(
             repairs=settings.spec_repairs,
             retry_temperature=settings.llm_retry_temperature,
             structured=structured_output(client),
+            outputs=OutputsAsk(
+                client=client,
+                policy=generator.options.retry,
+                budget=generator.budget,
+                implementations=settings.spec_implementations,
+                retry_temperature=settings.llm_retry_temperature,
+                limits=ModelSandboxLimits(
+                    timeout_s=max(30.0, settings.validation_examples_timeout_s * 4),
+                    memory_mb=settings.sandbox_memory_mb,
+                    output_bytes=settings.sandbox_output_bytes,
+                ),
+            ),
         )
         return await write_spec(ask)
     finally:

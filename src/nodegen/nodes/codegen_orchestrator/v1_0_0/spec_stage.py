@@ -26,6 +26,7 @@ from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import EnumNodeKind, M
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0.spec import SpecFileError, SpecRuntime, check_spec, load_spec
 
 from .models import ModelSpecStage
+from .spec_outputs import OutputsAsk, confirm_outputs
 from .spec_prompts import repair_message, spec_system_prompt
 
 _BLOCK = re.compile(r"```(?:ya?ml|json)?[ \t]*\n(.*?)(?:\n```|\Z)", re.DOTALL)
@@ -49,6 +50,7 @@ class SpecAsk:
     repairs: int
     retry_temperature: float
     structured: bool
+    outputs: OutputsAsk | None = None
 
 
 @dataclass
@@ -242,11 +244,20 @@ async def write_spec(ask: SpecAsk) -> tuple[ModelNodeSpec | None, ModelSpecStage
         if len(valid) >= 2 and _settled(valid, ask.prompt):
             break
     stage.valid = len(valid)
-    stage.seconds = time.perf_counter() - started
     if not valid:
+        stage.seconds = time.perf_counter() - started
         stage.problems = closest.problems if closest else ["the model gave no answer"]
         return None, stage, _answer_text(closest.text) if closest else ""
-    return choose(valid, ask.prompt), stage, ""
+    spec = choose(valid, ask.prompt)
+    if ask.outputs is not None and ask.outputs.implementations:
+        spec, report = await confirm_outputs(spec, ask.outputs)
+        stage.calls += report.calls
+        stage.prompt_tokens += report.prompt_tokens
+        stage.completion_tokens += report.completion_tokens
+        stage.implementations = ask.outputs.implementations
+        stage.outputs_changed = report.changed
+    stage.seconds = time.perf_counter() - started
+    return spec, stage, ""
 
 
 def _settled(valid: list[ModelNodeSpec], prompt: str) -> bool:

@@ -55,7 +55,9 @@ def _reaches(runtime: SpecRuntime, operation: ModelSpecOperation, example: Model
     return True
 
 
-def _operation(spec: ModelNodeSpec, runtime: SpecRuntime, operation: ModelSpecOperation) -> dict[str, str]:
+def _operation(
+    spec: ModelNodeSpec, runtime: SpecRuntime, operation: ModelSpecOperation, examples: bool = True
+) -> dict[str, str]:
     models = [model.name for model in spec.models]
     inputs = spec.operation_inputs(operation)
     outputs = spec.operation_outputs(operation)
@@ -69,7 +71,8 @@ def _operation(spec: ModelNodeSpec, runtime: SpecRuntime, operation: ModelSpecOp
     errors = sorted({e.error for e in operation.examples if e.error and _reaches(runtime, operation, e)})
     if errors:
         codes = ", ".join(f"EnumCoreErrorCode.{code}" for code in errors)
-        doc += _wrap(f"Raises ModelOnexError(error_code=...) with {codes} as the examples show.")
+        shown_by = "as the examples show" if examples else "for the error rules of the description"
+        doc += _wrap(f"Raises ModelOnexError(error_code=...) with {codes} {shown_by}.")
     io = [f"{io.kind} ({io.access}) at the request's {io.target}: {io.description}" for io in spec.io_operations]
     if io:
         doc += _wrap(
@@ -77,7 +80,8 @@ def _operation(spec: ModelNodeSpec, runtime: SpecRuntime, operation: ModelSpecOp
             + "; ".join(io)
             + (". Use httpx for HTTP, with a timeout." if any(i.kind == "http" for i in spec.io_operations) else ".")
         )
-    doc += ["", *doctest_lines(spec, runtime, operation)]
+    if examples:
+        doc += ["", *doctest_lines(spec, runtime, operation)]
     arguments = ", ".join(f"{f.name}=values[{f.name!r}]" for f in inputs)
     call = (
         f"await asyncio.to_thread({operation.name}, {arguments})"
@@ -92,6 +96,23 @@ def _operation(spec: ModelNodeSpec, runtime: SpecRuntime, operation: ModelSpecOp
         "note": note if len(note) <= 100 else note[:97] + "...",
         "statement": statement,
     }
+
+
+def function_stub(spec: ModelNodeSpec, operation: ModelSpecOperation, examples: bool = True) -> str:
+    """``operation``'s function as node.py has it (its signature, docstring and marker), after the imports it may
+    use; without ``examples`` its docstring states only the rules (the outputs are then what an answer computes)."""
+    parts = _operation(spec, SpecRuntime(spec), operation, examples)
+    header = ["from __future__ import annotations", "", _stdlib_imports(spec).strip()]
+    header += ["", "from nodegen.onex import EnumCoreErrorCode, ModelOnexError", "", ""]
+    body = f"def {parts['signature']}\n    {parts['docstring']}\n"
+    body += f"    # IMPLEMENTATION REQUIRED: {parts['note']}\n    pass\n"
+    return "\n".join(header) + body
+
+
+def _stdlib_imports(spec: ModelNodeSpec) -> str:
+    plain = [read_type(f.type, [m.name for m in spec.models]) for f in spec.request + spec.response]
+    typing_line = typing_imports([*plain, read_type("Any")])
+    return ("import asyncio\n" if spec.kind is EnumNodeKind.EFFECT else "") + typing_line
 
 
 def _contract(spec: ModelNodeSpec) -> str:
@@ -215,8 +236,6 @@ def render_package(spec: ModelNodeSpec, framework: str = "nodegen") -> tuple[str
     onex = {"EnumCoreErrorCode", "ModelContainer", contract_class, "ModelOnexError", base}
     if spec.intents:
         onex |= {"EnumIntentType", "ModelIntent"}
-    plain = [read_type(f.type, [m.name for m in spec.models]) for f in spec.request + spec.response]
-    typing_line = typing_imports([*plain, read_type("Any")])
     values = {
         "spec": spec,
         "base_class": base,
@@ -224,7 +243,7 @@ def render_package(spec: ModelNodeSpec, framework: str = "nodegen") -> tuple[str
         "entry_point": entry_point,
         "framework_module": FRAMEWORKS[framework],
         "onex_imports": sorted(onex - {"ModelContainer"}),
-        "stdlib_imports": ("import asyncio\n" if spec.kind is EnumNodeKind.EFFECT else "") + typing_line,
+        "stdlib_imports": _stdlib_imports(spec),
         "operations": operations,
         "class_doc": docstring_literal(
             spec.description + "\n\nOperations: " + ", ".join(o.name for o in spec.operations) + ".", "    "

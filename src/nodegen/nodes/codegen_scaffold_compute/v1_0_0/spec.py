@@ -3,6 +3,7 @@ load its models, read the prompt, and the keyword draft."""
 
 from .keyword_draft import keyword_draft
 from .prompt_names import kind_hint, prompt_names, unbuildable
+from .rendering import function_stub
 from .spec_checks import check_spec, example_outcome
 from .spec_runtime import SpecRuntime
 from .spec_yaml import HEADER, SpecFileError, dump_spec, load_spec, parse_spec
@@ -14,6 +15,7 @@ __all__ = [
     "check_spec",
     "dump_spec",
     "example_outcome",
+    "function_stub",
     "keyword_draft",
     "kind_hint",
     "load_spec",

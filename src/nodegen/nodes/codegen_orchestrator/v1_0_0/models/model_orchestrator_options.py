@@ -20,4 +20,6 @@ class ModelOrchestratorOptions(NodeOptions):
     sandbox_output_bytes: int
     spec_samples: int
     spec_repairs: int
+    spec_implementations: int
+    validation_examples_timeout_s: float
     llm_retry_temperature: float

@@ -16,6 +16,10 @@ class ModelSpecStage(BaseModel):
     completion_tokens: int = Field(default=0, ge=0)
     seconds: float = Field(default=0.0, ge=0.0)
     problems: list[str] = Field(default_factory=list, description="Why no sample passed (the closest one's problems)")
+    implementations: int = Field(default=0, ge=0, description="Implementations drawn to check the examples' outputs")
+    outputs_changed: list[str] = Field(
+        default_factory=list, description="Examples whose output most implementations contradicted, now theirs"
+    )
     spec_path: str | None = Field(default=None, description="The spec file written (--spec-only) or read (--spec)")
     draft_path: str | None = Field(default=None, description="A draft to complete when no spec passed the checks")
     note: str = ""

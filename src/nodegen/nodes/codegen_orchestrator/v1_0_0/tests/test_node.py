@@ -141,5 +141,5 @@ async def test_the_guides_integration_case_generates_a_working_node(tmp_path):
     assert result.total_duration_seconds < 60
     assert result.success and result.scaffold is not None and result.scaffold.tests is not None
     assert result.scaffold.tests.passed and result.scaffold.check_errors == []
-    assert result.scaffold.requirements.source == "llm"
+    assert result.scaffold.spec_stage.written_by == "openai:gpt-4o-mini" and result.scaffold.spec is not None
     assert (tmp_path / "out" / "data_processor_effect" / "v1_0_0" / "node.py").is_file()

@@ -8,10 +8,13 @@ import uuid
 from pathlib import Path
 
 import pytest
+from tests.support.scaffold_answers import SPECS
 
 from nodegen.infra.sandbox import sandbox_isolates
 from nodegen.nodes.codegen_orchestrator.v1_0_0.scaffolding import run_package_tests
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import NodeCodegenScaffoldCompute
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import ModelScaffoldRequest
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0.spec import load_spec
 from nodegen.settings import build_container
 
 pytestmark = pytest.mark.skipif(not sandbox_isolates(), reason="bubblewrap cannot create namespaces here")
@@ -36,9 +39,8 @@ def test_escape():
 
 async def test_hostile_package_tests_change_nothing_outside_their_copy(tmp_path, monkeypatch):
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-package-must-not-see")
-    scaffold = await NodeCodegenScaffoldCompute(build_container()).execute_compute(
-        {"input_state": {"prompt": "Generate a data processor effect node"}}
-    )
+    spec = load_spec((SPECS / "data_processor.yaml").read_text())
+    scaffold = await NodeCodegenScaffoldCompute(build_container()).run(ModelScaffoldRequest(spec=spec))
     for item in scaffold.files:
         path = tmp_path / item.path
         path.parent.mkdir(parents=True, exist_ok=True)

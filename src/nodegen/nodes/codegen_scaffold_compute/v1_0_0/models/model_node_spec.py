@@ -64,16 +64,18 @@ class ModelNodeSpec(BaseModel):
                 {"name": name, "fields": _field_list(item.get("fields", item) if isinstance(item, dict) else item)}
                 for name, item in data["models"].items()
             ]
-        names = [f.get("name") for f in data["response"] if isinstance(f, dict)] if data["response"] else []
+        types = {f.get("name"): str(f.get("type", "")) for f in data["response"] or [] if isinstance(f, dict)}
         for operation in data.get("operations") or []:
             if not isinstance(operation, dict):
                 continue
-            outputs = operation.get("outputs") or names
+            outputs = operation.get("outputs") or list(types)
             for example in operation.get("examples") or []:
                 if isinstance(example, dict) and "output" in example and len(outputs) == 1:
-                    value = example["output"]
-                    if not (isinstance(value, dict) and set(value) == {outputs[0]}):
-                        example["output"] = {outputs[0]: value}
+                    value, name = example["output"], outputs[0]
+                    # a dict is the operation's output already, unless the one output is itself a mapping
+                    mapping = types.get(name, "").startswith(("dict", "Dict")) or types.get(name, "")[:1].isupper()
+                    if not isinstance(value, dict) or (mapping and set(value) != {name}):
+                        example["output"] = {name: value}
         return data
 
     @field_validator("name")

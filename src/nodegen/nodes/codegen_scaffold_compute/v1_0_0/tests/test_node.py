@@ -1,4 +1,5 @@
-"""The scaffold: prompt → requirements → rendered package, pure and deterministic."""
+"""The scaffold: a checked node spec rendered into a package, pure and deterministic; each operation's stub
+carries the spec's examples, which its reference body passes and a wrong body fails in the sandbox."""
 
 from __future__ import annotations
 
@@ -6,131 +7,141 @@ import ast
 
 import pytest
 import yaml
+from tests.support.scaffold_answers import BODIES, SPECS
 
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import NodeCodegenScaffoldCompute
-from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import EnumNodeKind
-from nodegen.nodes.codegen_scaffold_compute.v1_0_0.requirements import analyse
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import ModelScaffoldRequest
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0.spec import load_spec
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0 import NodeCodegenStubExtractorEffect
 from nodegen.onex import EnumCoreErrorCode, ModelOnexError
 from nodegen.onex.testing import create_test_container
 
-
-async def scaffold(**state):
-    return await NodeCodegenScaffoldCompute(create_test_container()).execute_compute({"input_state": state})
+FIXTURES = sorted(path.name for path in SPECS.glob("*.yaml"))
 
 
-@pytest.mark.parametrize(
-    ("prompt", "kind", "name"),
-    [
-        ("Generate a data processor effect node", EnumNodeKind.EFFECT, "DataProcessor"),
-        ("Create a node that aggregates sales events", EnumNodeKind.REDUCER, "AggregatesSalesEvents"),
-        (
-            "Build a workflow that coordinates deployment steps",
-            EnumNodeKind.ORCHESTRATOR,
-            "WorkflowCoordinatesDeployment",
-        ),
-        ("calculate statistics of measurements", EnumNodeKind.COMPUTE, "CalculateStatisticsMeasurements"),
-        ("fetch invoices from the billing API", EnumNodeKind.EFFECT, "FetchInvoicesBilling"),
-        ("a reducer of orders, with retries and caching", EnumNodeKind.REDUCER, "Orders"),
-    ],
-)
-def test_keyword_analysis_finds_the_kind_and_the_name(prompt, kind, name):
-    requirements = analyse(prompt)
-    assert (requirements.node_type, requirements.name) == (kind, name)
-    assert requirements.class_name == f"Node{name}{kind.value.capitalize()}"
-    assert requirements.source == "keywords"
+def spec_of(name: str):
+    return load_spec((SPECS / name).read_text(), name)
 
 
-def test_features_are_picked_up():
-    assert analyse("a reducer of orders, with retries and caching").features == ["caching", "retries"]
+async def scaffold(spec, prompt: str = "", framework: str = "nodegen"):
+    node = NodeCodegenScaffoldCompute(create_test_container())
+    return await node.run(ModelScaffoldRequest(spec=spec, prompt=prompt, framework=framework))
 
 
 async def test_the_package_has_every_file_and_they_parse():
-    result = await scaffold(prompt="Generate a data processor effect node")
-    paths = [f.path for f in result.files]
-    root = "data_processor_effect/v1_0_0"
+    result = await scaffold(spec_of("shipping_cost.yaml"))
+    root = "shipping_cost_compute/v1_0_0"
     assert result.package_dir == root
-    for expected in (
-        "node.py",
-        "contract.yaml",
-        "__init__.py",
-        "README.md",
-        "models/__init__.py",
-        "models/model_data_processor_request.py",
-        "models/model_data_processor_response.py",
-        "tests/__init__.py",
-        "tests/conftest.py",
-        "tests/test_node.py",
-    ):
-        assert f"{root}/{expected}" in paths, expected
+    paths = {f.path for f in result.files}
+    for name in ("node.py", "spec.yaml", "contract.yaml", "__init__.py", "README.md", "models/__init__.py",
+                 "models/model_shipping_cost_request.py", "models/model_shipping_cost_response.py",
+                 "tests/__init__.py", "tests/conftest.py", "tests/test_node.py"):  # fmt: skip
+        assert f"{root}/{name}" in paths, name
     for file in result.files:
         if file.path.endswith(".py"):
-            ast.parse(file.content, file.path)
-    contract = yaml.safe_load(next(f.content for f in result.files if f.path.endswith("contract.yaml")))
-    assert contract["node_class"] == "NodeDataProcessorEffect" and contract["node_type"] == "effect"
-    assert set(contract["input_state"]) == {"records", "drop_empty"} and contract["io_operations"]
+            ast.parse(file.content)
+        elif file.path.endswith(".yaml"):
+            yaml.safe_load(file.content)
 
 
-@pytest.mark.parametrize("kind", list(EnumNodeKind))
-async def test_each_kind_has_exactly_one_marked_stub_with_its_contract(kind):
-    result = await scaffold(prompt="Generate a thing node", node_type=kind.value)
-    node = next(f.content for f in result.files if f.path.endswith("/node.py"))
-    extractor = NodeCodegenStubExtractorEffect(create_test_container())
-    stubs = (await extractor.execute_effect({"input_state": {"node_file_content": node}})).stubs
-    assert len(stubs) == 1 and stubs[0].docstring and stubs[0].marker_note
-    # the business logic as a module-level function of plain values (what a small model writes well)
-    assert "." not in stubs[0].qualified_name and stubs[0].name.startswith("_")
-    assert f"{stubs[0].name}(request." in node  # the node's method calls it
+async def test_the_request_model_has_the_spec_s_types_defaults_and_constraints():
+    files = {f.path.rsplit("/", 1)[-1]: f.content for f in (await scaffold(spec_of("shipping_cost.yaml"))).files}
+    request = files["model_shipping_cost_request.py"]
+    assert 'weight_kg: float = Field(ge=0, description="The parcel\'s weight in kilograms")' in request
+    assert "zone: Literal['domestic', 'international'] = Field(description=\"\")" in request
+    assert 'express: bool = Field(default=False, description="")' in request
+    assert 'model_config = ConfigDict(extra="forbid")' in request
 
 
-async def test_type_and_name_override_the_prompt():
-    result = await scaffold(prompt="Generate a data processor effect node", node_type="reducer", name="Ledger")
-    assert result.requirements.class_name == "NodeLedgerReducer" and result.package_dir == "ledger_reducer/v1_0_0"
+async def test_the_stub_is_a_function_of_plain_values_whose_docstring_holds_the_examples():
+    node = next(f.content for f in (await scaffold(spec_of("shipping_cost.yaml"))).files if f.path.endswith("/node.py"))
+    assert "def shipping_cost(weight_kg: float, zone: Literal['domestic', 'international'], express: bool) -> float:" in node
+    assert ">>> shipping_cost(weight_kg=2.0, zone='domestic', express=False)\n    7.4\n" in node
+    assert ">>> shipping_cost(weight_kg=10.0, zone='international', express=True)\n    44.0\n" in node
+    # the examples the request model refuses are the node's: in its tests, not in the function's docstring
+    assert "weight_kg=-1" not in node and "mars" not in node
+    assert "# IMPLEMENTATION REQUIRED: 5.00 plus 1.20 per kg" in node
+    assert "response['cost'] = shipping_cost(weight_kg=values['weight_kg']" in node
 
 
-async def test_requirements_from_a_model_are_used_and_the_core_fields_kept():
-    requirements = analyse("x").model_dump() | {
-        "node_type": "effect",
-        "name": "InvoiceFetcher",
-        "service_name": "invoice_fetcher",
-        "input_fields": [{"name": "account", "type": "str", "default": "default=''", "description": "Account id"}],
-        "source": "llm",
-    }
-    result = await scaffold(prompt="fetch invoices", requirements=requirements)
-    assert result.requirements.source == "llm" and result.requirements.class_name == "NodeInvoiceFetcherEffect"
-    assert [f.name for f in result.requirements.input_fields] == ["records", "drop_empty", "account"]
+async def test_every_example_becomes_a_test_through_the_node_s_contract():
+    tests = next(f.content for f in (await scaffold(spec_of("shipping_cost.yaml"))).files if f.path.endswith("test_node.py"))
+    names = [line.split("(")[0].removeprefix("async def ") for line in tests.splitlines() if line.startswith("async def test_")]
+    assert names == [
+        "test_shipping_cost_example_1_typical",
+        "test_shipping_cost_example_2_edge",
+        "test_shipping_cost_example_3_typical",
+        "test_shipping_cost_example_4_error",
+        "test_shipping_cost_example_5_error",
+        "test_an_unknown_request_field_is_a_validation_error",
+        "test_metrics_count_operations",
+    ]
+    assert "await _call(node, {'weight_kg': 1, 'zone': 'mars'})" in tests
+    assert "assert raised.value.error_code is EnumCoreErrorCode.VALIDATION_ERROR" in tests
 
 
-@pytest.mark.parametrize(
-    ("state", "message"),
-    [
-        ({"prompt": ""}, "Missing required field: prompt"),
-        ({"prompt": "x", "name": "my-node"}, "PascalCase"),
-        ({"prompt": "x", "name": "class"}, "PascalCase"),
-        ({"prompt": "x", "node_type": "gadget"}, "unknown node type"),
-        ({"prompt": "x", "framework": "django"}, "unknown framework"),
-    ],
-)
-async def test_bad_input_is_refused(state, message):
-    with pytest.raises(ModelOnexError) as raised:
-        await scaffold(**state)
-    assert raised.value.error_code is EnumCoreErrorCode.VALIDATION_ERROR and message in raised.value.message
+async def test_an_effect_s_examples_run_in_their_own_folder_and_server():
+    node = next(f.content for f in (await scaffold(spec_of("invoice_fetcher.yaml"))).files if f.path.endswith("/node.py"))
+    assert ">>> from nodegen.onex.example_env import example_env" in node
+    assert ">>> with example_env(http=[{'method': 'GET', 'path': '/invoices/7', 'status': 200, " in node
+    assert "...     fetch_invoice(base_url=env.fill('{base_url}'), invoice_id=7)" in node
+    assert "response.update(await asyncio.to_thread(fetch_invoice, base_url=values['base_url']" in node
+
+
+async def test_a_reducer_returns_its_intents_and_a_nested_model_is_a_model_of_its_own():
+    files = {f.path.rsplit("/", 1)[-1]: f.content for f in (await scaffold(spec_of("order_totals.yaml"))).files}
+    assert "class ModelOrder(BaseModel):" in files["model_order.py"]
+    assert "orders: list[ModelOrder]" in files["model_order_totals_request.py"]
+    assert "intents: list[ModelIntent]" in files["model_order_totals_response.py"]
+    assert "def order_totals(orders: list[dict[str, Any]]) -> dict[str, Any]:" in files["node.py"]
+    assert "intent_type=EnumIntentType.PUBLISH_EVENT" in files["node.py"]
+    contract = yaml.safe_load(files["contract.yaml"])
+    assert contract["intents"] == [{"intent_type": "publish_event", "target": "event_bus", "payload": ["totals"], "priority": 5}]
+
+
+async def test_the_contract_is_generated_from_the_spec():
+    files = {f.path.rsplit("/", 1)[-1]: f.content for f in (await scaffold(spec_of("line_counter.yaml"))).files}
+    contract = yaml.safe_load(files["contract.yaml"])
+    assert contract["node_class"] == "NodeLineCounterEffect" and contract["entry_point"] == "execute_effect"
+    assert contract["io_operations"] == [
+        {"kind": "files", "access": "read", "target": "folder", "description": "reads folder/file_name"}
+    ]
+    assert contract["operations"][0]["error_codes"] == ["FILE_NOT_FOUND"]
+    assert contract["error_codes"] == ["VALIDATION_ERROR", "FILE_NOT_FOUND"]
+    assert list(contract["input_state"]) == ["folder", "file_name"] and list(contract["output_state"]) == ["lines"]
+
+
+@pytest.mark.parametrize("fixture", FIXTURES)
+async def test_the_spec_travels_with_the_package_and_reads_back_the_same(fixture):
+    spec = spec_of(fixture)
+    written = next(f.content for f in (await scaffold(spec)).files if f.path.endswith("spec.yaml"))
+    assert load_spec(written) == spec
 
 
 async def test_rendering_is_deterministic():
-    first = await scaffold(prompt="Generate a data processor effect node")
-    second = await scaffold(prompt="Generate a data processor effect node")
-    assert first == second
+    assert await scaffold(spec_of("deploy_plan.yaml")) == await scaffold(spec_of("deploy_plan.yaml"))
 
 
-@pytest.mark.parametrize("kind", list(EnumNodeKind))
-async def test_each_kind_s_stub_carries_examples_its_reference_body_passes_and_a_wrong_one_fails(kind, tmp_path):
-    # the stub's own examples are its spec: the examples check runs them on every fill
-    from tests.support.scaffold_answers import BODIES
+async def test_a_spec_with_problems_is_refused_with_every_problem():
+    text = (SPECS / "shipping_cost.yaml").read_text().replace("response:\n  cost: float", "response:\n  cost: set")
+    with pytest.raises(ModelOnexError) as raised:
+        await scaffold(load_spec(text))
+    assert raised.value.error_code is EnumCoreErrorCode.VALIDATION_ERROR
+    assert "response[0] (cost): type 'set': unknown name 'set'" in raised.value.message
 
+
+async def test_an_unknown_framework_is_refused():
+    with pytest.raises(ModelOnexError) as raised:
+        await scaffold(spec_of("shipping_cost.yaml"), framework="django")
+    assert "unknown framework" in raised.value.message
+
+
+@pytest.mark.parametrize("fixture", FIXTURES)
+async def test_each_stub_s_examples_pass_its_reference_body_and_fail_a_wrong_one(fixture, tmp_path):
+    # the stub's own examples are its spec: the examples check runs them, in the sandbox, on every fill
     from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect
 
-    result = await scaffold(prompt="Generate a thing node", node_type=kind.value)
+    result = await scaffold(spec_of(fixture))
     for file in result.files:
         (tmp_path / file.path).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / file.path).write_text(file.content)

@@ -1,0 +1,234 @@
+"""Expected outputs checked by execution: a model's examples can be wrong (a small model's arithmetic often is),
+and then the code that matches them is wrong too. Several implementations are drawn from each operation's rules
+alone (its docstring without the examples), run in the sandbox on the examples' inputs, and where most of them
+agree on an output that the spec's example contradicts, the example takes that output, unless the prompt itself
+states the example's values. Every example records what the implementations gave (``agreement``), so a reviewer
+knows what to read; an error example is never turned into a value (the prompt's error rules stand)."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nodegen.infra.sandbox import ModelSandboxLimits, run_sandboxed
+from nodegen.llm import (
+    EnumChatRole,
+    LLMClient,
+    ModelChatMessage,
+    ModelCompletionRequest,
+    RetryPolicy,
+    RunBudget,
+    complete_with_retries,
+)
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import ModelNodeSpec, ModelSpecExample, ModelSpecOperation
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0.spec import SpecRuntime, check_spec, function_stub
+
+_RUNNER = Path(__file__).with_name("implementation_runner.py")
+_BLOCK = re.compile(r"```(?:python|py)?[ \t]*\n(.*?)(?:\n```|\Z)", re.DOTALL)
+IMPLEMENT_SYSTEM = "You are a careful Python programmer. Answer with the whole function in one ```python block."
+IMPLEMENT_MAX_TOKENS = 768
+
+
+@dataclass(frozen=True, slots=True)
+class OutputsAsk:
+    """The client, limits and how many implementations to draw."""
+
+    client: LLMClient
+    policy: RetryPolicy
+    budget: RunBudget
+    implementations: int
+    retry_temperature: float
+    limits: ModelSandboxLimits
+
+
+@dataclass
+class OutputsReport:
+    """What the implementations did: calls, tokens, and each example they changed."""
+
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    changed: list[str] = field(default_factory=list)
+
+
+def _module(stub: str, answer: str, function: str) -> str | None:
+    """The stub's imports and the answer's code, when the answer defines ``function``."""
+    found = _BLOCK.search(answer)
+    code = found.group(1) if found else answer
+    if not re.search(rf"^\s*def {re.escape(function)}\(", code, re.MULTILINE):
+        return None
+    header = stub.split("\ndef ", 1)[0]
+    code = re.sub(r"^from __future__ import .*$", "", code, flags=re.MULTILINE)  # the header has it, first
+    return f"{header}\n\n{code}\n"
+
+
+def _key(
+    runtime: SpecRuntime, spec: ModelNodeSpec, operation: ModelSpecOperation, outcome: dict[str, Any]
+) -> str | None:
+    """An outcome as comparable text: ``error CODE`` or the outputs as the response types hold them; None for a
+    crash, a wrong type, or an effect whose files or rows came out wrong."""
+    if "error" in outcome:
+        return f"error {outcome['error']}"
+    if "value" not in outcome or outcome.get("after", "ok") != "ok":
+        return None
+    names = [f.name for f in spec.operation_outputs(operation)]
+    value = outcome["value"]
+    values = {names[0]: value} if len(names) == 1 else value
+    if not isinstance(values, dict) or sorted(values) != sorted(names):
+        return None
+    try:
+        return json.dumps(runtime.load_output(values), sort_keys=True, default=str)
+    except ValueError:
+        return None
+
+
+def _expected(runtime: SpecRuntime, example: ModelSpecExample) -> str:
+    if example.error is not None:
+        return f"error {example.error}"
+    return json.dumps(runtime.load_output(example.output or {}), sort_keys=True, default=str)
+
+
+async def _implementations(ask: OutputsAsk, stub: str, function: str, report: OutputsReport) -> list[str]:
+    modules = []
+    for index in range(ask.implementations):
+        completion = await complete_with_retries(
+            ask.client,
+            ModelCompletionRequest(
+                system=IMPLEMENT_SYSTEM,
+                messages=[
+                    ModelChatMessage(
+                        role=EnumChatRole.USER, content=f"Complete the function `{function}`:\n```python\n{stub}```"
+                    )
+                ],
+                max_tokens=IMPLEMENT_MAX_TOKENS,
+                temperature=0.0 if index == 0 else ask.retry_temperature,
+                seed=index,
+            ),
+            ask.policy,
+            ask.budget,
+        )
+        report.calls += 1
+        report.prompt_tokens += completion.input_tokens
+        report.completion_tokens += completion.output_tokens
+        module = _module(stub, completion.text, function)
+        if module is not None:
+            modules.append(module)
+    return modules
+
+
+async def _run(
+    modules: list[str], function: str, calls: list[dict[str, Any]], limits: ModelSandboxLimits
+) -> list[list[dict[str, Any]]]:
+    """Each module's outcome for each call, run in the sandbox (a module that does not load: no outcomes)."""
+    with tempfile.TemporaryDirectory(prefix="nodegen-implementations-") as scratch:
+        spec_file = Path(scratch) / "spec.json"
+        paths = [entry for entry in sys.path if entry and Path(entry).exists()]
+        spec_file.write_text(
+            json.dumps({"sys_path": paths, "function": function, "candidates": modules, "calls": calls})
+        )
+        result = await run_sandboxed(
+            [sys.executable, "-I", "-S", str(_RUNNER), str(spec_file)], work_dir=Path(scratch), limits=limits
+        )
+    outcomes = []
+    for line in result.stdout.splitlines():
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(event, dict) and isinstance(event.get("outcomes"), list):
+            outcomes.append(event["outcomes"])
+    return outcomes
+
+
+def _vote(keys: list[str | None]) -> tuple[str | None, int]:
+    """The outcome most implementations agree on (at least two, and more than any other), and how many."""
+    counts = Counter(key for key in keys if key is not None).most_common(2)
+    if not counts or counts[0][1] < 2 or (len(counts) > 1 and counts[1][1] == counts[0][1]):
+        return None, counts[0][1] if counts else 0
+    return counts[0]
+
+
+async def confirm_outputs(spec: ModelNodeSpec, ask: OutputsAsk) -> tuple[ModelNodeSpec, OutputsReport]:
+    """The spec with each example's agreement of the implementations, and the outputs most of them agree on
+    where the spec's contradict them (unless the prompt states those values)."""
+    report = OutputsReport()
+    runtime = SpecRuntime(spec)
+    operations = []
+    for operation in spec.operations:
+        loaded: list[tuple[ModelSpecExample, dict[str, Any] | None]] = []
+        for example in operation.examples:
+            try:
+                loaded.append((example, runtime.arguments(operation, example)))
+            except ValueError:
+                loaded.append((example, None))  # the request model refuses it: the node's, not the function's
+        calls = [
+            {
+                "arguments": arguments,
+                "setup": example.setup.model_dump(mode="json", by_alias=True) if example.setup else None,
+                "after": example.after.model_dump(mode="json") if example.after else None,
+            }
+            for example, arguments in loaded
+            if arguments is not None
+        ]
+        stub = function_stub(spec, operation, examples=False)
+        modules = await _implementations(ask, stub, operation.name, report) if calls else []
+        results = await _run(modules, operation.name, calls, ask.limits) if modules else []
+        examples, position = [], 0
+        for example, arguments in loaded:
+            if arguments is None:
+                examples.append(example)
+                continue
+            keys = [_key(runtime, spec, operation, got[position]) for got in results if position < len(got)]
+            position += 1
+            examples.append(_decide(runtime, operation, example, keys, len(modules), report))
+        operations.append(operation.model_copy(update={"examples": examples}))
+    confirmed = spec.model_copy(update={"operations": operations})
+    if check_spec(confirmed, spec.prompt):  # the new outputs must not contradict anything: else the spec as it was
+        report.changed = []
+        return spec, report
+    return confirmed, report
+
+
+def _decide(  # noqa: PLR0917 - one example's evidence, all of it
+    runtime: SpecRuntime,
+    operation: ModelSpecOperation,
+    example: ModelSpecExample,
+    keys: list[str | None],
+    drawn: int,
+    report: OutputsReport,
+) -> ModelSpecExample:
+    expected = _expected(runtime, example)
+    majority, count = _vote(keys)
+    agreeing = sum(1 for key in keys if key == expected)
+    note = f"code {agreeing}/{drawn}"
+    agreement = f"{example.agreement}, {note}" if example.agreement else note
+    replace = (
+        majority is not None
+        and majority != expected
+        and not majority.startswith("error ")
+        and example.error is None
+        and example.source != "prompt"
+    )
+    if not replace or majority is None:
+        return example.model_copy(update={"agreement": agreement})
+    output = json.loads(majority)
+    index = operation.examples.index(example) + 1
+    report.changed.append(
+        f"{operation.name} example {index}: the model's spec said {example.output}; {count} of {drawn} "
+        f"implementations of its rules give {output}: the example now says so"
+    )
+    return example.model_copy(
+        update={
+            "output": output,
+            "agreement": f"{example.agreement or ''} code {count}/{drawn} (output from the code)".strip(),
+        }
+    )
+
+
+__all__ = ["IMPLEMENT_SYSTEM", "OutputsAsk", "OutputsReport", "confirm_outputs"]

@@ -1,0 +1,166 @@
+"""The node spec without a model: types from the allowed set, the YAML forms a user or a model writes, every check
+with where it points, the names a prompt spells out, and prompts refused before any model is asked."""
+
+from __future__ import annotations
+
+import pytest
+from tests.support.scaffold_answers import PROMPTS, SPECS
+
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0.spec import (
+    SpecFileError,
+    check_spec,
+    keyword_draft,
+    load_spec,
+    prompt_names,
+    unbuildable,
+)
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0.spec_types import SpecTypeError, read_type
+
+SHIPPING = (SPECS / "shipping_cost.yaml").read_text()
+
+
+def problems_of(text: str, prompt: str = "") -> list[str]:
+    return check_spec(load_spec(text), prompt)
+
+
+@pytest.mark.parametrize(
+    ("text", "model", "plain"),
+    [
+        ("float", "float", "float"),
+        ("Optional[int]", "int | None", "int | None"),
+        ("list", "list[Any]", "list[Any]"),
+        ("dict[str, list[float]]", "dict[str, list[float]]", "dict[str, list[float]]"),
+        ("Literal['a', 1, True]", "Literal['a', 1, True]", "Literal['a', 1, True]"),
+        ("list[Order] | None", "list[ModelOrder] | None", "list[dict[str, Any]] | None"),
+    ],
+)
+def test_allowed_types_read_as_the_models_and_the_functions_write_them(text, model, plain):
+    read = read_type(text, ["Order"])
+    assert (read.model, read.plain) == (model, plain)
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("set[int]", "set[...] is not allowed"),
+        ("dict[int, str]", "dictionary keys are str"),
+        ("os.system('x')", "not a type expression nodegen reads"),
+        ("__import__('os')", "not a type expression nodegen reads"),
+        ("Decimal", "unknown name 'Decimal'"),
+        ("list[", "not a type expression"),
+    ],
+)
+def test_other_types_are_refused_with_what_is_allowed(text, why):
+    with pytest.raises(SpecTypeError) as raised:
+        read_type(text)
+    assert why in str(raised.value) and "allowed: str, int, float" in str(raised.value)
+
+
+def test_the_fixture_specs_pass_every_check():
+    for path in SPECS.glob("*.yaml"):
+        assert check_spec(load_spec(path.read_text())) == [], path.name
+
+
+def test_the_compact_forms_read_as_the_full_ones():
+    spec = load_spec(SHIPPING.replace("output: {cost: 7.4}", "output: 7.4"))
+    assert spec.operations[0].examples[0].output == {"cost": 7.4}
+    assert [f.name for f in spec.request] == ["weight_kg", "zone", "express"]
+    assert spec.request[0].ge == 0 and spec.request[0].required and not spec.request[2].required
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("zone: \"Literal", "weight_kg: int\n  zone: \"Literal", "'weight_kg' is given twice"),
+        ("kind: compute", "kind: gadget", "kind: Input should be 'effect', 'compute', 'reducer' or 'orchestrator'"),
+        ("name: ShippingCost", "name: shipping-cost", "not a PascalCase identifier"),
+        ("output: {cost: 7.4}", "output: {cost: 7.4}, error: VALIDATION_ERROR", "either an output or an error"),
+        ("error: VALIDATION_ERROR}\n      - {case: error, input: {weight_kg: 1", "error: OOPS}\n      - {case: error, input: {weight_kg: 1", "unknown error code 'OOPS'"),
+        ("kind: compute", "kind: compute\nkind: effect", "given twice"),
+        ("request:", "request: [", "is not YAML"),
+    ],
+)  # fmt: skip
+def test_a_spec_that_does_not_load_says_where_and_why(old, new, expected):
+    assert old in SHIPPING
+    with pytest.raises(SpecFileError) as raised:
+        load_spec(SHIPPING.replace(old, new, 1))
+    assert expected in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("name: ShippingCost", "name: ShippingCostCompute", "leaves out 'Node' and the kind"),
+        ("cost: float", "cost: tuple", "response[0] (cost): type 'tuple'"),
+        ("weight_kg: {type: float, ge: 0,", "weight_kg: {type: float, ge: 5, le: 1,", "no value is at least 5.0 and at most 1.0"),
+        ("express: {type: bool, default: false}", "express: {type: bool, default: 3}", "request (express): default 3"),
+        ("input: {weight_kg: 2, zone: domestic}", "input: {weight_kg: 2, zone: domestic, speed: 1}", "examples[0]: the input does not load"),
+        ("output: {cost: 7.4}", "output: {cost: cheap}", "examples[0]: the output is not of the response's types"),
+        ("output: {cost: 7.4}", "output: {price: 7.4}", "examples[0]: the output gives ['price']; shipping_cost gives ['cost']"),
+        ("{weight_kg: -1, zone: domestic}, error: VALIDATION_ERROR", "{weight_kg: -1, zone: domestic}, error: FILE_NOT_FOUND",
+         "refuses this input (weight_kg: Input should be greater than or equal to 0), which is a VALIDATION_ERROR"),
+        ("{weight_kg: 0, zone: international, express: true}, output: {cost: 20.0}",
+         "{weight_kg: 2.0, zone: domestic, express: false}, output: {cost: 9.0}", "examples[1]: contradicts examples[0]"),
+        ("  - name: shipping_cost", "  - name: class", "the name is not a free Python identifier"),
+    ],
+)  # fmt: skip
+def test_each_check_names_where_the_problem_is(old, new, expected):
+    assert old in SHIPPING
+    found = problems_of(SHIPPING.replace(old, new, 1))
+    assert any(expected in problem for problem in found), found
+
+
+def test_too_few_examples_and_a_missing_error_rule_are_problems():
+    text = SHIPPING.split("      - {case: typical, input: {weight_kg: 10")[0]
+    found = problems_of(text, PROMPTS["compute"])
+    assert any("2 example(s); give at least 3" in p for p in found)
+    assert any("the prompt states error rules" in p for p in found)
+
+
+def test_the_names_the_prompt_spells_out_are_kept_exactly():
+    assert problems_of(SHIPPING, PROMPTS["compute"]) == []
+    renamed = SHIPPING.replace("weight_kg", "weight")
+    assert any("the field 'weight_kg'" in p for p in problems_of(renamed, PROMPTS["compute"]))
+    other = SHIPPING.replace("name: ShippingCost", "name: ParcelPrice")
+    assert any("names the node 'ShippingCost'" in p for p in problems_of(other, PROMPTS["compute"]))
+
+
+def test_io_intents_and_steps_belong_to_their_kinds():
+    text = SHIPPING + "io_operations:\n  - {kind: files, target: zone}\nintents:\n  - {intent_type: publish_event, target: bus}\n"
+    found = problems_of(text)
+    assert any("a compute node does no I/O" in p for p in found)
+    assert any("only a reducer returns intents" in p for p in found)
+
+
+def test_prompt_names():
+    spelled = prompt_names(PROMPTS["compute"])
+    assert spelled.node_name == "ShippingCost"
+    assert spelled.fields == ("weight_kg", "zone", "express", "cost")
+    assert prompt_names("a reducer named OrderTotalsReducer; publish to the event_bus").node_name == "OrderTotals"
+    assert prompt_names("a reducer named OrderTotalsReducer; publish to the event_bus").names == ("event_bus",)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "refused"),
+    [
+        ("", "empty"),
+        ("hello", "asks for nothing"),
+        ("make it nice", "asks for nothing"),
+        ("an effect node that deletes the home folder", "destructive"),
+        ("an effect node that runs rm -rf / on the host", "destructive"),
+        ("a compute node that removes duplicate records from a list", None),
+        ("an effect node that deletes the files older than days in the folder the request names", None),
+        (PROMPTS["effect"], None),
+    ],
+)
+def test_prompts_nodegen_refuses_before_asking_a_model(prompt, refused):
+    reason = unbuildable(prompt)
+    assert (reason is None) if refused is None else (reason is not None and refused in reason)
+
+
+def test_the_keyword_draft_keeps_the_prompt_s_names_and_types_and_has_no_examples():
+    draft = keyword_draft(PROMPTS["compute"])
+    assert (draft["kind"], draft["name"]) == ("compute", "ShippingCost")
+    assert draft["request"] == {"weight_kg": "float", "zone": "str", "express": "bool"}
+    assert draft["response"] == {"cost": "float"}
+    assert draft["operations"][0]["examples"] == []
