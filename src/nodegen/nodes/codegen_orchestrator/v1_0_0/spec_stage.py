@@ -31,7 +31,7 @@ from .spec_prompts import repair_message, spec_system_prompt
 
 _BLOCK = re.compile(r"```(?:ya?ml|json)?[ \t]*\n(.*?)(?:\n```|\Z)", re.DOTALL)
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-SPEC_MAX_TOKENS = 900
+SPEC_MAX_TOKENS = 640
 _MOST_CUT = 3
 
 

@@ -4,12 +4,13 @@ load its models, read the prompt, and the keyword draft."""
 from .keyword_draft import keyword_draft
 from .prompt_names import kind_hint, prompt_names, unbuildable
 from .rendering import function_stub
-from .spec_checks import check_spec, example_outcome
+from .spec_checks import MIN_EXAMPLES, check_spec, example_outcome
 from .spec_runtime import SpecRuntime
 from .spec_yaml import HEADER, SpecFileError, dump_spec, load_spec, parse_spec
 
 __all__ = [
     "HEADER",
+    "MIN_EXAMPLES",
     "SpecFileError",
     "SpecRuntime",
     "check_spec",
