@@ -103,7 +103,8 @@ return order
 """,
 }
 
-_TARGET = re.compile(r"(?:Implement|whole function) `(\w+)`")
+_TARGET = re.compile(r"(?:Implement|whole function|Complete the function) `(\w+)`")
+_DEF = re.compile(r"^def (\w+)\(.*$", re.MULTILINE)
 
 
 def spec_text(prompt: str) -> str | None:
@@ -122,5 +123,8 @@ def scaffold_responder(received: Received) -> Reply:
     found = _TARGET.search(received.last_user_text)
     if found and found.group(1) in BODIES:
         body = BODIES[found.group(1)]
+        if received.last_user_text.startswith("Complete the function"):  # the spec stage's implementations
+            header = next(m.group(0) for m in _DEF.finditer(received.last_user_text) if m.group(1) == found.group(1))
+            body = header + "\n" + "".join(f"    {line}" if line.strip() else line for line in body.splitlines(True))
         return Reply(text=f"```python\n{body}```", input_tokens=1500, output_tokens=120)
     return Reply(text="pass")

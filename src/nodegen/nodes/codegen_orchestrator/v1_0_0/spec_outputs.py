@@ -246,11 +246,9 @@ def _decide(  # noqa: PLR0917 - one example's evidence, all of it
         f"{operation.name} example {index}: the model's spec said {example.output}; {count} of {drawn} "
         f"implementations of its rules give {output}: the example now says so"
     )
+    prefix = f"{example.agreement}, " if example.agreement else ""
     return example.model_copy(
-        update={
-            "output": output,
-            "agreement": f"{example.agreement or ''} code {count}/{drawn} (output from the code)".strip(),
-        }
+        update={"output": output, "agreement": f"{prefix}code {count}/{drawn} (the output is the code's)"}
     )
 
 

@@ -1,0 +1,104 @@
+"""The spec stage against a loopback model: answers read as YAML (a model's unquoted brackets and colons, a
+looping answer cut mid-line), problems sent back, the sample the others agree with kept, and outputs checked by
+implementations run in the sandbox (a wrong worked-out output corrected, the prompt's own values never)."""
+
+from __future__ import annotations
+
+import pytest
+
+from nodegen.infra.sandbox import ModelSandboxLimits
+from nodegen.llm import RetryPolicy, RunBudget, openai_client
+from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_outputs import OutputsAsk
+from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_stage import SpecAsk, quote_types, write_spec
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import EnumNodeKind
+from tests.support.llm_server import Reply, ScriptedLLMServer
+from tests.support.scaffold_answers import PROMPTS, SPECS, scaffold_responder
+
+SHIPPING = (SPECS / "shipping_cost.yaml").read_text()
+
+
+def ask(server, *, samples=3, implementations=3, prompt=PROMPTS["compute"]):
+    client = openai_client("gpt-4o-mini", base_url=server.openai_url, api_key="sk-test-stage")
+    outputs = OutputsAsk(
+        client=client, policy=RetryPolicy(max_retries=0), budget=RunBudget(), implementations=implementations,
+        retry_temperature=0.6, limits=ModelSandboxLimits(timeout_s=60.0),
+    )  # fmt: skip
+    return SpecAsk(
+        prompt=prompt, kind=EnumNodeKind.COMPUTE, name=None, kind_given=False, client=client,
+        policy=RetryPolicy(max_retries=0), budget=RunBudget(), samples=samples, repairs=1, retry_temperature=0.6,
+        structured=True, outputs=outputs,
+    )  # fmt: skip
+
+
+def answering(*specs: str):
+    """A model that answers the spec requests with ``specs`` in turn (then the last again), and implementations
+    correctly."""
+    answers = list(specs)
+
+    def respond(received):
+        if "You write the spec" in received.system_text:
+            text = answers.pop(0) if len(answers) > 1 else answers[0]
+            return Reply(text=f"Here it is.\n```yaml\n{text}```\n")
+        return scaffold_responder(received)
+
+    return respond
+
+
+def test_quoting_makes_what_models_write_yaml():
+    text = "  zone: {type: Literal['a', 'b'], default: 'a'}\n    description: Cost: 5 plus 1.2 per kg\n"
+    assert quote_types(text) == (
+        "  zone: {type: \"Literal['a', 'b']\", default: 'a'}\n    description: \"Cost: 5 plus 1.2 per kg\"\n"
+    )
+
+
+async def test_samples_that_agree_stop_the_stage_early_and_mark_their_examples():
+    async with ScriptedLLMServer(answering(SHIPPING)) as server:
+        spec, stage, _ = await write_spec(ask(server))
+    assert spec is not None and (stage.samples, stage.valid) == (2, 2)  # two samples agreed on every example
+    assert stage.calls == 2 + 3 and stage.outputs_changed == []  # and three implementations
+    first = spec.operations[0].examples[0]
+    assert first.source == "derived" and first.agreement == "2/2, code 3/3"
+
+
+async def test_a_wrong_worked_out_output_is_corrected_by_the_implementations():
+    wrong = SHIPPING.replace("output: {cost: 44.0}", "output: {cost: 43.0}")
+    async with ScriptedLLMServer(answering(wrong)) as server:
+        spec, stage, _ = await write_spec(ask(server, samples=1))
+    assert spec is not None
+    assert spec.operations[0].examples[2].output == {"cost": 44.0}
+    assert "example 3: the model's spec said {'cost': 43.0}; 3 of 3 implementations" in stage.outputs_changed[0]
+    assert "the output is the code's" in (spec.operations[0].examples[2].agreement or "")
+
+
+async def test_an_output_the_prompt_states_is_never_replaced():
+    prompt = PROMPTS["compute"] + " For example 2 kg to a domestic address costs 7.0."
+    wrong = SHIPPING.replace("output: {cost: 7.4}", "output: {cost: 7.0}")
+    async with ScriptedLLMServer(answering(wrong)) as server:
+        spec, stage, _ = await write_spec(ask(server, samples=1, prompt=prompt))
+    assert spec is not None and spec.operations[0].examples[0].output == {"cost": 7.0}
+    assert spec.operations[0].examples[0].source == "prompt" and stage.outputs_changed == []
+
+
+async def test_a_failing_sample_gets_its_problems_back_once_then_the_next_sample():
+    broken = SHIPPING.replace("zone: \"Literal['domestic', 'international']\"", "zone: Decimal")
+    async with ScriptedLLMServer(answering(broken, broken, SHIPPING)) as server:
+        spec, stage, _ = await write_spec(ask(server, implementations=0))
+        repair = [r for r in server.requests if "The spec has these problems" in r.last_user_text]
+    assert spec is not None and (stage.samples, stage.valid) == (3, 2)
+    assert "unknown name 'Decimal'" in repair[0].last_user_text
+
+
+async def test_a_looping_answer_cut_mid_line_is_read_up_to_its_last_whole_line():
+    looping = SHIPPING + "      - {case: error, input: {weight_kg: -1, zone: domestic}, error: VALIDATION_ERROR}\n" * 3
+    looping += "      - {case: error, input: {weight_kg: 1, zo"
+    async with ScriptedLLMServer(answering(looping)) as server:
+        spec, _, _ = await write_spec(ask(server, samples=1, implementations=0))
+    assert spec is not None and len(spec.operations[0].examples) == 5  # the repeats counted once
+
+
+@pytest.mark.parametrize("answer", ["I cannot help with that.", "```yaml\nkind: [\n```"])
+async def test_no_valid_sample_gives_the_closest_draft_and_its_problems(answer):
+    async with ScriptedLLMServer(lambda received: Reply(text=answer)) as server:
+        spec, stage, draft = await write_spec(ask(server, samples=2, implementations=0))
+    assert spec is None and stage.valid == 0 and stage.calls == 4 and stage.problems
+    assert draft == (answer if answer.startswith("I cannot") else "kind: [")
