@@ -31,9 +31,17 @@ def _fields(where: str, fields: list[ModelSpecField], models: list[str]) -> list
     problems = [f"{where}: the field {name!r} is declared twice" for name in _duplicates(f.name for f in fields)]
     for index, field in enumerate(fields):
         try:
-            read_type(field.type, models)
+            type_ = read_type(field.type, models)
         except SpecTypeError as error:
             problems.append(f"{where}[{index}] ({field.name}): {error}")
+            continue
+        base = type_.model.removesuffix(" | None")
+        numeric = [key for key in ("ge", "gt", "le", "lt") if key in field.constraints]
+        if numeric and base not in ("int", "float"):
+            problems.append(f"{where}[{index}] ({field.name}): {', '.join(numeric)} applies to numbers, not {base}")
+        sized = [key for key in ("min_length", "max_length") if key in field.constraints]
+        if sized and not base.startswith(("str", "list", "dict")):
+            problems.append(f"{where}[{index}] ({field.name}): {', '.join(sized)} applies to str, list and dict")
         low = field.ge if field.ge is not None else field.gt
         high = field.le if field.le is not None else field.lt
         if low is not None and high is not None and low > high:
@@ -121,6 +129,9 @@ def _examples(spec: ModelNodeSpec, runtime: SpecRuntime, operation: ModelSpecOpe
                     f"{at}: the request model refuses this input ({first_error(error)}), which is a "
                     f"VALIDATION_ERROR, not {example.error}"
                 )
+            continue
+        except ValueError as error:
+            problems.append(f"{at}: {error}")
             continue
         outcome = f"error {example.error}"
         if example.output is not None:

@@ -45,8 +45,12 @@ class SpecRuntime:
         self._adapters = {name: _adapter(info) for name, info in self.response.model_fields.items()}
 
     def load_request(self, values: dict[str, Any]) -> BaseModel:
-        """The request of an example's input; ``ValidationError`` when the request model refuses it."""
-        return self.request.model_validate(values)
+        """The request of an example's input; ``ValidationError`` when the request model refuses it, ``ValueError``
+        when it cannot even judge it (a constraint pydantic cannot apply to the value)."""
+        try:
+            return self.request.model_validate(values)
+        except TypeError as error:
+            raise ValueError(f"the request model cannot judge this input: {error}") from None
 
     def check_default(self, model: type[BaseModel], name: str) -> str | None:
         """Why field ``name``'s default is not a value of its type (None when it is, or when it has none)."""
@@ -58,6 +62,8 @@ class SpecRuntime:
             _adapter(info).validate_python(default)
         except ValidationError as error:
             return f"default {default!r} is not a value of its type: {first_error(error)}"
+        except TypeError as error:
+            return f"default {default!r} cannot be judged against its type: {error}"
         return None
 
     def load_output(self, values: dict[str, Any]) -> dict[str, Any]:
@@ -72,6 +78,8 @@ class SpecRuntime:
                 loaded[name] = adapter.dump_python(adapter.validate_python(value))
             except ValidationError as error:
                 raise ValueError(f"{name}: {first_error(error)}") from None
+            except TypeError as error:
+                raise ValueError(f"{name}: {error}") from None
         return loaded
 
     def arguments(self, operation: ModelSpecOperation, example: ModelSpecExample) -> dict[str, Any]:

@@ -102,6 +102,9 @@ def test_a_spec_that_does_not_load_says_where_and_why(old, new, expected):
         ("{weight_kg: 0, zone: international, express: true}, output: {cost: 20.0}",
          "{weight_kg: 2.0, zone: domestic, express: false}, output: {cost: 9.0}", "examples[1]: contradicts examples[0]"),
         ("  - name: shipping_cost", "  - name: class", "the name is not a free Python identifier"),
+        ("express: {type: bool, default: false}", "express: {type: bool, default: false, ge: 1}",
+         "request[2] (express): ge applies to numbers, not bool"),
+        ("zone: \"Literal['domestic', 'international']\"", "zone: {type: str, max_length: 2}", "examples[0]: the input does not load"),
     ],
 )  # fmt: skip
 def test_each_check_names_where_the_problem_is(old, new, expected):
