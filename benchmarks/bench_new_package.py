@@ -1,5 +1,6 @@
-"""`nodegen new` without model latency: scaffold, fill (a loopback server that answers at once), check, and the
-package's own tests in a subprocess; one package per run (target: under 5 s of our own time)."""
+"""`nodegen new` without model latency: the spec stage (three samples and three implementations, answered at once
+by a loopback server), the checks, rendering, the fill, `nodegen check` and the package's own tests in the sandbox;
+one package per run (target: under 5 s of our own time)."""
 
 from __future__ import annotations
 
@@ -11,15 +12,13 @@ import time
 from pathlib import Path
 
 from tests.support.llm_server import ScriptedLLMServer
-from tests.support.scaffold_answers import scaffold_responder
+from tests.support.scaffold_answers import PROMPTS, scaffold_responder
 
 from nodegen.llm import openai_client
 from nodegen.nodes.codegen_orchestrator.v1_0_0 import NodeCodegenOrchestrator
 from nodegen.onex.testing import create_test_container
 
 from .harness import Timing
-
-PROMPT = "Generate a data processor effect node"
 
 
 async def _run(repeat: int) -> list[float]:
@@ -34,7 +33,7 @@ async def _run(repeat: int) -> list[float]:
                 )
                 started = time.perf_counter()
                 result = await node.execute_orchestration(
-                    {"input_state": {"prompt": PROMPT, "output_directory": str(where / "out")}}
+                    {"input_state": {"prompt": PROMPTS["compute"], "output_directory": str(where / "out")}}
                 )
                 samples.append((time.perf_counter() - started) * 1000)
                 assert result.success, result.scaffold
@@ -47,12 +46,12 @@ def run() -> list[Timing]:
     samples = sorted(asyncio.run(_run(5)))
     return [
         Timing(
-            "new package: scaffold + fill + check + tests (model answers at once)",
+            "new package: spec (3 samples, 3 implementations) + render + fill + check + tests (answers at once)",
             statistics.median(samples),
             samples[-1],
             samples[0],
             len(samples),
             5000.0,
-            "the package's pytest subprocess is most of it",
+            "the sandboxed runs (implementations, examples, the package's pytest) are most of it",
         )
     ]

@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import humaneval_report, new_model, prefix_reuse
+from benchmarks import humaneval_report, new_model, prefix_reuse, spec_decoding
 from benchmarks.checks import docstring_examples
 from benchmarks.clients import ObservingClient
 from benchmarks.humaneval import problems
@@ -134,6 +134,7 @@ def results_for(llm: str) -> Path:
 HUMANEVAL = ("humaneval-model", "HumanEval with a real model: the model alone and through nodegen")
 NEW = ("new-model", "`nodegen new` with a real model")
 PREFIX = ("prefix-reuse", "Prompt tokens evaluated per stub, with and without prefix reuse")
+SPEC_DECODING = ("spec-decoding", "A node spec from the local model: free YAML against llama.cpp's JSON-schema grammar")
 
 
 def _write_humaneval(args: argparse.Namespace) -> None:
@@ -158,6 +159,10 @@ async def _main(args: argparse.Namespace) -> None:
                 rows = await new_model.run(ObservingClient(model), args.llm, resume=args.resume, keys=args.prompt)
                 name, title = model_section(*NEW, args.llm)
                 write_section(args.output, name, f"## {title}\n\n{new_model.render(rows, args.llm)}\n\n{_stamp()}")
+            if "spec-decoding" in chosen:
+                rows = await spec_decoding.run(model, args.llm)
+                name, title = model_section(*SPEC_DECODING, args.llm)
+                write_section(args.output, name, f"## {title}\n\n{spec_decoding.render(rows, args.llm)}\n\n{_stamp()}")
             if "prefix" in chosen:
                 result = await prefix_reuse.run(model, args.llm)
                 name, title = model_section(*PREFIX, args.llm)
@@ -170,7 +175,9 @@ async def _main(args: argparse.Namespace) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--llm", default="local", help="provider string, as nodegen's --llm (default: local)")
-    parser.add_argument("--only", choices=["humaneval", "new", "prefix"], action="append", help="run only these")
+    parser.add_argument(
+        "--only", choices=["humaneval", "new", "prefix", "spec-decoding"], action="append", help="run only these"
+    )
     parser.add_argument("--limit", type=int, help="HumanEval: only N problems")
     parser.add_argument("--offset", type=int, default=0, help="HumanEval: skip the first K problems")
     parser.add_argument(

@@ -96,6 +96,13 @@ async def test_a_looping_answer_cut_mid_line_is_read_up_to_its_last_whole_line()
     assert spec is not None and len(spec.operations[0].examples) == 5  # the repeats counted once
 
 
+async def test_a_description_written_as_a_field_of_its_own_goes_to_the_field_before_it():
+    answer = SHIPPING.replace("response:\n  cost: float", "response:\n  cost: float\n  description: The total cost.")
+    async with ScriptedLLMServer(answering(answer)) as server:
+        spec, _, _ = await write_spec(ask(server, samples=1, implementations=0))
+    assert spec is not None and [(f.name, f.description) for f in spec.response] == [("cost", "The total cost.")]
+
+
 @pytest.mark.parametrize("answer", ["I cannot help with that.", "```yaml\nkind: [\n```"])
 async def test_no_valid_sample_gives_the_closest_draft_and_its_problems(answer):
     async with ScriptedLLMServer(lambda received: Reply(text=answer)) as server:

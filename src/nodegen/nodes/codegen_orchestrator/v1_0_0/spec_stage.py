@@ -23,7 +23,15 @@ from nodegen.llm import (
     complete_with_retries,
 )
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import EnumNodeKind, ModelNodeSpec, ModelSpecExample
-from nodegen.nodes.codegen_scaffold_compute.v1_0_0.spec import SpecFileError, SpecRuntime, check_spec, load_spec
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0.spec import (
+    SpecFileError,
+    SpecRuntime,
+    SpecTypeError,
+    check_spec,
+    parse_spec,
+    read_type,
+    read_yaml,
+)
 
 from .models import ModelSpecStage
 from .spec_outputs import OutputsAsk, confirm_outputs
@@ -96,6 +104,33 @@ def quote_types(text: str) -> str:
     return _PROSE.sub(lambda m: m.group(1) + '"' + m.group(2).replace("\\", "\\\\").replace('"', '\\"') + '"', text)
 
 
+def _fold_descriptions(data: Any) -> Any:
+    """``response: {cost: float, description: The cost.}``: a model that wrote a field's description as a field of
+    its own (a value that is no type) meant the field before it; that is where it goes."""
+    if not isinstance(data, dict):
+        return data
+    for key in ("request", "response"):
+        fields = data.get(key)
+        if not isinstance(fields, dict) or not isinstance(fields.get("description"), str):
+            continue
+        try:
+            read_type(fields["description"])
+            continue
+        except SpecTypeError:
+            pass
+        names = list(fields)
+        position = names.index("description")
+        if position == 0:
+            continue
+        previous = names[position - 1]
+        text = fields.pop("description")
+        entry = fields[previous]
+        fields[previous] = (
+            {**entry, "description": text} if isinstance(entry, dict) else {"type": entry, "description": text}
+        )
+    return data
+
+
 def _load(text: str) -> ModelNodeSpec:
     """The spec in an answer. A small model that loops ends its answer mid-line at the token limit: the lines up to
     the last one that still reads as a spec are kept (never more than a few dropped), and examples it repeated word
@@ -104,13 +139,14 @@ def _load(text: str) -> ModelNodeSpec:
     first: SpecFileError | None = None
     for cut in range(min(_MOST_CUT, len(lines) - 1) + 1):
         try:
-            spec = load_spec("\n".join(lines[: len(lines) - cut]), "the spec")
+            data = read_yaml("\n".join(lines[: len(lines) - cut]), "the spec")
             break
         except SpecFileError as error:
             first = first or error
     else:
         assert first is not None
         raise first
+    spec = parse_spec(_fold_descriptions(data), "the spec")
     operations = []
     for operation in spec.operations:
         unique = {json.dumps(e.model_dump(mode="json"), sort_keys=True): e for e in operation.examples}

@@ -6,13 +6,15 @@ from .prompt_names import kind_hint, prompt_names, unbuildable
 from .rendering import function_stub
 from .spec_checks import MIN_EXAMPLES, check_spec, example_outcome
 from .spec_runtime import SpecRuntime
-from .spec_yaml import HEADER, SpecFileError, dump_spec, load_spec, parse_spec
+from .spec_types import SpecTypeError, read_type
+from .spec_yaml import HEADER, SpecFileError, dump_spec, load_spec, parse_spec, read_yaml
 
 __all__ = [
     "HEADER",
     "MIN_EXAMPLES",
     "SpecFileError",
     "SpecRuntime",
+    "SpecTypeError",
     "check_spec",
     "dump_spec",
     "example_outcome",
@@ -22,5 +24,7 @@ __all__ = [
     "load_spec",
     "parse_spec",
     "prompt_names",
+    "read_type",
+    "read_yaml",
     "unbuildable",
 ]

@@ -112,13 +112,17 @@ def parse_spec(data: Any, where: str = "the spec") -> ModelNodeSpec:
         raise SpecFileError(f"{where}: " + "; ".join(problems)) from None
 
 
-def load_spec(text: str, where: str = "the spec") -> ModelNodeSpec:
-    """A spec from YAML text (JSON is YAML too); ``SpecFileError`` when it is not YAML or not a spec."""
+def read_yaml(text: str, where: str = "the spec") -> Any:
+    """YAML text (JSON is YAML too) as data; ``SpecFileError`` when it is not YAML or gives a key twice."""
     try:
-        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as error:
         raise SpecFileError(f"{where} is not YAML: {' '.join(str(error).split())}") from None
-    return parse_spec(data, where)
 
 
-__all__ = ["HEADER", "SpecFileError", "dump_spec", "load_spec", "parse_spec", "spec_data"]
+def load_spec(text: str, where: str = "the spec") -> ModelNodeSpec:
+    """A spec from YAML text; ``SpecFileError`` when it is not YAML or not a spec."""
+    return parse_spec(read_yaml(text, where), where)
+
+
+__all__ = ["HEADER", "SpecFileError", "dump_spec", "load_spec", "parse_spec", "read_yaml", "spec_data"]

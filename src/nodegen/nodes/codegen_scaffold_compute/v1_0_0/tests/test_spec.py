@@ -167,3 +167,15 @@ def test_the_keyword_draft_keeps_the_prompt_s_names_and_types_and_has_no_example
     assert draft["request"] == {"weight_kg": "float", "zone": "str", "express": "bool"}
     assert draft["response"] == {"cost": "float"}
     assert draft["operations"][0]["examples"] == []
+
+
+def test_the_published_schema_is_the_spec_model_s():
+    import json
+    from pathlib import Path
+
+    from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import ModelNodeSpec
+
+    published = Path(__file__).parents[6] / "docs" / "node-spec.schema.json"
+    assert json.loads(published.read_text()) == ModelNodeSpec.model_json_schema(), (
+        "docs/node-spec.schema.json is stale: write ModelNodeSpec.model_json_schema() to it"
+    )
