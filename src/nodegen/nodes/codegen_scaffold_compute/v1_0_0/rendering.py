@@ -69,10 +69,9 @@ def _operation(
     shown = "; ".join(_field_note(f, read_type(f.type, models).plain) for f in outputs)
     doc += _wrap(f"Returns {shown}." if single else f"Returns a dict with the keys {shown}.")
     errors = sorted({e.error for e in operation.examples if e.error and _reaches(runtime, operation, e)})
-    if errors:
-        codes = ", ".join(f"EnumCoreErrorCode.{code}" for code in errors)
-        shown_by = "as the examples show" if examples else "for the error rules of the description"
-        doc += _wrap(f"Raises ModelOnexError(error_code=...) with {codes} {shown_by}.")
+    for code in errors:
+        when = "as the examples show" if examples else "for the description's error rule"
+        doc += _wrap(f"Raises ModelOnexError(error_code=EnumCoreErrorCode.{code}, message=...) {when}.")
     io = [f"{io.kind} ({io.access}) at the request's {io.target}: {io.description}" for io in spec.io_operations]
     if io:
         doc += _wrap(

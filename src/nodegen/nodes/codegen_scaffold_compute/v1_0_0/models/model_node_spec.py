@@ -53,7 +53,8 @@ class ModelNodeSpec(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _compact_forms(cls, data: Any) -> Any:
-        """Fields as mappings, and an example's bare output for an operation of one response field."""
+        """Fields as mappings, an example's bare output for an operation of one response field, and a bare input
+        for a request of one field."""
         if not isinstance(data, dict):
             return data
         data = copy.deepcopy(data)  # never the caller's dicts: outputs are rewritten below
@@ -65,11 +66,15 @@ class ModelNodeSpec(BaseModel):
                 for name, item in data["models"].items()
             ]
         types = {f.get("name"): str(f.get("type", "")) for f in data["response"] or [] if isinstance(f, dict)}
+        requests = [f.get("name") for f in data["request"] or [] if isinstance(f, dict)]
         for operation in data.get("operations") or []:
             if not isinstance(operation, dict):
                 continue
             outputs = operation.get("outputs") or list(types)
             for example in operation.get("examples") or []:
+                # the one request field's value written as the whole input: ``input: [1, 2]`` for ``{values: [1, 2]}``
+                if isinstance(example, dict) and len(requests) == 1 and not isinstance(example.get("input", {}), dict):
+                    example["input"] = {requests[0]: example["input"]}
                 if isinstance(example, dict) and "output" in example and len(outputs) == 1:
                     value, name = example["output"], outputs[0]
                     # a dict is the operation's output already, unless the one output is itself a mapping

@@ -61,6 +61,11 @@ def test_the_fixture_specs_pass_every_check():
         assert check_spec(load_spec(path.read_text())) == [], path.name
 
 
+def test_a_bare_input_is_the_one_request_field_s_value():
+    text = (SPECS / "order_totals.yaml").read_text().replace("input: {orders: []}", "input: []")
+    assert load_spec(text).operations[0].examples[1].input == {"orders": []}
+
+
 def test_the_compact_forms_read_as_the_full_ones():
     spec = load_spec(SHIPPING.replace("output: {cost: 7.4}", "output: 7.4"))
     assert spec.operations[0].examples[0].output == {"cost": 7.4}
