@@ -70,6 +70,19 @@ async def test_a_wrong_worked_out_output_is_corrected_by_the_implementations():
     assert "the output is the code's" in (spec.operations[0].examples[2].agreement or "")
 
 
+async def test_an_error_rule_the_prompt_does_not_state_becomes_what_the_implementations_give():
+    invented = SHIPPING.replace(
+        "{case: typical, input: {weight_kg: 10, zone: international, express: true}, output: {cost: 44.0}}",
+        "{case: error, input: {weight_kg: 10, zone: international, express: true}, error: VALIDATION_ERROR}",
+    )
+    prompt = PROMPTS["compute"].replace(" A negative weight or an unknown zone is a validation error.", "")
+    async with ScriptedLLMServer(answering(invented)) as server:
+        spec, stage, _ = await write_spec(ask(server, samples=1, prompt=prompt))
+    assert spec is not None
+    assert (spec.operations[0].examples[2].output, spec.operations[0].examples[2].error) == ({"cost": 44.0}, None)
+    assert "which neither the prompt's error rules nor another sample support" in stage.outputs_changed[0]
+
+
 async def test_an_output_the_prompt_states_is_never_replaced():
     prompt = PROMPTS["compute"] + " For example 2 kg to a domestic address costs 7.0."
     wrong = SHIPPING.replace("output: {cost: 7.4}", "output: {cost: 7.0}")

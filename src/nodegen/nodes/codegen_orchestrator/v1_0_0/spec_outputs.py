@@ -27,7 +27,12 @@ from nodegen.llm import (
     complete_with_retries,
 )
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import ModelNodeSpec, ModelSpecExample, ModelSpecOperation
-from nodegen.nodes.codegen_scaffold_compute.v1_0_0.spec import MIN_EXAMPLES, SpecRuntime, check_spec, function_stub
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0.spec import (
+    SpecRuntime,
+    check_spec,
+    function_stub,
+    states_errors,
+)
 
 _RUNNER = Path(__file__).with_name("implementation_runner.py")
 _BLOCK = re.compile(r"```(?:python|py)?[ \t]*\n(.*?)(?:\n```|\Z)", re.DOTALL)
@@ -179,24 +184,14 @@ async def confirm_outputs(spec: ModelNodeSpec, ask: OutputsAsk) -> tuple[ModelNo
         stub = function_stub(spec, operation, examples=False)
         modules = await _implementations(ask, stub, operation.name, report) if calls else []
         results = await _run(modules, operation.name, calls, ask.limits) if modules else []
-        examples, position, dropped = [], 0, 0
-        errors = sum(1 for example in operation.examples if example.error)
+        examples, position = [], 0
         for example, arguments in loaded:
             if arguments is None:
                 examples.append(example)
                 continue
             keys = [_key(runtime, spec, operation, got[position]) for got in results if position < len(got)]
             position += 1
-            changes = len(report.changed)
-            decided = _decide(runtime, operation, example, keys, len(modules), report)
-            # never fewer examples than the checks ask for, nor an error rule left without one
-            if decided is None and (len(operation.examples) - dropped - 1 < MIN_EXAMPLES or errors - dropped < 2):
-                del report.changed[changes:]
-                decided = example.model_copy(update={"agreement": f"{example.agreement}, code 0/{len(modules)}"})
-            if decided is None:
-                dropped += 1
-            else:
-                examples.append(decided)
+            examples.append(_decide(runtime, operation, example, keys, len(modules), report, spec.prompt))
         operations.append(operation.model_copy(update={"examples": examples}))
     confirmed = spec.model_copy(update={"operations": operations})
     if check_spec(confirmed, spec.prompt):  # the new outputs must not contradict anything: else the spec as it was
@@ -212,10 +207,11 @@ def _decide(  # noqa: PLR0917 - one example's evidence, all of it
     keys: list[str | None],
     drawn: int,
     report: OutputsReport,
-) -> ModelSpecExample | None:
+    prompt: str,
+) -> ModelSpecExample:
     """The example with what the implementations gave; their output where most of them contradict a value the
-    model worked out; None for an error example that no other sample of the spec gave and that every
-    implementation answered with a value (a rule the prompt does not state)."""
+    model worked out, or where every one of them answers with a value an error example that no rule of the prompt
+    nor another sample supports."""
     expected = _expected(runtime, example)
     majority, count = _vote(keys)
     agreeing = sum(1 for key in keys if key == expected)
@@ -229,15 +225,15 @@ def _decide(  # noqa: PLR0917 - one example's evidence, all of it
         and example.source != "prompt"
     )
     values = [key for key in keys if key is not None and not key.startswith("error ")]
-    unsupported = example.error is not None and (example.agreement or "").startswith("1/") and len(values) >= 2
-    if unsupported and len(values) == len(keys):
-        index = operation.examples.index(example) + 1
+    alone = (example.agreement or "").startswith("1/") or not states_errors(prompt)
+    if example.error is not None and alone and majority is not None and len(values) == len(keys) >= 2:
+        output = json.loads(majority)
         report.changed.append(
-            f"{operation.name} example {index}: dropped: the model's spec said {example.input} raises "
-            f"{example.error}, no other sample said so, and all {len(values)} implementations of its rules return "
-            "a value"
+            f"{operation.name} example {operation.examples.index(example) + 1}: the model's spec said "
+            f"{example.input} raises {example.error}, which neither the prompt's error rules nor another sample "
+            f"support; all {len(values)} implementations of its rules give {output}: the example now says so"
         )
-        return None
+        return _from_code(example, output, f"code {count}/{drawn}", case="edge")
     if not replace or majority is None:
         return example.model_copy(update={"agreement": agreement})
     output = json.loads(majority)
@@ -246,10 +242,16 @@ def _decide(  # noqa: PLR0917 - one example's evidence, all of it
         f"{operation.name} example {index}: the model's spec said {example.output}; {count} of {drawn} "
         f"implementations of its rules give {output}: the example now says so"
     )
+    return _from_code(example, output, f"code {count}/{drawn}")
+
+
+def _from_code(
+    example: ModelSpecExample, output: dict[str, Any], votes: str, case: str | None = None
+) -> ModelSpecExample:
+    """``example`` giving the implementations' ``output``, and saying so in its agreement."""
     prefix = f"{example.agreement}, " if example.agreement else ""
-    return example.model_copy(
-        update={"output": output, "agreement": f"{prefix}code {count}/{drawn} (the output is the code's)"}
-    )
+    update = {"output": output, "error": None, "agreement": f"{prefix}{votes} (the output is the code's)"}
+    return example.model_copy(update=update | ({"case": case} if case else {}))
 
 
 __all__ = ["IMPLEMENT_SYSTEM", "OutputsAsk", "OutputsReport", "confirm_outputs"]

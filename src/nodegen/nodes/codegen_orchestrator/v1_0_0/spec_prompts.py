@@ -15,7 +15,8 @@ of a list), orchestrator (coordinates steps).
 - types: str, int, float, bool, list[T], dict[str, T], Literal['a', 'b'], T | None.
 - operations: Python functions that take the request fields and return the response fields. description: every \
 rule of the request, in words. examples: at least three: a typical case, an edge case, and one for each error rule \
-(error: VALIDATION_ERROR, or another ModelOnexError code). Work out every output exactly from the rules.
+the request states (error: VALIDATION_ERROR, or another ModelOnexError code; none when it states none). Work out \
+every output exactly from the rules.
 
 Request: A compute node named BmiCalculator. The request has weight_kg (float) and height_m (float). The response \
 has bmi (float) and category (str): 'under' below 18.5, 'normal' below 25, else 'over'. bmi is the weight over the \

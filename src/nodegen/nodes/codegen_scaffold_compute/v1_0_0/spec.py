@@ -2,7 +2,7 @@
 load its models, read the prompt, and the keyword draft."""
 
 from .keyword_draft import keyword_draft
-from .prompt_names import kind_hint, prompt_names, unbuildable
+from .prompt_names import kind_hint, prompt_names, states_errors, unbuildable
 from .rendering import function_stub
 from .spec_checks import MIN_EXAMPLES, check_spec, example_outcome
 from .spec_runtime import SpecRuntime
@@ -26,5 +26,6 @@ __all__ = [
     "prompt_names",
     "read_type",
     "read_yaml",
+    "states_errors",
     "unbuildable",
 ]
