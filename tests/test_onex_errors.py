@@ -76,3 +76,8 @@ def test_it_is_an_exception():
             else EnumCoreErrorCode.RESOURCE_NOT_FOUND,
         )
     assert isinstance(caught.value, Exception)
+
+
+def test_the_code_given_first_and_the_message_second_read_as_meant():
+    error = ModelOnexError(EnumCoreErrorCode.VALIDATION_ERROR, "a dependency cycle")  # type: ignore[arg-type]
+    assert (error.error_code, error.message) == (EnumCoreErrorCode.VALIDATION_ERROR, "a dependency cycle")

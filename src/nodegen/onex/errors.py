@@ -79,6 +79,9 @@ class ModelOnexError(Exception):
         cause: BaseException | None = None,
         **context: Any,
     ) -> None:
+        if isinstance(message, EnumCoreErrorCode) and isinstance(error_code, str):
+            # ModelOnexError(EnumCoreErrorCode.X, "text"): the code first, as code written by models often has it
+            message, error_code = str(error_code), message
         super().__init__(message)
         self.message = message
         self.error_code = _coerce_code(error_code)
