@@ -78,6 +78,7 @@ def _operation(
             "I/O: "
             + "; ".join(io)
             + (". Use httpx for HTTP, with a timeout." if any(i.kind == "http" for i in spec.io_operations) else ".")
+            + " Import the modules it uses (os, csv, json, sqlite3, httpx, ...) inside the function."
         )
     if examples:
         doc += ["", *doctest_lines(spec, runtime, operation)]
