@@ -14,13 +14,14 @@ import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from nodegen.infra.sandbox import ModelSandboxLimits, run_sandboxed
 from nodegen.llm import (
     EnumChatRole,
     LLMClient,
     ModelChatMessage,
+    ModelCompletion,
     ModelCompletionRequest,
     RetryPolicy,
     RunBudget,
@@ -60,6 +61,30 @@ class OutputsReport:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     changed: list[str] = field(default_factory=list)
+
+
+class Counts(Protocol):
+    """What a stage counts of its model calls."""
+
+    calls: int
+    prompt_tokens: int
+    completion_tokens: int
+
+
+def sampling(index: int, retry_temperature: float) -> dict[str, Any]:
+    """The first draw greedy, the others sampled, each with its own seed."""
+    return {"temperature": 0.0 if index == 0 else retry_temperature, "seed": index}
+
+
+async def draw(
+    client: LLMClient, request: ModelCompletionRequest, policy: RetryPolicy, budget: RunBudget, counts: Counts
+) -> ModelCompletion:
+    """One answer (retried as every call is, within the run's budget), counted in ``counts``."""
+    completion = await complete_with_retries(client, request, policy, budget)
+    counts.calls += 1
+    counts.prompt_tokens += completion.input_tokens
+    counts.completion_tokens += completion.output_tokens
+    return completion
 
 
 def _module(stub: str, answer: str, function: str) -> str | None:
@@ -102,25 +127,17 @@ def _expected(runtime: SpecRuntime, example: ModelSpecExample) -> str:
 async def _implementations(ask: OutputsAsk, stub: str, function: str, report: OutputsReport) -> list[str]:
     modules = []
     for index in range(ask.implementations):
-        completion = await complete_with_retries(
-            ask.client,
-            ModelCompletionRequest(
-                system=IMPLEMENT_SYSTEM,
-                messages=[
-                    ModelChatMessage(
-                        role=EnumChatRole.USER, content=f"Complete the function `{function}`:\n```python\n{stub}```"
-                    )
-                ],
-                max_tokens=IMPLEMENT_MAX_TOKENS,
-                temperature=0.0 if index == 0 else ask.retry_temperature,
-                seed=index,
-            ),
-            ask.policy,
-            ask.budget,
+        request = ModelCompletionRequest(
+            system=IMPLEMENT_SYSTEM,
+            messages=[
+                ModelChatMessage(
+                    role=EnumChatRole.USER, content=f"Complete the function `{function}`:\n```python\n{stub}```"
+                )
+            ],
+            max_tokens=IMPLEMENT_MAX_TOKENS,
+            **sampling(index, ask.retry_temperature),
         )
-        report.calls += 1
-        report.prompt_tokens += completion.input_tokens
-        report.completion_tokens += completion.output_tokens
+        completion = await draw(ask.client, request, ask.policy, ask.budget, report)
         module = _module(stub, completion.text, function)
         if module is not None:
             modules.append(module)
@@ -254,4 +271,4 @@ def _from_code(
     return example.model_copy(update=update | ({"case": case} if case else {}))
 
 
-__all__ = ["IMPLEMENT_SYSTEM", "OutputsAsk", "OutputsReport", "confirm_outputs"]
+__all__ = ["IMPLEMENT_SYSTEM", "Counts", "OutputsAsk", "OutputsReport", "confirm_outputs", "draw", "sampling"]

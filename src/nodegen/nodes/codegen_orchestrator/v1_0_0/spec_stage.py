@@ -20,7 +20,6 @@ from nodegen.llm import (
     ModelCompletionRequest,
     RetryPolicy,
     RunBudget,
-    complete_with_retries,
 )
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import EnumNodeKind, ModelNodeSpec, ModelSpecExample
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0.spec import (
@@ -34,7 +33,7 @@ from nodegen.nodes.codegen_scaffold_compute.v1_0_0.spec import (
 )
 
 from .models import ModelSpecStage
-from .spec_outputs import OutputsAsk, confirm_outputs
+from .spec_outputs import OutputsAsk, confirm_outputs, draw, sampling
 from .spec_prompts import repair_message, spec_system_prompt
 
 _BLOCK = re.compile(r"```(?:ya?ml|json)?[ \t]*\n(.*?)(?:\n```|\Z)", re.DOTALL)
@@ -250,22 +249,14 @@ async def write_spec(ask: SpecAsk) -> tuple[ModelNodeSpec | None, ModelSpecStage
         messages = [ModelChatMessage(role=EnumChatRole.USER, content=f"Request: {ask.prompt}")]
         stage.samples += 1
         for _ in range(ask.repairs + 1):
-            completion = await complete_with_retries(
-                ask.client,
-                ModelCompletionRequest(
-                    system=system,
-                    messages=messages,
-                    max_tokens=SPEC_MAX_TOKENS,
-                    temperature=0.0 if sample == 0 else ask.retry_temperature,
-                    seed=sample,
-                    json_schema=schema,
-                ),
-                ask.policy,
-                ask.budget,
+            request = ModelCompletionRequest(
+                system=system,
+                messages=messages,
+                max_tokens=SPEC_MAX_TOKENS,
+                json_schema=schema,
+                **sampling(sample, ask.retry_temperature),
             )
-            stage.calls += 1
-            stage.prompt_tokens += completion.input_tokens
-            stage.completion_tokens += completion.output_tokens
+            completion = await draw(ask.client, request, ask.policy, ask.budget, stage)
             draft = read_draft(completion.text, ask, written_by)
             if draft.spec is not None:
                 valid.append(draft.spec)
