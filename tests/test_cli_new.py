@@ -214,3 +214,23 @@ def test_bad_prompts_and_options_are_refused_before_any_model_is_asked(tmp_path,
     assert result.exit_code == 2, result.output
     assert expected in " ".join(result.output.split())
     assert asked == [] and list((tmp_path / "out").iterdir()) == []
+
+
+def test_an_implementation_that_gives_every_example_is_tried_before_the_model(tmp_path, monkeypatch):
+    fill_requests = []
+
+    def respond(received):
+        if "You write the spec" in received.system_text or received.last_user_text.startswith("Complete the function"):
+            return scaffold_responder(received)
+        fill_requests.append(received)
+        return Reply(text="```python\nreturn 0.0\n```")  # the fill's model would be wrong
+
+    with ThreadedLLMServer(respond) as server:
+        result = served(monkeypatch, tmp_path, server, PROMPTS["compute"], "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["scaffold"]["spec_stage"]["proven"] == {"shipping_cost": 3}
+    assert [(s["status"], s["attempts"]) for s in report["stubs"]] == [("filled", 1)]
+    assert fill_requests == [] and report["scaffold"]["tests"]["passed"]
+    node = (tmp_path / "shipping_cost_compute" / "v1_0_0" / "node.py").read_text()
+    assert "cost = 5.0 + 1.2 * weight_kg" in node and ">>> shipping_cost(weight_kg=2.0" in node  # the spec's doctests

@@ -122,3 +122,27 @@ async def test_no_valid_sample_gives_the_closest_draft_and_its_problems(answer):
         spec, stage, draft = await write_spec(ask(server, samples=2, implementations=0))
     assert spec is None and stage.valid == 0 and stage.calls == 4 and stage.problems
     assert draft == (answer if answer.startswith("I cannot") else "kind: [")
+
+
+async def test_implementations_that_give_every_example_are_kept_for_the_fill():
+    drawn = iter(
+        [
+            "```python\ndef shipping_cost(weight_kg: float, zone: str, express: bool) -> float:\n    return (\n```",
+            "```python\ndef shipping_cost(weight_kg: float, zone: str, express: bool) -> float:\n    return 0.0\n```",
+        ]
+    )
+
+    def respond(received):
+        if received.last_user_text.startswith("Complete the function"):
+            answer = next(drawn, None)  # one that does not load, one that is wrong, then the right one
+            if answer is not None:
+                return Reply(text=answer)
+        return answering(SHIPPING)(received)
+
+    async with ScriptedLLMServer(respond) as server:
+        spec, stage, _ = await write_spec(ask(server, samples=1))
+    assert spec is not None and stage.outputs_changed == []
+    assert stage.proven == {"shipping_cost": 1}
+    (code,) = stage.proven_code["shipping_cost"]
+    assert code.startswith("def shipping_cost(") and "5.0 + 1.2 * weight_kg" in code
+    assert "proven_code" not in stage.model_dump()  # the code itself is not reported

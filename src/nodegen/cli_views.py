@@ -133,6 +133,15 @@ def _render_spec_stage(report: ModelScaffoldReport, console: Console) -> None:
             f"spec: written by {escape(stage.written_by)}: {stage.valid} of {stage.samples} sample(s) passed the "
             f"checks, {stage.calls} call(s), {stage.seconds:.1f} s"
         )
+    if stage.implementations:
+        proven = [f"{name} ({count})" for name, count in stage.proven.items() if count]
+        console.print(
+            f"  outputs checked by {stage.implementations} implementation(s) per operation: "
+            f"{len(stage.outputs_changed)} corrected; giving every example (the fill tries them first): "
+            f"{escape(', '.join(proven)) if proven else 'none'}"
+        )
+        for change in stage.outputs_changed[:10]:
+            console.print(f"  {escape(change)}")
     if report.spec is None:
         if stage.draft_path:
             console.print(

@@ -50,6 +50,7 @@ class StubConversation:
     stop: EnumStopReason = EnumStopReason.ATTEMPTS_EXHAUSTED
     failure_message: str = ""
     pending: dict[str, Any] = field(default_factory=dict)
+    known: list[str] = field(default_factory=list)  # code already in hand, tried (and checked) before the model
     latency_ms: float = 0.0
     started: float = field(default_factory=time.perf_counter)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -184,9 +184,11 @@ class NodeCodegenCodeGeneratorEffect(NodeEffect[ModelCodeGenerationResult]):
         max_attempts: int | None = None,
         rules: Sequence[EnumValidationRule] = (EnumValidationRule.ALL,),
         feedback: str | None = None,
+        known: Mapping[str, Sequence[str]] | None = None,
     ) -> list[StubConversation]:
         """One conversation per stub of a file, prompts built, no call made (for callers that drive the attempts
-        themselves, such as the orchestrator's workflow); ``VALIDATION_ERROR`` when the source does not parse."""
+        themselves, such as the orchestrator's workflow); ``known`` code per stub (by qualified name) is tried
+        before the model. ``VALIDATION_ERROR`` when the source does not parse."""
         return self._conversations(
             self._read(source, file_path),
             stubs,
@@ -194,6 +196,7 @@ class NodeCodegenCodeGeneratorEffect(NodeEffect[ModelCodeGenerationResult]):
             max_attempts=max_attempts,
             rules=rules,
             feedback=feedback,
+            known=known,
         )
 
     def _conversations(
@@ -205,6 +208,7 @@ class NodeCodegenCodeGeneratorEffect(NodeEffect[ModelCodeGenerationResult]):
         max_attempts: int | None,
         rules: Sequence[EnumValidationRule],
         feedback: str | None = None,
+        known: Mapping[str, Sequence[str]] | None = None,
     ) -> list[StubConversation]:
         generator = self._generator()
         names = {stub.qualified_name for stub in stubs}
@@ -217,6 +221,7 @@ class NodeCodegenCodeGeneratorEffect(NodeEffect[ModelCodeGenerationResult]):
                 max_attempts=max_attempts,
                 stub_names=names,
                 feedback=feedback,
+                known=(known or {}).get(stub.qualified_name, ()),
             )
             for stub in stubs
         ]

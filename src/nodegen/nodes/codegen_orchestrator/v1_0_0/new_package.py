@@ -224,7 +224,8 @@ class NewPackage:
         node_file = package_dir / "node.py"
         stub_text = node_file.read_text(encoding="utf-8")
         in_place = request.model_copy(update={"output_directory": None})  # the new package is filled where it is
-        result = await self.fill(in_place, contract, [package_dir])
+        known = report.spec_stage.proven_code  # implementations that give every example: tried before the model
+        result = await self.fill(in_place, contract, [package_dir], known={k: v[:2] for k, v in known.items()})
         report.check_errors, report.check_warnings = await check_package(package_dir, self.container)
         limits = package_test_limits(self.settings)
         if request.run_tests and not request.dry_run:

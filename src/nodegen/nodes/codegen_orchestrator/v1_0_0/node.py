@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +109,7 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
         paths: list[Path],
         *,
         feedback: str | None = None,
+        known: Mapping[str, Sequence[str]] | None = None,
     ) -> ModelCodegenOrchestrationResult:
         started = time.perf_counter()
         selection = select_sources(paths)
@@ -143,6 +144,7 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
                 store=store_node,
                 reducer=NodeCodegenMetricsReducer(container),
                 feedback=feedback,
+                known=known or {},
             )
             await self._publish(
                 bus, EnumLifecycleEvent.GENERATION_STARTED, contract, {"files": [str(f) for f in files]}

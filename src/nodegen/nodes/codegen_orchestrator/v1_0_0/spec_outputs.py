@@ -61,6 +61,7 @@ class OutputsReport:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     changed: list[str] = field(default_factory=list)
+    proven: dict[str, list[str]] = field(default_factory=dict)  # per operation: code that gives every example
 
 
 class Counts(Protocol):
@@ -87,15 +88,18 @@ async def draw(
     return completion
 
 
-def _module(stub: str, answer: str, function: str) -> str | None:
-    """The stub's imports and the answer's code, when the answer defines ``function``."""
+def _code(answer: str, function: str) -> str | None:
+    """The answer's code, when it defines ``function`` (its ``from __future__`` lines left out: the file has them)."""
     found = _BLOCK.search(answer)
     code = found.group(1) if found else answer
     if not re.search(rf"^\s*def {re.escape(function)}\(", code, re.MULTILINE):
         return None
-    header = stub.split("\ndef ", 1)[0]
-    code = re.sub(r"^from __future__ import .*$", "", code, flags=re.MULTILINE)  # the header has it, first
-    return f"{header}\n\n{code}\n"
+    return re.sub(r"^from __future__ import .*$", "", code, flags=re.MULTILINE).strip("\n") + "\n"
+
+
+def _module(stub: str, code: str) -> str:
+    """The answer's code after the stub's imports (those node.py has too)."""
+    return f"{stub.split(chr(10) + 'def ', 1)[0]}\n\n{code}"
 
 
 def _key(
@@ -125,7 +129,8 @@ def _expected(runtime: SpecRuntime, example: ModelSpecExample) -> str:
 
 
 async def _implementations(ask: OutputsAsk, stub: str, function: str, report: OutputsReport) -> list[str]:
-    modules = []
+    """The code of each implementation the model wrote of ``function`` from its rules alone."""
+    codes = []
     for index in range(ask.implementations):
         request = ModelCompletionRequest(
             system=IMPLEMENT_SYSTEM,
@@ -138,16 +143,17 @@ async def _implementations(ask: OutputsAsk, stub: str, function: str, report: Ou
             **sampling(index, ask.retry_temperature),
         )
         completion = await draw(ask.client, request, ask.policy, ask.budget, report)
-        module = _module(stub, completion.text, function)
-        if module is not None:
-            modules.append(module)
-    return modules
+        code = _code(completion.text, function)
+        if code is not None:
+            codes.append(code)
+    return codes
 
 
 async def _run(
     modules: list[str], function: str, calls: list[dict[str, Any]], limits: ModelSandboxLimits
 ) -> list[list[dict[str, Any]]]:
-    """Each module's outcome for each call, run in the sandbox (a module that does not load: no outcomes)."""
+    """Each module's outcome for each call, in the modules' order, run in the sandbox (a module that does not load:
+    no outcomes)."""
     with tempfile.TemporaryDirectory(prefix="nodegen-implementations-") as scratch:
         spec_file = Path(scratch) / "spec.json"
         paths = [entry for entry in sys.path if entry and Path(entry).exists()]
@@ -165,6 +171,8 @@ async def _run(
             continue
         if isinstance(event, dict) and isinstance(event.get("outcomes"), list):
             outcomes.append(event["outcomes"])
+        elif isinstance(event, dict) and "broken" in event:
+            outcomes.append([])
     return outcomes
 
 
@@ -178,10 +186,11 @@ def _vote(keys: list[str | None]) -> tuple[str | None, int]:
 
 async def confirm_outputs(spec: ModelNodeSpec, ask: OutputsAsk) -> tuple[ModelNodeSpec, OutputsReport]:
     """The spec with each example's agreement of the implementations, and the outputs most of them agree on
-    where the spec's contradict them (unless the prompt states those values)."""
+    where the spec's contradict them (unless the prompt states those values); the report keeps, per operation, the
+    implementations that give every example of the spec returned (the fill tries them first)."""
     report = OutputsReport()
     runtime = SpecRuntime(spec)
-    operations = []
+    operations, ran = [], []
     for operation in spec.operations:
         loaded: list[tuple[ModelSpecExample, dict[str, Any] | None]] = []
         for example in operation.examples:
@@ -199,21 +208,27 @@ async def confirm_outputs(spec: ModelNodeSpec, ask: OutputsAsk) -> tuple[ModelNo
             if arguments is not None
         ]
         stub = function_stub(spec, operation, examples=False)
-        modules = await _implementations(ask, stub, operation.name, report) if calls else []
+        codes = await _implementations(ask, stub, operation.name, report) if calls else []
+        modules = [_module(stub, code) for code in codes]
         results = await _run(modules, operation.name, calls, ask.limits) if modules else []
+        keys = [[_key(runtime, spec, operation, outcome) for outcome in got] for got in results]
         examples, position = [], 0
         for example, arguments in loaded:
             if arguments is None:
                 examples.append(example)
                 continue
-            keys = [_key(runtime, spec, operation, got[position]) for got in results if position < len(got)]
+            votes = [got[position] for got in keys if position < len(got)]
             position += 1
-            examples.append(_decide(runtime, operation, example, keys, len(modules), report, spec.prompt))
+            examples.append(_decide(runtime, operation, example, votes, len(codes), report, spec.prompt))
         operations.append(operation.model_copy(update={"examples": examples}))
+        ran.append((codes, keys, [arguments is not None for _, arguments in loaded]))
     confirmed = spec.model_copy(update={"operations": operations})
     if check_spec(confirmed, spec.prompt):  # the new outputs must not contradict anything: else the spec as it was
         report.changed = []
-        return spec, report
+        confirmed = spec
+    for operation, (codes, keys, runs) in zip(confirmed.operations, ran, strict=True):
+        expected = [_expected(runtime, example) for example, run in zip(operation.examples, runs, strict=True) if run]
+        report.proven[operation.name] = [code for code, got in zip(codes, keys, strict=False) if got == expected]
     return confirmed, report
 
 

@@ -283,6 +283,8 @@ async def write_spec(ask: SpecAsk) -> tuple[ModelNodeSpec | None, ModelSpecStage
         stage.completion_tokens += report.completion_tokens
         stage.implementations = ask.outputs.implementations
         stage.outputs_changed = report.changed
+        stage.proven = {name: len(codes) for name, codes in report.proven.items()}
+        stage.proven_code = report.proven
     stage.seconds = time.perf_counter() - started
     return spec, stage, ""
 

@@ -12,7 +12,8 @@ Progress is streamed (``StubsExtractedEvent``, ``CodeValidatedEvent``, ``CodeInj
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from uuid import UUID
 
@@ -68,6 +69,7 @@ class FillRun:
     reducer: NodeCodegenMetricsReducer
     feedback: str | None = None  # the package's failing test output, for a repair run
     max_file_bytes: int | None = None  # larger files are refused unread
+    known: Mapping[str, Sequence[str]] = field(default_factory=dict)  # code per stub to try before the model
 
     def effect(self, **input_state: object) -> ModelContractEffect:
         """A contract of this run for an effect node."""
@@ -105,6 +107,7 @@ class CodeGenerationWorkflow(Workflow):
                         correlation_id=fill.correlation_id,
                         max_attempts=fill.max_attempts,
                         feedback=fill.feedback,
+                        known=fill.known,
                     )
                 except ModelOnexError as error:
                     state.file_outcomes.append(
