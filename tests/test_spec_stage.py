@@ -9,8 +9,10 @@ import pytest
 from nodegen.infra.sandbox import ModelSandboxLimits
 from nodegen.llm import RetryPolicy, RunBudget, openai_client
 from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_outputs import OutputsAsk
+from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_salvage import listed_types
 from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_stage import SpecAsk, quote_types, write_spec
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import EnumNodeKind
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0.spec import check_spec, parse_spec, read_yaml
 from tests.support.llm_server import Reply, ScriptedLLMServer
 from tests.support.scaffold_answers import PROMPTS, SPECS, scaffold_responder
 
@@ -114,6 +116,42 @@ async def test_a_description_written_as_a_field_of_its_own_goes_to_the_field_bef
     async with ScriptedLLMServer(answering(answer)) as server:
         spec, _, _ = await write_spec(ask(server, samples=1, implementations=0))
     assert spec is not None and [(f.name, f.description) for f in spec.response] == [("cost", "The total cost.")]
+
+
+def _listed(text: str) -> str:
+    """The keys up to the response as the item of a list, the rest as they were (as a small model wrote it)."""
+    head, tail = text.split("response:", 1)
+    lines = head.splitlines(keepends=True)
+    return "- " + lines[0] + "".join("  " + line for line in lines[1:]) + "response:" + tail
+
+
+@pytest.mark.parametrize(
+    ("written", "reads_as"),
+    [
+        (_listed, "the spec's first keys as a one-item list"),
+        (lambda text: text.replace("cost: float", "cost: {type: float, min_length: 1}"), "a length bound on a number"),
+    ],
+)
+async def test_what_small_models_get_wrong_in_a_spec_is_read_as_meant(written, reads_as):
+    async with ScriptedLLMServer(answering(written(SHIPPING))) as server:
+        spec, stage, _ = await write_spec(ask(server, samples=1, implementations=0))
+    assert spec is not None, (reads_as, stage.problems)
+    assert [f.name for f in spec.request] == ["weight_kg", "zone", "express"] and spec.response[0].min_length is None
+
+
+def test_a_list_type_written_as_a_list_of_its_item_type_is_that_list():
+    data = {"request": {"readings": ["float"], "unit": {"type": ["str"]}}, "response": [{"name": "n", "type": ["int"]}]}
+    assert listed_types(data) == {
+        "request": {"readings": "list[float]", "unit": {"type": "list[str]"}},
+        "response": [{"name": "n", "type": "list[int]"}],
+    }
+
+
+def test_a_bound_the_type_cannot_hold_is_refused_in_a_spec_file_a_user_gives():
+    text = SHIPPING.replace("cost: float", "cost: {type: float, min_length: 1}")
+    assert check_spec(parse_spec(read_yaml(text, "spec.yaml"), "spec.yaml"), "") == [
+        "response[0] (cost): min_length applies to str, list and dict"
+    ]
 
 
 @pytest.mark.parametrize("answer", ["I cannot help with that.", "```yaml\nkind: [\n```"])

@@ -61,7 +61,9 @@ output: {lines: 2}}
 ```
 SQLite: `setup: {sqlite: {shop.db: ["CREATE TABLE t (a INTEGER)", "INSERT INTO t VALUES (1)"]}}`, `after: {sqlite: \
 {shop.db: {"SELECT a FROM t": [[1]]}}}`. HTTP: `setup: {http: [{method: GET, path: /items/7, status: 200, json: \
-{id: 7}}]}` with `input: {base_url: '{base_url}', item_id: 7}`.
+{id: 7}}]}` with `input: {base_url: '{base_url}', item_id: 7}`. Error codes for I/O: FILE_NOT_FOUND, \
+PERMISSION_DENIED, RESOURCE_NOT_FOUND (a missing row or an HTTP 404), NETWORK_ERROR (another HTTP failure), \
+DATABASE_OPERATION_ERROR.
 """,
     EnumNodeKind.REDUCER: """
 A reducer node aggregates a list from its request and declares the intents it returns, e.g.:

@@ -25,16 +25,15 @@ from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import EnumNodeKind, M
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0.spec import (
     SpecFileError,
     SpecRuntime,
-    SpecTypeError,
     check_spec,
     parse_spec,
-    read_type,
     read_yaml,
 )
 
 from .models import ModelSpecStage
 from .spec_outputs import OutputsAsk, confirm_outputs, draw, sampling
 from .spec_prompts import repair_message, spec_system_prompt
+from .spec_salvage import fit_constraints, fold_descriptions, listed_types, quote_types, unlist
 
 _BLOCK = re.compile(r"```(?:ya?ml|json)?[ \t]*\n(.*?)(?:\n```|\Z)", re.DOTALL)
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
@@ -73,68 +72,11 @@ def _answer_text(text: str) -> str:
     return found.group(1) if found else text
 
 
-_TYPE_KEY = re.compile(r"\btype:[ \t]*(?=[^\s'\"])")
-_PROSE = re.compile(r"^([ \t]*(?:- )?(?:description|note):[ \t]+)([^'\"\n{][^\n]*?:[ \t][^\n]*)$", re.MULTILINE)
-
-
-def quote_types(text: str) -> str:
-    """``{type: Literal['a', 'b'], default: 'a'}`` is not YAML (a bracket inside a flow mapping's plain value), yet
-    models write it: each unquoted type value that holds a bracket is quoted, up to its closing bracket."""
-    out, position = [], 0
-    for found in _TYPE_KEY.finditer(text):
-        start = found.end()
-        if start < position:
-            continue
-        depth, end = 0, start
-        while end < len(text) and text[end] != "\n":
-            char = text[end]
-            depth += (char in "[(") - (char in "])")
-            if depth <= 0 and char in ",}" and (depth < 0 or char != "]"):
-                break
-            if depth < 0:
-                break
-            end += 1
-        value = text[start:end].rstrip()
-        if "[" in value:
-            out.append(text[position:start] + '"' + value.replace('"', "'") + '"')
-            position = start + len(value)
-    text = "".join(out) + text[position:]
-    # "description: Cost: 5.00 plus ..." is not YAML either (a colon inside a plain value): quote the line's value
-    return _PROSE.sub(lambda m: m.group(1) + '"' + m.group(2).replace("\\", "\\\\").replace('"', '\\"') + '"', text)
-
-
-def _fold_descriptions(data: Any) -> Any:
-    """``response: {cost: float, description: The cost.}``: a model that wrote a field's description as a field of
-    its own (a value that is no type) meant the field before it; that is where it goes."""
-    if not isinstance(data, dict):
-        return data
-    for key in ("request", "response"):
-        fields = data.get(key)
-        if not isinstance(fields, dict) or not isinstance(fields.get("description"), str):
-            continue
-        try:
-            read_type(fields["description"])
-            continue
-        except SpecTypeError:
-            pass
-        names = list(fields)
-        position = names.index("description")
-        if position == 0:
-            continue
-        previous = names[position - 1]
-        text = fields.pop("description")
-        entry = fields[previous]
-        fields[previous] = (
-            {**entry, "description": text} if isinstance(entry, dict) else {"type": entry, "description": text}
-        )
-    return data
-
-
 def _load(text: str) -> ModelNodeSpec:
     """The spec in an answer. A small model that loops ends its answer mid-line at the token limit: the lines up to
     the last one that still reads as a spec are kept (never more than a few dropped), and examples it repeated word
     for word count once."""
-    lines = quote_types(text).rstrip().splitlines()
+    lines = quote_types(unlist(text)).rstrip().splitlines()
     first: SpecFileError | None = None
     for cut in range(min(_MOST_CUT, len(lines) - 1) + 1):
         try:
@@ -145,7 +87,7 @@ def _load(text: str) -> ModelNodeSpec:
     else:
         assert first is not None
         raise first
-    spec = parse_spec(_fold_descriptions(data), "the spec")
+    spec = fit_constraints(parse_spec(fold_descriptions(listed_types(data)), "the spec"))
     operations = []
     for operation in spec.operations:
         unique = {json.dumps(e.model_dump(mode="json"), sort_keys=True): e for e in operation.examples}
@@ -299,4 +241,4 @@ def _settled(valid: list[ModelNodeSpec], prompt: str) -> bool:
     )
 
 
-__all__ = ["SPEC_MAX_TOKENS", "SpecAsk", "choose", "read_draft", "restates_prompt", "write_spec"]
+__all__ = ["SPEC_MAX_TOKENS", "SpecAsk", "choose", "quote_types", "read_draft", "restates_prompt", "write_spec"]

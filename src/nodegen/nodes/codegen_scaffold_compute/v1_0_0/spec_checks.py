@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from .models import EnumNodeKind, ModelNodeSpec, ModelSpecExample, ModelSpecField, ModelSpecOperation
 from .prompt_names import prompt_names, states_errors
 from .spec_runtime import SpecRuntime, first_error
-from .spec_types import SpecTypeError, read_type
+from .spec_types import NUMBER_BOUNDS, SIZE_BOUNDS, SpecTypeError, read_type
 
 MIN_EXAMPLES = 3
 # Names node.py defines or imports: an operation may not take one of them.
@@ -35,17 +35,18 @@ def _fields(where: str, fields: list[ModelSpecField], models: list[str]) -> list
         except SpecTypeError as error:
             problems.append(f"{where}[{index}] ({field.name}): {error}")
             continue
-        base = type_.model.removesuffix(" | None")
-        numeric = [key for key in ("ge", "gt", "le", "lt") if key in field.constraints]
-        if numeric and base not in ("int", "float"):
-            problems.append(f"{where}[{index}] ({field.name}): {', '.join(numeric)} applies to numbers, not {base}")
-        sized = [key for key in ("min_length", "max_length") if key in field.constraints]
-        if sized and not base.startswith(("str", "list", "dict")):
-            problems.append(f"{where}[{index}] ({field.name}): {', '.join(sized)} applies to str, list and dict")
+        at = f"{where}[{index}] ({field.name})"
+        unfit = type_.unfit_bounds(field.constraints)
+        numeric = [key for key in unfit if key in NUMBER_BOUNDS]
+        if numeric:
+            problems.append(f"{at}: {', '.join(numeric)} applies to numbers, not {type_.base}")
+        sized = [key for key in unfit if key in SIZE_BOUNDS]
+        if sized:
+            problems.append(f"{at}: {', '.join(sized)} applies to str, list and dict")
         low = field.ge if field.ge is not None else field.gt
         high = field.le if field.le is not None else field.lt
         if low is not None and high is not None and low > high:
-            problems.append(f"{where}[{index}] ({field.name}): no value is at least {low} and at most {high}")
+            problems.append(f"{at}: no value is at least {low} and at most {high}")
     return problems
 
 

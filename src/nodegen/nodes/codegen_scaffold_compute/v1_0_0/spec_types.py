@@ -17,6 +17,10 @@ ALLOWED = "str, int, float, bool, None, Any, list[T], dict[str, T], Literal['a',
 _SCALARS = {"str", "int", "float", "bool", "None", "Any"}
 
 
+NUMBER_BOUNDS = ("ge", "gt", "le", "lt")
+SIZE_BOUNDS = ("min_length", "max_length")
+
+
 class SpecTypeError(ValueError):
     """A type outside the allowed set, with what is allowed."""
 
@@ -30,6 +34,18 @@ class SpecType:
     uses_any: bool
     uses_literal: bool
     nested: frozenset[str]
+
+    @property
+    def base(self) -> str:
+        """The model annotation without ``| None``."""
+        return self.model.removesuffix(" | None")
+
+    def unfit_bounds(self, bounds: Collection[str]) -> list[str]:
+        """Those of ``bounds`` this type cannot hold: ``ge``, ``gt``, ``le``, ``lt`` hold numbers; ``min_length``
+        and ``max_length`` strings, lists and dicts."""
+        numeric = self.base in ("int", "float")
+        sized = self.base.startswith(("str", "list", "dict"))
+        return [key for key in bounds if (key in NUMBER_BOUNDS and not numeric) or (key in SIZE_BOUNDS and not sized)]
 
 
 def _refuse(text: str, why: str) -> SpecTypeError:
@@ -108,4 +124,4 @@ def read_type(text: str, models: Collection[str] = ()) -> SpecType:
     return SpecType(model, plain, reader.any, reader.literal, frozenset(reader.nested))
 
 
-__all__ = ["ALLOWED", "SpecType", "SpecTypeError", "model_class_name", "read_type"]
+__all__ = ["ALLOWED", "NUMBER_BOUNDS", "SIZE_BOUNDS", "SpecType", "SpecTypeError", "model_class_name", "read_type"]

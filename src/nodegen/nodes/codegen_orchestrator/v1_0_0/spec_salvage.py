@@ -1,0 +1,126 @@
+"""Reading what models write as a spec: YAML they get slightly wrong, fixed where the meaning is plain (a type
+value with brackets left unquoted, prose with a colon, the whole spec written as a one-item list, a field's
+description written as a field of its own, ``[float]`` for ``list[float]``, a number's bound put on a list). Only
+the spec stage reads with these; a spec file a user gives is read as written and refused when it is wrong."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import ModelNodeSpec, ModelSpecField
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0.spec import SpecTypeError, read_type
+
+_TYPE_KEY = re.compile(r"\btype:[ \t]*(?=[^\s'\"])")
+_PROSE = re.compile(r"^([ \t]*(?:- )?(?:description|note):[ \t]+)([^'\"\n{][^\n]*?:[ \t][^\n]*)$", re.MULTILINE)
+
+
+def quote_types(text: str) -> str:
+    """``{type: Literal['a', 'b'], default: 'a'}`` is not YAML (a bracket inside a flow mapping's plain value), yet
+    models write it: each unquoted type value that holds a bracket is quoted, up to its closing bracket."""
+    out, position = [], 0
+    for found in _TYPE_KEY.finditer(text):
+        start = found.end()
+        if start < position:
+            continue
+        depth, end = 0, start
+        while end < len(text) and text[end] != "\n":
+            char = text[end]
+            depth += (char in "[(") - (char in "])")
+            if depth <= 0 and char in ",}" and (depth < 0 or char != "]"):
+                break
+            if depth < 0:
+                break
+            end += 1
+        value = text[start:end].rstrip()
+        if "[" in value:
+            out.append(text[position:start] + '"' + value.replace('"', "'") + '"')
+            position = start + len(value)
+    text = "".join(out) + text[position:]
+    # "description: Cost: 5.00 plus ..." is not YAML either (a colon inside a plain value): quote the line's value
+    return _PROSE.sub(lambda m: m.group(1) + '"' + m.group(2).replace("\\", "\\\\").replace('"', '\\"') + '"', text)
+
+
+def fold_descriptions(data: Any) -> Any:
+    """``response: {cost: float, description: The cost.}``: a model that wrote a field's description as a field of
+    its own (a value that is no type) meant the field before it; that is where it goes."""
+    if not isinstance(data, dict):
+        return data
+    for key in ("request", "response"):
+        fields = data.get(key)
+        if not isinstance(fields, dict) or not isinstance(fields.get("description"), str):
+            continue
+        try:
+            read_type(fields["description"])
+            continue
+        except SpecTypeError:
+            pass
+        names = list(fields)
+        position = names.index("description")
+        if position == 0:
+            continue
+        previous = names[position - 1]
+        text = fields.pop("description")
+        entry = fields[previous]
+        fields[previous] = (
+            {**entry, "description": text} if isinstance(entry, dict) else {"type": entry, "description": text}
+        )
+    return data
+
+
+def unlist(text: str) -> str:
+    """``- kind: compute`` then ``  name: …``: the spec's first keys written as the item of a list (a spec is one
+    mapping, never a list) are the mapping's own."""
+    lines = text.splitlines(keepends=True)
+    first = next((i for i, line in enumerate(lines) if line.strip() and not line.lstrip().startswith("#")), None)
+    if first is None or not re.match(r"- [A-Za-z_]\w*:", lines[first]):
+        return text
+    out = [*lines[:first], lines[first][2:]]
+    position = first + 1
+    while position < len(lines) and (lines[position].startswith("  ") or not lines[position].strip()):
+        out.append(lines[position][2:] if lines[position].strip() else lines[position])
+        position += 1
+    return "".join(out + lines[position:])
+
+
+def listed_types(data: Any) -> Any:
+    """``readings: [float]`` or ``{type: [float]}``: a list's type written as a list of its item type."""
+    if not isinstance(data, dict):
+        return data
+    for key in ("request", "response"):
+        fields = data.get(key)
+        if isinstance(fields, dict):
+            for name, item in fields.items():
+                if _one_type(item):
+                    fields[name] = f"list[{item[0]}]"
+                elif isinstance(item, dict) and _one_type(item.get("type")):
+                    item["type"] = f"list[{item['type'][0]}]"
+        elif isinstance(fields, list):
+            for item in fields:
+                if isinstance(item, dict) and _one_type(item.get("type")):
+                    item["type"] = f"list[{item['type'][0]}]"
+    return data
+
+
+def _one_type(value: Any) -> bool:
+    return isinstance(value, list) and len(value) == 1 and isinstance(value[0], str) and value[0].isidentifier()
+
+
+def fit_constraints(spec: ModelNodeSpec) -> ModelNodeSpec:
+    """A bound the field's type cannot hold (``gt: 0`` on a list, ``min_length`` on a number) is left out: what the
+    model meant by it is in its rules and examples, which are checked."""
+    names = [model.name for model in spec.models]
+
+    def fit(field: ModelSpecField) -> ModelSpecField:
+        try:
+            drop = read_type(field.type, names).unfit_bounds(field.constraints)
+        except SpecTypeError:
+            return field  # the spec's checks say why
+        return field.model_copy(update=dict.fromkeys(drop)) if drop else field
+
+    models = [model.model_copy(update={"fields": [fit(f) for f in model.fields]}) for model in spec.models]
+    request, response = [fit(f) for f in spec.request], [fit(f) for f in spec.response]
+    return spec.model_copy(update={"request": request, "response": response, "models": models})
+
+
+__all__ = ["fit_constraints", "fold_descriptions", "listed_types", "quote_types", "unlist"]
