@@ -55,11 +55,28 @@ def test_quoting_makes_what_models_write_yaml():
 
 async def test_samples_that_agree_stop_the_stage_early_and_mark_their_examples():
     async with ScriptedLLMServer(answering(SHIPPING)) as server:
-        spec, stage, _ = await write_spec(ask(server))
+        spec, stage, _ = await write_spec(ask(server, implementations=0))
     assert spec is not None and (stage.samples, stage.valid) == (2, 2)  # two samples agreed on every example
-    assert stage.calls == 2 + 3 and stage.outputs_changed == []  # and three implementations
     first = spec.operations[0].examples[0]
-    assert first.source == "derived" and first.agreement == "2/2, code 3/3"
+    assert first.source == "derived" and first.agreement == "2/2"
+
+
+async def test_a_first_sample_whose_every_example_the_implementations_give_is_enough():
+    async with ScriptedLLMServer(answering(SHIPPING)) as server:
+        spec, stage, _ = await write_spec(ask(server))
+    assert spec is not None and (stage.samples, stage.valid) == (1, 1)
+    assert stage.calls == 1 + 3 and stage.outputs_changed == [] and stage.proven == {"shipping_cost": 3}
+    assert spec.operations[0].examples[0].agreement == "1/1, code 3/3"
+
+
+async def test_a_first_sample_the_implementations_contradict_is_not_enough():
+    wrong = SHIPPING.replace("output: {cost: 44.0}", "output: {cost: 43.0}")
+    async with ScriptedLLMServer(answering(wrong, SHIPPING, SHIPPING)) as server:
+        spec, stage, _ = await write_spec(ask(server))
+    assert spec is not None and (stage.samples, stage.valid) == (3, 3)
+    assert stage.calls == 3 + 3 + 3  # the first sample checked, then the chosen one
+    assert spec.operations[0].examples[2].output == {"cost": 44.0} and stage.outputs_changed == []
+    assert spec.operations[0].examples[2].agreement == "2/3, code 3/3"
 
 
 async def test_a_wrong_worked_out_output_is_corrected_by_the_implementations():

@@ -62,6 +62,12 @@ class OutputsReport:
     completion_tokens: int = 0
     changed: list[str] = field(default_factory=list)
     proven: dict[str, list[str]] = field(default_factory=dict)  # per operation: code that gives every example
+    doubted: int = 0  # examples that fewer than most implementations (or none) gave
+
+    @property
+    def confirmed(self) -> bool:
+        """Most implementations gave every example as the spec has it, and none was changed."""
+        return self.doubted == 0 and not self.changed
 
 
 class Counts(Protocol):
@@ -209,6 +215,7 @@ async def confirm_outputs(spec: ModelNodeSpec, ask: OutputsAsk) -> tuple[ModelNo
         ]
         stub = function_stub(spec, operation, examples=False)
         codes = await _implementations(ask, stub, operation.name, report) if calls else []
+        report.doubted += not calls  # nothing to run: nothing confirmed
         modules = [_module(stub, code) for code in codes]
         results = await _run(modules, operation.name, calls, ask.limits) if modules else []
         keys = [[_key(runtime, spec, operation, outcome) for outcome in got] for got in results]
@@ -224,7 +231,7 @@ async def confirm_outputs(spec: ModelNodeSpec, ask: OutputsAsk) -> tuple[ModelNo
         ran.append((codes, keys, [arguments is not None for _, arguments in loaded]))
     confirmed = spec.model_copy(update={"operations": operations})
     if check_spec(confirmed, spec.prompt):  # the new outputs must not contradict anything: else the spec as it was
-        report.changed = []
+        report.changed, report.doubted = [], report.doubted + 1
         confirmed = spec
     for operation, (codes, keys, runs) in zip(confirmed.operations, ran, strict=True):
         expected = [_expected(runtime, example) for example, run in zip(operation.examples, runs, strict=True) if run]
@@ -247,6 +254,7 @@ def _decide(  # noqa: PLR0917 - one example's evidence, all of it
     expected = _expected(runtime, example)
     majority, count = _vote(keys)
     agreeing = sum(1 for key in keys if key == expected)
+    report.doubted += agreeing * 2 <= drawn or drawn < 2
     note = f"code {agreeing}/{drawn}"
     agreement = f"{example.agreement}, {note}" if example.agreement else note
     replace = (

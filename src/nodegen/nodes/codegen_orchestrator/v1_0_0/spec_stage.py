@@ -31,7 +31,7 @@ from nodegen.nodes.codegen_scaffold_compute.v1_0_0.spec import (
 )
 
 from .models import ModelSpecStage
-from .spec_outputs import OutputsAsk, confirm_outputs, draw, sampling
+from .spec_outputs import OutputsAsk, OutputsReport, confirm_outputs, draw, sampling
 from .spec_prompts import repair_message, spec_system_prompt
 from .spec_salvage import fit_constraints, fold_descriptions, listed_types, quote_types, unlist
 
@@ -187,6 +187,7 @@ async def write_spec(ask: SpecAsk) -> tuple[ModelNodeSpec | None, ModelSpecStage
     schema = ModelNodeSpec.model_json_schema() if ask.structured else None
     valid: list[ModelNodeSpec] = []
     closest: _Draft | None = None
+    first: tuple[ModelNodeSpec, OutputsReport] | None = None  # the first valid sample, its outputs checked
     for sample in range(ask.samples):
         messages = [ModelChatMessage(role=EnumChatRole.USER, content=f"Request: {ask.prompt}")]
         stage.samples += 1
@@ -210,6 +211,10 @@ async def write_spec(ask: SpecAsk) -> tuple[ModelNodeSpec | None, ModelSpecStage
                 ModelChatMessage(role=EnumChatRole.ASSISTANT, content=completion.text or "(empty)"),
                 ModelChatMessage(role=EnumChatRole.USER, content=repair_message(draft.problems)),
             ]
+        if len(valid) == 1 and first is None and ask.outputs is not None and ask.outputs.implementations:
+            first = await _checked(choose(valid, ask.prompt), ask.outputs, stage)
+            if first[1].confirmed:  # code written from the rules alone gives every example: more samples add nothing
+                break
         if len(valid) >= 2 and _settled(valid, ask.prompt):
             break
     stage.valid = len(valid)
@@ -219,16 +224,25 @@ async def write_spec(ask: SpecAsk) -> tuple[ModelNodeSpec | None, ModelSpecStage
         return None, stage, _answer_text(closest.text) if closest else ""
     spec = choose(valid, ask.prompt)
     if ask.outputs is not None and ask.outputs.implementations:
-        spec, report = await confirm_outputs(spec, ask.outputs)
-        stage.calls += report.calls
-        stage.prompt_tokens += report.prompt_tokens
-        stage.completion_tokens += report.completion_tokens
+        # the first sample's check stands when it is the only sample (its marks would change with more)
+        spec, report = first if first is not None and len(valid) == 1 else await _checked(spec, ask.outputs, stage)
         stage.implementations = ask.outputs.implementations
         stage.outputs_changed = report.changed
         stage.proven = {name: len(codes) for name, codes in report.proven.items()}
         stage.proven_code = report.proven
     stage.seconds = time.perf_counter() - started
     return spec, stage, ""
+
+
+async def _checked(
+    spec: ModelNodeSpec, outputs: OutputsAsk, stage: ModelSpecStage
+) -> tuple[ModelNodeSpec, OutputsReport]:
+    """``spec`` with its outputs checked by implementations, their calls counted in ``stage``."""
+    checked, report = await confirm_outputs(spec, outputs)
+    stage.calls += report.calls
+    stage.prompt_tokens += report.prompt_tokens
+    stage.completion_tokens += report.completion_tokens
+    return checked, report
 
 
 def _settled(valid: list[ModelNodeSpec], prompt: str) -> bool:
