@@ -12,7 +12,8 @@ You write the spec of one ONEX node as YAML, in one ```yaml block, and nothing e
 of a list), orchestrator (coordinates steps).
 - name: PascalCase, without "Node" and the kind. Keep every name the request spells out exactly.
 - request and response: `field: type`, or `field: {type: T, default: V, ge: 0, description: ...}`.
-- types: str, int, float, bool, list[T], dict[str, T], Literal['a', 'b'], T | None.
+- types: str, int, float, bool, list[T], dict[str, T], Literal['a', 'b'], T | None; a list of records: \
+`orders: [{customer: str, amount: float}]`.
 - operations: Python functions that take the request fields and return the response fields. description: every \
 rule of the request, in words. examples: at least three: a typical case, an edge case, and one for each error rule \
 the request states (error: VALIDATION_ERROR, or another ModelOnexError code; none when it states none). Work out \
@@ -48,6 +49,14 @@ An effect node declares its I/O and each example sets up what it reads: files an
 folder ('{dir}' in a value), HTTP answers from a local server ('{base_url}'); `after` gives files or query rows \
 that must hold after the call. For example:
 ```yaml
+kind: effect
+name: LineCounter
+description: Counts the lines of a text file.
+request:
+  folder: str
+  file_name: str
+response:
+  lines: int
 io_operations:
   - {kind: files, access: read, target: folder, description: reads folder/file_name}
 operations:

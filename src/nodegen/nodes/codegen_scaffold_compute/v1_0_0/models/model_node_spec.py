@@ -21,14 +21,76 @@ def to_snake(name: str) -> str:
     return spaced.lower()
 
 
+_FIELD_KEYS = frozenset(ModelSpecField.model_fields) - {"name"}
+_RECORD_MARKS = frozenset({"dict", "object", "Dict"})  # ``{type: dict, customer: str}``: the mark of a record
+
+
+def _marks_record(value: Any) -> bool:
+    return isinstance(value, str) and value in _RECORD_MARKS
+
+
+def _is_record(value: Any) -> bool:
+    """A mapping of field names to types (``{customer: str, amount: float}``), not a field's own settings."""
+    if not isinstance(value, dict) or not value:
+        return False
+    return _marks_record(value.get("type")) or not set(value) <= _FIELD_KEYS
+
+
 def _field_list(value: Any) -> Any:
-    """The compact YAML form ``{weight_kg: float}`` or ``{weight_kg: {type: float, ge: 0}}`` as a list of fields."""
+    """The compact YAML form ``{weight_kg: float}`` or ``{weight_kg: {type: float, ge: 0}}`` as a list of fields
+    (a record written in place, ``{customer: str}`` or ``[{customer: str}]``, is the field's type)."""
     if not isinstance(value, dict):
         return value
     fields = []
     for name, item in value.items():
-        fields.append({"name": name, "type": item} if not isinstance(item, dict) else {"name": name, **item})
+        plain = not isinstance(item, dict) or _is_record(item)
+        fields.append({"name": name, "type": item} if plain else {"name": name, **item})
     return fields
+
+
+def _record_name(field: str, many: bool, taken: set[str]) -> str:
+    """``customer`` -> ``Customer``; a list's ``orders`` -> ``Order``, ``entries`` -> ``Entry``; unique."""
+    words = [word for word in field.split("_") if word]
+    if many and words:
+        last = words[-1]
+        if last.endswith("ies") and len(last) > 3:
+            words[-1] = last[:-3] + "y"
+        elif last.endswith("s") and not last.endswith("ss") and len(last) > 1:
+            words[-1] = last[:-1]
+        else:
+            words.append("item")
+    base = "".join(word[:1].upper() + word[1:] for word in words) or "Record"
+    base = base if base[0].isalpha() else f"Record{base}"
+    name, number = base, 2
+    while name in taken:
+        name, number = f"{base}{number}", number + 1
+    taken.add(name)
+    return name
+
+
+def _inline_records(data: dict[str, Any]) -> None:
+    """Each record written in place as a field's type becomes a nested model of the spec, named after the field,
+    and the field's type names it (``list[Order]`` for ``orders: [{customer: str, amount: float}]``)."""
+    models = [m for m in data.get("models") or [] if isinstance(m, dict)]
+    taken = {str(m.get("name")) for m in models}
+    queue = [fields for key in ("request", "response") if isinstance(fields := data.get(key), list)]
+    queue += [m["fields"] for m in models if isinstance(m.get("fields"), list)]
+    while queue:
+        for entry in queue.pop():
+            if not isinstance(entry, dict):
+                continue
+            kind = entry.get("type")
+            many = isinstance(kind, list) and len(kind) == 1 and _is_record(kind[0])
+            record = kind[0] if many and isinstance(kind, list) else kind
+            if not (many or _is_record(record)) or not isinstance(record, dict):
+                continue
+            name = _record_name(str(entry.get("name", "")), many, taken)
+            fields = _field_list({k: v for k, v in record.items() if not (k == "type" and _marks_record(v))})
+            models.append({"name": name, "fields": fields})
+            queue.append(fields)
+            entry["type"] = f"list[{name}]" if many else name
+    if models:
+        data["models"] = models
 
 
 class ModelNodeSpec(BaseModel):
@@ -53,8 +115,8 @@ class ModelNodeSpec(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _compact_forms(cls, data: Any) -> Any:
-        """Fields as mappings, an example's bare output for an operation of one response field, and a bare input
-        for a request of one field."""
+        """Fields as mappings, records written in place as types (nested models named after their field), an
+        example's bare output for an operation of one response field, and a bare input for a request of one field."""
         if not isinstance(data, dict):
             return data
         data = copy.deepcopy(data)  # never the caller's dicts: outputs are rewritten below
@@ -65,6 +127,7 @@ class ModelNodeSpec(BaseModel):
                 {"name": name, "fields": _field_list(item.get("fields", item) if isinstance(item, dict) else item)}
                 for name, item in data["models"].items()
             ]
+        _inline_records(data)
         types = {f.get("name"): str(f.get("type", "")) for f in data["response"] or [] if isinstance(f, dict)}
         requests = [f.get("name") for f in data["request"] or [] if isinstance(f, dict)]
         for operation in data.get("operations") or []:

@@ -184,3 +184,32 @@ def test_the_published_schema_is_the_spec_model_s():
     assert json.loads(published.read_text()) == ModelNodeSpec.model_json_schema(), (
         "docs/node-spec.schema.json is stale: write ModelNodeSpec.model_json_schema() to it"
     )
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "orders: [{customer: str, amount: {type: float, ge: 0}}]",
+        "orders: [{type: dict, customer: str, amount: {type: float, ge: 0}}]",
+        "orders: {type: [{customer: str, amount: {type: float, ge: 0}}], description: The orders to total}",
+    ],
+)
+def test_a_record_written_in_place_is_a_nested_model_named_after_its_field(written):
+    given = (SPECS / "order_totals.yaml").read_text()
+    text = given.replace('  orders: {type: "list[Order]", description: The orders to total}', f"  {written}")
+    text = text.replace("models:\n  Order: {customer: str, amount: {type: float, ge: 0}}\n", "")
+    spec = load_spec(text)
+    assert [(f.name, f.type) for f in spec.request] == [("orders", "list[Order]")]
+    assert [(m.name, [(f.name, f.type, f.ge) for f in m.fields]) for m in spec.models] == [
+        ("Order", [("customer", "str", None), ("amount", "float", 0)])
+    ]
+    assert check_spec(spec, "") == []
+
+
+def test_records_in_place_get_names_of_their_own():
+    text = SHIPPING.replace(
+        "  express: {type: bool, default: false}\n",
+        "  express: {type: bool, default: false}\n  entries: [{a: int}]\n  stock: [{b: int}]\n  entry: {c: int}\n",
+    )
+    spec = load_spec(text)
+    assert [f.type for f in spec.request[3:]] == ["list[Entry]", "list[StockItem]", "Entry2"]
