@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator, model_validator
 
@@ -33,6 +33,19 @@ class ModelExampleSetup(BaseModel):
         default_factory=dict, description="Relative database path -> SQL statements run before the call"
     )
     http: list[ModelHttpRoute] = Field(default_factory=list, description="What the loopback server answers")
+
+    @field_validator("files", mode="before")
+    @classmethod
+    def _lines(cls, files: Any) -> Any:
+        """A file's text may be written as the list of its lines."""
+        if not isinstance(files, dict):
+            return files
+        return {
+            path: "".join(f"{line}\n" for line in text)
+            if isinstance(text, list) and all(isinstance(line, str) for line in text)
+            else text
+            for path, text in files.items()
+        }
 
 
 class ModelExampleCheck(BaseModel):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from tests.support.scaffold_answers import PROMPTS, SPECS
 
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models.model_spec_example import ModelExampleSetup
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0.spec import (
     SpecFileError,
     check_spec,
@@ -213,3 +214,8 @@ def test_records_in_place_get_names_of_their_own():
     )
     spec = load_spec(text)
     assert [f.type for f in spec.request[3:]] == ["list[Entry]", "list[StockItem]", "Entry2"]
+
+
+def test_a_file_of_an_example_s_setup_may_be_written_as_its_lines():
+    setup = ModelExampleSetup.model_validate({"files": {"a.csv": ["amount", "1", "2"], "b.txt": "x"}})
+    assert setup.files == {"a.csv": "amount\n1\n2\n", "b.txt": "x"}
