@@ -1,6 +1,7 @@
-"""`nodegen new` without model latency: the spec stage (three samples and three implementations, answered at once
-by a loopback server), the checks, rendering, the fill, `nodegen check` and the package's own tests in the sandbox;
-one package per run (target: under 5 s of our own time)."""
+"""`nodegen new` without model latency: the spec stage (one sample, which its three implementations confirm,
+answered at once by a loopback server), the checks, rendering, the fill (the proven implementation, no call),
+`nodegen check` and the package's own tests in the sandbox; one package per run (target: under 5 s of our own
+time)."""
 
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ def run() -> list[Timing]:
     samples = sorted(asyncio.run(_run(5)))
     return [
         Timing(
-            "new package: spec (3 samples, 3 implementations) + render + fill + check + tests (answers at once)",
+            "new package: spec (a sample, 3 implementations) + render + fill + check + tests (answers at once)",
             statistics.median(samples),
             samples[-1],
             samples[0],
