@@ -69,9 +69,17 @@ async def test_a_first_sample_whose_every_example_the_implementations_give_is_en
     assert spec.operations[0].examples[0].agreement == "1/1, code 3/3"
 
 
-async def test_a_first_sample_the_implementations_contradict_is_not_enough():
+async def test_a_first_sample_the_implementations_do_not_agree_on_is_not_enough():
     wrong = SHIPPING.replace("output: {cost: 44.0}", "output: {cost: 43.0}")
-    async with ScriptedLLMServer(answering(wrong, SHIPPING, SHIPPING)) as server:
+    split = iter(["return 0.0", "return 1.0"])  # two of the first three implementations each give their own
+    specs = answering(wrong, SHIPPING, SHIPPING)
+
+    def respond(received):
+        if received.last_user_text.startswith("Complete the function") and (body := next(split, None)):
+            return Reply(text=f"```python\ndef shipping_cost(weight_kg, zone, express):\n    {body}\n```")
+        return specs(received)
+
+    async with ScriptedLLMServer(respond) as server:
         spec, stage, _ = await write_spec(ask(server))
     assert spec is not None and (stage.samples, stage.valid) == (3, 3)
     assert stage.calls == 3 + 3 + 3  # the first sample checked, then the chosen one
@@ -82,8 +90,8 @@ async def test_a_first_sample_the_implementations_contradict_is_not_enough():
 async def test_a_wrong_worked_out_output_is_corrected_by_the_implementations():
     wrong = SHIPPING.replace("output: {cost: 44.0}", "output: {cost: 43.0}")
     async with ScriptedLLMServer(answering(wrong)) as server:
-        spec, stage, _ = await write_spec(ask(server, samples=1))
-    assert spec is not None
+        spec, stage, _ = await write_spec(ask(server))
+    assert spec is not None and stage.samples == 1  # corrected by all three: no other sample needed
     assert spec.operations[0].examples[2].output == {"cost": 44.0}
     assert "example 3: the model's spec said {'cost': 43.0}; 3 of 3 implementations" in stage.outputs_changed[0]
     assert "the output is the code's" in (spec.operations[0].examples[2].agreement or "")

@@ -62,12 +62,16 @@ class OutputsReport:
     completion_tokens: int = 0
     changed: list[str] = field(default_factory=list)
     proven: dict[str, list[str]] = field(default_factory=dict)  # per operation: code that gives every example
-    doubted: int = 0  # examples that fewer than most implementations (or none) gave
+    doubted: int = 0  # examples whose outcome (as the spec now has it) fewer than most implementations gave
 
     @property
     def confirmed(self) -> bool:
-        """Most implementations gave every example as the spec has it, and none was changed."""
-        return self.doubted == 0 and not self.changed
+        """Most implementations give every example as the spec now has it (the changed ones included)."""
+        return self.doubted == 0
+
+    def support(self, agreeing: int, drawn: int) -> None:
+        """Count an example that ``agreeing`` of ``drawn`` implementations give as doubted unless most do."""
+        self.doubted += agreeing * 2 <= drawn or drawn < 2
 
 
 class Counts(Protocol):
@@ -254,7 +258,6 @@ def _decide(  # noqa: PLR0917 - one example's evidence, all of it
     expected = _expected(runtime, example)
     majority, count = _vote(keys)
     agreeing = sum(1 for key in keys if key == expected)
-    report.doubted += agreeing * 2 <= drawn or drawn < 2
     note = f"code {agreeing}/{drawn}"
     agreement = f"{example.agreement}, {note}" if example.agreement else note
     replace = (
@@ -273,8 +276,10 @@ def _decide(  # noqa: PLR0917 - one example's evidence, all of it
             f"{example.input} raises {example.error}, which neither the prompt's error rules nor another sample "
             f"support; all {len(values)} implementations of its rules give {output}: the example now says so"
         )
+        report.support(count, drawn)
         return _from_code(example, output, f"code {count}/{drawn}", case="edge")
     if not replace or majority is None:
+        report.support(agreeing, drawn)
         return example.model_copy(update={"agreement": agreement})
     output = json.loads(majority)
     index = operation.examples.index(example) + 1
@@ -282,6 +287,7 @@ def _decide(  # noqa: PLR0917 - one example's evidence, all of it
         f"{operation.name} example {index}: the model's spec said {example.output}; {count} of {drawn} "
         f"implementations of its rules give {output}: the example now says so"
     )
+    report.support(count, drawn)
     return _from_code(example, output, f"code {count}/{drawn}")
 
 

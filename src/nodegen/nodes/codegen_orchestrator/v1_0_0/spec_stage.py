@@ -213,7 +213,7 @@ async def write_spec(ask: SpecAsk) -> tuple[ModelNodeSpec | None, ModelSpecStage
             ]
         if len(valid) == 1 and first is None and ask.outputs is not None and ask.outputs.implementations:
             first = await _checked(choose(valid, ask.prompt), ask.outputs, stage)
-            if first[1].confirmed:  # code written from the rules alone gives every example: more samples add nothing
+            if first[1].confirmed:  # most implementations of the rules alone give every example: enough
                 break
         if len(valid) >= 2 and _settled(valid, ask.prompt):
             break
