@@ -209,3 +209,18 @@ async def test_implementations_that_give_every_example_are_kept_for_the_fill():
     (code,) = stage.proven_code["shipping_cost"]
     assert code.startswith("def shipping_cost(") and "5.0 + 1.2 * weight_kg" in code
     assert "proven_code" not in stage.model_dump()  # the code itself is not reported
+
+
+async def test_two_implementations_that_skip_the_same_rule_do_not_correct_an_example():
+    skipping = iter(["return round(5.0 + 1.2 * weight_kg, 2)"] * 2)  # both ignore the zone and express rules
+
+    def respond(received):
+        if received.last_user_text.startswith("Complete the function") and (body := next(skipping, None)):
+            return Reply(text=f"```python\ndef shipping_cost(weight_kg, zone, express):\n    {body}\n```")
+        return answering(SHIPPING)(received)
+
+    async with ScriptedLLMServer(respond) as server:
+        spec, stage, _ = await write_spec(ask(server, samples=1))
+    assert spec is not None and stage.outputs_changed == []
+    assert spec.operations[0].examples[1].output == {"cost": 20.0}  # 0 kg international express, as the spec said
+    assert spec.operations[0].examples[1].agreement == "1/1, code 1/3"

@@ -1,9 +1,11 @@
 """Expected outputs checked by execution: a model's examples can be wrong (a small model's arithmetic often is),
 and then the code that matches them is wrong too. Several implementations are drawn from each operation's rules
-alone (its docstring without the examples), run in the sandbox on the examples' inputs, and where most of them
-agree on an output that the spec's example contradicts, the example takes that output, unless the prompt itself
-states the example's values. Every example records what the implementations gave (``agreement``), so a reviewer
-knows what to read; an error example is never turned into a value (the prompt's error rules stand)."""
+alone (its docstring without the examples), run in the sandbox on the examples' inputs, and where every one of
+them gives the same output and the spec's example contradicts it, the example takes that output, unless the prompt
+itself states the example's values (two of three are not enough: a small model's implementations often skip the
+same rule, and a spec corrected to match them is wrong where nothing would show it). Every example records what
+the implementations gave (``agreement``), so a reviewer knows what to read; an error example is never turned into
+a value (the prompt's error rules stand)."""
 
 from __future__ import annotations
 
@@ -195,7 +197,7 @@ def _vote(keys: list[str | None]) -> tuple[str | None, int]:
 
 
 async def confirm_outputs(spec: ModelNodeSpec, ask: OutputsAsk) -> tuple[ModelNodeSpec, OutputsReport]:
-    """The spec with each example's agreement of the implementations, and the outputs most of them agree on
+    """The spec with each example's agreement of the implementations, and the outputs all of them agree on
     where the spec's contradict them (unless the prompt states those values); the report keeps, per operation, the
     implementations that give every example of the spec returned (the fill tries them first)."""
     report = OutputsReport()
@@ -252,9 +254,9 @@ def _decide(  # noqa: PLR0917 - one example's evidence, all of it
     report: OutputsReport,
     prompt: str,
 ) -> ModelSpecExample:
-    """The example with what the implementations gave; their output where most of them contradict a value the
-    model worked out, or where every one of them answers with a value an error example that no rule of the prompt
-    nor another sample supports."""
+    """The example with what the implementations gave; their output where all of them (two at least) give one
+    that contradicts a value the model worked out, or where all of them give one value for an error example that
+    no rule of the prompt nor another sample supports."""
     expected = _expected(runtime, example)
     majority, count = _vote(keys)
     agreeing = sum(1 for key in keys if key == expected)
@@ -262,6 +264,7 @@ def _decide(  # noqa: PLR0917 - one example's evidence, all of it
     agreement = f"{example.agreement}, {note}" if example.agreement else note
     replace = (
         majority is not None
+        and count == drawn
         and majority != expected
         and not majority.startswith("error ")
         and example.error is None
@@ -269,7 +272,7 @@ def _decide(  # noqa: PLR0917 - one example's evidence, all of it
     )
     values = [key for key in keys if key is not None and not key.startswith("error ")]
     alone = (example.agreement or "").startswith("1/") or not states_errors(prompt)
-    if example.error is not None and alone and majority is not None and len(values) == len(keys) >= 2:
+    if example.error is not None and alone and majority is not None and len(values) == count == drawn >= 2:
         output = json.loads(majority)
         report.changed.append(
             f"{operation.name} example {operation.examples.index(example) + 1}: the model's spec said "
