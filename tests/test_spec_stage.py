@@ -211,8 +211,8 @@ async def test_implementations_that_give_every_example_are_kept_for_the_fill():
     assert "proven_code" not in stage.model_dump()  # the code itself is not reported
 
 
-async def test_two_implementations_that_skip_the_same_rule_do_not_correct_an_example():
-    skipping = iter(["return round(5.0 + 1.2 * weight_kg, 2)"] * 2)  # both ignore the zone and express rules
+async def test_two_implementations_that_agree_with_no_example_do_not_correct_one():
+    skipping = iter(["return round(5.0 + 1.0 * weight_kg, 2)"] * 2)  # both misread the rate, alike
 
     def respond(received):
         if received.last_user_text.startswith("Complete the function") and (body := next(skipping, None)):
@@ -224,3 +224,18 @@ async def test_two_implementations_that_skip_the_same_rule_do_not_correct_an_exa
     assert spec is not None and stage.outputs_changed == []
     assert spec.operations[0].examples[1].output == {"cost": 20.0}  # 0 kg international express, as the spec said
     assert spec.operations[0].examples[1].agreement == "1/1, code 1/3"
+
+
+async def test_two_implementations_that_agree_with_each_other_and_an_example_correct_another():
+    wrong = SHIPPING.replace("output: {cost: 44.0}", "output: {cost: 43.0}")
+    dissent = iter(["return 0.0"])  # the first implementation is wrong; the other two are right
+
+    def respond(received):
+        if received.last_user_text.startswith("Complete the function") and (body := next(dissent, None)):
+            return Reply(text=f"```python\ndef shipping_cost(weight_kg, zone, express):\n    {body}\n```")
+        return answering(wrong)(received)
+
+    async with ScriptedLLMServer(respond) as server:
+        spec, stage, _ = await write_spec(ask(server, samples=1))
+    assert spec is not None and spec.operations[0].examples[2].output == {"cost": 44.0}
+    assert "2 of 3 implementations of its rules, agreeing on every example, give {'cost': 44.0}" in stage.outputs_changed[0]

@@ -1,11 +1,12 @@
 """Expected outputs checked by execution: a model's examples can be wrong (a small model's arithmetic often is),
 and then the code that matches them is wrong too. Several implementations are drawn from each operation's rules
-alone (its docstring without the examples), run in the sandbox on the examples' inputs, and where every one of
-them gives the same output and the spec's example contradicts it, the example takes that output, unless the prompt
-itself states the example's values (two of three are not enough: a small model's implementations often skip the
-same rule, and a spec corrected to match them is wrong where nothing would show it). Every example records what
-the implementations gave (``agreement``), so a reviewer knows what to read; an error example is never turned into
-a value (the prompt's error rules stand)."""
+alone (its docstring without the examples) and run in the sandbox on the examples' inputs. The implementations
+that agree with each other on every example are trusted over the spec when they are all of them, or most of them
+and they also give one of the spec's examples at least (a small model's implementations often skip the same rule;
+alike, they agree with nothing the spec says); where their output contradicts a value the model worked out, the
+example takes it, unless the prompt itself states the example's values. Every example records what the
+implementations gave (``agreement``), so a reviewer knows what to read; an error example becomes a value only when
+every implementation gives that value and no rule of the prompt supports the error."""
 
 from __future__ import annotations
 
@@ -196,6 +197,21 @@ def _vote(keys: list[str | None]) -> tuple[str | None, int]:
     return counts[0]
 
 
+def _trusted(keys: list[list[str | None]], expected: list[str], drawn: int) -> tuple[list[str | None] | None, int]:
+    """The outcomes of the implementations that agree with each other on every example, when they are trusted over
+    the spec's values, and how many they are: all of them (two at least), or most of them when they also give one
+    of the spec's examples at least (dual agreement, as CodeT ranks code: code that agrees with other code and with
+    the examples somewhere). Two 0.5B implementations that skip the same rule give none of its examples."""
+    whole = Counter(tuple(got) for got in keys if len(got) == len(expected))
+    if not whole:
+        return None, 0
+    outcome, size = whole.most_common(1)[0]
+    if size < 2 or size * 2 <= drawn or None in outcome:
+        return None, size
+    passes = sum(1 for got, want in zip(outcome, expected, strict=True) if got == want)
+    return (list(outcome), size) if size == drawn or passes >= 1 else (None, size)
+
+
 async def confirm_outputs(spec: ModelNodeSpec, ask: OutputsAsk) -> tuple[ModelNodeSpec, OutputsReport]:
     """The spec with each example's agreement of the implementations, and the outputs all of them agree on
     where the spec's contradict them (unless the prompt states those values); the report keeps, per operation, the
@@ -225,14 +241,21 @@ async def confirm_outputs(spec: ModelNodeSpec, ask: OutputsAsk) -> tuple[ModelNo
         modules = [_module(stub, code) for code in codes]
         results = await _run(modules, operation.name, calls, ask.limits) if modules else []
         keys = [[_key(runtime, spec, operation, outcome) for outcome in got] for got in results]
+        wanted = [_expected(runtime, example) for example, arguments in loaded if arguments is not None]
+        trusted, size = _trusted(keys, wanted, len(codes))
         examples, position = [], 0
         for example, arguments in loaded:
             if arguments is None:
                 examples.append(example)
                 continue
-            votes = [got[position] for got in keys if position < len(got)]
+            evidence = _Evidence(
+                [got[position] for got in keys if position < len(got)],
+                len(codes),
+                trusted[position] if trusted else None,
+                size,
+            )
             position += 1
-            examples.append(_decide(runtime, operation, example, votes, len(codes), report, spec.prompt))
+            examples.append(_decide(runtime, operation, example, evidence, report, spec.prompt))
         operations.append(operation.model_copy(update={"examples": examples}))
         ran.append((codes, keys, [arguments is not None for _, arguments in loaded]))
     confirmed = spec.model_copy(update={"operations": operations})
@@ -245,28 +268,38 @@ async def confirm_outputs(spec: ModelNodeSpec, ask: OutputsAsk) -> tuple[ModelNo
     return confirmed, report
 
 
+@dataclass(frozen=True, slots=True)
+class _Evidence:
+    """What the implementations gave for one example: each one's outcome, how many were drawn, and the outcome of
+    the ones trusted over the spec (``_trusted``) with how many they are."""
+
+    keys: list[str | None]
+    drawn: int
+    trusted: str | None
+    size: int
+
+
 def _decide(  # noqa: PLR0917 - one example's evidence, all of it
     runtime: SpecRuntime,
     operation: ModelSpecOperation,
     example: ModelSpecExample,
-    keys: list[str | None],
-    drawn: int,
+    evidence: _Evidence,
     report: OutputsReport,
     prompt: str,
 ) -> ModelSpecExample:
-    """The example with what the implementations gave; their output where all of them (two at least) give one
-    that contradicts a value the model worked out, or where all of them give one value for an error example that
-    no rule of the prompt nor another sample supports."""
+    """The example with what the implementations gave; the trusted ones' output where it contradicts a value the
+    model worked out, or the value all of them give for an error example that no rule of the prompt nor another
+    sample supports."""
+    keys, drawn, trusted = evidence.keys, evidence.drawn, evidence.trusted
     expected = _expected(runtime, example)
     majority, count = _vote(keys)
     agreeing = sum(1 for key in keys if key == expected)
     note = f"code {agreeing}/{drawn}"
     agreement = f"{example.agreement}, {note}" if example.agreement else note
     replace = (
-        majority is not None
-        and count == drawn
-        and majority != expected
-        and not majority.startswith("error ")
+        trusted is not None
+        and trusted != expected
+        and not trusted.startswith("error ")
         and example.error is None
         and example.source != "prompt"
     )
@@ -281,17 +314,17 @@ def _decide(  # noqa: PLR0917 - one example's evidence, all of it
         )
         report.support(count, drawn)
         return _from_code(example, output, f"code {count}/{drawn}", case="edge")
-    if not replace or majority is None:
+    if not replace or trusted is None:
         report.support(agreeing, drawn)
         return example.model_copy(update={"agreement": agreement})
-    output = json.loads(majority)
+    output = json.loads(trusted)
     index = operation.examples.index(example) + 1
     report.changed.append(
-        f"{operation.name} example {index}: the model's spec said {example.output}; {count} of {drawn} "
-        f"implementations of its rules give {output}: the example now says so"
+        f"{operation.name} example {index}: the model's spec said {example.output}; {evidence.size} of {drawn} "
+        f"implementations of its rules, agreeing on every example, give {output}: the example now says so"
     )
-    report.support(count, drawn)
-    return _from_code(example, output, f"code {count}/{drawn}")
+    report.support(evidence.size, drawn)
+    return _from_code(example, output, f"code {evidence.size}/{drawn}")
 
 
 def _from_code(
