@@ -211,22 +211,23 @@ async def test_implementations_that_give_every_example_are_kept_for_the_fill():
     assert "proven_code" not in stage.model_dump()  # the code itself is not reported
 
 
-async def test_two_implementations_that_agree_with_no_example_do_not_correct_one():
-    skipping = iter(["return round(5.0 + 1.0 * weight_kg, 2)"] * 2)  # both misread the rate, alike
+async def test_implementations_that_agree_on_one_example_only_are_not_trusted_there():
+    wrong = SHIPPING.replace("output: {cost: 44.0}", "output: {cost: 43.0}")
+    alike = iter(["return 44.0 if express else 0.0", "return 44.0 if express else 1.0"])  # alike on express only
 
     def respond(received):
-        if received.last_user_text.startswith("Complete the function") and (body := next(skipping, None)):
+        if received.last_user_text.startswith("Complete the function") and (body := next(alike, None)):
             return Reply(text=f"```python\ndef shipping_cost(weight_kg, zone, express):\n    {body}\n```")
-        return answering(SHIPPING)(received)
+        return answering(wrong)(received)
 
     async with ScriptedLLMServer(respond) as server:
         spec, stage, _ = await write_spec(ask(server, samples=1))
     assert spec is not None and stage.outputs_changed == []
-    assert spec.operations[0].examples[1].output == {"cost": 20.0}  # 0 kg international express, as the spec said
-    assert spec.operations[0].examples[1].agreement == "1/1, code 1/3"
+    assert spec.operations[0].examples[2].output == {"cost": 43.0}  # all three give 44.0 there, but agree nowhere else
+    assert spec.operations[0].examples[2].agreement == "1/1, code 0/3"
 
 
-async def test_two_implementations_that_agree_with_each_other_and_an_example_correct_another():
+async def test_two_implementations_that_agree_on_every_example_correct_one():
     wrong = SHIPPING.replace("output: {cost: 44.0}", "output: {cost: 43.0}")
     dissent = iter(["return 0.0"])  # the first implementation is wrong; the other two are right
 

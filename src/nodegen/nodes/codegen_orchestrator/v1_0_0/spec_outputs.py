@@ -1,12 +1,12 @@
 """Expected outputs checked by execution: a model's examples can be wrong (a small model's arithmetic often is),
 and then the code that matches them is wrong too. Several implementations are drawn from each operation's rules
 alone (its docstring without the examples) and run in the sandbox on the examples' inputs. The implementations
-that agree with each other on every example are trusted over the spec when they are all of them, or most of them
-and they also give one of the spec's examples at least (a small model's implementations often skip the same rule;
-alike, they agree with nothing the spec says); where their output contradicts a value the model worked out, the
-example takes it, unless the prompt itself states the example's values. Every example records what the
-implementations gave (``agreement``), so a reviewer knows what to read; an error example becomes a value only when
-every implementation gives that value and no rule of the prompt supports the error."""
+that agree with each other on every example are trusted over the spec when they are most of those drawn (two at
+least): where their output contradicts a value the model worked out, the example takes it, unless the prompt
+itself states the example's values. Independent code can agree on a wrong value too (two 0.5B implementations
+that skip the same rule do): the example then says its output is the code's, for the reviewer. Every example
+records what the implementations gave (``agreement``), so a reviewer knows what to read; an error example becomes a
+value only when every implementation gives that value and no rule of the prompt supports the error."""
 
 from __future__ import annotations
 
@@ -197,19 +197,17 @@ def _vote(keys: list[str | None]) -> tuple[str | None, int]:
     return counts[0]
 
 
-def _trusted(keys: list[list[str | None]], expected: list[str], drawn: int) -> tuple[list[str | None] | None, int]:
-    """The outcomes of the implementations that agree with each other on every example, when they are trusted over
-    the spec's values, and how many they are: all of them (two at least), or most of them when they also give one
-    of the spec's examples at least (dual agreement, as CodeT ranks code: code that agrees with other code and with
-    the examples somewhere). Two 0.5B implementations that skip the same rule give none of its examples."""
-    whole = Counter(tuple(got) for got in keys if len(got) == len(expected))
+def _trusted(keys: list[list[str | None]], drawn: int) -> tuple[list[str | None] | None, int]:
+    """The outcomes of the implementations that agree with each other on every example, when they are most of
+    those drawn (two at least), and how many they are. Agreeing on one example is not enough: code that skips a
+    rule agrees with code that keeps it wherever the rule does not apply."""
+    whole = Counter(tuple(got) for got in keys if got)
     if not whole:
         return None, 0
     outcome, size = whole.most_common(1)[0]
     if size < 2 or size * 2 <= drawn or None in outcome:
         return None, size
-    passes = sum(1 for got, want in zip(outcome, expected, strict=True) if got == want)
-    return (list(outcome), size) if size == drawn or passes >= 1 else (None, size)
+    return list(outcome), size
 
 
 async def confirm_outputs(spec: ModelNodeSpec, ask: OutputsAsk) -> tuple[ModelNodeSpec, OutputsReport]:
@@ -241,8 +239,7 @@ async def confirm_outputs(spec: ModelNodeSpec, ask: OutputsAsk) -> tuple[ModelNo
         modules = [_module(stub, code) for code in codes]
         results = await _run(modules, operation.name, calls, ask.limits) if modules else []
         keys = [[_key(runtime, spec, operation, outcome) for outcome in got] for got in results]
-        wanted = [_expected(runtime, example) for example, arguments in loaded if arguments is not None]
-        trusted, size = _trusted(keys, wanted, len(codes))
+        trusted, size = _trusted(keys, len(codes))
         examples, position = [], 0
         for example, arguments in loaded:
             if arguments is None:
