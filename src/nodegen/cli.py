@@ -28,7 +28,7 @@ from nodegen.application import (
     list_stubs,
     orchestrate,
     prepare,
-    tiny_model_note,
+    run_provider,
 )
 from nodegen.cli_stubs import render_stubs, write_stubs_json
 from nodegen.cli_views import (
@@ -206,7 +206,7 @@ def _orchestrate(
     stderr (unless ``quiet``); a ``ModelOnexError`` exits 2 with its message."""
     try:
         settings = prepare(**overrides)
-        note = tiny_model_note(request, settings)
+        request, note = run_provider(request, settings)
         if note and not quiet:
             errors.print(f"[yellow]note[/yellow]: {note}.")
         if quiet:
@@ -326,7 +326,7 @@ def new(
         str | None, typer.Option("--type", help="effect, compute, reducer or orchestrator (default: from the prompt).")
     ] = None,
     name: Annotated[str | None, typer.Option("--name", help="PascalCase name (default: from the prompt).")] = None,
-    llm: Annotated[str | None, typer.Option("--llm", help="Provider string (default: the llm setting).")] = None,
+    llm: Annotated[str | None, typer.Option("--llm", help="Provider (default: llm when set, else new_llm).")] = None,
     framework: Annotated[str, typer.Option("--framework", help="What the node imports: nodegen.")] = "nodegen",
     force: Annotated[bool, typer.Option("--force", help="Replace an existing package of the same name.")] = False,
     json_output: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,

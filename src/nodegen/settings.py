@@ -101,6 +101,12 @@ class NodegenSettings(BaseSettings):
         description="Provider: openai:MODEL, ollama:MODEL, anthropic:MODEL, local (Qwen2.5-Coder-0.5B in-process), "
         "local:1.5b, gguf:PATH, replay:FILE",
     )
+    new_llm: str = Field(
+        default="local:1.5b",
+        description="The provider of `nodegen new` when neither --llm nor the llm setting names one: the 1.5B model "
+        "writes node specs the 0.5B mostly cannot (docs/benchmarks.md); when it is not installed, the llm setting's "
+        "provider, and the run says so",
+    )
     llm_base_url: str | None = Field(
         default=None, description="Server address (default: OPENAI_BASE_URL / ANTHROPIC_BASE_URL, or the provider's)"
     )

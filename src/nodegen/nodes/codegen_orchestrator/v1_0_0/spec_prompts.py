@@ -75,18 +75,50 @@ PERMISSION_DENIED, RESOURCE_NOT_FOUND (a missing row or an HTTP 404), NETWORK_ER
 DATABASE_OPERATION_ERROR.
 """,
     EnumNodeKind.REDUCER: """
-A reducer node aggregates a list from its request and declares the intents it returns, e.g.:
+A reducer node aggregates a list from its request and declares the intents it returns. For example:
 ```yaml
+kind: reducer
+name: PlaylistLength
+description: Total length and track count of a playlist.
+request:
+  tracks: [{title: str, seconds: {type: int, ge: 0}}]
+response:
+  total_seconds: int
+  count: int
 intents:
-  - {intent_type: publish_event, target: event_bus, payload: [totals]}
+  - {intent_type: publish_event, target: event_bus, payload: [total_seconds]}
+operations:
+  - name: playlist_length
+    description: total_seconds is the sum of the tracks' seconds; count is the number of tracks.
+    examples:
+      - {case: typical, input: {tracks: [{title: a, seconds: 200}, {title: b, seconds: 100}]}, \
+output: {total_seconds: 300, count: 2}}
+      - {case: typical, input: {tracks: [{title: a, seconds: 5}]}, output: {total_seconds: 5, count: 1}}
+      - {case: edge, input: {tracks: []}, output: {total_seconds: 0, count: 0}}
 ```
 """,
     EnumNodeKind.ORCHESTRATOR: """
-An orchestrator node declares the steps it coordinates, e.g.:
+An orchestrator node declares the steps it coordinates. For example:
 ```yaml
+kind: orchestrator
+name: OnboardingFlow
+description: The onboarding steps to run for a new user.
+request:
+  plan: "Literal['free', 'pro']"
+  invited: {type: bool, default: false}
+response:
+  to_run: list[str]
 steps:
-  - {name: build}
-  - {name: test, depends_on: [build]}
+  - {name: create_account}
+  - {name: setup_billing, depends_on: [create_account]}
+  - {name: send_welcome, depends_on: [create_account]}
+operations:
+  - name: onboarding_steps
+    description: create_account first; then setup_billing for a pro plan; then send_welcome unless invited.
+    examples:
+      - {case: typical, input: {plan: pro}, output: {to_run: [create_account, setup_billing, send_welcome]}}
+      - {case: typical, input: {plan: free}, output: {to_run: [create_account, send_welcome]}}
+      - {case: edge, input: {plan: free, invited: true}, output: {to_run: [create_account]}}
 ```
 """,
 }
