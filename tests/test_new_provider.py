@@ -27,8 +27,11 @@ def settled(**fields):
     return request.llm, note
 
 
-def test_new_uses_the_larger_embedded_model_when_no_provider_is_named(project):
-    assert settled(**NEW) == ("local:1.5b", None)
+def test_new_uses_new_llm_when_no_provider_is_named(project, monkeypatch):
+    assert load_settings().new_llm == "local:1.5b"
+    monkeypatch.setenv("NODEGEN_NEW_LLM", "openai:gpt-4o-mini")  # no weights to look for: what CI can check
+    assert settled(**NEW) == ("openai:gpt-4o-mini", None)
+    assert settled(spec_path="spec.yaml", output_directory="out") == ("openai:gpt-4o-mini", None)
 
 
 def test_a_named_provider_is_kept_for_new_and_fill_keeps_the_default(project, monkeypatch):
