@@ -35,15 +35,17 @@ def ask(server, *, samples=3, implementations=3, prompt=PROMPTS["compute"]):
     )  # fmt: skip
 
 
-def answering(*specs: str):
-    """A model that answers the spec requests with ``specs`` in turn (then the last again), and implementations
-    correctly."""
-    answers = list(specs)
+def answering(*specs: str, bodies: tuple[str, ...] = ()):
+    """A model that answers the spec requests with ``specs`` in turn (then the last again), its first
+    implementations with ``bodies`` (the body of ``shipping_cost``), and the others correctly."""
+    answers, first = list(specs), iter(bodies)
 
     def respond(received):
         if "You write the spec" in received.system_text:
             text = answers.pop(0) if len(answers) > 1 else answers[0]
             return Reply(text=f"Here it is.\n```yaml\n{text}```\n")
+        if received.last_user_text.startswith("Complete the function") and (body := next(first, None)):
+            return Reply(text=f"```python\ndef shipping_cost(weight_kg, zone, express):\n    {body}\n```")
         return scaffold_responder(received)
 
     return respond
@@ -74,15 +76,8 @@ async def test_a_first_sample_whose_every_example_the_implementations_give_is_en
 
 async def test_a_first_sample_the_implementations_do_not_agree_on_is_not_enough():
     wrong = SHIPPING.replace("output: {cost: 44.0}", "output: {cost: 43.0}")
-    split = iter(["return 0.0", "return 1.0"])  # two of the first three implementations each give their own
-    specs = answering(wrong, SHIPPING, SHIPPING)
-
-    def respond(received):
-        if received.last_user_text.startswith("Complete the function") and (body := next(split, None)):
-            return Reply(text=f"```python\ndef shipping_cost(weight_kg, zone, express):\n    {body}\n```")
-        return specs(received)
-
-    async with ScriptedLLMServer(respond) as server:
+    split = ("return 0.0", "return 1.0")  # two of the first three implementations each give their own
+    async with ScriptedLLMServer(answering(wrong, SHIPPING, SHIPPING, bodies=split)) as server:
         spec, stage, _ = await write_spec(ask(server))
     assert spec is not None and (stage.samples, stage.valid) == (3, 3)
     assert stage.calls == 3 + 3 + 3  # the first sample checked, then the chosen one
@@ -216,14 +211,8 @@ async def test_implementations_that_give_every_example_are_kept_for_the_fill():
 
 async def test_implementations_that_agree_on_one_example_only_are_not_trusted_there():
     wrong = SHIPPING.replace("output: {cost: 44.0}", "output: {cost: 43.0}")
-    alike = iter(["return 44.0 if express else 0.0", "return 44.0 if express else 1.0"])  # alike on express only
-
-    def respond(received):
-        if received.last_user_text.startswith("Complete the function") and (body := next(alike, None)):
-            return Reply(text=f"```python\ndef shipping_cost(weight_kg, zone, express):\n    {body}\n```")
-        return answering(wrong)(received)
-
-    async with ScriptedLLMServer(respond) as server:
+    alike = ("return 44.0 if express else 0.0", "return 44.0 if express else 1.0")  # alike on express only
+    async with ScriptedLLMServer(answering(wrong, bodies=alike)) as server:
         spec, stage, _ = await write_spec(ask(server, samples=1))
     assert spec is not None and stage.outputs_changed == []
     assert spec.operations[0].examples[2].output == {"cost": 43.0}  # all three give 44.0 there, but agree nowhere else
@@ -232,14 +221,8 @@ async def test_implementations_that_agree_on_one_example_only_are_not_trusted_th
 
 async def test_two_implementations_that_agree_on_every_example_correct_one():
     wrong = SHIPPING.replace("output: {cost: 44.0}", "output: {cost: 43.0}")
-    dissent = iter(["return 0.0"])  # the first implementation is wrong; the other two are right
-
-    def respond(received):
-        if received.last_user_text.startswith("Complete the function") and (body := next(dissent, None)):
-            return Reply(text=f"```python\ndef shipping_cost(weight_kg, zone, express):\n    {body}\n```")
-        return answering(wrong)(received)
-
-    async with ScriptedLLMServer(respond) as server:
+    dissent = ("return 0.0",)  # the first implementation is wrong; the other two are right
+    async with ScriptedLLMServer(answering(wrong, bodies=dissent)) as server:
         spec, stage, _ = await write_spec(ask(server, samples=1))
     assert spec is not None and spec.operations[0].examples[2].output == {"cost": 44.0}
     assert "2 of 3 implementations of its rules, agreeing on every example, give {'cost': 44.0}" in stage.outputs_changed[0]
