@@ -163,9 +163,12 @@ async def test_what_small_models_get_wrong_in_a_spec_is_read_as_meant(written, r
 
 
 def test_a_list_type_written_as_a_list_of_its_item_type_is_that_list():
-    data = {"request": {"readings": ["float"], "unit": {"type": ["str"]}}, "response": [{"name": "n", "type": ["int"]}]}
+    data = {
+        "request": {"readings": ["float"], "unit": {"type": ["str"]}, "lines": [{"type": "str"}]},
+        "response": [{"name": "n", "type": ["int"]}],
+    }
     assert listed_types(data) == {
-        "request": {"readings": "list[float]", "unit": {"type": "list[str]"}},
+        "request": {"readings": "list[float]", "unit": {"type": "list[str]"}, "lines": "list[str]"},
         "response": [{"name": "n", "type": "list[int]"}],
     }
 

@@ -84,26 +84,33 @@ def unlist(text: str) -> str:
 
 
 def listed_types(data: Any) -> Any:
-    """``readings: [float]`` or ``{type: [float]}``: a list's type written as a list of its item type."""
+    """``readings: [float]``, ``{type: [float]}`` or ``[{type: float}]``: a list's type written as a list of its
+    item type."""
     if not isinstance(data, dict):
         return data
     for key in ("request", "response"):
         fields = data.get(key)
         if isinstance(fields, dict):
             for name, item in fields.items():
-                if _one_type(item):
-                    fields[name] = f"list[{item[0]}]"
-                elif isinstance(item, dict) and _one_type(item.get("type")):
-                    item["type"] = f"list[{item['type'][0]}]"
+                if (listed := _listed(item)) is not None:
+                    fields[name] = listed
+                elif isinstance(item, dict) and (listed := _listed(item.get("type"))) is not None:
+                    item["type"] = listed
         elif isinstance(fields, list):
             for item in fields:
-                if isinstance(item, dict) and _one_type(item.get("type")):
-                    item["type"] = f"list[{item['type'][0]}]"
+                if isinstance(item, dict) and (listed := _listed(item.get("type"))) is not None:
+                    item["type"] = listed
     return data
 
 
-def _one_type(value: Any) -> bool:
-    return isinstance(value, list) and len(value) == 1 and isinstance(value[0], str) and value[0].isidentifier()
+def _listed(value: Any) -> str | None:
+    """``list[T]`` for ``[T]`` or ``[{type: T}]``; None for anything else."""
+    if not isinstance(value, list) or len(value) != 1:
+        return None
+    item = value[0]
+    if isinstance(item, dict) and set(item) == {"type"}:
+        item = item["type"]
+    return f"list[{item}]" if isinstance(item, str) and item.isidentifier() else None
 
 
 def fit_constraints(spec: ModelNodeSpec) -> ModelNodeSpec:
