@@ -252,7 +252,7 @@ def run_provider(
 ) -> tuple[ModelCodegenOrchestrationRequest, str | None]:
     """The request with its provider settled (``nodegen new``'s default is ``new_llm``) and what to tell the user:
     that ``new_llm`` is not installed, or that the run uses the embedded half-billion-parameter model; or None."""
-    if (request.prompt is not None or request.spec_path is not None) and not request.files:
+    if request.makes_package:
         request, missing = new_package_llm(request, settings)
         if missing:
             return request, missing

@@ -47,6 +47,9 @@ from .models.model_orchestrator_options import ModelOrchestratorOptions
 from .scaffolding import ask_spec, check_package, package_test_limits, run_package_tests
 
 Fill = Callable[..., Awaitable[ModelCodegenOrchestrationResult]]
+# Proven implementations a stub tries before the model: they give the same outputs, so a third that the checks
+# refuse adds little over asking the model.
+_KNOWN_PER_STUB = 2
 _TEST_NAME = re.compile(r"^test_(\w+)_example_(\d+)_\w+$")
 # No model can be asked: the provider cannot be built or the replay file has no answer for this prompt.
 _NO_MODEL = {EnumLLMFailure.UNAVAILABLE, EnumLLMFailure.NOT_RECORDED, EnumLLMFailure.AUTHENTICATION}
@@ -224,8 +227,9 @@ class NewPackage:
         node_file = package_dir / "node.py"
         stub_text = node_file.read_text(encoding="utf-8")
         in_place = request.model_copy(update={"output_directory": None})  # the new package is filled where it is
-        known = report.spec_stage.proven_code  # implementations that give every example: tried before the model
-        result = await self.fill(in_place, contract, [package_dir], known={k: v[:2] for k, v in known.items()})
+        proven = report.spec_stage.proven_code  # implementations that give every example: tried before the model
+        known = {name: codes[:_KNOWN_PER_STUB] for name, codes in proven.items()}
+        result = await self.fill(in_place, contract, [package_dir], known=known)
         report.check_errors, report.check_warnings = await check_package(package_dir, self.container)
         limits = package_test_limits(self.settings)
         if request.run_tests and not request.dry_run:

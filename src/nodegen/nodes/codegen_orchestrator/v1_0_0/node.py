@@ -97,7 +97,7 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
 
     async def _run(self, contract: ModelContractOrchestrator) -> ModelCodegenOrchestrationResult:
         request = contract.input_as(ModelCodegenOrchestrationRequest)
-        if (request.prompt is not None or request.spec_path is not None) and not request.files:
+        if request.makes_package:
             container = self._run_container(request)
             return await NewPackage(container, self.settings, self._fill).run(request, contract)
         return await self._fill(request, contract, [Path(item) for item in request.files])

@@ -112,7 +112,8 @@ def _code(answer: str, function: str) -> str | None:
 
 def _module(stub: str, code: str) -> str:
     """The answer's code after the stub's imports (those node.py has too)."""
-    return f"{stub.split(chr(10) + 'def ', 1)[0]}\n\n{code}"
+    header = stub.split("\ndef ", 1)[0]
+    return f"{header}\n\n{code}"
 
 
 def _key(
@@ -211,9 +212,9 @@ def _trusted(keys: list[list[str | None]], drawn: int) -> tuple[list[str | None]
 
 
 async def confirm_outputs(spec: ModelNodeSpec, ask: OutputsAsk) -> tuple[ModelNodeSpec, OutputsReport]:
-    """The spec with each example's agreement of the implementations, and the outputs all of them agree on
-    where the spec's contradict them (unless the prompt states those values); the report keeps, per operation, the
-    implementations that give every example of the spec returned (the fill tries them first)."""
+    """The spec with each example's agreement of the implementations, and the trusted implementations' outputs
+    (``_trusted``) where the spec's contradict them (unless the prompt states those values); the report keeps, per
+    operation, the implementations that give every example of the spec returned (the fill tries them first)."""
     report = OutputsReport()
     runtime = SpecRuntime(spec)
     operations, ran = [], []

@@ -228,7 +228,6 @@ async def write_spec(ask: SpecAsk) -> tuple[ModelNodeSpec | None, ModelSpecStage
         spec, report = first if first is not None and len(valid) == 1 else await _checked(spec, ask.outputs, stage)
         stage.implementations = ask.outputs.implementations
         stage.outputs_changed = report.changed
-        stage.proven = {name: len(codes) for name, codes in report.proven.items()}
         stage.proven_code = report.proven
     stage.seconds = time.perf_counter() - started
     return spec, stage, ""

@@ -34,3 +34,8 @@ class ModelCodegenOrchestrationRequest(BaseModel):
         if not self.files and self.prompt is None and self.spec_path is None:
             raise ValueError("give files (paths to fill), a prompt or a spec file (a node to scaffold)")
         return self
+
+    @property
+    def makes_package(self) -> bool:
+        """A prompt or a spec file and no files: ``nodegen new``, not a fill."""
+        return (self.prompt is not None or self.spec_path is not None) and not self.files

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 
 class ModelSpecStage(BaseModel):
@@ -20,14 +20,19 @@ class ModelSpecStage(BaseModel):
     outputs_changed: list[str] = Field(
         default_factory=list, description="Examples whose output most implementations contradicted, now theirs"
     )
-    proven: dict[str, int] = Field(
-        default_factory=dict,
-        description="Per operation, how many implementations give every example of the spec: the fill tries them "
-        "before asking the model (they still pass every check of a fill)",
-    )
     proven_code: dict[str, list[str]] = Field(
-        default_factory=dict, exclude=True, repr=False, description="Those implementations' code (not reported)"
+        default_factory=dict,
+        exclude=True,
+        repr=False,
+        description="Per operation, the implementations that give every example of the spec (not reported)",
     )
     spec_path: str | None = Field(default=None, description="The spec file written (--spec-only) or read (--spec)")
     draft_path: str | None = Field(default=None, description="A draft to complete when no spec passed the checks")
     note: str = ""
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def proven(self) -> dict[str, int]:
+        """Per operation, how many implementations give every example of the spec: the fill tries them before
+        asking the model (they still pass every check of a fill)."""
+        return {name: len(codes) for name, codes in self.proven_code.items()}
