@@ -4,6 +4,7 @@ implementations run in the sandbox (a wrong worked-out output corrected, the pro
 
 from __future__ import annotations
 
+import copy
 import re
 
 import pytest
@@ -171,6 +172,11 @@ def test_a_list_type_written_as_a_list_of_its_item_type_is_that_list():
         "request": {"readings": "list[float]", "unit": {"type": "list[str]"}, "lines": "list[str]"},
         "response": [{"name": "n", "type": "list[int]"}],
     }
+    # the 1.5B model's TemperatureStats, after the reducer's worked example showed a list of records
+    bounded = {"request": {"readings": [{"type": "float", "ge": -100}, {"type": "float", "le": 100}]}}
+    assert listed_types(bounded) == {"request": {"readings": "list[float]"}}
+    records = {"request": {"moves": [{"type": "str", "amount": "float"}], "mixed": [{"type": "int"}, {"type": "str"}]}}
+    assert listed_types(copy.deepcopy(records)) == records  # a record with a field named type; two item types: not a list's type
 
 
 def test_a_bound_the_type_cannot_hold_is_refused_in_a_spec_file_a_user_gives():
@@ -229,6 +235,19 @@ async def test_two_implementations_that_agree_on_every_example_correct_one():
         spec, stage, _ = await write_spec(ask(server, samples=1))
     assert spec is not None and spec.operations[0].examples[2].output == {"cost": 44.0}
     assert "2 of 3 implementations of its rules, agreeing on every example, give {'cost': 44.0}" in stage.outputs_changed[0]
+
+
+async def test_implementations_that_break_an_error_rule_the_prompt_states_are_not_trusted():
+    # weight_kg has no bound: the negative weight reaches the function, whose rules say it is a validation error.
+    # Two implementations agree on every example but return a cost for it (the 1.5B model's SlugMaker: two gave
+    # "helloworld" and a slug for "!", and "corrected" the spec's right "hello-world").
+    wrong = SHIPPING.replace("output: {cost: 44.0}", "output: {cost: 43.0}").replace("type: float, ge: 0", "type: float")
+    right = "cost = (5.0 + 1.2 * weight_kg) * (2 if zone == 'international' else 1)\n    return cost + 10.0 * express"
+    async with ScriptedLLMServer(answering(wrong, bodies=(right, right))) as server:
+        spec, stage, _ = await write_spec(ask(server, samples=1))
+    assert spec is not None and stage.outputs_changed == []
+    assert spec.operations[0].examples[2].output == {"cost": 43.0}
+    assert spec.operations[0].examples[2].agreement == "1/1, code 0/3"
 
 
 @pytest.mark.parametrize("kind", list(EnumNodeKind))

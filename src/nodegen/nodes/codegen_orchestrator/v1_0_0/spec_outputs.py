@@ -198,11 +198,16 @@ def _vote(keys: list[str | None]) -> tuple[str | None, int]:
     return counts[0]
 
 
-def _trusted(keys: list[list[str | None]], drawn: int) -> tuple[list[str | None] | None, int]:
+def _trusted(
+    keys: list[list[str | None]], drawn: int, binding: dict[int, str]
+) -> tuple[list[str | None] | None, int]:
     """The outcomes of the implementations that agree with each other on every example, when they are most of
     those drawn (two at least), and how many they are. Agreeing on one example is not enough: code that skips a
-    rule agrees with code that keeps it wherever the rule does not apply."""
-    whole = Counter(tuple(got) for got in keys if got)
+    rule agrees with code that keeps it wherever the rule does not apply. Code that contradicts what the prompt
+    states (``binding``: position to outcome, the prompt's own values and the errors its rules support) breaks a
+    rule the model's worked-out values may keep, so it is never trusted over them."""
+    kept = [got for got in keys if all(p < len(got) and got[p] == want for p, want in binding.items())]
+    whole = Counter(tuple(got) for got in kept if got)
     if not whole:
         return None, 0
     outcome, size = whole.most_common(1)[0]
@@ -240,7 +245,13 @@ async def confirm_outputs(spec: ModelNodeSpec, ask: OutputsAsk) -> tuple[ModelNo
         modules = [_module(stub, code) for code in codes]
         results = await _run(modules, operation.name, calls, ask.limits) if modules else []
         keys = [[_key(runtime, spec, operation, outcome) for outcome in got] for got in results]
-        trusted, size = _trusted(keys, len(codes))
+        ran_examples = [example for example, arguments in loaded if arguments is not None]
+        binding = {
+            position: _expected(runtime, example)
+            for position, example in enumerate(ran_examples)
+            if example.source == "prompt" or (example.error is not None and _error_supported(example, spec.prompt))
+        }
+        trusted, size = _trusted(keys, len(codes), binding)
         examples, position = [], 0
         for example, arguments in loaded:
             if arguments is None:
@@ -264,6 +275,13 @@ async def confirm_outputs(spec: ModelNodeSpec, ask: OutputsAsk) -> tuple[ModelNo
         expected = [_expected(runtime, example) for example, run in zip(operation.examples, runs, strict=True) if run]
         report.proven[operation.name] = [code for code, got in zip(codes, keys, strict=False) if got == expected]
     return confirmed, report
+
+
+def _error_supported(example: ModelSpecExample, prompt: str) -> bool:
+    """The prompt states error rules and no other sample contradicts this example (its agreement is not ``1/n``
+    with n > 1: one sample alone of several gave it)."""
+    samples = re.match(r"1/(\d+)", example.agreement or "")
+    return states_errors(prompt) and not (samples and int(samples.group(1)) > 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,7 +320,7 @@ def _decide(  # noqa: PLR0917 - one example's evidence, all of it
         and example.source != "prompt"
     )
     values = [key for key in keys if key is not None and not key.startswith("error ")]
-    alone = (example.agreement or "").startswith("1/") or not states_errors(prompt)
+    alone = not _error_supported(example, prompt)
     if example.error is not None and alone and majority is not None and len(values) == count == drawn >= 2:
         output = json.loads(majority)
         report.changed.append(

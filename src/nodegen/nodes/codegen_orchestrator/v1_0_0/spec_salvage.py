@@ -103,14 +103,23 @@ def listed_types(data: Any) -> Any:
     return data
 
 
+_ITEM_NOTES = frozenset({"type", "ge", "gt", "le", "lt", "min_length", "max_length", "description"})
+
+
 def _listed(value: Any) -> str | None:
-    """``list[T]`` for ``[T]`` or ``[{type: T}]``; None for anything else."""
-    if not isinstance(value, list) or len(value) != 1:
+    """``list[T]`` for ``[T]``, ``[{type: T}]``, or items that each say ``{type: T}`` with bounds of their own
+    (``[{type: float, ge: -100}, {type: float, le: 100}]``: a list's items cannot carry bounds here; the rules
+    and examples say what the model meant, and they are checked); None for anything else (a record has fields)."""
+    if not isinstance(value, list) or not value:
         return None
-    item = value[0]
-    if isinstance(item, dict) and set(item) == {"type"}:
-        item = item["type"]
-    return f"list[{item}]" if isinstance(item, str) and item.isidentifier() else None
+    items = {
+        item["type"] if isinstance(item, dict) and "type" in item and set(item) <= _ITEM_NOTES else None
+        for item in value
+    }
+    if len(value) == 1 and isinstance(value[0], str):
+        items = {value[0]}
+    (item, *others) = items
+    return f"list[{item}]" if not others and isinstance(item, str) and item.isidentifier() else None
 
 
 def fit_constraints(spec: ModelNodeSpec) -> ModelNodeSpec:

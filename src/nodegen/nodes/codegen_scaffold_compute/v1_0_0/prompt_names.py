@@ -62,6 +62,14 @@ def prompt_names(prompt: str) -> PromptNames:
     return PromptNames(node, tuple(dict.fromkeys(typed)), tuple(dict.fromkeys(snake)))
 
 
+_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?!\w)")
+
+
+def numbers_in(text: str) -> list[float]:
+    """The numbers written in ``text`` (``5.00``, ``60``, ``-1``), as values; not the digits of a name (``v2``)."""
+    return [float(found.group(0)) for found in _NUMBER.finditer(text)]
+
+
 def states_errors(prompt: str) -> bool:
     """The prompt states an error rule ("a negative weight is a validation error")."""
     return bool(_ERROR_WORDS.search(prompt))
@@ -98,4 +106,4 @@ def unbuildable(prompt: str) -> str | None:
     return None
 
 
-__all__ = ["PromptNames", "kind_hint", "prompt_names", "states_errors", "unbuildable"]
+__all__ = ["PromptNames", "kind_hint", "numbers_in", "prompt_names", "states_errors", "unbuildable"]

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pydantic import ValidationError
 
 from .models import EnumNodeKind, ModelNodeSpec, ModelSpecExample, ModelSpecField, ModelSpecOperation
-from .prompt_names import prompt_names, states_errors
+from .prompt_names import numbers_in, prompt_names, states_errors
 from .spec_runtime import SpecRuntime, first_error
 from .spec_types import NUMBER_BOUNDS, SIZE_BOUNDS, SpecTypeError, read_type
 
@@ -204,11 +204,41 @@ def _prompt_names(spec: ModelNodeSpec, prompt: str) -> list[str]:
     return problems
 
 
+def _prompt_numbers(spec: ModelNodeSpec, prompt: str) -> list[str]:
+    """Every number the prompt states (a rate, a cap, a bound) is somewhere in the spec: a rule, a bound, a
+    default or an example. One that is nowhere is a rule the spec left out (the 1.5B model's RetrySchedule dropped
+    "each at most 60.0"), which neither its examples nor code drawn from its rules would ever show."""
+    held: set[float] = set()
+
+    def collect(value: object) -> None:
+        if isinstance(value, bool):
+            return
+        if isinstance(value, int | float):
+            held.add(float(value))
+        elif isinstance(value, str):
+            held.update(numbers_in(value))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if key != "agreement":  # nodegen's counts, not the spec's values
+                    collect(item)
+        elif isinstance(value, list):
+            for item in value:
+                collect(item)
+
+    collect(spec.model_dump(mode="json", exclude={"prompt", "written_by"}, warnings=False))
+    missing = [number for number in dict.fromkeys(numbers_in(prompt)) if number not in held]
+    return [
+        f"the prompt states {number:g}, which no rule, bound, default or example of the spec has: put the rule it "
+        "belongs to in the operation's description, and an example that shows it"
+        for number in missing
+    ]
+
+
 def check_spec(spec: ModelNodeSpec, prompt: str = "") -> list[str]:
     """Every problem of ``spec`` (empty: it can be rendered and its examples hold against its models)."""
     problems = _structure(spec)
     if prompt:
-        problems += _prompt_names(spec, prompt)
+        problems += _prompt_names(spec, prompt) + _prompt_numbers(spec, prompt)
     if problems:
         return problems  # the examples are checked against models that can be built
     try:

@@ -134,6 +134,18 @@ def test_the_names_the_prompt_spells_out_are_kept_exactly():
     assert any("names the node 'ShippingCost'" in p for p in problems_of(other, PROMPTS["compute"]))
 
 
+def test_every_number_the_prompt_states_is_somewhere_in_the_spec():
+    capped = PROMPTS["compute"] + " The cost is at most 99.5."
+    assert problems_of(SHIPPING, capped) == [
+        "the prompt states 99.5, which no rule, bound, default or example of the spec has: put the rule it belongs "
+        "to in the operation's description, and an example that shows it"
+    ]
+    ruled = SHIPPING.replace("rounded to 2 decimals.", "rounded to 2 decimals; at most 99.50.")
+    assert problems_of(ruled, capped) == []  # 99.50 is 99.5
+    assert problems_of(SHIPPING, PROMPTS["compute"] + " Use tariff v2 from 2024-05.") != []  # 2024 is a number
+    assert problems_of(SHIPPING, PROMPTS["compute"] + " Use tariff v2.") == []  # not a name's digits
+
+
 def test_io_intents_and_steps_belong_to_their_kinds():
     text = SHIPPING + "io_operations:\n  - {kind: files, target: zone}\nintents:\n  - {intent_type: publish_event, target: bus}\n"
     found = problems_of(text)
