@@ -154,6 +154,7 @@ def _listed(text: str) -> str:
     [
         (_listed, "the spec's first keys as a one-item list"),
         (lambda text: text.replace("cost: float", "cost: {type: float, min_length: 1}"), "a length bound on a number"),
+        (lambda text: text.replace("case: error", "case: negative").replace("case: edge", "case: free"), "own cases"),
     ],
 )
 async def test_what_small_models_get_wrong_in_a_spec_is_read_as_meant(written, reads_as):
@@ -161,6 +162,8 @@ async def test_what_small_models_get_wrong_in_a_spec_is_read_as_meant(written, r
         spec, stage, _ = await write_spec(ask(server, samples=1, implementations=0))
     assert spec is not None, (reads_as, stage.problems)
     assert [f.name for f in spec.request] == ["weight_kg", "zone", "express"] and spec.response[0].min_length is None
+    edge = "typical" if reads_as == "own cases" else "edge"  # a label of its own: error when it raises, else typical
+    assert [e.case for e in spec.operations[0].examples] == ["typical", edge, "typical", "error", "error"]
 
 
 def test_a_list_type_written_as_a_list_of_its_item_type_is_that_list():

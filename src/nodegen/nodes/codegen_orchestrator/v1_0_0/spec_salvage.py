@@ -1,6 +1,7 @@
 """Reading what models write as a spec: YAML they get slightly wrong, fixed where the meaning is plain (a type
 value with brackets left unquoted, prose with a colon, the whole spec written as a one-item list, a field's
-description written as a field of its own, ``[float]`` for ``list[float]``, a number's bound put on a list). Only
+description written as a field of its own, ``[float]`` for ``list[float]``, a number's bound put on a list, an
+example's case labelled with a word of its own). Only
 the spec stage reads with these; a spec file a user gives is read as written and refused when it is wrong."""
 
 from __future__ import annotations
@@ -65,6 +66,22 @@ def fold_descriptions(data: Any) -> Any:
         fields[previous] = (
             {**entry, "description": text} if isinstance(entry, dict) else {"type": entry, "description": text}
         )
+    return data
+
+
+_CASES = ("typical", "edge", "error")
+
+
+def known_cases(data: Any) -> Any:
+    """An example's ``case`` is a label (typical, edge or error); a model that labels it with its own word (the
+    1.5B model's PasswordStrength: ``case: uppercase``) meant an error case when the example raises, else a
+    typical one. What the example checks is its input and outcome, which are read as written."""
+    operations = data.get("operations") if isinstance(data, dict) else None
+    for operation in operations if isinstance(operations, list) else []:
+        examples = operation.get("examples") if isinstance(operation, dict) else None
+        for example in examples if isinstance(examples, list) else []:
+            if isinstance(example, dict) and "case" in example and example["case"] not in _CASES:
+                example["case"] = "error" if example.get("error") is not None else "typical"
     return data
 
 

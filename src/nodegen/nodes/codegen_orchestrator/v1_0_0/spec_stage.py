@@ -33,7 +33,7 @@ from nodegen.nodes.codegen_scaffold_compute.v1_0_0.spec import (
 from .models import ModelSpecStage
 from .spec_outputs import OutputsAsk, OutputsReport, confirm_outputs, draw, sampling
 from .spec_prompts import repair_message, spec_system_prompt
-from .spec_salvage import fit_constraints, fold_descriptions, listed_types, quote_types, unlist
+from .spec_salvage import fit_constraints, fold_descriptions, known_cases, listed_types, quote_types, unlist
 
 _BLOCK = re.compile(r"```(?:ya?ml|json)?[ \t]*\n(.*?)(?:\n```|\Z)", re.DOTALL)
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
@@ -87,7 +87,7 @@ def _load(text: str) -> ModelNodeSpec:
     else:
         assert first is not None
         raise first
-    spec = fit_constraints(parse_spec(fold_descriptions(listed_types(data)), "the spec"))
+    spec = fit_constraints(parse_spec(fold_descriptions(listed_types(known_cases(data))), "the spec"))
     operations = []
     for operation in spec.operations:
         unique = {json.dumps(e.model_dump(mode="json"), sort_keys=True): e for e in operation.examples}
