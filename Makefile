@@ -51,6 +51,8 @@ sysdeps:
 		export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; }
 	@command -v bwrap >/dev/null 2>&1 || { \
 		export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq bubblewrap >/dev/null; }
+	@command -v strace >/dev/null 2>&1 || { \
+		export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq strace >/dev/null; }
 
 unit: $(STAMP) sysdeps
 	$(BIN)/pytest

@@ -251,6 +251,35 @@ def test_fill_into_an_output_directory_keeps_a_latin_1_file_latin_1(tmp_path, mo
     assert (tmp_path / "cafe.py").read_bytes() == LATIN1_STUB.encode("latin-1")
 
 
+def test_an_output_directory_that_is_the_files_own_folder_is_an_in_place_fill_with_its_checks(tmp_path, monkeypatch):
+    # The probe: `-o .` skipped every in-place safeguard (a 0444 file became 0644, a hard link was cut; exit 0).
+    answer = '```python\ndef greet(name: str) -> str:\n    return f"{GREETING}, {name}"\n```'
+    (tmp_path / "cafe.py").write_bytes(LATIN1_STUB.encode("latin-1"))
+    (tmp_path / "cafe.py").chmod(0o444)
+    (tmp_path / "linked.py").write_bytes(LATIN1_STUB.encode("latin-1"))
+    (tmp_path / "alias.py").hardlink_to(tmp_path / "linked.py")
+    (tmp_path / "free.py").write_bytes(LATIN1_STUB.encode("latin-1"))
+    with ThreadedLLMServer(lambda received: Reply(text=answer)) as server:
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.setenv("OPENAI_BASE_URL", server.openai_url)
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-cli")
+        result = CliRunner().invoke(
+            app,
+            ["fill", "cafe.py", "linked.py", "free.py", "--llm", "openai:gpt-4o-mini", "-o", ".", "--json"],
+            catch_exceptions=False,
+        )
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    assert report["generated_files"] == [] and [Path(p).name for p in report["modified_files"]] == ["free.py"]
+    errors = {Path(f["file_path"]).name: f["error"] for f in report["files"] if f["error"]}
+    assert "read-only" in errors["cafe.py"] and "hard links" in errors["linked.py"]
+    assert (tmp_path / "cafe.py").read_bytes() == LATIN1_STUB.encode("latin-1")
+    assert (tmp_path / "cafe.py").stat().st_mode & 0o777 == 0o444
+    assert (tmp_path / "alias.py").stat().st_ino == (tmp_path / "linked.py").stat().st_ino
+    assert (tmp_path / "alias.py").read_bytes() == LATIN1_STUB.encode("latin-1")
+    assert "return f" in (tmp_path / "free.py").read_bytes().decode("latin-1")
+
+
 def test_metrics_command_aggregates_the_store(tmp_path, monkeypatch):
     where = copy_examples(tmp_path / "metrics")
     with ThreadedLLMServer(responder) as server:

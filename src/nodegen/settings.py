@@ -59,6 +59,11 @@ class NodegenSettings(BaseSettings):
         description="Keep the nesting widths an answer uses (False: nested blocks take the file's indentation unit)",
     )
     injector_backup: bool = Field(default=False, description="Keep '<file>.orig' when a file is written in place")
+    injector_rewrite_hard_links: bool = Field(
+        default=False,
+        description="Fill a file that has other hard links by rewriting its own inode, journaled (not atomic: a "
+        "reader may see it half-written meanwhile); off: such a file is refused",
+    )
     validation_strict_mode: bool = Field(default=False, description="Warnings fail validation too")
     enable_security_checks: bool = Field(default=True, description="Run the security rule (bandit, secrets, ...)")
     validation_mypy: bool = Field(default=False, description="Also run mypy on code in place (slower)")

@@ -20,6 +20,7 @@ from pathlib import Path
 import pathspec
 from pydantic import BaseModel, Field
 
+from nodegen.infra.atomic import stale_journal
 from nodegen.onex import EnumCoreErrorCode, ModelOnexError
 
 SKIPPED_DIRECTORIES = frozenset(
@@ -160,6 +161,9 @@ def read_source(path: Path, *, max_bytes: int | None = None) -> str:
                     message=f"{path} changed into something that is not a regular file while it was read",
                 )
             data = handle.read()
+        journal = stale_journal(path)
+        if journal is not None:  # a run died rewriting it in place: its last whole text is the journal's
+            data = journal.read_bytes()
     except OSError as error:
         raise _os_error(path, error) from error
     return decode_source(data, origin=str(path))

@@ -53,6 +53,7 @@ class NodeCodegenCodeInjectorEffect(NodeEffect[ModelCodeInjectionResult]):
             max_answer_chars=settings.max_answer_chars,
         )
         self.backup_by_default = settings.injector_backup
+        self.rewrite_hard_links = settings.injector_rewrite_hard_links
         self._total_injections = 0
         self._successful_injections = 0
         self._failed_injections = 0
@@ -72,6 +73,7 @@ class NodeCodegenCodeInjectorEffect(NodeEffect[ModelCodeInjectionResult]):
                     request.source_code,
                     outcome.source,
                     backup=self.backup_by_default if request.backup is None else request.backup,
+                    rewrite_hard_links=self.rewrite_hard_links,
                 )
             except WriteRefusedError as refusal:
                 errors.append(

@@ -6,7 +6,10 @@
 - The file must still hold exactly the text the caller read; otherwise nothing is written.
 - The new text goes to a temporary file in the same folder, is flushed to disk, given the original's permission
   bits and owner, and renamed over the original (atomic on POSIX); the folder is synced so the rename survives a
-  power cut. A file with other hard links (or whose owner we cannot give back) is rewritten in its own inode instead.
+  power cut. A file with other hard links is refused unless the caller allows rewriting it in its own inode (as is
+  a file whose owner we cannot give back): the old text goes to a journal beside it first, and the room for the new
+  text is reserved before a byte changes (a full disk refuses it whole); a run killed mid-rewrite leaves the
+  journal, from which the next read and write take the old text.
 - Optionally the original bytes are kept as ``<file>.orig``.
 - The file's encoding (coding cookie or BOM) is kept. A symlink is written through to its target, not replaced.
 - Every failure is a ``WriteRefusedError`` with a code and a message (a full disk is ``WRITE_FAILED``).
@@ -27,6 +30,7 @@ from nodegen.infra.atomic import (
     overwrite_in_place,
     process_alive,
     replace_atomically,
+    restore_from_journal,
     temporary_path,
     write_new_file,
 )
@@ -160,7 +164,9 @@ def _encoding_of(data: bytes) -> str:
     return "utf-8" if encoding == "utf-8-sig" else encoding  # the BOM is part of the text already
 
 
-def write_source(path: Path, expected: str, new_text: str, *, backup: bool) -> WriteOutcome:
+def write_source(
+    path: Path, expected: str, new_text: str, *, backup: bool, rewrite_hard_links: bool = False
+) -> WriteOutcome:
     """Replace the file at ``path`` with ``new_text`` if it still holds ``expected``; see the module docstring."""
     target = Path(os.path.realpath(path))
     try:
@@ -169,6 +175,14 @@ def write_source(path: Path, expected: str, new_text: str, *, backup: bool) -> W
         raise WriteRefusedError(
             EnumInjectionErrorCode.WRITE_FAILED, f"cannot read {path} before writing it: {error.strerror}"
         ) from error
+    if status.st_nlink > 1 and not rewrite_hard_links:
+        raise WriteRefusedError(
+            EnumInjectionErrorCode.HARD_LINKED,
+            f"{path} has {status.st_nlink} hard links: replacing it would cut the others off, and rewriting it in "
+            "place is not atomic; nothing was written",
+            suggested_fix=f"fill a copy (cp {path} {path}.new && mv {path}.new {path} breaks the link), use "
+            "--output-directory, or allow journaled in-place rewrites: NODEGEN_INJECTOR_REWRITE_HARD_LINKS=true",
+        )
     if not status.st_mode & stat.S_IWUSR:
         raise WriteRefusedError(
             EnumInjectionErrorCode.FILE_READ_ONLY,
@@ -177,6 +191,7 @@ def write_source(path: Path, expected: str, new_text: str, *, backup: bool) -> W
         )
     with file_lock(target):
         try:
+            restore_from_journal(target)  # a run killed mid-rewrite left the old text beside it
             current_bytes = target.read_bytes()
         except OSError as error:
             raise WriteRefusedError(
@@ -209,8 +224,9 @@ def write_source(path: Path, expected: str, new_text: str, *, backup: bool) -> W
             kept = None if owner is _CANNOT_KEEP else owner
             _write(lambda: replace_atomically(backup_path, current_bytes, mode, owner=kept), path)
         if status.st_nlink > 1 or owner is _CANNOT_KEEP:
-            # A rename would cut the other hard links off (or give the file to us): the same inode is rewritten.
-            _write(lambda: overwrite_in_place(target, data), path)
+            # A rename would cut the other hard links off (or give the file to us): the same inode is rewritten,
+            # journaled (a run killed meanwhile leaves the old text, put back by the next write or read).
+            _write(lambda: overwrite_in_place(target, current_bytes, data), path)
         else:
             _write(lambda: replace_atomically(target, data, mode, owner=owner), path)
         return WriteOutcome(path=target, backup_path=backup_path)

@@ -133,7 +133,7 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
                 correlation_id=contract.correlation_id,
                 files=files,
                 dry_run=request.dry_run,
-                output_directory=Path(request.output_directory) if request.output_directory else None,
+                output_directory=_apart(request.output_directory, root),
                 root=root,
                 max_attempts=request.max_attempts,
                 max_file_bytes=self.settings.max_file_bytes,
@@ -239,7 +239,7 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
         files = sorted(state.file_outcomes, key=lambda f: f.file_path)
         costs = [s.cost_usd for s in stubs if s.attempts]
         written = [f.written_to for f in files if f.written_to]
-        in_place = request.output_directory is None
+        in_place = fill.output_directory is None
         success = (
             reduced is not None
             and all(s.status is EnumStubStatus.FILLED for s in stubs)
@@ -319,6 +319,14 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
             await bus.publish(envelope)
         except ModelOnexError as error:  # the outbox keeps it when a broker is down; a plain bus loses only this
             emit_log_event(EnumLogLevel.WARNING, f"could not publish {event.value}: {error.message}", {})
+
+
+def _apart(output_directory: str | None, root: Path) -> Path | None:
+    """The folder filled files go to; None (in place, with every check of an in-place write: the file unchanged
+    since it was read, its mode, owner and links) when there is none, or it is the files' own folder (``-o .``)."""
+    if output_directory is None or Path(output_directory).resolve() == root:
+        return None
+    return Path(output_directory)
 
 
 __all__ = ["NodeCodegenOrchestrator"]

@@ -20,4 +20,5 @@ class EnumInjectionErrorCode(StrEnum):
     FILE_CHANGED = "file_changed"
     FILE_LOCKED = "file_locked"
     FILE_READ_ONLY = "file_read_only"
+    HARD_LINKED = "hard_linked"
     WRITE_FAILED = "write_failed"

@@ -13,3 +13,4 @@ class ModelCodeInjectorOptions(NodeOptions):
     preserve_code_formatting: bool
     max_answer_chars: int
     injector_backup: bool
+    injector_rewrite_hard_links: bool

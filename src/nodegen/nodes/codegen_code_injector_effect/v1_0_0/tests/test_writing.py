@@ -2,6 +2,7 @@
 
 import errno
 import os
+import shutil
 import subprocess
 import sys
 
@@ -290,7 +291,20 @@ async def test_a_read_only_file_is_refused_and_left_as_it_was(node, stub_file):
     assert stub_file.read_text() == SOURCE and stub_file.stat().st_mode & 0o777 == 0o444
 
 
-async def test_a_hard_linked_file_stays_one_inode_for_every_link(node, stub_file):
+async def test_a_hard_linked_file_is_refused_and_every_link_stays_as_it_was(node, stub_file):
+    other = stub_file.parent / "other_name.py"
+    other.hardlink_to(stub_file)
+    result = await inject_into(node, stub_file)
+    assert not result.written and not result.success
+    (error,) = result.injection_errors
+    assert error.code == "hard_linked" and "2 hard links" in error.message and "nothing was written" in error.message
+    assert "NODEGEN_INJECTOR_REWRITE_HARD_LINKS=true" in (error.suggested_fix or "")
+    assert stub_file.read_text() == other.read_text() == SOURCE
+    assert sorted(item.name for item in stub_file.parent.iterdir()) == ["node.py", "other_name.py"]
+
+
+async def test_allowed_a_hard_linked_file_is_rewritten_in_its_one_inode(stub_file):
+    node = NodeCodegenCodeInjectorEffect(create_test_container({"injector_rewrite_hard_links": True}))
     other = stub_file.parent / "other_name.py"
     other.hardlink_to(stub_file)
     inode = stub_file.stat().st_ino
@@ -298,7 +312,56 @@ async def test_a_hard_linked_file_stays_one_inode_for_every_link(node, stub_file
     assert result.written
     assert stub_file.stat().st_ino == inode and other.stat().st_ino == inode and stub_file.stat().st_nlink == 2
     assert other.read_text() == FILLED and stub_file.stat().st_mode & 0o777 == 0o640
-    assert sorted(item.name for item in stub_file.parent.iterdir()) == ["node.py", "other_name.py"]
+    assert sorted(item.name for item in stub_file.parent.iterdir()) == ["node.py", "other_name.py"]  # no journal
+
+
+def test_a_full_disk_leaves_every_link_of_a_hard_linked_file_whole(tiny_disk):
+    # The probe: both links held only the first 4,096 bytes of the new text, and nodegen said the file was intact.
+    path, other = tiny_disk / "hl.py", tiny_disk / "hl_link.py"
+    path.write_text(SOURCE)
+    other.hardlink_to(path)
+    with pytest.raises(WriteRefusedError) as caught:
+        write_source(path, SOURCE, FILLED + "# padding\n" * 20_000, backup=False, rewrite_hard_links=True)
+    assert caught.value.code == "write_failed" and "No space left on device" in caught.value.message
+    assert path.read_text() == other.read_text() == SOURCE and path.stat().st_size == len(SOURCE)
+    assert sorted(item.name for item in tiny_disk.iterdir()) == ["hl.py", "hl_link.py"]
+
+
+_REWRITE = """
+import sys
+from pathlib import Path
+from nodegen.nodes.codegen_code_injector_effect.v1_0_0.writing import write_source
+
+write_source(Path(sys.argv[1]), sys.argv[2], sys.argv[3], backup=False, rewrite_hard_links=True)
+"""
+
+
+def test_a_writer_killed_at_the_cut_leaves_a_journal_the_next_read_and_write_take_the_old_text_from(tmp_path):
+    # The probe: killed between the write and the ftruncate, the file was the new text and then the old tail, and
+    # no longer parsed. Killed there now, the journal beside it holds the old text: a read takes that, the next
+    # write puts it back before writing.
+    from nodegen.infra.source_files import read_source
+
+    strace = shutil.which("strace")
+    if strace is None:
+        pytest.skip("strace is not installed (make sysdeps installs it)")
+    old = SOURCE + "# a long tail the new text is shorter than\n" * 5
+    path, other = tmp_path / "hl.py", tmp_path / "hl_link.py"
+    path.write_text(old)
+    other.hardlink_to(path)
+    killed = subprocess.run(
+        [strace, "-f", "-qq", "-o", "/dev/null", "-e", "trace=ftruncate", "-e", "inject=ftruncate:signal=SIGKILL:when=1",
+         sys.executable, "-c", _REWRITE, str(path), old, FILLED],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert killed.returncode != 0, killed.stderr
+    on_disk = other.read_text()
+    assert on_disk.startswith(FILLED) and on_disk != FILLED and on_disk.endswith(old[len(FILLED) :])  # cut short
+    assert any(".nodegen-journal-" in item.name for item in tmp_path.iterdir())
+    assert read_source(path) == old  # the file's last whole text
+    write_source(path, old, FILLED, backup=False, rewrite_hard_links=True)  # the dead writer's lock taken over
+    assert path.read_text() == other.read_text() == FILLED
+    assert sorted(item.name for item in tmp_path.iterdir()) == ["hl.py", "hl_link.py"]
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
