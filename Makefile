@@ -33,7 +33,7 @@ or 'international') and express (bool, default false). The response has cost (fl
 kg; international doubles that; express then adds 10.00; round to 2 decimals. A negative weight or an unknown zone \
 is a validation error.
 demo: local-1.5b
-	@$(MAKE) --no-print-directory sysdeps || echo "note: bubblewrap could not be installed (apt-get, as root): generated code will run unsandboxed"
+	@$(MAKE) --no-print-directory sysdeps || echo "note: bubblewrap could not be installed (apt-get install bubblewrap needs root): nodegen runs no generated code without it, so the package stays unproven; install it, or set NODEGEN_ALLOW_UNSANDBOXED_CODE=true to run that code unisolated"
 	rm -rf .demo && mkdir -p .demo
 	$(BIN)/nodegen new "$(DEMO_PROMPT)" --out .demo || [ $$? -eq 1 ]
 	cat .demo/shipping_cost_compute/v1_0_0/spec.yaml 2>/dev/null || true

@@ -280,6 +280,41 @@ def test_an_output_directory_that_is_the_files_own_folder_is_an_in_place_fill_wi
     assert "return f" in (tmp_path / "free.py").read_bytes().decode("latin-1")
 
 
+HOSTILE_EXAMPLE = """def double(n: int) -> int:
+    \"\"\"Twice ``n``.
+
+    >>> import pathlib; _ = pathlib.Path({marker!r}).write_text("ran"); double(2)
+    4
+    \"\"\"
+    # IMPLEMENTATION REQUIRED
+    pass
+"""
+
+
+def test_without_a_sandbox_no_example_runs_unless_the_user_allows_it(tmp_path, monkeypatch):
+    # The probe: with bubblewrap missing, a hostile example in the user's own docstring ran on the host (exit 0).
+    marker = tmp_path / "example-ran"
+    (tmp_path / "hostile.py").write_text(HOSTILE_EXAMPLE.format(marker=str(marker)))
+    bin_without_bwrap = tmp_path / "bin"
+    bin_without_bwrap.mkdir()
+    (bin_without_bwrap / "python").symlink_to(sys.executable)
+    with ThreadedLLMServer(lambda received: Reply(text="return n * 2")) as server:
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.setenv("PATH", str(bin_without_bwrap))
+        monkeypatch.setenv("OPENAI_BASE_URL", server.openai_url)
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-cli")
+        fill = ["fill", "hostile.py", "--llm", "openai:gpt-4o-mini", "--dry-run", "--json"]
+        refused = CliRunner().invoke(app, fill, catch_exceptions=False)
+        assert not marker.exists(), refused.output
+        (stub,) = json.loads(refused.stdout)["stubs"]
+        assert "examples of `double` were not run (not run: bubblewrap (bwrap) is not installed" in stub["message"]
+        assert [w["code"] for w in stub["warnings"]] == ["EXA003"]
+        monkeypatch.setenv("NODEGEN_ALLOW_UNSANDBOXED_CODE", "true")
+        allowed = CliRunner().invoke(app, fill, catch_exceptions=False)
+    assert allowed.exit_code == 0, allowed.output
+    assert marker.read_text() == "ran"  # allowed, it ran (unisolated, as the setting's name says)
+
+
 def test_metrics_command_aggregates_the_store(tmp_path, monkeypatch):
     where = copy_examples(tmp_path / "metrics")
     with ThreadedLLMServer(responder) as server:

@@ -101,6 +101,22 @@ def test_a_reviewed_spec_is_built_without_a_model_writing_one(tmp_path, monkeypa
     assert "(reviewed)" in (tmp_path / "shipping_cost_compute" / "v1_0_0" / "spec.yaml").read_text()
 
 
+def test_without_a_sandbox_the_package_is_not_proven_and_new_says_why(tmp_path, monkeypatch):
+    # The probe: where bubblewrap was missing, `nodegen new` ran the package's tests on the host and exited 0.
+    bin_without_bwrap = tmp_path / "bin"
+    bin_without_bwrap.mkdir()
+    (bin_without_bwrap / "python").symlink_to(sys.executable)
+    with ThreadedLLMServer(scaffold_responder) as server:
+        result = served(
+            monkeypatch, tmp_path, server, "--spec", str(SPECS / "shipping_cost.yaml"), "--json",
+            PATH=str(bin_without_bwrap),
+        )  # fmt: skip
+    assert result.exit_code == 1, result.output
+    tests = json.loads(result.stdout)["scaffold"]["tests"]
+    assert not tests["passed"] and "bubblewrap (bwrap) is not installed" in tests["output_tail"]
+    assert "NODEGEN_ALLOW_UNSANDBOXED_CODE=true" in tests["output_tail"]
+
+
 def test_an_unfilled_package_names_what_failed_and_a_later_fill_finishes_it(tmp_path, monkeypatch):
     empty = tmp_path / "empty.jsonl"
     empty.write_text("")

@@ -175,6 +175,13 @@ async def test_the_fallback_scrubs_the_environment_says_so_and_keeps_limits(tmp_
     assert hog.exit_code != 0 and "MemoryError" in hog.stderr
 
 
-async def test_a_missing_bubblewrap_binary_falls_back(tmp_path):
-    result = await run_sandboxed(python("print('ran')"), work_dir=tmp_path, bwrap=str(tmp_path / "no-bwrap"))
-    assert result.ok and not result.sandboxed and "could not start" in result.note
+async def test_without_bubblewrap_nothing_runs_unless_running_unsandboxed_is_allowed(tmp_path):
+    marker = tmp_path / "ran"
+    code = python(f"open({str(marker)!r}, 'w').write('x'); print('ran')")
+    refused = await run_sandboxed(code, work_dir=tmp_path, bwrap=str(tmp_path / "no-bwrap"))
+    assert refused.refused and not refused.ok and refused.exit_code is None and not marker.exists()
+    assert "could not start" in refused.note and "NODEGEN_ALLOW_UNSANDBOXED_CODE=true" in refused.note
+    allowed = ModelSandboxLimits(unsandboxed=True)
+    result = await run_sandboxed(code, work_dir=tmp_path, bwrap=str(tmp_path / "no-bwrap"), limits=allowed)
+    assert result.ok and not result.sandboxed and not result.refused and marker.exists()
+    assert "could not start" in result.note and "not isolated" in result.note

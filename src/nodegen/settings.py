@@ -74,6 +74,11 @@ class NodegenSettings(BaseSettings):
     )
     validation_examples_timeout_s: float = Field(default=5.0, gt=0, description="Time limit of one examples run")
     sandbox_memory_mb: int = Field(default=1024, ge=64, description="Address space of each sandboxed process")
+    allow_unsandboxed_code: bool = Field(
+        default=False,
+        description="Where bubblewrap is missing or fails, run generated and example code anyway as a plain child "
+        "process: its file system and network are NOT isolated (off: such code is not run, and the output says so)",
+    )
     sandbox_output_bytes: int = Field(
         default=1_000_000, ge=1024, description="Bytes kept of a sandboxed run's stdout and stderr each (then killed)"
     )

@@ -8,9 +8,11 @@ with bwrap), no capabilities, and an environment of a few scrubbed variables (ne
 password or nodegen setting). Limits: wall time (the tree is killed), CPU time, address space, file size, and the
 bytes read from stdout and stderr (the tree is killed once either passes it, and the result says so).
 
-Where bubblewrap is missing or cannot create namespaces, the command runs as a plain child process under
-``sandbox_reaper.py``, with the same limits and environment, a private home and /tmp (``HOME``/``TMPDIR``), its own
-session, and every process it leaves behind killed at the end; its file system and network are then NOT isolated,
+Where bubblewrap is missing or cannot create namespaces, the command is not run (``refused``, and the note says how
+to install bubblewrap or allow the fallback) unless its limits allow running unsandboxed (the user's
+``allow_unsandboxed_code``) or the caller asks for the fallback (``bwrap=None``). Then it runs as a plain child
+process under ``sandbox_reaper.py``, with the same limits and environment, a private home and /tmp
+(``HOME``/``TMPDIR``), its own session, and every process it leaves behind killed at the end; its file system and network are then NOT isolated,
 and the result says so (``sandboxed=False`` and a note). Generated code never runs in nodegen's own process.
 """
 
@@ -31,6 +33,7 @@ import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -53,6 +56,11 @@ class ModelSandboxLimits(BaseModel):
     memory_mb: int = Field(default=1024, ge=64, description="Address space of each process (RLIMIT_AS)")
     output_bytes: int = Field(default=1_000_000, ge=1024, description="Bytes kept of stdout and of stderr each")
     file_mb: int = Field(default=256, ge=1, description="Largest file a process may write; size of private /tmp")
+    unsandboxed: bool = Field(
+        default=False,
+        description="Where bubblewrap is missing or fails, run the command anyway as a plain child process (its file "
+        "system and network NOT isolated); False: it is not run, and the result says why",
+    )
 
     @property
     def cpu_s(self) -> int:
@@ -69,6 +77,7 @@ class ModelSandboxResult(BaseModel):
     timed_out: bool = False
     output_truncated: bool = Field(default=False, description="The output passed its limit; the run was killed")
     sandboxed: bool = Field(description="Ran under bubblewrap; False: a plain child process with limits only")
+    refused: bool = Field(default=False, description="Not run at all: no sandbox, and running without one not allowed")
     note: str = Field(default="", description="What happened, in words: the limit hit, or why there was no sandbox")
     duration_ms: float = Field(default=0.0, ge=0.0)
 
@@ -314,6 +323,8 @@ async def run_sandboxed(
     if not command:
         raise ValueError("no command to run in the sandbox")
     binary, missing = find_bubblewrap(bwrap)
+    if binary is None and bwrap is not None and not limits.unsandboxed:
+        return ModelSandboxResult(exit_code=None, sandboxed=False, refused=True, note=no_sandbox_note(missing))
     started = time.perf_counter()
     if binary is not None:
         home = _home()
@@ -347,6 +358,37 @@ async def run_sandboxed(
     )
 
 
+def no_sandbox_note(missing: str) -> str:
+    """Why a command was not run, and the two ways to have it run."""
+    return (
+        f"not run: {missing}, and nodegen runs generated and example code only in its sandbox; install bubblewrap "
+        "(Debian: apt-get install bubblewrap), or let such code run unisolated on this machine with "
+        "allow_unsandboxed_code = true (NODEGEN_ALLOW_UNSANDBOXED_CODE=true): its file system and network are then "
+        "NOT isolated"
+    )
+
+
+class SandboxSettings(Protocol):
+    """The settings a sandboxed run's limits come from."""
+
+    @property
+    def sandbox_memory_mb(self) -> int: ...
+    @property
+    def sandbox_output_bytes(self) -> int: ...
+    @property
+    def allow_unsandboxed_code(self) -> bool: ...
+
+
+def limits_from(settings: SandboxSettings, timeout_s: float) -> ModelSandboxLimits:
+    """The limits of a run taking at most ``timeout_s``, the rest as configured."""
+    return ModelSandboxLimits(
+        timeout_s=timeout_s,
+        memory_mb=settings.sandbox_memory_mb,
+        output_bytes=settings.sandbox_output_bytes,
+        unsandboxed=settings.allow_unsandboxed_code,
+    )
+
+
 def _note(exit_code: int | None, timed_out: bool, truncated: bool, limits: ModelSandboxLimits, missing: str) -> str:
     notes: list[str] = []
     if timed_out:
@@ -369,7 +411,10 @@ __all__ = [
     "AUTO",
     "ModelSandboxLimits",
     "ModelSandboxResult",
+    "SandboxSettings",
     "find_bubblewrap",
+    "limits_from",
+    "no_sandbox_note",
     "run_sandboxed",
     "sandbox_environment",
     "sandbox_isolates",

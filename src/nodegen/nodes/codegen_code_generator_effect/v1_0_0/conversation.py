@@ -69,6 +69,9 @@ class StubConversation:
         plural = "s" if attempts != 1 else ""
         if success:
             message = f"generated in {attempts} attempt{plural}"
+            unrun = next((w for w in last.warnings if w.code == "EXA003"), None) if last is not None else None
+            if unrun is not None:  # written unproven: the run says so, not only the log
+                message += f"; {unrun.message}"
         elif stop is EnumStopReason.ATTEMPTS_EXHAUSTED and last is not None and last.findings:
             message = f"no valid code after {attempts} attempt{plural}: {last.findings[0].render()}"
         else:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nodegen.infra.sandbox import ModelSandboxLimits
+from nodegen.infra.sandbox import limits_from
 from nodegen.infra.source_files import decode_source
 from nodegen.onex import (
     EnumCoreErrorCode,
@@ -48,11 +48,7 @@ class NodeCodegenCodeValidatorEffect(NodeEffect[ModelCodeValidationResult]):
             ),
             examples=ExampleOptions(
                 run=settings.validation_run_examples,
-                limits=ModelSandboxLimits(
-                    timeout_s=settings.validation_examples_timeout_s,
-                    memory_mb=settings.sandbox_memory_mb,
-                    output_bytes=settings.sandbox_output_bytes,
-                ),
+                limits=limits_from(settings, settings.validation_examples_timeout_s),
             ),
             severity=dict(settings.validation_severity),
             select=tuple(settings.validation_select),

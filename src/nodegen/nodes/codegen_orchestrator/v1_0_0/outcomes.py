@@ -70,6 +70,7 @@ def stub_outcome(
         message=message,
         attempts=generation.attempts,
         findings=generation.findings,
+        warnings=generation.warnings if status is EnumStubStatus.FILLED else [],
         prompt_tokens=generation.prompt_tokens,
         completion_tokens=generation.completion_tokens,
         cost_usd=generation.cost_usd,

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 from xml.etree import ElementTree
 
-from nodegen.infra.sandbox import ModelSandboxLimits, run_sandboxed
+from nodegen.infra.sandbox import ModelSandboxLimits, limits_from, run_sandboxed
 from nodegen.llm import LLMClient
 from nodegen.nodes.codegen_code_generator_effect.v1_0_0 import NodeCodegenCodeGeneratorEffect
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect
@@ -63,11 +63,7 @@ async def ask_spec(
                 budget=generator.budget,
                 implementations=settings.spec_implementations,
                 retry_temperature=settings.llm_retry_temperature,
-                limits=ModelSandboxLimits(
-                    timeout_s=max(30.0, settings.validation_examples_timeout_s * 4),
-                    memory_mb=settings.sandbox_memory_mb,
-                    output_bytes=settings.sandbox_output_bytes,
-                ),
+                limits=limits_from(settings, max(30.0, settings.validation_examples_timeout_s * 4)),
             ),
         )
         return await write_spec(ask)
@@ -92,11 +88,7 @@ async def check_package(package_dir: Path, container: ModelContainer) -> tuple[l
 
 def package_test_limits(settings: ModelOrchestratorOptions) -> ModelSandboxLimits:
     """The sandbox's limits for a package's tests, from the configuration."""
-    return ModelSandboxLimits(
-        timeout_s=settings.package_tests_timeout_s,
-        memory_mb=settings.sandbox_memory_mb,
-        output_bytes=settings.sandbox_output_bytes,
-    )
+    return limits_from(settings, settings.package_tests_timeout_s)
 
 
 async def run_package_tests(
@@ -124,6 +116,8 @@ async def run_package_tests(
     tail = "\n".join(text.splitlines()[-_OUTPUT_LINES:])
     if run.timed_out or run.output_truncated:
         tail = f"{tail}\n(the tests were {run.note})" if tail else f"the tests were {run.note}"
+    if run.refused:
+        tail = f"the package's tests were {run.note}"
     return ModelPackageTests(
         passed=run.ok,
         exit_code=run.exit_code,

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from nodegen.infra.sandbox import ModelSandboxLimits, run_sandboxed
+from nodegen.infra.sandbox import ModelSandboxLimits, run_sandboxed, sandbox_isolates
 from nodegen.llm import (
     EnumChatRole,
     LLMClient,
@@ -240,7 +240,8 @@ async def confirm_outputs(spec: ModelNodeSpec, ask: OutputsAsk) -> tuple[ModelNo
             if arguments is not None
         ]
         stub = function_stub(spec, operation, examples=False)
-        codes = await _implementations(ask, stub, operation.name, report) if calls else []
+        runnable = calls and (ask.limits.unsandboxed or sandbox_isolates())  # no sandbox: nothing to draw them for
+        codes = await _implementations(ask, stub, operation.name, report) if runnable else []
         report.doubted += not calls  # nothing to run: nothing confirmed
         modules = [_module(stub, code) for code in codes]
         results = await _run(modules, operation.name, calls, ask.limits) if modules else []

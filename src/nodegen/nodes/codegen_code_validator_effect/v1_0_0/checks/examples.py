@@ -150,7 +150,8 @@ def _warn_fallback_once(result: ModelSandboxResult) -> None:
     global _reported_fallback  # noqa: PLW0603 - one warning per process, not one per attempt
     if not result.sandboxed and not _reported_fallback:
         _reported_fallback = True
-        emit_log_event(EnumLogLevel.WARNING, "docstring examples run without a sandbox", {"note": result.note})
+        what = "not run: there is no sandbox" if result.refused else "run without a sandbox"
+        emit_log_event(EnumLogLevel.WARNING, f"docstring examples {what}", {"note": result.note})
 
 
 async def check_examples(
@@ -192,6 +193,9 @@ async def check_examples(
     finally:
         shutil.rmtree(work, ignore_errors=True)
     _warn_fallback_once(result)
+    if result.refused:
+        message = f"the docstring examples of `{qualified_name}` were not run ({result.note})"
+        return [_finding("EXA003", message, severity=EnumFindingSeverity.WARNING)]
     return _read_report(result, examples, ctx, line)
 
 

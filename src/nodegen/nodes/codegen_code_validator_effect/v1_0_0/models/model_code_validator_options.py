@@ -18,6 +18,7 @@ class ModelCodeValidatorOptions(NodeOptions):
     validation_run_examples: bool
     validation_examples_timeout_s: float
     sandbox_memory_mb: int
+    allow_unsandboxed_code: bool
     sandbox_output_bytes: int
     validation_severity: dict[str, Literal["error", "warning", "off"]]
     validation_select: list[str]

@@ -17,6 +17,7 @@ class ModelOrchestratorOptions(NodeOptions):
     max_file_bytes: int
     package_tests_timeout_s: float
     sandbox_memory_mb: int
+    allow_unsandboxed_code: bool
     sandbox_output_bytes: int
     spec_samples: int
     spec_repairs: int

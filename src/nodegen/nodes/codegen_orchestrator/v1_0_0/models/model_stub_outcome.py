@@ -19,6 +19,9 @@ class ModelStubOutcome(BaseModel):
     message: str
     attempts: int = Field(default=0, ge=0)
     findings: list[ModelValidationFinding] = Field(default_factory=list)
+    warnings: list[ModelValidationFinding] = Field(
+        default_factory=list, description="What the checks of the written code warned of (examples not run, ...)"
+    )
     prompt_tokens: int = Field(default=0, ge=0)
     completion_tokens: int = Field(default=0, ge=0)
     cost_usd: float | None = None
