@@ -21,10 +21,7 @@ from .checks import (
     CheckerOptions,
     ExampleOptions,
     RawFinding,
-    check_bandit,
-    check_code_paths,
     check_contract,
-    check_danger,
     check_examples,
     check_laziness,
     check_mypy,
@@ -32,7 +29,7 @@ from .checks import (
     check_quality,
     check_relative_imports,
     check_ruff,
-    check_secrets,
+    check_security,
     is_onex_file,
 )
 from .focus import Focus, LineMap, focus
@@ -268,7 +265,7 @@ async def _run_checks(
         local.append(("imports", lambda: check_relative_imports(ctx)))
     if EnumValidationRule.SECURITY in rules:
         local.append(
-            ("security", lambda: [*check_bandit(ctx), *check_secrets(ctx), *check_code_paths(ctx), *check_danger(ctx)])
+            ("security", lambda: check_security(ctx))
         )
     if set(rules) & ONEX_RULES:
         local.append(("onex", lambda: [f for f in check_onex(ctx) if f.rule in rules]))

@@ -9,7 +9,8 @@ from .onex import check_contract, check_onex, is_onex_file
 from .quality import check_quality
 from .registry import CODES, RUFF_CODES, FindingCode, finding
 from .ruff import RUFF_RULES, check_ruff
-from .security import check_bandit, check_code_paths, check_secrets
+from .security import check_bandit, check_code_paths, check_secrets, check_security
+from .tampering import check_tampering
 from .type_hints import check_mypy
 
 __all__ = [
@@ -33,6 +34,8 @@ __all__ = [
     "check_relative_imports",
     "check_ruff",
     "check_secrets",
+    "check_security",
+    "check_tampering",
     "checker_failed",
     "finding",
     "is_onex_file",

@@ -6,7 +6,8 @@
   temporary directory the code created itself;
 - ``SEC032`` a write outside the project (paths from ``~``, ``expanduser``, ``Path.home()``, ``$HOME``, any absolute
   path but scratch space such as ``/tmp``);
-- ``SEC033`` reading credentials (``~/.ssh``, ``id_rsa``, ``.aws/credentials``, ``.netrc``, ``/etc/shadow``, keyring);
+- ``SEC033`` reading credentials (``~/.ssh``, ``id_rsa``, ``.aws/credentials``, ``.netrc``, ``/etc/shadow``,
+  ``/proc/self/environ``, keyring);
 - ``SEC034`` sending environment data (``os.environ`` / ``os.getenv`` values) over a socket, HTTP or mail.
 
 Each finding shows what was found and why it blocks. String literals are constant-folded and names followed
@@ -60,7 +61,7 @@ _SHUTIL_COPIES = _words("copy copy2 copyfile copytree move copymode copystat")
 _CREDENTIALS = sorted(
     _words(
         ".ssh/ /.ssh id_rsa id_dsa id_ecdsa id_ed25519 .aws/credentials .netrc _netrc /etc/shadow "
-        "/etc/gshadow .git-credentials .pypirc .docker/config.json .kube/config .gnupg authorized_keys"
+        "/etc/gshadow .git-credentials .pypirc .docker/config.json .kube/config .gnupg authorized_keys /environ"
     )
 )
 _CREDENTIAL_WORDS = _words(".ssh .aws .netrc .gnupg id_rsa id_ed25519")

@@ -58,6 +58,8 @@ _CODES = (
     FindingCode("LAZY002", _R.SYNTAX, "error", "the body elides code (`# rest of the code here`)"),
     FindingCode("LAZY003", _R.SYNTAX, "error", "the body never returns the value its annotation promises"),
     FindingCode("LAZY004", _R.SYNTAX, "error", "the body declares its own class or function again"),
+    FindingCode("LAZY005", _R.SYNTAX, "error", "the body turns a function that returns a value into a generator"),
+    FindingCode("LAZY006", _R.SYNTAX, "error", "a loop that can never end"),
     # -- names and imports (ruff's F rules are reported under their own codes)
     FindingCode("IMP001", _R.IMPORTS, "warning", "relative import from a parent package"),
     # -- type hints (ruff)
@@ -118,6 +120,12 @@ _CODES = (
     FindingCode("SEC032", _R.SECURITY, "error", "write outside the project"),
     FindingCode("SEC033", _R.SECURITY, "error", "reading credentials"),
     FindingCode("SEC034", _R.SECURITY, "error", "environment data sent over a socket, HTTP or mail"),
+    FindingCode("SEC035", _R.SECURITY, "error", "builtins or shared modules replaced (monkeypatching the interpreter)"),
+    FindingCode("SEC036", _R.SECURITY, "error", "other code's frames or objects read (sys._getframe, gc, f_back)"),
+    FindingCode("SEC037", _R.SECURITY, "error", "the process replaced or ended (exec*, spawn*, os._exit)"),
+    FindingCode("SEC038", _R.SECURITY, "error", "raw memory or C functions through ctypes"),
+    FindingCode("SEC039", _R.SECURITY, "error", "a write into site-packages or the interpreter's start-up files"),
+    FindingCode("SEC040", _R.SECURITY, "error", "the process environment returned"),
     # -- ONEX
     FindingCode("ONEX001", _R.NAMING, "onex", "node class not named Node<Name><Type>"),
     FindingCode("ONEX002", _R.ONEX_COMPLIANCE, "onex", "node.py without exactly one node class"),

@@ -20,7 +20,9 @@ from nodegen.pysource import is_docstring
 from nodegen.pysource.onex_nodes import node_kind
 
 from .base import CheckContext, RawFinding, checker_failed
+from .danger import check_danger
 from .registry import finding
+from .tampering import check_tampering
 
 _RULE = EnumValidationRule.SECURITY
 # ruff's S307/S102 also flag eval/exec of a literal (`eval("1 + 1")`), and nothing flags compile(): not delegated
@@ -339,4 +341,10 @@ def check_code_paths(ctx: CheckContext) -> list[RawFinding]:
     return findings
 
 
-__all__ = ["check_bandit", "check_code_paths", "check_secrets"]
+def check_security(ctx: CheckContext) -> list[RawFinding]:
+    """Every check of the security rule: bandit, hard-coded secrets, I/O in pure nodes, destructive and
+    exfiltrating calls (``danger``), tampering with the interpreter, the process or the host (``tampering``)."""
+    return [*check_bandit(ctx), *check_secrets(ctx), *check_code_paths(ctx), *check_danger(ctx), *check_tampering(ctx)]
+
+
+__all__ = ["check_bandit", "check_code_paths", "check_secrets", "check_security"]

@@ -1,7 +1,8 @@
 """A body that does not do the function's job although it parses and holds real statements: one that never returns
 a value although the signature promises one (``-> Response`` falling off its end returns None), and one that
 declares again the class it stands in or the function itself (a small model asked for one method often answers
-with the whole file, its imports and class, inside the method's body)."""
+with the whole file, its imports and class, inside the method's body), one that turns the function into a generator
+(``yield`` where the annotation promises a value), and a loop with no way out."""
 
 from __future__ import annotations
 
@@ -20,8 +21,8 @@ _EXEMPT_DECORATORS = {"abstractmethod", "overload", "abstractproperty"}
 def check_shape(function: FunctionNode, owners: list[str], first: int, last: int) -> list[RawFinding]:
     """Findings for the stub ``function`` (in the classes ``owners``) whose new body is lines ``first``..``last``."""
     body = [stmt for stmt in function.body if first <= stmt.lineno <= last]
-    findings = [*_redeclared(function, owners, body)]
-    missing = _missing_return(function, first)
+    findings = [*_redeclared(function, owners, body), *_endless(body)]
+    missing = _missing_return(function, first) or _made_generator(function)
     if missing is not None:
         findings.append(missing)
     return findings
@@ -91,6 +92,51 @@ def _missing_return(function: FunctionNode, first: int) -> RawFinding | None:
         line=first,
         fix=f"end every path with `return` of a `{annotation}` (or raise); write only this function's body",
     )
+
+
+def _made_generator(function: FunctionNode) -> RawFinding | None:
+    """A ``yield`` in the body of a function annotated to return a value (not an iterator): every caller now gets a
+    generator object instead of the value (``yield x + 1`` for ``def f(x: int) -> int``)."""
+    if not _promises_value(function.returns) or function.returns is None:
+        return None
+    names = {node.id if isinstance(node, ast.Name) else node.attr for node in ast.walk(function.returns)
+             if isinstance(node, ast.Name | ast.Attribute)}  # fmt: skip
+    if names & _ITERATOR_NAMES or isinstance(function.returns, ast.Constant):
+        return None
+    found = next((node for node in own_nodes(function) if isinstance(node, ast.Yield | ast.YieldFrom)), None)
+    if found is None:
+        return None
+    annotation = ast.unparse(function.returns)
+    return finding(
+        "LAZY005",
+        f"`yield` makes `{function.name}` a generator, but it is annotated to return `{annotation}`: callers would "
+        "get a generator object, not the value",
+        node=found,
+        fix=f"`return` the `{annotation}` itself; collect the items in a list if it needs several",
+    )
+
+
+_ITERATOR_NAMES = {"Iterator", "Iterable", "Generator", "AsyncIterator", "AsyncIterable", "AsyncGenerator"}
+_CAN_LEAVE = (ast.Break, ast.Return, ast.Raise, ast.Yield, ast.YieldFrom, ast.Await, ast.Call, ast.Subscript)
+
+
+def _endless(body: list[ast.stmt]) -> Iterator[RawFinding]:
+    """``while True:`` loops with no way out: nothing in them breaks, returns, raises, waits or calls anything (a call
+    or an index can raise and so end it); the function would hang its caller for ever."""
+    for stmt in body:
+        for node in ast.walk(stmt):
+            if (
+                isinstance(node, ast.While)
+                and isinstance(node.test, ast.Constant)
+                and bool(node.test.value)
+                and not any(isinstance(inner, _CAN_LEAVE) for inner in ast.walk(node))
+            ):
+                yield finding(
+                    "LAZY006",
+                    f"`{ast.unparse(node).splitlines()[0]}` never ends: nothing in it breaks, returns or raises",
+                    node=node,
+                    fix="loop over the data (for ... in ...), or give the loop a condition that becomes false",
+                )
 
 
 def _never_falls_off(last: ast.stmt) -> bool:
