@@ -5,7 +5,9 @@ sandbox as ``python -I -S implementation_runner.py SPEC.json``. Not imported by 
 The spec holds ``sys_path``, the ``function`` name, the ``candidates`` (module texts) and the ``calls`` (keyword
 arguments, and an effect's ``setup``). One JSON line per candidate goes to the original stdout: its outcome for each
 call, ``{"value": ...}``, ``{"error": "<ModelOnexError code name>"}`` or ``{"crash": "<exception>"}``, or
-``{"broken": "<why>"}`` when the module does not load. What the code prints goes to stderr.
+``{"broken": "<why>"}`` when the module does not load, each with the run's ``token`` (the spec file that holds it is
+deleted before any candidate runs): a line without it was written by a candidate, and the run is not trusted. What
+the code prints goes to stderr.
 """
 
 from __future__ import annotations
@@ -57,6 +59,8 @@ def _call(function: Any, call: dict[str, Any], onex: Any) -> dict[str, Any]:
 def main(spec_path: str) -> int:
     """Each candidate on each call; one JSON line per candidate."""
     spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
+    Path(spec_path).unlink()  # the run's token is in it: the candidates must not read it
+    token = spec.pop("token")
     report = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)  # the candidates' prints go to stderr, never into the report
     sys.path[:] = spec["sys_path"]
@@ -68,10 +72,10 @@ def main(spec_path: str) -> int:
             exec(compile(text, "<implementation>", "exec"), namespace)  # noqa: S102 - inside the sandbox
             function = namespace[spec["function"]]
         except BaseException as error:
-            report.write(json.dumps({"broken": f"{type(error).__name__}: {error}"[:300]}) + "\n")
+            report.write(json.dumps({"token": token, "broken": f"{type(error).__name__}: {error}"[:300]}) + "\n")
             continue
         outcomes = [_call(function, call, onex) for call in spec["calls"]]
-        report.write(json.dumps({"outcomes": outcomes}) + "\n")
+        report.write(json.dumps({"token": token, "outcomes": outcomes}) + "\n")
         report.flush()
     return 0
 

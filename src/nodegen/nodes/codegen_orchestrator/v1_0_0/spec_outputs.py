@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 import sys
 import tempfile
 from collections import Counter
@@ -168,12 +169,12 @@ async def _run(
 ) -> list[list[dict[str, Any]]]:
     """Each module's outcome for each call, in the modules' order, run in the sandbox (a module that does not load:
     no outcomes)."""
+    token = secrets.token_hex(16)  # on every line the runner writes: a candidate cannot forge one
     with tempfile.TemporaryDirectory(prefix="nodegen-implementations-") as scratch:
         spec_file = Path(scratch) / "spec.json"
         paths = [entry for entry in sys.path if entry and Path(entry).exists()]
-        spec_file.write_text(
-            json.dumps({"sys_path": paths, "function": function, "candidates": modules, "calls": calls})
-        )
+        spec = {"sys_path": paths, "function": function, "candidates": modules, "calls": calls, "token": token}
+        spec_file.write_text(json.dumps(spec))
         result = await run_sandboxed(
             [sys.executable, "-I", "-S", str(_RUNNER), str(spec_file)], work_dir=Path(scratch), limits=limits
         )
@@ -182,10 +183,12 @@ async def _run(
         try:
             event = json.loads(line)
         except ValueError:
-            continue
-        if isinstance(event, dict) and isinstance(event.get("outcomes"), list):
+            event = None
+        if not isinstance(event, dict) or event.get("token") != token:
+            return []  # a candidate wrote into the report: nothing it says is trusted
+        if isinstance(event.get("outcomes"), list):
             outcomes.append(event["outcomes"])
-        elif isinstance(event, dict) and "broken" in event:
+        elif "broken" in event:
             outcomes.append([])
     return outcomes
 

@@ -7,7 +7,9 @@ stub's) with its ``name`` and ``lineno``, and the ``examples`` read from it (``e
 imported under its own name (a finder serves the candidate file, so its package and siblings import it too), and the
 examples run with ``doctest.DocTestRunner`` in a copy of the module's globals, as ``doctest.testmod`` would. One JSON
 object per line goes to the original stdout: ``start`` before each example, ``failure`` / ``exception`` for each
-failing one, ``import_failed``, then ``done``. Anything the module prints outside an example goes to stderr.
+failing one, ``import_failed``, then ``done``, each with the run's ``token`` (read from the spec, which is deleted
+before the module is imported): a line without it was written by the code under test, and nodegen refuses the run.
+Anything the module prints outside an example goes to stderr.
 """
 
 from __future__ import annotations
@@ -121,12 +123,12 @@ class ExampleOutputChecker(doctest.OutputChecker):
 
 
 class _Recorder(doctest.DocTestRunner):
-    def __init__(self, report: TextIO, module_file: str) -> None:
+    def __init__(self, report: TextIO, module_file: str, token: str) -> None:
         super().__init__(checker=ExampleOutputChecker(), verbose=False, optionflags=0)
-        self.report, self.module_file = report, module_file
+        self.report, self.module_file, self._token = report, module_file, token
 
     def emit(self, event: dict[str, Any]) -> None:
-        self.report.write(json.dumps(event) + "\n")
+        self.report.write(json.dumps({"token": self._token, **event}) + "\n")
         self.report.flush()
 
     def report_start(self, out: Any, test: doctest.DocTest, example: doctest.Example) -> None:
@@ -171,9 +173,10 @@ class _Recorder(doctest.DocTestRunner):
 def main(spec_path: str) -> int:
     """Run the examples the spec names; the report goes to the original stdout."""
     spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
+    Path(spec_path).unlink()  # the run's token is in it: the code under test must not read it
     report = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)  # the module's own prints go to stderr, never into the report
-    runner = _Recorder(report, spec["module_file"])
+    runner = _Recorder(report, spec["module_file"], spec.pop("token"))
     sys.path[:] = spec["sys_path"]
     sys.meta_path.insert(0, _Candidate(spec["module_name"], spec["module_file"], spec.get("package")))
     try:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import secrets
 import shutil
 import sys
 import tempfile
@@ -168,6 +169,7 @@ async def check_examples(
     docstring, line, examples = found
     name, root, package = _module_identity(ctx.file_path)
     work = Path(tempfile.mkdtemp(prefix="nodegen-examples-"))
+    token = secrets.token_hex(16)  # on every line of the runner's report: code cannot forge one without it
     try:
         module_file = work / (f"{name.rpartition('.')[2]}.py" if not package else "__init__.py")
         module_file.write_text(ctx.text, encoding="utf-8")
@@ -181,6 +183,7 @@ async def check_examples(
             "examples": [asdict(example) for example in examples],
             "name": qualified_name,
             "lineno": line - 1,
+            "token": token,
         }
         (work / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
         result = await run_sandboxed(
@@ -196,7 +199,7 @@ async def check_examples(
     if result.refused:
         message = f"the docstring examples of `{qualified_name}` were not run ({result.note})"
         return [_finding("EXA003", message, severity=EnumFindingSeverity.WARNING)]
-    return _read_report(result, examples, ctx, line)
+    return _read_report(result, examples, ctx, line, token)
 
 
 def _interpreter_path() -> Sequence[str]:
@@ -204,16 +207,21 @@ def _interpreter_path() -> Sequence[str]:
 
 
 def _read_report(
-    result: ModelSandboxResult, examples: list[DocExample], ctx: CheckContext, line: int
+    result: ModelSandboxResult, examples: list[DocExample], ctx: CheckContext, line: int, token: str
 ) -> list[RawFinding]:
     events: list[dict[str, Any]] = []
     for text in result.stdout.splitlines():
         try:
             event = json.loads(text)
         except ValueError:
-            continue
-        if isinstance(event, dict):
-            events.append(event)
+            event = None
+        if not isinstance(event, dict) or event.get("token") != token:
+            message = (
+                "the code wrote into the examples' report (a line the runner did not write: "
+                f"{text[:120]!r}), so what the run says cannot be trusted"
+            )
+            return [_finding("EXA002", message)]
+        events.append(event)
     failed_import = next((e for e in events if e.get("event") == "import_failed"), None)
     if failed_import is not None:
         if any(ctx.in_generated(n) for n in failed_import.get("lines", [])):

@@ -91,6 +91,30 @@ async def test_a_hang_is_stopped_and_reported(validator):
     assert finding.code == "EXA002" and "half(3)" in finding.message and "time limit" in finding.message
 
 
+async def test_a_forged_report_is_refused_even_where_the_security_rule_is_off():
+    # The probe: code wrote the runner's "done" line into its report and ended the process at once (exit 0) before
+    # returning a wrong value: filled, exit 0, no finding. The security rule refuses os._exit (SEC037) before
+    # anything runs; with it off, the report's token still gives the forgery away.
+    forge = (
+        "import json, os\n"
+        "for fd in range(3, 10):\n"
+        "    try:\n"
+        "        os.write(fd, (json.dumps({'event': 'done', 'attempted': 1, 'failed': 0}) + '\\n').encode())\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "os._exit(0)\n"
+        "return 0.0"
+    )
+    unchecked = NodeCodegenCodeValidatorEffect(
+        build_container(validation_examples_timeout_s=3.0, enable_security_checks=False)
+    )
+    result = await check(unchecked, HALF, "half", forge)
+    (finding,) = result.errors
+    assert finding.code == "EXA002" and "wrote into the examples' report" in finding.message
+    guarded = await check(NodeCodegenCodeValidatorEffect(build_container()), HALF, "half", forge)
+    assert "SEC037" in [f.code for f in guarded.errors] and "examples" not in guarded.rule_timings_ms
+
+
 async def test_a_stub_without_examples_runs_nothing(validator):
     result = await check(validator, HALF, "plain", "return n")
     assert result.is_valid and result.rule_timings_ms["examples"] < 5.0  # no sandbox started
