@@ -64,7 +64,7 @@ def render(
         line += line_breaks(text)
     pieces.append(prepared.footer_text)
     text = "".join(pieces)
-    if not prepared.tree.has_trailing_newline:
+    if not prepared.module.text.endswith(("\n", "\r")):  # libcst says a CR-only file's last "\r" is none
         text = text[: -2 if text.endswith("\r\n") else -1] if text.endswith(("\n", "\r")) else text
     regions = []
     for watch in watches:

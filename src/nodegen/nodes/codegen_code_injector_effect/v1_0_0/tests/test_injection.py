@@ -141,6 +141,11 @@ class TestWhatStays:
             "import os\r\n\r\ndef f(x):\r\n    if x:\r\n        return 1\r\n    return 2\r\n\r\nY = 1\r\n"
         )
 
+    def test_a_cr_only_file_keeps_its_last_cr(self):
+        # The probe: a file whose lines end in a lone "\r" (old Mac) lost its final "\r" when filled.
+        source = "import os\r\rdef f(x):\r    # IMPLEMENTATION REQUIRED\r    pass\r"
+        assert filled(source, "f", "return x + 1\n") == "import os\r\rdef f(x):\r    return x + 1\r"
+
     def test_tab_indented_file_gets_tabs(self):
         source = "class A:\n\tdef f(self, x):\n\t\tpass  # Stub\n"
         assert (

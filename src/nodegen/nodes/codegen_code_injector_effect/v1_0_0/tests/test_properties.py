@@ -24,7 +24,7 @@ NOISE = ["# a comment", "", "X = {'a': 1}  # trailing", "import os", "Y = '''tex
 
 @st.composite
 def modules(draw):
-    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    newline = draw(st.sampled_from(["\n", "\r\n", "\r"]))
     unit = draw(st.sampled_from(["    ", "\t", "  "]))
     stub_lines: list[str] = ['"""Generated."""']
     expected_lines: list[str] = ['"""Generated."""']
