@@ -251,6 +251,35 @@ def test_fill_into_an_output_directory_keeps_a_latin_1_file_latin_1(tmp_path, mo
     assert (tmp_path / "cafe.py").read_bytes() == LATIN1_STUB.encode("latin-1")
 
 
+def test_a_character_a_latin_1_file_cannot_hold_is_repaired_and_costs_no_other_answer(tmp_path, monkeypatch):
+    # The probe: one answer holding "€" made the whole latin-1 file fail at write time, with no repair attempt, and
+    # the other stub's valid answer was lost.
+    source = LATIN1_STUB + (
+        '\n\ndef price(amount: int) -> str:\n    """The amount with its currency."""\n    # IMPLEMENTATION REQUIRED\n'
+        "    pass\n"
+    )
+    (tmp_path / "cafe.py").write_bytes(source.encode("latin-1"))
+
+    def respond(received):
+        if "`price`" in received.last_user_text:
+            euro = "cannot write" not in received.last_user_text  # the first answer; the repair after SYN005
+            return Reply(text='return f"{amount} €"' if euro else 'return f"{amount} EUR"')
+        return Reply(text='return f"{GREETING}, {name}"')
+
+    with ThreadedLLMServer(respond) as server:
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.setenv("OPENAI_BASE_URL", server.openai_url)
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-cli")
+        result = CliRunner().invoke(
+            app, ["fill", "cafe.py", "--llm", "openai:gpt-4o-mini", "--json"], catch_exceptions=False
+        )
+    assert result.exit_code == 0, result.output
+    stubs = {stub["qualified_name"]: stub for stub in json.loads(result.stdout)["stubs"]}
+    assert stubs["price"]["attempts"] == 2 and stubs["greet"]["status"] == "filled"
+    written = (tmp_path / "cafe.py").read_bytes().decode("latin-1")
+    assert 'return f"{amount} EUR"' in written and 'return f"{GREETING}, {name}"' in written
+
+
 def test_an_output_directory_that_is_the_files_own_folder_is_an_in_place_fill_with_its_checks(tmp_path, monkeypatch):
     # The probe: `-o .` skipped every in-place safeguard (a 0444 file became 0644, a hard link was cut; exit 0).
     answer = '```python\ndef greet(name: str) -> str:\n    return f"{GREETING}, {name}"\n```'

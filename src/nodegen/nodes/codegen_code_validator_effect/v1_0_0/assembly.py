@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
+from nodegen.infra.source_files import declared_encoding
 from nodegen.nodes.codegen_code_injector_effect.v1_0_0 import InjectionOptions, preview, stub_definition
 from nodegen.nodes.codegen_code_injector_effect.v1_0_0.models import (
     EnumInjectionErrorCode,
@@ -93,7 +94,7 @@ def in_place(code: str, target: ModelValidationTarget) -> Analysed:
     if result.applied:
         regions = [(region.first_line, region.last_line) for region in result.regions]
         stub = stub_definition(target.source, target.qualified_name, line, _PREVIEW)
-        return Analysed(text=text, regions=regions, stub=stub)
+        return Analysed(text=text, regions=regions, stub=stub, problems=_unwritable(text, target.source))
     (error,) = result.errors
     if error.code in _NO_TARGET:
         raise ModelOnexError(
@@ -101,6 +102,30 @@ def in_place(code: str, target: ModelValidationTarget) -> Analysed:
             message=f"target `{target.qualified_name}` cannot be checked in place: {error.message}",
         )
     return Analysed(text=text, regions=[(error.line_number or 1,) * 2], problems=[_finding(error)])
+
+
+def _unwritable(text: str, source: str) -> list[RawFinding]:
+    """SYN005 when the file's encoding (its coding cookie: latin-1, ...) cannot write a character of the new code:
+    refused here, as one answer the model can repair, rather than when the file is written (where it would cost the
+    other stubs' answers too)."""
+    encoding = declared_encoding(source)
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError as error:
+        bad = error.object[error.start : error.end]
+        return [
+            RawFinding(
+                EnumValidationRule.SYNTAX,
+                "SYN005",
+                EnumFindingSeverity.ERROR,
+                f"the code holds {bad!r}, which the file's encoding {encoding} cannot write",
+                text.count("\n", 0, error.start) + 1,
+                None,
+                f"use only characters {encoding} has (in a string, an escape such as "
+                f"{bad.encode('ascii', 'backslashreplace').decode()!r})",
+            )
+        ]
+    return []
 
 
 def _finding(error: ModelInjectionError) -> RawFinding:

@@ -54,6 +54,7 @@ _CODES = (
     FindingCode("SYN001", _R.SYNTAX, "error", "the code does not parse"),
     FindingCode("SYN002", _R.SYNTAX, "error", "the code does not compile where it stands (await, nonlocal, ...)"),
     FindingCode("SYN003", _R.SYNTAX, "error", "the code is empty"),
+    FindingCode("SYN005", _R.SYNTAX, "error", "the code holds a character the file's encoding cannot write"),
     FindingCode("LAZY001", _R.SYNTAX, "error", "the body is still a placeholder"),
     FindingCode("LAZY002", _R.SYNTAX, "error", "the body elides code (`# rest of the code here`)"),
     FindingCode("LAZY003", _R.SYNTAX, "error", "the body never returns the value its annotation promises"),
