@@ -358,6 +358,33 @@ def test_metrics_command_aggregates_the_store(tmp_path, monkeypatch):
     assert "3 filled" in text.stdout
 
 
+def test_a_file_another_run_holds_is_not_counted_filled_by_any_metrics(tmp_path, monkeypatch):
+    # The probe: `nodegen metrics --json` (and the run's own metrics) counted the stubs of a file refused by another
+    # process's lock as filled.
+    where = copy_examples(tmp_path / "locked")
+    holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        (where / NODE).with_name("node.py.nodegen-lock").write_text(str(holder.pid))
+        with ThreadedLLMServer(responder) as server:
+            result = run_fill(
+                monkeypatch, where, "--llm", "openai:gpt-4o-mini", "--json", OPENAI_BASE_URL=server.openai_url,
+                OPENAI_API_KEY="sk-x",
+            )  # fmt: skip
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    locked = [stub for stub in report["stubs"] if stub["file_path"].endswith("node.py")]
+    assert locked and all(stub["status"] == "failed" for stub in locked)
+    assert "another nodegen run" in json.dumps(report["files"])
+    filled = sum(stub["status"] == "filled" for stub in report["stubs"])
+    assert report["metrics"]["stubs_filled"] == filled
+    stored = json.loads(CliRunner().invoke(app, ["metrics", "--json"], catch_exceptions=False).stdout)
+    assert stored["stubs_filled"] == filled and stored["outcomes"].get("not_written") == len(locked)
+    assert (where / NODE).read_text() == (ROOT / NODE).read_text()
+
+
 def test_bad_input_exits_2(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(app, ["fill", "missing_dir", "--llm", "replay:x.jsonl"])

@@ -17,6 +17,7 @@ from .models import ModelCodegenMetrics, ModelMetricsGroup
 EVENT_TYPE = "codegen.generation_attempt"
 _VALID = EnumAttemptOutcome.VALID
 _REFUSED = EnumAttemptOutcome.BUDGET_EXHAUSTED
+_NOT_WRITTEN = EnumAttemptOutcome.NOT_WRITTEN  # the stub's valid answer did not reach its file: not filled
 
 
 def percentile(ordered: list[float], fraction: float) -> float:
@@ -108,6 +109,7 @@ class Aggregator:
         self.outcomes: dict[EnumAttemptOutcome, int] = {}
         self.runs: set[UUID | None] = set()
         self.stubs: dict[tuple[UUID | None, str, str], list[int]] = {}  # -> [attempts, filled, first attempt valid]
+        self.filled_in: dict[tuple[UUID | None, str, str], tuple[str, str, int]] = {}  # stub -> its cell
 
     def add(self, raw: Any) -> ModelGenerationEvent | None:
         """Count one event (skipped and counted when unknown or malformed)."""
@@ -124,7 +126,10 @@ class Aggregator:
         stub = self.stubs.get(key)
         if stub is None:
             stub = self.stubs[key] = [0, 0, 0]
-        if outcome is _REFUSED:
+        if outcome is _NOT_WRITTEN and stub[1]:
+            stub[1] = stub[2] = 0
+            self.cells[self.filled_in.pop(key)].filled -= 1
+        if outcome in (_REFUSED, _NOT_WRITTEN):
             return event
         stub[0] += 1
         cell_key = (
@@ -140,6 +145,7 @@ class Aggregator:
             stub[1] = 1
             stub[2] = 1 if event.attempt == 1 else 0
             cell.filled += 1
+            self.filled_in[key] = cell_key
         return event
 
     def _rollup(self, position: int) -> dict[Any, _Group]:

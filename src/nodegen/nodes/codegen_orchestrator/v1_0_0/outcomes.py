@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
+from uuid import uuid4
 
 from nodegen.infra.source_files import read_source
-from nodegen.nodes.codegen_code_generator_effect.v1_0_0.models import ModelStubGeneration
+from nodegen.nodes.codegen_code_generator_effect.v1_0_0.models import EnumAttemptOutcome, ModelStubGeneration
 from nodegen.onex import ModelOnexError
 from nodegen.pysource import is_docstring
 
@@ -80,6 +82,28 @@ def stub_outcome(
     )
 
 
+def record_not_written(generation: ModelStubGeneration, stub: ModelStubOutcome) -> None:
+    """A valid answer the file did not take (locked by another run, changed meanwhile, refused at write) gets a
+    ``not_written`` event after its attempts, so that the metrics of the run, and of the store, do not count the
+    stub filled."""
+    if not generation.success or stub.status is EnumStubStatus.FILLED or not generation.events:
+        return
+    last = generation.events[-1]
+    free = dict.fromkeys(("prompt_tokens", "completion_tokens", "latency_ms", "retries", "cost_usd"), 0)
+    generation.events.append(
+        last.model_copy(
+            update={
+                **free,
+                "event_id": uuid4(),
+                "timestamp": datetime.now(UTC),
+                "outcome": EnumAttemptOutcome.NOT_WRITTEN,
+                "message": stub.message,
+                "cache_hit": False,
+            }
+        )
+    )
+
+
 def final_outcome(
     file_path: str,
     generation: ModelStubGeneration,
@@ -103,4 +127,4 @@ def final_outcome(
     return stub_outcome(file_path, generation, EnumStubStatus.FAILED, message)
 
 
-__all__ = ["Written", "final_outcome", "holds_code", "read_back", "stub_outcome"]
+__all__ = ["Written", "final_outcome", "holds_code", "read_back", "record_not_written", "stub_outcome"]

@@ -42,7 +42,7 @@ from .events import (
     StubsExtractedEvent,
 )
 from .models import EnumStubStatus, ModelFileOutcome, ModelFileRun, ModelFillState, ModelStubOutcome, ModelStubRef
-from .outcomes import Written, final_outcome, holds_code, read_back
+from .outcomes import Written, final_outcome, holds_code, read_back, record_not_written
 
 # Calls in flight are bounded by the generator (generation_concurrency); these only let that many proceed.
 _STEP_WORKERS = 256
@@ -197,8 +197,10 @@ class CodeGenerationWorkflow(Workflow):
     async def inject_code(self, ctx: Context[ModelFillState], ev: InjectCodeEvent) -> AggregateMetricsEvent | None:
         """Write the code that passed into the file (in place, under the output directory, or only as a diff)."""
         state = await ctx.store.get_state()
-        outcome, stubs = await self._inject(state.files[ev.file_path], state.generations[ev.file_path])
+        generations = state.generations[ev.file_path]
+        outcome, stubs = await self._inject(state.files[ev.file_path], generations)
         async with ctx.store.edit_state() as state:
+            state.generations[ev.file_path] = generations  # with what was not written, for the metrics
             state.file_outcomes.append(outcome)
             state.stub_outcomes.extend(stubs)
             state.files_left -= 1
@@ -220,6 +222,8 @@ class CodeGenerationWorkflow(Workflow):
             except ModelOnexError as error:
                 outcome.error = error.message
         stubs = [final_outcome(file_path, g, passed, outcome, written) for g in generations]
+        for generation, stub in zip(generations, stubs, strict=True):
+            record_not_written(generation, stub)
         outcome.stubs_filled = sum(1 for stub in stubs if stub.status is EnumStubStatus.FILLED)
         outcome.stubs_failed = len(generations) - outcome.stubs_filled
         return outcome, stubs
