@@ -166,6 +166,18 @@ async def test_what_small_models_get_wrong_in_a_spec_is_read_as_meant(written, r
     assert [e.case for e in spec.operations[0].examples] == ["typical", edge, "typical", "error", "error"]
 
 
+async def test_a_rule_of_the_prompt_the_spec_left_out_is_put_back_in_the_prompt_s_words():
+    # The 1.5B model's RetrySchedule dropped "each at most 60.0", its PasswordStrength "a length of at least 8".
+    prompt = PROMPTS["compute"] + " No parcel costs more than 99.5; heavier ones are capped there."
+    async with ScriptedLLMServer(answering(SHIPPING)) as server:
+        spec, stage, _ = await write_spec(ask(server, samples=1, implementations=0, prompt=prompt))
+    assert spec is not None, stage.problems
+    assert spec.operations[0].description.endswith(
+        "(The prompt says: No parcel costs more than 99.5; heavier ones are capped there.)"
+    )
+    assert "rounded to 2 decimals" in spec.operations[0].description  # the model's own words stay
+
+
 def test_a_list_type_written_as_a_list_of_its_item_type_is_that_list():
     data = {
         "request": {"readings": ["float"], "unit": {"type": ["str"]}, "lines": [{"type": "str"}]},

@@ -1,7 +1,7 @@
 """Reading what models write as a spec: YAML they get slightly wrong, fixed where the meaning is plain (a type
 value with brackets left unquoted, prose with a colon, the whole spec written as a one-item list, a field's
 description written as a field of its own, ``[float]`` for ``list[float]``, a number's bound put on a list, an
-example's case labelled with a word of its own). Only
+example's case labelled with a word of its own, a rule of the prompt left out). Only
 the spec stage reads with these; a spec file a user gives is read as written and refused when it is wrong."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import ModelNodeSpec, ModelSpecField
-from nodegen.nodes.codegen_scaffold_compute.v1_0_0.spec import SpecTypeError, read_type
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0.spec import SpecTypeError, missing_numbers, numbers_in, read_type
 
 _TYPE_KEY = re.compile(r"\btype:[ \t]*(?=[^\s'\"])")
 _PROSE = re.compile(r"^([ \t]*(?:- )?(?:description|note):[ \t]+)([^'\"\n{][^\n]*?:[ \t][^\n]*)$", re.MULTILINE)
@@ -137,6 +137,25 @@ def _listed(value: Any) -> str | None:
         items = {value[0]}
     (item, *others) = items
     return f"list[{item}]" if not others and isinstance(item, str) and item.isidentifier() else None
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def stated_rules(spec: ModelNodeSpec, prompt: str) -> ModelNodeSpec:
+    """A number the prompt states that the spec left out (a cap, a bound: a rule dropped) is put back in the user's
+    own words: the prompt's sentences that state it are added to each operation's description, which the code drawn
+    from the rules and the fill's docstring both show. Examples of the rule are the model's to write."""
+    missing = set(missing_numbers(spec, prompt))
+    sentences = [text for text in _SENTENCE_END.split(prompt) if missing & set(numbers_in(text))]
+    if not missing or not sentences:
+        return spec
+    said = " ".join(sentences)
+    operations = [
+        operation.model_copy(update={"description": f"{operation.description.rstrip()} (The prompt says: {said})"})
+        for operation in spec.operations
+    ]
+    return spec.model_copy(update={"operations": operations})
 
 
 def fit_constraints(spec: ModelNodeSpec) -> ModelNodeSpec:

@@ -26,6 +26,7 @@ from nodegen.nodes.codegen_scaffold_compute.v1_0_0.spec import (
     SpecFileError,
     SpecRuntime,
     check_spec,
+    numbers_in,
     parse_spec,
     read_yaml,
 )
@@ -33,10 +34,17 @@ from nodegen.nodes.codegen_scaffold_compute.v1_0_0.spec import (
 from .models import ModelSpecStage
 from .spec_outputs import OutputsAsk, OutputsReport, confirm_outputs, draw, sampling
 from .spec_prompts import repair_message, spec_system_prompt
-from .spec_salvage import fit_constraints, fold_descriptions, known_cases, listed_types, quote_types, unlist
+from .spec_salvage import (
+    fit_constraints,
+    fold_descriptions,
+    known_cases,
+    listed_types,
+    quote_types,
+    stated_rules,
+    unlist,
+)
 
 _BLOCK = re.compile(r"```(?:ya?ml|json)?[ \t]*\n(.*?)(?:\n```|\Z)", re.DOTALL)
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 SPEC_MAX_TOKENS = 640
 _MOST_CUT = 3
 
@@ -106,7 +114,7 @@ def read_draft(text: str, ask: SpecAsk, written_by: str) -> _Draft:
         updates["kind"] = ask.kind
     if ask.name:
         updates["name"] = ask.name
-    spec = ModelNodeSpec.model_validate({**spec.model_dump(exclude_unset=True), **updates})
+    spec = stated_rules(ModelNodeSpec.model_validate({**spec.model_dump(exclude_unset=True), **updates}), ask.prompt)
     problems = check_spec(spec, ask.prompt)
     return _Draft(text, spec if not problems else None, problems)
 
@@ -121,7 +129,7 @@ def _leaves(value: Any) -> list[Any]:
 
 def restates_prompt(example: ModelSpecExample, prompt: str) -> bool:
     """Every number and string of the example's input and output stands in the prompt itself."""
-    numbers = {float(number) for number in _NUMBER.findall(prompt)}
+    numbers = set(numbers_in(prompt))
     for leaf in _leaves([example.input, example.output or {}]):
         if isinstance(leaf, bool) or leaf is None:
             continue

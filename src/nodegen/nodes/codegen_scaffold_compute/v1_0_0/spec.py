@@ -2,9 +2,9 @@
 load its models, read the prompt, and the keyword draft."""
 
 from .keyword_draft import keyword_draft
-from .prompt_names import kind_hint, prompt_names, states_errors, unbuildable
+from .prompt_names import kind_hint, numbers_in, prompt_names, states_errors, unbuildable
 from .rendering import function_stub
-from .spec_checks import MIN_EXAMPLES, check_spec, example_outcome
+from .spec_checks import MIN_EXAMPLES, check_spec, example_outcome, missing_numbers
 from .spec_runtime import SpecRuntime
 from .spec_types import SpecTypeError, read_type
 from .spec_yaml import HEADER, SpecFileError, dump_spec, load_spec, parse_spec, read_yaml
@@ -22,6 +22,8 @@ __all__ = [
     "keyword_draft",
     "kind_hint",
     "load_spec",
+    "missing_numbers",
+    "numbers_in",
     "parse_spec",
     "prompt_names",
     "read_type",

@@ -204,10 +204,10 @@ def _prompt_names(spec: ModelNodeSpec, prompt: str) -> list[str]:
     return problems
 
 
-def _prompt_numbers(spec: ModelNodeSpec, prompt: str) -> list[str]:
-    """Every number the prompt states (a rate, a cap, a bound) is somewhere in the spec: a rule, a bound, a
-    default or an example. One that is nowhere is a rule the spec left out (the 1.5B model's RetrySchedule dropped
-    "each at most 60.0"), which neither its examples nor code drawn from its rules would ever show."""
+def missing_numbers(spec: ModelNodeSpec, prompt: str) -> list[float]:
+    """The numbers the prompt states (a rate, a cap, a bound) that are nowhere in the spec: not in a rule, a bound,
+    a default nor an example. Each is a rule the spec left out (the 1.5B model's RetrySchedule dropped "each at most
+    60.0"), which neither its examples nor code drawn from its rules would ever show."""
     held: set[float] = set()
 
     def collect(value: object) -> None:
@@ -226,11 +226,14 @@ def _prompt_numbers(spec: ModelNodeSpec, prompt: str) -> list[str]:
                 collect(item)
 
     collect(spec.model_dump(mode="json", exclude={"prompt", "written_by"}, warnings=False))
-    missing = [number for number in dict.fromkeys(numbers_in(prompt)) if number not in held]
+    return [number for number in dict.fromkeys(numbers_in(prompt)) if number not in held]
+
+
+def _prompt_numbers(spec: ModelNodeSpec, prompt: str) -> list[str]:
     return [
         f"the prompt states {number:g}, which no rule, bound, default or example of the spec has: put the rule it "
         "belongs to in the operation's description, and an example that shows it"
-        for number in missing
+        for number in missing_numbers(spec, prompt)
     ]
 
 
@@ -265,4 +268,4 @@ def example_outcome(example: ModelSpecExample) -> str:
     return ", ".join(f"{key}={value!r}" for key, value in (example.output or {}).items())
 
 
-__all__ = ["MIN_EXAMPLES", "check_spec", "example_outcome"]
+__all__ = ["MIN_EXAMPLES", "check_spec", "example_outcome", "missing_numbers"]
