@@ -59,9 +59,41 @@ async def test_writes_to_home_and_outside_the_work_folder_do_not_reach_them(tmp_
     work.mkdir()
     result = await run_sandboxed(python(code), work_dir=work)
     assert result.ok, result.stderr
-    assert "refused 30" in result.stdout  # EROFS: the root is read-only
+    assert "refused 2" in result.stdout  # ENOENT: the host's /var is not in the sandbox at all
     assert not home_file.exists() and not outside.exists()
     assert (work / "inside.txt").read_text() == "kept"
+
+
+async def test_the_host_s_secrets_and_its_other_folders_are_not_there(tmp_path):
+    # The probe: inside bubblewrap the examples ran as uid 0 over the whole host read-only, and read the project's
+    # .env (on sys.path) and /etc/shadow.
+    project = tmp_path / "project"
+    (project / "pkg").mkdir(parents=True)
+    (project / "pkg" / "module.py").write_text("VALUE = 1\n")
+    (project / ".env").write_text("API_KEY=sk-live-0123456789abcdef\n")
+    (project / "pkg" / "deploy.pem").write_text("-----BEGIN PRIVATE KEY-----\n")
+    (project / ".nodegen").mkdir()
+    (project / ".nodegen" / "state.db").write_text("prompts and answers")
+    elsewhere = tmp_path / "other-project"
+    elsewhere.mkdir()
+    code = (
+        "import os, sys\n"
+        f"sys.path.insert(0, {str(project)!r})\n"
+        "from pkg import module\n"
+        "def read(path):\n"
+        "    try:\n"
+        "        return len(open(path).read())  # an empty file\n"
+        "    except OSError as error:\n"
+        "        return 0 if error.errno in (2, 13) else error.errno  # not there, or not readable\n"
+        f"print(module.VALUE, os.getuid(), read({str(project / '.env')!r}), read({str(project / 'pkg' / 'deploy.pem')!r}))\n"
+        f"print(read('/etc/shadow'), os.path.exists({str(project / '.nodegen' / 'state.db')!r}))\n"
+        f"print(os.path.exists({str(elsewhere)!r}), os.path.exists('/var'), os.path.exists('/srv'))\n"
+    )
+    work = tmp_path / "work"
+    work.mkdir()
+    result = await run_sandboxed(python(code), work_dir=work, read_only=[project])
+    assert result.ok, result.stderr
+    assert result.stdout.split("\n")[:3] == ["1 65534 0 0", "0 False", "False False False"]
 
 
 async def test_files_elsewhere_read_only_and_the_home_folder_is_empty(tmp_path):

@@ -1,8 +1,9 @@
 """The one place nodegen runs generated code (a stub's docstring examples against a candidate, a new package's tests).
 
-Under bubblewrap (``bwrap``) the command sees the whole file system read-only (``--ro-bind / /``) except one work
-folder; /tmp and the home folder are private, empty tmpfs (credentials under ``~`` are hidden; the interpreter's own
-folders are bound back read-only where they live there); it has no network (a network namespace with only loopback),
+Under bubblewrap (``bwrap``) the command runs as ``nobody`` and sees, read-only, only the system's folders, the
+interpreter's and the folders it is given, their secrets masked (``sandbox_view``), and one writable work folder;
+/tmp and the home folder are private, empty tmpfs (the interpreter's own folders are bound back read-only where they
+live there); it has no network (a network namespace with only loopback),
 its own PID namespace, session and IPC (the whole tree dies with the run: the namespace's first process is killed
 with bwrap), no capabilities, and an environment of a few scrubbed variables (never an API key, token, secret,
 password or nodegen setting). Limits: wall time (the tree is killed), CPU time, address space, file size, and the
@@ -35,6 +36,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from .sandbox_models import ModelSandboxLimits, ModelSandboxResult, SandboxSettings, limits_from
+from .sandbox_view import SYSTEM, masks, outermost, system_mounts
 
 AUTO = "auto"
 """``bwrap=AUTO``: bubblewrap from PATH when it works here, else the fallback if the limits allow it."""
@@ -47,13 +49,15 @@ _MB = 1024 * 1024
 
 
 def _bwrap_isolation(file_bytes: int) -> list[str]:
-    """The namespaces and the file system every sandboxed command gets (mounts that follow go on top)."""
+    """The namespaces and the file system every sandboxed command gets (mounts that follow go on top): the system
+    folders read-only (``sandbox_view``), no other folder of the host, and an unprivileged user."""
     return [
-        "--ro-bind", "/", "/",
+        *system_mounts(),
         "--dev", "/dev",
         "--proc", "/proc",
         "--size", str(file_bytes), "--tmpfs", "/tmp",  # noqa: S108 - a private tmpfs, not the host's /tmp
         "--unshare-all",
+        "--unshare-user", "--uid", "65534", "--gid", "65534",  # nobody: never root, even where nodegen is
         "--die-with-parent",
         "--new-session",
         "--cap-drop", "ALL",
@@ -125,16 +129,8 @@ def _interpreter_paths() -> list[Path]:
     return [Path(os.path.realpath(entry)) for entry in candidates]
 
 
-def _rebinds(paths: Sequence[Path], hidden: Sequence[Path]) -> list[Path]:
-    """The existing ``paths`` inside (not equal to) a hidden folder, without those inside another one."""
-    inside = sorted(
-        {p for p in paths if p.exists() and any(h in p.parents for h in hidden)}, key=lambda p: len(p.parts)
-    )
-    kept: list[Path] = []
-    for path in inside:
-        if not any(k == path or k in path.parents for k in kept):
-            kept.append(path)
-    return kept
+def _within(path: Path, roots: Sequence[Path]) -> bool:
+    return any(path == root or root in path.parents for root in roots)
 
 
 def _home() -> Path | None:
@@ -153,17 +149,17 @@ def _bwrap_argv(
 ) -> list[str]:
     file_bytes = limits.file_mb * _MB
     argv = [bwrap, *_bwrap_isolation(file_bytes)]
-    tmp = Path("/tmp")  # noqa: S108 - the sandbox's private tmpfs
-    hidden = [tmp]
     home = _home()
-    if home is not None and tmp not in home.parents:
+    if home is not None and Path("/tmp") not in home.parents:  # noqa: S108 - the sandbox's private tmpfs
         argv += ["--size", str(file_bytes), "--tmpfs", str(home)]
-        hidden.append(home)
     elif home is not None:
         argv += ["--dir", str(home)]
-    for path in _rebinds([*_interpreter_paths(), *(Path(os.path.realpath(p)) for p in read_only)], hidden):
-        if path != work and work not in path.parents:
-            argv += ["--ro-bind", str(path), str(path)]
+    given = [Path(os.path.realpath(p)) for p in read_only]
+    bound = [p for p in outermost([*_interpreter_paths(), *given]) if not _within(p, [*SYSTEM, work])]
+    for path in bound:
+        argv += ["--ro-bind", str(path), str(path)]
+    prefixes = [Path(os.path.realpath(p)) for p in {sys.prefix, sys.base_prefix, sys.exec_prefix}]
+    argv += masks([p for p in bound if not _within(p, prefixes)], work)  # the interpreter's own trees hold none
     argv += ["--bind", str(work), str(work), "--clearenv"]
     for name, value in env.items():
         argv += ["--setenv", name, value]
