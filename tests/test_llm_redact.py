@@ -18,7 +18,7 @@ from nodegen.llm import (
     complete_with_retries,
     openai_client,
 )
-from nodegen.llm.redact import redact
+from nodegen.llm.redact import redact, redact_code
 from nodegen.llm.remote import anthropic_client
 from tests.support.llm_server import Reply, ScriptedLLMServer
 
@@ -53,6 +53,34 @@ def test_key_shaped_text_is_masked(text, expected):
 )
 def test_ordinary_text_is_left_alone(text):
     assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ('API_KEY = "sk-live-0123456789abcdef"', 'API_KEY = "***"'),
+        ("DB_PASSWORD = 'correct-horse'", "DB_PASSWORD = '***'"),
+        ('settings = {"db_password": "s3cr3t!!", "user": "bob"}', 'settings = {"db_password": "***", "user": "bob"}'),
+        ('url = "postgresql://app:hunter2hunter2@db:5432/app"', 'url = "postgresql://app:***@db:5432/app"'),
+        ('key_id = "AKIAIOSFODNN7EXAMPLE"', 'key_id = "***"'),
+        ("got `'Bearer abcdefghijklmnop'`", "got `'Bearer ***'`"),
+    ],
+)
+def test_secrets_in_code_are_masked(code, expected):
+    assert redact_code(code) == expected
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "token = compute_token(x)",  # redact() would mask the call: code stays code
+        "def check_password(pw: str) -> bool:\n    return len(pw) >= 8",
+        'secret = ""',
+        "tokens = text.split()",
+    ],
+)
+def test_code_without_secrets_is_left_alone(code):
+    assert redact_code(code) == code
 
 
 def test_the_configured_key_is_masked_in_every_form_it_takes():

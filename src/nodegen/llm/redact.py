@@ -1,5 +1,6 @@
-"""Keys out of provider messages: the configured key wherever it appears, and anything key-shaped (``sk-...``,
-``sk-ant-...``, ``Bearer <token>``, ``x-api-key: ...``, a long token after a key-ish word).
+"""Keys out of provider messages (the configured key wherever it appears, and anything key-shaped: ``sk-...``,
+``sk-ant-...``, ``Bearer <token>``, ``x-api-key: ...``, a long token after a key-ish word), and secrets out of the
+file text and sandbox output that go into prompts (:func:`redact_code`).
 
 Providers and proxies sometimes repeat the request's Authorization header in an error body; nodegen shows, logs,
 stores and sends back such messages, so every message from a provider passes through :func:`redact` before it
@@ -41,6 +42,32 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+_CODE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    *_PATTERNS[:2],  # Bearer tokens and sk- keys, wherever they stand
+    # a string literal given to a secret-named name: API_KEY = "...", "db_password": '...', token="..."
+    (
+        re.compile(
+            r"""(\b\w*(?:api_?key|secret|token|passw(?:or)?d|passwd|pwd|credential)\w*['"]?\s*[:=]\s*[rbuRBU]?"""
+            r"""(['"]))[^'"\n]{4,}(\2)""",
+            re.IGNORECASE,
+        ),
+        rf"\1{MASK}\3",
+    ),
+    (re.compile(r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"), MASK),  # AWS access key ids
+    (re.compile(r"(\b[a-z][a-z0-9+.-]*://[^\s:/@'\"]+:)[^\s@/'\"]{3,}(@)"), rf"\1{MASK}\2"),  # scheme://user:pass@
+)
+
+
+def redact_code(text: str) -> str:
+    """Source text (and what its run printed) with the secrets it holds replaced by ``***``: key-shaped strings,
+    string literals given to secret-named names, AWS key ids and passwords in URLs. Narrower than :func:`redact`,
+    which masks any word after "token", so that code stays code: this is what file text and sandbox output pass
+    before they go into a prompt."""
+    for pattern, replacement in _CODE_PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 def _forms(secret: str) -> set[str]:
     """The secret as it may appear in a message: as is, JSON-escaped, URL-quoted."""
     return {secret, json.dumps(secret)[1:-1], quote(secret, safe="")}
@@ -60,4 +87,4 @@ def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
     return text
 
 
-__all__ = ["MASK", "redact"]
+__all__ = ["MASK", "redact", "redact_code"]

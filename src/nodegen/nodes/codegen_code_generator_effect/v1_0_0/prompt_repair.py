@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Literal
 
 from nodegen.llm import EnumChatRole, ModelChatMessage
+from nodegen.llm.redact import redact_code
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import ModelValidationFinding
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub
 
@@ -54,13 +55,14 @@ def retry_messages(
 
 
 def render_findings(findings: Sequence[ModelValidationFinding]) -> str:
-    """Findings as the model reads them: one per line, each followed by the source line it is on."""
+    """Findings as the model reads them: one per line, each followed by the source line it is on; secrets in them
+    (what a sandboxed run printed or read, a line of the file) masked, as in the prompt."""
     lines = []
     for finding in findings:
         lines.append(f"- {finding.render()}")
         if finding.snippet:
             lines.append(f"    > {finding.snippet.strip()}")
-    return "\n".join(lines)
+    return redact_code("\n".join(lines))
 
 
 __all__ = ["RetryStyle", "render_findings", "repair_message", "retry_messages"]

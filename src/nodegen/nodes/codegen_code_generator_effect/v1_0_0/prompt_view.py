@@ -53,4 +53,15 @@ def _header_end(module: SourceModule, node: FunctionNode) -> int:
     return node.lineno + module.header_source(node).count("\n")
 
 
-__all__ = ["file_view"]
+_NAMED_LEFT_OUT = 12
+
+
+def left_out_note(trimmed: list[str]) -> str:
+    """The note of what the prompt left out, in bounded space (a file of 3,000 functions once listed every name,
+    and its prompt was six times its budget)."""
+    named = ", ".join(trimmed[:_NAMED_LEFT_OUT])
+    more = f" and {len(trimmed) - _NAMED_LEFT_OUT} more" if len(trimmed) > _NAMED_LEFT_OUT else ""
+    return f"(Context left out to fit the prompt budget: {named}{more}.)"
+
+
+__all__ = ["file_view", "left_out_note"]

@@ -15,6 +15,7 @@ import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nodegen.llm.redact import redact_code
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub
 from nodegen.pysource import SourceModule, is_docstring, is_placeholder_body
 from nodegen.pysource.answer import dedent
@@ -23,7 +24,7 @@ from nodegen.pysource.onex_nodes import is_onex_file, module_node_kind
 from .preparing import drop_markers, module_names
 from .prompt_conventions import PLAIN_INSTRUCTION, PromptStyle, system_prompt
 from .prompt_repair import RetryStyle, render_findings, repair_message, retry_messages
-from .prompt_view import file_view
+from .prompt_view import file_view, left_out_note
 
 CHARS_PER_TOKEN = 4
 _CUT_VIEW_LIMIT = 4  # the plain style cuts the file's view per stub only for files within 4 prompt budgets (linear)
@@ -320,12 +321,12 @@ def build_prompt(
         kept, trimmed = _trim(_package_sections(context), fixed, token_budget)
         parts = [section.text for section in kept]
         if trimmed:
-            parts.append(f"(Context left out to fit the prompt budget: {', '.join(trimmed)}.)")
+            parts.append(left_out_note(trimmed))
         if style == "plain":  # the package's files as reference first: the instruction stands next to its code
             parts = [*parts, intro, view, *notes]
         else:
             parts += [f"{intro}\n\n{view}", *notes]
-        user = "\n\n".join([*parts, tail] if tail else parts) + ("" if tail else "\n")
+        user = redact_code("\n\n".join([*parts, tail] if tail else parts) + ("" if tail else "\n"))
         return Prompt(system=system, user=user, trimmed=trimmed, estimated_tokens=estimate_tokens(system + user))
     return _sections_prompt(
         stub, context, system=system, path=path, notes=notes, token_budget=token_budget, stub_names=stub_names
@@ -371,10 +372,10 @@ def _sections_prompt(
     if kept:
         parts.append(intro + "\n\n" + "\n\n".join(section.text for section in kept))
     if trimmed:
-        parts.append(f"(Context left out to fit the prompt budget: {', '.join(trimmed)}.)")
+        parts.append(left_out_note(trimmed))
     parts.append("\n".join(target))
     parts.append(tail)
-    user = "\n\n".join(parts)
+    user = redact_code("\n\n".join(parts))
     return Prompt(system=system, user=user, trimmed=trimmed, estimated_tokens=estimate_tokens(system + user))
 
 

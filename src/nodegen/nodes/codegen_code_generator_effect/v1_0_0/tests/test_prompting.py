@@ -214,3 +214,38 @@ async def test_the_plain_style_of_a_file_far_over_the_budget_is_shown_in_section
     (stub,) = await _stubs(source)
     prompt = build_prompt(stub, FileContext.read(source, "many.py"), token_budget=600, style="plain")
     assert "Implement `last`" in prompt.user and prompt.trimmed  # no per-stub cut of the whole file's view
+
+
+SECRETS = '''import psycopg
+
+API_KEY = "sk-live-0123456789abcdefghij"
+DB_PASSWORD = "correct-horse-battery"
+DATABASE_URL = "postgresql://app:hunter2hunter2@db:5432/app"
+
+
+def connect(timeout: float) -> psycopg.Connection:
+    """Connect to the database within ``timeout`` seconds."""
+    # IMPLEMENTATION REQUIRED
+    pass
+'''
+
+
+async def test_secrets_in_the_file_never_reach_the_prompt():
+    # The probe: `API_KEY = "sk-live-…"` and a database password went into the prompt verbatim.
+    (stub,) = await _stubs(SECRETS)
+    for budget in (6000, 60):  # the whole file, and the sections of a file over its budget
+        prompt = build_prompt(stub, FileContext.read(SECRETS, "db.py"), token_budget=budget)
+        for secret in ("sk-live-0123456789abcdefghij", "correct-horse-battery", "hunter2hunter2"):
+            assert secret not in prompt.user
+    assert 'DB_PASSWORD = "***"' in prompt.user or "DB_PASSWORD" not in prompt.user
+
+
+async def test_what_a_huge_file_left_out_is_said_in_bounded_space():
+    # The probe: 3,000 functions gave a 145 KB prompt for a 24 KB budget, the note listing every name left out.
+    source = "".join(f"def helper_{i}(x: int) -> int:\n    return x + {i}\n\n\n" for i in range(3000))
+    source += 'def target(x: int) -> int:\n    """Twice x."""\n    # IMPLEMENTATION REQUIRED\n    pass\n'
+    stubs = await _stubs(source)
+    (stub,) = [s for s in stubs if s.name == "target"]
+    prompt = build_prompt(stub, FileContext.read(source, "big.py"), token_budget=6000)
+    assert len(prompt.trimmed) > 100 and f"and {len(prompt.trimmed) - 12} more" in prompt.user
+    assert prompt.estimated_tokens <= 6000
