@@ -76,6 +76,23 @@ def test_a_file_that_does_not_parse_is_bad_input_and_a_finding(project):
     assert "SYN001" in result.stdout
 
 
+def test_a_file_that_cannot_be_read_is_not_summed_up_as_clean(project):
+    # The probe: `nodegen check` listed the file's error, then printed `0 error(s)`.
+    (project / "cafe.py").write_bytes(b'x = "caf\xe9"\n')
+    result = CliRunner().invoke(app, ["check", "cafe.py", "clean.py"])
+    assert result.exit_code == 2
+    assert "0 error(s), 0 warning(s) in 1 file(s); 1 file(s) could not be checked (above)." in result.stdout
+
+
+def test_a_latin_1_file_with_non_ascii_names_is_checked_by_every_rule(project):
+    # The probe: every stub of such a file failed with CHK001 "bandit checker could not run", fix "install bandit".
+    source = '# -*- coding: latin-1 -*-\n\n\ndef pr\xe9nom(n: str) -> str:\n    """Upper case."""\n    return n.upper()\n'
+    (project / "names.py").write_bytes(source.encode("latin-1"))
+    result = CliRunner().invoke(app, ["check", "names.py"])
+    assert result.exit_code == 0, result.stdout
+    assert "CHK001" not in result.stdout
+
+
 def test_a_node_package_is_checked_with_its_contract(project):
     folder = project / "thing_effect" / "v1_0_0"
     folder.mkdir(parents=True)

@@ -89,6 +89,16 @@ def test_decode_refuses_an_unknown_declared_encoding():
     with pytest.raises(ModelOnexError) as caught:
         decode_source(b"# -*- coding: klingon -*-\nx = 1\n")
     assert caught.value.error_code == EnumCoreErrorCode.VALIDATION_ERROR
+    assert "declares an encoding Python does not know" in caught.value.message
+
+
+def test_a_latin_1_byte_with_no_cookie_is_said_to_be_that():
+    # The probe: a latin-1 byte on line 1 and no cookie was reported as "declares an encoding Python does not know".
+    with pytest.raises(ModelOnexError) as caught:
+        decode_source(b'x = "caf\xe9"\n', origin="cafe.py")
+    message = caught.value.message
+    assert message.startswith("cafe.py is not UTF-8 and declares no encoding: byte 0xe9 at offset 8 (line 1)")
+    assert "'# -*- coding: latin-1 -*-'" in message and "does not know" not in message
 
 
 def test_read_source_of_a_folder_is_invalid_input(tmp_path):

@@ -88,7 +88,10 @@ def text_report(report: ModelCheckReport) -> str:
             if finding.suggested_fix:
                 out.append(f"  {'':<8} fix: {finding.suggested_fix}")
         out.append("")
-    out.append(f"{report.total_errors} error(s), {report.total_warnings} warning(s) in {report.files_checked} file(s).")
+    unread = sum(1 for item in report.files if item.failure)
+    checked = report.files_checked - unread
+    summary = f"{report.total_errors} error(s), {report.total_warnings} warning(s) in {checked} file(s)"
+    out.append(summary + (f"; {unread} file(s) could not be checked (above)." if unread else "."))
     return "\n".join(out) + "\n"
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import io
 import os
+import re
 import stat
 import tokenize
 from collections.abc import Sequence
@@ -59,9 +60,7 @@ def decode_source(data: bytes, *, origin: str = "the source") -> str:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as error:
         raise ModelOnexError(
-            error_code=EnumCoreErrorCode.VALIDATION_ERROR,
-            message=f"{origin} declares an encoding Python does not know: {error}",
-            cause=error,
+            error_code=EnumCoreErrorCode.VALIDATION_ERROR, message=_undecodable_head(data, origin, error), cause=error
         ) from error
     try:
         text = data.decode("utf-8" if encoding == "utf-8-sig" else encoding)
@@ -75,6 +74,25 @@ def decode_source(data: bytes, *, origin: str = "the source") -> str:
             cause=error,
         ) from error
     return text
+
+
+def _undecodable_head(data: bytes, origin: str, error: SyntaxError) -> str:
+    """Why Python cannot read the first lines: a cookie naming an encoding it does not know, or bytes that are not
+    UTF-8 with no cookie at all (a latin-1 file that never said so)."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        if not _COOKIE.search(b"\n".join(data.splitlines()[:2])):
+            line = data.count(b"\n", 0, bad.start) + 1
+            return (
+                f"{origin} is not UTF-8 and declares no encoding: byte 0x{data[bad.start]:02x} at offset {bad.start} "
+                f"(line {line}); add a '# -*- coding: latin-1 -*-' line (or the encoding it is written in) as its "
+                "first line, or convert it to UTF-8"
+            )
+    return f"{origin} declares an encoding Python does not know: {error}"
+
+
+_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
 
 
 def declared_encoding(text: str) -> str:

@@ -86,6 +86,11 @@ def _bandit_manager() -> Any:
     return _manager
 
 
+# a coding cookie in the first two lines: bandit reads the bytes it is given as the cookie says, and nodegen gives
+# it the text in UTF-8 (a latin-1 file's "é" read as latin-1 was two characters, and no longer Python)
+_COOKIE = re.compile(r"\A((?:[^\n]*\n)?[ \t\f]*#[^\n]*?coding[:=][ \t]*)[-\w.]+")
+
+
 def check_bandit(ctx: CheckContext) -> list[RawFinding]:
     """bandit's tests on the assembled file; ``# nosec`` is not honoured (a model must not switch checks off)."""
     try:
@@ -94,7 +99,7 @@ def check_bandit(ctx: CheckContext) -> list[RawFinding]:
             bandit.results = []
             name = ctx.file_path or "generated.py"
             bandit.metrics.begin(name)
-            data = ctx.text.encode("utf-8")
+            data = _COOKIE.sub(r"\g<1>utf-8", ctx.text, count=1).encode("utf-8")  # the text, as UTF-8 says it
             bandit._execute_ast_visitor(name, io.BytesIO(data), data, {})
             issues = list(bandit.results)
     except ImportError as error:
