@@ -385,6 +385,34 @@ def test_a_file_another_run_holds_is_not_counted_filled_by_any_metrics(tmp_path,
     assert (where / NODE).read_text() == (ROOT / NODE).read_text()
 
 
+def test_a_file_swapped_for_a_link_out_of_the_folder_during_the_run_is_not_written_through_it(tmp_path, monkeypatch):
+    # The probe: a folder fill wrote through a file swapped for a symlink to an outside file meanwhile (the walk
+    # refuses such links only when it starts).
+    folder, outside = tmp_path / "project", tmp_path / "outside"
+    folder.mkdir()
+    outside.mkdir()
+    stub = 'def double(n: int) -> int:\n    """Twice n."""\n    # IMPLEMENTATION REQUIRED\n    pass\n'
+    (folder / "mod.py").write_text(stub)
+    (outside / "victim.py").write_text(stub)
+
+    def respond(received):
+        if not (folder / "mod.py").is_symlink():  # while the model answers, the file becomes a link out
+            (folder / "mod.py").unlink()
+            (folder / "mod.py").symlink_to(outside / "victim.py")
+        return Reply(text="return n * 2")
+
+    with ThreadedLLMServer(respond) as server:
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.setenv("OPENAI_BASE_URL", server.openai_url)
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-cli")
+        result = CliRunner().invoke(
+            app, ["fill", "project", "--llm", "openai:gpt-4o-mini", "--json"], catch_exceptions=False
+        )
+    assert result.exit_code == 1, result.output
+    assert "became a symbolic link" in json.dumps(json.loads(result.stdout)["files"])
+    assert (outside / "victim.py").read_text() == stub
+
+
 def test_bad_input_exits_2(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(app, ["fill", "missing_dir", "--llm", "replay:x.jsonl"])

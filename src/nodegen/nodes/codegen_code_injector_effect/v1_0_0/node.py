@@ -74,6 +74,7 @@ class NodeCodegenCodeInjectorEffect(NodeEffect[ModelCodeInjectionResult]):
                     outcome.source,
                     backup=self.backup_by_default if request.backup is None else request.backup,
                     rewrite_hard_links=self.rewrite_hard_links,
+                    through_symlink=request.through_symlink,
                 )
             except WriteRefusedError as refusal:
                 errors.append(

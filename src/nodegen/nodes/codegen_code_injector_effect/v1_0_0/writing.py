@@ -165,9 +165,21 @@ def _encoding_of(data: bytes) -> str:
 
 
 def write_source(
-    path: Path, expected: str, new_text: str, *, backup: bool, rewrite_hard_links: bool = False
+    path: Path,
+    expected: str,
+    new_text: str,
+    *,
+    backup: bool,
+    rewrite_hard_links: bool = False,
+    through_symlink: bool = True,
 ) -> WriteOutcome:
     """Replace the file at ``path`` with ``new_text`` if it still holds ``expected``; see the module docstring."""
+    if not through_symlink and path.is_symlink():
+        raise WriteRefusedError(
+            EnumInjectionErrorCode.FILE_CHANGED,
+            f"{path} became a symbolic link (to {path.readlink()}) since it was read; nothing was written",
+            suggested_fix="run again on the file as it is now (a link out of the folder is filled only when named)",
+        )
     target = Path(os.path.realpath(path))
     try:
         status = target.stat()

@@ -118,7 +118,9 @@ class CodeGenerationWorkflow(Workflow):
                 if not conversations:
                     state.file_outcomes.append(ModelFileOutcome(file_path=file_path))
                     continue
-                state.files[file_path] = ModelFileRun(file_path=file_path, source=source, waiting=len(conversations))
+                state.files[file_path] = ModelFileRun(
+                    file_path=file_path, source=source, waiting=len(conversations), linked=path.is_symlink()
+                )
                 state.generations[file_path] = []
                 for conversation in conversations:
                     stub = ModelStubRef(
@@ -237,6 +239,7 @@ class CodeGenerationWorkflow(Workflow):
             fill.effect(
                 source_code=file.source,
                 file_path=file_path,
+                through_symlink=file.linked,  # a file swapped for a link meanwhile is not written through it
                 dry_run=not in_place,
                 injection_requests=[
                     {

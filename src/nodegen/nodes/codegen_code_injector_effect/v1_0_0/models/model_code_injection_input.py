@@ -16,6 +16,11 @@ class ModelCodeInjectionInput(BaseModel):
     injection_requests: list[ModelCodeInjectionRequest] = Field(min_length=1)
     file_path: str | None = Field(default=None, description="Write the result here, atomically, unless dry_run")
     dry_run: bool = Field(default=False, description="Compute the result and its diff; write nothing")
+    through_symlink: bool = Field(
+        default=True,
+        description="file_path may be a symbolic link, written through to its target; False: it was not one when "
+        "it was read, and is refused if it is one now (swapped since)",
+    )
     backup: bool | None = Field(default=None, description="Keep '<file>.orig'; default: the injector_backup setting")
     preserve_comments: bool = Field(
         default=True, description="Accepted for the original API; comments outside replaced bodies always stay"

@@ -18,6 +18,7 @@ class ModelFileRun(BaseModel):
     file_path: str
     source: str
     waiting: int = Field(ge=0)
+    linked: bool = Field(default=False, description="A symbolic link when read: written through it (else never)")
 
 
 class ModelFillState(BaseModel):
