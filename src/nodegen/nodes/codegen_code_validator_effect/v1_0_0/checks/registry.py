@@ -127,6 +127,7 @@ _CODES = (
     FindingCode("SEC038", _R.SECURITY, "error", "raw memory or C functions through ctypes"),
     FindingCode("SEC039", _R.SECURITY, "error", "a write into site-packages or the interpreter's start-up files"),
     FindingCode("SEC040", _R.SECURITY, "error", "the process environment returned"),
+    FindingCode("SEC041", _R.SECURITY, "error", "a delete of a path that comes from none of the function's inputs"),
     # -- ONEX
     FindingCode("ONEX001", _R.NAMING, "onex", "node class not named Node<Name><Type>"),
     FindingCode("ONEX002", _R.ONEX_COMPLIANCE, "onex", "node.py without exactly one node class"),

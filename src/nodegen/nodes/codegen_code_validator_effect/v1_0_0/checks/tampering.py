@@ -11,6 +11,8 @@
 - ``SEC038`` raw memory through ``ctypes`` (``string_at``, ``memmove``, ``cast``, ``pythonapi``...);
 - ``SEC039`` a write that installs code into the interpreter's start-up: a ``.pth`` file, ``sitecustomize`` or
   ``usercustomize``, or any path from ``site``/``sysconfig``/``sys.prefix`` (site-packages);
+- ``SEC041`` a delete, in code put in a stub, of a path that comes from none of the function's inputs (its
+  parameters, ``self``) nor a temporary folder it made: ``os.remove(os.sep + "etc" + os.sep + "hosts")``;
 - ``SEC040`` the process environment returned by code put in a stub: ``return os.environ``, ``return
   dict(os.environ)``, a value read from it (configuration comes through the node's container, and the environment
   holds its secrets), unless the user's own lines speak of the environment.
@@ -22,6 +24,7 @@ import ast
 import re
 
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumValidationRule
+from nodegen.pysource import FunctionNode
 
 from .base import CheckContext, RawFinding, checker_failed
 from .danger_facts import Facts, called, fold, short
@@ -114,6 +117,29 @@ class _Tampering:
             )
         if last in _WRITE_CALLS or target in {"os.rename", "os.replace", "shutil.move"}:
             self.start_up_write(node)
+        if target in _DELETES or (isinstance(node.func, ast.Attribute) and last in {"unlink", "rmdir"}):
+            self.unasked_delete(node, target)
+
+    def unasked_delete(self, node: ast.Call, target: str) -> None:
+        if self.ctx.regions is None:
+            return  # a whole file is the user's own
+        path = node.args[0] if node.args and target in _DELETES else getattr(node.func, "value", None)
+        if path is None or self.facts.own_temporary(path):
+            return
+        function = self._stub(node)
+        inputs = _inputs(function) if function is not None else set()
+        if self.facts.mentions(path, lambda part: isinstance(part, ast.Name) and part.id in inputs) is None:
+            self.add(
+                node,
+                "SEC041",
+                f"`{short(node)}` deletes a path that comes from none of the function's inputs",
+                "delete only what the request names (a parameter), or files in a temporary folder the code made",
+            )
+
+    def _stub(self, node: ast.AST) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+        """The innermost function around ``node`` (the stub whose body the generated lines are)."""
+        around = [f for f in ast.walk(self.ctx.tree) if isinstance(f, FunctionNode) and _contains(f, node)]
+        return max(around, key=lambda f: f.lineno, default=None)
 
     def start_up_write(self, node: ast.Call) -> None:
         if called(node) == "open" and not _writes(node):
@@ -158,6 +184,19 @@ class _Tampering:
 
 
 _ENVIRONMENT_WORDS = re.compile(r"environ|getenv|\benv(ironment)? var", re.IGNORECASE)
+_DELETES = frozenset({"os.remove", "os.unlink", "os.rmdir", "os.removedirs", "shutil.rmtree"})
+
+
+def _contains(function: ast.AST, node: ast.AST) -> bool:
+    return any(child is node for child in ast.walk(function))
+
+
+def _inputs(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    arguments = function.args
+    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs, arguments.vararg, arguments.kwarg]
+    return {argument.arg for argument in every if argument is not None}
+
+
 _FIX_INTROSPECTION = "use the values the function is given; never read another function's frame or the heap"
 
 

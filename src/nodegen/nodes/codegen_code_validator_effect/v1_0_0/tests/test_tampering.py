@@ -73,6 +73,12 @@ REFUSED = {
         "SEC033",
         "/environ",
     ),
+    "a computed /etc/hosts removed": (
+        "base = os.sep + 'etc'\nos.unlink(os.path.join(base, 'hosts'))\nreturn x + 1",
+        "SEC041",
+        "none of the function's inputs",
+    ),
+    "a path built from chr removed": ("os.remove(chr(47) + 'etc/hosts')\nreturn x + 1", "SEC041", "deletes"),
     "yield for a value": ("yield x + 1", "LAZY005", "a generator"),
     "while True: pass": ("while True:\n    pass", "LAZY006", "never ends"),
     "while 1 counting": ("n = x\nwhile 1:\n    n += 1", "LAZY006", "never ends"),
@@ -92,6 +98,9 @@ PASSING = {
     "a loop that reads until the end": "items = iter([x])\nwhile True:\n    try:\n        return next(items) + 1\n"
     "    except StopIteration:\n        return x + 1",
     "a temporary file": "import tempfile\nwith tempfile.TemporaryFile('w') as f:\n    f.write(str(x))\nreturn x + 1",
+    "a file of its own temporary folder removed": (
+        "import tempfile\nfolder = tempfile.mkdtemp()\nos.remove(os.path.join(folder, 'a'))\nreturn x + 1"
+    ),
 }
 
 
@@ -106,6 +115,11 @@ async def test_a_stub_that_asks_for_the_environment_may_return_it():
     )
     assert await findings_of("return os.environ.get('LEVEL', str(x))", asking) == []
     assert [code for code, _ in await findings_of("return os.environ.get('LEVEL', str(x))")] == ["SEC040"]
+
+
+async def test_a_path_the_function_is_given_may_be_deleted():
+    given = STUB.replace("def answer(x: int) -> int:", "def answer(x: int, path: str) -> int:")
+    assert await findings_of("os.remove(os.path.join(path, 'cache'))\nreturn x + 1", given) == []
 
 
 async def test_a_generator_annotated_as_one_may_yield():
