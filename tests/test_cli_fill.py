@@ -57,6 +57,15 @@ def run_fill(monkeypatch, cwd: Path, *args: str, **env: str):
     return CliRunner().invoke(app, ["fill", "examples", *args], catch_exceptions=False)
 
 
+def fill_answered(monkeypatch, cwd: Path, respond, *args: str, **env: str):
+    """`nodegen fill ARGS` in ``cwd`` against a loopback OpenAI-compatible model that answers with ``respond``."""
+    with ThreadedLLMServer(respond) as server:
+        monkeypatch.chdir(cwd)
+        for key, value in {"OPENAI_BASE_URL": server.openai_url, "OPENAI_API_KEY": "sk-test-cli", **env}.items():
+            monkeypatch.setenv(key, value)
+        return CliRunner().invoke(app, ["fill", *args, "--llm", "openai:gpt-4o-mini"], catch_exceptions=False)
+
+
 def examples_tests_pass(cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "asyncio_mode=auto", "examples"],
@@ -235,13 +244,7 @@ LATIN1_STUB = (
 def test_fill_into_an_output_directory_keeps_a_latin_1_file_latin_1(tmp_path, monkeypatch):
     (tmp_path / "cafe.py").write_bytes(LATIN1_STUB.encode("latin-1"))
     answer = '```python\ndef greet(name: str) -> str:\n    return f"{GREETING}, {name}"\n```'
-    with ThreadedLLMServer(lambda received: Reply(text=answer)) as server:
-        monkeypatch.chdir(tmp_path)
-        monkeypatch.setenv("OPENAI_BASE_URL", server.openai_url)
-        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-cli")
-        result = CliRunner().invoke(
-            app, ["fill", "cafe.py", "--llm", "openai:gpt-4o-mini", "-o", "filled"], catch_exceptions=False
-        )
+    result = fill_answered(monkeypatch, tmp_path, lambda received: Reply(text=answer), "cafe.py", "-o", "filled")
     assert result.exit_code == 0, result.output
     written = (tmp_path / "filled" / "cafe.py").read_bytes()
     assert b'GREETING = "caf\xe9"' in written  # one latin-1 byte, not UTF-8's "cafÃ©"
@@ -266,13 +269,7 @@ def test_a_character_a_latin_1_file_cannot_hold_is_repaired_and_costs_no_other_a
             return Reply(text='return f"{amount} €"' if euro else 'return f"{amount} EUR"')
         return Reply(text='return f"{GREETING}, {name}"')
 
-    with ThreadedLLMServer(respond) as server:
-        monkeypatch.chdir(tmp_path)
-        monkeypatch.setenv("OPENAI_BASE_URL", server.openai_url)
-        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-cli")
-        result = CliRunner().invoke(
-            app, ["fill", "cafe.py", "--llm", "openai:gpt-4o-mini", "--json"], catch_exceptions=False
-        )
+    result = fill_answered(monkeypatch, tmp_path, respond, "cafe.py", "--json")
     assert result.exit_code == 0, result.output
     stubs = {stub["qualified_name"]: stub for stub in json.loads(result.stdout)["stubs"]}
     assert stubs["price"]["attempts"] == 2 and stubs["greet"]["status"] == "filled"
@@ -288,15 +285,8 @@ def test_an_output_directory_that_is_the_files_own_folder_is_an_in_place_fill_wi
     (tmp_path / "linked.py").write_bytes(LATIN1_STUB.encode("latin-1"))
     (tmp_path / "alias.py").hardlink_to(tmp_path / "linked.py")
     (tmp_path / "free.py").write_bytes(LATIN1_STUB.encode("latin-1"))
-    with ThreadedLLMServer(lambda received: Reply(text=answer)) as server:
-        monkeypatch.chdir(tmp_path)
-        monkeypatch.setenv("OPENAI_BASE_URL", server.openai_url)
-        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-cli")
-        result = CliRunner().invoke(
-            app,
-            ["fill", "cafe.py", "linked.py", "free.py", "--llm", "openai:gpt-4o-mini", "-o", ".", "--json"],
-            catch_exceptions=False,
-        )
+    files = ("cafe.py", "linked.py", "free.py")
+    result = fill_answered(monkeypatch, tmp_path, lambda received: Reply(text=answer), *files, "-o", ".", "--json")
     assert result.exit_code == 1, result.output
     report = json.loads(result.stdout)
     assert report["generated_files"] == [] and [Path(p).name for p in report["modified_files"]] == ["free.py"]
@@ -327,19 +317,17 @@ def test_without_a_sandbox_no_example_runs_unless_the_user_allows_it(tmp_path, m
     bin_without_bwrap = tmp_path / "bin"
     bin_without_bwrap.mkdir()
     (bin_without_bwrap / "python").symlink_to(sys.executable)
-    with ThreadedLLMServer(lambda received: Reply(text="return n * 2")) as server:
-        monkeypatch.chdir(tmp_path)
-        monkeypatch.setenv("PATH", str(bin_without_bwrap))
-        monkeypatch.setenv("OPENAI_BASE_URL", server.openai_url)
-        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-cli")
-        fill = ["fill", "hostile.py", "--llm", "openai:gpt-4o-mini", "--dry-run", "--json"]
-        refused = CliRunner().invoke(app, fill, catch_exceptions=False)
-        assert not marker.exists(), refused.output
-        (stub,) = json.loads(refused.stdout)["stubs"]
-        assert "examples of `double` were not run (not run: bubblewrap (bwrap) is not installed" in stub["message"]
-        assert [w["code"] for w in stub["warnings"]] == ["EXA003"]
-        monkeypatch.setenv("NODEGEN_ALLOW_UNSANDBOXED_CODE", "true")
-        allowed = CliRunner().invoke(app, fill, catch_exceptions=False)
+    fill = ("hostile.py", "--dry-run", "--json")
+
+    def answer(received):
+        return Reply(text="return n * 2")
+
+    refused = fill_answered(monkeypatch, tmp_path, answer, *fill, PATH=str(bin_without_bwrap))
+    assert not marker.exists(), refused.output
+    (stub,) = json.loads(refused.stdout)["stubs"]
+    assert "examples of `double` were not run (not run: bubblewrap (bwrap) is not installed" in stub["message"]
+    assert [w["code"] for w in stub["warnings"]] == ["EXA003"]
+    allowed = fill_answered(monkeypatch, tmp_path, answer, *fill, NODEGEN_ALLOW_UNSANDBOXED_CODE="true")
     assert allowed.exit_code == 0, allowed.output
     assert marker.read_text() == "ran"  # allowed, it ran (unisolated, as the setting's name says)
 
@@ -401,13 +389,7 @@ def test_a_file_swapped_for_a_link_out_of_the_folder_during_the_run_is_not_writt
             (folder / "mod.py").symlink_to(outside / "victim.py")
         return Reply(text="return n * 2")
 
-    with ThreadedLLMServer(respond) as server:
-        monkeypatch.chdir(tmp_path)
-        monkeypatch.setenv("OPENAI_BASE_URL", server.openai_url)
-        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-cli")
-        result = CliRunner().invoke(
-            app, ["fill", "project", "--llm", "openai:gpt-4o-mini", "--json"], catch_exceptions=False
-        )
+    result = fill_answered(monkeypatch, tmp_path, respond, "project", "--json")
     assert result.exit_code == 1, result.output
     assert "became a symbolic link" in json.dumps(json.loads(result.stdout)["files"])
     assert (outside / "victim.py").read_text() == stub

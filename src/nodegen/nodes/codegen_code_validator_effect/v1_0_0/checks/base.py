@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumFindingSeverity, EnumValidationRule
 
@@ -82,4 +82,14 @@ def checker_failed(rule: EnumValidationRule, checker: str, reason: str) -> RawFi
     )
 
 
-__all__ = ["CheckContext", "CheckerOptions", "RawFinding", "checker_failed", "position"]
+def walked(rule: EnumValidationRule, checker: str, run: Callable[[], list[RawFinding]]) -> list[RawFinding]:
+    """``run()``, a check that walks the syntax tree; code nested too deeply for Python to walk is refused
+    (CHK001), never passed unchecked."""
+    try:
+        return run()
+    except RecursionError:
+        failed = checker_failed(rule, checker, "the code is nested too deeply to follow")
+        return [replace(failed, suggested_fix="write flatter code: fewer nested calls, brackets and blocks")]
+
+
+__all__ = ["CheckContext", "CheckerOptions", "RawFinding", "checker_failed", "position", "walked"]

@@ -23,7 +23,7 @@ from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import (
     EnumValidationRule,
 )
 
-from .base import CheckContext, RawFinding, checker_failed
+from .base import CheckContext, RawFinding, walked
 from .danger_facts import Facts, called, fold, is_built, short
 from .registry import finding
 
@@ -365,10 +365,7 @@ def _shell_outside(word: str) -> str | None:
 
 def check_danger(ctx: CheckContext) -> list[RawFinding]:
     """Destructive and exfiltrating calls in the generated code (SEC030-SEC034)."""
-    try:
-        return _Danger(ctx).run()
-    except RecursionError:  # absurdly nested code: refuse it rather than pass it unchecked
-        return [checker_failed(_RULE, "danger", "the code is nested too deeply to follow")]
+    return walked(_RULE, "danger", lambda: _Danger(ctx).run())
 
 
 __all__ = ["check_danger"]

@@ -26,7 +26,7 @@ import re
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumValidationRule
 from nodegen.pysource import FunctionNode
 
-from .base import CheckContext, RawFinding, checker_failed
+from .base import CheckContext, RawFinding, walked
 from .danger_facts import Facts, called, fold, short
 from .registry import finding
 
@@ -208,11 +208,8 @@ def _writes(node: ast.Call) -> bool:
 
 
 def check_tampering(ctx: CheckContext) -> list[RawFinding]:
-    """Tampering with the interpreter, the process or the host in the generated code (SEC035-SEC040)."""
-    try:
-        return _Tampering(ctx).run()
-    except RecursionError:  # absurdly nested code: refuse it rather than pass it unchecked
-        return [checker_failed(_RULE, "tampering", "the code is nested too deeply to follow")]
+    """Tampering with the interpreter, the process or the host in the generated code (SEC035-SEC041)."""
+    return walked(_RULE, "tampering", lambda: _Tampering(ctx).run())
 
 
 __all__ = ["check_tampering"]
