@@ -89,7 +89,7 @@ class _Tampering:
 
     def calls(self, node: ast.Call) -> None:
         target, last = self.facts.module(node.func), called(node)
-        if called(node) == "setattr" and node.args and self.facts.module(node.args[0]) in _SHARED:
+        if last == "setattr" and node.args and self.facts.module(node.args[0]) in _SHARED:
             name = fold(node.args[1]) if len(node.args) > 1 else None
             self.add(
                 node,
