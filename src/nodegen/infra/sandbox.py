@@ -36,7 +36,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from .sandbox_models import ModelSandboxLimits, ModelSandboxResult, SandboxSettings, limits_from
-from .sandbox_view import SYSTEM, masks, outermost, system_mounts
+from .sandbox_view import SYSTEM, masks, outermost, system_mounts, under
 
 AUTO = "auto"
 """``bwrap=AUTO``: bubblewrap from PATH when it works here, else the fallback if the limits allow it."""
@@ -129,10 +129,6 @@ def _interpreter_paths() -> list[Path]:
     return [Path(os.path.realpath(entry)) for entry in candidates]
 
 
-def _within(path: Path, roots: Sequence[Path]) -> bool:
-    return any(path == root or root in path.parents for root in roots)
-
-
 def _home() -> Path | None:
     home = Path.home()
     return home if home.is_absolute() and home.is_dir() and home != Path("/") else None
@@ -155,11 +151,11 @@ def _bwrap_argv(
     elif home is not None:
         argv += ["--dir", str(home)]
     given = [Path(os.path.realpath(p)) for p in read_only]
-    bound = [p for p in outermost([*_interpreter_paths(), *given]) if not _within(p, [*SYSTEM, work])]
+    bound = [p for p in outermost([*_interpreter_paths(), *given]) if not under(p, [*SYSTEM, work])]
     for path in bound:
         argv += ["--ro-bind", str(path), str(path)]
     prefixes = [Path(os.path.realpath(p)) for p in {sys.prefix, sys.base_prefix, sys.exec_prefix}]
-    argv += masks([p for p in bound if not _within(p, prefixes)], work)  # the interpreter's own trees hold none
+    argv += masks([p for p in bound if not under(p, prefixes)], work)  # the interpreter's own trees hold none
     argv += ["--bind", str(work), str(work), "--clearenv"]
     for name, value in env.items():
         argv += ["--setenv", name, value]

@@ -1,5 +1,5 @@
 """What generated code sees of the host under bubblewrap: the system's programs and libraries, ``/etc`` without its
-secrets (``shadow``, ``sudoers``, the SSH host keys, private TLS keys), the interpreter and what it imports, and the
+secrets (``shadow``, ``gshadow``, ``sudoers``, private TLS keys), the interpreter and what it imports, and the
 folders the caller names (the stub's package and its import root): nothing else of the host. In those folders,
 files that hold secrets (``.env``, private keys, ``.netrc``, nodegen's own state with its prompts) read as empty.
 """
@@ -23,7 +23,8 @@ _NOT_WALKED = frozenset({"node_modules", "__pycache__", ".venv", "venv", ".tox",
 _MOST_ENTRIES = 20_000  # a walk of the caller's folders stops here (a huge tree is masked as far as it was walked)
 
 
-def _under(path: Path, roots: Iterable[Path]) -> bool:
+def under(path: Path, roots: Iterable[Path]) -> bool:
+    """``path`` is one of ``roots`` or inside one."""
     return any(path == root or root in path.parents for root in roots)
 
 
@@ -31,7 +32,7 @@ def outermost(paths: Iterable[Path]) -> list[Path]:
     """The existing ``paths``, without those inside another one of them."""
     kept: list[Path] = []
     for path in sorted({p for p in paths if p.exists()}, key=lambda p: len(p.parts)):
-        if not _under(path, kept):
+        if not under(path, kept):
             kept.append(path)
     return kept
 
@@ -66,17 +67,17 @@ def secrets_in(roots: Sequence[Path]) -> tuple[list[Path], list[Path]]:
 
 def masks(bound: Sequence[Path], work: Path) -> list[str]:
     """Arguments that hide the secrets in what is bound (the work folder's own files are the run's)."""
-    files, folders = secrets_in([root for root in bound if not _under(root, SYSTEM)])
+    files, folders = secrets_in([root for root in bound if not under(root, SYSTEM)])
     files += [Path(p) for p in _SYSTEM_SECRETS]
     folders += [Path(p) for p in _SYSTEM_SECRET_FOLDERS]
     argv: list[str] = []
     for folder in folders:
-        if folder.is_dir() and _under(folder, [*bound, *SYSTEM]) and not _under(work, [folder]):
+        if folder.is_dir() and under(folder, [*bound, *SYSTEM]) and not under(work, [folder]):
             argv += ["--tmpfs", str(folder)]
     for file in files:
-        if file.is_file() and not file.is_symlink() and _under(file, [*bound, *SYSTEM]) and not _under(file, [work]):
+        if file.is_file() and not file.is_symlink() and under(file, [*bound, *SYSTEM]) and not under(file, [work]):
             argv += ["--ro-bind", "/dev/null", str(file)]
     return argv
 
 
-__all__ = ["SYSTEM", "masks", "outermost", "secrets_in", "system_mounts"]
+__all__ = ["SYSTEM", "masks", "outermost", "secrets_in", "system_mounts", "under"]

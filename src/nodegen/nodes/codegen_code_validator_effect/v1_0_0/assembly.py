@@ -23,7 +23,7 @@ from nodegen.onex import EnumCoreErrorCode, ModelOnexError
 from nodegen.pysource import BOM, EnumAnswerProblem
 from nodegen.pysource.answer import dedent, indent_code
 
-from .checks import RawFinding
+from .checks import RawFinding, finding
 from .models import EnumFindingSeverity, EnumValidationRule, ModelValidationTarget
 
 WRAPPER = "async def __nodegen_body__():\n"
@@ -114,14 +114,11 @@ def _unwritable(text: str, source: str) -> list[RawFinding]:
     except UnicodeEncodeError as error:
         bad = error.object[error.start : error.end]
         return [
-            RawFinding(
-                EnumValidationRule.SYNTAX,
+            finding(
                 "SYN005",
-                EnumFindingSeverity.ERROR,
                 f"the code holds {bad!r}, which the file's encoding {encoding} cannot write",
-                text.count("\n", 0, error.start) + 1,
-                None,
-                f"use only characters {encoding} has (in a string, an escape such as "
+                line=text.count("\n", 0, error.start) + 1,
+                fix=f"use only characters {encoding} has (in a string, an escape such as "
                 f"{bad.encode('ascii', 'backslashreplace').decode()!r})",
             )
         ]

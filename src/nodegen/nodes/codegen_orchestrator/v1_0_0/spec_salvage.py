@@ -147,8 +147,10 @@ def stated_rules(spec: ModelNodeSpec, prompt: str) -> ModelNodeSpec:
     own words: the prompt's sentences that state it are added to each operation's description, which the code drawn
     from the rules and the fill's docstring both show. Examples of the rule are the model's to write."""
     missing = set(missing_numbers(spec, prompt))
+    if not missing:
+        return spec
     sentences = [text for text in _SENTENCE_END.split(prompt) if missing & set(numbers_in(text))]
-    if not missing or not sentences:
+    if not sentences:
         return spec
     said = " ".join(sentences)
     operations = [

@@ -26,6 +26,7 @@ from nodegen.nodes.codegen_scaffold_compute.v1_0_0.spec import (
     SpecFileError,
     SpecRuntime,
     check_spec,
+    leaves,
     numbers_in,
     parse_spec,
     read_yaml,
@@ -119,18 +120,10 @@ def read_draft(text: str, ask: SpecAsk, written_by: str) -> _Draft:
     return _Draft(text, spec if not problems else None, problems)
 
 
-def _leaves(value: Any) -> list[Any]:
-    if isinstance(value, dict):
-        return [leaf for item in value.values() for leaf in _leaves(item)]
-    if isinstance(value, list):
-        return [leaf for item in value for leaf in _leaves(item)]
-    return [value]
-
-
 def restates_prompt(example: ModelSpecExample, prompt: str) -> bool:
     """Every number and string of the example's input and output stands in the prompt itself."""
     numbers = set(numbers_in(prompt))
-    for leaf in _leaves([example.input, example.output or {}]):
+    for leaf in leaves([example.input, example.output or {}]):
         if isinstance(leaf, bool) or leaf is None:
             continue
         if isinstance(leaf, int | float):

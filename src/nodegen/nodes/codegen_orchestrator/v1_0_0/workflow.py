@@ -199,10 +199,8 @@ class CodeGenerationWorkflow(Workflow):
     async def inject_code(self, ctx: Context[ModelFillState], ev: InjectCodeEvent) -> AggregateMetricsEvent | None:
         """Write the code that passed into the file (in place, under the output directory, or only as a diff)."""
         state = await ctx.store.get_state()
-        generations = state.generations[ev.file_path]
-        outcome, stubs = await self._inject(state.files[ev.file_path], generations)
+        outcome, stubs = await self._inject(state.files[ev.file_path], state.generations[ev.file_path])
         async with ctx.store.edit_state() as state:
-            state.generations[ev.file_path] = generations  # with what was not written, for the metrics
             state.file_outcomes.append(outcome)
             state.stub_outcomes.extend(stubs)
             state.files_left -= 1

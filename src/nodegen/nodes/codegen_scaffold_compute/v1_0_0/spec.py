@@ -4,7 +4,7 @@ load its models, read the prompt, and the keyword draft."""
 from .keyword_draft import keyword_draft
 from .prompt_names import kind_hint, numbers_in, prompt_names, states_errors, unbuildable
 from .rendering import function_stub
-from .spec_checks import MIN_EXAMPLES, check_spec, example_outcome, missing_numbers
+from .spec_checks import MIN_EXAMPLES, check_spec, example_outcome, leaves, missing_numbers
 from .spec_runtime import SpecRuntime
 from .spec_types import SpecTypeError, read_type
 from .spec_yaml import HEADER, SpecFileError, dump_spec, load_spec, parse_spec, read_yaml
@@ -21,6 +21,7 @@ __all__ = [
     "function_stub",
     "keyword_draft",
     "kind_hint",
+    "leaves",
     "load_spec",
     "missing_numbers",
     "numbers_in",

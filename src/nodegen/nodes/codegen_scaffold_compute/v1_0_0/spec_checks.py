@@ -204,28 +204,26 @@ def _prompt_names(spec: ModelNodeSpec, prompt: str) -> list[str]:
     return problems
 
 
+def leaves(value: object, skip: frozenset[str] = frozenset()) -> list[object]:
+    """The scalars of nested dicts and lists (the values under a key in ``skip`` left out)."""
+    if isinstance(value, dict):
+        return [leaf for key, item in value.items() if key not in skip for leaf in leaves(item, skip)]
+    if isinstance(value, list):
+        return [leaf for item in value for leaf in leaves(item, skip)]
+    return [value]
+
+
 def missing_numbers(spec: ModelNodeSpec, prompt: str) -> list[float]:
     """The numbers the prompt states (a rate, a cap, a bound) that are nowhere in the spec: not in a rule, a bound,
     a default nor an example. Each is a rule the spec left out (the 1.5B model's RetrySchedule dropped "each at most
     60.0"), which neither its examples nor code drawn from its rules would ever show."""
     held: set[float] = set()
-
-    def collect(value: object) -> None:
-        if isinstance(value, bool):
-            return
-        if isinstance(value, int | float):
-            held.add(float(value))
-        elif isinstance(value, str):
-            held.update(numbers_in(value))
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                if key != "agreement":  # nodegen's counts, not the spec's values
-                    collect(item)
-        elif isinstance(value, list):
-            for item in value:
-                collect(item)
-
-    collect(spec.model_dump(mode="json", exclude={"prompt", "written_by"}, warnings=False))
+    dumped = spec.model_dump(mode="json", exclude={"prompt", "written_by"}, warnings=False)
+    for leaf in leaves(dumped, skip=frozenset({"agreement"})):  # an example's agreement: nodegen's counts
+        if isinstance(leaf, int | float) and not isinstance(leaf, bool):
+            held.add(float(leaf))
+        elif isinstance(leaf, str):
+            held.update(numbers_in(leaf))
     return [number for number in dict.fromkeys(numbers_in(prompt)) if number not in held]
 
 
@@ -268,4 +266,4 @@ def example_outcome(example: ModelSpecExample) -> str:
     return ", ".join(f"{key}={value!r}" for key, value in (example.output or {}).items())
 
 
-__all__ = ["MIN_EXAMPLES", "check_spec", "example_outcome", "missing_numbers"]
+__all__ = ["MIN_EXAMPLES", "check_spec", "example_outcome", "leaves", "missing_numbers"]
