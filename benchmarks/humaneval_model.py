@@ -143,7 +143,14 @@ def _attempt_rows(state_dir: Path, correlation_id: str) -> list[dict[str, Any]]:
 
 
 async def nodegen_one(
-    problem: Problem, client: ObservingClient, where: Path, phase: Phase, llm: str, max_attempts: int | None
+    problem: Problem,
+    client: ObservingClient,
+    where: Path,
+    phase: Phase,
+    llm: str,
+    max_attempts: int | None,
+    *,
+    candidates: int | None = None,
 ) -> dict[str, Any]:
     """``nodegen fill`` on the problem's stub file, then the hidden tests and the docstring examples on the result."""
     # the same path in every phase and run: the prompt shows it, and the runs must send the same first prompt
@@ -155,6 +162,8 @@ async def nodegen_one(
     overrides: dict[str, Any] = {"state_dir": str(where / ".nodegen"), "max_attempts": max_attempts}  # None: default
     if examples_setting_available():
         overrides[EXAMPLES_SETTING] = bool(phase.examples)
+    if candidates is not None:
+        overrides["generation_candidates"] = candidates
     container = ModelContainer.from_settings(settings_for(folder, llm, **overrides), services={"llm_client": client})
     client.calls.clear()
     started = time.perf_counter()
@@ -188,6 +197,7 @@ async def nodegen_one(
         if examples is not None
         else [],
         "filled_function": function_source(text, problem.entry_point) if filled else None,
+        "selection": stub.selection.model_dump() if stub is not None and stub.selection is not None else None,
         "seconds": round(seconds, 2),
         "prompt_tokens": result.prompt_tokens,
         "completion_tokens": result.completion_tokens,
@@ -213,7 +223,7 @@ class ResultsFile:
         """The keys already done (on resume, after checking the header matches), or a fresh file."""
         old_header, records = self.read()
         if resume and old_header is not None:
-            for field in ("llm", "max_attempts"):
+            for field in ("llm", "max_attempts", "candidates"):
                 if old_header.get(field) != header.get(field):
                     raise SystemExit(
                         f"{self.path} was written with {field}={old_header.get(field)!r}, not {header.get(field)!r}: "

@@ -7,6 +7,7 @@ without llama.cpp's prefix reuse. Each writes its section of docs/benchmarks.md 
     python -m benchmarks.model --resume                        # go on where an interrupted run stopped
     python -m benchmarks.model --report-only                   # rebuild the HumanEval section from the JSONL
     python -m benchmarks.model --only new --only prefix        # the other two sections
+    python -m benchmarks.model --only humaneval --candidates 4 # N candidates a stub: its own results and section
 """
 
 from __future__ import annotations
@@ -75,6 +76,7 @@ async def _humaneval(args: argparse.Namespace, model: LLMClient, where: Path) ->
         "llm": args.llm,
         "model": str(model.identity),
         "max_attempts": attempts.attempts_for(model.identity.provider),
+        "candidates": GenerationOptions(candidates=args.candidates).candidates_for(model.identity.provider),
         "max_tokens": max_tokens,
         "machine": _machine(),
         "started": f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC",
@@ -91,7 +93,9 @@ async def _humaneval(args: argparse.Namespace, model: LLMClient, where: Path) ->
             if phase.name == "alone":
                 record = await alone_one(problem, client, max_tokens)
             else:
-                record = await nodegen_one(problem, client, where, phase, args.llm, args.max_attempts)
+                record = await nodegen_one(
+                    problem, client, where, phase, args.llm, args.max_attempts, candidates=args.candidates
+                )
             results.append(record)
             print(progress_line(phase, index, len(selected), record, tally), flush=True)
 
@@ -121,14 +125,19 @@ def _slug(llm: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", llm.lower()).strip("-")
 
 
-def model_section(name: str, title: str, llm: str) -> tuple[str, str]:
-    """The section and title of a run: the default provider's as named, another model's beside it (its own name)."""
-    return (name, title) if llm == "local" else (f"{name}-{_slug(llm)}", f"{title} (`{llm}`)")
+def model_section(name: str, title: str, llm: str, candidates: int | None = None) -> tuple[str, str]:
+    """The section and title of a run: the default provider's as named, another model's beside it (its own name);
+    a run with a number of candidates asked for has its own."""
+    if llm != "local":
+        name, title = f"{name}-{_slug(llm)}", f"{title} (`{llm}`)"
+    return (name, title) if candidates is None else (f"{name}-n{candidates}", f"{title}, {candidates} candidates")
 
 
-def results_for(llm: str) -> Path:
-    """The default HumanEval JSONL of a provider: another model's run never replaces the default one's."""
-    return RESULTS if llm == "local" else RESULTS.with_name(f"{RESULTS.stem}-{_slug(llm)}.jsonl")
+def results_for(llm: str, candidates: int | None = None) -> Path:
+    """The default HumanEval JSONL of a provider: another model's run never replaces the default one's, nor a run
+    with a number of candidates asked for the run without."""
+    stem = RESULTS.stem if llm == "local" else f"{RESULTS.stem}-{_slug(llm)}"
+    return RESULTS.with_name(f"{stem}{'' if candidates is None else f'-n{candidates}'}.jsonl")
 
 
 HUMANEVAL = ("humaneval-model", "HumanEval with a real model: the model alone and through nodegen")
@@ -138,13 +147,13 @@ SPEC_DECODING = ("spec-decoding", "A node spec from the local model: free YAML a
 
 
 def _write_humaneval(args: argparse.Namespace) -> None:
-    name, title = model_section(*HUMANEVAL, args.llm)
+    name, title = model_section(*HUMANEVAL, args.llm, args.candidates)
     write_section(args.output, name, humaneval_section(args.results, title))
 
 
 async def _main(args: argparse.Namespace) -> None:
     chosen = args.only or ["humaneval", "new", "prefix"]
-    args.results = args.results or results_for(args.llm)
+    args.results = args.results or results_for(args.llm, args.candidates)
     if args.report_only:
         _write_humaneval(args)
         return
@@ -182,6 +191,9 @@ def main() -> int:
     parser.add_argument("--offset", type=int, default=0, help="HumanEval: skip the first K problems")
     parser.add_argument(
         "--max-attempts", type=int, help="nodegen's attempts per stub (default: nodegen's, 10 for local, 3 for others)"
+    )
+    parser.add_argument(
+        "--candidates", type=int, help="HumanEval: nodegen's candidates per stub (own results file and section)"
     )
     parser.add_argument("--skip-alone", action="store_true", help="HumanEval: no model-alone run")
     parser.add_argument("--skip-examples-off", action="store_true", help="HumanEval: no run with examples unchecked")

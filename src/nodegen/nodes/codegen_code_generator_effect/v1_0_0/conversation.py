@@ -8,26 +8,19 @@ from typing import Any
 from uuid import UUID
 
 from nodegen.llm import ModelChatMessage
-from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumValidationRule, ModelValidationFinding
+from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumValidationRule
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub
 
-from .models import EnumAttemptOutcome, EnumStopReason, ModelGenerationEvent, ModelStubGeneration
-from .prompting import FileContext, render_findings
-
-
-@dataclass(slots=True)
-class Attempt:
-    """What one attempt produced."""
-
-    outcome: EnumAttemptOutcome
-    findings: list[ModelValidationFinding] = field(default_factory=list)
-    warnings: list[ModelValidationFinding] = field(default_factory=list)
-    body: str | None = None
-    imports: list[str] = field(default_factory=list)
-
-    @property
-    def feedback(self) -> str:
-        return render_findings([*self.findings, *self.warnings])
+from .attempt import Attempt
+from .models import (
+    EnumAttemptOutcome,
+    EnumStopReason,
+    ModelCandidateSelection,
+    ModelGenerationEvent,
+    ModelStubGeneration,
+)
+from .prompting import FileContext
+from .selection import Selection
 
 
 @dataclass(slots=True)
@@ -51,12 +44,22 @@ class StubConversation:
     failure_message: str = ""
     pending: dict[str, Any] = field(default_factory=dict)
     known: list[str] = field(default_factory=list)  # code already in hand, tried (and checked) before the model
+    known_turn: bool = False  # the attempt under way tries known code (kept at once when it passes)
+    selection: Selection | None = None  # several candidates chosen by execution agreement (``selection``)
+    chosen: ModelCandidateSelection | None = None
     latency_ms: float = 0.0
     started: float = field(default_factory=time.perf_counter)
 
     def __post_init__(self) -> None:
         if not self.messages:
             self.messages = [self.first]
+
+    def choose(self) -> None:
+        """Keep the selection's winner: the stub is done, with that candidate's code."""
+        if self.selection is None or not self.selection.started:
+            return
+        passed, self.chosen = self.selection.choice()
+        self.last, self.stop = passed.code, EnumStopReason.VALID
 
     def outcome(self) -> ModelStubGeneration:
         """The stub's result: code that passed, or the last findings and why it stopped."""
@@ -72,6 +75,8 @@ class StubConversation:
             unrun = next((w for w in last.warnings if w.code == "EXA003"), None) if last is not None else None
             if unrun is not None:  # written unproven: the run says so, not only the log
                 message += f"; {unrun.message}"
+            if self.chosen is not None and self.chosen.candidates_passed > 1:
+                message += f"; chosen by execution: {self.chosen.reason}"
         elif stop is EnumStopReason.ATTEMPTS_EXHAUSTED and last is not None and last.findings:
             message = f"no valid code after {attempts} attempt{plural}: {last.findings[0].render()}"
         else:
@@ -93,6 +98,7 @@ class StubConversation:
             duration_ms=(time.perf_counter() - self.started) * 1000,
             context_trimmed=self.trimmed,
             events=events,
+            selection=self.chosen,
         )
 
 

@@ -8,8 +8,6 @@ import asyncio
 import hashlib
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
 from uuid import UUID
 
 from nodegen.llm import (
@@ -20,7 +18,6 @@ from nodegen.llm import (
     ModelChatMessage,
     ModelCompletion,
     ModelCompletionRequest,
-    RetryPolicy,
     RunBudget,
     complete_with_retries,
 )
@@ -43,71 +40,14 @@ from .models import (
     ModelCodeCandidate,
     ModelGenerationEvent,
 )
+from .options import GenerationOptions
 from .preparing import prepare_answer
-from .prompting import FileContext, PromptStyle, RetryStyle, build_prompt, retry_messages, stub_node_of
+from .prompting import FileContext, build_prompt, retry_messages, stub_node_of
+from .selection import selection_for
 
 NO_CODE = "ANS001"
 ANSWER_TOO_LARGE = "ANS002"
 SIGNATURE_MISMATCH = "SIG001"
-REPAIRED_ATTEMPTS = 3
-RESAMPLED_ATTEMPTS = 10
-LATE_ATTEMPT = 7  # from this attempt on, retries sample at ``late_retry_temperature``
-
-
-@dataclass(frozen=True, slots=True)
-class GenerationOptions:
-    """How stubs are generated."""
-
-    max_attempts: int | None = None  # None: ``attempts_for`` the retry style
-    prompt_token_budget: int = 6000
-    max_output_tokens: int = 2048
-    temperature: float = 0.0
-    retry_temperature: float = 0.6  # attempts 2 to LATE_ATTEMPT - 1: never the same greedy answer again
-    late_retry_temperature: float = 1.0  # from LATE_ATTEMPT on: the draws near the greedy answer have failed
-    seed: int = 0  # retries sample with seed + attempt number: runs are reproducible
-    retry_style: RetryStyle | Literal["auto"] = "auto"  # what a retry sends (``prompt_repair.retry_messages``)
-    prompt_style: PromptStyle | Literal["auto"] = "auto"  # ``prompting.system_prompt``
-    retry: RetryPolicy = field(default_factory=RetryPolicy)
-    store_texts: bool = False
-    max_answer_chars: int = 20_000
-
-    def retry_style_for(self, provider: str) -> RetryStyle:
-        """``auto``: resample for the in-process local models (a small model copies a failed answer back), repair
-        for the others (a capable model acts on the findings beside its answer)."""
-        if self.retry_style != "auto":
-            return self.retry_style
-        return "resample" if provider == "local" else "repair"
-
-    def prompt_style_for(self, provider: str) -> PromptStyle:
-        """``auto``: the plain prompt for the in-process local models (measured: the full conventions cost the 0.5B
-        model 8 of 164 HumanEval problems), nodegen's conventions for the others."""
-        if self.prompt_style != "auto":
-            return self.prompt_style
-        return "plain" if provider == "local" else "full"
-
-    def attempts_for(self, provider: str) -> int:
-        """``max_attempts``, or by default 3 when retries repair (a capable model acts on the findings or does not)
-        and 10 when they resample (a fresh draw each time: on HumanEval with the local model, 6 draws fill 8 of the
-        33 stubs that 3 left unfilled, 5 of them correctly; 4 more draws at the late temperature fill 7 of the 29
-        that 6 left, 5 of them correctly)."""
-        if self.max_attempts is not None:
-            return self.max_attempts
-        return RESAMPLED_ATTEMPTS if self.retry_style_for(provider) == "resample" else REPAIRED_ATTEMPTS
-
-    def sampling(self, attempt: int) -> dict[str, Any]:
-        """Temperature and seed of attempt ``attempt`` (1-based): the first as configured (no seed, so its cache
-        and replay keys stay those of earlier runs), the next five at ``retry_temperature`` and the later ones at
-        ``late_retry_temperature`` (measured on the 29 HumanEval stubs the local model left unfilled after 6
-        attempts: attempts 7-10 at 1.0 filled 5 correctly and 2 wrongly, at 0.6 1 correctly and 2 wrongly), each
-        with a seed derived from the attempt number."""
-        if attempt <= 1:
-            return {"temperature": self.temperature}
-        retry = (
-            self.retry_temperature
-            if attempt < LATE_ATTEMPT
-            else max(self.retry_temperature, self.late_retry_temperature)
-        )
-        return {"temperature": max(self.temperature, retry), "seed": self.seed + attempt}
 
 
 def answering_provider(client: LLMClient) -> str:
@@ -223,6 +163,7 @@ class StubGenerator:
                     "qualified_name": stub.qualified_name,
                     "expected_line": stub.line_number,
                     "required_imports": candidate.required_imports,
+                    "probes": conversation.selection.probes if conversation.selection is not None else [],
                 },
                 "validation_rules": list(conversation.rules),
                 "file_path": context.file_path,
@@ -263,6 +204,7 @@ class StubGenerator:
             first=ModelChatMessage(role=EnumChatRole.USER, content=prompt.user),
             trimmed=prompt.trimmed,
             known=list(known),
+            selection=selection_for(stub, context, self.options.candidates_for(provider)),
         )
 
     async def call(self, conversation: StubConversation) -> ModelCompletion | None:
@@ -284,6 +226,7 @@ class StubGenerator:
             "prompt_hash": _sha256(request.prompt_text),
             "prompt_text": request.prompt_text if self.options.store_texts else None,
         }
+        conversation.known_turn = bool(conversation.known)
         if conversation.known:  # written and paid for already: no call
             conversation.latency_ms = 0.0
             code = conversation.known.pop(0)
@@ -308,6 +251,7 @@ class StubGenerator:
             )
             conversation.stop = EnumStopReason.BUDGET_EXHAUSTED if exhausted else EnumStopReason.LLM_ERROR
             conversation.failure_message = error.message
+            conversation.choose()  # candidates that passed before the error are not lost
             return None
         conversation.latency_ms = (time.perf_counter() - call_started) * 1000
         return completion
@@ -359,7 +303,16 @@ class StubGenerator:
                 answer_text=completion.text if self.options.store_texts else None,
             )
         )
-        if last.outcome is EnumAttemptOutcome.VALID:
+        selection = conversation.selection
+        valid = last.outcome is EnumAttemptOutcome.VALID
+        if selection is not None and not conversation.known_turn and (valid or selection.started):
+            selection.draw(conversation.attempt, last if valid else None, result.probe_outputs if result else None)
+            if selection.settled():
+                conversation.choose()
+                return True
+            conversation.messages = [conversation.first]  # another fresh draw of the same prompt
+            return False
+        if valid:
             conversation.stop = EnumStopReason.VALID
             return True
         if conversation.attempt >= conversation.attempts_allowed:

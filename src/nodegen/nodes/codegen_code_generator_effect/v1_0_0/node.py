@@ -77,6 +77,7 @@ class NodeCodegenCodeGeneratorEffect(NodeEffect[ModelCodeGenerationResult]):
         self._extractor = NodeCodegenStubExtractorEffect(container)
         self.options = GenerationOptions(
             max_attempts=settings.max_attempts,
+            candidates=settings.generation_candidates,
             prompt_token_budget=settings.prompt_token_budget,
             max_output_tokens=settings.llm_max_output_tokens,
             temperature=settings.llm_temperature,

@@ -7,10 +7,12 @@ from __future__ import annotations
 import ast
 import asyncio
 import copy
+import functools
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 from nodegen.onex import ModelOnexError
 from nodegen.pysource import editor_line_count, split_lines
@@ -20,6 +22,7 @@ from .checks import (
     CheckContext,
     CheckerOptions,
     ExampleOptions,
+    ExampleRun,
     RawFinding,
     check_contract,
     check_examples,
@@ -58,6 +61,9 @@ class ValidatorOptions:
     severity: Mapping[str, str] = field(default_factory=dict)  # code, code prefix or rule -> error|warning|off
     select: Sequence[str] = ()
     ignore: Sequence[str] = ()
+
+
+_T = TypeVar("_T")
 
 
 def _rules(requested: Sequence[EnumValidationRule], options: ValidatorOptions) -> list[EnumValidationRule]:
@@ -123,6 +129,7 @@ async def validate(request: ModelCodeValidationRequest, options: ValidatorOption
     rules = _rules(request.validation_rules, options)
     strict = options.strict_mode if request.strict_mode is None else request.strict_mode
     timings: dict[str, float] = {}
+    finish = functools.partial(_result, request, options=options, timings=timings, started=started, strict=strict)
     if not request.generated_code.strip():
         empty = RawFinding(
             EnumValidationRule.SYNTAX,
@@ -131,47 +138,16 @@ async def validate(request: ModelCodeValidationRequest, options: ValidatorOption
             "the generated code is empty",
             suggested_fix="write the implementation",
         )
-        return _result(
-            request,
-            options=options,
-            rules=rules,
-            analysed=Analysed(text=""),
-            ctx=None,
-            raw=[empty],
-            timings=timings,
-            started=started,
-            strict=strict,
-        )
+        return finish(rules=rules, analysed=Analysed(text=""), ctx=None, raw=[empty])
     analysed, focused = _assemble(request)
     if analysed.problems:
-        return _result(
-            request,
-            options=options,
-            rules=rules,
-            analysed=analysed,
-            ctx=None,
-            raw=analysed.problems,
-            timings=timings,
-            started=started,
-            strict=strict,
-            focused=focused,
-        )
+        return finish(rules=rules, analysed=analysed, ctx=None, raw=analysed.problems, focused=focused)
     clock = time.perf_counter()
     tree, problem = _syntax(analysed)
     timings["syntax"] = (time.perf_counter() - clock) * 1000.0
     if tree is None:
-        return _result(
-            request,
-            options=options,
-            rules=[EnumValidationRule.SYNTAX],
-            analysed=analysed,
-            ctx=None,
-            raw=[problem] if problem else [],
-            timings=timings,
-            started=started,
-            strict=strict,
-            focused=focused,
-        )
+        raw = [problem] if problem else []
+        return finish(rules=[EnumValidationRule.SYNTAX], analysed=analysed, ctx=None, raw=raw, focused=focused)
     explicit_onex = EnumValidationRule.ALL not in request.validation_rules and bool(set(rules) & ONEX_RULES)
     onex_file = is_onex_file(request.file_path, tree) or (focused is not None and focused.focus.outline.onex_file)
     ctx = CheckContext(
@@ -184,19 +160,8 @@ async def validate(request: ModelCodeValidationRequest, options: ValidatorOption
         onex_rules_requested=explicit_onex,
         options=options.checker,
     )
-    findings = await _run_checks(ctx, rules, options, request, timings, analysed=analysed, focused=focused)
-    return _result(
-        request,
-        options=options,
-        rules=rules,
-        analysed=analysed,
-        ctx=ctx,
-        raw=findings,
-        timings=timings,
-        started=started,
-        strict=strict,
-        focused=focused,
-    )
+    findings, outputs = await _run_checks(ctx, rules, options, request, timings, analysed=analysed, focused=focused)
+    return finish(rules=rules, analysed=analysed, ctx=ctx, raw=findings, focused=focused, outputs=outputs)
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,8 +211,10 @@ async def _run_checks(
     *,
     analysed: Analysed,
     focused: _Focused | None,
-) -> list[RawFinding]:
-    async def timed(name: str, work: Awaitable[list[RawFinding]]) -> list[RawFinding]:
+) -> tuple[list[RawFinding], list[str] | None]:
+    """The findings of every selected check, and the probes' outputs when the examples' run gave them."""
+
+    async def timed(name: str, work: Awaitable[_T]) -> _T:
         clock = time.perf_counter()
         try:
             return await work
@@ -264,9 +231,7 @@ async def _run_checks(
     if EnumValidationRule.IMPORTS in rules:
         local.append(("imports", lambda: check_relative_imports(ctx)))
     if EnumValidationRule.SECURITY in rules:
-        local.append(
-            ("security", lambda: check_security(ctx))
-        )
+        local.append(("security", lambda: check_security(ctx)))
     if set(rules) & ONEX_RULES:
         local.append(("onex", lambda: [f for f in check_onex(ctx) if f.rule in rules]))
         contract = _sibling_contract(request)
@@ -282,31 +247,40 @@ async def _run_checks(
         findings.extend(await task)
     if focused is not None:  # from here on, positions are the whole file's
         findings = [replace(f, line=focused.lines.to_full(f.line)) if f.line else f for f in findings]
-    examples = _examples(ctx, rules, options, request, analysed)
-    if examples is not None and not _security_errors(ctx, findings, focused):
-        # code the security rules refuse is never run, not even in the sandbox
-        if focused is None:
-            findings.extend(await timed("examples", examples(ctx, None)))
-        elif analysed.stub is not None and ">>>" in (ast.get_docstring(analysed.stub) or ""):
-            # only a stub with doctest examples needs the whole module (they run it), at the file's positions
-            whole = focused.full_context(ctx)
-            findings.extend(await timed("examples", examples(whole, focused.full_stub(analysed.stub))))
-    return findings
+    outcome = await timed(
+        "examples",
+        _run_examples(
+            ctx, request, options=options, rules=rules, analysed=analysed, findings=findings, focused=focused
+        ),
+    )
+    if outcome is None:
+        timings.pop("examples", None)  # nothing ran
+        return findings, None
+    return [*findings, *outcome.findings], outcome.outputs
 
 
-def _examples(
+async def _run_examples(
     ctx: CheckContext,
-    rules: list[EnumValidationRule],
-    options: ValidatorOptions,
     request: ModelCodeValidationRequest,
+    *,
+    options: ValidatorOptions,
+    rules: list[EnumValidationRule],
     analysed: Analysed,
-) -> Callable[[CheckContext, _Stub | None], Awaitable[list[RawFinding]]] | None:
-    """The run of the stub's docstring examples (in the module the context holds; ``at``: the stub at that
-    module's positions, when they are not the analysed text's), when there is one to make."""
+    findings: list[RawFinding],
+    focused: _Focused | None,
+) -> ExampleRun | None:
+    """The stub's docstring examples and the target's probes, run in the module as it would be written (in a
+    focused copy's whole file, at the file's positions), when there are any and the code may run at all."""
     stub, target = analysed.stub, request.target
     if not options.examples.run or EnumValidationRule.EXAMPLES not in rules or stub is None or target is None:
         return None
-    return lambda where, at: check_examples(where, at or stub, target.qualified_name, options.examples)
+    if _security_errors(ctx, findings, focused):
+        return None  # code the security rules refuse is never run, not even in the sandbox
+    if focused is not None:
+        if ">>>" not in (ast.get_docstring(stub) or "") and not target.probes:
+            return None  # only doctest examples and probes need the whole module (they import it)
+        ctx, stub = focused.full_context(ctx), focused.full_stub(stub)
+    return await check_examples(ctx, stub, target.qualified_name, options.examples, target.probes)
 
 
 def _security_errors(ctx: CheckContext, findings: list[RawFinding], focused: _Focused | None) -> bool:
@@ -342,6 +316,7 @@ def _result(
     started: float,
     strict: bool,
     focused: _Focused | None = None,
+    outputs: list[str] | None = None,
 ) -> ModelCodeValidationResult:
     """The findings that count (in the new code) and those that stand elsewhere; in a focused copy, positions
     are mapped to the whole file's (``ctx`` findings arrive mapped), and findings elsewhere are not gathered
@@ -393,6 +368,7 @@ def _result(
         rule_timings_ms={name: round(ms, 3) for name, ms in timings.items()},
         file_lines=file_lines,
         file_path=request.file_path,
+        probe_outputs=outputs,
     )
 
 

@@ -79,6 +79,7 @@ def stub_outcome(
         duration_ms=generation.duration_ms,
         generated_code=generation.generated_code,
         required_imports=generation.required_imports,
+        selection=generation.selection,
     )
 
 

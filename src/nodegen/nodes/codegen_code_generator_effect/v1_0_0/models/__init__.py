@@ -2,6 +2,7 @@
 
 from .enum_attempt_outcome import EnumAttemptOutcome
 from .enum_stop_reason import EnumStopReason
+from .model_candidate_selection import ModelCandidateSelection
 from .model_code_candidate import ModelCodeCandidate
 from .model_code_generation_request import ModelCodeGenerationRequest
 from .model_code_generation_result import ModelCodeGenerationResult
@@ -11,6 +12,7 @@ from .model_stub_generation import ModelStubGeneration
 __all__ = [
     "EnumAttemptOutcome",
     "EnumStopReason",
+    "ModelCandidateSelection",
     "ModelCodeCandidate",
     "ModelCodeGenerationRequest",
     "ModelCodeGenerationResult",

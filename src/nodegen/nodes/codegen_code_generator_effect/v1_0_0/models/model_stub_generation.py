@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import ModelValidationFinding
 
 from .enum_stop_reason import EnumStopReason
+from .model_candidate_selection import ModelCandidateSelection
 from .model_generation_event import ModelGenerationEvent
 
 
@@ -35,3 +36,6 @@ class ModelStubGeneration(BaseModel):
     duration_ms: float = Field(default=0.0, ge=0.0)
     context_trimmed: list[str] = Field(default_factory=list, description="Context sections left out for the budget")
     events: list[ModelGenerationEvent] = Field(default_factory=list, description="One per attempt")
+    selection: ModelCandidateSelection | None = Field(
+        default=None, description="How the code was chosen among several passing candidates (None: the first passed)"
+    )

@@ -2,7 +2,7 @@
 
 from .base import CheckContext, CheckerOptions, RawFinding, checker_failed
 from .danger import check_danger
-from .examples import ExampleOptions, check_examples
+from .examples import ExampleOptions, ExampleRun, check_examples
 from .laziness import check_laziness
 from .names import check_relative_imports
 from .onex import check_contract, check_onex, is_onex_file
@@ -20,6 +20,7 @@ __all__ = [
     "CheckContext",
     "CheckerOptions",
     "ExampleOptions",
+    "ExampleRun",
     "FindingCode",
     "RawFinding",
     "check_bandit",

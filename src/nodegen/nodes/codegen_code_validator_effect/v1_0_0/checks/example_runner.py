@@ -10,6 +10,10 @@ object per line goes to the original stdout: ``start`` before each example, ``fa
 failing one, ``import_failed``, then ``done``, each with the run's ``token`` (read from the spec, which is deleted
 before the module is imported): a line without it was written by the code under test, and nodegen refuses the run.
 Anything the module prints outside an example goes to stderr.
+
+``probes`` (calls nodegen derived to compare candidates by what they do, ``nodegen.pysource.probes``) run after
+``done`` in the same globals, each under a short timer: one ``output`` event each, with what it printed or raised,
+never judged; ``probes_done`` ends them.
 """
 
 from __future__ import annotations
@@ -19,7 +23,9 @@ import importlib
 import importlib.util
 import json
 import os
+import signal
 import sys
+import time
 import traceback
 from importlib.machinery import ModuleSpec
 from pathlib import Path
@@ -28,6 +34,17 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 _TEXT = 2000  # characters kept of an expected or actual output
 _NOT_NEEDED = ("pdb", "unittest", "difflib", "inspect")
+_PROBE_S = 0.5  # one probe's time
+_PROBES_S = 2.0  # all probes' time
+_PROBE_WANT = "<nodegen probe: any output>\n"
+
+
+class ProbeTimeout(BaseException):
+    """A probe ran past its time (raised by the timer's signal; doctest records it as the probe's exception)."""
+
+
+def _out_of_time(_signum: int, _frame: object) -> None:
+    raise ProbeTimeout
 
 
 class _NoDebugger:
@@ -126,18 +143,23 @@ class _Recorder(doctest.DocTestRunner):
     def __init__(self, report: TextIO, module_file: str, token: str) -> None:
         super().__init__(checker=ExampleOutputChecker(), verbose=False, optionflags=0)
         self.report, self.module_file, self._token = report, module_file, token
+        self.probing = False
 
     def emit(self, event: dict[str, Any]) -> None:
         self.report.write(json.dumps({"token": self._token, **event}) + "\n")
         self.report.flush()
 
     def report_start(self, out: Any, test: doctest.DocTest, example: doctest.Example) -> None:
-        self.emit({"event": "start", "index": test.examples.index(example), "source": example.source})
+        if not self.probing:
+            self.emit({"event": "start", "index": test.examples.index(example), "source": example.source})
 
     def report_success(self, out: Any, test: doctest.DocTest, example: doctest.Example, got: str) -> None:
         return
 
     def report_failure(self, out: Any, test: doctest.DocTest, example: doctest.Example, got: str) -> None:
+        if self.probing:
+            self.emit({"event": "output", "got": _cut(got)})
+            return
         self.emit(
             {
                 "event": "failure",
@@ -157,6 +179,10 @@ class _Recorder(doctest.DocTestRunner):
         exc_info: tuple[type[BaseException], BaseException, TracebackType],
     ) -> None:
         error = exc_info[1]
+        if self.probing:
+            what = "ran out of time" if isinstance(error, ProbeTimeout) else f"raised {type(error).__name__}"
+            self.emit({"event": "output", "got": what})
+            return
         self.emit(
             {
                 "event": "exception",
@@ -196,7 +222,31 @@ def main(spec_path: str) -> int:
     )
     results = runner.run(test, out=lambda _text: None, clear_globs=False)
     runner.emit({"event": "done", "attempted": results.attempted, "failed": results.failed})
+    if spec.get("probes"):
+        _probe(runner, test, spec["probes"])
     return 0
+
+
+def _probe(runner: _Recorder, test: doctest.DocTest, probes: list[str]) -> None:
+    """Each probe in the examples' globals, under its timer, until the probes' time is spent."""
+    runner.probing = True
+    signal.signal(signal.SIGALRM, _out_of_time)
+    ends = time.monotonic() + _PROBES_S
+    for source in probes:
+        if time.monotonic() >= ends:
+            runner.emit({"event": "output", "got": "not run: the probes' time was spent"})
+            continue
+        probe = doctest.DocTest(
+            [doctest.Example(source, _PROBE_WANT)], test.globs, test.name, test.filename, test.lineno, None
+        )
+        signal.setitimer(signal.ITIMER_REAL, _PROBE_S)
+        try:
+            runner.run(probe, out=lambda _text: None, clear_globs=False)
+        except ProbeTimeout:  # the timer fired between the probe's end and the line below
+            runner.emit({"event": "output", "got": "ran out of time"})
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    runner.emit({"event": "probes_done"})
 
 
 if __name__ == "__main__":

@@ -8,6 +8,10 @@ target's own examples run. No examples: nothing runs. ``EXA001`` is a failing ex
 what it got or raised), ``EXA002`` a run that hung, flooded its output or died, ``EXA003`` (a warning) examples that
 could not be run for a reason outside the new code (the module does not import in the sandbox even before it, or
 its docstring's examples do not parse).
+
+``probes`` (calls derived from the stub, ``nodegen.pysource.probes``) run in the same sandbox after the examples
+have passed or failed: what each printed or raised comes back as ``ExampleRun.outputs``, never as a finding (the
+generator compares candidates by them); a probe that hangs or kills the run cuts the outputs short, not the verdict.
 """
 
 from __future__ import annotations
@@ -45,6 +49,18 @@ class ExampleOptions:
     run: bool = True
     limits: ModelSandboxLimits = field(default_factory=lambda: ModelSandboxLimits(timeout_s=5.0))
     bwrap: str | None = AUTO
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleRun:
+    """The examples' findings, and the probes' outputs (None when no probe was asked for or the run failed before
+    them; a run cut short during the probes marks the rest as not run)."""
+
+    findings: list[RawFinding]
+    outputs: list[str] | None = None
+
+
+_PROBES_CUT = "not run: the probes' run stopped"
 
 
 def _docstring(stub: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, int] | None:
@@ -156,17 +172,22 @@ def _warn_fallback_once(result: ModelSandboxResult) -> None:
 
 
 async def check_examples(
-    ctx: CheckContext, stub: ast.FunctionDef | ast.AsyncFunctionDef, qualified_name: str, options: ExampleOptions
-) -> list[RawFinding]:
-    """Run the original stub's examples against ``ctx.text`` (the module with the candidate in place)."""
+    ctx: CheckContext,
+    stub: ast.FunctionDef | ast.AsyncFunctionDef,
+    qualified_name: str,
+    options: ExampleOptions,
+    probes: Sequence[str] = (),
+) -> ExampleRun:
+    """Run the original stub's examples, then ``probes``, against ``ctx.text`` (the module with the candidate in
+    place)."""
     try:
         found = stub_examples(stub, qualified_name)
     except ValueError as error:
         message = f"the docstring's examples of `{qualified_name}` do not parse ({error}), so none were run"
-        return [_finding("EXA003", message, severity=EnumFindingSeverity.WARNING)]
-    if found is None:
-        return []
-    docstring, line, examples = found
+        return ExampleRun([_finding("EXA003", message, severity=EnumFindingSeverity.WARNING)])
+    if found is None and not probes:
+        return ExampleRun([])
+    docstring, line, examples = found or ("", stub.lineno, [])
     name, root, package = _module_identity(ctx.file_path)
     work = Path(tempfile.mkdtemp(prefix="nodegen-examples-"))
     token = secrets.token_hex(16)  # on every line of the runner's report: code cannot forge one without it
@@ -184,6 +205,7 @@ async def check_examples(
             "name": qualified_name,
             "lineno": line - 1,
             "token": token,
+            "probes": list(probes),
         }
         (work / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
         result = await run_sandboxed(
@@ -198,8 +220,8 @@ async def check_examples(
     _warn_fallback_once(result)
     if result.refused:
         message = f"the docstring examples of `{qualified_name}` were not run ({result.note})"
-        return [_finding("EXA003", message, severity=EnumFindingSeverity.WARNING)]
-    return _read_report(result, examples, ctx, line, token)
+        return ExampleRun([_finding("EXA003", message, severity=EnumFindingSeverity.WARNING)])
+    return _read_report(result, examples, ctx, line, token, probes=len(probes))
 
 
 def _interpreter_path() -> Sequence[str]:
@@ -207,8 +229,8 @@ def _interpreter_path() -> Sequence[str]:
 
 
 def _read_report(
-    result: ModelSandboxResult, examples: list[DocExample], ctx: CheckContext, line: int, token: str
-) -> list[RawFinding]:
+    result: ModelSandboxResult, examples: list[DocExample], ctx: CheckContext, line: int, token: str, *, probes: int
+) -> ExampleRun:
     events: list[dict[str, Any]] = []
     for text in result.stdout.splitlines():
         try:
@@ -220,21 +242,26 @@ def _read_report(
                 "the code wrote into the examples' report (a line the runner did not write: "
                 f"{text[:120]!r}), so what the run says cannot be trusted"
             )
-            return [_finding("EXA002", message)]
+            return ExampleRun([_finding("EXA002", message)])
         events.append(event)
     failed_import = next((e for e in events if e.get("event") == "import_failed"), None)
     if failed_import is not None:
         if any(ctx.in_generated(n) for n in failed_import.get("lines", [])):
             message = f"the module does not import with the new code: {failed_import['error']}"
-            return [_finding("EXA001", message)]
+            return ExampleRun([_finding("EXA001", message)])
         message = (
             f"the docstring examples were not run: the module does not import in the sandbox "
             f"({failed_import['error']}), for a reason outside the new code"
         )
-        return [_finding("EXA003", message, severity=EnumFindingSeverity.WARNING)]
-    if not any(e.get("event") == "done" for e in events) or not result.ok:
-        return [_abnormal(result, events)]
-    return _example_findings(events, examples, ctx, line)
+        return ExampleRun([_finding("EXA003", message, severity=EnumFindingSeverity.WARNING)])
+    done = next((i for i, e in enumerate(events) if e.get("event") == "done"), None)
+    if done is None or not (result.ok or probes):  # a run cut during the probes still judged its examples
+        return ExampleRun([_abnormal(result, events)])
+    findings = _example_findings(events[:done], examples, ctx, line) if examples else []
+    if not probes:
+        return ExampleRun(findings)
+    outputs = [str(e.get("got", "")) for e in events[done:] if e.get("event") == "output"][:probes]
+    return ExampleRun(findings, outputs + [_PROBES_CUT] * (probes - len(outputs)))
 
 
-__all__ = ["ExampleOptions", "check_examples", "stub_examples"]
+__all__ = ["ExampleOptions", "ExampleRun", "check_examples", "stub_examples"]

@@ -25,6 +25,9 @@ class ModelCodeValidationResult(BaseModel):
     rule_timings_ms: dict[str, float] = Field(default_factory=dict)
     file_lines: int = Field(default=0, ge=0, description="Lines of the code as checked")
     file_path: str | None = None
+    probe_outputs: list[str] | None = Field(
+        default=None, description="What each of the target's probes printed or raised (None: none ran)"
+    )
 
     @computed_field  # type: ignore[prop-decorator]
     @property

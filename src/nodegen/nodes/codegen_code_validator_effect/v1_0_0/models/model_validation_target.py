@@ -15,3 +15,8 @@ class ModelValidationTarget(BaseModel):
     qualified_name: str = Field(description="The stub the code fills, e.g. 'Inventory.total'")
     expected_line: int | None = Field(default=None, ge=1, description="The stub's def (or decorator) line")
     required_imports: list[str] = Field(default_factory=list, description="Imports that will be added with the code")
+    probes: list[str] = Field(
+        default_factory=list,
+        description="Calls run after the stub's examples (in the examples' sandbox run): what each prints or raises "
+        "comes back as the result's probe_outputs, never judged; candidates are compared by them",
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from nodegen.nodes.codegen_code_generator_effect.v1_0_0.models import ModelCandidateSelection
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import ModelValidationFinding
 
 from .enum_stub_status import EnumStubStatus
@@ -30,3 +31,6 @@ class ModelStubOutcome(BaseModel):
         default=None, description="The validated code, also when it could not be written (to apply by hand)"
     )
     required_imports: list[str] = Field(default_factory=list, description="Imports that code needs")
+    selection: ModelCandidateSelection | None = Field(
+        default=None, description="How the code was chosen among several passing candidates (None: the first passed)"
+    )

@@ -1,0 +1,106 @@
+"""Several candidates chosen by execution agreement, end to end: a loopback server answers, the candidates' examples
+and probes run in the real sandbox, and the kept code is the one most candidates agree with."""
+
+from __future__ import annotations
+
+import pytest
+from tests.support.llm_server import Reply, ScriptedLLMServer
+
+from nodegen.infra.sandbox import find_bubblewrap
+from nodegen.nodes.codegen_code_generator_effect.v1_0_0.generation import GenerationOptions
+
+from .conftest import MakeNode
+
+pytestmark = pytest.mark.skipif(find_bubblewrap()[0] is None, reason="the examples and probes run only in bubblewrap")
+
+SOURCE = '''\
+def clamp_sum(values: list[int], limit: int) -> int:
+    """The sum of values, never above limit.
+
+    >>> clamp_sum([1, 2], 10)
+    3
+    """
+    # IMPLEMENTATION REQUIRED
+    pass
+'''
+
+RIGHT = "return min(sum(values), limit)"
+RIGHT_AGAIN = "total = 0\nfor value in values:\n    total += value\nreturn min(total, limit)"
+WRONG = "return sum(values)"  # passes the example, ignores the limit
+
+
+async def _fill(make_node: MakeNode, **config: object):
+    node = make_node(**config)
+    return await node.execute_effect({"input_state": {"source": SOURCE, "file_path": "clamp.py"}})
+
+
+async def test_a_tie_goes_to_the_group_drawn_first(llm_server: ScriptedLLMServer, make_node):
+    # the wrong answer passes the example and is drawn first; two right ones agree, and a second wrong one ties them
+    llm_server.script(Reply(text=WRONG), Reply(text=RIGHT), Reply(text=RIGHT_AGAIN), Reply(text=WRONG))
+    result = await _fill(make_node, generation_candidates=4)
+    selection = result.generations[0].selection
+    assert selection is not None and selection.chosen_attempt == 1
+    assert "first one drawn" in selection.reason
+    assert result.generations[0].generated_code == WRONG + "\n"
+
+
+async def test_a_majority_outvotes_the_first_answer(llm_server: ScriptedLLMServer, make_node):
+    llm_server.script(Reply(text=WRONG), Reply(text=RIGHT), Reply(text=RIGHT_AGAIN))
+    result = await _fill(make_node, generation_candidates=3)
+    (generation,) = result.generations
+    assert generation.generated_code == RIGHT + "\n"
+    assert generation.selection is not None and generation.selection.group_sizes == [2, 1]
+    assert generation.selection.chosen_attempt == 2
+    assert "chosen by execution" in generation.message
+    assert len(llm_server.requests) == 3
+
+
+async def test_drawing_stops_once_no_group_can_overtake(llm_server: ScriptedLLMServer, make_node):
+    llm_server.script(Reply(text=RIGHT), Reply(text=RIGHT_AGAIN), Reply(text=WRONG), Reply(text=WRONG))
+    result = await _fill(make_node, generation_candidates=4)
+    (generation,) = result.generations
+    assert generation.generated_code == RIGHT + "\n"
+    assert generation.attempts == 2 and len(llm_server.requests) == 2  # 2 agree; 2 more could only tie, and lose
+    assert generation.selection is not None and generation.selection.reason.startswith("all 2 passing")
+
+
+async def test_failing_draws_after_a_pass_count_against_the_candidates_not_the_code(llm_server, make_node):
+    llm_server.script(Reply(text=RIGHT), Reply(text="return values[99]"), Reply(text="oops no code"), Reply(text=WRONG))
+    result = await _fill(make_node, generation_candidates=4)
+    (generation,) = result.generations
+    assert generation.success and generation.generated_code == RIGHT + "\n"
+    assert generation.selection is not None
+    # after two failed draws one is left: alone it could only tie the first, and a tie goes to the first
+    assert (generation.selection.candidates_drawn, generation.selection.candidates_passed) == (3, 1)
+    assert len(llm_server.requests) == 3
+
+
+async def test_one_candidate_keeps_the_first_answer_that_passes(llm_server: ScriptedLLMServer, make_node):
+    llm_server.script(Reply(text=WRONG), Reply(text=RIGHT))
+    result = await _fill(make_node, generation_candidates=1)
+    (generation,) = result.generations
+    assert generation.generated_code == WRONG + "\n" and generation.selection is None
+    assert len(llm_server.requests) == 1
+
+
+async def test_the_draws_after_a_pass_are_fresh_samples_of_the_first_prompt(llm_server: ScriptedLLMServer, make_node):
+    llm_server.script(Reply(text=RIGHT), Reply(text=WRONG), Reply(text=RIGHT_AGAIN))
+    await _fill(make_node, generation_candidates=3)
+    first, second, third = llm_server.requests
+    assert second.body["messages"] == first.body["messages"] == third.body["messages"]
+    assert {second.body.get("seed"), third.body.get("seed")} == {2, 3}
+    assert second.body.get("temperature", 0) > 0
+
+
+async def test_an_llm_error_after_a_pass_keeps_what_passed(llm_server: ScriptedLLMServer, make_node):
+    llm_server.script(Reply(text=RIGHT), *[Reply(status=500, text="down")] * 3)
+    result = await _fill(make_node, generation_candidates=3)
+    (generation,) = result.generations
+    assert generation.success and generation.generated_code == RIGHT + "\n"
+
+
+def test_by_default_the_local_models_draw_four_candidates_and_paid_apis_one():
+    options = GenerationOptions()
+    assert options.candidates_for("local") == 4
+    assert options.candidates_for("openai") == 1 and options.candidates_for("anthropic") == 1
+    assert GenerationOptions(candidates=2).candidates_for("openai") == 2
