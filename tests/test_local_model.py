@@ -174,3 +174,74 @@ async def test_a_prompt_longer_than_the_context_window_is_a_bad_request():
         await small.complete(_request("s", "word " * 2000))
     assert raised.value.kind is EnumLLMFailure.BAD_REQUEST and "context window" in raised.value.message
     small.shared().close()
+
+
+async def test_an_answer_start_is_continued_in_the_template_and_returned_with_the_rest():
+    client = _local()
+    start = "```python\ndef double(n: int) -> int:\n    \"\"\"Twice n.\"\"\"\n"
+    request = _request("You write Python.", "Write `double`.", max_tokens=40).model_copy(
+        update={"answer_start": start, "stop": ["\n```", "\ndef "]}
+    )
+    answer = await client.complete(request)
+    assert answer.text.startswith(start) and "return" in answer.text[len(start) :]
+    assert "```" not in answer.text[len(start) :] and answer.output_tokens < 40  # it stopped where the body ends
+    llama = client.shared().load()
+    prompt = llama.detokenize(llama.last_prompt_tokens, special=True).decode()
+    assert prompt.endswith("<|im_start|>assistant\n" + start)  # the model's own template, the start after it
+
+
+CLASS_STUB = '''\
+class Tally:
+    """Counts words."""
+
+    def __init__(self) -> None:
+        self.words: list[str] = []
+
+    def add(self, word: str) -> None:
+        """Append word to self.words."""
+        # IMPLEMENTATION REQUIRED
+        pass
+
+    def count(self, word: str) -> int:
+        """How many times word was added.
+
+        >>> t = Tally()
+        >>> t.add("a")
+        >>> t.add("b")
+        >>> t.add("a")
+        >>> t.count("a")
+        2
+        """
+        # IMPLEMENTATION REQUIRED
+        pass
+'''
+
+
+@pytest.mark.slow
+def test_a_class_s_methods_are_answered_body_only_and_checked_with_their_siblings_in_place(tmp_path):
+    """`count`'s example needs `add`: it can pass only once `add`'s code stands in the class it runs against."""
+    (tmp_path / "tally.py").write_text(CLASS_STUB)
+    env = {key: value for key, value in os.environ.items() if not key.startswith("NODEGEN_")}
+    filled = subprocess.run(
+        [str(NODEGEN), "fill", "tally.py", "--llm", "local", "--no-cache", "--json"],
+        cwd=tmp_path,
+        env={**env, "NODEGEN_STORE_PROMPT_TEXTS": "true"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert filled.returncode == 0, filled.stdout[-3000:] + filled.stderr[-3000:]
+    result = json.loads(filled.stdout)
+    assert all(stub["status"] == "filled" for stub in result["stubs"]), result["stubs"]
+    for stub in result["stubs"]:
+        assert stub["completion_tokens"] < 120 * stub["attempts"]  # a body each, not the whole class again
+    checked = subprocess.run(
+        [sys.executable, "-c", "from tally import Tally\nt = Tally()\nt.add('x'); t.add('x')\nprint(t.count('x'))"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert checked.stdout.strip() == "2", (tmp_path / "tally.py").read_text()

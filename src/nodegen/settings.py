@@ -157,6 +157,13 @@ class NodegenSettings(BaseSettings):
         "model was tuned with; an ONEX node's conventions still follow), 'auto' (plain for the in-process local "
         "models, full for the others)",
     )
+    llm_answer_start: Literal["auto", "methods", "off"] = Field(
+        default="auto",
+        description="'methods': a method's answer starts with its signature and docstring, written by nodegen, and "
+        "ends where the method does, so the model writes only its body (a model that continues an answer: the "
+        "in-process local ones); 'off': the model writes the whole answer; 'auto' (methods for the in-process local "
+        "models, off for the others)",
+    )
     llm_timeout_s: float = Field(default=120.0, gt=0, description="Time limit of one call")
     llm_max_retries: int = Field(default=4, ge=0, description="Retries of a call after 429, 5xx, timeout")
     llm_context_tokens: int = Field(default=8192, ge=512, description="Context window of a local GGUF model")

@@ -50,6 +50,21 @@ def _response_format(request: ModelCompletionRequest) -> dict[str, Any]:
     return {"response_format": {"type": "json_object", "schema": request.json_schema}}
 
 
+def _chat_prompt(llama: Any, messages: list[dict[str, str]]) -> str:
+    """The conversation as the model's own chat template writes it, up to where the assistant's answer starts."""
+    from llama_cpp.llama_chat_format import Jinja2ChatFormatter  # noqa: PLC0415 - llama.cpp is imported only here
+
+    template = llama.metadata.get("tokenizer.chat_template")
+    if not template:
+        raise LLMError(EnumLLMFailure.BAD_REQUEST, "the model file has no chat template to start an answer in")
+    tokens = {"eos_token": llama.token_eos(), "bos_token": llama.token_bos()}
+    texts = {
+        name: llama.detokenize([token]).decode("utf-8", "replace") if token >= 0 else ""
+        for name, token in tokens.items()
+    }
+    return str(Jinja2ChatFormatter(template=template, **texts)(messages=messages).prompt)  # type: ignore[arg-type]
+
+
 class LocalGGUFClient:
     """A GGUF model in this process."""
 
@@ -99,19 +114,28 @@ class LocalGGUFClient:
                 {"role": message.role.value, "content": message.content} for message in request.messages
             ]
             started = time.perf_counter()
-            pieces: list[str] = []
+            pieces: list[str] = [request.answer_start or ""]
+            sampling: dict[str, Any] = {
+                "max_tokens": min(request.max_tokens, self._max_output_tokens or request.max_tokens),
+                "temperature": request.temperature,
+                "seed": DEFAULT_SEED if request.seed is None else request.seed,
+                "stream": True,
+                "stop": request.stop or None,
+            }
             try:
                 # Any: llama_cpp types the result as a response or an iterator of chunks, by the value of `stream`
-                stream: Any = llama.create_chat_completion(
-                    messages=messages,  # type: ignore[arg-type]  # llama_cpp's TypedDicts of messages
-                    max_tokens=min(request.max_tokens, self._max_output_tokens or request.max_tokens),
-                    temperature=request.temperature,
-                    seed=DEFAULT_SEED if request.seed is None else request.seed,
-                    stream=True,
-                    **_response_format(request),
-                )
+                stream: Any
+                if request.answer_start is None:
+                    stream = llama.create_chat_completion(
+                        messages=messages,  # type: ignore[arg-type]  # llama_cpp's TypedDicts of messages
+                        **sampling,
+                        **_response_format(request),
+                    )
+                else:  # the chat as the GGUF's template writes it, the answer's start after it: one completion
+                    stream = llama.create_completion(_chat_prompt(llama, messages) + request.answer_start, **sampling)
                 for chunk in stream:
-                    piece = str(chunk["choices"][0]["delta"].get("content") or "")
+                    choice = chunk["choices"][0]
+                    piece = str(choice["delta"].get("content") or "" if "delta" in choice else choice.get("text") or "")
                     if piece:
                         pieces.append(piece)
                         if "`" in piece and _CLOSED_BLOCK.search("".join(pieces)):

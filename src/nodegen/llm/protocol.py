@@ -49,6 +49,12 @@ class ModelCompletionRequest(BaseModel):
         description="Answer with one JSON object under this schema: providers with structured output constrain the "
         "answer to it (a server's JSON-schema mode, llama.cpp's grammar); the caller still validates what comes back",
     )
+    answer_start: str | None = Field(
+        default=None,
+        description="The answer's first characters, written for the model (the in-process models continue from them "
+        "and return them with the rest; a provider without it answers from the start, and the caller reads either)",
+    )
+    stop: list[str] = Field(default_factory=list, description="The answer ends before the first of these texts")
 
     def key(self, identity: ProviderIdentity) -> str:
         """A content hash of provider, model, endpoint, parameters and prompt: the cache's and replay's key. The
@@ -66,6 +72,12 @@ class ModelCompletionRequest(BaseModel):
         }
         if self.seed is not None:  # only then: keys of unseeded requests stay those of earlier caches and replay files
             material["seed"] = self.seed
+        if self.answer_start is not None or self.stop:  # the same: only requests that use them
+            material["answer_start"] = self.answer_start
+            material["stop"] = self.stop
+        if self.answer_start is not None or self.stop:  # the same: only requests that use them
+            material["answer_start"] = self.answer_start
+            material["stop"] = self.stop
         encoded = json.dumps(material, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 

@@ -36,6 +36,8 @@ class StubConversation:
     system: str
     first: ModelChatMessage
     trimmed: list[str]
+    answer_start: str | None = None  # the answer's start nodegen writes (``options.answer_start_for``)
+    answer_ends: list[str] = field(default_factory=list)  # where such an answer ends
     messages: list[ModelChatMessage] = field(default_factory=list)
     attempt: int = 0
     events: list[ModelGenerationEvent] = field(default_factory=list)
@@ -53,6 +55,12 @@ class StubConversation:
     def __post_init__(self) -> None:
         if not self.messages:
             self.messages = [self.first]
+
+    @property
+    def unique_name(self) -> bool:
+        """No other function of the file has the stub's qualified name (its name alone finds it in another text)."""
+        name = self.stub.qualified_name
+        return sum(1 for s in self.context.module.scopes if s.is_function and s.qualified_name == name) == 1
 
     def choose(self) -> None:
         """Keep the selection's winner: the stub is done, with that candidate's code."""

@@ -42,12 +42,22 @@ from .models import (
 )
 from .options import GenerationOptions
 from .preparing import prepare_answer
-from .prompting import FileContext, build_prompt, retry_messages, stub_node_of
+from .prompting import FileContext, build_prompt, retry_messages, stub_node_of, target_source
 from .selection import selection_for
 
+METHOD_ENDS = ("\n```", "\ndef ", "\nasync def ", "\nclass ", "\n@", "\nif __name__", "\nprint(", "\n# Example")
 NO_CODE = "ANS001"
 ANSWER_TOO_LARGE = "ANS002"
 SIGNATURE_MISMATCH = "SIG001"
+
+
+def answer_start(stub: ModelMethodStub, context: FileContext, mode: str) -> str | None:
+    """For a method when ``mode`` is ``methods``: the answer's start, a python block holding the method's
+    decorators, signature and docstring as the prompt shows them (it ends at ``METHOD_ENDS``: the block's end, or
+    a line that leaves the method)."""
+    if mode != "methods" or not stub.enclosing_classes:
+        return None
+    return f"```python\n{target_source(stub, context.module)}\n"
 
 
 def answering_provider(client: LLMClient) -> str:
@@ -151,17 +161,25 @@ class StubGenerator:
         )
 
     @staticmethod
-    def validation_contract(conversation: StubConversation, candidate: ModelCodeCandidate) -> ModelContractEffect:
-        """The validator's input for a readable candidate: the code in place in the conversation's stub."""
+    def validation_contract(
+        conversation: StubConversation, candidate: ModelCodeCandidate, *, working: str | None = None
+    ) -> ModelContractEffect:
+        """The validator's input for a readable candidate: the code in place in the conversation's stub, in the
+        file as read or, given ``working``, in that text (the file with its methods that passed so far in place;
+        used when the stub's name is its own, since its line has moved)."""
         context, stub = conversation.context, conversation.stub
+        source: str = context.module.text
+        line: int | None = stub.line_number
+        if working is not None and conversation.unique_name:
+            source, line = working, None
         return ModelContractEffect(
             correlation_id=conversation.correlation_id,
             input_state={
                 "generated_code": candidate.code,
                 "target": {
-                    "source": context.module.text,
+                    "source": source,
                     "qualified_name": stub.qualified_name,
-                    "expected_line": stub.line_number,
+                    "expected_line": line,
                     "required_imports": candidate.required_imports,
                     "probes": conversation.selection.probes if conversation.selection is not None else [],
                 },
@@ -185,6 +203,7 @@ class StubGenerator:
         """The conversation for ``stub``: its prompt built, no attempt made yet; ``known`` code (already written,
         such as the spec stage's implementations that give every example) is tried first, one attempt each."""
         provider = answering_provider(self.client)
+        start = answer_start(stub, context, self.options.answer_start_for(provider))
         prompt = build_prompt(
             stub,
             context,
@@ -205,6 +224,8 @@ class StubGenerator:
             trimmed=prompt.trimmed,
             known=list(known),
             selection=selection_for(stub, context, self.options.candidates_for(provider)),
+            answer_start=start,
+            answer_ends=list(METHOD_ENDS) if start is not None else [],
         )
 
     async def call(self, conversation: StubConversation) -> ModelCompletion | None:
@@ -214,6 +235,8 @@ class StubGenerator:
         request = ModelCompletionRequest(
             system=conversation.system,
             messages=conversation.messages,
+            answer_start=conversation.answer_start,
+            stop=conversation.answer_ends,
             max_tokens=self.options.max_output_tokens,
             **self.options.sampling(conversation.attempt),
         )

@@ -86,6 +86,7 @@ class NodeCodegenCodeGeneratorEffect(NodeEffect[ModelCodeGenerationResult]):
             seed=settings.llm_seed,
             retry_style=settings.llm_retry_style,
             prompt_style=settings.llm_prompt_style,
+            answer_start=settings.llm_answer_start,
             retry=RetryPolicy(timeout_s=settings.llm_timeout_s, max_retries=settings.llm_max_retries),
             store_texts=settings.store_prompt_texts,
             max_answer_chars=settings.max_answer_chars,
@@ -241,9 +242,12 @@ class NodeCodegenCodeGeneratorEffect(NodeEffect[ModelCodeGenerationResult]):
         return self._generator().read(conversation, completion)
 
     @staticmethod
-    def validation_contract(conversation: StubConversation, candidate: ModelCodeCandidate) -> ModelContractEffect:
-        """The validator's input for a readable candidate (the code in place in the conversation's stub)."""
-        return StubGenerator.validation_contract(conversation, candidate)
+    def validation_contract(
+        conversation: StubConversation, candidate: ModelCodeCandidate, *, working: str | None = None
+    ) -> ModelContractEffect:
+        """The validator's input for a readable candidate (the code in place in the conversation's stub; in
+        ``working``, the file with its methods that passed so far in place, when given)."""
+        return StubGenerator.validation_contract(conversation, candidate, working=working)
 
     def conclude(
         self,

@@ -29,6 +29,7 @@ class GenerationOptions:
     seed: int = 0  # retries sample with seed + attempt number: runs are reproducible
     retry_style: RetryStyle | Literal["auto"] = "auto"  # what a retry sends (``prompt_repair.retry_messages``)
     prompt_style: PromptStyle | Literal["auto"] = "auto"  # ``prompting.system_prompt``
+    answer_start: Literal["auto", "methods", "off"] = "auto"  # ``answer_start_for``
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     store_texts: bool = False
     max_answer_chars: int = 20_000
@@ -46,6 +47,15 @@ class GenerationOptions:
         if self.prompt_style != "auto":
             return self.prompt_style
         return "plain" if provider == "local" else "full"
+
+    def answer_start_for(self, provider: str) -> Literal["methods", "off"]:
+        """``auto``: ``methods`` for the in-process local models, which can continue an answer nodegen starts: a
+        method's answer starts with its signature and docstring, so the model writes only the body and stops where
+        the method ends (the 0.5B model otherwise writes the whole class again, up to its output limit); ``off`` for
+        the others."""
+        if self.answer_start != "auto":
+            return self.answer_start
+        return "methods" if provider == "local" else "off"
 
     def attempts_for(self, provider: str) -> int:
         """``max_attempts``, or by default 3 when retries repair (a capable model acts on the findings or does not)

@@ -158,7 +158,7 @@ def stub_node_of(stub: ModelMethodStub, module: SourceModule) -> ast.FunctionDef
     return None
 
 
-def _target_source(stub: ModelMethodStub, module: SourceModule) -> str:
+def target_source(stub: ModelMethodStub, module: SourceModule) -> str:
     """The stub as the model is shown it: decorators, signature and docstring, without its marker and placeholder
     (a small model copies what it sees)."""
     node = stub_node_of(stub, module)
@@ -360,7 +360,7 @@ def _sections_prompt(
     """A file too large to show whole: its context in sections, the target by its signature and docstring."""
     target = [
         f"Implement `{stub.qualified_name}`" + (f" in {path}" if path else "") + ". It stands in the file as:",
-        _fence(_target_source(stub, context.module)),
+        _fence(target_source(stub, context.module)),
         *notes,
     ]
     tail = f"Answer with the whole function `{stub.name}` in one ```python block, imports at the top of the block."

@@ -161,12 +161,13 @@ class CodeGenerationWorkflow(Workflow):
     ) -> GenerateCodeEvent | StubFinishedEvent:
         """Validate the code in place; loop back with the findings while attempts are left, or finish the stub."""
         fill = self.fill
-        conversation = (await ctx.store.get_state()).conversations[ev.stub]
+        state = await ctx.store.get_state()
+        conversation, working = state.conversations[ev.stub], state.files[ev.stub.file_path].working_source
         result: ModelCodeValidationResult | None = None
         if ev.candidate.readable:
             try:
                 result = await fill.validator.execute_effect(
-                    fill.generator.validation_contract(conversation, ev.candidate)
+                    fill.generator.validation_contract(conversation, ev.candidate, working=working)
                 )
             except ModelOnexError as error:  # the validator could not check the code: it is not written
                 conversation.stop = EnumStopReason.LLM_ERROR
@@ -186,6 +187,8 @@ class CodeGenerationWorkflow(Workflow):
             file.waiting -= 1
             done = file.waiting == 0
             following = state.waiting_stubs.pop() if state.waiting_stubs else None
+        if generation.success and not done and "." in generation.qualified_name:
+            await self._place_method(ctx, ev.stub.file_path)
         if following is not None:  # one stub done, the next one starts
             ctx.send_event(GenerateCodeEvent(stub=following, attempt=1))
         ctx.write_event_to_stream(
@@ -194,6 +197,18 @@ class CodeGenerationWorkflow(Workflow):
             )
         )
         return InjectCodeEvent(file_path=ev.stub.file_path) if done else None
+
+    async def _place_method(self, ctx: Context[ModelFillState], file_path: str) -> None:
+        """The file's working text: its methods that passed so far in place (the injector's dry run)."""
+        state = await ctx.store.get_state()
+        file, passed = state.files[file_path], [g for g in state.generations[file_path] if g.success]
+        result = await self.fill.injector.execute_effect(
+            self.fill.effect(
+                source_code=file.source, file_path=file_path, dry_run=True, injection_requests=_requests(passed)
+            )
+        )
+        async with ctx.store.edit_state() as state:
+            state.files[file_path].working_source = result.modified_source if result.applied_requests else None
 
     @step(num_workers=4)
     async def inject_code(self, ctx: Context[ModelFillState], ev: InjectCodeEvent) -> AggregateMetricsEvent | None:
@@ -239,16 +254,7 @@ class CodeGenerationWorkflow(Workflow):
                 file_path=file_path,
                 through_symlink=file.linked,  # a file swapped for a link meanwhile is not written through it
                 dry_run=not in_place,
-                injection_requests=[
-                    {
-                        "qualified_name": g.qualified_name,
-                        "expected_line": g.line_number,
-                        "generated_code": g.generated_code,
-                        "required_imports": g.required_imports,
-                        "allow_helpers": True,  # the generator's helpers were checked in place with the code
-                    }
-                    for g in passed
-                ],
+                injection_requests=_requests(passed),
             )
         )
         written = Written(applied=set(result.applied_requests))
@@ -296,6 +302,20 @@ class CodeGenerationWorkflow(Workflow):
             {"correlation_id": self.fill.correlation_id, "input_state": {"events": events}}
         )
         return StopEvent(result=output)
+
+
+def _requests(passed: list[ModelStubGeneration]) -> list[dict[str, object]]:
+    """The injector's requests for code that passed."""
+    return [
+        {
+            "qualified_name": g.qualified_name,
+            "expected_line": g.line_number,
+            "generated_code": g.generated_code,
+            "required_imports": g.required_imports,
+            "allow_helpers": True,  # the generator's helpers were checked in place with the code
+        }
+        for g in passed
+    ]
 
 
 __all__ = ["CodeGenerationWorkflow", "FillRun", "holds_code"]

@@ -25,6 +25,7 @@ class ModelCodeGeneratorOptions(NodeOptions):
     llm_seed: int
     llm_retry_style: Literal["auto", "repair", "resample"]
     llm_prompt_style: Literal["auto", "full", "plain"]
+    llm_answer_start: Literal["auto", "methods", "off"]
     llm_max_output_tokens: int
     llm_timeout_s: float
     llm_max_retries: int

@@ -19,6 +19,11 @@ class ModelFileRun(BaseModel):
     source: str
     waiting: int = Field(ge=0)
     linked: bool = Field(default=False, description="A symbolic link when read: written through it (else never)")
+    working_source: str | None = Field(
+        default=None,
+        description="The text with the code of its methods that passed so far in place: the other methods' "
+        "candidates are checked in it, so their examples run against the class as it will be written",
+    )
 
 
 class ModelFillState(BaseModel):
