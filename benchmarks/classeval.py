@@ -200,7 +200,7 @@ def render(header: dict[str, Any] | None, rows: list[dict[str, Any]]) -> str:
     lines += [
         "",
         f"Chosen among several passing candidates: {len(chosen)} methods, {outvoted} of them where candidates "
-        f"disagreed. Reference solutions that fail here (a library missing or changed, tests that need a non-root "
+        f"disagreed. Reference solutions that fail here (a library missing or changed, a test that needs a non-root "
         f"user): {', '.join(unjudgeable) or 'none'}. Published greedy pass@1 for the whole 100-class benchmark: "
         f"{PUBLISHED}.",
     ]

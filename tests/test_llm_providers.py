@@ -85,6 +85,9 @@ def test_the_request_key_depends_on_provider_model_parameters_and_prompt():
     assert key != _request("Implement `sub`.").key(identity)
     assert key != _request().key(identity.model_copy(update={"model": "gpt-4o"}))
     assert key != _request().model_copy(update={"temperature": 0.5}).key(identity)
+    started = _request().model_copy(update={"answer_start": "```python\ndef add(a, b):\n", "stop": ["\n```"]})
+    assert started.key(identity) != key  # an answer begun for the model is another request
+    assert _request().model_copy(update={"stop": []}).key(identity) == key  # the keys of earlier recordings hold
 
 
 def test_openai_without_key_or_server_is_refused_clearly(monkeypatch):
