@@ -142,22 +142,28 @@ print("ok")
 """
 
 
-@pytest.mark.slow
-def test_nodegen_fill_with_the_local_model_writes_stubs_that_pass_their_tests(tmp_path):
-    """Two easy stubs through the whole `nodegen fill` (a real process, the real model, no cache of answers)."""
-    (tmp_path / "helpers.py").write_text(STUBS)
+def _fill_locally(folder: Path, name: str, *, timeout: float) -> dict[str, object]:
+    """`nodegen fill NAME --llm local` in ``folder`` (a real process, the real model, no cache of answers)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("NODEGEN_")}
     filled = subprocess.run(
-        [str(NODEGEN), "fill", "helpers.py", "--llm", "local", "--no-cache", "--json"],
-        cwd=tmp_path,
+        [str(NODEGEN), "fill", name, "--llm", "local", "--no-cache", "--json"],
+        cwd=folder,
         env=env,
         capture_output=True,
         text=True,
-        timeout=240,
+        timeout=timeout,
         check=False,
     )
     assert filled.returncode == 0, filled.stdout[-3000:] + filled.stderr[-3000:]
-    result = json.loads(filled.stdout)
+    result: dict[str, object] = json.loads(filled.stdout)
+    return result
+
+
+@pytest.mark.slow
+def test_nodegen_fill_with_the_local_model_writes_stubs_that_pass_their_tests(tmp_path):
+    """Two easy stubs through the whole `nodegen fill`."""
+    (tmp_path / "helpers.py").write_text(STUBS)
+    result = _fill_locally(tmp_path, "helpers.py", timeout=240)
     assert result["llm"].startswith("local:Qwen2.5-Coder-0.5B-Instruct")
     source = (tmp_path / "helpers.py").read_text()
     assert "IMPLEMENTATION REQUIRED" not in source
@@ -221,18 +227,8 @@ class Tally:
 def test_a_class_s_methods_are_answered_body_only_and_checked_with_their_siblings_in_place(tmp_path):
     """`count`'s example needs `add`: it can pass only once `add`'s code stands in the class it runs against."""
     (tmp_path / "tally.py").write_text(CLASS_STUB)
-    env = {key: value for key, value in os.environ.items() if not key.startswith("NODEGEN_")}
-    filled = subprocess.run(
-        [str(NODEGEN), "fill", "tally.py", "--llm", "local", "--no-cache", "--json"],
-        cwd=tmp_path,
-        env={**env, "NODEGEN_STORE_PROMPT_TEXTS": "true"},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert filled.returncode == 0, filled.stdout[-3000:] + filled.stderr[-3000:]
-    result = json.loads(filled.stdout)
+    result = _fill_locally(tmp_path, "tally.py", timeout=600)
+    assert isinstance(result["stubs"], list)
     assert all(stub["status"] == "filled" for stub in result["stubs"]), result["stubs"]
     for stub in result["stubs"]:
         assert stub["completion_tokens"] < 120 * stub["attempts"]  # a body each, not the whole class again
