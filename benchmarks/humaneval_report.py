@@ -85,6 +85,32 @@ def _examples_fail(record: dict[str, Any], contradicted: dict[str, set[str]]) ->
     return False
 
 
+def _selections(header: dict[str, Any], group: list[dict[str, Any]]) -> list[str]:
+    """For a run with several candidates a stub: how often they were compared, and what the comparison decided."""
+    chosen = [r for r in group if r.get("selection")]
+    if not header.get("candidates") or header["candidates"] == 1:
+        return []
+    split = [r for r in chosen if len(r["selection"]["group_sizes"]) > 1]
+    overruled = [r for r in split if r["selection"]["chosen_attempt"] != min_valid_attempt(r)]
+    seconds = [sum(call.get("latency_ms") or 0 for call in r["calls"]) / 1000 for r in group if r["calls"]]
+    return [
+        "",
+        f"Candidates: {header['candidates']} a stub from the first passing one on (drawing stops once no group can "
+        f"overtake). {len(chosen)} stubs were written from a comparison of passing candidates; in {len(split)} the "
+        f"candidates disagreed on the probes ({sum(r['passed'] for r in split)} of those pass the hidden tests), and "
+        f"in {len(overruled)} the code written is not the first that passed "
+        f"({sum(r['passed'] for r in overruled)} of those pass). With candidates, the draws after a passing one count "
+        f"as attempts, so the first-attempt rows do not say what one candidate would have written. Model seconds per "
+        f"problem (the calls' own time): mean {sum(seconds) / max(1, len(seconds)):.1f}.",
+    ]
+
+
+def min_valid_attempt(record: dict[str, Any]) -> int | None:
+    """The attempt of the first candidate that passed every check (from the store's rows of the run)."""
+    valid = [row["attempt"] for row in record.get("attempt_rows", []) if row.get("outcome") == "valid"]
+    return min(valid) if valid else None
+
+
 def render(header: dict[str, Any], records: list[dict[str, Any]], contradicted: dict[str, set[str]]) -> str:
     """The markdown section. ``contradicted``: task id -> example calls that fail against the canonical solution."""
     alone = [r for r in records if r["phase"] == "alone"]
@@ -126,6 +152,7 @@ def render(header: dict[str, Any], records: list[dict[str, Any]], contradicted: 
         "prefix it has already evaluated). Hidden tests ran only after each fill, in a child process with a time "
         "limit.",
     ]
+    text += _selections(header, runs[True])
     if "--skip-examples-off" in str(header.get("command")):
         text.append("\nNo examples-off run: it was skipped (`--skip-examples-off`).")
     elif not examples_off_available(records):
