@@ -187,8 +187,8 @@ class CodeGenerationWorkflow(Workflow):
             file.waiting -= 1
             done = file.waiting == 0
             following = state.waiting_stubs.pop() if state.waiting_stubs else None
-        if generation.success and not done and "." in generation.qualified_name:
-            await self._place_method(ctx, ev.stub.file_path)
+        if generation.success and not done and state.conversations[ev.stub].unique_name:
+            await self._place_method(ctx, ev.stub.file_path, generation)
         if following is not None:  # one stub done, the next one starts
             ctx.send_event(GenerateCodeEvent(stub=following, attempt=1))
         ctx.write_event_to_stream(
@@ -198,17 +198,26 @@ class CodeGenerationWorkflow(Workflow):
         )
         return InjectCodeEvent(file_path=ev.stub.file_path) if done else None
 
-    async def _place_method(self, ctx: Context[ModelFillState], file_path: str) -> None:
-        """The file's working text: its methods that passed so far in place (the injector's dry run)."""
+    async def _place_method(self, ctx: Context[ModelFillState], file_path: str, passed: ModelStubGeneration) -> None:
+        """The file's working text with a method that passed put in place (the injector's dry run, one method at a
+        time: its name is its own, so it is found in a text whose lines have moved)."""
+        if "." not in passed.qualified_name:
+            return  # a module-level function's siblings are not run with it
         state = await ctx.store.get_state()
-        file, passed = state.files[file_path], [g for g in state.generations[file_path] if g.success]
+        file = state.files[file_path]
+        requests = _requests([passed])
+        requests[0]["expected_line"] = None
         result = await self.fill.injector.execute_effect(
             self.fill.effect(
-                source_code=file.source, file_path=file_path, dry_run=True, injection_requests=_requests(passed)
+                source_code=file.working_source or file.source,
+                file_path=file_path,
+                dry_run=True,
+                injection_requests=requests,
             )
         )
-        async with ctx.store.edit_state() as state:
-            state.files[file_path].working_source = result.modified_source if result.applied_requests else None
+        if result.applied_requests:
+            async with ctx.store.edit_state() as state:
+                state.files[file_path].working_source = result.modified_source
 
     @step(num_workers=4)
     async def inject_code(self, ctx: Context[ModelFillState], ev: InjectCodeEvent) -> AggregateMetricsEvent | None:

@@ -222,7 +222,7 @@ def main(spec_path: str) -> int:
     )
     results = runner.run(test, out=lambda _text: None, clear_globs=False)
     runner.emit({"event": "done", "attempted": results.attempted, "failed": results.failed})
-    if spec.get("probes"):
+    if spec.get("probes") and not results.failed:  # a candidate its examples refuse is compared with no other
         _probe(runner, test, spec["probes"])
     return 0
 

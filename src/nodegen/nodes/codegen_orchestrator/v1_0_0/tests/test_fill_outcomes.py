@@ -145,3 +145,48 @@ async def test_a_read_only_file_is_not_filled_and_the_stub_says_why(tmp_path):
     assert "is read-only" in stub.message and stub.generated_code == answer + "\n"
     assert "read-only" in (result.files[0].error or "") and result.modified_files == []
     assert text == SCALE and (tmp_path / "mod.py").stat().st_mode & 0o777 == 0o444
+
+
+TALLY = '''class Tally:
+    """Counts words."""
+
+    def __init__(self) -> None:
+        self.words: list[str] = []
+
+    def add(self, word: str) -> None:
+        """Append word to self.words."""
+        # IMPLEMENTATION REQUIRED
+        pass
+
+    def count(self, word: str) -> int:
+        """How many times word was added.
+
+        >>> t = Tally()
+        >>> t.add("a")
+        >>> t.add("a")
+        >>> t.count("a")
+        2
+        """
+        # IMPLEMENTATION REQUIRED
+        pass
+'''
+
+
+@pytest.mark.parametrize("add_body", ["self.words.append(word)", "return None"])
+async def test_a_method_s_examples_run_with_the_siblings_that_passed_in_place(tmp_path, add_body):
+    """`count` is right in both runs; its example holds only when `add`'s code (right, or not) stands in the class."""
+
+    def answer(received):
+        if "`Tally.add`" in received.last_user_text:
+            return Reply(text=add_body)
+        return Reply(text="return self.words.count(word)", delay_s=0.5)  # after `add` has finished
+
+    result, _, text = await run_fill(tmp_path, TALLY, answer, generation_concurrency=1)
+    statuses = {s.qualified_name: s.status for s in result.stubs}
+    assert statuses["Tally.add"] is EnumStubStatus.FILLED
+    if add_body.startswith("self.words"):
+        assert statuses["Tally.count"] is EnumStubStatus.FILLED
+    else:  # `add` was written, but does not append: `count`'s example cannot hold, and says so
+        assert statuses["Tally.count"] is EnumStubStatus.FAILED
+        assert "EXA001" in next(s.message for s in result.stubs if s.qualified_name == "Tally.count")
+    assert text.count("IMPLEMENTATION REQUIRED") == (0 if add_body.startswith("self.words") else 1)
