@@ -93,6 +93,7 @@ def _selections(header: dict[str, Any], group: list[dict[str, Any]]) -> list[str
     split = [r for r in chosen if len(r["selection"]["group_sizes"]) > 1]
     overruled = [r for r in split if r["selection"]["chosen_attempt"] != min_valid_attempt(r)]
     seconds = [sum(call.get("latency_ms") or 0 for call in r["calls"]) / 1000 for r in group if r["calls"]]
+    whole, single = _model_seconds(chosen)
     return [
         "",
         f"Candidates: {header['candidates']} a stub from the first passing one on (drawing stops once no group can "
@@ -101,8 +102,22 @@ def _selections(header: dict[str, Any], group: list[dict[str, Any]]) -> list[str
         f"in {len(overruled)} the code written is not the first that passed "
         f"({sum(r['passed'] for r in overruled)} of those pass). With candidates, the draws after a passing one count "
         f"as attempts, so the first-attempt rows do not say what one candidate would have written. Model seconds per "
-        f"problem (the calls' own time): mean {sum(seconds) / max(1, len(seconds)):.1f}.",
+        f"problem (the calls' own time): mean {sum(seconds) / max(1, len(seconds)):.1f}. Over the stubs written from a "
+        f"comparison, the model's seconds up to the first passing candidate (what one candidate costs) total "
+        f"{single:.0f} s and with the candidates {whole:.0f} s: {whole / max(single, 1e-9):.2f}x.",
     ]
+
+
+def _model_seconds(records: list[dict[str, Any]]) -> tuple[float, float]:
+    """The model's seconds of these stubs' calls: all of them, and those up to each stub's first passing one."""
+    whole = single = 0.0
+    for record in records:
+        first = min_valid_attempt(record) or 0
+        for row in record.get("attempt_rows", []):
+            seconds = (row.get("latency_ms") or 0.0) / 1000
+            whole += seconds
+            single += seconds if row["attempt"] <= first else 0.0
+    return whole, single
 
 
 def min_valid_attempt(record: dict[str, Any]) -> int | None:
