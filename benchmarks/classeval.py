@@ -64,8 +64,8 @@ sys.stdout.write("\\n@@verdict@@" + json.dumps(verdict))
 """
 
 
-def records() -> list[dict[str, Any]]:
-    return list(json.loads(DATA.read_text(encoding="utf-8")))
+def records(data: Path = DATA) -> list[dict[str, Any]]:
+    return list(json.loads(data.read_text(encoding="utf-8")))
 
 
 def stubbed(record: dict[str, Any]) -> str:
@@ -230,7 +230,7 @@ def _results(llm: str, candidates: int | None) -> Path:
 async def _run(args: argparse.Namespace) -> None:
     results = ResultsFile(_results(args.llm, args.candidates))
     if not args.report_only:
-        selected = records()[args.offset :]
+        selected = records(args.data)[args.offset :]
         selected = selected[: args.limit] if args.limit else selected
         with tempfile.TemporaryDirectory(prefix="nodegen-classeval-") as tmp:
             where = Path(tmp)
@@ -281,6 +281,7 @@ def main() -> int:
     parser.add_argument("--offset", type=int, default=0, help="skip the first K classes")
     parser.add_argument("--resume", action="store_true", help="keep the results file, skip the classes it holds")
     parser.add_argument("--report-only", action="store_true", help="rebuild the section, run no model")
+    parser.add_argument("--data", type=Path, default=DATA, help=f"the classes (default {DATA})")
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md", help="the page to write")
     asyncio.run(_run(parser.parse_args()))
     return 0
