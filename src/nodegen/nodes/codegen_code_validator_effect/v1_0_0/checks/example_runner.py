@@ -11,6 +11,9 @@ failing one, ``import_failed``, then ``done``, each with the run's ``token`` (re
 before the module is imported): a line without it was written by the code under test, and nodegen refuses the run.
 Anything the module prints outside an example goes to stderr.
 
+Every failing example says whether the stub under test had been ``called`` by then (its function is watched by a
+wrapper): an example that fails before the stub is first called fails for its own setup, whatever the new code is.
+
 ``probes`` (calls nodegen derived to compare candidates by what they do, ``nodegen.pysource.probes``) run after
 ``done`` in the same globals, each under a short timer: one ``output`` event each, with what it printed or raised,
 never judged; ``probes_done`` ends them.
@@ -19,6 +22,7 @@ never judged; ``probes_done`` ends them.
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import importlib.util
 import json
@@ -29,7 +33,7 @@ import time
 import traceback
 from importlib.machinery import ModuleSpec
 from pathlib import Path
-from types import ModuleType, TracebackType
+from types import FunctionType, ModuleType, TracebackType
 from typing import TYPE_CHECKING, Any, TextIO
 
 _TEXT = 2000  # characters kept of an expected or actual output
@@ -139,11 +143,40 @@ class ExampleOutputChecker(doctest.OutputChecker):
         return want_ok and got_ok and type(want_value) is type(got_value) and want_value == got_value
 
 
+class _Calls:
+    """Whether the stub under test has been called yet (None: its function could not be watched)."""
+
+    seen: bool | None = None
+
+
+def _watch(module: ModuleType, qualified_name: str, calls: _Calls) -> None:
+    """Put a wrapper that notes each call in place of the stub's function (a plain, static or class method, or a
+    module's function); anything else is left as it is, unwatched."""
+    *path, name = qualified_name.split(".")
+    owner: Any = module
+    for part in path:
+        owner = getattr(owner, part, None)
+    raw = vars(owner).get(name) if owner is not None and hasattr(owner, "__dict__") else None
+    kind = type(raw) if isinstance(raw, staticmethod | classmethod) else None
+    function = raw.__func__ if isinstance(raw, staticmethod | classmethod) else raw
+    if not isinstance(function, FunctionType):
+        return
+
+    @functools.wraps(function)
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        calls.seen = True
+        return function(*args, **kwargs)
+
+    calls.seen = False
+    setattr(owner, name, kind(watched) if kind is not None else watched)
+
+
 class _Recorder(doctest.DocTestRunner):
     def __init__(self, report: TextIO, module_file: str, token: str) -> None:
         super().__init__(checker=ExampleOutputChecker(), verbose=False, optionflags=0)
         self.report, self.module_file, self._token = report, module_file, token
         self.probing = False
+        self.calls = _Calls()
 
     def emit(self, event: dict[str, Any]) -> None:
         self.report.write(json.dumps({"token": self._token, **event}) + "\n")
@@ -168,6 +201,7 @@ class _Recorder(doctest.DocTestRunner):
                 "lineno": example.lineno,
                 "want": _cut(example.want),
                 "got": _cut(got),
+                "called": self.calls.seen is not False,
             }
         )
 
@@ -192,6 +226,7 @@ class _Recorder(doctest.DocTestRunner):
                 "want": _cut(example.want),
                 "error": _cut("".join(traceback.format_exception_only(type(error), error)).strip()),
                 "lines": _frames(error, self.module_file),
+                "called": self.calls.seen is not False,
             }
         )
 
@@ -216,6 +251,7 @@ def main(spec_path: str) -> int:
             }
         )
         return 0
+    _watch(module, spec["name"], runner.calls)
     examples = [doctest_example(example) for example in spec["examples"]]
     test = doctest.DocTest(
         examples, module.__dict__.copy(), spec["name"], spec["module_file"], spec["lineno"], spec["docstring"]

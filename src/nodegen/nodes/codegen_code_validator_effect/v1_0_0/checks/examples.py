@@ -123,6 +123,16 @@ def _example_findings(
 ) -> list[RawFinding]:
     findings: list[RawFinding] = []
     failing = [e for e in events if e.get("event") in ("failure", "exception")]
+    broken = [e for e in failing if e.get("called") is False]  # before the stub was first called: its own setup
+    if broken:
+        first = broken[0]
+        what = first.get("error") or f"gave `{str(first.get('got', '')).rstrip() or 'no output'}`"
+        message = (
+            f"{len(broken)} docstring example(s) fail before the stub is first called, whatever its code (the first, "
+            f"at line {line + int(first['lineno'])}: `{_call(first['source'])}` {what}), so they say nothing of it"
+        )
+        findings.append(_finding("EXA003", message, severity=EnumFindingSeverity.WARNING))
+        failing = [e for e in failing if e.get("called") is not False]
     for event in failing[:_MOST_FINDINGS]:
         index = int(event["index"])
         before = [example for example in examples[:index] if not example.equal]  # arrow examples stand alone

@@ -112,3 +112,44 @@ def test_there_are_never_more_than_the_most_probes():
     probes = derive_probes(node, "f", examples)
     assert len(probes) == MOST_PROBES and len(set(probes)) == len(probes)
     assert {p.split(",")[0] for p in probes} >= {"f(1", "f(2"}  # every example is varied, not only the first
+
+
+READER = '''import json
+
+
+class Reader:
+    """Reads."""
+
+    def read(self, text: str) -> dict:
+        """Parse text.
+
+        >>> json.read('{"a": 1}')
+        {'a': 1}
+        >>> Reader().read('{"b": 2}')
+        {'b': 2}
+        """
+        # IMPLEMENTATION REQUIRED
+        pass
+'''
+
+
+async def test_an_example_that_fails_before_the_stub_is_called_is_a_warning_not_the_code_s_failure(validator):
+    result = await probe(validator, READER, "Reader.read", "return json.loads(text)", [])
+    assert result.is_valid, result.feedback()
+    (warning,) = [w for w in result.warnings if w.code == "EXA003"]
+    assert "before the stub is first called" in warning.message and "json.read(" in warning.message
+
+
+async def test_once_the_stub_has_been_called_a_failing_example_is_the_code_s(validator):
+    result = await probe(validator, READER, "Reader.read", "return {}", [])
+    assert not result.is_valid
+    assert any(e.code == "EXA001" and "Reader().read" in e.message for e in result.errors)
+
+
+async def test_a_static_method_is_watched_through_its_class(validator):
+    source = READER.replace("    def read(self, text: str) -> dict:", "    @staticmethod\n    def read(text: str) -> dict:")
+    source = source.replace("Reader().read(", "Reader.read(")
+    good = await probe(validator, source, "Reader.read", "return json.loads(text)", [])
+    assert good.is_valid and any(w.code == "EXA003" for w in good.warnings)
+    bad = await probe(validator, source, "Reader.read", "return {}", [])
+    assert not bad.is_valid
