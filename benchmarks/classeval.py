@@ -180,7 +180,7 @@ def render(header: dict[str, Any] | None, rows: list[dict[str, Any]]) -> str:
         return "No ClassEval results yet."
     every = [m for row in rows for m in row["methods"]]
     lines = [
-        f"Provider `{header['llm']}` ({header['model']}), candidates {header['candidates'] or 'nodegen default'}, "
+        f"Provider `{header['llm']}` ({header['model']}), candidates {header['candidates']}, "
         f"max attempts {header['max_attempts'] or 'nodegen default'}; {header['machine']}; started "
         f"{header['started']}; command: `{header['command']}`.",
         "",
@@ -240,7 +240,7 @@ async def _run(args: argparse.Namespace) -> None:
                 "llm": args.llm,
                 "model": str(model.identity),
                 "max_attempts": args.max_attempts,
-                "candidates": args.candidates,
+                "candidates": args.candidates or settings_for(where, args.llm).generation_candidates,
                 "machine": f"{sys.platform}, Python {sys.version.split()[0]}",
                 "started": f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC",
                 "command": "python -m benchmarks.classeval " + " ".join(sys.argv[1:]),

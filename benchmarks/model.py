@@ -76,7 +76,7 @@ async def _humaneval(args: argparse.Namespace, model: LLMClient, where: Path) ->
         "llm": args.llm,
         "model": str(model.identity),
         "max_attempts": attempts.attempts_for(model.identity.provider),
-        "candidates": GenerationOptions(candidates=args.candidates).candidates_for(model.identity.provider),
+        "candidates": args.candidates or settings.generation_candidates,
         "max_tokens": max_tokens,
         "machine": _machine(),
         "started": f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC",

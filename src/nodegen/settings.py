@@ -182,12 +182,13 @@ class NodegenSettings(BaseSettings):
         description="Tries per stub (the first and the retries); default 3 when retries repair, 10 when they resample "
         "(llm_retry_style: each resample is a fresh draw, and the odds grow with the draws)",
     )
-    generation_candidates: int | None = Field(
-        default=None,
+    generation_candidates: int = Field(
+        default=1,
         ge=1,
         le=16,
-        description="Candidates drawn for a stub once one passes its checks, the passing ones chosen by execution "
-        "agreement on probe inputs; None: 4 for the in-process local models, 1 (no extra call) for the others",
+        description="Candidates drawn for a stub from the first that passes its checks on, the passing ones chosen by "
+        "execution agreement on probe inputs (1: the first that passes is written; measured with the 0.5B model, 4 "
+        "changed no HumanEval outcome at 2.4 times the model's time)",
     )
     generation_concurrency: int = Field(default=4, ge=1, le=256, description="Stubs generated at the same time")
     max_tokens: int | None = Field(default=None, ge=1, description="Token budget of a run (no new call once spent)")

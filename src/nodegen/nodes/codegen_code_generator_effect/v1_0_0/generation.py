@@ -223,7 +223,7 @@ class StubGenerator:
             first=ModelChatMessage(role=EnumChatRole.USER, content=prompt.user),
             trimmed=prompt.trimmed,
             known=list(known),
-            selection=selection_for(stub, context, self.options.candidates_for(provider)),
+            selection=selection_for(stub, context, self.options.candidates),
             answer_start=start,
             answer_ends=list(METHOD_ENDS) if start is not None else [],
         )

@@ -12,7 +12,6 @@ from .prompting import PromptStyle, RetryStyle
 REPAIRED_ATTEMPTS = 3
 RESAMPLED_ATTEMPTS = 10
 LATE_ATTEMPT = 7  # from this attempt on, retries sample at ``late_retry_temperature``
-LOCAL_CANDIDATES = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,7 +19,7 @@ class GenerationOptions:
     """How stubs are generated."""
 
     max_attempts: int | None = None  # None: ``attempts_for`` the retry style
-    candidates: int | None = None  # None: ``candidates_for`` the provider
+    candidates: int = 1  # drawn from the first passing one on, chosen by execution (``selection``)
     prompt_token_budget: int = 6000
     max_output_tokens: int = 2048
     temperature: float = 0.0
@@ -66,14 +65,6 @@ class GenerationOptions:
             return self.max_attempts
         return RESAMPLED_ATTEMPTS if self.retry_style_for(provider) == "resample" else REPAIRED_ATTEMPTS
 
-    def candidates_for(self, provider: str) -> int:
-        """``candidates``, or by default 4 for the in-process local models (a draw costs only this machine's time,
-        and the prompt is read once: llama.cpp's prefix cache serves the next draws) and 1 for the others (each draw
-        is a paid call)."""
-        if self.candidates is not None:
-            return self.candidates
-        return LOCAL_CANDIDATES if provider == "local" else 1
-
     def sampling(self, attempt: int) -> dict[str, Any]:
         """Temperature and seed of attempt ``attempt`` (1-based): the first as configured (no seed, so its cache
         and replay keys stay those of earlier runs), the next five at ``retry_temperature`` and the later ones at
@@ -90,4 +81,4 @@ class GenerationOptions:
         return {"temperature": max(self.temperature, retry), "seed": self.seed + attempt}
 
 
-__all__ = ["LOCAL_CANDIDATES", "GenerationOptions"]
+__all__ = ["GenerationOptions"]

@@ -33,7 +33,7 @@ class ModelCodeGeneratorOptions(NodeOptions):
     prompt_token_budget: int
     max_answer_chars: int
     max_attempts: int | None
-    generation_candidates: int | None
+    generation_candidates: int
     generation_concurrency: int
     max_tokens: int | None
     max_cost_usd: float | None

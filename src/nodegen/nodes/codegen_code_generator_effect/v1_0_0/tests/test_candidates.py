@@ -99,8 +99,8 @@ async def test_an_llm_error_after_a_pass_keeps_what_passed(llm_server: ScriptedL
     assert generation.success and generation.generated_code == RIGHT + "\n"
 
 
-def test_by_default_the_local_models_draw_four_candidates_and_paid_apis_one():
-    options = GenerationOptions()
-    assert options.candidates_for("local") == 4
-    assert options.candidates_for("openai") == 1 and options.candidates_for("anthropic") == 1
-    assert GenerationOptions(candidates=2).candidates_for("openai") == 2
+async def test_by_default_the_first_candidate_that_passes_is_written(llm_server: ScriptedLLMServer, make_node):
+    assert GenerationOptions().candidates == 1
+    llm_server.script(Reply(text=WRONG), Reply(text=RIGHT))
+    result = await _fill(make_node)
+    assert result.generations[0].selection is None and len(llm_server.requests) == 1
