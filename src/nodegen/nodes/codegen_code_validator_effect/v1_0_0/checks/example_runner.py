@@ -11,8 +11,8 @@ failing one, ``import_failed``, then ``done``, each with the run's ``token`` (re
 before the module is imported): a line without it was written by the code under test, and nodegen refuses the run.
 Anything the module prints outside an example goes to stderr.
 
-Every failing example says whether the stub under test had been ``called`` by then (its function is watched by a
-wrapper): an example that fails before the stub is first called fails for its own setup, whatever the new code is.
+The stub's function is watched by a wrapper that reports its first call (``called``, in the report's order): an
+example that fails before it fails for its own setup, whatever the new code is.
 
 ``probes`` (calls nodegen derived to compare candidates by what they do, ``nodegen.pysource.probes``) run after
 ``done`` in the same globals, each under a short timer: one ``output`` event each, with what it printed or raised,
@@ -143,15 +143,10 @@ class ExampleOutputChecker(doctest.OutputChecker):
         return want_ok and got_ok and type(want_value) is type(got_value) and want_value == got_value
 
 
-class _Calls:
-    """Whether the stub under test has been called yet (None: its function could not be watched)."""
-
-    seen: bool | None = None
-
-
-def _watch(module: ModuleType, qualified_name: str, calls: _Calls) -> None:
-    """Put a wrapper that notes each call in place of the stub's function (a plain, static or class method, or a
-    module's function); anything else is left as it is, unwatched."""
+def _watch(module: ModuleType, qualified_name: str, runner: _Recorder) -> None:
+    """Put a wrapper that reports the first call in place of the stub's function (a plain, static or class method,
+    or a module's function); anything else is left as it is, unwatched (its examples' failures are all the code's).
+    The report is the order of events, not a flag the code could reset."""
     *path, name = qualified_name.split(".")
     owner: Any = module
     for part in path:
@@ -162,12 +157,16 @@ def _watch(module: ModuleType, qualified_name: str, calls: _Calls) -> None:
     if not isinstance(function, FunctionType):
         return
 
+    first = [True]
+
     @functools.wraps(function)
     def watched(*args: Any, **kwargs: Any) -> Any:
-        calls.seen = True
+        if first:
+            first.clear()
+            runner.emit({"event": "called"})
         return function(*args, **kwargs)
 
-    calls.seen = False
+    runner.emit({"event": "watched"})
     setattr(owner, name, kind(watched) if kind is not None else watched)
 
 
@@ -176,7 +175,6 @@ class _Recorder(doctest.DocTestRunner):
         super().__init__(checker=ExampleOutputChecker(), verbose=False, optionflags=0)
         self.report, self.module_file, self._token = report, module_file, token
         self.probing = False
-        self.calls = _Calls()
 
     def emit(self, event: dict[str, Any]) -> None:
         self.report.write(json.dumps({"token": self._token, **event}) + "\n")
@@ -201,7 +199,6 @@ class _Recorder(doctest.DocTestRunner):
                 "lineno": example.lineno,
                 "want": _cut(example.want),
                 "got": _cut(got),
-                "called": self.calls.seen is not False,
             }
         )
 
@@ -226,7 +223,6 @@ class _Recorder(doctest.DocTestRunner):
                 "want": _cut(example.want),
                 "error": _cut("".join(traceback.format_exception_only(type(error), error)).strip()),
                 "lines": _frames(error, self.module_file),
-                "called": self.calls.seen is not False,
             }
         )
 
@@ -251,7 +247,7 @@ def main(spec_path: str) -> int:
             }
         )
         return 0
-    _watch(module, spec["name"], runner.calls)
+    _watch(module, spec["name"], runner)
     examples = [doctest_example(example) for example in spec["examples"]]
     test = doctest.DocTest(
         examples, module.__dict__.copy(), spec["name"], spec["module_file"], spec["lineno"], spec["docstring"]
