@@ -59,8 +59,7 @@ class StubConversation:
     @property
     def unique_name(self) -> bool:
         """No other function of the file has the stub's qualified name (its name alone finds it in another text)."""
-        name = self.stub.qualified_name
-        return sum(1 for s in self.context.module.scopes if s.is_function and s.qualified_name == name) == 1
+        return self.context.functions_named(self.stub.qualified_name) == 1
 
     def choose(self) -> None:
         """Keep the selection's winner: the stub is done, with that candidate's code."""

@@ -187,8 +187,9 @@ class CodeGenerationWorkflow(Workflow):
             file.waiting -= 1
             done = file.waiting == 0
             following = state.waiting_stubs.pop() if state.waiting_stubs else None
-        if generation.success and not done and state.conversations[ev.stub].unique_name:
-            await self._place_method(ctx, ev.stub.file_path, generation)
+        conversation = state.conversations[ev.stub]
+        if generation.success and not done and conversation.stub.enclosing_classes and conversation.unique_name:
+            await self._place_method(ctx, ev.stub.file_path, generation)  # a module function's siblings do not run it
         if following is not None:  # one stub done, the next one starts
             ctx.send_event(GenerateCodeEvent(stub=following, attempt=1))
         ctx.write_event_to_stream(
@@ -201,8 +202,6 @@ class CodeGenerationWorkflow(Workflow):
     async def _place_method(self, ctx: Context[ModelFillState], file_path: str, passed: ModelStubGeneration) -> None:
         """The file's working text with a method that passed put in place (the injector's dry run, one method at a
         time: its name is its own, so it is found in a text whose lines have moved)."""
-        if "." not in passed.qualified_name:
-            return  # a module-level function's siblings are not run with it
         state = await ctx.store.get_state()
         file = state.files[file_path]
         requests = _requests([passed])

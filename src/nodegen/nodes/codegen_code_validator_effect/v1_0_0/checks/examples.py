@@ -122,11 +122,11 @@ def _example_findings(
     events: list[dict[str, Any]], examples: list[DocExample], ctx: CheckContext, line: int
 ) -> list[RawFinding]:
     findings: list[RawFinding] = []
+    # an example that fails before the stub is first called fails for its own setup (when the stub was watched)
     watched = any(e.get("event") == "watched" for e in events)
-    first_call = next((i for i, e in enumerate(events) if e.get("event") == "called"), len(events))
-    failing = [e for e in events if e.get("event") in ("failure", "exception")]
-    # before the stub was first called: the example's own setup failed
-    broken = [e for e in events[:first_call] if e.get("event") in ("failure", "exception")] if watched else []
+    first_call = next((i for i, e in enumerate(events) if e.get("event") == "called"), len(events)) if watched else 0
+    broken = [e for e in events[:first_call] if e.get("event") in ("failure", "exception")]
+    failing = [e for e in events[first_call:] if e.get("event") in ("failure", "exception")]
     if broken:
         first = broken[0]
         what = first.get("error") or f"gave `{str(first.get('got', '')).rstrip() or 'no output'}`"
@@ -135,7 +135,6 @@ def _example_findings(
             f"at line {line + int(first['lineno'])}: `{_call(first['source'])}` {what}), so they say nothing of it"
         )
         findings.append(_finding("EXA003", message, severity=EnumFindingSeverity.WARNING))
-        failing = [e for e in failing if not any(e is b for b in broken)]
     for event in failing[:_MOST_FINDINGS]:
         index = int(event["index"])
         before = [example for example in examples[:index] if not example.equal]  # arrow examples stand alone
