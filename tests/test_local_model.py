@@ -25,6 +25,7 @@ from nodegen.llm import (
     ModelLLMOptions,
     create_llm_client,
 )
+from tests.support.class_stubs import TALLY
 
 ROOT = Path(__file__).resolve().parent.parent
 NODEGEN = Path(sys.executable).parent / "nodegen"
@@ -196,37 +197,10 @@ async def test_an_answer_start_is_continued_in_the_template_and_returned_with_th
     assert prompt.endswith("<|im_start|>assistant\n" + start)  # the model's own template, the start after it
 
 
-CLASS_STUB = '''\
-class Tally:
-    """Counts words."""
-
-    def __init__(self) -> None:
-        self.words: list[str] = []
-
-    def add(self, word: str) -> None:
-        """Append word to self.words."""
-        # IMPLEMENTATION REQUIRED
-        pass
-
-    def count(self, word: str) -> int:
-        """How many times word was added.
-
-        >>> t = Tally()
-        >>> t.add("a")
-        >>> t.add("b")
-        >>> t.add("a")
-        >>> t.count("a")
-        2
-        """
-        # IMPLEMENTATION REQUIRED
-        pass
-'''
-
-
 @pytest.mark.slow
 def test_a_class_s_methods_are_answered_body_only_and_checked_with_their_siblings_in_place(tmp_path):
     """`count`'s example needs `add`: it can pass only once `add`'s code stands in the class it runs against."""
-    (tmp_path / "tally.py").write_text(CLASS_STUB)
+    (tmp_path / "tally.py").write_text(TALLY)
     result = _fill_locally(tmp_path, "tally.py", timeout=600)
     assert isinstance(result["stubs"], list)
     assert all(stub["status"] == "filled" for stub in result["stubs"]), result["stubs"]

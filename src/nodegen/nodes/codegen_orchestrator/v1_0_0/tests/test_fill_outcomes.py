@@ -5,6 +5,7 @@ only for code that stands in the file afterwards."""
 from __future__ import annotations
 
 import pytest
+from tests.support.class_stubs import TALLY
 from tests.support.llm_server import Reply, ScriptedLLMServer
 
 from nodegen.llm import openai_client
@@ -145,31 +146,6 @@ async def test_a_read_only_file_is_not_filled_and_the_stub_says_why(tmp_path):
     assert "is read-only" in stub.message and stub.generated_code == answer + "\n"
     assert "read-only" in (result.files[0].error or "") and result.modified_files == []
     assert text == SCALE and (tmp_path / "mod.py").stat().st_mode & 0o777 == 0o444
-
-
-TALLY = '''class Tally:
-    """Counts words."""
-
-    def __init__(self) -> None:
-        self.words: list[str] = []
-
-    def add(self, word: str) -> None:
-        """Append word to self.words."""
-        # IMPLEMENTATION REQUIRED
-        pass
-
-    def count(self, word: str) -> int:
-        """How many times word was added.
-
-        >>> t = Tally()
-        >>> t.add("a")
-        >>> t.add("a")
-        >>> t.count("a")
-        2
-        """
-        # IMPLEMENTATION REQUIRED
-        pass
-'''
 
 
 @pytest.mark.parametrize("add_body", ["self.words.append(word)", "return None"])
