@@ -232,7 +232,9 @@ async def check_files(request: ModelCheckRequest, listener: FileListener | None 
             result = await validator.execute_effect(
                 ModelContractEffect(input_state={"generated_code": source, "file_path": str(path), **extra})
             )
-            files.append(ModelFileCheck(path=str(path), errors=result.errors, warnings=result.warnings))
+            files.append(
+                ModelFileCheck(path=str(path), errors=result.errors, warnings=result.warnings, parsed=result.parsed)
+            )
         except ModelOnexError as error:
             files.append(ModelFileCheck(path=str(path), failure=error.message))
         finally:

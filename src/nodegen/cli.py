@@ -39,7 +39,6 @@ from nodegen.cli_views import (
     render_new,
     render_notes,
 )
-from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import ModelValidationFinding
 from nodegen.nodes.codegen_orchestrator.v1_0_0.models import (
     ModelCodegenOrchestrationRequest,
     ModelCodegenOrchestrationResult,
@@ -63,9 +62,6 @@ class ExitCode(IntEnum):
     NOT_DONE = 1  # something refused or failed; `stubs`: stubs left to fill; `check`: errors found
     BAD_INPUT = 2  # bad input or configuration: a path, a file nodegen cannot take, a setting, an argument
 
-
-# The syntax finding of `nodegen check`: a file that does not parse is bad input, not a finding among others.
-_DOES_NOT_PARSE = "SYN001"
 
 
 def _version(value: bool) -> None:
@@ -142,13 +138,9 @@ def _codes(values: list[str] | None) -> list[str]:
     return [code.strip() for value in values or [] for code in value.split(",") if code.strip()]
 
 
-def _does_not_parse(errors: list[ModelValidationFinding]) -> bool:
-    return any(finding.code == _DOES_NOT_PARSE for finding in errors)
-
-
 def _check_exit(run: ModelCheckRun, *, strict: bool) -> ExitCode:
     report = run.report
-    if any(item.failure or _does_not_parse(item.errors) for item in report.files):
+    if any(item.failure or not item.parsed for item in report.files):  # a file that does not parse is bad input
         return ExitCode.BAD_INPUT
     failed = report.failed or run.refused or (strict and report.total_warnings > 0)
     return ExitCode.NOT_DONE if failed else ExitCode.OK

@@ -53,6 +53,7 @@ class ModelFileCheck(BaseModel):
     errors: list[ModelValidationFinding] = Field(default_factory=list)
     warnings: list[ModelValidationFinding] = Field(default_factory=list)
     failure: str | None = None
+    parsed: bool = Field(default=True, description="The file parses as Python (False: bad input, not a finding)")
 
 
 class ModelCheckReport(BaseModel):

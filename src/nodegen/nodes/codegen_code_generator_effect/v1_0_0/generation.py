@@ -23,10 +23,10 @@ from nodegen.llm import (
 )
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import (
-    EnumFindingSeverity,
     EnumValidationRule,
     ModelCodeValidationResult,
     ModelValidationFinding,
+    answer_finding,
 )
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub
 from nodegen.onex import ModelContractEffect
@@ -46,9 +46,6 @@ from .prompting import FileContext, build_prompt, retry_messages, stub_node_of, 
 from .selection import selection_for
 
 METHOD_ENDS = ("\n```", "\ndef ", "\nasync def ", "\nclass ", "\n@", "\nif __name__", "\nprint(", "\n# Example")
-NO_CODE = "ANS001"
-ANSWER_TOO_LARGE = "ANS002"
-SIGNATURE_MISMATCH = "SIG001"
 
 
 def answer_start(stub: ModelMethodStub, context: FileContext, mode: str) -> str | None:
@@ -71,17 +68,6 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _answer_finding(code: str, message: str, fix: str | None, line: int | None) -> ModelValidationFinding:
-    return ModelValidationFinding(
-        rule=EnumValidationRule.SYNTAX,
-        code=code,
-        severity=EnumFindingSeverity.ERROR,
-        message=message,
-        line=line,
-        suggested_fix=fix,
-    )
-
-
 def _signature_mismatch(stub: ModelMethodStub, context: FileContext, answer: Answer) -> ModelValidationFinding | None:
     """A whole-def answer whose parameters differ from the stub's (the injector keeps the stub's signature, so its
     body would run under one it was not written for): the injector's ``signature_mismatch``, as a finding."""
@@ -93,11 +79,11 @@ def _signature_mismatch(stub: ModelMethodStub, context: FileContext, answer: Ans
     difference = signature_difference(stub_node, answer.function)
     if difference is None:
         return None
-    return _answer_finding(
-        SIGNATURE_MISMATCH,
+    return answer_finding(
+        "SIG001",
         f"signature_mismatch: the answer's signature does not match the stub `{stub.signature}`: {difference}",
-        f"keep the stub's signature exactly: `{stub.signature}:`",
-        stub.line_number,
+        fix=f"keep the stub's signature exactly: `{stub.signature}:`",
+        line=stub.line_number,
     )
 
 
@@ -124,29 +110,27 @@ class StubGenerator:
         stub, context = conversation.stub, conversation.context
         limit = self.options.max_answer_chars
         if len(completion.text) > limit:
-            finding = _answer_finding(
-                ANSWER_TOO_LARGE,
+            finding = answer_finding(
+                "ANS002",
                 f"the answer is {len(completion.text):,} characters, over the limit of {limit:,} (max_answer_chars); "
                 "it was not read",
-                f"answer with the function `{stub.name}` alone, in one ```python block",
-                None,
+                fix=f"answer with the function `{stub.name}` alone, in one ```python block",
             )
             return ModelCodeCandidate(outcome=EnumAttemptOutcome.INVALID, findings=[finding])
         try:
             code = extract_code(completion.text, stub.name)
         except NoCodeError:
-            finding = _answer_finding(
-                NO_CODE,
+            finding = answer_finding(
+                "ANS001",
                 "the answer holds no Python code",
-                f"answer with one ```python block holding the whole function `{stub.name}`",
-                None,
+                fix=f"answer with one ```python block holding the whole function `{stub.name}`",
             )
             return ModelCodeCandidate(outcome=EnumAttemptOutcome.NO_CODE, findings=[finding])
         try:
             answer = read_answer(code, stub.name, echoed=context.names())
         except AnswerError as problem:
             line = stub.body_start_line + max((problem.line or 1) - 1, 0) if problem.line else None
-            finding = _answer_finding(problem.code.finding_code, problem.message, problem.suggested_fix, line)
+            finding = answer_finding(problem.code.finding_code, problem.message, fix=problem.suggested_fix, line=line)
             return ModelCodeCandidate(outcome=EnumAttemptOutcome.INVALID, findings=[finding])
         mismatch = _signature_mismatch(stub, context, answer)
         if mismatch is not None:
@@ -154,7 +138,7 @@ class StubGenerator:
         try:
             prepared = prepare_answer(answer, stub, context.module, context.names())
         except AnswerError as problem:
-            finding = _answer_finding(problem.code.finding_code, problem.message, problem.suggested_fix, None)
+            finding = answer_finding(problem.code.finding_code, problem.message, fix=problem.suggested_fix)
             return ModelCodeCandidate(outcome=EnumAttemptOutcome.INVALID, findings=[finding])
         return ModelCodeCandidate(
             outcome=EnumAttemptOutcome.VALID, code=prepared.code, required_imports=list(prepared.imports)
@@ -352,4 +336,4 @@ class StubGenerator:
         return False
 
 
-__all__ = ["NO_CODE", "GenerationOptions", "StubConversation", "StubGenerator"]
+__all__ = ["GenerationOptions", "StubConversation", "StubGenerator"]

@@ -24,7 +24,7 @@ from nodegen.pysource import BOM, EnumAnswerProblem
 from nodegen.pysource.answer import dedent, indent_code
 
 from .checks import RawFinding, finding
-from .models import EnumFindingSeverity, EnumValidationRule, ModelValidationTarget
+from .models import ModelValidationTarget
 
 WRAPPER = "async def __nodegen_body__():\n"
 # The injector's reading, less what the validator's own rules judge (placeholders: LAZY001; await in a sync
@@ -128,14 +128,8 @@ def _unwritable(text: str, source: str) -> list[RawFinding]:
 def _finding(error: ModelInjectionError) -> RawFinding:
     """The injector's refusal of the code as a finding (SYN001 syntax, SYN003 empty, SYN004 code besides the
     target or helpers and imports that cannot be placed, SIG001 another signature)."""
-    return RawFinding(
-        EnumValidationRule.SYNTAX,
-        _FINDING_CODES.get(error.code, "SYN004"),
-        EnumFindingSeverity.ERROR,
-        error.message,
-        error.line_number,
-        None,
-        error.suggested_fix,
+    return finding(
+        _FINDING_CODES.get(error.code, "SYN004"), error.message, line=error.line_number, fix=error.suggested_fix
     )
 
 

@@ -24,17 +24,11 @@ from .checks import (
     ExampleOptions,
     ExampleRun,
     RawFinding,
-    check_contract,
     check_examples,
-    check_laziness,
-    check_mypy,
-    check_onex,
-    check_quality,
-    check_relative_imports,
-    check_ruff,
-    check_security,
+    finding,
     is_onex_file,
 )
+from .checks.plugins import CHECKS
 from .focus import Focus, LineMap, focus
 from .models import (
     ONEX_RULES,
@@ -99,27 +93,24 @@ def _selected(code: str, options: ValidatorOptions) -> bool:
 
 
 def _syntax(analysed: Analysed) -> tuple[ast.Module | None, RawFinding | None]:
-    """Parse (SYN001), then compile (SYN002: return/await/nonlocal where Python does not allow them)."""
-    code = "SYN001"
+    """Parse (SYN001: no tree), then compile (SYN002, with the tree: return/await/nonlocal where Python does not
+    allow them)."""
+    code, tree = "SYN001", None
     try:
         tree = ast.parse(analysed.text)
         code = "SYN002"
         compile(tree, "generated.py", "exec", dont_inherit=True)
     except SyntaxError as error:
         line = error.lineno
-        return None, RawFinding(
-            EnumValidationRule.SYNTAX,
+        return tree, finding(
             code,
-            EnumFindingSeverity.ERROR,
             f"syntax error at line {(line or 0) - analysed.line_offset}, column {error.offset or 0}: {error.msg}",
-            line,
-            error.offset,
-            "fix that line; the code must be valid Python where it stands",
+            line=line,
+            column=error.offset,
+            fix="fix that line; the code must be valid Python where it stands",
         )
     except (ValueError, RecursionError, MemoryError) as error:
-        return None, RawFinding(
-            EnumValidationRule.SYNTAX, "SYN001", EnumFindingSeverity.ERROR, f"the code cannot be parsed: {error}"
-        )
+        return None, finding("SYN001", f"the code cannot be parsed: {error}")
     return tree, None
 
 
@@ -131,13 +122,7 @@ async def validate(request: ModelCodeValidationRequest, options: ValidatorOption
     timings: dict[str, float] = {}
     finish = functools.partial(_result, request, options=options, timings=timings, started=started, strict=strict)
     if not request.generated_code.strip():
-        empty = RawFinding(
-            EnumValidationRule.SYNTAX,
-            "SYN003",
-            EnumFindingSeverity.ERROR,
-            "the generated code is empty",
-            suggested_fix="write the implementation",
-        )
+        empty = finding("SYN003", "the generated code is empty", fix="write the implementation")
         return finish(rules=rules, analysed=Analysed(text=""), ctx=None, raw=[empty])
     analysed, focused = _assemble(request)
     if analysed.problems:
@@ -145,9 +130,10 @@ async def validate(request: ModelCodeValidationRequest, options: ValidatorOption
     clock = time.perf_counter()
     tree, problem = _syntax(analysed)
     timings["syntax"] = (time.perf_counter() - clock) * 1000.0
-    if tree is None:
+    if tree is None or problem is not None:
         raw = [problem] if problem else []
-        return finish(rules=[EnumValidationRule.SYNTAX], analysed=analysed, ctx=None, raw=raw, focused=focused)
+        syntax = [EnumValidationRule.SYNTAX]
+        return finish(rules=syntax, analysed=analysed, ctx=None, raw=raw, focused=focused, parsed=tree is not None)
     explicit_onex = EnumValidationRule.ALL not in request.validation_rules and bool(set(rules) & ONEX_RULES)
     onex_file = is_onex_file(request.file_path, tree) or (focused is not None and focused.focus.outline.onex_file)
     ctx = CheckContext(
@@ -159,6 +145,7 @@ async def validate(request: ModelCodeValidationRequest, options: ValidatorOption
         onex_file=onex_file,
         onex_rules_requested=explicit_onex,
         options=options.checker,
+        contract=_sibling_contract(request),
     )
     findings, outputs = await _run_checks(ctx, rules, options, request, timings, analysed=analysed, focused=focused)
     return finish(rules=rules, analysed=analysed, ctx=ctx, raw=findings, focused=focused, outputs=outputs)
@@ -221,28 +208,19 @@ async def _run_checks(
         finally:
             timings[name] = (time.perf_counter() - clock) * 1000.0
 
-    background: list[asyncio.Task[list[RawFinding]]] = []
-    background.append(asyncio.create_task(timed("ruff", check_ruff(ctx, rules))))  # nothing runs if no rule is ruff's
-    if EnumValidationRule.TYPE_HINTS in rules and options.checker.mypy:
-        background.append(asyncio.create_task(timed("mypy", check_mypy(ctx))))
+    selected = [check for check in CHECKS if check.selected(rules, ctx)]
+    background = [
+        asyncio.create_task(timed(check.name, check.run_async(ctx, rules)))
+        for check in selected
+        if check.run_async is not None
+    ]
     await asyncio.sleep(0)  # let the subprocesses start before the in-process checks take the loop
     findings: list[RawFinding] = []
-    local: list[tuple[str, Callable[[], list[RawFinding]]]] = [("laziness", lambda: check_laziness(ctx))]
-    if EnumValidationRule.IMPORTS in rules:
-        local.append(("imports", lambda: check_relative_imports(ctx)))
-    if EnumValidationRule.SECURITY in rules:
-        local.append(("security", lambda: check_security(ctx)))
-    if set(rules) & ONEX_RULES:
-        local.append(("onex", lambda: [f for f in check_onex(ctx) if f.rule in rules]))
-        contract = _sibling_contract(request)
-        if contract is not None:
-            local.append(("contract", lambda: check_contract(contract)))
-    if EnumValidationRule.QUALITY in rules:
-        local.append(("quality", lambda: check_quality(ctx)))
-    for name, run in local:
-        clock = time.perf_counter()
-        findings.extend(run())
-        timings[name] = (time.perf_counter() - clock) * 1000.0
+    for check in selected:
+        if check.run is not None:
+            clock = time.perf_counter()
+            findings.extend(check.run(ctx, rules))
+            timings[check.name] = (time.perf_counter() - clock) * 1000.0
     for task in background:
         findings.extend(await task)
     if focused is not None:  # from here on, positions are the whole file's
@@ -317,6 +295,7 @@ def _result(
     strict: bool,
     focused: _Focused | None = None,
     outputs: list[str] | None = None,
+    parsed: bool = True,
 ) -> ModelCodeValidationResult:
     """The findings that count (in the new code) and those that stand elsewhere; in a focused copy, positions
     are mapped to the whole file's (``ctx`` findings arrive mapped), and findings elsewhere are not gathered
@@ -362,6 +341,7 @@ def _result(
         preexisting=sorted(preexisting, key=lambda f: (f.line or 0, f.code)),
         rules_checked=rules,
         syntax_valid=not any(f.rule is EnumValidationRule.SYNTAX for f in errors),
+        parsed=parsed,
         onex_compliant=not any(f.rule in ONEX_RULES for f in errors),
         security_issues_found=sum(1 for f in order if f.rule is EnumValidationRule.SECURITY),
         validation_time_ms=(time.perf_counter() - started) * 1000.0,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumFindingSeverity, EnumValidationRule
 
@@ -30,6 +31,7 @@ class CheckContext:
     onex_file: bool
     onex_rules_requested: bool
     options: CheckerOptions = field(default_factory=CheckerOptions)
+    contract: Path | None = None  # a node.py checked as a whole file brings its contract.yaml along
 
     def in_generated(self, line: int | None) -> bool:
         """Whether ``line`` (1-based) belongs to the generated code."""
@@ -71,25 +73,4 @@ def position(node: ast.AST) -> tuple[int | None, int | None]:
     return line, None if column is None else column + 1
 
 
-def checker_failed(rule: EnumValidationRule, checker: str, reason: str) -> RawFinding:
-    """A checker that is missing, crashed or timed out: an error, never a silent pass."""
-    return RawFinding(
-        rule=rule,
-        code="CHK001",
-        severity=EnumFindingSeverity.ERROR,
-        message=f"the {checker} checker could not run ({reason}), so this code was not checked for {rule.value}",
-        suggested_fix=f"install or repair {checker}, or switch the {rule.value} rule off in configuration",
-    )
-
-
-def walked(rule: EnumValidationRule, checker: str, run: Callable[[], list[RawFinding]]) -> list[RawFinding]:
-    """``run()``, a check that walks the syntax tree; code nested too deeply for Python to walk is refused
-    (CHK001), never passed unchecked."""
-    try:
-        return run()
-    except RecursionError:
-        failed = checker_failed(rule, checker, "the code is nested too deeply to follow")
-        return [replace(failed, suggested_fix="write flatter code: fewer nested calls, brackets and blocks")]
-
-
-__all__ = ["CheckContext", "CheckerOptions", "RawFinding", "checker_failed", "position", "walked"]
+__all__ = ["CheckContext", "CheckerOptions", "RawFinding", "position"]

@@ -23,9 +23,9 @@ from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import (
     EnumValidationRule,
 )
 
-from .base import CheckContext, RawFinding, walked
+from .base import CheckContext, RawFinding
 from .danger_facts import Facts, called, fold, is_built, short
-from .registry import finding
+from .registry import finding, walked
 
 _RULE = EnumValidationRule.SECURITY
 

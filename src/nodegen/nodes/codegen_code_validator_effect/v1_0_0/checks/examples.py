@@ -29,11 +29,11 @@ from pathlib import Path
 from typing import Any
 
 from nodegen.infra.sandbox import AUTO, ModelSandboxLimits, ModelSandboxResult, run_sandboxed
-from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumFindingSeverity, EnumValidationRule
 from nodegen.onex import EnumLogLevel, emit_log_event
 
 from .base import CheckContext, RawFinding
 from .example_reader import DocExample, parameter_names, read_examples
+from .registry import finding
 
 _RUNNER = Path(__file__).with_name("example_runner.py")
 _MOST_FINDINGS = 5
@@ -101,8 +101,8 @@ def _module_identity(file_path: str | None) -> tuple[str, Path | None, bool]:
     return ".".join(parts), root, path.stem == "__init__"
 
 
-def _finding(code: str, message: str, *, severity: EnumFindingSeverity = EnumFindingSeverity.ERROR) -> RawFinding:
-    return RawFinding(EnumValidationRule.EXAMPLES, code, severity, message, None, None, _FIX)
+def _finding(code: str, message: str) -> RawFinding:
+    return finding(code, message, fix=_FIX)
 
 
 def _call(source: str) -> str:
@@ -134,7 +134,7 @@ def _example_findings(
             f"{len(broken)} docstring example(s) fail before the stub is first called, whatever its code (the first, "
             f"at line {line + int(first['lineno'])}: `{_call(first['source'])}` {what}), so they say nothing of it"
         )
-        findings.append(_finding("EXA003", message, severity=EnumFindingSeverity.WARNING))
+        findings.append(_finding("EXA003", message))
     for event in failing[:_MOST_FINDINGS]:
         index = int(event["index"])
         before = [example for example in examples[:index] if not example.equal]  # arrow examples stand alone
@@ -196,7 +196,7 @@ async def check_examples(
         found = stub_examples(stub, qualified_name)
     except ValueError as error:
         message = f"the docstring's examples of `{qualified_name}` do not parse ({error}), so none were run"
-        return ExampleRun([_finding("EXA003", message, severity=EnumFindingSeverity.WARNING)])
+        return ExampleRun([_finding("EXA003", message)])
     if found is None and not probes:
         return ExampleRun([])
     docstring, line, examples = found or ("", stub.lineno, [])
@@ -232,7 +232,7 @@ async def check_examples(
     _warn_fallback_once(result)
     if result.refused:
         message = f"the docstring examples of `{qualified_name}` were not run ({result.note})"
-        return ExampleRun([_finding("EXA003", message, severity=EnumFindingSeverity.WARNING)])
+        return ExampleRun([_finding("EXA003", message)])
     return _read_report(result, examples, ctx, line, token, probes=len(probes))
 
 
@@ -265,7 +265,7 @@ def _read_report(
             f"the docstring examples were not run: the module does not import in the sandbox "
             f"({failed_import['error']}), for a reason outside the new code"
         )
-        return ExampleRun([_finding("EXA003", message, severity=EnumFindingSeverity.WARNING)])
+        return ExampleRun([_finding("EXA003", message)])
     done = next((i for i, e in enumerate(events) if e.get("event") == "done"), None)
     if done is None or not (result.ok or probes):  # a run cut during the probes still judged its examples
         return ExampleRun([_abnormal(result, events)])

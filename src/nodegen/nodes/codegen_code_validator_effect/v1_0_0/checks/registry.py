@@ -1,179 +1,28 @@
-"""Every finding code nodegen reports, declared once: its rule family, its severity and what it finds; and the one
-table of generic rules delegated to ruff's own codes.
+"""Building findings: every one goes through here, from the one table of codes (``models.finding_codes``); and the
+ruff codes selected for the rules being checked.
 
 Generic Python rules (annotations, docstrings, complexity, ``print``, bare ``except``, ``raise`` without ``from``)
 are ruff's: nodegen runs ruff once on the assembled file and reports each ruff code it selects
 under the nodegen code users configure (``validation_severity = {"TYP" = "error"}`` keeps working). What ruff cannot
 know, or judges otherwise, stays nodegen's own (ONEX structure; ``except Exception`` logged with ``emit_log_event``,
 which BLE001 would flag; ``eval`` of a literal, which S307 would flag; I/O in pure nodes; ...).
-
-A severity is ``error``, ``warning`` or ``onex``: an ONEX rule, an error in an ONEX node file and a warning elsewhere,
-where it is only reported when an ONEX rule family was asked for by name.
 """
 
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Callable
 
-from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumFindingSeverity, EnumValidationRule
-
-from .base import CheckContext, RawFinding, position
-
-Severity = Literal["error", "warning", "onex"]
-
-_R = EnumValidationRule
-
-
-@dataclass(frozen=True, slots=True)
-class FindingCode:
-    """One nodegen finding code: its family, its severity, what it finds, and the ruff codes that find it for it."""
-
-    code: str
-    rule: EnumValidationRule
-    severity: Severity
-    summary: str
-    ruff: tuple[str, ...] = ()
-    fix: str | None = None
-
-    def severity_in(self, ctx: CheckContext | None) -> EnumFindingSeverity:
-        """The severity of a finding of this code in ``ctx``'s code."""
-        if self.severity == "onex":
-            onex = ctx is not None and ctx.onex_file
-            return EnumFindingSeverity.ERROR if onex else EnumFindingSeverity.WARNING
-        return EnumFindingSeverity(self.severity)
-
-    def reported_in(self, ctx: CheckContext) -> bool:
-        """ONEX rules count in ONEX node files, or where they were asked for by name; the others always."""
-        return self.severity != "onex" or ctx.onex_file or ctx.onex_rules_requested
-
-
-_CODES = (
-    # -- syntax and placeholders
-    FindingCode("SYN001", _R.SYNTAX, "error", "the code does not parse"),
-    FindingCode("SYN002", _R.SYNTAX, "error", "the code does not compile where it stands (await, nonlocal, ...)"),
-    FindingCode("SYN003", _R.SYNTAX, "error", "the code is empty"),
-    FindingCode("SYN005", _R.SYNTAX, "error", "the code holds a character the file's encoding cannot write"),
-    FindingCode("LAZY001", _R.SYNTAX, "error", "the body is still a placeholder"),
-    FindingCode("LAZY002", _R.SYNTAX, "error", "the body elides code (`# rest of the code here`)"),
-    FindingCode("LAZY003", _R.SYNTAX, "error", "the body never returns the value its annotation promises"),
-    FindingCode("LAZY004", _R.SYNTAX, "error", "the body declares its own class or function again"),
-    FindingCode("LAZY005", _R.SYNTAX, "error", "the body turns a function that returns a value into a generator"),
-    FindingCode("LAZY006", _R.SYNTAX, "error", "a loop that can never end"),
-    # -- names and imports (ruff's F rules are reported under their own codes)
-    FindingCode("IMP001", _R.IMPORTS, "warning", "relative import from a parent package"),
-    # -- type hints (ruff)
-    FindingCode(
-        "TYP001",
-        _R.TYPE_HINTS,
-        "warning",
-        "parameter without a type hint",
-        ruff=("ANN001", "ANN002", "ANN003"),
-        fix="annotate it: `name: <type>`",
-    ),
-    FindingCode(
-        "TYP002",
-        _R.TYPE_HINTS,
-        "warning",
-        "function without a return type hint (dunders exempt)",
-        ruff=("ANN201", "ANN202", "ANN205", "ANN206"),
-        fix="add `-> <type>` (`-> None` when it returns nothing)",
-    ),
-    # -- docstrings and quality
-    FindingCode(
-        "DOC001",
-        _R.DOCSTRINGS,
-        "warning",
-        "public function or method without a docstring",
-        ruff=("D102", "D103"),
-        fix="add a one-line docstring that states what it returns or does",
-    ),
-    FindingCode(
-        "QUA001",
-        _R.QUALITY,
-        "warning",
-        "cyclomatic complexity over 10",
-        ruff=("C901",),
-        fix="split it into smaller functions",
-    ),
-    FindingCode("QUA002", _R.QUALITY, "warning", "function over 50 lines", fix="move steps into helper functions"),
-    FindingCode(
-        "QUA003",
-        _R.QUALITY,
-        "warning",
-        "dict[str, Any] in a public signature",
-        fix="use a pydantic model (or a TypedDict) for structured data",
-    ),
-    # -- security (bandit's B* codes are reported under their own codes)
-    # ruff's S307/S102 flag eval/exec of a literal too, and nothing flags compile(): not delegated
-    FindingCode(
-        "SEC001",
-        _R.SECURITY,
-        "error",
-        "eval/exec/compile of code built at run time (possible code injection)",
-        fix="parse data with json/ast.literal_eval, or dispatch through a dict of functions",
-    ),
-    FindingCode("SEC010", _R.SECURITY, "error", "I/O inside a reducer or compute node"),
-    FindingCode("SEC020", _R.SECURITY, "error", "a hard-coded secret"),
-    FindingCode("SEC030", _R.SECURITY, "error", "dynamic import or attribute lookup of a dangerous name"),
-    FindingCode("SEC031", _R.SECURITY, "error", "recursive delete of a folder the code did not create"),
-    FindingCode("SEC032", _R.SECURITY, "error", "write outside the project"),
-    FindingCode("SEC033", _R.SECURITY, "error", "reading credentials"),
-    FindingCode("SEC034", _R.SECURITY, "error", "environment data sent over a socket, HTTP or mail"),
-    FindingCode("SEC035", _R.SECURITY, "error", "builtins or shared modules replaced (monkeypatching the interpreter)"),
-    FindingCode("SEC036", _R.SECURITY, "error", "other code's frames or objects read (sys._getframe, gc, f_back)"),
-    FindingCode("SEC037", _R.SECURITY, "error", "the process replaced or ended (exec*, spawn*, os._exit)"),
-    FindingCode("SEC038", _R.SECURITY, "error", "raw memory or C functions through ctypes"),
-    FindingCode("SEC039", _R.SECURITY, "error", "a write into site-packages or the interpreter's start-up files"),
-    FindingCode("SEC040", _R.SECURITY, "error", "the process environment returned"),
-    FindingCode("SEC041", _R.SECURITY, "error", "a delete of a path that comes from none of the function's inputs"),
-    # -- ONEX
-    FindingCode("ONEX001", _R.NAMING, "onex", "node class not named Node<Name><Type>"),
-    FindingCode("ONEX002", _R.ONEX_COMPLIANCE, "onex", "node.py without exactly one node class"),
-    FindingCode("ONEX003", _R.ONEX_COMPLIANCE, "onex", "raises something other than ModelOnexError with a code"),
-    FindingCode(
-        "ONEX004",
-        _R.ERROR_HANDLING,
-        "onex",
-        "raise inside an except block without `from`",
-        ruff=("B904",),
-        fix="chain it: `raise ModelOnexError(...) from error` (and cause=error)",
-    ),
-    FindingCode(
-        "ONEX005",
-        _R.ERROR_HANDLING,
-        "onex",
-        "bare `except:` that does not re-raise (it also catches KeyboardInterrupt)",
-        ruff=("E722",),
-        fix="catch the exceptions you expect, or `except Exception as error:` and log or re-raise",
-    ),
-    # ruff's BLE001 would also flag a handler that logs with emit_log_event (ONEX's logging call), so not delegated
-    FindingCode("ONEX006", _R.ERROR_HANDLING, "onex", "`except Exception` that neither logs nor re-raises"),
-    FindingCode(
-        "ONEX007",
-        _R.ONEX_COMPLIANCE,
-        "onex",
-        "`print` instead of structured logging",
-        ruff=("T201",),
-        fix='use emit_log_event(EnumLogLevel.INFO, "message", {"key": value})',
-    ),
-    FindingCode("ONEX008", _R.NAMING, "onex", "model_*.py holding another class or several models"),
-    FindingCode("ONEX009", _R.NAMING, "onex", "enum_*.py holding a class not named Enum*"),
-    FindingCode("ONEX010", _R.ONEX_COMPLIANCE, "onex", "node __init__ not (self, container) calling super"),
-    FindingCode("ONEX011", _R.ONEX_COMPLIANCE, "onex", "node class without its entry point"),
-    FindingCode("ONEX012", _R.ONEX_COMPLIANCE, "error", "contract.yaml incomplete"),
-    # -- docstring examples
-    FindingCode("EXA001", _R.EXAMPLES, "error", "a docstring example fails"),
-    FindingCode("EXA002", _R.EXAMPLES, "error", "the examples could not run to the end"),
-    FindingCode("EXA003", _R.EXAMPLES, "warning", "the examples could not run for a reason outside the code"),
+from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import (
+    CODES,
+    EXTERNAL,
+    RUFF_CODES,
+    EnumFindingSeverity,
+    EnumValidationRule,
+    FindingCode,
 )
 
-CODES: dict[str, FindingCode] = {entry.code: entry for entry in _CODES}
-"""Every nodegen finding code (``CHK001``, a checker that could not run, is reported under the rule it was checking)."""
-
-RUFF_CODES: dict[str, FindingCode] = {ruff: entry for entry in _CODES for ruff in entry.ruff}
-"""The one table of delegated rules: ruff's code -> the nodegen code it is reported under."""
+from .base import CheckContext, RawFinding, position
 
 
 def finding(
@@ -185,17 +34,75 @@ def finding(
     line: int | None = None,
     column: int | None = None,
     fix: str | None = None,
+    rule: EnumValidationRule | None = None,
 ) -> RawFinding:
-    """A finding of the registered ``code``: its rule and severity from the table, at ``node`` (or line/column)."""
+    """A finding of the registered ``code``: its rule and severity from the table, at ``node`` (or line/column).
+    ``rule`` is only for a code reported under the rule its check was checking (CHK001)."""
     entry = CODES[code]
+    reported = entry.rule or rule
+    if reported is None or (entry.rule is not None and rule is not None):
+        raise ValueError(f"{code}: a rule is given exactly when the table has none")
     if node is not None:
         line, column = position(node)
-    return RawFinding(entry.rule, code, entry.severity_in(ctx), message, line, column, fix or entry.fix)
+    severity = entry.severity_in(onex_file=ctx is not None and ctx.onex_file)
+    return RawFinding(reported, code, severity, message, line, column, fix or entry.fix)
+
+
+def external_finding(
+    tool: str,
+    code: str,
+    severity: EnumFindingSeverity,
+    message: str,
+    *,
+    line: int | None = None,
+    column: int | None = None,
+    fix: str | None = None,
+) -> RawFinding:
+    """A finding of an external tool under its own code (ruff's pyflakes, bandit, mypy), in the tool's family."""
+    family = EXTERNAL[tool]
+    if not code.startswith(family.prefix):
+        raise ValueError(f"{code} is not a {tool} code ({family.prefix}...)")
+    return RawFinding(family.rule, code, severity, message, line, column, fix)
+
+
+def checker_failed(rule: EnumValidationRule, checker: str, reason: str, *, fix: str | None = None) -> RawFinding:
+    """A checker that is missing, crashed or timed out (CHK001, under the rule it was checking): an error, never a
+    silent pass."""
+    return finding(
+        "CHK001",
+        f"the {checker} checker could not run ({reason}), so this code was not checked for {rule.value}",
+        rule=rule,
+        fix=fix or f"install or repair {checker}, or switch the {rule.value} rule off in configuration",
+    )
+
+
+def walked(rule: EnumValidationRule, checker: str, run: Callable[[], list[RawFinding]]) -> list[RawFinding]:
+    """``run()``, a check that walks the syntax tree; code nested too deeply for Python to walk is refused
+    (CHK001), never passed unchecked."""
+    try:
+        return run()
+    except RecursionError:
+        fix = "write flatter code: fewer nested calls, brackets and blocks"
+        return [checker_failed(rule, checker, "the code is nested too deeply to follow", fix=fix)]
 
 
 def ruff_codes_for(rules: set[EnumValidationRule], ctx: CheckContext) -> list[str]:
     """The delegated ruff codes to select when checking ``rules`` in ``ctx``'s code."""
-    return sorted(ruff for ruff, entry in RUFF_CODES.items() if entry.rule in rules and entry.reported_in(ctx))
+    return sorted(
+        ruff
+        for ruff, entry in RUFF_CODES.items()
+        if entry.rule in rules
+        and entry.reported_in(onex_file=ctx.onex_file, onex_rules_requested=ctx.onex_rules_requested)
+    )
 
 
-__all__ = ["CODES", "RUFF_CODES", "FindingCode", "finding", "ruff_codes_for"]
+__all__ = [
+    "CODES",
+    "RUFF_CODES",
+    "FindingCode",
+    "checker_failed",
+    "external_finding",
+    "finding",
+    "ruff_codes_for",
+    "walked",
+]

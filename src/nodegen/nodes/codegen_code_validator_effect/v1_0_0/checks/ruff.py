@@ -18,14 +18,14 @@ from typing import Any
 
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumFindingSeverity, EnumValidationRule
 
-from .base import CheckContext, RawFinding, checker_failed
-from .registry import RUFF_CODES, finding, ruff_codes_for
+from .base import CheckContext, RawFinding
+from .registry import RUFF_CODES, checker_failed, external_finding, finding, ruff_codes_for
 
 _ERRORS = frozenset({"F821", "F822", "F823", "F701", "F702", "F704", "F706", "F707"})
 _STDLIB = frozenset(sys.stdlib_module_names)
 MAX_COMPLEXITY = 10
 
-RUFF_RULES = frozenset({EnumValidationRule.IMPORTS} | {entry.rule for entry in RUFF_CODES.values()})
+RUFF_RULES = frozenset({EnumValidationRule.IMPORTS} | {entry.rule for entry in RUFF_CODES.values() if entry.rule})
 """The rule families ruff checks for nodegen."""
 
 
@@ -120,7 +120,7 @@ def _finding(ctx: CheckContext, report: dict[str, Any]) -> RawFinding:
     delegated = RUFF_CODES.get(code)
     if delegated is None:  # pyflakes, under ruff's own code
         severity = EnumFindingSeverity.ERROR if code in _ERRORS else EnumFindingSeverity.WARNING
-        return RawFinding(EnumValidationRule.IMPORTS, code, severity, message, line, column, _fix_for(code, text))
+        return external_finding("ruff", code, severity, message, line=line, column=column, fix=_fix_for(code, text))
     return finding(
         delegated.code, f"{delegated.summary}: {message} (ruff {code})", ctx=ctx, line=line, column=column
     )

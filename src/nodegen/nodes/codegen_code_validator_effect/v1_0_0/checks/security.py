@@ -19,9 +19,9 @@ from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumFindin
 from nodegen.pysource import is_docstring
 from nodegen.pysource.onex_nodes import node_kind
 
-from .base import CheckContext, RawFinding, checker_failed
+from .base import CheckContext, RawFinding
 from .danger import check_danger
-from .registry import finding
+from .registry import checker_failed, external_finding, finding
 from .tampering import check_tampering
 
 _RULE = EnumValidationRule.SECURITY
@@ -184,15 +184,14 @@ def _bandit_finding(issue: Any, asked_for: str | None = None) -> RawFinding:
     text = str(issue.text).rstrip(".")
     if issue.test_id in _PASSWORD_TESTS:
         text = _QUOTED.sub('"..."', text)  # name the finding, never repeat the secret
-    return RawFinding(
-        rule=_RULE,
-        code=str(issue.test_id),
-        severity=EnumFindingSeverity.ERROR if blocks else EnumFindingSeverity.WARNING,
-        message=f"{text} (bandit {issue.test_id}, severity {severity.lower()}, confidence {confidence.lower()}: "
-        f"{verdict})",
+    return external_finding(
+        "bandit",
+        str(issue.test_id),
+        EnumFindingSeverity.ERROR if blocks else EnumFindingSeverity.WARNING,
+        f"{text} (bandit {issue.test_id}, severity {severity.lower()}, confidence {confidence.lower()}: {verdict})",
         line=int(issue.lineno),
         column=int(issue.col_offset) + 1,
-        suggested_fix=_BANDIT_FIXES.get(str(issue.test_id), _DEFAULT_FIX),
+        fix=_BANDIT_FIXES.get(str(issue.test_id), _DEFAULT_FIX),
     )
 
 

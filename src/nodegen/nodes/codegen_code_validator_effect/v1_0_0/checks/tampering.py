@@ -26,9 +26,9 @@ import re
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumValidationRule
 from nodegen.pysource import FunctionNode
 
-from .base import CheckContext, RawFinding, walked
+from .base import CheckContext, RawFinding
 from .danger_facts import Facts, called, fold, short
-from .registry import finding
+from .registry import finding, walked
 
 _RULE = EnumValidationRule.SECURITY
 _SHARED = frozenset({"builtins", "__builtins__", "sys.modules", "sys.meta_path", "sys.path_hooks", "sys.excepthook"})

@@ -10,7 +10,8 @@ import sys
 
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumFindingSeverity, EnumValidationRule
 
-from .base import CheckContext, RawFinding, checker_failed
+from .base import CheckContext, RawFinding
+from .registry import checker_failed, external_finding
 
 _MYPY_LINE = re.compile(
     r"^[^:]*:(?P<line>\d+):(?P<column>\d+): (?P<kind>error|note): (?P<message>.*?)(?:  \[(?P<code>[\w-]+)\])?$"
@@ -53,11 +54,11 @@ async def check_mypy(ctx: CheckContext) -> list[RawFinding]:
         if match is None or match["kind"] != "error":
             continue
         findings.append(
-            RawFinding(
-                rule=EnumValidationRule.TYPE_HINTS,
-                code=f"MYPY-{match['code'] or 'error'}",
-                severity=EnumFindingSeverity.WARNING,
-                message=f"type hint check (mypy): {match['message']}",
+            external_finding(
+                "mypy",
+                f"MYPY-{match['code'] or 'error'}",
+                EnumFindingSeverity.WARNING,
+                f"type hint check (mypy): {match['message']}",
                 line=int(match["line"]),
                 column=int(match["column"]),
             )

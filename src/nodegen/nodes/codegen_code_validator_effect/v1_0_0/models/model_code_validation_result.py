@@ -19,6 +19,7 @@ class ModelCodeValidationResult(BaseModel):
     )
     rules_checked: list[EnumValidationRule] = Field(default_factory=list)
     syntax_valid: bool = True
+    parsed: bool = Field(default=True, description="The code parses as Python (False: nothing else was checked)")
     onex_compliant: bool = True
     security_issues_found: int = Field(default=0, ge=0)
     validation_time_ms: float = Field(ge=0.0)
