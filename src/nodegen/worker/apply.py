@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from nodegen.nodes.codegen_code_injector_effect.v1_0_0 import FILE_TARGET, NodeCodegenCodeInjectorEffect
+from nodegen.nodes.codegen_code_injector_effect.v1_0_0 import NodeCodegenCodeInjectorEffect
 from nodegen.nodes.codegen_metrics_reducer.v1_0_0 import NodeCodegenMetricsReducer
 from nodegen.nodes.codegen_orchestrator.v1_0_0.models import (
     EnumStubStatus,
@@ -71,14 +71,14 @@ async def apply_result(
             stubs[index] = _failed(stubs[index], f"valid code, but the file was not written: {error.message}")
     else:
         applied = set(injected.applied_requests)
-        file_errors = [e.message for e in injected.injection_errors if e.method_name == FILE_TARGET]
         if injected.written:
             file.written_to = local_path
             for position, index in enumerate(filled):
                 if position not in applied:
                     stubs[index] = _failed(stubs[index], "valid code, but the injector refused it in the local file")
         else:
-            file.error = "; ".join(file_errors) or f"{local_path} was not written"
+            refusal = injected.file_refusal
+            file.error = refusal.message if refusal is not None else f"{local_path} was not written"
             for index in filled:
                 stubs[index] = _failed(stubs[index], f"valid code, but the file was not written: {file.error}")
     file.stubs_filled = sum(1 for stub in stubs if stub.status is EnumStubStatus.FILLED)

@@ -2,6 +2,6 @@
 to check exactly that)."""
 
 from .injection import InjectionOptions, preview, stub_definition
-from .node import FILE_TARGET, NodeCodegenCodeInjectorEffect
+from .node import NodeCodegenCodeInjectorEffect
 
-__all__ = ["FILE_TARGET", "InjectionOptions", "NodeCodegenCodeInjectorEffect", "preview", "stub_definition"]
+__all__ = ["InjectionOptions", "NodeCodegenCodeInjectorEffect", "preview", "stub_definition"]

@@ -22,11 +22,9 @@ from nodegen.onex import (
 from nodegen.pysource import split_lines
 
 from .injection import InjectionOptions, inject, unified_diff
-from .models import ModelCodeInjectionInput, ModelCodeInjectionResult, ModelInjectionError
+from .models import ModelCodeInjectionInput, ModelCodeInjectionResult, ModelWriteRefusal
 from .models.model_code_injector_options import ModelCodeInjectorOptions
 from .writing import WriteRefusedError, write_source
-
-FILE_TARGET = "<file>"  # the method_name of an error of the whole file (a refused write): it concerns every request
 
 
 class NodeCodegenCodeInjectorEffect(NodeEffect[ModelCodeInjectionResult]):
@@ -63,6 +61,7 @@ class NodeCodegenCodeInjectorEffect(NodeEffect[ModelCodeInjectionResult]):
         request = self._parse_input(contract)
         outcome = inject(request.source_code, request.injection_requests, self.options)
         errors = list(outcome.errors)
+        refusal: ModelWriteRefusal | None = None
         written = False
         backup_path: str | None = None
         changed = outcome.source != request.source_code
@@ -76,20 +75,13 @@ class NodeCodegenCodeInjectorEffect(NodeEffect[ModelCodeInjectionResult]):
                     rewrite_hard_links=self.rewrite_hard_links,
                     through_symlink=request.through_symlink,
                 )
-            except WriteRefusedError as refusal:
-                errors.append(
-                    ModelInjectionError(
-                        code=refusal.code,
-                        method_name=FILE_TARGET,
-                        message=refusal.message,
-                        suggested_fix=refusal.suggested_fix,
-                    )
-                )
+            except WriteRefusedError as refused:
+                fix = refused.suggested_fix
+                refusal = ModelWriteRefusal(code=refused.code, message=refused.message, suggested_fix=fix)
             else:
                 written = True
                 backup_path = str(done.backup_path) if done.backup_path else None
-        refused_write = bool(request.file_path) and not request.dry_run and changed and not written
-        performed = 0 if refused_write else len(outcome.modified)
+        performed = 0 if refusal is not None else len(outcome.modified)
         failed_requests = len(request.injection_requests) - performed
         self._total_injections += len(request.injection_requests)
         self._successful_injections += performed
@@ -107,12 +99,13 @@ class NodeCodegenCodeInjectorEffect(NodeEffect[ModelCodeInjectionResult]):
             },
         )
         return ModelCodeInjectionResult(
-            success=not errors,
+            success=not errors and refusal is None,
             modified_source=outcome.source,
             injections_performed=len(outcome.modified),
             methods_modified=outcome.modified,
             applied_requests=outcome.applied,
             injection_errors=errors,
+            file_refusal=refusal,
             imports_added=outcome.imports_added,
             helpers_added=outcome.helpers_added,
             file_lines_before=len(split_lines(request.source_code)),
@@ -145,4 +138,4 @@ class NodeCodegenCodeInjectorEffect(NodeEffect[ModelCodeInjectionResult]):
         }
 
 
-__all__ = ["FILE_TARGET", "NodeCodegenCodeInjectorEffect"]
+__all__ = ["NodeCodegenCodeInjectorEffect"]

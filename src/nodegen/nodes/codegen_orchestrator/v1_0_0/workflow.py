@@ -23,7 +23,7 @@ from workflows.events import StartEvent, StopEvent
 from nodegen.infra.source_files import read_source
 from nodegen.nodes.codegen_code_generator_effect.v1_0_0 import NodeCodegenCodeGeneratorEffect
 from nodegen.nodes.codegen_code_generator_effect.v1_0_0.models import EnumStopReason, ModelStubGeneration
-from nodegen.nodes.codegen_code_injector_effect.v1_0_0 import FILE_TARGET, NodeCodegenCodeInjectorEffect
+from nodegen.nodes.codegen_code_injector_effect.v1_0_0 import NodeCodegenCodeInjectorEffect
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import ModelCodeValidationResult
 from nodegen.nodes.codegen_metrics_reducer.v1_0_0 import NodeCodegenMetricsReducer
@@ -266,13 +266,9 @@ class CodeGenerationWorkflow(Workflow):
             )
         )
         written = Written(applied=set(result.applied_requests))
-        file_errors: list[str] = []
         for error in result.injection_errors:
-            if error.method_name == FILE_TARGET:
-                file_errors.append(error.message)
-            else:
-                key = (error.qualified_name or error.method_name, error.line_number)
-                written.refusals.setdefault(key, error.message)
+            key = (error.qualified_name or error.method_name, error.line_number)
+            written.refusals.setdefault(key, error.message)
         outcome.diff = result.diff
         if not written.applied:
             return written
@@ -281,7 +277,8 @@ class CodeGenerationWorkflow(Workflow):
                 outcome.written_to = file_path
                 written.text, written.where = read_back(file_path), file_path
             else:
-                outcome.error = "; ".join(file_errors) or f"{file_path} was not written"
+                refusal = result.file_refusal
+                outcome.error = refusal.message if refusal is not None else f"{file_path} was not written"
         elif fill.output_directory is not None and not fill.dry_run:
             relative = Path(file_path).resolve().relative_to(fill.root)
             stored = await fill.store.execute_effect(

@@ -7,6 +7,7 @@ from .model_code_injection_result import ModelCodeInjectionResult
 from .model_injected_region import EnumRegionKind, ModelInjectedRegion
 from .model_injection_error import ModelInjectionError
 from .model_injection_preview import ModelInjectionPreview
+from .model_write_refusal import ModelWriteRefusal
 
 __all__ = [
     "EnumInjectionErrorCode",
@@ -17,4 +18,5 @@ __all__ = [
     "ModelInjectedRegion",
     "ModelInjectionError",
     "ModelInjectionPreview",
+    "ModelWriteRefusal",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from .model_injection_error import ModelInjectionError
+from .model_write_refusal import ModelWriteRefusal
 
 
 class ModelCodeInjectionResult(BaseModel):
@@ -17,7 +18,10 @@ class ModelCodeInjectionResult(BaseModel):
     applied_requests: list[int] = Field(
         default_factory=list, description="Positions in injection_requests of the requests applied in modified_source"
     )
-    injection_errors: list[ModelInjectionError] = Field(default_factory=list)
+    injection_errors: list[ModelInjectionError] = Field(default_factory=list, description="The refused requests")
+    file_refusal: ModelWriteRefusal | None = Field(
+        default=None, description="Why the file was not written, when writing it was refused (the file is as it was)"
+    )
     imports_added: list[str] = Field(default_factory=list)
     helpers_added: list[str] = Field(default_factory=list)
     file_lines_before: int = Field(ge=0)

@@ -77,7 +77,7 @@ async def test_a_file_changed_on_disk_is_not_written(node, stub_file):
     stub_file.write_text(SOURCE + "\n# edited meanwhile\n")
     result = await inject_into(node, stub_file)
     assert not result.success and not result.written
-    assert result.injection_errors[-1].code == "file_changed"
+    assert result.file_refusal is not None and result.file_refusal.code == "file_changed"
     assert stub_file.read_text() == SOURCE + "\n# edited meanwhile\n"
 
 
@@ -89,8 +89,8 @@ async def test_a_locked_file_is_not_written(node, stub_file):
     finally:
         holder.kill()
         holder.wait()
-    assert result.injection_errors[-1].code == "file_locked"
-    assert f"process {holder.pid}" in result.injection_errors[-1].message
+    assert result.file_refusal is not None and result.file_refusal.code == "file_locked"
+    assert f"process {holder.pid}" in result.file_refusal.message
     assert stub_file.read_text() == SOURCE
 
 
@@ -284,7 +284,8 @@ async def test_a_read_only_file_is_refused_and_left_as_it_was(node, stub_file):
     stub_file.chmod(0o444)
     result = await inject_into(node, stub_file)
     assert not result.written and not result.success
-    (error,) = result.injection_errors
+    error = result.file_refusal
+    assert not result.injection_errors and error is not None
     assert (
         error.code == "file_read_only" and "read-only" in error.message and "chmod u+w" in (error.suggested_fix or "")
     )
@@ -296,7 +297,8 @@ async def test_a_hard_linked_file_is_refused_and_every_link_stays_as_it_was(node
     other.hardlink_to(stub_file)
     result = await inject_into(node, stub_file)
     assert not result.written and not result.success
-    (error,) = result.injection_errors
+    error = result.file_refusal
+    assert not result.injection_errors and error is not None
     assert error.code == "hard_linked" and "2 hard links" in error.message and "nothing was written" in error.message
     assert "NODEGEN_INJECTOR_REWRITE_HARD_LINKS=true" in (error.suggested_fix or "")
     assert stub_file.read_text() == other.read_text() == SOURCE
