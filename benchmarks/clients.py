@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from nodegen.llm import LLMClient, ModelCompletion, ModelCompletionRequest, ProviderIdentity
+from nodegen.llm import LLMClient, ModelCompletion, ModelCompletionRequest, ProviderCapabilities, ProviderIdentity
 
 
 @dataclass
@@ -49,9 +49,8 @@ class ObservingClient:
         return self.inner.identity
 
     @property
-    def max_concurrency(self) -> int | None:
-        limit = getattr(self.inner, "max_concurrency", None)
-        return limit if isinstance(limit, int) else None
+    def capabilities(self) -> ProviderCapabilities:
+        return self.inner.capabilities
 
     async def complete(self, request: ModelCompletionRequest) -> ModelCompletion:
         started = time.perf_counter()
@@ -82,6 +81,10 @@ class SequenceClient:
     @property
     def identity(self) -> ProviderIdentity:
         return ProviderIdentity(provider="scripted", model="instant")
+
+    @property
+    def capabilities(self) -> ProviderCapabilities:
+        return ProviderCapabilities()
 
     async def complete(self, request: ModelCompletionRequest) -> ModelCompletion:
         text = self.answers[min(self.served, len(self.answers) - 1)]

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.support.humaneval import STUB_BODY, failing_problems, function_source, split_solution
 
 from benchmarks.checks import docstring_examples, failure_kind
-from nodegen.llm import ModelCompletion, ModelCompletionRequest, ProviderIdentity
+from nodegen.llm import ModelCompletion, ModelCompletionRequest, ProviderCapabilities, ProviderIdentity
 from nodegen.nodes.codegen_orchestrator.v1_0_0 import NodeCodegenOrchestrator
 from nodegen.nodes.codegen_orchestrator.v1_0_0.models import EnumStubStatus
 from nodegen.onex.testing import create_test_container
@@ -124,6 +124,10 @@ class ScriptedClient:
     @property
     def identity(self) -> ProviderIdentity:
         return ProviderIdentity(provider="oracle", model="canonical")
+
+    @property
+    def capabilities(self) -> ProviderCapabilities:
+        return ProviderCapabilities()  # answers as a capable remote model would be asked
 
     async def complete(self, request: ModelCompletionRequest) -> ModelCompletion:
         found = _FILE.search(request.messages[0].content)

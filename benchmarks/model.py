@@ -75,7 +75,7 @@ async def _humaneval(args: argparse.Namespace, model: LLMClient, where: Path) ->
         "phase": "run",
         "llm": args.llm,
         "model": str(model.identity),
-        "max_attempts": attempts.attempts_for(model.identity.provider),
+        "max_attempts": attempts.attempts_for(model.capabilities),
         "candidates": args.candidates or settings.generation_candidates,
         "max_tokens": max_tokens,
         "machine": _machine(),

@@ -14,7 +14,7 @@ from typing import Any
 
 from benchmarks.clients import ObservingClient
 from benchmarks.humaneval_model import settings_for
-from nodegen.llm import LLMClient, ModelCompletion, ModelCompletionRequest, ProviderIdentity
+from nodegen.llm import LLMClient, ModelCompletion, ModelCompletionRequest, ProviderCapabilities, ProviderIdentity
 from nodegen.nodes.codegen_orchestrator.v1_0_0 import NodeCodegenOrchestrator
 from nodegen.nodes.codegen_orchestrator.v1_0_0.models import EnumStubStatus
 from nodegen.onex import ModelContainer
@@ -72,11 +72,14 @@ class FreshStateClient:
 
     def __init__(self, inner: LLMClient) -> None:
         self.inner = inner
-        self.max_concurrency = 1
 
     @property
     def identity(self) -> ProviderIdentity:
         return self.inner.identity
+
+    @property
+    def capabilities(self) -> ProviderCapabilities:
+        return self.inner.capabilities
 
     async def complete(self, request: ModelCompletionRequest) -> ModelCompletion:
         reset_state(self.inner)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import time
 from pathlib import Path
@@ -20,11 +21,13 @@ from nodegen.llm import (
     ModelCompletionRequest,
     ModelLLMOptions,
     ModelReplayRecord,
+    ProviderCapabilities,
     ProviderIdentity,
     RecordingClient,
     ReplayClient,
     RetryPolicy,
     RunBudget,
+    capabilities_for,
     complete_with_retries,
     create_llm_client,
     openai_client,
@@ -175,6 +178,10 @@ class _Flaky:
     def identity(self) -> ProviderIdentity:
         return ProviderIdentity(provider="test", model="flaky")
 
+    @property
+    def capabilities(self) -> ProviderCapabilities:
+        return ProviderCapabilities()
+
     async def complete(self, request: ModelCompletionRequest) -> ModelCompletion:
         self.calls += 1
         if self.failures:
@@ -226,3 +233,38 @@ def test_record_files_go_where_asked(tmp_path: Path):
     (tmp_path / "x.jsonl").write_text("")
     client = create_llm_client(options)
     assert isinstance(client, RecordingClient) and (tmp_path / "out").is_dir()
+
+
+def test_behaviour_by_provider_is_declared_once_by_kind_and_never_read_from_a_name():
+    """Capabilities come from the one table (``spec.CAPABILITIES``); no module compares a provider's name."""
+    from nodegen.llm.spec import CAPABILITIES
+
+    assert set(CAPABILITIES) == set(EnumProviderKind)
+    local, hosted = capabilities_for("local"), capabilities_for("anthropic")
+    assert (local.max_concurrency, local.follows_findings, local.continues_answer, local.structured_output) == (
+        1,
+        False,
+        True,
+        False,
+    )
+    assert (hosted.max_concurrency, hosted.follows_findings, hosted.structured_output) == (None, True, True)
+    assert capabilities_for("someone-else") == ProviderCapabilities()
+    src = Path(__file__).resolve().parents[1] / "src" / "nodegen"
+    compared = []
+    for path in src.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Compare):
+                sides = [node.left, *node.comparators]
+                if any(isinstance(side, ast.Attribute | ast.Name) and "provider" in ast.unparse(side) for side in sides):
+                    compared.append(f"{path.relative_to(src)}:{node.lineno}")
+    assert compared == []
+
+
+async def test_a_client_and_its_wrappers_answer_with_their_providers_capabilities(tmp_path):
+    options = ModelLLMOptions(llm="ollama:llama3.2", cache_path=tmp_path / "c.db", record_to=tmp_path / "r.jsonl")
+    client = create_llm_client(options)
+    try:
+        assert isinstance(client, RecordingClient) and isinstance(client.inner, CachedClient)
+        assert client.capabilities == capabilities_for("ollama") and client.capabilities.structured_output
+    finally:
+        await client.aclose()

@@ -14,7 +14,15 @@ from nodegen.infra.bus import ModelEventEnvelope, topic_for
 from nodegen.infra.store_postgres import PostgresStore
 from nodegen.infra.work_queue import Producer
 from nodegen.infra.work_store import ResultRow, WorkStore
-from nodegen.llm import CachedClient, LLMError, ModelCompletion, ModelCompletionRequest, ProviderIdentity
+from nodegen.llm import (
+    CachedClient,
+    LLMError,
+    ModelCompletion,
+    ModelCompletionRequest,
+    ProviderCapabilities,
+    ProviderIdentity,
+    capabilities_for,
+)
 from nodegen.llm.budget import SharedRunBudget
 from nodegen.llm.cache import SharedCompletionCache
 from nodegen.llm.protocol import ModelChatMessage
@@ -42,6 +50,10 @@ class CountingClient:
     @property
     def identity(self) -> ProviderIdentity:
         return IDENTITY
+
+    @property
+    def capabilities(self) -> ProviderCapabilities:
+        return capabilities_for(IDENTITY.provider)
 
     async def complete(self, request: ModelCompletionRequest) -> ModelCompletion:
         self.calls += 1

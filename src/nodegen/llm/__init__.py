@@ -13,6 +13,7 @@ from nodegen.llm.protocol import (
     ModelChatMessage,
     ModelCompletion,
     ModelCompletionRequest,
+    ProviderCapabilities,
     ProviderIdentity,
 )
 from nodegen.llm.remote import RemoteClient, anthropic_client, openai_client
@@ -24,7 +25,7 @@ from nodegen.llm.replay import (
     write_replay_file,
 )
 from nodegen.llm.retry import RetryPolicy, complete_with_retries
-from nodegen.llm.spec import EnumProviderKind, ModelLLMSpec, parse_llm_spec
+from nodegen.llm.spec import EnumProviderKind, ModelLLMSpec, capabilities_for, parse_llm_spec
 from nodegen.llm.weights import LOCAL_MODELS, ModelWeightsSpec, local_model_spec, locate_parts
 from nodegen.llm.weights_cache import default_model_cache_dir, local_model_path
 
@@ -47,6 +48,7 @@ __all__ = [
     "ModelLLMSpec",
     "ModelReplayRecord",
     "ModelWeightsSpec",
+    "ProviderCapabilities",
     "ProviderIdentity",
     "RecordingClient",
     "RemoteClient",
@@ -54,6 +56,7 @@ __all__ = [
     "RetryPolicy",
     "RunBudget",
     "anthropic_client",
+    "capabilities_for",
     "client_concurrency",
     "complete_with_retries",
     "create_llm_client",

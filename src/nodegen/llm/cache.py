@@ -15,7 +15,7 @@ from typing import Protocol
 
 from nodegen.onex import EnumLogLevel, ModelOnexError, emit_log_event
 
-from .protocol import LLMClient, ModelCompletion, ModelCompletionRequest, ProviderIdentity
+from .protocol import LLMClient, ModelCompletion, ModelCompletionRequest, ProviderCapabilities, ProviderIdentity
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS completions (
@@ -199,6 +199,11 @@ class CachedClient:
     def identity(self) -> ProviderIdentity:
         """The inner provider's identity (the cache is transparent)."""
         return self.inner.identity
+
+    @property
+    def capabilities(self) -> ProviderCapabilities:
+        """The inner provider's."""
+        return self.inner.capabilities
 
     async def complete(self, request: ModelCompletionRequest) -> ModelCompletion:
         """The cached answer, or the provider's (then cached)."""

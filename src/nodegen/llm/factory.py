@@ -93,14 +93,7 @@ def create_llm_client(options: ModelLLMOptions) -> LLMClient:
 
 def client_concurrency(client: LLMClient) -> int | None:
     """The most calls ``client`` can usefully serve at once (1 for an in-process model), or None for no limit."""
-    while True:
-        limit = getattr(client, "max_concurrency", None)
-        if isinstance(limit, int):
-            return limit
-        inner = getattr(client, "inner", None)
-        if inner is None:
-            return None
-        client = inner
+    return client.capabilities.max_concurrency
 
 
 __all__ = ["LLAMA_CPP_MISSING", "ModelLLMOptions", "client_concurrency", "create_llm_client"]

@@ -22,7 +22,15 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .protocol import EnumLLMFailure, LLMError, ModelCompletion, ModelCompletionRequest, ProviderIdentity
+from .protocol import (
+    EnumLLMFailure,
+    LLMError,
+    ModelCompletion,
+    ModelCompletionRequest,
+    ProviderCapabilities,
+    ProviderIdentity,
+)
+from .spec import capabilities_for
 
 if TYPE_CHECKING:
     from .local_llama import SharedModel
@@ -68,8 +76,6 @@ def _chat_prompt(llama: Any, messages: list[dict[str, str]]) -> str:
 class LocalGGUFClient:
     """A GGUF model in this process."""
 
-    max_concurrency = 1
-
     def __init__(
         self,
         path: Path,
@@ -93,6 +99,11 @@ class LocalGGUFClient:
     def identity(self) -> ProviderIdentity:
         """``local:<model name>`` (the file's stem for ``gguf:PATH``)."""
         return self._identity
+
+    @property
+    def capabilities(self) -> ProviderCapabilities:
+        """One call at a time, continues an answer nodegen starts, resamples rather than repairs."""
+        return capabilities_for(self._identity.provider)
 
     def shared(self) -> SharedModel:
         """The process's loaded model for this file (shared with every client of the same file)."""

@@ -100,6 +100,28 @@ class ProviderIdentity(BaseModel):
         return f"{self.provider}:{self.model}" + (f" at {self.endpoint}" if self.endpoint else "")
 
 
+class ProviderCapabilities(BaseModel):
+    """What a provider can do, declared by its kind (``spec.capabilities_for``), so that behaviour is chosen by what
+    a provider does, never by its name."""
+
+    model_config = ConfigDict(frozen=True)
+
+    max_concurrency: int | None = Field(
+        default=None, ge=1, description="The most calls it can usefully serve at once (1: one in-process model)"
+    )
+    follows_findings: bool = Field(
+        default=True,
+        description="It acts on the findings beside its failed answer (a retry repairs) and on nodegen's conventions "
+        "in the prompt; a small model copies a failed answer back, so its retries resample and its prompt is plain",
+    )
+    continues_answer: bool = Field(
+        default=False, description="It can continue an answer nodegen starts (a method's signature and docstring)"
+    )
+    structured_output: bool = Field(
+        default=False, description="It has a structured-output mode for answers under a JSON schema"
+    )
+
+
 class ModelCompletion(BaseModel):
     """A model's answer and what it cost."""
 
@@ -126,6 +148,11 @@ class LLMClient(Protocol):
     @property
     def identity(self) -> ProviderIdentity:
         """Who answers."""
+        ...
+
+    @property
+    def capabilities(self) -> ProviderCapabilities:
+        """What it can do (a wrapper's are its provider's)."""
         ...
 
     async def complete(self, request: ModelCompletionRequest) -> ModelCompletion:
@@ -190,5 +217,6 @@ __all__ = [
     "ModelChatMessage",
     "ModelCompletion",
     "ModelCompletionRequest",
+    "ProviderCapabilities",
     "ProviderIdentity",
 ]

@@ -40,9 +40,11 @@ from .protocol import (
     LLMError,
     ModelCompletion,
     ModelCompletionRequest,
+    ProviderCapabilities,
     ProviderIdentity,
 )
 from .redact import redact
+from .spec import capabilities_for
 
 _KEY_STATUSES = frozenset({401, 403})
 
@@ -149,6 +151,11 @@ class RemoteClient:
     def identity(self) -> ProviderIdentity:
         """Provider, model and endpoint."""
         return self._identity
+
+    @property
+    def capabilities(self) -> ProviderCapabilities:
+        """Its kind's (a hosted model: structured output, repairs from findings)."""
+        return capabilities_for(self._identity.provider)
 
     async def complete(self, request: ModelCompletionRequest) -> ModelCompletion:
         """One call, no retry."""

@@ -22,8 +22,10 @@ from .protocol import (
     LLMError,
     ModelCompletion,
     ModelCompletionRequest,
+    ProviderCapabilities,
     ProviderIdentity,
 )
+from .spec import capabilities_for
 
 
 class ModelReplayRecord(BaseModel):
@@ -101,12 +103,19 @@ class ReplayClient:
         self._records = {record.key: record for record in records}
         self._identities = list(dict.fromkeys(record.identity for record in records))
         self._identity = ProviderIdentity(provider="replay", model=path.name)
-        self.recorded_providers = tuple(dict.fromkeys(identity.provider for identity in self._identities))
+        recorded = tuple(dict.fromkeys(identity.provider for identity in self._identities))
+        # a recording of one provider answers as that provider did (its first prompts and retries are the ones sent)
+        self._capabilities = capabilities_for(recorded[0] if len(recorded) == 1 else self._identity.provider)
 
     @property
     def identity(self) -> ProviderIdentity:
         """``replay:<file name>``."""
         return self._identity
+
+    @property
+    def capabilities(self) -> ProviderCapabilities:
+        """The recorded provider's, when the file holds one provider's answers; else a replay's own."""
+        return self._capabilities
 
     async def complete(self, request: ModelCompletionRequest) -> ModelCompletion:
         """The recorded answer (cost 0: nothing is called)."""
@@ -144,6 +153,11 @@ class RecordingClient:
     def identity(self) -> ProviderIdentity:
         """The inner provider's identity."""
         return self.inner.identity
+
+    @property
+    def capabilities(self) -> ProviderCapabilities:
+        """The inner provider's."""
+        return self.inner.capabilities
 
     async def complete(self, request: ModelCompletionRequest) -> ModelCompletion:
         """The provider's answer, recorded."""

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 from nodegen.onex import EnumCoreErrorCode, ModelOnexError
 
+from .protocol import ProviderCapabilities
 from .weights import LOCAL_DEFAULT, LOCAL_MODELS
 
 OLLAMA_BASE_URL = "http://127.0.0.1:11434/v1"
@@ -23,6 +24,28 @@ class EnumProviderKind(StrEnum):
     LOCAL = "local"
     GGUF = "gguf"
     REPLAY = "replay"
+
+
+_IN_PROCESS = ProviderCapabilities(max_concurrency=1, follows_findings=False, continues_answer=True)
+_HOSTED = ProviderCapabilities(structured_output=True)
+CAPABILITIES: dict[EnumProviderKind, ProviderCapabilities] = {
+    EnumProviderKind.OPENAI: _HOSTED,
+    EnumProviderKind.OLLAMA: _HOSTED,
+    EnumProviderKind.ANTHROPIC: _HOSTED,
+    EnumProviderKind.LOCAL: _IN_PROCESS,
+    EnumProviderKind.GGUF: _IN_PROCESS,
+    EnumProviderKind.REPLAY: ProviderCapabilities(),  # a recording of one provider answers as that provider did
+}
+"""What each kind of provider can do: the one place behaviour by provider is declared."""
+
+
+def capabilities_for(provider: str) -> ProviderCapabilities:
+    """The declared capabilities of the provider called ``provider`` (an identity's or a recording's name; a GGUF
+    file's model answers as ``local``); an unknown name gets the defaults of a capable remote model."""
+    try:
+        return CAPABILITIES[EnumProviderKind(provider)]
+    except ValueError:
+        return ProviderCapabilities()
 
 
 _NEEDS_MODEL = {EnumProviderKind.OPENAI, EnumProviderKind.OLLAMA, EnumProviderKind.ANTHROPIC}
@@ -81,4 +104,12 @@ def parse_llm_spec(text: str) -> ModelLLMSpec:
     return ModelLLMSpec(kind=kind, model=rest)
 
 
-__all__ = ["EXAMPLES", "OLLAMA_BASE_URL", "EnumProviderKind", "ModelLLMSpec", "parse_llm_spec"]
+__all__ = [
+    "CAPABILITIES",
+    "EXAMPLES",
+    "OLLAMA_BASE_URL",
+    "EnumProviderKind",
+    "ModelLLMSpec",
+    "capabilities_for",
+    "parse_llm_spec",
+]

@@ -24,6 +24,7 @@ from nodegen.llm import (
     ModelCompletion,
     ModelCompletionRequest,
     ModelLLMOptions,
+    ProviderCapabilities,
     ProviderIdentity,
     create_llm_client,
 )
@@ -64,6 +65,11 @@ class _LimitedClient:
     def identity(self) -> ProviderIdentity:
         """The provider's identity."""
         return self.inner.identity
+
+    @property
+    def capabilities(self) -> ProviderCapabilities:
+        """The provider's, serving at most ``--concurrency`` calls at once."""
+        return self.inner.capabilities.model_copy(update={"max_concurrency": self.max_concurrency})
 
     def for_run(self, budget: SharedRunBudget) -> _LimitedClient:
         """The same provider and slots, checking ``budget`` before each call."""

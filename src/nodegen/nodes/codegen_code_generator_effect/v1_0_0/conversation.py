@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from nodegen.llm import ModelChatMessage
+from nodegen.llm import ModelChatMessage, ProviderCapabilities
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumValidationRule
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub
 
@@ -32,7 +32,7 @@ class StubConversation:
     rules: tuple[EnumValidationRule, ...]
     correlation_id: UUID | None
     attempts_allowed: int
-    provider: str  # the answering provider: its prompt style, retry style and default attempts
+    provider: ProviderCapabilities  # the answering provider's: its prompt style, retry style and default attempts
     system: str
     first: ModelChatMessage
     trimmed: list[str]

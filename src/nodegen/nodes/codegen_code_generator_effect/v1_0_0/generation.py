@@ -57,13 +57,6 @@ def answer_start(stub: ModelMethodStub, context: FileContext, mode: str) -> str 
     return f"```python\n{target_source(stub, context.module)}\n"
 
 
-def answering_provider(client: LLMClient) -> str:
-    """The provider whose answers come back: a replay file's recorded provider when it holds one (its first prompts
-    and retries are then those the recording sent), else the client's own."""
-    recorded: tuple[str, ...] = getattr(client, "recorded_providers", ())
-    return recorded[0] if len(recorded) == 1 else client.identity.provider
-
-
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -186,7 +179,7 @@ class StubGenerator:
     ) -> StubConversation:
         """The conversation for ``stub``: its prompt built, no attempt made yet; ``known`` code (already written,
         such as the spec stage's implementations that give every example) is tried first, one attempt each."""
-        provider = answering_provider(self.client)
+        provider = self.client.capabilities
         start = answer_start(stub, context, self.options.answer_start_for(provider))
         prompt = build_prompt(
             stub,

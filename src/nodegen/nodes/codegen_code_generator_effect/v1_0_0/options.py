@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from nodegen.llm import RetryPolicy
+from nodegen.llm import ProviderCapabilities, RetryPolicy
 
 from .prompting import PromptStyle, RetryStyle
 
@@ -33,30 +33,30 @@ class GenerationOptions:
     store_texts: bool = False
     max_answer_chars: int = 20_000
 
-    def retry_style_for(self, provider: str) -> RetryStyle:
-        """``auto``: resample for the in-process local models (a small model copies a failed answer back), repair
-        for the others (a capable model acts on the findings beside its answer)."""
+    def retry_style_for(self, provider: ProviderCapabilities) -> RetryStyle:
+        """``auto``: repair for a provider that follows findings (a capable model acts on the findings beside its
+        answer), resample for the others (the in-process local models: a small model copies a failed answer back)."""
         if self.retry_style != "auto":
             return self.retry_style
-        return "resample" if provider == "local" else "repair"
+        return "repair" if provider.follows_findings else "resample"
 
-    def prompt_style_for(self, provider: str) -> PromptStyle:
-        """``auto``: the plain prompt for the in-process local models (measured: the full conventions cost the 0.5B
-        model 8 of 164 HumanEval problems), nodegen's conventions for the others."""
+    def prompt_style_for(self, provider: ProviderCapabilities) -> PromptStyle:
+        """``auto``: nodegen's conventions for a provider that follows them, the plain prompt for the others
+        (measured: the full conventions cost the local 0.5B model 8 of 164 HumanEval problems)."""
         if self.prompt_style != "auto":
             return self.prompt_style
-        return "plain" if provider == "local" else "full"
+        return "full" if provider.follows_findings else "plain"
 
-    def answer_start_for(self, provider: str) -> Literal["methods", "off"]:
-        """``auto``: ``methods`` for the in-process local models, which can continue an answer nodegen starts: a
-        method's answer starts with its signature and docstring, so the model writes only the body and stops where
-        the method ends (the 0.5B model otherwise writes the whole class again, up to its output limit); ``off`` for
-        the others."""
+    def answer_start_for(self, provider: ProviderCapabilities) -> Literal["methods", "off"]:
+        """``auto``: ``methods`` for a provider that can continue an answer nodegen starts (the in-process local
+        models): a method's answer starts with its signature and docstring, so the model writes only the body and
+        stops where the method ends (the 0.5B model otherwise writes the whole class again, up to its output limit);
+        ``off`` for the others."""
         if self.answer_start != "auto":
             return self.answer_start
-        return "methods" if provider == "local" else "off"
+        return "methods" if provider.continues_answer else "off"
 
-    def attempts_for(self, provider: str) -> int:
+    def attempts_for(self, provider: ProviderCapabilities) -> int:
         """``max_attempts``, or by default 3 when retries repair (a capable model acts on the findings or does not)
         and 10 when they resample (a fresh draw each time: on HumanEval with the local model, 6 draws fill 8 of the
         33 stubs that 3 left unfilled, 5 of them correctly; 4 more draws at the late temperature fill 7 of the 29

@@ -31,8 +31,7 @@ _PYTEST_OPTIONS = ("-o", "asyncio_mode=auto", "-o", "asyncio_default_fixture_loo
 def structured_output(client: LLMClient) -> bool:
     """Whether the spec is asked under its JSON schema: yes for hosted models (their structured-output mode); no
     for the in-process models, which write it faster and better as free YAML (docs/benchmarks.md), nor for replay."""
-    provider = client.identity.provider
-    return provider not in ("local", "replay")
+    return client.capabilities.structured_output
 
 
 async def ask_spec(

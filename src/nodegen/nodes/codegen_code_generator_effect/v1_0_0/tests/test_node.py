@@ -7,6 +7,7 @@ import time
 import pytest
 from tests.support.llm_server import Reply, ScriptedLLMServer
 
+from nodegen.llm import capabilities_for
 from nodegen.nodes.codegen_code_generator_effect.v1_0_0.models import EnumAttemptOutcome, EnumStopReason
 from nodegen.onex import EnumCoreErrorCode, ModelOnexError
 
@@ -107,21 +108,23 @@ async def test_resample_retries_send_the_first_prompt_again_at_another_temperatu
 def test_auto_resamples_for_the_in_process_model_and_repairs_for_the_others():
     from nodegen.nodes.codegen_code_generator_effect.v1_0_0.generation import GenerationOptions
 
-    assert GenerationOptions().retry_style_for("local") == "resample"
-    assert GenerationOptions().retry_style_for("openai") == "repair"
-    assert GenerationOptions(retry_style="repair").retry_style_for("local") == "repair"
+    local, openai = capabilities_for("local"), capabilities_for("openai")
+    assert GenerationOptions().retry_style_for(local) == "resample"
+    assert GenerationOptions().retry_style_for(openai) == "repair"
+    assert GenerationOptions(retry_style="repair").retry_style_for(local) == "repair"
 
 
 def test_the_in_process_model_gets_the_plain_prompt_and_a_replay_answers_as_its_recorded_provider(tmp_path):
     from nodegen.llm import EnumChatRole, ModelChatMessage, ModelCompletionRequest, ProviderIdentity
     from nodegen.llm.replay import ModelReplayRecord, ReplayClient, write_replay_file
-    from nodegen.nodes.codegen_code_generator_effect.v1_0_0.generation import GenerationOptions, answering_provider
+    from nodegen.nodes.codegen_code_generator_effect.v1_0_0.generation import GenerationOptions
 
-    assert (GenerationOptions().prompt_style_for("local"), GenerationOptions().prompt_style_for("openai")) == (
+    in_process, hosted = capabilities_for("local"), capabilities_for("openai")
+    assert (GenerationOptions().prompt_style_for(in_process), GenerationOptions().prompt_style_for(hosted)) == (
         "plain",
         "full",
     )
-    assert GenerationOptions(prompt_style="full").prompt_style_for("local") == "full"
+    assert GenerationOptions(prompt_style="full").prompt_style_for(in_process) == "full"
     request = ModelCompletionRequest(
         system="s", messages=[ModelChatMessage(role=EnumChatRole.USER, content="u")], max_tokens=8
     )
@@ -131,14 +134,17 @@ def test_the_in_process_model_gets_the_plain_prompt_and_a_replay_answers_as_its_
         tmp_path / "two.jsonl",
         [ModelReplayRecord.answer(request, local, "pass"), ModelReplayRecord.answer(request, openai, "pass")],
     )
-    assert answering_provider(ReplayClient(tmp_path / "one.jsonl")) == "local"  # its prompts are those recorded
-    assert answering_provider(ReplayClient(tmp_path / "two.jsonl")) == "replay"
+    assert ReplayClient(tmp_path / "one.jsonl").capabilities == in_process  # its prompts are those recorded
+    assert ReplayClient(tmp_path / "two.jsonl").capabilities == capabilities_for("replay")
 
 
 def test_the_default_attempts_follow_the_retry_style():
     from nodegen.nodes.codegen_code_generator_effect.v1_0_0.generation import GenerationOptions
 
-    assert (GenerationOptions().attempts_for("local"), GenerationOptions().attempts_for("openai")) == (10, 3)
+    assert (
+        GenerationOptions().attempts_for(capabilities_for("local")),
+        GenerationOptions().attempts_for(capabilities_for("openai")),
+    ) == (10, 3)
     assert GenerationOptions(retry_style="resample").attempts_for("openai") == 10
     assert GenerationOptions(max_attempts=2).attempts_for("local") == 2
 
