@@ -32,16 +32,17 @@ from nodegen.llm import (
     parse_llm_spec,
 )
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect
+from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumValidationRule, ModelCodeValidationRequest
 from nodegen.nodes.codegen_metrics_reducer.v1_0_0 import NodeCodegenMetricsReducer
-from nodegen.nodes.codegen_metrics_reducer.v1_0_0.models import ModelCodegenMetrics
+from nodegen.nodes.codegen_metrics_reducer.v1_0_0.models import ModelCodegenMetrics, ModelMetricsReductionRequest
 from nodegen.nodes.codegen_orchestrator.v1_0_0 import NodeCodegenOrchestrator
 from nodegen.nodes.codegen_orchestrator.v1_0_0.models import (
     ModelCodegenOrchestrationRequest,
     ModelCodegenOrchestrationResult,
 )
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0 import NodeCodegenStubExtractorEffect
-from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub
-from nodegen.onex import ModelContractEffect, ModelOnexError, configure_logging
+from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub, ModelStubExtractionRequest
+from nodegen.onex import ModelOnexError, configure_logging
 from nodegen.reports import ModelCheckReport, ModelFileCheck, ModelFileStubs, ModelStubsReport, ModelStubsSummary
 from nodegen.settings import NodegenSettings, build_container, load_settings
 
@@ -122,13 +123,13 @@ class StubsListing:
         self,
         extractor: NodeCodegenStubExtractorEffect,
         selection: ModelSourceSelection,
-        extra: dict[str, Any],
+        request: ModelStubsRequest,
         max_file_bytes: int,
         listener: FileListener | None,
     ) -> None:
         self._extractor = extractor
         self._paths = selection.files
-        self._extra = extra
+        self._request = request
         self._max_file_bytes = max_file_bytes
         self._listener = listener
         self.summary = ModelStubsSummary(skipped=selection.notes)
@@ -160,8 +161,13 @@ class StubsListing:
         source = read_source(path, max_bytes=self._max_file_bytes)
         if not source.strip():  # an empty module is valid Python with nothing to fill
             return StubsFile(path=str(path), stubs=iter(()))
-        scan = await self._extractor.execute_scan(
-            ModelContractEffect(input_state={"node_file_content": source, "file_path": str(path), **self._extra})
+        scan = await self._extractor.scan(
+            ModelStubExtractionRequest(
+                node_file_content=source,
+                file_path=str(path),
+                extraction_patterns=self._request.patterns,
+                include_not_implemented=self._request.include_not_implemented,
+            )
         )
         return StubsFile(path=str(path), stubs=self._counted(scan), file_lines=scan.file_lines)
 
@@ -179,13 +185,8 @@ class StubsListing:
 def list_stubs(request: ModelStubsRequest, listener: FileListener | None = None) -> StubsListing:
     """The stubs of every file under ``request.paths``, to be listed a file at a time (see :class:`StubsListing`)."""
     settings = prepare()
-    extra: dict[str, Any] = {}
-    if request.patterns:
-        extra["extraction_patterns"] = request.patterns
-    if request.include_not_implemented is not None:
-        extra["include_not_implemented"] = request.include_not_implemented
     extractor = NodeCodegenStubExtractorEffect(build_container(settings))
-    return StubsListing(extractor, select_sources(request.paths), extra, settings.max_file_bytes, listener)
+    return StubsListing(extractor, select_sources(request.paths), request, settings.max_file_bytes, listener)
 
 
 async def scan_stubs(request: ModelStubsRequest, listener: FileListener | None = None) -> ModelStubsReport:
@@ -213,9 +214,6 @@ async def check_files(request: ModelCheckRequest, listener: FileListener | None 
         overrides["validation_select"] = request.select
     if request.ignore:
         overrides["validation_ignore"] = request.ignore
-    extra: dict[str, Any] = {"strict_mode": request.strict}
-    if request.rules:
-        extra["validation_rules"] = request.rules
     selection = select_sources(request.paths)
     validator = NodeCodegenCodeValidatorEffect(build_container(settings, **overrides))
     files: list[ModelFileCheck] = []
@@ -229,8 +227,13 @@ async def check_files(request: ModelCheckRequest, listener: FileListener | None 
             if not source.strip():
                 files.append(ModelFileCheck(path=str(path)))
                 continue
-            result = await validator.execute_effect(
-                ModelContractEffect(input_state={"generated_code": source, "file_path": str(path), **extra})
+            result = await validator.run(
+                ModelCodeValidationRequest(
+                    generated_code=source,
+                    file_path=str(path),
+                    strict_mode=request.strict,
+                    validation_rules=request.rules or [EnumValidationRule.ALL],
+                )
             )
             files.append(
                 ModelFileCheck(path=str(path), errors=result.errors, warnings=result.warnings, parsed=result.parsed)
@@ -303,7 +306,7 @@ async def aggregate_metrics(since: str | None = None) -> ModelCodegenMetrics:
     finally:
         await store.close()
     reducer = NodeCodegenMetricsReducer(build_container(settings))
-    output = await reducer.execute_reduction({"input_state": {"events": attempts, "include_attempts": False}})
+    output = await reducer.run(ModelMetricsReductionRequest(events=attempts, include_attempts=False))
     return output.metrics
 
 

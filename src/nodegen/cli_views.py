@@ -13,13 +13,13 @@ from workflows.events import Event
 
 from nodegen.application import EnumPathNote, ModelPathNote
 from nodegen.nodes.codegen_metrics_reducer.v1_0_0.models import ModelCodegenMetrics
-from nodegen.nodes.codegen_orchestrator.v1_0_0.events import CodeValidatedEvent, StubsExtractedEvent
+from nodegen.nodes.codegen_orchestrator.v1_0_0 import CodeValidatedEvent, StubsExtractedEvent
 from nodegen.nodes.codegen_orchestrator.v1_0_0.models import (
     EnumStubStatus,
     ModelCodegenOrchestrationResult,
     ModelScaffoldReport,
 )
-from nodegen.nodes.codegen_scaffold_compute.v1_0_0.spec import dump_spec
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import dump_spec
 
 
 def _bar(console: Console, *, redirect_stdout: bool = True, disable: bool = False) -> Progress:

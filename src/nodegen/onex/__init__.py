@@ -21,7 +21,7 @@ from nodegen.onex.logging import (
     emit_log_event,
     emit_log_event_sync,
 )
-from nodegen.onex.nodes import NodeBase, NodeCompute, NodeEffect, NodeOrchestrator, NodeReducer
+from nodegen.onex.nodes import NodeBase, NodeCompute, NodeEffect, NodeOrchestrator, NodeReducer, TypedPort
 
 __all__ = [
     "EnumCoreErrorCode",
@@ -43,6 +43,7 @@ __all__ = [
     "NodeEffect",
     "NodeOrchestrator",
     "NodeReducer",
+    "TypedPort",
     "configure_logging",
     "correlation_scope",
     "emit_log_event",

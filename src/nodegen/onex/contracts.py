@@ -62,21 +62,27 @@ class ModelContractBase(BaseModel):
         """``input_state`` (with ``replacements`` applied) validated as ``model``.
 
         Raises ``ModelOnexError(VALIDATION_ERROR)`` naming the first offending field; for an unknown key, the
-        message lists the keys the model accepts.
+        message lists the keys the model accepts; a check of the model's own (a validator's ``ValueError``, which
+        names its field) is its message as written.
         """
         try:
             return model.model_validate({**self.input_state, **replacements})
         except ValidationError as error:
-            first = error.errors()[0]
-            field = ".".join(str(part) for part in first["loc"]) or "input_state"
-            accepted = (
-                f" (accepted keys: {', '.join(model.model_fields)})" if first["type"] == "extra_forbidden" else ""
-            )
             raise ModelOnexError(
-                error_code=EnumCoreErrorCode.VALIDATION_ERROR,
-                message=f"invalid input field {field}: {first['msg']}{accepted}",
-                cause=error,
+                error_code=EnumCoreErrorCode.VALIDATION_ERROR, message=input_error_message(error, model), cause=error
             ) from error
+
+
+def input_error_message(error: ValidationError, model: type[BaseModel]) -> str:
+    """The first problem of ``error`` in a request of ``model``, said for the user."""
+    first = error.errors()[0]
+    field = ".".join(str(part) for part in first["loc"]) or "input_state"
+    if first["type"] == "value_error":
+        return str(first["ctx"]["error"])
+    if first["type"] == "missing":
+        return f"Missing required field: {field}"
+    accepted = f" (accepted keys: {', '.join(model.model_fields)})" if first["type"] == "extra_forbidden" else ""
+    return f"invalid input field {field}: {first['msg']}{accepted}"
 
 
 class ModelContractEffect(ModelContractBase):

@@ -1,8 +1,12 @@
 """The four node kinds and the bookkeeping they share.
 
 A node subclasses one of :class:`NodeEffect`, :class:`NodeCompute`, :class:`NodeReducer` or
-:class:`NodeOrchestrator` and implements ``_run(contract)``. The public entry point (``execute_effect``,
-``execute_compute``, ``execute_reduction``, ``execute_orchestration``) wraps it once for every node:
+:class:`NodeOrchestrator` and implements ``_run(contract)``. nodegen's own nodes also have a typed port,
+``await node.run(request)`` with the node's request model, which they implement as ``_handle(request)``; their
+``_run`` is then only the original API's adapter (``input_state`` validated into the request model, whose
+validators hold the input checks). Both entry points (the typed ``run`` and the original ``execute_effect``,
+``execute_compute``, ``execute_reduction``, ``execute_orchestration``) are wrapped once for every node
+(``_guarded``):
 
 - accepts the matching contract (or a plain mapping, validated into it); another contract kind is refused with
   ``CONTRACT_VIOLATION``;
@@ -19,11 +23,11 @@ import math
 import time
 from abc import ABC, abstractmethod
 from collections import deque
-from collections.abc import Mapping
-from typing import Any, ClassVar, Generic, TypeVar
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, ClassVar, Generic, TypeVar, cast
 from uuid import UUID, uuid4
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from nodegen.onex.container import ModelContainer
 from nodegen.onex.contracts import (
@@ -39,6 +43,8 @@ from nodegen.onex.logging import EnumLogLevel, correlation_scope, emit_log_event
 
 ContractT = TypeVar("ContractT", bound=ModelContractBase)
 OutputT = TypeVar("OutputT")
+RequestT = TypeVar("RequestT", bound=BaseModel)
+_T = TypeVar("_T")
 
 _DURATION_WINDOW = 1024
 
@@ -107,11 +113,16 @@ class NodeBase(ABC, Generic[ContractT, OutputT]):
 
     async def _execute(self, contract: ModelContractBase | Mapping[str, Any]) -> OutputT:
         typed = self._coerce_contract(contract)
+        return await self._guarded(typed.correlation_id, lambda: self._run(typed))
+
+    async def _guarded(self, correlation_id: UUID, work: Callable[[], Awaitable[_T]]) -> _T:
+        """``work()`` with the correlation id bound to its logs, timed into the metrics, a ``ModelOnexError``
+        let through and any other exception turned into ``OPERATION_FAILED`` with its cause."""
         started = time.perf_counter()
         succeeded = False
-        with correlation_scope(typed.correlation_id):
+        with correlation_scope(correlation_id):
             try:
-                result = await self._run(typed)
+                result = await work()
                 succeeded = True
                 return result
             except ModelOnexError as error:
@@ -132,7 +143,7 @@ class NodeBase(ABC, Generic[ContractT, OutputT]):
                     message=f"{type(self).__name__} failed: {type(error).__name__}: {error}",
                     cause=error,
                     node_id=str(self.node_id),
-                    correlation_id=str(typed.correlation_id),
+                    correlation_id=str(correlation_id),
                 ) from error
             finally:
                 self._stats.record((time.perf_counter() - started) * 1000.0, succeeded=succeeded)
@@ -165,6 +176,27 @@ class NodeBase(ABC, Generic[ContractT, OutputT]):
             error_code=EnumCoreErrorCode.VALIDATION_ERROR,
             message=f"{type(self).__name__} takes {expected.__name__}, got {type(contract).__name__}",
         )
+
+
+class TypedPort(NodeBase[ContractT, OutputT], Generic[ContractT, RequestT, OutputT]):
+    """The typed entry of a nodegen node: ``await node.run(request)`` with its request model (no dict, no second
+    validation). Mixed in after the node's kind (``class NodeX(NodeEffect[Out], TypedPort[ModelContractEffect, In,
+    Out])``); the original API's entry point reaches the same ``_handle`` through ``_run``, which only validates
+    ``input_state`` into ``request_type``."""
+
+    request_type: ClassVar[type[BaseModel]]
+
+    async def run(self, request: RequestT, *, correlation_id: UUID | None = None) -> OutputT:
+        """The node's work for ``request`` (``correlation_id`` ties its logs and events to a run)."""
+        run_id = correlation_id or uuid4()
+        return await self._guarded(run_id, lambda: self._handle(request, run_id))
+
+    @abstractmethod
+    async def _handle(self, request: RequestT, correlation_id: UUID) -> OutputT:
+        """The node's own work for one request of the run ``correlation_id``."""
+
+    async def _run(self, contract: ContractT) -> OutputT:
+        return await self._handle(cast(RequestT, contract.input_as(self.request_type)), contract.correlation_id)
 
 
 class NodeEffect(NodeBase[ModelContractEffect, OutputT]):
@@ -211,4 +243,4 @@ class NodeOrchestrator(NodeBase[ModelContractOrchestrator, OutputT]):
         return await self._execute(contract)
 
 
-__all__ = ["NodeBase", "NodeCompute", "NodeEffect", "NodeOrchestrator", "NodeReducer", "OperationStats"]
+__all__ = ["NodeBase", "NodeCompute", "NodeEffect", "NodeOrchestrator", "NodeReducer", "OperationStats", "TypedPort"]

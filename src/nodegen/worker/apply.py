@@ -7,7 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from nodegen.nodes.codegen_code_injector_effect.v1_0_0 import NodeCodegenCodeInjectorEffect
+from nodegen.nodes.codegen_code_injector_effect.v1_0_0.models import ModelCodeInjectionInput, ModelCodeInjectionRequest
 from nodegen.nodes.codegen_metrics_reducer.v1_0_0 import NodeCodegenMetricsReducer
+from nodegen.nodes.codegen_metrics_reducer.v1_0_0.models import ModelMetricsReductionRequest
 from nodegen.nodes.codegen_orchestrator.v1_0_0.models import (
     EnumStubStatus,
     ModelCodegenOrchestrationResult,
@@ -51,19 +53,19 @@ async def apply_result(
     filled = [index for index, stub in enumerate(stubs) if stub.status is EnumStubStatus.FILLED]
     if dry_run or file.bad_input or not filled:
         return ModelAppliedFile(file=file, stubs=stubs)
-    requests: list[dict[str, Any]] = [
-        {
-            "qualified_name": stubs[index].qualified_name,
-            "expected_line": stubs[index].line_number,
-            "generated_code": stubs[index].generated_code,
-            "required_imports": stubs[index].required_imports,
-            "allow_helpers": True,  # the worker checked the helpers in place with the code
-        }
+    requests = [
+        ModelCodeInjectionRequest(
+            qualified_name=stubs[index].qualified_name,
+            expected_line=stubs[index].line_number,
+            generated_code=stubs[index].generated_code or "",
+            required_imports=stubs[index].required_imports,
+            allow_helpers=True,  # the worker checked the helpers in place with the code
+        )
         for index in filled
     ]
     try:
-        injected = await injector.execute_effect(
-            {"input_state": {"source_code": text, "file_path": local_path, "injection_requests": requests}}
+        injected = await injector.run(
+            ModelCodeInjectionInput(source_code=text, file_path=local_path, injection_requests=requests)
         )
     except ModelOnexError as error:
         file.error = error.message
@@ -118,7 +120,7 @@ async def merge_results(
     finished = [r.result for r in results.values() if r.result is not None]
     metrics = None
     if attempts:
-        reduced = await reducer.execute_reduction({"correlation_id": run.run_id, "input_state": {"events": attempts}})
+        reduced = await reducer.run(ModelMetricsReductionRequest(events=attempts), correlation_id=run.run_id)
         metrics = reduced.metrics
     written = [f.written_to for f in files if f.written_to]
     return ModelCodegenOrchestrationResult(

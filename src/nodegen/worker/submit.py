@@ -24,7 +24,7 @@ from nodegen.infra.store_postgres import PostgresStore
 from nodegen.infra.work_queue import Producer, ensure_topic
 from nodegen.infra.work_store import RequestRow, ResultRow, WorkStore
 from nodegen.llm.spec import EnumProviderKind, parse_llm_spec
-from nodegen.nodes.codegen_code_generator_effect.v1_0_0.prompting import shown_path
+from nodegen.nodes.codegen_code_generator_effect.v1_0_0 import shown_path
 from nodegen.nodes.codegen_code_injector_effect.v1_0_0 import NodeCodegenCodeInjectorEffect
 from nodegen.nodes.codegen_metrics_reducer.v1_0_0 import NodeCodegenMetricsReducer
 from nodegen.nodes.codegen_orchestrator.v1_0_0.models import ModelCodegenOrchestrationResult, ModelFileOutcome

@@ -24,12 +24,13 @@ from nodegen.llm import (
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import (
     EnumValidationRule,
+    ModelCodeValidationRequest,
     ModelCodeValidationResult,
     ModelValidationFinding,
+    ModelValidationTarget,
     answer_finding,
 )
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub
-from nodegen.onex import ModelContractEffect
 from nodegen.pysource import Answer, AnswerError, read_answer, signature_difference
 
 from .answers import NoCodeError, extract_code
@@ -138,9 +139,9 @@ class StubGenerator:
         )
 
     @staticmethod
-    def validation_contract(
+    def validation_request(
         conversation: StubConversation, candidate: ModelCodeCandidate, *, working: str | None = None
-    ) -> ModelContractEffect:
+    ) -> ModelCodeValidationRequest:
         """The validator's input for a readable candidate: the code in place in the conversation's stub, in the
         file as read or, given ``working``, in that text (the file with its methods that passed so far in place;
         used when the stub's name is its own, since its line has moved)."""
@@ -149,20 +150,17 @@ class StubGenerator:
         line: int | None = stub.line_number
         if working is not None and conversation.unique_name:
             source, line = working, None
-        return ModelContractEffect(
-            correlation_id=conversation.correlation_id,
-            input_state={
-                "generated_code": candidate.code,
-                "target": {
-                    "source": source,
-                    "qualified_name": stub.qualified_name,
-                    "expected_line": line,
-                    "required_imports": candidate.required_imports,
-                    "probes": conversation.selection.probes if conversation.selection is not None else [],
-                },
-                "validation_rules": list(conversation.rules),
-                "file_path": context.file_path,
-            },
+        return ModelCodeValidationRequest(
+            generated_code=candidate.code,
+            target=ModelValidationTarget(
+                source=source,
+                qualified_name=stub.qualified_name,
+                expected_line=line,
+                required_imports=candidate.required_imports,
+                probes=conversation.selection.probes if conversation.selection is not None else [],
+            ),
+            validation_rules=list(conversation.rules),
+            file_path=context.file_path,
         )
 
     def start(
@@ -262,7 +260,8 @@ class StubGenerator:
         candidate = self.read(conversation, completion)
         result = None
         if candidate.readable:
-            result = await self.validator.execute_effect(self.validation_contract(conversation, candidate))
+            request = self.validation_request(conversation, candidate)
+            result = await self.validator.run(request, correlation_id=conversation.correlation_id)
         return self.conclude(conversation, completion, candidate, result)
 
     def conclude(

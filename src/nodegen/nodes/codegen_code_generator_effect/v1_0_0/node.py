@@ -26,9 +26,13 @@ from nodegen.llm import (
     create_llm_client,
 )
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect
-from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumValidationRule, ModelCodeValidationResult
+from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import (
+    EnumValidationRule,
+    ModelCodeValidationRequest,
+    ModelCodeValidationResult,
+)
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0 import NodeCodegenStubExtractorEffect
-from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub
+from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub, ModelStubExtractionRequest
 from nodegen.onex import (
     EnumCoreErrorCode,
     EnumLogLevel,
@@ -136,11 +140,9 @@ class NodeCodegenCodeGeneratorEffect(NodeEffect[ModelCodeGenerationResult]):
         if request.stubs is not None:
             stubs = request.stubs
         else:
-            extraction = await self._extractor.execute_effect(
-                ModelContractEffect(
-                    correlation_id=contract.correlation_id,
-                    input_state={"node_file_content": request.source, "file_path": request.file_path},
-                )
+            extraction = await self._extractor.run(
+                ModelStubExtractionRequest(node_file_content=request.source, file_path=request.file_path),
+                correlation_id=contract.correlation_id,
             )
             stubs = extraction.stubs
         if request.only is not None:
@@ -242,12 +244,12 @@ class NodeCodegenCodeGeneratorEffect(NodeEffect[ModelCodeGenerationResult]):
         return self._generator().read(conversation, completion)
 
     @staticmethod
-    def validation_contract(
+    def validation_request(
         conversation: StubConversation, candidate: ModelCodeCandidate, *, working: str | None = None
-    ) -> ModelContractEffect:
-        """The validator's input for a readable candidate (the code in place in the conversation's stub; in
+    ) -> ModelCodeValidationRequest:
+        """The validator's request for a readable candidate (the code in place in the conversation's stub; in
         ``working``, the file with its methods that passed so far in place, when given)."""
-        return StubGenerator.validation_contract(conversation, candidate, working=working)
+        return StubGenerator.validation_request(conversation, candidate, working=working)
 
     def conclude(
         self,

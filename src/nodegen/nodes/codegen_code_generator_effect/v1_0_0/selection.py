@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from nodegen.nodes.codegen_code_validator_effect.v1_0_0.checks.examples import stub_examples
+from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import stub_examples
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub
 from nodegen.pysource.probes import derive_probes
 

@@ -9,14 +9,14 @@ from __future__ import annotations
 import time
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 from nodegen.onex import (
-    EnumCoreErrorCode,
     EnumLogLevel,
     ModelContainer,
     ModelContractEffect,
-    ModelOnexError,
     NodeEffect,
+    TypedPort,
     emit_log_event,
 )
 from nodegen.pysource import split_lines
@@ -27,7 +27,10 @@ from .models.model_code_injector_options import ModelCodeInjectorOptions
 from .writing import WriteRefusedError, write_source
 
 
-class NodeCodegenCodeInjectorEffect(NodeEffect[ModelCodeInjectionResult]):
+class NodeCodegenCodeInjectorEffect(
+    NodeEffect[ModelCodeInjectionResult],
+    TypedPort[ModelContractEffect, ModelCodeInjectionInput, ModelCodeInjectionResult],
+):
     """Replaces the bodies of stubs with generated code on a concrete syntax tree; every other byte stays.
 
     Input (``contract.input_state``): ``source_code``, ``injection_requests`` (each ``{qualified_name |
@@ -38,8 +41,11 @@ class NodeCodegenCodeInjectorEffect(NodeEffect[ModelCodeInjectionResult]):
     A request that cannot apply (no such function, no longer a stub, signature changed, code that does not parse or
     compile, ...) is reported in ``injection_errors`` and leaves its stub untouched; the others still apply.
     Missing ``source_code`` or no requests raise ``VALIDATION_ERROR``; a source that does not parse is returned
-    unchanged with ``syntax_error`` errors.
+    unchanged with ``syntax_error`` errors; a refused write is ``file_refusal``. Typed port:
+    ``await run(ModelCodeInjectionInput(...))``.
     """
+
+    request_type = ModelCodeInjectionInput
 
     def __init__(self, container: ModelContainer) -> None:
         super().__init__(container)
@@ -56,9 +62,8 @@ class NodeCodegenCodeInjectorEffect(NodeEffect[ModelCodeInjectionResult]):
         self._successful_injections = 0
         self._failed_injections = 0
 
-    async def _run(self, contract: ModelContractEffect) -> ModelCodeInjectionResult:
+    async def _handle(self, request: ModelCodeInjectionInput, correlation_id: UUID) -> ModelCodeInjectionResult:
         started = time.perf_counter()
-        request = self._parse_input(contract)
         outcome = inject(request.source_code, request.injection_requests, self.options)
         errors = list(outcome.errors)
         refusal: ModelWriteRefusal | None = None
@@ -116,19 +121,6 @@ class NodeCodegenCodeInjectorEffect(NodeEffect[ModelCodeInjectionResult]):
             written=written,
             backup_path=backup_path,
         )
-
-    def _parse_input(self, contract: ModelContractEffect) -> ModelCodeInjectionInput:
-        if not contract.input_state.get("source_code"):
-            raise ModelOnexError(
-                error_code=EnumCoreErrorCode.VALIDATION_ERROR,
-                message="Missing required field: source_code (the file's text) is missing or empty",
-            )
-        if not contract.input_state.get("injection_requests"):
-            raise ModelOnexError(
-                error_code=EnumCoreErrorCode.VALIDATION_ERROR,
-                message="Missing required field: injection_requests (at least one stub to fill)",
-            )
-        return contract.input_as(ModelCodeInjectionInput)
 
     def _node_metrics(self) -> dict[str, Any]:
         return {

@@ -7,16 +7,15 @@ node's contract.yaml), errors as ``ModelOnexError`` with a code.
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from nodegen.infra.sandbox import limits_from
-from nodegen.infra.source_files import decode_source
 from nodegen.onex import (
-    EnumCoreErrorCode,
     EnumLogLevel,
     ModelContainer,
     ModelContractEffect,
-    ModelOnexError,
     NodeEffect,
+    TypedPort,
     emit_log_event,
 )
 
@@ -26,14 +25,20 @@ from .models import ModelCodeValidationRequest, ModelCodeValidationResult
 from .models.model_code_validator_options import ModelCodeValidatorOptions
 
 
-class NodeCodegenCodeValidatorEffect(NodeEffect[ModelCodeValidationResult]):
+class NodeCodegenCodeValidatorEffect(
+    NodeEffect[ModelCodeValidationResult],
+    TypedPort[ModelContractEffect, ModelCodeValidationRequest, ModelCodeValidationResult],
+):
     """Checks code for syntax, undefined names, type hints, security, ONEX rules and quality.
 
     Input (``contract.input_state``): ``generated_code`` (a body, a whole function or a module; bytes are decoded as
     Python would), optional ``target`` ``{source, qualified_name, expected_line, required_imports}`` to check the
     code in place (only findings inside it count), ``validation_rules`` (default all), ``strict_mode``,
-    ``file_path``. Errors block injection; warnings never do (unless strict).
+    ``file_path``. Errors block injection; warnings never do (unless strict). Typed port:
+    ``await run(ModelCodeValidationRequest(...))``.
     """
+
+    request_type = ModelCodeValidationRequest
 
     def __init__(self, container: ModelContainer) -> None:
         super().__init__(container)
@@ -59,25 +64,9 @@ class NodeCodegenCodeValidatorEffect(NodeEffect[ModelCodeValidationResult]):
         self._total_errors = 0
         self._total_warnings = 0
 
-    async def _run(self, contract: ModelContractEffect) -> ModelCodeValidationResult:
-        code = contract.input_state.get("generated_code")
-        if code is None:
-            raise ModelOnexError(
-                error_code=EnumCoreErrorCode.VALIDATION_ERROR,
-                message="Missing required field: generated_code (the code to check)",
-            )
-        replacements: dict[str, Any] = {}
-        if isinstance(code, bytes | bytearray):
-            replacements["generated_code"] = decode_source(bytes(code), origin="generated_code")
-        elif isinstance(code, str) and "\x00" in code:
-            raise ModelOnexError(
-                error_code=EnumCoreErrorCode.VALIDATION_ERROR,
-                message="generated_code holds a NUL byte: it is binary data, not Python source",
-            )
-        try:
-            request = contract.input_as(ModelCodeValidationRequest, **replacements)
-        except ModelOnexError:
-            raise
+    async def _handle(
+        self, request: ModelCodeValidationRequest, correlation_id: UUID
+    ) -> ModelCodeValidationResult:
         result = await validate(request, self.options)
         self._total_validations += 1
         self._failed_validations += 0 if result.is_valid else 1

@@ -10,25 +10,24 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import AsyncIterable, Iterable
+from collections.abc import AsyncIterable
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid5
 
 from nodegen.infra.collector import collector_paused
 from nodegen.onex import (
-    EnumCoreErrorCode,
     EnumIntentType,
     MixinIntentPublisher,
     ModelContainer,
     ModelContractReducer,
     ModelIntent,
-    ModelOnexError,
     NodeReducer,
+    TypedPort,
 )
 
 from .aggregation import Aggregator
-from .models import ModelCodegenMetrics, ModelCodegenMetricsReducerOutput
+from .models import ModelCodegenMetrics, ModelCodegenMetricsReducerOutput, ModelMetricsReductionRequest
 from .models.model_metrics_reducer_options import ModelMetricsReducerOptions
 
 METRICS_TOPIC = "onex.codegen.metrics_recorded.v1"
@@ -38,10 +37,17 @@ _INTENT_NAMESPACE = UUID("6f1f4c8e-2b1a-5d7e-9c3b-4a1e0d2f7b65")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-class NodeCodegenMetricsReducer(NodeReducer[ModelCodegenMetricsReducerOutput], MixinIntentPublisher):
+class NodeCodegenMetricsReducer(
+    NodeReducer[ModelCodegenMetricsReducerOutput],
+    TypedPort[ModelContractReducer, ModelMetricsReductionRequest, ModelCodegenMetricsReducerOutput],
+    MixinIntentPublisher,
+):
     """Input (``contract.input_state``): ``events`` (a list, any iterable or an async iterable of generation events,
     as models or dicts; unknown or malformed ones are counted and skipped), optional ``window_seconds`` (3600),
-    ``include_attempts`` (True: the persist intent carries one row per attempt)."""
+    ``include_attempts`` (True: the persist intent carries one row per attempt). Typed port:
+    ``await run(ModelMetricsReductionRequest(...))``."""
+
+    request_type = ModelMetricsReductionRequest
 
     def __init__(self, container: ModelContainer) -> None:
         super().__init__(container)
@@ -50,40 +56,25 @@ class NodeCodegenMetricsReducer(NodeReducer[ModelCodegenMetricsReducerOutput], M
         self._events_reduced = 0
         self._events_skipped = 0
 
-    async def _run(self, contract: ModelContractReducer) -> ModelCodegenMetricsReducerOutput:
-        state = contract.input_state
-        events = state.get("events")
-        if events is None or isinstance(events, str | bytes | dict):
-            raise ModelOnexError(
-                error_code=EnumCoreErrorCode.VALIDATION_ERROR,
-                message="Missing required field: events (a list or stream of generation events)",
-            )
-        window = state.get("window_seconds", self.default_window_seconds)
-        if not isinstance(window, int) or isinstance(window, bool) or window < 1:
-            raise ModelOnexError(
-                error_code=EnumCoreErrorCode.VALIDATION_ERROR,
-                message=f"window_seconds must be a whole number of seconds >= 1, got {window!r}",
-            )
-        aggregator = Aggregator(window)
+    async def _handle(
+        self, request: ModelMetricsReductionRequest, correlation_id: UUID
+    ) -> ModelCodegenMetricsReducerOutput:
+        events = request.events
+        aggregator = Aggregator(request.window_seconds or self.default_window_seconds)
         counted = []
         if isinstance(events, AsyncIterable):
             async for raw in events:
                 if (event := aggregator.add(raw)) is not None:
                     counted.append(event)
-        elif isinstance(events, Iterable):
+        else:
             with collector_paused():
                 counted = [event for event in map(aggregator.add, events) if event is not None]
-        else:
-            raise ModelOnexError(
-                error_code=EnumCoreErrorCode.VALIDATION_ERROR,
-                message=f"events must be a list or stream of generation events, got {type(events).__name__}",
-            )
         metrics = aggregator.metrics()
         self._events_reduced += metrics.events_total
         self._events_skipped += metrics.events_skipped
-        attempts = [event.model_dump(mode="json") for event in counted] if state.get("include_attempts", True) else []
+        attempts = [event.model_dump(mode="json") for event in counted] if request.include_attempts else []
         created_at = max((event.timestamp for event in counted), default=_EPOCH)
-        self._emit(metrics, attempts, contract.correlation_id, created_at)
+        self._emit(metrics, attempts, correlation_id, created_at)
         return ModelCodegenMetricsReducerOutput(metrics=metrics, intents=self.drain_intents())
 
     def _emit(

@@ -15,15 +15,9 @@ from pathlib import Path
 import yaml
 
 from nodegen.llm import EnumLLMFailure, LLMError
-from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import NodeCodegenScaffoldCompute
-from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import (
-    EnumNodeKind,
-    ModelNodeSpec,
-    ModelScaffoldFile,
-    ModelScaffoldRequest,
-)
-from nodegen.nodes.codegen_scaffold_compute.v1_0_0.spec import (
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import (
     HEADER,
+    NodeCodegenScaffoldCompute,
     SpecFileError,
     check_spec,
     dump_spec,
@@ -32,6 +26,12 @@ from nodegen.nodes.codegen_scaffold_compute.v1_0_0.spec import (
     load_spec,
     prompt_names,
     unbuildable,
+)
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import (
+    EnumNodeKind,
+    ModelNodeSpec,
+    ModelScaffoldFile,
+    ModelScaffoldRequest,
 )
 from nodegen.nodes.codegen_store_effect.v1_0_0 import NodeCodegenStoreEffect
 from nodegen.onex import EnumCoreErrorCode, ModelContainer, ModelContractOrchestrator, ModelOnexError

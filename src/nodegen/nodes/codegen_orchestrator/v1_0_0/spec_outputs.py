@@ -31,13 +31,13 @@ from nodegen.llm import (
     RunBudget,
     complete_with_retries,
 )
-from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import ModelNodeSpec, ModelSpecExample, ModelSpecOperation
-from nodegen.nodes.codegen_scaffold_compute.v1_0_0.spec import (
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import (
     SpecRuntime,
     check_spec,
     function_stub,
     states_errors,
 )
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import ModelNodeSpec, ModelSpecExample, ModelSpecOperation
 
 _RUNNER = Path(__file__).with_name("implementation_runner.py")
 _BLOCK = re.compile(r"```(?:python|py)?[ \t]*\n(.*?)(?:\n```|\Z)", re.DOTALL)

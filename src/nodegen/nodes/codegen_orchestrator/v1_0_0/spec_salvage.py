@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import SpecTypeError, missing_numbers, numbers_in, read_type
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import ModelNodeSpec, ModelSpecField
-from nodegen.nodes.codegen_scaffold_compute.v1_0_0.spec import SpecTypeError, missing_numbers, numbers_in, read_type
 
 _TYPE_KEY = re.compile(r"\btype:[ \t]*(?=[^\s'\"])")
 _PROSE = re.compile(r"^([ \t]*(?:- )?(?:description|note):[ \t]+)([^'\"\n{][^\n]*?:[ \t][^\n]*)$", re.MULTILINE)

@@ -21,8 +21,7 @@ from nodegen.llm import (
     RetryPolicy,
     RunBudget,
 )
-from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import EnumNodeKind, ModelNodeSpec, ModelSpecExample
-from nodegen.nodes.codegen_scaffold_compute.v1_0_0.spec import (
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import (
     SpecFileError,
     SpecRuntime,
     check_spec,
@@ -31,6 +30,7 @@ from nodegen.nodes.codegen_scaffold_compute.v1_0_0.spec import (
     parse_spec,
     read_yaml,
 )
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import EnumNodeKind, ModelNodeSpec, ModelSpecExample
 
 from .models import ModelSpecStage
 from .spec_outputs import OutputsAsk, OutputsReport, confirm_outputs, draw, sampling

@@ -24,11 +24,14 @@ from nodegen.infra.source_files import read_source
 from nodegen.nodes.codegen_code_generator_effect.v1_0_0 import NodeCodegenCodeGeneratorEffect
 from nodegen.nodes.codegen_code_generator_effect.v1_0_0.models import EnumStopReason, ModelStubGeneration
 from nodegen.nodes.codegen_code_injector_effect.v1_0_0 import NodeCodegenCodeInjectorEffect
+from nodegen.nodes.codegen_code_injector_effect.v1_0_0.models import ModelCodeInjectionInput, ModelCodeInjectionRequest
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import ModelCodeValidationResult
 from nodegen.nodes.codegen_metrics_reducer.v1_0_0 import NodeCodegenMetricsReducer
+from nodegen.nodes.codegen_metrics_reducer.v1_0_0.models import ModelMetricsReductionRequest
 from nodegen.nodes.codegen_store_effect.v1_0_0 import NodeCodegenStoreEffect
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0 import NodeCodegenStubExtractorEffect
+from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelStubExtractionRequest
 from nodegen.onex import ModelContractEffect, ModelOnexError
 
 from .events import (
@@ -97,8 +100,9 @@ class CodeGenerationWorkflow(Workflow):
                     if not source.strip():  # an empty __init__.py has nothing to fill
                         state.file_outcomes.append(ModelFileOutcome(file_path=file_path))
                         continue
-                    extraction = await fill.extractor.execute_effect(
-                        fill.effect(node_file_content=source, file_path=file_path)
+                    extraction = await fill.extractor.run(
+                        ModelStubExtractionRequest(node_file_content=source, file_path=file_path),
+                        correlation_id=fill.correlation_id,
                     )
                     conversations = fill.generator.open_file(
                         source,
@@ -166,8 +170,9 @@ class CodeGenerationWorkflow(Workflow):
         result: ModelCodeValidationResult | None = None
         if ev.candidate.readable:
             try:
-                result = await fill.validator.execute_effect(
-                    fill.generator.validation_contract(conversation, ev.candidate, working=working)
+                result = await fill.validator.run(
+                    fill.generator.validation_request(conversation, ev.candidate, working=working),
+                    correlation_id=fill.correlation_id,
                 )
             except ModelOnexError as error:  # the validator could not check the code: it is not written
                 conversation.stop = EnumStopReason.LLM_ERROR
@@ -204,15 +209,15 @@ class CodeGenerationWorkflow(Workflow):
         time: its name is its own, so it is found in a text whose lines have moved)."""
         state = await ctx.store.get_state()
         file = state.files[file_path]
-        requests = _requests([passed])
-        requests[0]["expected_line"] = None
-        result = await self.fill.injector.execute_effect(
-            self.fill.effect(
+        (request,) = _requests([passed])
+        result = await self.fill.injector.run(
+            ModelCodeInjectionInput(
                 source_code=file.working_source or file.source,
                 file_path=file_path,
                 dry_run=True,
-                injection_requests=requests,
-            )
+                injection_requests=[request.model_copy(update={"expected_line": None})],
+            ),
+            correlation_id=self.fill.correlation_id,
         )
         if result.applied_requests:
             async with ctx.store.edit_state() as state:
@@ -256,14 +261,15 @@ class CodeGenerationWorkflow(Workflow):
         only a diff); what was applied, why the rest was refused, and the text that now holds the new code."""
         fill, file_path = self.fill, file.file_path
         in_place = not fill.dry_run and fill.output_directory is None
-        result = await fill.injector.execute_effect(
-            fill.effect(
+        result = await fill.injector.run(
+            ModelCodeInjectionInput(
                 source_code=file.source,
                 file_path=file_path,
                 through_symlink=file.linked,  # a file swapped for a link meanwhile is not written through it
                 dry_run=not in_place,
                 injection_requests=_requests(passed),
-            )
+            ),
+            correlation_id=fill.correlation_id,
         )
         written = Written(applied=set(result.applied_requests))
         for error in result.injection_errors:
@@ -303,22 +309,22 @@ class CodeGenerationWorkflow(Workflow):
         """The pure reducer over every attempt of the run."""
         state = await ctx.store.get_state()
         events = [event for file in state.generations.values() for g in file for event in g.events]
-        output = await self.fill.reducer.execute_reduction(
-            {"correlation_id": self.fill.correlation_id, "input_state": {"events": events}}
+        output = await self.fill.reducer.run(
+            ModelMetricsReductionRequest(events=events), correlation_id=self.fill.correlation_id
         )
         return StopEvent(result=output)
 
 
-def _requests(passed: list[ModelStubGeneration]) -> list[dict[str, object]]:
+def _requests(passed: list[ModelStubGeneration]) -> list[ModelCodeInjectionRequest]:
     """The injector's requests for code that passed."""
     return [
-        {
-            "qualified_name": g.qualified_name,
-            "expected_line": g.line_number,
-            "generated_code": g.generated_code,
-            "required_imports": g.required_imports,
-            "allow_helpers": True,  # the generator's helpers were checked in place with the code
-        }
+        ModelCodeInjectionRequest(
+            qualified_name=g.qualified_name,
+            expected_line=g.line_number,
+            generated_code=g.generated_code or "",
+            required_imports=g.required_imports,
+            allow_helpers=True,  # the generator's helpers were checked in place with the code
+        )
         for g in passed
     ]
 

@@ -1,5 +1,51 @@
-"""NodeCodegenScaffoldCompute v1.0.0."""
+"""NodeCodegenScaffoldCompute v1.0.0: the node, and the node spec's functions (``spec``) other nodes use."""
 
 from .node import NodeCodegenScaffoldCompute
+from .spec import (
+    HEADER,
+    MIN_EXAMPLES,
+    SpecFileError,
+    SpecRuntime,
+    SpecTypeError,
+    check_spec,
+    dump_spec,
+    example_outcome,
+    function_stub,
+    keyword_draft,
+    kind_hint,
+    leaves,
+    load_spec,
+    missing_numbers,
+    numbers_in,
+    parse_spec,
+    prompt_names,
+    read_type,
+    read_yaml,
+    states_errors,
+    unbuildable,
+)
 
-__all__ = ["NodeCodegenScaffoldCompute"]
+__all__ = [
+    "HEADER",
+    "MIN_EXAMPLES",
+    "NodeCodegenScaffoldCompute",
+    "SpecFileError",
+    "SpecRuntime",
+    "SpecTypeError",
+    "check_spec",
+    "dump_spec",
+    "example_outcome",
+    "function_stub",
+    "keyword_draft",
+    "kind_hint",
+    "leaves",
+    "load_spec",
+    "missing_numbers",
+    "numbers_in",
+    "parse_spec",
+    "prompt_names",
+    "read_type",
+    "read_yaml",
+    "states_errors",
+    "unbuildable",
+]

@@ -9,8 +9,8 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from typing import Any
+from uuid import UUID, uuid4
 
-from nodegen.infra.source_files import decode_source
 from nodegen.onex import (
     EnumCoreErrorCode,
     EnumLogLevel,
@@ -18,7 +18,7 @@ from nodegen.onex import (
     ModelContractEffect,
     ModelOnexError,
     NodeEffect,
-    correlation_scope,
+    TypedPort,
     emit_log_event,
 )
 
@@ -27,7 +27,10 @@ from .models import ModelStubExtractionRequest, ModelStubExtractionResult
 from .models.model_stub_extractor_options import ModelStubExtractorOptions
 
 
-class NodeCodegenStubExtractorEffect(NodeEffect[ModelStubExtractionResult]):
+class NodeCodegenStubExtractorEffect(
+    NodeEffect[ModelStubExtractionResult],
+    TypedPort[ModelContractEffect, ModelStubExtractionRequest, ModelStubExtractionResult],
+):
     """Finds every function and method of a source file whose body is marked as still to be written.
 
     Input (``contract.input_state``): ``node_file_content`` (str, or bytes decoded as Python would),
@@ -35,9 +38,13 @@ class NodeCodegenStubExtractorEffect(NodeEffect[ModelStubExtractionResult]):
     ``include_not_implemented`` (also take unmarked ``raise NotImplementedError`` bodies; default: the
     ``stub_include_not_implemented`` setting).
 
+    Typed port: ``await run(ModelStubExtractionRequest(...))``; ``scan`` for the stubs one at a time.
+
     Refuses with ``VALIDATION_ERROR``: missing or empty content, binary or undecodable content, a syntax error
     (message names line and column), an unknown input key, an empty pattern list or a pattern with no text.
     """
+
+    request_type = ModelStubExtractionRequest
 
     def __init__(self, container: ModelContainer) -> None:
         super().__init__(container)
@@ -49,34 +56,29 @@ class NodeCodegenStubExtractorEffect(NodeEffect[ModelStubExtractionResult]):
         self._total_stubs_found = 0
 
     async def execute_scan(self, contract: ModelContractEffect | Mapping[str, Any]) -> StubScan:
-        """``execute_effect`` with the stubs still to come: the same input, settings and refusals (raised here, before
-        any stub is described), and a :class:`StubScan` whose iteration describes the stubs in source order, a large
-        file a window at a time, so a caller that handles each record as it comes never holds them all. Counted as
-        an extraction; its stubs are counted as they are described."""
+        """``execute_effect`` with the stubs still to come (``scan`` for the original API's contract)."""
         typed = self._coerce_contract(contract)
-        started = time.perf_counter()
-        succeeded = False
-        with correlation_scope(typed.correlation_id):
-            try:
-                request, _, scan = self._scan(typed)
-                succeeded = True
-            except ModelOnexError:
-                raise
-            except Exception as error:  # what execute_effect says of an unexpected failure
-                raise ModelOnexError(
-                    error_code=EnumCoreErrorCode.OPERATION_FAILED,
-                    message=f"{type(self).__name__} failed: {type(error).__name__}: {error}",
-                    cause=error,
-                ) from error
-            finally:
-                self._stats.record((time.perf_counter() - started) * 1000.0, succeeded=succeeded)
+        return await self.scan(typed.input_as(ModelStubExtractionRequest), correlation_id=typed.correlation_id)
+
+    async def scan(self, request: ModelStubExtractionRequest, *, correlation_id: UUID | None = None) -> StubScan:
+        """``run`` with the stubs still to come: the same settings and refusals (raised here, before any stub is
+        described), and a :class:`StubScan` whose iteration describes the stubs in source order, a large file a
+        window at a time, so a caller that handles each record as it comes never holds them all. Counted as an
+        extraction; its stubs are counted as they are described."""
+
+        async def opened() -> StubScan:
+            return self._scan(request)[1]
+
+        scan = await self._guarded(correlation_id or uuid4(), opened)
         emit_log_event(EnumLogLevel.DEBUG, "stub scan opened", {"file_path": request.file_path})
         scan.on_stubs = self._count_stubs
         return scan
 
-    async def _run(self, contract: ModelContractEffect) -> ModelStubExtractionResult:
+    async def _handle(
+        self, request: ModelStubExtractionRequest, correlation_id: UUID
+    ) -> ModelStubExtractionResult:
         started = time.perf_counter()
-        request, patterns, scan = self._scan(contract)
+        patterns, scan = self._scan(request)
         stubs = list(scan)
         self._count_stubs(len(stubs))
         elapsed_ms = (time.perf_counter() - started) * 1000.0
@@ -99,10 +101,9 @@ class NodeCodegenStubExtractorEffect(NodeEffect[ModelStubExtractionResult]):
     def _count_stubs(self, count: int) -> None:
         self._total_stubs_found += count
 
-    def _scan(self, contract: ModelContractEffect) -> tuple[ModelStubExtractionRequest, list[str], StubScan]:
-        """The request, checked, and its source parsed (a refusal raises ``ModelOnexError``)."""
+    def _scan(self, request: ModelStubExtractionRequest) -> tuple[list[str], StubScan]:
+        """The markers used and the request's source parsed (a refusal raises ``ModelOnexError``)."""
         try:
-            request = self._parse_request(contract)
             patterns = request.extraction_patterns or self.default_patterns
             include = (
                 self.include_not_implemented
@@ -119,32 +120,7 @@ class NodeCodegenStubExtractorEffect(NodeEffect[ModelStubExtractionResult]):
             self._failed_extractions += 1
             raise
         self._total_extractions += 1
-        return request, list(patterns), scan
-
-    def _parse_request(self, contract: ModelContractEffect) -> ModelStubExtractionRequest:
-        content = contract.input_state.get("node_file_content")
-        replacements: dict[str, Any] = {}
-        if content is None or content in ("", b""):
-            raise ModelOnexError(
-                error_code=EnumCoreErrorCode.VALIDATION_ERROR,
-                message="Missing required field: node_file_content (the Python source to scan) is missing or empty",
-            )
-        if isinstance(content, bytes | bytearray):
-            replacements["node_file_content"] = decode_source(bytes(content), origin="node_file_content")
-        elif not isinstance(content, str):
-            raise ModelOnexError(
-                error_code=EnumCoreErrorCode.VALIDATION_ERROR,
-                message=f"node_file_content must be text (str or bytes), not {type(content).__name__}",
-            )
-        patterns = contract.input_state.get("extraction_patterns")
-        if isinstance(patterns, str):
-            replacements["extraction_patterns"] = [patterns]
-        elif patterns is not None and len(patterns) == 0:
-            raise ModelOnexError(
-                error_code=EnumCoreErrorCode.VALIDATION_ERROR,
-                message="extraction_patterns is empty: give at least one marker, or leave it out for the defaults",
-            )
-        return contract.input_as(ModelStubExtractionRequest, **replacements)
+        return list(patterns), scan
 
     def _node_metrics(self) -> dict[str, Any]:
         return {

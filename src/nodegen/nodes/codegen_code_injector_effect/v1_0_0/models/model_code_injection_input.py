@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .model_code_injection_request import ModelCodeInjectionRequest
 
@@ -13,7 +15,7 @@ class ModelCodeInjectionInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     source_code: str = Field(description="The file's text as it was read (compared with the file before writing)")
-    injection_requests: list[ModelCodeInjectionRequest] = Field(min_length=1)
+    injection_requests: list[ModelCodeInjectionRequest] = Field(description="The stubs to fill (at least one)")
     file_path: str | None = Field(default=None, description="Write the result here, atomically, unless dry_run")
     dry_run: bool = Field(default=False, description="Compute the result and its diff; write nothing")
     through_symlink: bool = Field(
@@ -25,3 +27,17 @@ class ModelCodeInjectionInput(BaseModel):
     preserve_comments: bool = Field(
         default=True, description="Accepted for the original API; comments outside replaced bodies always stay"
     )
+
+    @field_validator("source_code", mode="before")
+    @classmethod
+    def _source(cls, source: Any) -> Any:
+        if not source:
+            raise ValueError("Missing required field: source_code (the file's text) is missing or empty")
+        return source
+
+    @field_validator("injection_requests", mode="before")
+    @classmethod
+    def _requests(cls, requests: Any) -> Any:
+        if not requests:
+            raise ValueError("Missing required field: injection_requests (at least one stub to fill)")
+        return requests

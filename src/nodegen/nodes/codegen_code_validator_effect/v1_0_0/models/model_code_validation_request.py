@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from nodegen.infra.source_files import decode_source
 
 from .enum_validation_rule import ValidationRules
 from .model_validation_target import ModelValidationTarget
@@ -13,9 +17,20 @@ class ModelCodeValidationRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    generated_code: str
+    generated_code: str = Field(description="The code to check (bytes are decoded as Python would)")
     target: ModelValidationTarget | None = None
     validation_rules: ValidationRules
     strict_mode: bool | None = Field(default=None, description="Warnings fail too; default: validation_strict_mode")
     file_path: str | None = Field(default=None, description="Where the code lives (decides ONEX file rules)")
 
+
+    @field_validator("generated_code", mode="before")
+    @classmethod
+    def _text(cls, code: Any) -> Any:
+        if code is None:
+            raise ValueError("Missing required field: generated_code (the code to check)")
+        if isinstance(code, bytes | bytearray):
+            return decode_source(bytes(code), origin="generated_code")
+        if isinstance(code, str) and "\x00" in code:
+            raise ValueError("generated_code holds a NUL byte: it is binary data, not Python source")
+        return code

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from nodegen.infra.source_files import decode_source
 
 
 class ModelStubExtractionRequest(BaseModel):
@@ -10,12 +14,36 @@ class ModelStubExtractionRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    node_file_content: str = Field(description="Python source to scan")
+    node_file_content: str = Field(description="Python source to scan (bytes are decoded as Python would)")
     extraction_patterns: list[str] | None = Field(
-        default=None, description="Markers; default: the 'stub_extraction_patterns' setting"
+        default=None, description="Markers (one string is one marker); default: the 'stub_extraction_patterns' setting"
     )
     file_path: str | None = Field(default=None, description="Where the source came from, for reporting")
     include_not_implemented: bool | None = Field(
         default=None,
         description="Also treat unmarked 'raise NotImplementedError' bodies as stubs; default: the setting",
     )
+
+    @field_validator("node_file_content", mode="before")
+    @classmethod
+    def _text(cls, content: Any) -> Any:
+        if content is None or content in ("", b""):
+            raise ValueError(
+                "Missing required field: node_file_content (the Python source to scan) is missing or empty"
+            )
+        if isinstance(content, bytes | bytearray):
+            return decode_source(bytes(content), origin="node_file_content")
+        if not isinstance(content, str):
+            raise ValueError(f"node_file_content must be text (str or bytes), not {type(content).__name__}")
+        return content
+
+    @field_validator("extraction_patterns", mode="before")
+    @classmethod
+    def _markers(cls, patterns: Any) -> Any:
+        if isinstance(patterns, str):
+            return [patterns]
+        if patterns is not None and len(patterns) == 0:
+            raise ValueError(
+                "extraction_patterns is empty: give at least one marker, or leave it out for the defaults"
+            )
+        return patterns

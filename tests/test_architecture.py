@@ -1,0 +1,54 @@
+"""The layout's rules, read from the source: a node is reached through its port and its models only; nothing
+hands a whole-file refusal around as a fake method name; no module grows past 400 lines."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "nodegen"
+MAX_LINES = 400
+
+
+def _modules() -> list[Path]:
+    return sorted(path for path in SRC.rglob("*.py") if "tests" not in path.relative_to(SRC).parts)
+
+
+def _imported(tree: ast.Module) -> list[tuple[int, str]]:
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.lineno, node.module))
+        elif isinstance(node, ast.Import):
+            found.extend((node.lineno, alias.name) for alias in node.names)
+    return found
+
+
+def test_a_node_is_reached_only_through_its_port_and_its_models():
+    """``nodegen.nodes.<node>.v1_0_0`` (its package: the node and what it exports) or ``...v1_0_0.models``; never
+    another module of it."""
+    reached = []
+    for path in _modules():
+        parts = path.relative_to(SRC).parts
+        own = parts[1] if parts[0] == "nodes" and len(parts) > 2 else None
+        for line, module in _imported(ast.parse(path.read_text(encoding="utf-8"))):
+            names = module.split(".")
+            if names[:2] != ["nodegen", "nodes"] or len(names) <= 4 or names[2] == own:
+                continue
+            if names[4] != "models":
+                reached.append(f"{path.relative_to(SRC)}:{line} imports {module}")
+    assert reached == []
+
+
+def test_no_refusal_of_a_whole_file_poses_as_a_method_name():
+    assert [str(path.relative_to(SRC)) for path in _modules() if '"<file>"' in path.read_text(encoding="utf-8")] == []
+
+
+def test_no_module_is_over_400_lines():
+    long = {}
+    for path in _modules():
+        with path.open(encoding="utf-8") as handle:
+            count = sum(1 for _ in handle)
+        if count > MAX_LINES:
+            long[str(path.relative_to(SRC))] = count
+    assert long == {}
