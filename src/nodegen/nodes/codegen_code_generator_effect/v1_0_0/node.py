@@ -40,6 +40,7 @@ from nodegen.onex import (
     ModelContractEffect,
     ModelOnexError,
     NodeEffect,
+    TypedPort,
     emit_log_event,
 )
 
@@ -54,15 +55,20 @@ _CLIENT_ERRORS = {
 }
 
 
-class NodeCodegenCodeGeneratorEffect(NodeEffect[ModelCodeGenerationResult]):
+class NodeCodegenCodeGeneratorEffect(
+    NodeEffect[ModelCodeGenerationResult],
+    TypedPort[ModelContractEffect, ModelCodeGenerationRequest, ModelCodeGenerationResult],
+):
     """Generates code for stubs: prompt with context, LLM call, answer parsing, validation, repair loop.
 
     Input (``contract.input_state``): ``source`` (alias ``node_file_content``), optional ``file_path``, ``stubs``
     (as the extractor returns them; default: every stub of the file), ``only`` (qualified names), ``max_attempts``,
     ``validation_rules``. Services: ``llm_client`` (default: built from the ``llm*`` settings), ``llm_budget`` (a
     ``RunBudget`` shared by a whole run), ``code_validator``. One node instance bounds the calls in flight across
-    every file it is given (``generation_concurrency``).
+    every file it is given (``generation_concurrency``). Typed port: ``await run(ModelCodeGenerationRequest(...))``.
     """
+
+    request_type = ModelCodeGenerationRequest
 
     def __init__(self, container: ModelContainer) -> None:
         super().__init__(container)
@@ -136,13 +142,13 @@ class NodeCodegenCodeGeneratorEffect(NodeEffect[ModelCodeGenerationResult]):
             self._client = None
             self._stub_generator = None
 
-    async def _stubs(self, request: ModelCodeGenerationRequest, contract: ModelContractEffect) -> list[ModelMethodStub]:
+    async def _stubs(self, request: ModelCodeGenerationRequest, correlation_id: UUID) -> list[ModelMethodStub]:
         if request.stubs is not None:
             stubs = request.stubs
         else:
             extraction = await self._extractor.run(
                 ModelStubExtractionRequest(node_file_content=request.source, file_path=request.file_path),
-                correlation_id=contract.correlation_id,
+                correlation_id=correlation_id,
             )
             stubs = extraction.stubs
         if request.only is not None:
@@ -268,20 +274,14 @@ class NodeCodegenCodeGeneratorEffect(NodeEffect[ModelCodeGenerationResult]):
         self._count([generation])
         return generation
 
-    async def _run(self, contract: ModelContractEffect) -> ModelCodeGenerationResult:
-        if not contract.input_state.get("source", contract.input_state.get("node_file_content")):
-            raise ModelOnexError(
-                error_code=EnumCoreErrorCode.VALIDATION_ERROR,
-                message="Missing required field: source (the file whose stubs to fill; alias node_file_content)",
-            )
-        request = contract.input_as(ModelCodeGenerationRequest)
+    async def _handle(self, request: ModelCodeGenerationRequest, correlation_id: UUID) -> ModelCodeGenerationResult:
         started = time.perf_counter()
         context = self._read(request.source, request.file_path)  # before extraction: its error is the clearer one
-        stubs = await self._stubs(request, contract)
+        stubs = await self._stubs(request, correlation_id)
         conversations = self._conversations(
             context,
             stubs,
-            correlation_id=contract.correlation_id,
+            correlation_id=correlation_id,
             max_attempts=request.max_attempts,
             rules=request.validation_rules,
         )

@@ -8,24 +8,36 @@ source of a package's logic: it is checked (``spec_checks``) before anything is 
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
-from nodegen.onex import EnumCoreErrorCode, ModelContainer, ModelContractCompute, ModelOnexError, NodeCompute
+from nodegen.onex import (
+    EnumCoreErrorCode,
+    ModelContainer,
+    ModelContractCompute,
+    ModelOnexError,
+    NodeCompute,
+    TypedPort,
+)
 
 from .models import ModelScaffoldRequest, ModelScaffoldResult
 from .rendering import FRAMEWORKS, render_package
 from .spec_checks import check_spec
 
 
-class NodeCodegenScaffoldCompute(NodeCompute[ModelScaffoldResult]):
+class NodeCodegenScaffoldCompute(
+    NodeCompute[ModelScaffoldResult], TypedPort[ModelContractCompute, ModelScaffoldRequest, ModelScaffoldResult]
+):
     """Input: ``spec`` (a node spec), ``framework`` (``nodegen``), ``prompt`` (whose spelled-out names the spec must
     keep). Output: the spec and every rendered file. A spec that fails its checks is a ``VALIDATION_ERROR`` listing
-    every problem."""
+    every problem. Typed port: ``await run(ModelScaffoldRequest(...))``."""
+
+    request_type = ModelScaffoldRequest
 
     def __init__(self, container: ModelContainer) -> None:
         super().__init__(container)
         self._rendered = 0
 
-    async def run(self, request: ModelScaffoldRequest) -> ModelScaffoldResult:
+    async def _handle(self, request: ModelScaffoldRequest, correlation_id: UUID) -> ModelScaffoldResult:
         """Check the spec and render its package."""
         if request.framework not in FRAMEWORKS:
             raise ModelOnexError(
@@ -42,9 +54,6 @@ class NodeCodegenScaffoldCompute(NodeCompute[ModelScaffoldResult]):
         package_dir, files = render_package(request.spec, request.framework)
         self._rendered += 1
         return ModelScaffoldResult(spec=request.spec, package_dir=package_dir, files=files)
-
-    async def _run(self, contract: ModelContractCompute) -> ModelScaffoldResult:
-        return await self.run(contract.input_as(ModelScaffoldRequest))
 
     def _node_metrics(self) -> dict[str, Any]:
         return {"packages_rendered": self._rendered}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from typing import Any
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import ValidationRules
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub
@@ -23,4 +25,11 @@ class ModelCodeGenerationRequest(BaseModel):
     only: list[str] | None = Field(default=None, description="Fill only the stubs with these qualified names")
     max_attempts: int | None = Field(default=None, ge=1, le=20, description="Default: the max_attempts setting")
     validation_rules: ValidationRules
+
+    @model_validator(mode="before")
+    @classmethod
+    def _a_file(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not any(data.get(key) for key in ("source", "node_file_content", "source_code")):
+            raise ValueError("Missing required field: source (the file whose stubs to fill; alias node_file_content)")
+        return data
 

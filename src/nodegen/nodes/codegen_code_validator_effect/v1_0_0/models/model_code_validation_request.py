@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from nodegen.infra.source_files import decode_source
 
@@ -24,11 +24,16 @@ class ModelCodeValidationRequest(BaseModel):
     file_path: str | None = Field(default=None, description="Where the code lives (decides ONEX file rules)")
 
 
+    @model_validator(mode="before")
+    @classmethod
+    def _code_given(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("generated_code") is None:
+            raise ValueError("Missing required field: generated_code (the code to check)")
+        return data
+
     @field_validator("generated_code", mode="before")
     @classmethod
     def _text(cls, code: Any) -> Any:
-        if code is None:
-            raise ValueError("Missing required field: generated_code (the code to check)")
         if isinstance(code, bytes | bytearray):
             return decode_source(bytes(code), origin="generated_code")
         if isinstance(code, str) and "\x00" in code:

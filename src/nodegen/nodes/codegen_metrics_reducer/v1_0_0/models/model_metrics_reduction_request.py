@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterable, Iterable
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+_MISSING = "Missing required field: events (a list or stream of generation events)"
 
 
 class ModelMetricsReductionRequest(BaseModel):
@@ -18,11 +20,18 @@ class ModelMetricsReductionRequest(BaseModel):
     window_seconds: int | None = Field(default=None, description="Default: the metrics_window_seconds setting")
     include_attempts: bool = True
 
+    @model_validator(mode="before")
+    @classmethod
+    def _events_given(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("events") is None:
+            raise ValueError(_MISSING)
+        return data
+
     @field_validator("events", mode="before")
     @classmethod
     def _a_stream(cls, events: Any) -> Any:
-        if events is None or isinstance(events, str | bytes | dict):
-            raise ValueError("Missing required field: events (a list or stream of generation events)")
+        if isinstance(events, str | bytes | dict):
+            raise ValueError(_MISSING)
         if not isinstance(events, Iterable | AsyncIterable):
             raise ValueError(f"events must be a list or stream of generation events, got {type(events).__name__}")
         return events

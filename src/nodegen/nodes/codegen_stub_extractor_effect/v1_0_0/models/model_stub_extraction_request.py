@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from nodegen.infra.source_files import decode_source
 
@@ -24,13 +24,18 @@ class ModelStubExtractionRequest(BaseModel):
         description="Also treat unmarked 'raise NotImplementedError' bodies as stubs; default: the setting",
     )
 
-    @field_validator("node_file_content", mode="before")
+    @model_validator(mode="before")
     @classmethod
-    def _text(cls, content: Any) -> Any:
-        if content is None or content in ("", b""):
+    def _content_given(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("node_file_content") in (None, "", b""):
             raise ValueError(
                 "Missing required field: node_file_content (the Python source to scan) is missing or empty"
             )
+        return data
+
+    @field_validator("node_file_content", mode="before")
+    @classmethod
+    def _text(cls, content: Any) -> Any:
         if isinstance(content, bytes | bytearray):
             return decode_source(bytes(content), origin="node_file_content")
         if not isinstance(content, str):
