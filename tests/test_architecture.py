@@ -52,3 +52,13 @@ def test_no_module_is_over_400_lines():
         if count > MAX_LINES:
             long[str(path.relative_to(SRC))] = count
     assert long == {}
+
+
+def test_one_placeholder_rule():
+    """``pysource.only_placeholders`` is the rule; nobody else composes ``is_placeholder_statement`` into one."""
+    users = sorted(
+        str(path.relative_to(SRC))
+        for path in _modules()
+        if "is_placeholder_statement(" in path.read_text(encoding="utf-8")
+    )
+    assert users == ["pysource/scopes.py"]

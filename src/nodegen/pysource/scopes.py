@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 
@@ -140,9 +140,16 @@ def statements_after_docstring(node: FunctionNode) -> list[ast.stmt]:
     return node.body[1:] if node.body and is_docstring(node.body[0]) else list(node.body)
 
 
+def only_placeholders(statements: Iterable[ast.stmt]) -> bool:
+    """The one placeholder rule (the extractor's stubs, the injector's refusal of an empty answer, the validator's
+    LAZY001, the generator's reading of an answer): nothing but bare strings (a docstring), ``pass``, ``...`` or
+    ``raise NotImplementedError``; no statement that does anything."""
+    return all(is_placeholder_statement(stmt) or is_docstring(stmt) for stmt in statements)
+
+
 def is_placeholder_body(node: FunctionNode) -> bool:
-    """True when the body holds nothing but a docstring, ``pass``, ``...`` or ``raise NotImplementedError``."""
-    return all(is_placeholder_statement(stmt) for stmt in statements_after_docstring(node))
+    """True when the function's body is only placeholders (``only_placeholders``)."""
+    return only_placeholders(node.body)
 
 
 __all__ = [
@@ -156,6 +163,7 @@ __all__ = [
     "is_docstring",
     "is_placeholder_body",
     "is_placeholder_statement",
+    "only_placeholders",
     "own_nodes",
     "raises_not_implemented",
     "statements_after_docstring",

@@ -31,8 +31,7 @@ from nodegen.pysource import (
     AnswerError,
     EnumAnswerProblem,
     compile_markers,
-    is_docstring,
-    is_placeholder_statement,
+    only_placeholders,
 )
 from nodegen.pysource.answer import dedent, indent_code
 from nodegen.pysource.module import SourceModule
@@ -87,7 +86,7 @@ def _is_real(body: str) -> bool:
         statements = ast.parse(body).body
     except SyntaxError:
         return False
-    return any(not (is_placeholder_statement(stmt) or is_docstring(stmt)) for stmt in statements)
+    return not only_placeholders(statements)
 
 
 def _is_star(stmt: ast.stmt) -> bool:

@@ -11,8 +11,7 @@ from nodegen.pysource import (
     AnswerError,
     FunctionNode,
     Scope,
-    is_docstring,
-    is_placeholder_statement,
+    only_placeholders,
     own_nodes,
     read_answer,
     signature_difference,
@@ -106,8 +105,7 @@ def _first_await(tree: ast.AST) -> ast.AST | None:
 
 def _check_content(request: ModelCodeInjectionRequest, scope: Scope, node: FunctionNode, answer: Answer) -> None:
     body_tree = ast.parse(answer.body)  # read_answer made sure it parses
-    statements = body_tree.body[1:] if body_tree.body and is_docstring(body_tree.body[0]) else body_tree.body
-    if all(is_placeholder_statement(stmt) for stmt in statements):
+    if only_placeholders(body_tree.body):
         raise RefusalError(
             refusal(
                 request,

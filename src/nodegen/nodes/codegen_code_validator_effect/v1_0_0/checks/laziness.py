@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from nodegen.pysource import is_docstring, is_placeholder_statement
+from nodegen.pysource import only_placeholders
 
 from .base import CheckContext, RawFinding
 from .registry import finding
@@ -30,9 +30,9 @@ def check_laziness(ctx: CheckContext) -> list[RawFinding]:
     first, last = ctx.regions[0]
     found = stub_function(ctx.tree, first, last)
     statements = [stmt for stmt in found[0].body if first <= stmt.lineno <= last] if found else []
-    real = [stmt for stmt in statements if not (is_placeholder_statement(stmt) or is_docstring(stmt))]
+    lazy = only_placeholders(statements)
     findings = []
-    if not real:
+    if lazy:
         findings.append(
             finding(
                 "LAZY001",
@@ -54,7 +54,7 @@ def check_laziness(ctx: CheckContext) -> list[RawFinding]:
                     fix="write out every statement; nothing may be elided",
                 )
             )
-    if real and found:
+    if not lazy and found:
         findings.extend(check_shape(*found, first, last))
     return findings
 
