@@ -13,7 +13,7 @@ from nodegen.onex.contracts import (
     ModelContractReducer,
 )
 from nodegen.onex.errors import EnumCoreErrorCode, ModelOnexError
-from nodegen.onex.intents import EnumIntentType, MixinIntentPublisher, ModelIntent, sort_intents
+from nodegen.onex.intents import EnumIntentType, MixinIntentPublisher, ModelIntent, ModelIntentBase, sort_intents
 from nodegen.onex.logging import (
     EnumLogLevel,
     configure_logging,
@@ -37,6 +37,7 @@ __all__ = [
     "ModelContractOrchestrator",
     "ModelContractReducer",
     "ModelIntent",
+    "ModelIntentBase",
     "ModelOnexError",
     "NodeBase",
     "NodeCompute",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -27,14 +27,11 @@ class EnumIntentType(StrEnum):
     PUBLISH_EVENT = "publish_event"
 
 
-class ModelIntent(BaseModel):
-    """One side effect a node asks for without doing it."""
+class ModelIntentBase(BaseModel):
+    """What every intent carries besides its kind, target and payload: when it runs, its id, its run, its author."""
 
     model_config = ConfigDict(frozen=True)
 
-    intent_type: EnumIntentType
-    target: str = Field(min_length=1, description="Who executes it, e.g. 'store_effect' or 'event_bus'")
-    payload: dict[str, Any] = Field(default_factory=dict)
     priority: int = Field(default=PRIORITY_DEFAULT, ge=PRIORITY_MIN, le=PRIORITY_MAX, description="10 runs first")
     intent_id: UUID = Field(default_factory=uuid4)
     correlation_id: UUID | None = None
@@ -42,7 +39,19 @@ class ModelIntent(BaseModel):
     created_at: datetime = Field(default_factory=lambda: datetime.now(UTC))
 
 
-def sort_intents(intents: Iterable[ModelIntent]) -> list[ModelIntent]:
+class ModelIntent(ModelIntentBase):
+    """One side effect a node asks for without doing it (the original API's open shape: nodes of a generated
+    package use it; nodegen's own intents are typed, each with its payload model, as the metrics reducer's are)."""
+
+    intent_type: EnumIntentType
+    target: str = Field(min_length=1, description="Who executes it, e.g. 'store_effect' or 'event_bus'")
+    payload: dict[str, Any] = Field(default_factory=dict)
+
+
+IntentT = TypeVar("IntentT", bound=ModelIntentBase)
+
+
+def sort_intents(intents: Iterable[IntentT]) -> list[IntentT]:
     """Intents in execution order: priority 10 first; equal priorities keep the order they were emitted in."""
     return sorted(intents, key=lambda intent: -intent.priority)
 
@@ -113,5 +122,6 @@ __all__ = [
     "EnumIntentType",
     "MixinIntentPublisher",
     "ModelIntent",
+    "ModelIntentBase",
     "sort_intents",
 ]

@@ -1,9 +1,9 @@
 """NodeCodegenMetricsReducer - aggregate generation events into metrics and return the intents that persist and
 publish them. PURE: no file, socket, subprocess, clock or randomness; the same input always gives the same output.
 
-ONEX v2.0: suffix naming ``Node<Name><Type>``, subclass of ``NodeReducer``; coordination I/O is asked for as intents
-(``MixinIntentPublisher``) which the orchestrator executes: ``PERSIST_METRICS`` → ``store_effect``,
-``PUBLISH_EVENT`` → ``event_bus``.
+ONEX v2.0: suffix naming ``Node<Name><Type>``, subclass of ``NodeReducer``; coordination I/O is asked for as typed
+intents, returned, which the orchestrator executes: ``ModelPersistMetricsIntent`` → the store effect,
+``ModelPublishMetricsIntent`` → the event bus.
 """
 
 from __future__ import annotations
@@ -15,19 +15,29 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid5
 
+from pydantic import BaseModel
+
 from nodegen.infra.collector import collector_paused
 from nodegen.onex import (
     EnumIntentType,
-    MixinIntentPublisher,
     ModelContainer,
     ModelContractReducer,
-    ModelIntent,
     NodeReducer,
     TypedPort,
+    sort_intents,
 )
 
 from .aggregation import Aggregator
-from .models import ModelCodegenMetrics, ModelCodegenMetricsReducerOutput, ModelMetricsReductionRequest
+from .models import (
+    CodegenIntent,
+    ModelCodegenMetricsReducerOutput,
+    ModelMetricsRecordedEvent,
+    ModelMetricsReductionRequest,
+    ModelMetricsSnapshot,
+    ModelPersistMetricsIntent,
+    ModelPublishMetrics,
+    ModelPublishMetricsIntent,
+)
 from .models.model_metrics_reducer_options import ModelMetricsReducerOptions
 
 METRICS_TOPIC = "onex.codegen.metrics_recorded.v1"
@@ -40,7 +50,6 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 class NodeCodegenMetricsReducer(
     NodeReducer[ModelCodegenMetricsReducerOutput],
     TypedPort[ModelContractReducer, ModelMetricsReductionRequest, ModelCodegenMetricsReducerOutput],
-    MixinIntentPublisher,
 ):
     """Input (``contract.input_state``): ``events`` (a list, any iterable or an async iterable of generation events,
     as models or dicts; unknown or malformed ones are counted and skipped), optional ``window_seconds`` (3600),
@@ -51,7 +60,6 @@ class NodeCodegenMetricsReducer(
 
     def __init__(self, container: ModelContainer) -> None:
         super().__init__(container)
-        self._init_intent_publisher(container)
         self.default_window_seconds = ModelMetricsReducerOptions.from_container(container).metrics_window_seconds
         self._events_reduced = 0
         self._events_skipped = 0
@@ -72,44 +80,43 @@ class NodeCodegenMetricsReducer(
         metrics = aggregator.metrics()
         self._events_reduced += metrics.events_total
         self._events_skipped += metrics.events_skipped
-        attempts = [event.model_dump(mode="json") for event in counted] if request.include_attempts else []
+        snapshot = ModelMetricsSnapshot(metrics=metrics, attempts=counted if request.include_attempts else [])
         created_at = max((event.timestamp for event in counted), default=_EPOCH)
-        self._emit(metrics, attempts, correlation_id, created_at)
-        return ModelCodegenMetricsReducerOutput(metrics=metrics, intents=self.drain_intents())
+        return ModelCodegenMetricsReducerOutput(
+            metrics=metrics, intents=self._intents(snapshot, correlation_id, created_at)
+        )
 
-    def _emit(
-        self, metrics: ModelCodegenMetrics, attempts: list[dict[str, Any]], correlation_id: UUID, created_at: datetime
-    ) -> None:
-        summary = metrics.model_dump(mode="json")
-        persist = {"metrics": summary, "attempts": attempts}
-        publish = {
-            "topic": METRICS_TOPIC,
-            "key": str(correlation_id),
-            "event_type": "metrics_recorded",
-            "event": {
-                "schema_version": "1.0",
-                "correlation_id": str(correlation_id),
-                "timestamp": created_at.isoformat(),
-                "metrics": summary,
-            },
-        }
-        for intent_type, target, payload, priority in (
-            (EnumIntentType.PERSIST_METRICS, "store_effect", persist, PRIORITY_PERSIST),
-            (EnumIntentType.PUBLISH_EVENT, "event_bus", publish, PRIORITY_PUBLISH),
-        ):
-            digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
-            self.emit_intent(
-                ModelIntent(
-                    intent_type=intent_type,
-                    target=target,
-                    payload=payload,
-                    priority=priority,
-                    intent_id=uuid5(_INTENT_NAMESPACE, f"{correlation_id}:{intent_type.value}:{digest}"),
-                    correlation_id=correlation_id,
-                    created_by=type(self).__name__,
-                    created_at=created_at,
-                )
-            )
+    def _intents(
+        self, snapshot: ModelMetricsSnapshot, correlation_id: UUID, created_at: datetime
+    ) -> list[CodegenIntent]:
+        """Persist, then publish: each intent's id derived from the run and its payload, so the same input gives
+        the same intents (and the store keeps one snapshot however often they run)."""
+        publish = ModelPublishMetrics(
+            topic=METRICS_TOPIC,
+            key=str(correlation_id),
+            event=ModelMetricsRecordedEvent(
+                correlation_id=str(correlation_id), timestamp=created_at.isoformat(), metrics=snapshot.metrics
+            ),
+        )
+
+        def identity(kind: EnumIntentType, payload: BaseModel) -> dict[str, Any]:
+            digest = hashlib.sha256(json.dumps(payload.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
+            return {
+                "intent_id": uuid5(_INTENT_NAMESPACE, f"{correlation_id}:{kind.value}:{digest}"),
+                "correlation_id": correlation_id,
+                "created_by": type(self).__name__,
+                "created_at": created_at,
+            }
+
+        intents: list[CodegenIntent] = [
+            ModelPersistMetricsIntent(
+                payload=snapshot, priority=PRIORITY_PERSIST, **identity(EnumIntentType.PERSIST_METRICS, snapshot)
+            ),
+            ModelPublishMetricsIntent(
+                payload=publish, priority=PRIORITY_PUBLISH, **identity(EnumIntentType.PUBLISH_EVENT, publish)
+            ),
+        ]
+        return sort_intents(intents)
 
     def _node_metrics(self) -> dict[str, Any]:
         return {"events_reduced": self._events_reduced, "events_skipped": self._events_skipped}

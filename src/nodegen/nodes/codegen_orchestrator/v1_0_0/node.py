@@ -10,7 +10,8 @@ import os
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, assert_never
+from uuid import uuid4
 
 from workflows.errors import WorkflowTimeoutError
 from workflows.events import Event
@@ -24,15 +25,19 @@ from nodegen.nodes.codegen_code_generator_effect.v1_0_0 import NodeCodegenCodeGe
 from nodegen.nodes.codegen_code_injector_effect.v1_0_0 import NodeCodegenCodeInjectorEffect
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect
 from nodegen.nodes.codegen_metrics_reducer.v1_0_0 import NodeCodegenMetricsReducer
-from nodegen.nodes.codegen_metrics_reducer.v1_0_0.models import ModelCodegenMetricsReducerOutput
+from nodegen.nodes.codegen_metrics_reducer.v1_0_0.models import (
+    CodegenIntent,
+    ModelCodegenMetricsReducerOutput,
+    ModelPersistMetricsIntent,
+    ModelPublishMetricsIntent,
+)
 from nodegen.nodes.codegen_store_effect.v1_0_0 import NodeCodegenStoreEffect
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0 import NodeCodegenStubExtractorEffect
 from nodegen.onex import (
-    EnumIntentType,
     EnumLogLevel,
     ModelContainer,
+    ModelContractEffect,
     ModelContractOrchestrator,
-    ModelIntent,
     ModelOnexError,
     NodeOrchestrator,
     emit_log_event,
@@ -53,7 +58,6 @@ from .new_package import NewPackage
 from .workflow import CodeGenerationWorkflow, FillRun
 
 ProgressCallback = Callable[[Event], Awaitable[None] | None]
-_BUS_TARGETS = ("event_bus", "event_publisher")
 
 
 class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult]):
@@ -263,31 +267,30 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
         )
 
     async def _execute_intents(
-        self, intents: list[ModelIntent], store_node: NodeCodegenStoreEffect, bus: EventBus | OutboxRelay
+        self, intents: list[CodegenIntent], store_node: NodeCodegenStoreEffect, bus: EventBus | OutboxRelay
     ) -> list[ModelIntentExecution]:
         """Each intent in priority order (10 first); a failure is recorded and the rest still run."""
         executed = []
         for intent in sort_intents(intents):
             error: str | None = None
             try:
-                if intent.target == "store_effect" and intent.intent_type is EnumIntentType.PERSIST_METRICS:
-                    contract: dict[str, Any] = {"input_state": {**intent.payload, "snapshot_id": str(intent.intent_id)}}
-                    if intent.correlation_id is not None:
-                        contract["correlation_id"] = intent.correlation_id
-                    await store_node.execute_effect(contract)
-                elif intent.target in _BUS_TARGETS and intent.intent_type is EnumIntentType.PUBLISH_EVENT:
-                    payload = intent.payload
-                    await bus.publish(
-                        ModelEventEnvelope(
-                            event_id=intent.intent_id,
-                            event_type=str(payload.get("event_type", "event")),
-                            topic=str(payload.get("topic") or topic_for(str(payload.get("event_type", "event")))),
-                            correlation_id=intent.correlation_id,
-                            payload=dict(payload.get("event") or {}),
+                match intent:
+                    case ModelPersistMetricsIntent(payload=snapshot):
+                        state = {**snapshot.model_dump(mode="json"), "snapshot_id": str(intent.intent_id)}
+                        run_id = intent.correlation_id or uuid4()
+                        await store_node.execute_effect(ModelContractEffect(input_state=state, correlation_id=run_id))
+                    case ModelPublishMetricsIntent(payload=publish):
+                        await bus.publish(
+                            ModelEventEnvelope(
+                                event_id=intent.intent_id,
+                                event_type=publish.event_type,
+                                topic=publish.topic,
+                                correlation_id=intent.correlation_id,
+                                payload=publish.event.model_dump(mode="json"),
+                            )
                         )
-                    )
-                else:
-                    error = f"no executor for intent {intent.intent_type.value} with target {intent.target!r}"
+                    case _:
+                        assert_never(intent)
             except ModelOnexError as failure:
                 error = failure.message
             executed.append(

@@ -135,11 +135,12 @@ async def test_intents_persist_then_publish_in_priority_order():
         8,
     )
     assert (publish.intent_type, publish.target, publish.priority) == (EnumIntentType.PUBLISH_EVENT, "event_bus", 5)
-    assert len(persist.payload["attempts"]) == 6 and persist.payload["metrics"]["stubs_filled"] == 2
-    assert publish.payload["topic"] == "onex.codegen.metrics_recorded.v1" and publish.payload["key"] == str(RUN)
+    assert len(persist.payload.attempts) == 6 and persist.payload.metrics.stubs_filled == 2
+    assert publish.payload.topic == "onex.codegen.metrics_recorded.v1" and publish.payload.key == str(RUN)
+    assert publish.payload.event.metrics == persist.payload.metrics and publish.payload.event_type == "metrics_recorded"
     assert persist.correlation_id == RUN and persist.created_at == T0 + timedelta(minutes=70)
     without = await reduce(sample(), include_attempts=False)
-    assert without.intents[0].payload["attempts"] == []
+    assert without.intents[0].payload.attempts == []
 
 
 async def test_the_reducer_does_no_io(monkeypatch):

@@ -9,10 +9,18 @@ from tests.support.llm_server import Reply, ScriptedLLMServer
 
 from nodegen.infra.bus import InProcessBus
 from nodegen.llm import openai_client
+from nodegen.nodes.codegen_metrics_reducer.v1_0_0.models import (
+    ModelCodegenMetrics,
+    ModelMetricsRecordedEvent,
+    ModelMetricsSnapshot,
+    ModelPersistMetricsIntent,
+    ModelPublishMetrics,
+    ModelPublishMetricsIntent,
+)
 from nodegen.nodes.codegen_orchestrator.v1_0_0 import NodeCodegenOrchestrator
 from nodegen.nodes.codegen_orchestrator.v1_0_0.models import EnumStubStatus
 from nodegen.nodes.codegen_store_effect.v1_0_0 import NodeCodegenStoreEffect
-from nodegen.onex import EnumCoreErrorCode, EnumIntentType, ModelIntent, ModelOnexError
+from nodegen.onex import EnumCoreErrorCode, ModelOnexError
 from nodegen.onex.testing import create_test_container
 
 GOOD = 'def double(x: int) -> int:\n    """Twice x."""\n    # IMPLEMENTATION REQUIRED\n    pass\n'
@@ -91,30 +99,30 @@ async def test_a_run_that_times_out_reports_the_unfinished_stubs(tmp_path):
     assert (tmp_path / "a.py").read_text() == GOOD
 
 
-async def test_intents_run_in_priority_order_and_failures_are_recorded(server, tmp_path):
+async def test_intents_run_in_priority_order_and_failures_are_recorded(server, tmp_path, monkeypatch):
     node, bus = orchestrator(server, tmp_path)
     store = NodeCodegenStoreEffect(create_test_container({"state_dir": str(tmp_path / ".nodegen")}))
+    metrics = ModelCodegenMetrics()
+    event = ModelMetricsRecordedEvent(correlation_id="run", timestamp="2026-12-07T00:00:00+00:00", metrics=metrics)
     intents = [
-        ModelIntent(
-            intent_type=EnumIntentType.PUBLISH_EVENT,
-            target="event_publisher",
-            priority=3,
-            payload={"topic": "onex.codegen.x.v1", "event_type": "x", "event": {"a": 1}},
-        ),
-        ModelIntent(intent_type=EnumIntentType.PERSIST_ARTIFACT, target="somewhere_else", priority=9),
-        ModelIntent(
-            intent_type=EnumIntentType.PERSIST_METRICS,
-            target="store_effect",
-            priority=10,
-            payload={"metrics": {"stubs_total": 0}, "attempts": []},
-        ),
+        ModelPublishMetricsIntent(priority=3, payload=ModelPublishMetrics(topic="onex.codegen.x.v1", key="k", event=event)),
+        ModelPublishMetricsIntent(priority=9, payload=ModelPublishMetrics(topic="onex.codegen.down.v1", key="k", event=event)),
+        ModelPersistMetricsIntent(priority=10, payload=ModelMetricsSnapshot(metrics=metrics)),
     ]
+    publish = bus.publish
+
+    async def down_for_one_topic(envelope):
+        if envelope.topic == "onex.codegen.down.v1":
+            raise ModelOnexError(error_code=EnumCoreErrorCode.EVENT_BUS_ERROR, message="the broker is down")
+        await publish(envelope)
+
+    monkeypatch.setattr(bus, "publish", down_for_one_topic)
     executed = await node._execute_intents(intents, store, bus)
     await store.aclose()
     assert [e.priority for e in executed] == [10, 9, 3]
     assert [e.success for e in executed] == [True, False, True], executed
-    assert "no executor" in (executed[1].error or "")
-    assert bus.published[-1].payload == {"a": 1}
+    assert executed[1].error == "the broker is down" and executed[0].target == "store_effect"
+    assert bus.published[-1].payload == event.model_dump(mode="json")
 
 
 async def test_no_files_and_no_prompt_is_a_validation_error(server, tmp_path):
