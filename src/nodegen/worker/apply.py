@@ -1,6 +1,7 @@
 """The submitting machine's side of a result: the worker's valid code written into the local file by the injector
-(the same atomic write as a local fill: lock, unchanged since it was read, temporary file and rename), and the
-run's results put together as one ``nodegen fill`` result."""
+(the same atomic write as a local fill: lock, unchanged since it was read, temporary file and rename; a stub is
+filled by the same rule, its code read back from the file), and the run's results put together as one
+``nodegen fill`` result (the same totals)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from nodegen.nodes.codegen_code_injector_effect.v1_0_0 import NodeCodegenCodeInj
 from nodegen.nodes.codegen_code_injector_effect.v1_0_0.models import ModelCodeInjectionInput, ModelCodeInjectionRequest
 from nodegen.nodes.codegen_metrics_reducer.v1_0_0 import NodeCodegenMetricsReducer
 from nodegen.nodes.codegen_metrics_reducer.v1_0_0.models import ModelMetricsReductionRequest
+from nodegen.nodes.codegen_orchestrator.v1_0_0 import Written, not_filled_because, read_back, run_totals
 from nodegen.nodes.codegen_orchestrator.v1_0_0.models import (
     EnumStubStatus,
     ModelCodegenOrchestrationResult,
@@ -20,8 +22,6 @@ from nodegen.onex import ModelOnexError
 
 from .models import EnumFillStatus, ModelAppliedFile, ModelFillResult, ModelFillRun
 
-_KEPT = "; the code is kept in this run's result (--json: stubs[].generated_code)"
-
 
 def _relabel(result: ModelFillResult, local_path: str) -> tuple[ModelFileOutcome, list[ModelStubOutcome]]:
     """The worker's outcome of the file, under the file's local name."""
@@ -30,10 +30,6 @@ def _relabel(result: ModelFillResult, local_path: str) -> tuple[ModelFileOutcome
     file = found.model_copy(update={"file_path": local_path})
     stubs = [stub.model_copy(update={"file_path": local_path}) for stub in result.result.stubs]
     return file, stubs
-
-
-def _failed(stub: ModelStubOutcome, message: str) -> ModelStubOutcome:
-    return stub.model_copy(update={"status": EnumStubStatus.FAILED, "message": message + _KEPT})
 
 
 async def apply_result(
@@ -69,20 +65,23 @@ async def apply_result(
         )
     except ModelOnexError as error:
         file.error = error.message
-        for index in filled:
-            stubs[index] = _failed(stubs[index], f"valid code, but the file was not written: {error.message}")
+        written = Written()
     else:
-        applied = set(injected.applied_requests)
+        written = Written.of(injected)
         if injected.written:
             file.written_to = local_path
-            for position, index in enumerate(filled):
-                if position not in applied:
-                    stubs[index] = _failed(stubs[index], "valid code, but the injector refused it in the local file")
+            written.text, written.where = read_back(local_path), local_path
         else:
             refusal = injected.file_refusal
             file.error = refusal.message if refusal is not None else f"{local_path} was not written"
-            for index in filled:
-                stubs[index] = _failed(stubs[index], f"valid code, but the file was not written: {file.error}")
+    for position, index in enumerate(filled):  # the same rule as a local fill's: the code stands in the file read back
+        stub = stubs[index]
+        key = (stub.qualified_name, stub.line_number)
+        why = not_filled_because(
+            stub.generated_code or "", key, position, written, file_error=file.error, where=local_path
+        )
+        if why is not None:
+            stubs[index] = stub.model_copy(update={"status": EnumStubStatus.FAILED, "message": why})
     file.stubs_filled = sum(1 for stub in stubs if stub.status is EnumStubStatus.FILLED)
     file.stubs_failed = len(stubs) - file.stubs_filled
     return ModelAppliedFile(file=file, stubs=stubs)
@@ -116,7 +115,7 @@ async def merge_results(
         stubs.extend(done.stubs)
     files.sort(key=lambda f: f.file_path)
     stubs.sort(key=lambda s: (s.file_path, s.line_number))
-    costs = [s.cost_usd for s in stubs if s.attempts]
+    totals = run_totals(files, stubs, complete=not run.refused)
     finished = [r.result for r in results.values() if r.result is not None]
     metrics = None
     if attempts:
@@ -124,11 +123,7 @@ async def merge_results(
         metrics = reduced.metrics
     written = [f.written_to for f in files if f.written_to]
     return ModelCodegenOrchestrationResult(
-        success=(
-            not run.refused
-            and all(s.status is EnumStubStatus.FILLED for s in stubs)
-            and not any(f.error for f in files)
-        ),
+        success=totals.success,
         correlation_id=run.run_id,
         dry_run=run.dry_run,
         # the provider as a model call named it (a file without calls, one that does not parse, names only the spec)
@@ -140,9 +135,9 @@ async def merge_results(
         files=files,
         skipped_paths=run.skipped_paths,
         stubs=stubs,
-        prompt_tokens=sum(s.prompt_tokens for s in stubs),
-        completion_tokens=sum(s.completion_tokens for s in stubs),
-        cost_usd=None if any(c is None for c in costs) else sum(c or 0.0 for c in costs),
+        prompt_tokens=totals.prompt_tokens,
+        completion_tokens=totals.completion_tokens,
+        cost_usd=totals.cost_usd,
         budget_exhausted=next((r.budget_exhausted for r in finished if r.budget_exhausted), None),
         total_duration_seconds=duration_s,
         metrics=metrics,

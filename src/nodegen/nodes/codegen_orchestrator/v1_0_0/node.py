@@ -55,6 +55,7 @@ from .models import (
 )
 from .models.model_orchestrator_options import ModelOrchestratorOptions
 from .new_package import NewPackage
+from .outcomes import run_totals
 from .workflow import CodeGenerationWorkflow, FillRun
 
 ProgressCallback = Callable[[Event], Awaitable[None] | None]
@@ -241,16 +242,11 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
                 )
         stubs.sort(key=lambda s: (s.file_path, s.line_number))
         files = sorted(state.file_outcomes, key=lambda f: f.file_path)
-        costs = [s.cost_usd for s in stubs if s.attempts]
         written = [f.written_to for f in files if f.written_to]
         in_place = fill.output_directory is None
-        success = (
-            reduced is not None
-            and all(s.status is EnumStubStatus.FILLED for s in stubs)
-            and not any(f.error for f in files)
-        )
+        totals = run_totals(files, stubs, complete=reduced is not None)
         return ModelCodegenOrchestrationResult(
-            success=success,
+            success=totals.success,
             correlation_id=fill.correlation_id,
             dry_run=request.dry_run,
             llm=str(generator.client.identity) if state.conversations else (request.llm or ""),
@@ -258,9 +254,9 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
             modified_files=written if in_place else [],
             files=files,
             stubs=stubs,
-            prompt_tokens=sum(s.prompt_tokens for s in stubs),
-            completion_tokens=sum(s.completion_tokens for s in stubs),
-            cost_usd=None if any(c is None for c in costs) else sum(c or 0.0 for c in costs),
+            prompt_tokens=totals.prompt_tokens,
+            completion_tokens=totals.completion_tokens,
+            cost_usd=totals.cost_usd,
             budget_exhausted=generator.budget.exhausted_reason(),
             total_duration_seconds=time.perf_counter() - started,
             metrics=reduced.metrics if reduced is not None else None,

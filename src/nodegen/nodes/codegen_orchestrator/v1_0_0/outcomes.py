@@ -1,5 +1,7 @@
 """A stub's final status in a run: ``filled`` only when its new code stands in the file as written (or in the dry
-run's diff); otherwise ``failed`` with what went wrong (findings, a refusal of the injector, a write error)."""
+run's diff); otherwise ``failed`` with what went wrong (findings, a refusal of the injector, a write error). One rule
+for a local fill and for a worker's result written into the submitting machine's file (``not_filled_because``), and
+one for a run's totals (``run_totals``)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from uuid import uuid4
 
 from nodegen.infra.source_files import read_source
 from nodegen.nodes.codegen_code_generator_effect.v1_0_0.models import EnumAttemptOutcome, ModelStubGeneration
+from nodegen.nodes.codegen_code_injector_effect.v1_0_0.models import ModelCodeInjectionResult
 from nodegen.onex import ModelOnexError
 from nodegen.pysource import is_docstring
 
@@ -28,6 +31,14 @@ class Written:
     refusals: dict[tuple[str, int | None], str] = field(default_factory=dict)
     text: str | None = None
     where: str | None = None
+
+    @classmethod
+    def of(cls, result: ModelCodeInjectionResult) -> Written:
+        """What ``result`` applied and refused (the text is read back by the caller, once the file is written)."""
+        written = cls(applied=set(result.applied_requests))
+        for error in result.injection_errors:
+            written.refusals.setdefault((error.qualified_name or error.method_name, error.line_number), error.message)
+        return written
 
 
 def read_back(path: str) -> str | None:
@@ -105,6 +116,20 @@ def record_not_written(generation: ModelStubGeneration, stub: ModelStubOutcome) 
     )
 
 
+def not_filled_because(
+    code: str, key: tuple[str, int | None], index: int, written: Written, *, file_error: str | None, where: str
+) -> str | None:
+    """Why valid code (request ``index`` of the write, stub ``key``) is not filled, or None when it stands in the
+    text as written: the file was not written, the injector refused it, or it is not found in the text read back."""
+    if file_error is not None and (index in written.applied or not written.applied):
+        return f"valid code, but the file was not written: {file_error}{_KEPT}"
+    if index not in written.applied:
+        return f"valid code, but the injector refused it: {written.refusals.get(key) or 'it was not applied'}{_KEPT}"
+    if written.text is None or not holds_code(written.text, code):
+        return f"valid code, but it is not in {written.where or where} after writing{_KEPT}"
+    return None
+
+
 def final_outcome(
     file_path: str,
     generation: ModelStubGeneration,
@@ -116,16 +141,47 @@ def final_outcome(
     if not generation.success:
         return stub_outcome(file_path, generation, EnumStubStatus.FAILED, generation.message)
     index = next(i for i, g in enumerate(passed) if g is generation)
-    if outcome.error is not None and (index in written.applied or not written.applied):
-        message = f"valid code, but the file was not written: {outcome.error}{_KEPT}"
-    elif index not in written.applied:
-        refusal = written.refusals.get((generation.qualified_name, generation.line_number))
-        message = f"valid code, but the injector refused it: {refusal or 'it was not applied'}{_KEPT}"
-    elif written.text is None or not holds_code(written.text, generation.generated_code or ""):
-        message = f"valid code, but it is not in {written.where or file_path} after writing{_KEPT}"
-    else:
+    key = (generation.qualified_name, generation.line_number)
+    why = not_filled_because(
+        generation.generated_code or "", key, index, written, file_error=outcome.error, where=file_path
+    )
+    if why is None:
         return stub_outcome(file_path, generation, EnumStubStatus.FILLED, generation.message)
-    return stub_outcome(file_path, generation, EnumStubStatus.FAILED, message)
+    return stub_outcome(file_path, generation, EnumStubStatus.FAILED, why)
 
 
-__all__ = ["Written", "final_outcome", "holds_code", "read_back", "record_not_written", "stub_outcome"]
+@dataclass(frozen=True, slots=True)
+class RunTotals:
+    """A run's verdict and what it cost, from its files and stubs."""
+
+    success: bool
+    prompt_tokens: int
+    completion_tokens: int
+    cost_usd: float | None  # None when a stub's provider gave no price
+
+
+def run_totals(files: list[ModelFileOutcome], stubs: list[ModelStubOutcome], *, complete: bool) -> RunTotals:
+    """Success only when the run went to its end (``complete``), every stub is filled and no file has an error;
+    the cost is unknown when any stub that called a model has none."""
+    costs = [stub.cost_usd for stub in stubs if stub.attempts]
+    return RunTotals(
+        success=complete
+        and all(stub.status is EnumStubStatus.FILLED for stub in stubs)
+        and not any(file.error for file in files),
+        prompt_tokens=sum(stub.prompt_tokens for stub in stubs),
+        completion_tokens=sum(stub.completion_tokens for stub in stubs),
+        cost_usd=None if any(cost is None for cost in costs) else sum(cost or 0.0 for cost in costs),
+    )
+
+
+__all__ = [
+    "RunTotals",
+    "Written",
+    "final_outcome",
+    "holds_code",
+    "not_filled_because",
+    "read_back",
+    "record_not_written",
+    "run_totals",
+    "stub_outcome",
+]

@@ -271,10 +271,7 @@ class CodeGenerationWorkflow(Workflow):
             ),
             correlation_id=fill.correlation_id,
         )
-        written = Written(applied=set(result.applied_requests))
-        for error in result.injection_errors:
-            key = (error.qualified_name or error.method_name, error.line_number)
-            written.refusals.setdefault(key, error.message)
+        written = Written.of(result)
         outcome.diff = result.diff
         if not written.applied:
             return written
