@@ -19,7 +19,8 @@ from uuid import UUID, uuid4
 from aiokafka import AIOKafkaConsumer
 from aiokafka.errors import KafkaError
 
-from nodegen.infra.source_files import EnumPathNote, read_source, select_sources
+from nodegen.infra.source_files import EnumPathNote, select_sources
+from nodegen.infra.source_text import read_source
 from nodegen.infra.store_postgres import PostgresStore
 from nodegen.infra.work_queue import Producer, ensure_topic
 from nodegen.infra.work_store import RequestRow, ResultRow, WorkStore

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from nodegen.infra.sandbox import limits_from
-from nodegen.infra.source_files import decode_source
+from nodegen.infra.source_text import decode_source
 from nodegen.onex import (
     EnumCoreErrorCode,
     EnumLogLevel,

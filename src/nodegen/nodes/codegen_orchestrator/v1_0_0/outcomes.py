@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from uuid import uuid4
 
-from nodegen.infra.source_files import read_source
+from nodegen.infra.source_text import read_source
 from nodegen.nodes.codegen_code_generator_effect.v1_0_0.models import EnumAttemptOutcome, ModelStubGeneration
 from nodegen.onex import ModelOnexError
 from nodegen.pysource import is_docstring

@@ -10,7 +10,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from nodegen.infra.source_files import decode_source
+from nodegen.infra.source_text import decode_source
 from nodegen.onex import (
     EnumCoreErrorCode,
     EnumLogLevel,
