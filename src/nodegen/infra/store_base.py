@@ -10,19 +10,13 @@ from __future__ import annotations
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from nodegen.onex import EnumCoreErrorCode, ModelOnexError
 
-from .store_schema import ATTEMPT_COLUMNS, MIGRATIONS, MIGRATIONS_TABLE, OUTBOX_COLUMNS, latest_version
-
-
-def utc_now() -> str:
-    """Now, as the schema stores time."""
-    return datetime.now(UTC).isoformat()
+from .store_schema import ATTEMPT_COLUMNS, MIGRATIONS, MIGRATIONS_TABLE, OUTBOX_COLUMNS, latest_version, utc_now
 
 
 class ModelOutboxRecord(BaseModel):
