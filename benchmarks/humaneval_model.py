@@ -24,8 +24,7 @@ from tests.support.humaneval import function_source
 from benchmarks.checks import docstring_examples, hidden_tests
 from benchmarks.clients import ObservingClient
 from benchmarks.humaneval import Problem
-from nodegen.llm import EnumChatRole, LLMClient, ModelChatMessage, ModelCompletionRequest
-from nodegen.nodes.codegen_code_generator_effect.v1_0_0 import NodeCodegenCodeGeneratorEffect
+from nodegen.llm import EnumChatRole, LLMClient, ModelChatMessage, ModelCompletionRequest, client_from_settings
 from nodegen.nodes.codegen_orchestrator.v1_0_0 import NodeCodegenOrchestrator
 from nodegen.nodes.codegen_orchestrator.v1_0_0.models import EnumStubStatus
 from nodegen.onex import ModelContainer
@@ -48,8 +47,7 @@ def settings_for(folder: Path, llm: str, **overrides: Any) -> NodegenSettings:
 
 def build_model(llm: str, folder: Path) -> LLMClient:
     """The provider exactly as nodegen builds it from ``--llm`` (the benchmark keeps it loaded across problems)."""
-    generator = NodeCodegenCodeGeneratorEffect(ModelContainer.from_settings(settings_for(folder, llm)))
-    return generator.client
+    return client_from_settings(settings_for(folder, llm))
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from nodegen.llm import (
     RetryPolicy,
     RunBudget,
     capabilities_for,
+    client_from_settings,
     complete_with_retries,
     create_llm_client,
     openai_client,
@@ -35,6 +36,7 @@ from nodegen.llm import (
     write_replay_file,
 )
 from nodegen.onex import EnumCoreErrorCode, ModelOnexError
+from nodegen.settings import load_settings
 from tests.support.llm_server import Reply, ScriptedLLMServer
 
 KEY = "sk-test-0123456789abcdef0123"
@@ -99,6 +101,51 @@ def test_openai_without_key_or_server_is_refused_clearly(monkeypatch):
     with pytest.raises(LLMError) as raised:
         create_llm_client(ModelLLMOptions(llm="openai:gpt-4o-mini"))
     assert raised.value.kind is EnumLLMFailure.AUTHENTICATION and "OPENAI_API_KEY" in raised.value.message
+
+
+async def test_the_client_of_the_settings_is_cached_under_the_state_dir_and_recorded(tmp_path, monkeypatch):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    state = tmp_path / ".nodegen"
+    async with ScriptedLLMServer() as server:
+        server.script(Reply(text="return 1", input_tokens=7, output_tokens=2))
+        settings = load_settings(
+            tmp_path,
+            llm="openai:gpt-4o-mini",
+            llm_base_url=server.openai_url,
+            llm_api_key=KEY,
+            llm_record=str(tmp_path / "answers.jsonl"),
+            state_dir=str(state),
+        )
+        client = client_from_settings(settings)
+        first = await client.complete(_request())
+        again = await client.complete(_request())
+        await client.aclose()
+        assert len(server.requests) == 1
+    assert client.identity == ProviderIdentity(provider="openai", model="gpt-4o-mini", endpoint=server.openai_url)
+    assert not first.cached and again.cached and again.text == "return 1"
+    assert (state / "cache.db").is_file() and (tmp_path / "answers.jsonl").is_file()
+    uncached = client_from_settings(settings.model_copy(update={"llm_cache": False, "llm_record": None}))
+    assert not isinstance(uncached, CachedClient | RecordingClient)
+    await uncached.aclose()
+
+
+@pytest.mark.parametrize(
+    ("llm", "code"),
+    [("openai:gpt-4o-mini", EnumCoreErrorCode.AUTHENTICATION_ERROR), ("gguf:none.gguf", None)],
+)
+def test_a_client_the_settings_cannot_build_is_an_onex_error_with_its_reason(tmp_path, monkeypatch, llm, code):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    with pytest.raises(ModelOnexError) as raised:
+        client_from_settings(load_settings(tmp_path, llm=llm, state_dir=str(tmp_path / ".nodegen")))
+    if code is not None:
+        assert raised.value.error_code is code
+    else:  # no model file; or llama-cpp-python not installed here: either way the run cannot start
+        assert raised.value.error_code in (
+            EnumCoreErrorCode.NO_SUITABLE_PROVIDER,
+            EnumCoreErrorCode.DEPENDENCY_UNAVAILABLE,
+        )
+    assert not (tmp_path / ".nodegen" / "cache.db").exists()  # nothing opened for a client never built
 
 
 def test_ollama_defaults_to_the_local_ollama_address(monkeypatch):
@@ -268,3 +315,13 @@ async def test_a_client_and_its_wrappers_answer_with_their_providers_capabilitie
         assert client.capabilities == capabilities_for("ollama") and client.capabilities.structured_output
     finally:
         await client.aclose()
+@pytest.mark.parametrize(
+    "module",
+    ["src/nodegen/nodes/codegen_orchestrator/v1_0_0/scaffolding.py", "benchmarks/humaneval_model.py"],
+)
+def test_the_spec_stage_and_the_benchmarks_build_their_client_without_a_generator(module):
+    tree = ast.parse((Path(__file__).resolve().parent.parent / module).read_text(encoding="utf-8"))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    assert not any(name.startswith("nodegen.nodes.codegen_code_generator_effect") for name in imported)
+    called = {node.func.id for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+    assert "client_from_settings" in called

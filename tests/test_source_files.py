@@ -5,8 +5,9 @@ import socket
 
 import pytest
 
-from nodegen.infra import source_files
-from nodegen.infra.source_files import EnumPathNote, decode_source, discover_python_files, read_source, select_sources
+from nodegen.infra import source_files, source_text
+from nodegen.infra.source_files import EnumPathNote, discover_python_files, select_sources
+from nodegen.infra.source_text import decode_source, read_source
 from nodegen.onex import EnumCoreErrorCode, ModelOnexError
 
 
@@ -114,7 +115,7 @@ def test_read_source_without_permission(tmp_path, monkeypatch):
     def refuse(name, *args):
         raise PermissionError(13, "Permission denied", str(name))
 
-    monkeypatch.setattr(source_files.os, "open", refuse)
+    monkeypatch.setattr(source_text.os, "open", refuse)
     with pytest.raises(ModelOnexError) as caught:
         read_source(path)
     assert caught.value.error_code == EnumCoreErrorCode.PERMISSION_DENIED

@@ -11,8 +11,8 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 
 from nodegen.infra.bus import ModelEventEnvelope, topic_for
+from nodegen.infra.kafka_producer import KafkaProducer
 from nodegen.infra.store_postgres import PostgresStore
-from nodegen.infra.work_queue import Producer
 from nodegen.infra.work_store import ResultRow, WorkStore
 from nodegen.llm import (
     CachedClient,
@@ -169,7 +169,7 @@ async def test_poison_requests_reach_the_dead_letter_topic(tmp_path, work, fresh
         text=text,
         settings={"max_attempts": 0},
     )
-    producer = Producer(kafka_broker.bootstrap)
+    producer = KafkaProducer(kafka_broker.bootstrap)
     garbage_key = f"garbage-{uuid.uuid4().hex[:8]}"
     await producer.send(REQUEST_TOPIC, poison.model_dump_json().encode(), key=str(poison.request_id))
     await producer.send(REQUEST_TOPIC, b"{not json", key=garbage_key)
@@ -215,7 +215,7 @@ async def test_a_request_delivered_twice_is_filled_once(tmp_path, monkeypatch, w
             text=text,
             settings={"llm": "openai:test-model", "max_attempts": 1},
         )
-        producer = Producer(kafka_broker.bootstrap)
+        producer = KafkaProducer(kafka_broker.bootstrap)
         for _ in range(2):  # at least once: the same request may come again
             await producer.send(REQUEST_TOPIC, request.model_dump_json().encode(), key=str(request.request_id))
         await producer.close()
@@ -270,7 +270,7 @@ async def test_a_stopped_worker_hands_its_request_back_to_another(
             text=text,
             settings={"llm": "openai:test-model", "max_attempts": 1},
         )
-        producer = Producer(kafka_broker.bootstrap)
+        producer = KafkaProducer(kafka_broker.bootstrap)
         await producer.send(REQUEST_TOPIC, request.model_dump_json().encode(), key=str(request.request_id))
         await producer.close()
         first_stop, second_stop = asyncio.Event(), asyncio.Event()

@@ -15,13 +15,8 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from nodegen.infra.source_files import (
-    EnumPathNote,
-    ModelPathNote,
-    ModelSourceSelection,
-    read_source,
-    select_sources,
-)
+from nodegen.infra.source_files import EnumPathNote, ModelPathNote, ModelSourceSelection, select_sources
+from nodegen.infra.source_text import read_source
 from nodegen.infra.store import open_store
 from nodegen.llm import (
     TINY_MODEL_WARNING,

@@ -9,7 +9,7 @@ import json
 from nodegen.onex import EnumLogLevel, ModelOnexError, emit_log_event
 
 from .bus import EventBus, ModelEventEnvelope
-from .store import CodegenStore, ModelOutboxRecord
+from .store_base import CodegenStore, ModelOutboxRecord
 
 
 def outbox_record(envelope: ModelEventEnvelope) -> ModelOutboxRecord:

@@ -13,7 +13,7 @@ from asyncpg.pool import PoolConnectionProxy
 
 from nodegen.onex import EnumCoreErrorCode, ModelOnexError
 
-from .store import CodegenStore, utc_now
+from .store_base import CodegenStore, utc_now
 from .store_schema import MIGRATIONS_TABLE
 
 _QMARK = re.compile(r"\?")

@@ -7,6 +7,28 @@ in order, and recorded in ``schema_migrations``.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+# The answer cache (``nodegen.llm.cache``): in the shared database for every worker (migration 2), and on its own in
+# the SQLite file under ``.nodegen/`` for the processes of one machine; one table, declared once. ``created_at`` is
+# when the answer was stored, as every time here: ISO-8601 text in UTC.
+COMPLETIONS_TABLE = """CREATE TABLE IF NOT EXISTS llm_completions (
+    key TEXT PRIMARY KEY,
+    provider TEXT NOT NULL,
+    model TEXT NOT NULL,
+    endpoint TEXT NOT NULL,
+    text TEXT NOT NULL,
+    input_tokens INTEGER NOT NULL,
+    output_tokens INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+)"""
+
+
+def utc_now() -> str:
+    """Now, as the schema stores time."""
+    return datetime.now(UTC).isoformat()
+
+
 MIGRATIONS: list[tuple[int, str, list[str]]] = [
     (
         1,
@@ -123,16 +145,7 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
                 calls INTEGER NOT NULL,
                 unpriced_calls INTEGER NOT NULL
             )""",
-            """CREATE TABLE llm_completions (
-                key TEXT PRIMARY KEY,
-                provider TEXT NOT NULL,
-                model TEXT NOT NULL,
-                endpoint TEXT NOT NULL,
-                text TEXT NOT NULL,
-                input_tokens INTEGER NOT NULL,
-                output_tokens INTEGER NOT NULL,
-                created_at TEXT NOT NULL
-            )""",
+            COMPLETIONS_TABLE,
         ],
     ),
 ]
@@ -174,4 +187,12 @@ def latest_version() -> int:
     return MIGRATIONS[-1][0]
 
 
-__all__ = ["ATTEMPT_COLUMNS", "MIGRATIONS", "MIGRATIONS_TABLE", "OUTBOX_COLUMNS", "latest_version"]
+__all__ = [
+    "ATTEMPT_COLUMNS",
+    "COMPLETIONS_TABLE",
+    "MIGRATIONS",
+    "MIGRATIONS_TABLE",
+    "OUTBOX_COLUMNS",
+    "latest_version",
+    "utc_now",
+]

@@ -11,7 +11,7 @@ from typing import Any
 
 from nodegen.onex import EnumCoreErrorCode, ModelOnexError
 
-from .store import CodegenStore, utc_now
+from .store_base import CodegenStore, utc_now
 
 
 class SqliteStore(CodegenStore):

@@ -3,27 +3,24 @@
 At least once: offsets are committed by hand, per partition, only up to the first message not yet finished, so a
 worker that dies leaves everything it had not finished uncommitted and the member that takes its partitions over
 after the rebalance receives those messages again. Requests are applied once because their results are stored by
-request id (see ``work_store``).
+request id (see ``work_store``). Requests are sent with ``kafka_producer.KafkaProducer``, the event bus's producer.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError
 from aiokafka.structs import ConsumerRecord
 
 from nodegen.onex import EnumCoreErrorCode, EnumLogLevel, ModelOnexError, emit_log_event
 
+from .kafka_producer import KAFKA_ERRORS, bus_error
+
 _TOPIC_EXISTS = 36  # Kafka's TOPIC_ALREADY_EXISTS
-
-
-def _bus_error(message: str, error: BaseException) -> ModelOnexError:
-    return ModelOnexError(error_code=EnumCoreErrorCode.EVENT_BUS_ERROR, message=f"{message}: {error}", cause=error)
 
 
 async def ensure_topic(bootstrap: str, topic: str, partitions: int, *, timeout_ms: int = 5000) -> None:
@@ -33,8 +30,8 @@ async def ensure_topic(bootstrap: str, topic: str, partitions: int, *, timeout_m
     try:
         await admin.start()
         response = await admin.create_topics([NewTopic(topic, num_partitions=partitions, replication_factor=1)])
-    except (KafkaError, OSError) as error:
-        raise _bus_error(f"cannot create the topic {topic} on {bootstrap}", error) from error
+    except KAFKA_ERRORS as error:
+        raise bus_error(f"cannot create the topic {topic} on {bootstrap}", error) from error
     finally:
         await admin.close()
     for _, code, message in getattr(response, "topic_errors", []):
@@ -43,63 +40,6 @@ async def ensure_topic(bootstrap: str, topic: str, partitions: int, *, timeout_m
                 error_code=EnumCoreErrorCode.EVENT_BUS_ERROR,
                 message=f"the broker refused to create {topic}: {message} (error {code})",
             )
-
-
-class Producer:
-    """Keyed messages with headers, acknowledged by the broker; a fresh producer after a failure."""
-
-    def __init__(self, bootstrap: str, *, timeout_ms: int = 5000) -> None:
-        self.bootstrap = bootstrap
-        self._timeout_ms = timeout_ms
-        self._producer: AIOKafkaProducer | None = None
-
-    async def _started(self) -> AIOKafkaProducer:
-        if self._producer is None:
-            producer = AIOKafkaProducer(
-                bootstrap_servers=self.bootstrap,
-                acks="all",
-                enable_idempotence=False,
-                request_timeout_ms=self._timeout_ms,
-                linger_ms=2,
-            )
-            self._producer = producer
-            await producer.start()
-        return self._producer
-
-    async def send(self, topic: str, value: bytes, *, key: str, headers: Sequence[tuple[str, bytes]] = ()) -> int:
-        """Send one message and wait for the broker; returns its offset."""
-        try:
-            producer = await self._started()
-            metadata = await producer.send_and_wait(topic, value=value, key=key.encode(), headers=list(headers))
-        except (KafkaError, OSError) as error:
-            await self.close()
-            raise _bus_error(f"sending to {topic} on {self.bootstrap} failed", error) from error
-        return int(metadata.offset)
-
-    async def send_spread(self, topic: str, messages: Sequence[tuple[str, bytes]]) -> None:
-        """Send ``(key, value)`` messages over the topic's partitions in turn (each member of a group gets its
-        share, whatever the keys hash to), all at once, and wait until the broker has every one."""
-        try:
-            producer = await self._started()
-            partitions = sorted(await producer.partitions_for(topic))
-            turn = [partitions[i % len(partitions)] if partitions else None for i in range(len(messages))]
-            sent = [
-                await producer.send(topic, value=value, key=key.encode(), partition=partition)
-                for (key, value), partition in zip(messages, turn, strict=True)
-            ]
-            await asyncio.gather(*sent)
-        except (KafkaError, OSError) as error:
-            await self.close()
-            raise _bus_error(f"sending to {topic} on {self.bootstrap} failed", error) from error
-
-    async def close(self) -> None:
-        """Stop the producer (a later ``send`` starts a new one)."""
-        producer, self._producer = self._producer, None
-        if producer is not None:
-            try:
-                await producer.stop()
-            except (KafkaError, OSError) as error:
-                emit_log_event(EnumLogLevel.DEBUG, "stopping a Kafka producer failed", {"error": str(error)})
 
 
 @dataclass
@@ -168,8 +108,8 @@ class GroupConsumer:
         try:
             await self._consumer.start()
             self._consumer.subscribe([self.topic], listener=self._listener)
-        except (KafkaError, OSError) as error:
-            raise _bus_error(f"cannot join the consumer group on {self.topic}", error) from error
+        except KAFKA_ERRORS as error:
+            raise bus_error(f"cannot join the consumer group on {self.topic}", error) from error
 
     @property
     def in_flight(self) -> int:
@@ -220,7 +160,7 @@ class GroupConsumer:
             return
         try:
             await self._consumer.commit({tp: upto + 1})
-        except (KafkaError, OSError) as error:  # redone after a rebalance, answered from the store: no harm
+        except KAFKA_ERRORS as error:  # redone after a rebalance, answered from the store: no harm
             emit_log_event(
                 EnumLogLevel.WARNING, "offset commit failed", {"partition": tp.partition, "error": str(error)}
             )
@@ -261,7 +201,7 @@ class GroupConsumer:
         """Leave the group (its partitions go to the other members at once)."""
         try:
             await self._consumer.stop()
-        except (KafkaError, OSError) as error:
+        except KAFKA_ERRORS as error:
             emit_log_event(EnumLogLevel.WARNING, "leaving the consumer group failed", {"error": str(error)})
         except asyncio.CancelledError:
             # aiokafka's close cancels a fetch still retrying a lost broker and awaits it: that task's
@@ -273,4 +213,4 @@ class GroupConsumer:
             emit_log_event(EnumLogLevel.WARNING, "leaving the consumer group was cut short", {"error": "cancelled"})
 
 
-__all__ = ["GroupConsumer", "Producer", "ensure_topic"]
+__all__ = ["GroupConsumer", "ensure_topic"]

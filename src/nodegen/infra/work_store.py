@@ -16,7 +16,7 @@ from nodegen.onex import EnumCoreErrorCode, ModelOnexError
 
 from .bus import ModelEventEnvelope
 from .outbox import outbox_record
-from .store import CodegenStore, ModelOutboxRecord, attempt_event, utc_now
+from .store_base import CodegenStore, ModelOutboxRecord, attempt_event, utc_now
 from .store_postgres import PostgresStore
 from .store_schema import ATTEMPT_COLUMNS
 

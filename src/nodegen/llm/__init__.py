@@ -3,7 +3,13 @@ with the answer cache, the recorder, retries with backoff, and the run's budget.
 
 from nodegen.llm.budget import RunBudget
 from nodegen.llm.cache import CachedClient, CompletionCache
-from nodegen.llm.factory import ModelLLMOptions, client_concurrency, create_llm_client
+from nodegen.llm.factory import (
+    LLMClientSettings,
+    ModelLLMOptions,
+    client_concurrency,
+    client_from_settings,
+    create_llm_client,
+)
 from nodegen.llm.local import LOCAL_MAX_OUTPUT_TOKENS, TINY_MODEL_WARNING, LocalGGUFClient
 from nodegen.llm.protocol import (
     EnumChatRole,
@@ -39,6 +45,7 @@ __all__ = [
     "EnumLLMFailure",
     "EnumProviderKind",
     "LLMClient",
+    "LLMClientSettings",
     "LLMError",
     "LocalGGUFClient",
     "ModelChatMessage",
@@ -58,6 +65,7 @@ __all__ = [
     "anthropic_client",
     "capabilities_for",
     "client_concurrency",
+    "client_from_settings",
     "complete_with_retries",
     "create_llm_client",
     "default_model_cache_dir",

@@ -9,26 +9,21 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
+from nodegen.infra.store_schema import COMPLETIONS_TABLE, utc_now
 from nodegen.onex import EnumLogLevel, ModelOnexError, emit_log_event
 
 from .protocol import LLMClient, ModelCompletion, ModelCompletionRequest, ProviderCapabilities, ProviderIdentity
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS completions (
-    key TEXT PRIMARY KEY,
-    provider TEXT NOT NULL,
-    model TEXT NOT NULL,
-    endpoint TEXT NOT NULL,
-    text TEXT NOT NULL,
-    input_tokens INTEGER NOT NULL,
-    output_tokens INTEGER NOT NULL,
-    created_at REAL NOT NULL
-)
-"""
+_OLD_TABLE = "completions"  # a cache file of nodegen before the table was shared: time as epoch seconds (REAL)
+
+
+def _iso_utc(value: float | str) -> str:
+    """An epoch time of the old table as the schema's time (ISO-8601 text in UTC); text as it is."""
+    return value if isinstance(value, str) else datetime.fromtimestamp(value, UTC).isoformat()
 
 
 class CompletionCache:
@@ -41,13 +36,38 @@ class CompletionCache:
         self._db = sqlite3.connect(path, timeout=30.0, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(_SCHEMA)
+        self._db.execute(COMPLETIONS_TABLE)
+        self._adopt_old_table()
+
+    def _has_old_table(self) -> bool:
+        found = self._db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (_OLD_TABLE,))
+        return found.fetchone() is not None
+
+    def _adopt_old_table(self) -> None:
+        """Move the answers of a cache file an older nodegen wrote (table ``completions``) into the shared table,
+        their times as the schema's, and drop the old table: in one transaction, by whichever process opens the file
+        first (the others find nothing left to move)."""
+        if not self._has_old_table():
+            return
+        self._db.create_function("nodegen_iso_utc", 1, _iso_utc, deterministic=True)
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            if self._has_old_table():
+                self._db.execute(
+                    "INSERT OR IGNORE INTO llm_completions SELECT key, provider, model, endpoint, text, input_tokens, "
+                    "output_tokens, nodegen_iso_utc(created_at) FROM completions"
+                )
+                self._db.execute("DROP TABLE completions")
+        except sqlite3.Error:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
 
     def get(self, key: str, identity: ProviderIdentity) -> ModelCompletion | None:
         """The stored answer for ``key``, marked as cached (cost 0: no call is made), or None."""
         with self._lock:
             row = self._db.execute(
-                "SELECT text, input_tokens, output_tokens FROM completions WHERE key = ?", (key,)
+                "SELECT text, input_tokens, output_tokens FROM llm_completions WHERE key = ?", (key,)
             ).fetchone()
         if row is None:
             return None
@@ -66,7 +86,7 @@ class CompletionCache:
         identity = completion.identity
         with self._lock:
             self._db.execute(
-                "INSERT OR REPLACE INTO completions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO llm_completions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     key,
                     identity.provider,
@@ -75,13 +95,13 @@ class CompletionCache:
                     completion.text,
                     completion.input_tokens,
                     completion.output_tokens,
-                    time.time(),
+                    utc_now(),
                 ),
             )
 
     def __len__(self) -> int:
         with self._lock:
-            (count,) = self._db.execute("SELECT COUNT(*) FROM completions").fetchone()
+            (count,) = self._db.execute("SELECT COUNT(*) FROM llm_completions").fetchone()
         return int(count)
 
     async def aget(self, key: str, identity: ProviderIdentity) -> ModelCompletion | None:

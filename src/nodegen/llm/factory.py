@@ -1,12 +1,16 @@
 """From a provider string and settings to a ready client: the provider, behind the cache (SQLite under the state
-directory) and the recorder when they are enabled."""
+directory) and the recorder when they are enabled. ``client_from_settings`` is the one way nodegen builds the client
+its settings describe (the generator, the spec stage of `nodegen new`, the benchmarks)."""
 
 from __future__ import annotations
 
 import importlib
 from pathlib import Path
+from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+from nodegen.onex import EnumCoreErrorCode, ModelOnexError
 
 from .cache import CachedClient, CompletionCache
 from .local import LOCAL_MAX_OUTPUT_TOKENS, LocalGGUFClient
@@ -91,9 +95,80 @@ def create_llm_client(options: ModelLLMOptions) -> LLMClient:
     return client
 
 
+class LLMClientSettings(Protocol):
+    """The settings a client is built from: ``NodegenSettings`` has them, and so has every node's options model that
+    declares them."""
+
+    @property
+    def llm(self) -> str: ...
+
+    @property
+    def llm_base_url(self) -> str | None: ...
+
+    @property
+    def llm_api_key(self) -> SecretStr | None: ...
+
+    @property
+    def llm_record(self) -> str | None: ...
+
+    @property
+    def llm_cache(self) -> bool: ...
+
+    @property
+    def llm_context_tokens(self) -> int: ...
+
+    @property
+    def llm_timeout_s(self) -> float: ...
+
+    @property
+    def llm_model_cache_dir(self) -> str | None: ...
+
+    @property
+    def state_dir(self) -> str: ...
+
+
+# A provider that cannot be built, as the error code a run fails with (anything else: NO_SUITABLE_PROVIDER).
+_BUILD_ERRORS = {
+    EnumLLMFailure.AUTHENTICATION: EnumCoreErrorCode.AUTHENTICATION_ERROR,
+    EnumLLMFailure.UNAVAILABLE: EnumCoreErrorCode.DEPENDENCY_UNAVAILABLE,
+}
+
+
+def client_from_settings(settings: LLMClientSettings) -> LLMClient:
+    """The client ``settings`` describe: the ``llm`` provider, its answers cached in ``<state_dir>/cache.db`` when
+    ``llm_cache`` is on and recorded to ``llm_record`` when set. A provider that cannot be built is a
+    ``ModelOnexError`` with the reason (``AUTHENTICATION_ERROR``: no key; ``DEPENDENCY_UNAVAILABLE``: llama-cpp-python
+    or a local model's weights missing; ``NO_SUITABLE_PROVIDER`` otherwise); a bad provider string or replay file is
+    a ``ModelOnexError`` as ``create_llm_client`` raises it."""
+    model_cache = settings.llm_model_cache_dir
+    options = ModelLLMOptions(
+        llm=settings.llm,
+        base_url=settings.llm_base_url,
+        api_key=settings.llm_api_key,
+        record_to=Path(settings.llm_record) if settings.llm_record else None,
+        cache_path=Path(settings.state_dir) / "cache.db" if settings.llm_cache else None,
+        context_tokens=settings.llm_context_tokens,
+        timeout_s=settings.llm_timeout_s,
+        model_cache_dir=Path(model_cache).expanduser() if model_cache else None,
+    )
+    try:
+        return create_llm_client(options)
+    except LLMError as error:
+        raise ModelOnexError(
+            error_code=_BUILD_ERRORS.get(error.kind, EnumCoreErrorCode.NO_SUITABLE_PROVIDER), message=error.message
+        ) from None
+
+
 def client_concurrency(client: LLMClient) -> int | None:
     """The most calls ``client`` can usefully serve at once (1 for an in-process model), or None for no limit."""
     return client.capabilities.max_concurrency
 
 
-__all__ = ["LLAMA_CPP_MISSING", "ModelLLMOptions", "client_concurrency", "create_llm_client"]
+__all__ = [
+    "LLAMA_CPP_MISSING",
+    "LLMClientSettings",
+    "ModelLLMOptions",
+    "client_concurrency",
+    "client_from_settings",
+    "create_llm_client",
+]

@@ -27,8 +27,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from nodegen.infra.bus import ModelEventEnvelope
 from nodegen.infra.bus_kafka import KafkaBus
+from nodegen.infra.kafka_producer import KafkaProducer
 from nodegen.infra.outbox import OutboxRelay
-from nodegen.infra.work_queue import GroupConsumer, Producer, ensure_topic
+from nodegen.infra.work_queue import GroupConsumer, ensure_topic
 from nodegen.infra.work_store import ResultRow, WorkStore
 from nodegen.onex import EnumCoreErrorCode, EnumLogLevel, ModelOnexError, emit_log_event
 
@@ -81,7 +82,7 @@ class Worker:
         self._background: set[asyncio.Task[None]] = set()
         self._working: dict[str, asyncio.Event] = {}  # request ids being filled here
         self.answered_from_store = 0
-        self.producer = Producer(options.bootstrap)
+        self.producer = KafkaProducer(options.bootstrap)
         self.consumer = GroupConsumer(
             options.bootstrap,
             REQUEST_TOPIC,

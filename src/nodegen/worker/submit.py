@@ -19,9 +19,11 @@ from uuid import UUID, uuid4
 from aiokafka import AIOKafkaConsumer
 from aiokafka.errors import KafkaError
 
-from nodegen.infra.source_files import EnumPathNote, read_source, select_sources
+from nodegen.infra.kafka_producer import KafkaProducer
+from nodegen.infra.source_files import EnumPathNote, select_sources
+from nodegen.infra.source_text import read_source
 from nodegen.infra.store_postgres import PostgresStore
-from nodegen.infra.work_queue import Producer, ensure_topic
+from nodegen.infra.work_queue import ensure_topic
 from nodegen.infra.work_store import RequestRow, ResultRow, WorkStore
 from nodegen.llm.spec import EnumProviderKind, parse_llm_spec
 from nodegen.nodes.codegen_code_generator_effect.v1_0_0 import shown_path
@@ -89,7 +91,7 @@ class Submitter:
         self.bootstrap = settings.kafka_bootstrap
         self.store = PostgresStore(str(settings.database_url))
         self.work = WorkStore(self.store)
-        self.producer = Producer(self.bootstrap)
+        self.producer = KafkaProducer(self.bootstrap)
         self.republish_after_s = republish_after_s or settings.submit_republish_after_s
 
     async def aclose(self) -> None:

@@ -10,20 +10,16 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 from nodegen.llm import (
-    EnumLLMFailure,
     LLMClient,
-    LLMError,
     ModelCompletion,
-    ModelLLMOptions,
     RetryPolicy,
     RunBudget,
     client_concurrency,
-    create_llm_client,
+    client_from_settings,
 )
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import (
@@ -48,11 +44,6 @@ from .generation import GenerationOptions, StubConversation, StubGenerator
 from .models import ModelCodeCandidate, ModelCodeGenerationRequest, ModelCodeGenerationResult, ModelStubGeneration
 from .models.model_code_generator_options import ModelCodeGeneratorOptions
 from .prompting import FileContext
-
-_CLIENT_ERRORS = {
-    EnumLLMFailure.AUTHENTICATION: EnumCoreErrorCode.AUTHENTICATION_ERROR,
-    EnumLLMFailure.UNAVAILABLE: EnumCoreErrorCode.DEPENDENCY_UNAVAILABLE,
-}
 
 
 class NodeCodegenCodeGeneratorEffect(
@@ -112,27 +103,9 @@ class NodeCodegenCodeGeneratorEffect(
 
     @property
     def client(self) -> LLMClient:
-        """The provider (built from configuration on first use)."""
+        """The provider (built from the ``llm*`` settings on first use, by ``llm.client_from_settings``)."""
         if self._client is None:
-            settings = self.settings
-            model_cache = settings.llm_model_cache_dir
-            options = ModelLLMOptions(
-                llm=settings.llm,
-                base_url=settings.llm_base_url,
-                api_key=settings.llm_api_key,
-                record_to=Path(settings.llm_record) if settings.llm_record else None,
-                cache_path=Path(settings.state_dir) / "cache.db" if settings.llm_cache else None,
-                context_tokens=settings.llm_context_tokens,
-                timeout_s=self.options.retry.timeout_s,
-                model_cache_dir=Path(model_cache).expanduser() if model_cache else None,
-            )
-            try:
-                self._client = create_llm_client(options)
-            except LLMError as error:
-                raise ModelOnexError(
-                    error_code=_CLIENT_ERRORS.get(error.kind, EnumCoreErrorCode.NO_SUITABLE_PROVIDER),
-                    message=error.message,
-                ) from None
+            self._client = client_from_settings(self.settings)
         return self._client
 
     async def aclose(self) -> None:

@@ -34,7 +34,7 @@ from nodegen.infra.atomic import (
     temporary_path,
     write_new_file,
 )
-from nodegen.infra.source_files import decode_source
+from nodegen.infra.source_text import decode_source
 from nodegen.onex import ModelOnexError
 
 from .models import EnumInjectionErrorCode

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from nodegen.infra.source_files import declared_encoding
+from nodegen.infra.source_text import declared_encoding
 from nodegen.nodes.codegen_code_injector_effect.v1_0_0 import InjectionOptions, preview, stub_definition
 from nodegen.nodes.codegen_code_injector_effect.v1_0_0.models import (
     EnumInjectionErrorCode,

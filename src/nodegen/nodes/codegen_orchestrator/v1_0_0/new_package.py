@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from keyword import iskeyword
 from pathlib import Path
 
@@ -30,10 +30,10 @@ from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import (
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import (
     EnumNodeKind,
     ModelNodeSpec,
-    ModelScaffoldFile,
     ModelScaffoldRequest,
 )
 from nodegen.nodes.codegen_store_effect.v1_0_0 import NodeCodegenStoreEffect
+from nodegen.nodes.codegen_store_effect.v1_0_0.models import ModelArtifactStorageRequest
 from nodegen.onex import EnumCoreErrorCode, ModelContainer, ModelContractOrchestrator, ModelOnexError
 
 from .models import (
@@ -78,6 +78,11 @@ def _read_spec_file(path: Path, request: ModelCodegenOrchestrationRequest) -> Mo
     return spec
 
 
+def _file(path: str, text: str, kind: str) -> ModelArtifactStorageRequest:
+    """A file of the package (``path`` relative to the output folder) for the store effect to write."""
+    return ModelArtifactStorageRequest(file_path=path, content=text, artifact_type=kind)
+
+
 def _failures(spec: ModelNodeSpec, result: ModelCodegenOrchestrationResult, report: ModelScaffoldReport) -> list[str]:
     """Each operation left unfilled and each example whose test failed, in words."""
     operations = {operation.name: operation for operation in spec.operations}
@@ -108,7 +113,7 @@ class NewPackage:
         self.container, self.settings, self.fill = container, settings, fill
 
     async def _spec(
-        self, request: ModelCodegenOrchestrationRequest, out: Path
+        self, request: ModelCodegenOrchestrationRequest, out: Path, contract: ModelContractOrchestrator
     ) -> tuple[ModelNodeSpec | None, ModelSpecStage]:
         if request.node_type is not None and request.node_type not in {kind.value for kind in EnumNodeKind}:
             raise _refuse(
@@ -139,21 +144,22 @@ class NewPackage:
                 written_by="keywords",
                 note=f"no model could be asked ({error.message}): a draft from the prompt's words, to complete",
             )
-            return None, self._draft(stage, out, f"{data['name']}", yaml.safe_dump(data, sort_keys=False))
+            name = f"{data['name']}"
+            return None, await self._draft(stage, out, name, yaml.safe_dump(data, sort_keys=False), contract)
         if spec is None:
-            return None, self._draft(stage, out, request.name or prompt_names(prompt).node_name or "node", draft)
+            name = request.name or prompt_names(prompt).node_name or "node"
+            return None, await self._draft(stage, out, name, draft, contract)
         return spec, stage
 
-    @staticmethod
-    def _draft(stage: ModelSpecStage, out: Path, name: str, text: str) -> ModelSpecStage:
+    async def _draft(
+        self, stage: ModelSpecStage, out: Path, name: str, text: str, contract: ModelContractOrchestrator
+    ) -> ModelSpecStage:
         """Keep the closest draft beside the package it would have made, for the user to complete."""
         if text.strip():
-            out.mkdir(parents=True, exist_ok=True)
             path = out / f"{name}.spec.draft.yaml"
             problems = "".join(f"# - {problem}\n" for problem in stage.problems[:20])
-            path.write_text(
-                HEADER + "# DRAFT: it does not pass nodegen's checks yet:\n" + problems + text, encoding="utf-8"
-            )
+            text = HEADER + "# DRAFT: it does not pass nodegen's checks yet:\n" + problems + text
+            await self._store(out, [_file(path.name, text, "spec_draft")], contract)
             stage.draft_path = str(path)
         return stage
 
@@ -163,7 +169,7 @@ class NewPackage:
         """Spec → package → fill → check → tests (one repair from their output)."""
         started = time.perf_counter()
         out = Path(request.output_directory or self.settings.codegen_output_dir)
-        spec, stage = await self._spec(request, out)
+        spec, stage = await self._spec(request, out, contract)
         result = ModelCodegenOrchestrationResult(success=False, correlation_id=contract.correlation_id)
         report = ModelScaffoldReport(spec=spec, spec_stage=stage)
         result.scaffold = report
@@ -174,8 +180,7 @@ class NewPackage:
             path = out / f"{spec.package_name}.spec.yaml"
             if path.exists() and not request.force:
                 raise _refuse(f"{path} exists already: choose another name or pass force (--force) to replace it")
-            out.mkdir(parents=True, exist_ok=True)
-            path.write_text(dump_spec(spec), encoding="utf-8")
+            await self._store(out, [_file(path.name, dump_spec(spec), "spec")], contract)
             stage.spec_path = str(path)
             result.generated_files = [str(path)]
             result.success = True
@@ -186,14 +191,18 @@ class NewPackage:
         package_root = out / spec.package_name
         if package_root.exists() and not request.force:
             raise _refuse(f"{package_root} exists already: choose another name or pass force (--force) to replace it")
-        stored = await self._store(out, scaffold.files, contract)
+        stored = await self._store(out, [_file(f.path, f.content, "scaffold") for f in scaffold.files], contract)
         package_dir = out / scaffold.package_dir
         report.package_dir = str(package_dir)
         result = await self._fill_and_test(request, contract, out, package_dir, report)
         result.generated_files = stored
         return self._done(result, started)
 
-    async def _store(self, out: Path, files: list[ModelScaffoldFile], contract: ModelContractOrchestrator) -> list[str]:
+    async def _store(
+        self, out: Path, files: Sequence[ModelArtifactStorageRequest], contract: ModelContractOrchestrator
+    ) -> list[str]:
+        """Write ``files`` under ``out`` through the store effect, which writes every file of a package (each
+        atomically, none outside ``out``): the paths written, or ``FILE_WRITE_ERROR``."""
         store = NodeCodegenStoreEffect(self.container)
         try:
             stored = await store.execute_effect(
@@ -201,9 +210,7 @@ class NewPackage:
                     "correlation_id": contract.correlation_id,
                     "input_state": {
                         "base_directory": str(out),
-                        "storage_requests": [
-                            {"file_path": f.path, "content": f.content, "artifact_type": "scaffold"} for f in files
-                        ],
+                        "storage_requests": [file.model_dump(exclude_unset=True) for file in files],
                     },
                 }
             )
@@ -238,13 +245,13 @@ class NewPackage:
                 # one repair: the stubs again, with the failing output, from the scaffold's text
                 report.repair_attempted = True
                 filled_text = node_file.read_text(encoding="utf-8")
-                node_file.write_text(stub_text, encoding="utf-8")
+                await self._store(out, [_file(str(node_file.relative_to(out)), stub_text, "scaffold")], contract)
                 repaired = await self.fill(in_place, contract, [node_file], feedback=report.tests.output_tail)
                 tests = await run_package_tests(out, package_dir, limits=limits)
                 if tests.passed:
                     report.repaired, report.tests, result = True, tests, _merge(result, repaired)
-                else:
-                    node_file.write_text(filled_text, encoding="utf-8")  # the repair did not pass: keep the first
+                else:  # the repair did not pass: keep the first
+                    await self._store(out, [_file(str(node_file.relative_to(out)), filled_text, "scaffold")], contract)
         result.scaffold = report
         result.success = result.success and not report.check_errors and (report.tests is None or report.tests.passed)
         if report.spec is not None:

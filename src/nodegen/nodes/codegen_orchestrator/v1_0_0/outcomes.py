@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from uuid import uuid4
 
-from nodegen.infra.source_files import read_source
+from nodegen.infra.source_text import read_source
 from nodegen.nodes.codegen_code_generator_effect.v1_0_0.models import EnumAttemptOutcome, ModelStubGeneration
 from nodegen.nodes.codegen_code_injector_effect.v1_0_0.models import ModelCodeInjectionResult
 from nodegen.onex import ModelOnexError

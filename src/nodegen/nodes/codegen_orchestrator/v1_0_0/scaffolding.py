@@ -10,8 +10,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from nodegen.infra.sandbox import ModelSandboxLimits, limits_from, run_sandboxed
-from nodegen.llm import LLMClient
-from nodegen.nodes.codegen_code_generator_effect.v1_0_0 import NodeCodegenCodeGeneratorEffect
+from nodegen.llm import LLMClient, RetryPolicy, RunBudget, client_from_settings
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumValidationRule, ModelCodeValidationRequest
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import kind_hint
@@ -20,6 +19,7 @@ from nodegen.onex import EnumLogLevel, ModelContainer, emit_log_event
 
 from .models import ModelCodegenOrchestrationRequest, ModelPackageTests, ModelSpecStage
 from .models.model_orchestrator_options import ModelOrchestratorOptions
+from .models.model_spec_llm_options import ModelSpecLLMOptions
 from .spec_outputs import OutputsAsk
 from .spec_stage import SpecAsk, write_spec
 
@@ -39,11 +39,21 @@ async def ask_spec(
     request: ModelCodegenOrchestrationRequest, container: ModelContainer, settings: ModelOrchestratorOptions
 ) -> tuple[ModelNodeSpec | None, ModelSpecStage, str]:
     """The model's node spec for ``request.prompt`` (checked; the one of several samples the others agree with),
-    what the stage did, and the closest draft when none passed. ``LLMError`` when no model can be asked."""
+    what the stage did, and the closest draft when none passed. ``LLMError`` when no model can be asked. The client
+    is the ``llm_client`` service, else built from the run's settings (and closed here); the budget is the
+    ``llm_budget`` service, else the run's limits."""
     prompt = request.prompt or ""
-    generator = NodeCodegenCodeGeneratorEffect(container)
+    options = ModelSpecLLMOptions.from_container(container)
+    given: LLMClient | None = container.get_service("llm_client")
+    client = given if given is not None else client_from_settings(options)
+    shared = container.get_service("llm_budget")
+    budget = (
+        shared
+        if isinstance(shared, RunBudget)
+        else RunBudget(max_tokens=options.max_tokens, max_cost_usd=options.max_cost_usd)
+    )
+    policy = RetryPolicy(timeout_s=options.llm_timeout_s, max_retries=options.llm_max_retries)
     try:
-        client = generator.client
         kind = EnumNodeKind(request.node_type) if request.node_type else kind_hint(prompt)
         ask = SpecAsk(
             prompt=prompt,
@@ -51,16 +61,16 @@ async def ask_spec(
             name=request.name,
             kind_given=request.node_type is not None,
             client=client,
-            policy=generator.options.retry,
-            budget=generator.budget,
+            policy=policy,
+            budget=budget,
             samples=settings.spec_samples,
             repairs=settings.spec_repairs,
             retry_temperature=settings.llm_retry_temperature,
             structured=structured_output(client),
             outputs=OutputsAsk(
                 client=client,
-                policy=generator.options.retry,
-                budget=generator.budget,
+                policy=policy,
+                budget=budget,
                 implementations=settings.spec_implementations,
                 retry_temperature=settings.llm_retry_temperature,
                 limits=limits_from(settings, max(30.0, settings.validation_examples_timeout_s * 4)),
@@ -68,7 +78,8 @@ async def ask_spec(
         )
         return await write_spec(ask)
     finally:
-        await generator.aclose()
+        if given is None:
+            await client.aclose()
 
 
 async def check_package(package_dir: Path, container: ModelContainer) -> tuple[list[str], int]:

@@ -20,7 +20,7 @@ from uuid import UUID
 from workflows import Context, Workflow, step
 from workflows.events import StartEvent, StopEvent
 
-from nodegen.infra.source_files import read_source
+from nodegen.infra.source_text import read_source
 from nodegen.nodes.codegen_code_generator_effect.v1_0_0 import NodeCodegenCodeGeneratorEffect
 from nodegen.nodes.codegen_code_generator_effect.v1_0_0.models import EnumStopReason, ModelStubGeneration
 from nodegen.nodes.codegen_code_injector_effect.v1_0_0 import NodeCodegenCodeInjectorEffect

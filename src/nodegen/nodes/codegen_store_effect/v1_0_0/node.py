@@ -17,7 +17,8 @@ from uuid import uuid4
 from pydantic import TypeAdapter, ValidationError
 
 from nodegen.infra.atomic import replace_atomically
-from nodegen.infra.source_files import PYTHON_SUFFIXES, declared_encoding
+from nodegen.infra.source_files import PYTHON_SUFFIXES
+from nodegen.infra.source_text import declared_encoding
 from nodegen.infra.store import CodegenStore, open_store
 from nodegen.nodes.codegen_code_generator_effect.v1_0_0.models import ModelGenerationEvent
 from nodegen.onex import (

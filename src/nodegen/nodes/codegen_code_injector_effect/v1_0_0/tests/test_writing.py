@@ -342,7 +342,7 @@ def test_a_writer_killed_at_the_cut_leaves_a_journal_the_next_read_and_write_tak
     # The probe: killed between the write and the ftruncate, the file was the new text and then the old tail, and
     # no longer parsed. Killed there now, the journal beside it holds the old text: a read takes that, the next
     # write puts it back before writing.
-    from nodegen.infra.source_files import read_source
+    from nodegen.infra.source_text import read_source
 
     strace = shutil.which("strace")
     if strace is None:

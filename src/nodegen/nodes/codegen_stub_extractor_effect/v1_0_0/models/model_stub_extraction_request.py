@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from nodegen.infra.source_files import decode_source
+from nodegen.infra.source_text import decode_source
 
 
 class ModelStubExtractionRequest(BaseModel):
