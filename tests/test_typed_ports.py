@@ -3,7 +3,9 @@ API's ``execute_*`` with a dict is an adapter onto the same work, with the same 
 
 from __future__ import annotations
 
+import ast
 import inspect
+from pathlib import Path
 from uuid import uuid4
 
 import pytest
@@ -37,14 +39,25 @@ def _node_classes() -> dict[str, type[NodeBase]]:
     return found
 
 
-def test_every_node_but_the_two_yet_to_move_has_a_typed_port_with_a_request_model():
+def test_every_node_has_a_typed_port_with_a_request_model():
     classes = _node_classes()
     assert len(classes) == 8
-    untyped = {name for name, cls in classes.items() if not issubclass(cls, TypedPort)}
-    assert untyped <= {"NodeCodegenStoreEffect", "NodeCodegenOrchestrator"}
     for name, cls in classes.items():
-        if name not in untyped:
-            assert issubclass(cls.request_type, BaseModel), name
+        assert issubclass(cls, TypedPort) and issubclass(cls.request_type, BaseModel), name
+
+
+def test_no_node_is_called_with_a_dict_inside_nodegen():
+    """In-process, nodes are called through their typed ports; ``execute_*`` is the original API's adapter."""
+    src = Path(__file__).resolve().parents[1] / "src" / "nodegen"
+    calls = []
+    for path in src.rglob("*.py"):
+        if "tests" in path.relative_to(src).parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            called = node.func.attr if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) else ""
+            if called.startswith("execute_") and called != "execute_scan":
+                calls.append(f"{path.relative_to(src)}:{node.lineno} {called}")
+    assert calls == []
 
 
 async def test_the_typed_port_and_the_dict_adapter_share_the_work_and_the_metrics():

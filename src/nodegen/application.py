@@ -288,7 +288,7 @@ async def orchestrate(
     orchestrator = NodeCodegenOrchestrator(build_container(settings))
     if progress is not None:
         orchestrator.container.register_service("progress", progress)
-    return await orchestrator.execute_orchestration({"input_state": request.model_dump()})
+    return await orchestrator.run(request)
 
 
 async def aggregate_metrics(since: str | None = None) -> ModelCodegenMetrics:

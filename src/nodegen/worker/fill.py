@@ -32,6 +32,7 @@ from nodegen.llm.budget import SharedRunBudget
 from nodegen.llm.cache import SharedCompletionCache
 from nodegen.llm.spec import EnumProviderKind, parse_llm_spec
 from nodegen.nodes.codegen_orchestrator.v1_0_0 import NodeCodegenOrchestrator
+from nodegen.nodes.codegen_orchestrator.v1_0_0.models import ModelCodegenOrchestrationRequest
 from nodegen.onex import EnumCoreErrorCode, ModelOnexError
 from nodegen.settings import NodegenSettings, build_container, load_settings
 
@@ -251,16 +252,11 @@ class RequestFiller:
             container.register_service(name, service)
         orchestrator = NodeCodegenOrchestrator(container)
         async with self._materialized({**request.context_files, request.path: text}):
-            result = await orchestrator.execute_orchestration(
-                {
-                    "correlation_id": request.correlation_id,
-                    "input_state": {
-                        "files": [request.path],
-                        "dry_run": True,
-                        "llm": settings.llm,
-                        "max_attempts": settings.max_attempts,
-                    },
-                }
+            result = await orchestrator.run(
+                ModelCodegenOrchestrationRequest(
+                    files=[request.path], dry_run=True, llm=settings.llm, max_attempts=settings.max_attempts
+                ),
+                correlation_id=request.correlation_id,
             )
         await budget.flush()
         filled = ModelFillResult(

@@ -11,6 +11,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from keyword import iskeyword
 from pathlib import Path
+from uuid import UUID
 
 import yaml
 
@@ -33,8 +34,8 @@ from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import (
     ModelScaffoldRequest,
 )
 from nodegen.nodes.codegen_store_effect.v1_0_0 import NodeCodegenStoreEffect
-from nodegen.nodes.codegen_store_effect.v1_0_0.models import ModelArtifactStorageRequest
-from nodegen.onex import EnumCoreErrorCode, ModelContainer, ModelContractOrchestrator, ModelOnexError
+from nodegen.nodes.codegen_store_effect.v1_0_0.models import ModelArtifactStorageRequest, ModelStoreRequest
+from nodegen.onex import EnumCoreErrorCode, ModelContainer, ModelOnexError
 
 from .models import (
     EnumStubStatus,
@@ -113,7 +114,7 @@ class NewPackage:
         self.container, self.settings, self.fill = container, settings, fill
 
     async def _spec(
-        self, request: ModelCodegenOrchestrationRequest, out: Path, contract: ModelContractOrchestrator
+        self, request: ModelCodegenOrchestrationRequest, out: Path, correlation_id: UUID
     ) -> tuple[ModelNodeSpec | None, ModelSpecStage]:
         if request.node_type is not None and request.node_type not in {kind.value for kind in EnumNodeKind}:
             raise _refuse(
@@ -145,32 +146,32 @@ class NewPackage:
                 note=f"no model could be asked ({error.message}): a draft from the prompt's words, to complete",
             )
             name = f"{data['name']}"
-            return None, await self._draft(stage, out, name, yaml.safe_dump(data, sort_keys=False), contract)
+            return None, await self._draft(stage, out, name, yaml.safe_dump(data, sort_keys=False), correlation_id)
         if spec is None:
             name = request.name or prompt_names(prompt).node_name or "node"
-            return None, await self._draft(stage, out, name, draft, contract)
+            return None, await self._draft(stage, out, name, draft, correlation_id)
         return spec, stage
 
     async def _draft(
-        self, stage: ModelSpecStage, out: Path, name: str, text: str, contract: ModelContractOrchestrator
+        self, stage: ModelSpecStage, out: Path, name: str, text: str, correlation_id: UUID
     ) -> ModelSpecStage:
         """Keep the closest draft beside the package it would have made, for the user to complete."""
         if text.strip():
             path = out / f"{name}.spec.draft.yaml"
             problems = "".join(f"# - {problem}\n" for problem in stage.problems[:20])
             text = HEADER + "# DRAFT: it does not pass nodegen's checks yet:\n" + problems + text
-            await self._store(out, [_file(path.name, text, "spec_draft")], contract)
+            await self._store(out, [_file(path.name, text, "spec_draft")], correlation_id)
             stage.draft_path = str(path)
         return stage
 
     async def run(
-        self, request: ModelCodegenOrchestrationRequest, contract: ModelContractOrchestrator
+        self, request: ModelCodegenOrchestrationRequest, correlation_id: UUID
     ) -> ModelCodegenOrchestrationResult:
         """Spec → package → fill → check → tests (one repair from their output)."""
         started = time.perf_counter()
         out = Path(request.output_directory or self.settings.codegen_output_dir)
-        spec, stage = await self._spec(request, out, contract)
-        result = ModelCodegenOrchestrationResult(success=False, correlation_id=contract.correlation_id)
+        spec, stage = await self._spec(request, out, correlation_id)
+        result = ModelCodegenOrchestrationResult(success=False, correlation_id=correlation_id)
         report = ModelScaffoldReport(spec=spec, spec_stage=stage)
         result.scaffold = report
         if spec is None:
@@ -180,7 +181,7 @@ class NewPackage:
             path = out / f"{spec.package_name}.spec.yaml"
             if path.exists() and not request.force:
                 raise _refuse(f"{path} exists already: choose another name or pass force (--force) to replace it")
-            await self._store(out, [_file(path.name, dump_spec(spec), "spec")], contract)
+            await self._store(out, [_file(path.name, dump_spec(spec), "spec")], correlation_id)
             stage.spec_path = str(path)
             result.generated_files = [str(path)]
             result.success = True
@@ -191,28 +192,23 @@ class NewPackage:
         package_root = out / spec.package_name
         if package_root.exists() and not request.force:
             raise _refuse(f"{package_root} exists already: choose another name or pass force (--force) to replace it")
-        stored = await self._store(out, [_file(f.path, f.content, "scaffold") for f in scaffold.files], contract)
+        stored = await self._store(out, [_file(f.path, f.content, "scaffold") for f in scaffold.files], correlation_id)
         package_dir = out / scaffold.package_dir
         report.package_dir = str(package_dir)
-        result = await self._fill_and_test(request, contract, out, package_dir, report)
+        result = await self._fill_and_test(request, correlation_id, out, package_dir, report)
         result.generated_files = stored
         return self._done(result, started)
 
     async def _store(
-        self, out: Path, files: Sequence[ModelArtifactStorageRequest], contract: ModelContractOrchestrator
+        self, out: Path, files: Sequence[ModelArtifactStorageRequest], correlation_id: UUID
     ) -> list[str]:
         """Write ``files`` under ``out`` through the store effect, which writes every file of a package (each
         atomically, none outside ``out``): the paths written, or ``FILE_WRITE_ERROR``."""
         store = NodeCodegenStoreEffect(self.container)
         try:
-            stored = await store.execute_effect(
-                {
-                    "correlation_id": contract.correlation_id,
-                    "input_state": {
-                        "base_directory": str(out),
-                        "storage_requests": [file.model_dump(exclude_unset=True) for file in files],
-                    },
-                }
+            stored = await store.run(
+                ModelStoreRequest(base_directory=str(out), storage_requests=list(files)),
+                correlation_id=correlation_id,
             )
         finally:
             await store.aclose()
@@ -226,7 +222,7 @@ class NewPackage:
     async def _fill_and_test(
         self,
         request: ModelCodegenOrchestrationRequest,
-        contract: ModelContractOrchestrator,
+        correlation_id: UUID,
         out: Path,
         package_dir: Path,
         report: ModelScaffoldReport,
@@ -236,7 +232,7 @@ class NewPackage:
         in_place = request.model_copy(update={"output_directory": None})  # the new package is filled where it is
         proven = report.spec_stage.proven_code  # implementations that give every example: tried before the model
         known = {name: codes[:_KNOWN_PER_STUB] for name, codes in proven.items()}
-        result = await self.fill(in_place, contract, [package_dir], known=known)
+        result = await self.fill(in_place, correlation_id, [package_dir], known=known)
         report.check_errors, report.check_warnings = await check_package(package_dir, self.container)
         limits = package_test_limits(self.settings)
         if request.run_tests and not request.dry_run:
@@ -245,13 +241,14 @@ class NewPackage:
                 # one repair: the stubs again, with the failing output, from the scaffold's text
                 report.repair_attempted = True
                 filled_text = node_file.read_text(encoding="utf-8")
-                await self._store(out, [_file(str(node_file.relative_to(out)), stub_text, "scaffold")], contract)
-                repaired = await self.fill(in_place, contract, [node_file], feedback=report.tests.output_tail)
+                await self._store(out, [_file(str(node_file.relative_to(out)), stub_text, "scaffold")], correlation_id)
+                repaired = await self.fill(in_place, correlation_id, [node_file], feedback=report.tests.output_tail)
                 tests = await run_package_tests(out, package_dir, limits=limits)
                 if tests.passed:
                     report.repaired, report.tests, result = True, tests, _merge(result, repaired)
                 else:  # the repair did not pass: keep the first
-                    await self._store(out, [_file(str(node_file.relative_to(out)), filled_text, "scaffold")], contract)
+                    filled = _file(str(node_file.relative_to(out)), filled_text, "scaffold")
+                    await self._store(out, [filled], correlation_id)
         result.scaffold = report
         result.success = result.success and not report.check_errors and (report.tests is None or report.tests.passed)
         if report.spec is not None:

@@ -11,7 +11,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, assert_never
-from uuid import uuid4
+from uuid import UUID
 
 from workflows.errors import WorkflowTimeoutError
 from workflows.events import Event
@@ -32,14 +32,15 @@ from nodegen.nodes.codegen_metrics_reducer.v1_0_0.models import (
     ModelPublishMetricsIntent,
 )
 from nodegen.nodes.codegen_store_effect.v1_0_0 import NodeCodegenStoreEffect
+from nodegen.nodes.codegen_store_effect.v1_0_0.models import ModelStoreRequest
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0 import NodeCodegenStubExtractorEffect
 from nodegen.onex import (
     EnumLogLevel,
     ModelContainer,
-    ModelContractEffect,
     ModelContractOrchestrator,
     ModelOnexError,
     NodeOrchestrator,
+    TypedPort,
     emit_log_event,
     sort_intents,
 )
@@ -61,11 +62,17 @@ from .workflow import CodeGenerationWorkflow, FillRun
 ProgressCallback = Callable[[Event], Awaitable[None] | None]
 
 
-class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult]):
+class NodeCodegenOrchestrator(
+    NodeOrchestrator[ModelCodegenOrchestrationResult],
+    TypedPort[ModelContractOrchestrator, ModelCodegenOrchestrationRequest, ModelCodegenOrchestrationResult],
+):
     """Input: ``files`` (files and folders), or ``prompt`` (scaffolding), ``output_directory``, ``dry_run``, ``llm``,
     ``max_attempts``, ``concurrency``, ``max_tokens``, ``max_cost_usd``. Services (all optional): ``llm_client``,
     ``codegen_store``, ``event_bus``, ``code_validator`` (the workflow's validation step and the generator use it),
-    ``progress`` (called with each streamed workflow event)."""
+    ``progress`` (called with each streamed workflow event). Typed port:
+    ``await run(ModelCodegenOrchestrationRequest(...))``."""
+
+    request_type = ModelCodegenOrchestrationRequest
 
     def __init__(self, container: ModelContainer) -> None:
         super().__init__(container)
@@ -100,17 +107,18 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
             return OutboxRelay(store, KafkaBus(bootstrap)), True
         return InProcessBus(), True
 
-    async def _run(self, contract: ModelContractOrchestrator) -> ModelCodegenOrchestrationResult:
-        request = contract.input_as(ModelCodegenOrchestrationRequest)
+    async def _handle(
+        self, request: ModelCodegenOrchestrationRequest, correlation_id: UUID
+    ) -> ModelCodegenOrchestrationResult:
         if request.makes_package:
             container = self._run_container(request)
-            return await NewPackage(container, self.settings, self._fill).run(request, contract)
-        return await self._fill(request, contract, [Path(item) for item in request.files])
+            return await NewPackage(container, self.settings, self._fill).run(request, correlation_id)
+        return await self._fill(request, correlation_id, [Path(item) for item in request.files])
 
     async def _fill(
         self,
         request: ModelCodegenOrchestrationRequest,
-        contract: ModelContractOrchestrator,
+        correlation_id: UUID,
         paths: list[Path],
         *,
         feedback: str | None = None,
@@ -135,7 +143,7 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
             store_node = NodeCodegenStoreEffect(container)
             root = Path(os.path.commonpath([str(p.resolve().parent) for p in files])) if files else Path.cwd()
             fill = FillRun(
-                correlation_id=contract.correlation_id,
+                correlation_id=correlation_id,
                 files=files,
                 dry_run=request.dry_run,
                 output_directory=_apart(request.output_directory, root),
@@ -152,9 +160,9 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
                 known=known or {},
             )
             await self._publish(
-                bus, EnumLifecycleEvent.GENERATION_STARTED, contract, {"files": [str(f) for f in files]}
+                bus, EnumLifecycleEvent.GENERATION_STARTED, correlation_id, {"files": [str(f) for f in files]}
             )
-            reduced, state = await self._workflow(fill, bus, contract)
+            reduced, state = await self._workflow(fill, bus, correlation_id)
             result = self._result(request, fill, state, generator, reduced=reduced, started=started)
             result.skipped_paths = selection.notes
             result.success = result.success and not selection.refused
@@ -163,7 +171,7 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
             await self._publish(
                 bus,
                 EnumLifecycleEvent.GENERATION_COMPLETED,
-                contract,
+                correlation_id,
                 {
                     "stubs_filled": result.count(EnumStubStatus.FILLED),
                     "stubs_failed": result.count(EnumStubStatus.FAILED),
@@ -174,7 +182,7 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
             )
             return result
         except ModelOnexError as error:
-            await self._publish(bus, EnumLifecycleEvent.GENERATION_FAILED, contract, {"error": error.message})
+            await self._publish(bus, EnumLifecycleEvent.GENERATION_FAILED, correlation_id, {"error": error.message})
             raise
         finally:
             await generator.aclose()
@@ -187,7 +195,7 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
                 await store.close()
 
     async def _workflow(
-        self, fill: FillRun, bus: EventBus | OutboxRelay, contract: ModelContractOrchestrator
+        self, fill: FillRun, bus: EventBus | OutboxRelay, correlation_id: UUID
     ) -> tuple[ModelCodegenMetricsReducerOutput | None, ModelFillState]:
         """The reducer's output (None when the run timed out) and the run's final state."""
         progress: ProgressCallback | None = self.container.get_service("progress")
@@ -210,7 +218,7 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
             await self._publish(
                 bus,
                 EnumLifecycleEvent.STAGE_COMPLETED,
-                contract,
+                correlation_id,
                 {"stage": "workflow", "files": len(state.file_outcomes), "stubs": len(state.stub_outcomes)},
             )
         reduced = output if isinstance(output, ModelCodegenMetricsReducerOutput) else None
@@ -272,9 +280,10 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
             try:
                 match intent:
                     case ModelPersistMetricsIntent(payload=snapshot):
-                        state = {**snapshot.model_dump(mode="json"), "snapshot_id": str(intent.intent_id)}
-                        run_id = intent.correlation_id or uuid4()
-                        await store_node.execute_effect(ModelContractEffect(input_state=state, correlation_id=run_id))
+                        persist = ModelStoreRequest(
+                            metrics=snapshot.metrics, attempts=snapshot.attempts, snapshot_id=str(intent.intent_id)
+                        )
+                        await store_node.run(persist, correlation_id=intent.correlation_id)
                     case ModelPublishMetricsIntent(payload=publish):
                         await bus.publish(
                             ModelEventEnvelope(
@@ -305,13 +314,13 @@ class NodeCodegenOrchestrator(NodeOrchestrator[ModelCodegenOrchestrationResult])
         self,
         bus: EventBus | OutboxRelay,
         event: EnumLifecycleEvent,
-        contract: ModelContractOrchestrator,
+        correlation_id: UUID,
         payload: dict[str, Any],
     ) -> None:
         envelope = ModelEventEnvelope(
             event_type=event.value,
             topic=topic_for(event.value),
-            correlation_id=contract.correlation_id,
+            correlation_id=correlation_id,
             payload=payload,
         )
         try:

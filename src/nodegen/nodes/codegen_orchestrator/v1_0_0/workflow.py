@@ -30,9 +30,10 @@ from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import ModelCodeV
 from nodegen.nodes.codegen_metrics_reducer.v1_0_0 import NodeCodegenMetricsReducer
 from nodegen.nodes.codegen_metrics_reducer.v1_0_0.models import ModelMetricsReductionRequest
 from nodegen.nodes.codegen_store_effect.v1_0_0 import NodeCodegenStoreEffect
+from nodegen.nodes.codegen_store_effect.v1_0_0.models import ModelArtifactStorageRequest, ModelStoreRequest
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0 import NodeCodegenStubExtractorEffect
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelStubExtractionRequest
-from nodegen.onex import ModelContractEffect, ModelOnexError
+from nodegen.onex import ModelOnexError
 
 from .events import (
     AggregateMetricsEvent,
@@ -73,10 +74,6 @@ class FillRun:
     feedback: str | None = None  # the package's failing test output, for a repair run
     max_file_bytes: int | None = None  # larger files are refused unread
     known: Mapping[str, Sequence[str]] = field(default_factory=dict)  # code per stub to try before the model
-
-    def effect(self, **input_state: object) -> ModelContractEffect:
-        """A contract of this run for an effect node."""
-        return ModelContractEffect(correlation_id=self.correlation_id, input_state=dict(input_state))
 
 
 class CodeGenerationWorkflow(Workflow):
@@ -284,13 +281,12 @@ class CodeGenerationWorkflow(Workflow):
                 outcome.error = refusal.message if refusal is not None else f"{file_path} was not written"
         elif fill.output_directory is not None and not fill.dry_run:
             relative = Path(file_path).resolve().relative_to(fill.root)
-            stored = await fill.store.execute_effect(
-                fill.effect(
-                    storage_requests=[
-                        {"file_path": str(relative), "content": result.modified_source, "artifact_type": "filled_file"}
-                    ],
-                    base_directory=str(fill.output_directory),
-                )
+            file_out = ModelArtifactStorageRequest(
+                file_path=str(relative), content=result.modified_source, artifact_type="filled_file"
+            )
+            stored = await fill.store.run(
+                ModelStoreRequest(storage_requests=[file_out], base_directory=str(fill.output_directory)),
+                correlation_id=fill.correlation_id,
             )
             if stored.storage_errors:
                 outcome.error = "; ".join(stored.storage_errors)

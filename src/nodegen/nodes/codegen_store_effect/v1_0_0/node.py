@@ -12,15 +12,12 @@ import hashlib
 import time
 from pathlib import Path
 from typing import Any
-from uuid import uuid4
-
-from pydantic import TypeAdapter, ValidationError
+from uuid import UUID, uuid4
 
 from nodegen.infra.atomic import replace_atomically
 from nodegen.infra.source_files import PYTHON_SUFFIXES
 from nodegen.infra.source_text import declared_encoding
 from nodegen.infra.store import CodegenStore, open_store
-from nodegen.nodes.codegen_code_generator_effect.v1_0_0.models import ModelGenerationEvent
 from nodegen.onex import (
     EnumCoreErrorCode,
     EnumLogLevel,
@@ -28,13 +25,12 @@ from nodegen.onex import (
     ModelContractEffect,
     ModelOnexError,
     NodeEffect,
+    TypedPort,
     emit_log_event,
 )
 
-from .models import ModelArtifactStorageRequest, ModelStorageResult
+from .models import ModelArtifactStorageRequest, ModelStorageResult, ModelStoreRequest
 from .models.model_store_options import ModelStoreOptions
-
-_REQUESTS = TypeAdapter(list[ModelArtifactStorageRequest])
 
 
 def resolve_inside(base: Path, file_path: str) -> Path:
@@ -50,26 +46,15 @@ def resolve_inside(base: Path, file_path: str) -> Path:
     return resolved
 
 
-def _attempts(raw: list[Any]) -> list[dict[str, Any]]:
-    """Generation events as the database stores them (validated; defaults filled in)."""
-    rows = []
-    for index, item in enumerate(raw):
-        try:
-            rows.append(ModelGenerationEvent.model_validate(item).model_dump(mode="json"))
-        except ValidationError as error:
-            raise ModelOnexError(
-                error_code=EnumCoreErrorCode.VALIDATION_ERROR,
-                message=f"attempts[{index}] is not a generation event: {error.errors()[0]['msg']}",
-                cause=error,
-            ) from error
-    return rows
-
-
-class NodeCodegenStoreEffect(NodeEffect[ModelStorageResult]):
+class NodeCodegenStoreEffect(
+    NodeEffect[ModelStorageResult], TypedPort[ModelContractEffect, ModelStoreRequest, ModelStorageResult]
+):
     """Input (``contract.input_state``): ``storage_requests`` (files; see ``ModelArtifactStorageRequest``), optional
     ``base_directory`` (default ``codegen_output_dir``), and/or ``metrics`` with ``attempts`` (the metrics reducer's
     ``PERSIST_METRICS`` payload) and ``snapshot_id``. Service ``codegen_store`` (default: opened from
-    ``database_url`` / ``state_dir``)."""
+    ``database_url`` / ``state_dir``). Typed port: ``await run(ModelStoreRequest(...))``."""
+
+    request_type = ModelStoreRequest
 
     def __init__(self, container: ModelContainer) -> None:
         super().__init__(container)
@@ -97,31 +82,19 @@ class NodeCodegenStoreEffect(NodeEffect[ModelStorageResult]):
             await self._store.close()
             self._store = None
 
-    async def _run(self, contract: ModelContractEffect) -> ModelStorageResult:
-        state = contract.input_state
-        raw_requests = state.get("storage_requests")
-        metrics = state.get("metrics")
-        if not raw_requests and metrics is None:
-            raise ModelOnexError(
-                error_code=EnumCoreErrorCode.VALIDATION_ERROR,
-                message="Missing required field: storage_requests (files to store) or metrics (to persist)",
-            )
-        try:
-            requests = _REQUESTS.validate_python(
-                [{"file_permissions": self.default_permissions, **item} for item in raw_requests or []]
-            )
-        except (ValidationError, TypeError) as error:
-            raise ModelOnexError(
-                error_code=EnumCoreErrorCode.VALIDATION_ERROR,
-                message=f"invalid storage_requests: {error}",
-                cause=error,
-            ) from error
-        base = Path(str(state.get("base_directory") or self.output_dir))
-        targets = [resolve_inside(base, request.file_path) for request in requests]  # refuse before writing anything
+    async def _handle(self, request: ModelStoreRequest, correlation_id: UUID) -> ModelStorageResult:
+        files = [  # a file that does not set its permissions gets the configured default
+            file
+            if "file_permissions" in file.model_fields_set
+            else file.model_copy(update={"file_permissions": self.default_permissions})
+            for file in request.storage_requests
+        ]
+        base = Path(request.base_directory or self.output_dir)
+        targets = [resolve_inside(base, file.file_path) for file in files]  # refuse before writing anything
         started = time.perf_counter()
         result = ModelStorageResult(success=True)
-        for request, target in zip(requests, targets, strict=True):
-            data, problem = self._write(request, target)
+        for item, target in zip(files, targets, strict=True):
+            data, problem = self._write(item, target)
             if problem is not None:
                 result.storage_errors.append(problem)
                 continue
@@ -129,23 +102,23 @@ class NodeCodegenStoreEffect(NodeEffect[ModelStorageResult]):
             result.artifacts_stored += 1
             result.stored_files.append(str(target))
             result.total_bytes_written += size
-            if request.store_metrics or self.db_artifacts:
+            if item.store_metrics or self.db_artifacts:
                 await (await self.store()).record_artifact(
                     str(uuid4()),
                     file_path=str(target),
-                    artifact_type=request.artifact_type,
+                    artifact_type=item.artifact_type,
                     size_bytes=size,
                     sha256=hashlib.sha256(data).hexdigest(),
-                    correlation_id=str(contract.correlation_id),
-                    metadata=request.metadata,
+                    correlation_id=str(correlation_id),
+                    metadata=item.metadata,
                 )
-        if metrics is not None:
+        if request.metrics is not None:
             store = await self.store()
-            attempts = _attempts(state.get("attempts") or [])
+            attempts = [event.model_dump(mode="json") for event in request.attempts]
             result.attempts_stored = await store.record_attempts(attempts)
-            snapshot = str(state.get("snapshot_id") or uuid4())
+            snapshot = request.snapshot_id or str(uuid4())
             result.database_record_id = await store.record_metrics(
-                snapshot, str(contract.correlation_id), dict(metrics)
+                snapshot, str(correlation_id), request.metrics.model_dump(mode="json")
             )
             result.metrics_stored = True
         result.success = not result.storage_errors
