@@ -62,3 +62,14 @@ def test_one_placeholder_rule():
         if "is_placeholder_statement(" in path.read_text(encoding="utf-8")
     )
     assert users == ["pysource/scopes.py"]
+
+
+def test_services_are_asked_for_by_name_only_in_the_container():
+    """``nodegen.services.NodegenServices.of`` reads them through ``onex.container.registered``; nothing else calls
+    ``get_service`` or ``register_service``."""
+    by_name = sorted(
+        str(path.relative_to(SRC))
+        for path in _modules()
+        if any(call in path.read_text(encoding="utf-8") for call in (".get_service(", ".register_service("))
+    )
+    assert by_name == ["onex/container.py"]

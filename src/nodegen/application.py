@@ -39,6 +39,7 @@ from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0 import NodeCodegenStubEx
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub, ModelStubExtractionRequest
 from nodegen.onex import ModelOnexError, configure_logging
 from nodegen.reports import ModelCheckReport, ModelFileCheck, ModelFileStubs, ModelStubsReport, ModelStubsSummary
+from nodegen.services import NodegenServices
 from nodegen.settings import NodegenSettings, build_container, load_settings
 
 _LOCAL = "local"
@@ -285,9 +286,7 @@ async def orchestrate(
     progress: Callable[[Any], None] | None = None,
 ) -> ModelCodegenOrchestrationResult:
     """One ``fill`` or ``new`` run of the orchestrator (``progress`` is called with each streamed workflow event)."""
-    orchestrator = NodeCodegenOrchestrator(build_container(settings))
-    if progress is not None:
-        orchestrator.container.register_service("progress", progress)
+    orchestrator = NodeCodegenOrchestrator(build_container(settings, services=NodegenServices(progress=progress)))
     return await orchestrator.run(request)
 
 

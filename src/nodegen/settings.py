@@ -27,6 +27,7 @@ from nodegen.infra.store import check_database_url
 from nodegen.onex import EnumCoreErrorCode, ModelContainer, ModelOnexError
 from nodegen.onex.container import unknown_key_message
 from nodegen.pysource import DEFAULT_STUB_MARKERS
+from nodegen.services import NodegenServices
 
 _pyproject_file: contextvars.ContextVar[Path | None] = contextvars.ContextVar("nodegen_pyproject", default=None)
 
@@ -294,11 +295,9 @@ def _configuration_error(problems: list[str], pyproject: Path | None, cause: Exc
 
 
 def load_settings(project_dir: Path | None = None, **overrides: Any) -> NodegenSettings:
-    """Settings for the project around ``project_dir`` (default: the working directory).
-
-    Raises ``ModelOnexError(INVALID_CONFIGURATION)`` naming the offending key when a value does not validate or a
-    key (in ``[tool.nodegen]``, a ``NODEGEN_*`` variable, ``overrides``) is not a setting.
-    """
+    """Settings for the project around ``project_dir`` (default: the working directory); ``INVALID_CONFIGURATION``
+    naming the offending key when a value does not validate or a key (in ``[tool.nodegen]``, a ``NODEGEN_*``
+    variable, ``overrides``) is not a setting."""
     pyproject = find_pyproject((project_dir or Path.cwd()).resolve())
     unknown = _unknown_environment(os.environ)
     if unknown:
@@ -341,11 +340,13 @@ def _adapter(key: str) -> TypeAdapter[Any]:
     return _ADAPTERS[key]
 
 
-def build_container(settings: NodegenSettings | None = None, **overrides: Any) -> ModelContainer:
+def build_container(
+    settings: NodegenSettings | None = None, *, services: NodegenServices | None = None, **overrides: Any
+) -> ModelContainer:
     """A container over ``settings`` (loaded from the working directory when not given), ``overrides`` on top (each
-    must be a setting: see :func:`check_overrides`)."""
-    checked = check_overrides(overrides)
-    return ModelContainer.from_settings(settings or load_settings(), overrides=checked)
+    must be a setting: see :func:`check_overrides`), holding ``services``."""
+    registry = services.registry() if services is not None else {}
+    return ModelContainer.from_settings(settings or load_settings(), check_overrides(overrides), registry)
 
 
 class NodeOptions(BaseModel):

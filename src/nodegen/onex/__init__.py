@@ -3,7 +3,7 @@
 Code written for ``omnibase_core`` runs against this package with its imports changed to ``nodegen.onex``.
 """
 
-from nodegen.onex.container import ModelContainer, ModelContainerConfig
+from nodegen.onex.container import ModelContainer, ModelContainerConfig, registered
 from nodegen.onex.contracts import (
     EnumNodeType,
     ModelContractBase,
@@ -49,5 +49,6 @@ __all__ = [
     "correlation_scope",
     "emit_log_event",
     "emit_log_event_sync",
+    "registered",
     "sort_intents",
 ]

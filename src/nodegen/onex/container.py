@@ -90,4 +90,11 @@ class ModelContainer(BaseModel):
         return sorted(self._services)
 
 
-__all__ = ["ModelContainer", "ModelContainerConfig", "unknown_key_message"]
+def registered(container: ModelContainer, names: Iterable[str]) -> dict[str, Any]:
+    """The services called ``names`` as ``container`` has them (None for one it has not): the one place nodegen
+    asks a container for services by name (a typed services object is built from it, ``nodegen.services``). Only
+    ``get_service`` is called, which is all the original API promises of a container."""
+    return {name: container.get_service(name) for name in names}
+
+
+__all__ = ["ModelContainer", "ModelContainerConfig", "registered", "unknown_key_message"]

@@ -34,6 +34,7 @@ from nodegen.llm.spec import EnumProviderKind, parse_llm_spec
 from nodegen.nodes.codegen_orchestrator.v1_0_0 import NodeCodegenOrchestrator
 from nodegen.nodes.codegen_orchestrator.v1_0_0.models import ModelCodegenOrchestrationRequest
 from nodegen.onex import EnumCoreErrorCode, ModelOnexError
+from nodegen.services import NodegenServices
 from nodegen.settings import NodegenSettings, build_container, load_settings
 
 from .models import REQUEST_SETTINGS, EnumFillStatus, ModelFillRequest, ModelFillResult, content_hash
@@ -241,16 +242,9 @@ class RequestFiller:
         budget = self._budget(request, settings)
         client = self._client(settings).for_run(budget)
         await budget.refresh()
-        container = build_container(settings)
         events = _RequestEvents()
-        for name, service in (
-            ("llm_client", client),
-            ("llm_budget", budget),
-            ("codegen_store", self.store),
-            ("event_bus", events),
-        ):
-            container.register_service(name, service)
-        orchestrator = NodeCodegenOrchestrator(container)
+        services = NodegenServices(llm_client=client, llm_budget=budget, codegen_store=self.store, event_bus=events)
+        orchestrator = NodeCodegenOrchestrator(build_container(settings, services=services))
         async with self._materialized({**request.context_files, request.path: text}):
             result = await orchestrator.run(
                 ModelCodegenOrchestrationRequest(

@@ -39,6 +39,7 @@ from nodegen.onex import (
     TypedPort,
     emit_log_event,
 )
+from nodegen.services import NodegenServices
 
 from .generation import GenerationOptions, StubConversation, StubGenerator
 from .models import ModelCodeCandidate, ModelCodeGenerationRequest, ModelCodeGenerationResult, ModelStubGeneration
@@ -63,18 +64,13 @@ class NodeCodegenCodeGeneratorEffect(
 
     def __init__(self, container: ModelContainer) -> None:
         super().__init__(container)
-        self._client: LLMClient | None = container.get_service("llm_client")
+        services = NodegenServices.of(container)
+        self._client: LLMClient | None = services.llm_client
         self._owns_client = self._client is None
         self.settings = ModelCodeGeneratorOptions.from_container(container)
         settings = self.settings
-        budget = container.get_service("llm_budget")
-        self.budget: RunBudget = (
-            budget
-            if isinstance(budget, RunBudget)
-            else RunBudget(max_tokens=settings.max_tokens, max_cost_usd=settings.max_cost_usd)
-        )
-        validator = container.get_service("code_validator")
-        self._validator = validator if validator is not None else NodeCodegenCodeValidatorEffect(container)
+        self.budget: RunBudget = services.budget_or(max_tokens=settings.max_tokens, max_cost_usd=settings.max_cost_usd)
+        self._validator = services.code_validator or NodeCodegenCodeValidatorEffect(container)
         self._extractor = NodeCodegenStubExtractorEffect(container)
         self.options = GenerationOptions(
             max_attempts=settings.max_attempts,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, assert_never
 from uuid import UUID
@@ -44,6 +45,7 @@ from nodegen.onex import (
     emit_log_event,
     sort_intents,
 )
+from nodegen.services import NodegenServices
 
 from .events import EnumLifecycleEvent
 from .models import (
@@ -77,9 +79,14 @@ class NodeCodegenOrchestrator(
     def __init__(self, container: ModelContainer) -> None:
         super().__init__(container)
         self.settings = ModelOrchestratorOptions.from_container(container)
+        self.services = NodegenServices.of(container)
         self.timeout_s: float | None = self.settings.workflow_timeout_s
 
-    def _run_container(self, request: ModelCodegenOrchestrationRequest) -> ModelContainer:
+    def _run_container(
+        self, request: ModelCodegenOrchestrationRequest, services: NodegenServices | None = None
+    ) -> ModelContainer:
+        """A container for one run: the request's settings over this node's, and ``services`` (default this
+        node's)."""
         overrides = {
             key: value
             for key, value in {
@@ -92,16 +99,16 @@ class NodeCodegenOrchestrator(
             if value is not None
         }
         config = self.container.config
-        container = ModelContainer.from_settings(config.settings, overrides={**config.overrides, **overrides})
-        for name in self.container.service_names():
-            container.register_service(name, self.container.get_service(name))
-        return container
+        return ModelContainer.from_settings(
+            config.settings,
+            overrides={**config.overrides, **overrides},
+            services=(services or self.services).registry(),
+        )
 
     def _bus(self, store: CodegenStore) -> tuple[EventBus | OutboxRelay, bool]:
         """The configured bus (Kafka through the outbox), and whether this node owns it."""
-        service = self.container.get_service("event_bus")
-        if service is not None:
-            return service, False
+        if self.services.event_bus is not None:
+            return self.services.event_bus, False
         bootstrap = self.settings.kafka_bootstrap
         if bootstrap:
             return OutboxRelay(store, KafkaBus(bootstrap)), True
@@ -128,13 +135,14 @@ class NodeCodegenOrchestrator(
         selection = select_sources(paths)
         files = selection.files
         container = self._run_container(request)
-        validator = container.get_service("code_validator") or NodeCodegenCodeValidatorEffect(container)
-        container.register_service("code_validator", validator)  # one validator: the workflow's and the generator's
-        generator = NodeCodegenCodeGeneratorEffect(container)
-        given: CodegenStore | None = container.get_service("codegen_store")
+        validator = self.services.code_validator or NodeCodegenCodeValidatorEffect(container)
+        given = self.services.codegen_store
         owns_store = given is None
         store = given or open_store(self.settings.database_url, Path(self.settings.state_dir))
-        container.register_service("codegen_store", store)  # the run's own container: the store effect uses it
+        # the run's own container: one validator for the workflow and the generator, one store for the store effect
+        run_services = replace(self.services, code_validator=validator, codegen_store=store)
+        container = self._run_container(request, run_services)
+        generator = NodeCodegenCodeGeneratorEffect(container)
         bus, owns_bus = self._bus(store)
         try:
             if files:
@@ -198,7 +206,7 @@ class NodeCodegenOrchestrator(
         self, fill: FillRun, bus: EventBus | OutboxRelay, correlation_id: UUID
     ) -> tuple[ModelCodegenMetricsReducerOutput | None, ModelFillState]:
         """The reducer's output (None when the run timed out) and the run's final state."""
-        progress: ProgressCallback | None = self.container.get_service("progress")
+        progress = self.services.progress
         workflow = CodeGenerationWorkflow(fill, timeout=self.timeout_s)
         handler = workflow.run()
         try:

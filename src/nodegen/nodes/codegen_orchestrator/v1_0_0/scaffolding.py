@@ -10,12 +10,13 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from nodegen.infra.sandbox import ModelSandboxLimits, limits_from, run_sandboxed
-from nodegen.llm import LLMClient, RetryPolicy, RunBudget, client_from_settings
+from nodegen.llm import LLMClient, RetryPolicy, client_from_settings
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumValidationRule, ModelCodeValidationRequest
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import kind_hint
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import EnumNodeKind, ModelNodeSpec
 from nodegen.onex import EnumLogLevel, ModelContainer, emit_log_event
+from nodegen.services import NodegenServices
 
 from .models import ModelCodegenOrchestrationRequest, ModelPackageTests, ModelSpecStage
 from .models.model_orchestrator_options import ModelOrchestratorOptions
@@ -44,14 +45,10 @@ async def ask_spec(
     ``llm_budget`` service, else the run's limits."""
     prompt = request.prompt or ""
     options = ModelSpecLLMOptions.from_container(container)
-    given: LLMClient | None = container.get_service("llm_client")
+    services = NodegenServices.of(container)
+    given = services.llm_client
     client = given if given is not None else client_from_settings(options)
-    shared = container.get_service("llm_budget")
-    budget = (
-        shared
-        if isinstance(shared, RunBudget)
-        else RunBudget(max_tokens=options.max_tokens, max_cost_usd=options.max_cost_usd)
-    )
+    budget = services.budget_or(max_tokens=options.max_tokens, max_cost_usd=options.max_cost_usd)
     policy = RetryPolicy(timeout_s=options.llm_timeout_s, max_retries=options.llm_max_retries)
     try:
         kind = EnumNodeKind(request.node_type) if request.node_type else kind_hint(prompt)

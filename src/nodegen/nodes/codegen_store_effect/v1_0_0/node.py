@@ -28,6 +28,7 @@ from nodegen.onex import (
     TypedPort,
     emit_log_event,
 )
+from nodegen.services import NodegenServices
 
 from .models import ModelArtifactStorageRequest, ModelStorageResult, ModelStoreRequest
 from .models.model_store_options import ModelStoreOptions
@@ -62,7 +63,7 @@ class NodeCodegenStoreEffect(
         self.output_dir = Path(self.settings.codegen_output_dir)
         self.db_artifacts = self.settings.enable_artifact_db_storage
         self.default_permissions = self.settings.default_file_permissions
-        self._store: CodegenStore | None = container.get_service("codegen_store")
+        self._store: CodegenStore | None = NodegenServices.of(container).codegen_store
         self._owns_store = self._store is None
         self._stored = 0
         self._failed = 0
