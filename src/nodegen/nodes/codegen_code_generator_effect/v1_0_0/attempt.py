@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
+from uuid import UUID
 
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import ModelValidationFinding
 
-from .models import EnumAttemptOutcome
+from .models import EnumAttemptOutcome, ModelGenerationEvent
 from .prompting import render_findings
 
 
@@ -25,4 +27,22 @@ class Attempt:
         return render_findings([*self.findings, *self.warnings])
 
 
-__all__ = ["Attempt"]
+@dataclass(frozen=True, slots=True)
+class AttemptStart:
+    """What is known of an attempt once its request is made: the fields its generation event shares, whatever
+    comes back."""
+
+    correlation_id: UUID | None
+    file_path: str | None
+    qualified_name: str
+    node_type: str | None
+    attempt: int
+    prompt_hash: str
+    prompt_text: str | None
+
+    def event(self, **outcome: Any) -> ModelGenerationEvent:
+        """The attempt's generation event, with what came back (``outcome``: provider, tokens, outcome, ...)."""
+        return ModelGenerationEvent(**asdict(self), **outcome)
+
+
+__all__ = ["Attempt", "AttemptStart"]

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
 from uuid import UUID
 
 from nodegen.llm import ModelChatMessage, ProviderCapabilities
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumValidationRule
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub
 
-from .attempt import Attempt
+from .attempt import Attempt, AttemptStart
 from .models import (
     EnumAttemptOutcome,
     EnumStopReason,
@@ -44,7 +43,7 @@ class StubConversation:
     last: Attempt | None = None
     stop: EnumStopReason = EnumStopReason.ATTEMPTS_EXHAUSTED
     failure_message: str = ""
-    pending: dict[str, Any] = field(default_factory=dict)
+    pending: AttemptStart | None = None  # the attempt under way
     known: list[str] = field(default_factory=list)  # code already in hand, tried (and checked) before the model
     known_turn: bool = False  # the attempt under way tries known code (kept at once when it passes)
     selection: Selection | None = None  # several candidates chosen by execution agreement (``selection``)
@@ -109,4 +108,4 @@ class StubConversation:
         )
 
 
-__all__ = ["Attempt", "StubConversation"]
+__all__ = ["StubConversation"]

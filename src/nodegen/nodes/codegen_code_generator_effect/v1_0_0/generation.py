@@ -34,12 +34,12 @@ from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMetho
 from nodegen.pysource import Answer, AnswerError, read_answer, signature_difference
 
 from .answers import NoCodeError, extract_code
-from .conversation import Attempt, StubConversation
+from .attempt import Attempt, AttemptStart
+from .conversation import StubConversation
 from .models import (
     EnumAttemptOutcome,
     EnumStopReason,
     ModelCodeCandidate,
-    ModelGenerationEvent,
 )
 from .options import GenerationOptions
 from .preparing import prepare_answer
@@ -215,15 +215,15 @@ class StubGenerator:
             max_tokens=self.options.max_output_tokens,
             **self.options.sampling(conversation.attempt),
         )
-        conversation.pending = {
-            "correlation_id": conversation.correlation_id,
-            "file_path": conversation.context.file_path,
-            "qualified_name": conversation.stub.qualified_name,
-            "node_type": conversation.context.node_type,
-            "attempt": conversation.attempt,
-            "prompt_hash": _sha256(request.prompt_text),
-            "prompt_text": request.prompt_text if self.options.store_texts else None,
-        }
+        pending = conversation.pending = AttemptStart(
+            correlation_id=conversation.correlation_id,
+            file_path=conversation.context.file_path,
+            qualified_name=conversation.stub.qualified_name,
+            node_type=conversation.context.node_type,
+            attempt=conversation.attempt,
+            prompt_hash=_sha256(request.prompt_text),
+            prompt_text=request.prompt_text if self.options.store_texts else None,
+        )
         conversation.known_turn = bool(conversation.known)
         if conversation.known:  # written and paid for already: no call
             conversation.latency_ms = 0.0
@@ -237,8 +237,7 @@ class StubGenerator:
         except LLMError as error:
             exhausted = error.kind is EnumLLMFailure.BUDGET_EXHAUSTED
             conversation.events.append(
-                ModelGenerationEvent(
-                    **conversation.pending,
+                pending.event(
                     provider=self.client.identity.provider,
                     model=self.client.identity.model,
                     latency_ms=(time.perf_counter() - call_started) * 1000,
@@ -282,9 +281,10 @@ class StubGenerator:
                 outcome, list(result.errors), list(result.warnings), candidate.code, list(candidate.required_imports)
             )
         conversation.last = last
+        if conversation.pending is None:
+            raise ValueError("an answer concluded before its call was made")
         conversation.events.append(
-            ModelGenerationEvent(
-                **conversation.pending,
+            conversation.pending.event(
                 provider=completion.identity.provider,
                 model=completion.identity.model,
                 prompt_tokens=completion.input_tokens,
