@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from rich.console import Console
@@ -121,6 +122,18 @@ def render_fill(result: ModelCodegenOrchestrationResult, console: Console) -> No
     )
 
 
+def show_fill(result: ModelCodegenOrchestrationResult) -> None:
+    """What a fill prints (``fill``, ``submit``, ``collect``): the table on stdout; a dry run's diffs on stdout and
+    its table on stderr."""
+    if not result.dry_run:
+        render_fill(result, Console())
+        return
+    for file in result.files:
+        if file.diff:
+            sys.stdout.write(file.diff if file.diff.endswith("\n") else file.diff + "\n")
+    render_fill(result, Console(stderr=True))
+
+
 def _render_spec_stage(report: ModelScaffoldReport, console: Console) -> None:
     """Where the spec came from; the spec itself (--spec-only), or why none passed the checks."""
     stage = report.spec_stage
@@ -218,4 +231,5 @@ __all__ = [
     "render_metrics",
     "render_new",
     "render_notes",
+    "show_fill",
 ]
