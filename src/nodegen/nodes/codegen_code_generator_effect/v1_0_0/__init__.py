@@ -1,6 +1,12 @@
-"""NodeCodegenCodeGeneratorEffect v1.0.0."""
+"""NodeCodegenCodeGeneratorEffect v1.0.0 (imported on first use: ``nodegen.lazy``)."""
 
-from .generation import StubConversation
-from .node import NodeCodegenCodeGeneratorEffect
+from typing import TYPE_CHECKING
+
+from nodegen.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from .conversation import StubConversation
+    from .node import NodeCodegenCodeGeneratorEffect
 
 __all__ = ["NodeCodegenCodeGeneratorEffect", "StubConversation"]
+__getattr__ = lazy_exports(__name__, {"NodeCodegenCodeGeneratorEffect": ".node", "StubConversation": ".conversation"})

@@ -1,7 +1,24 @@
 """NodeCodegenCodeInjectorEffect v1.0.0, and its pure preview (the text an injection would write, for the validator
-to check exactly that)."""
+to check exactly that).
 
-from .injection import InjectionOptions, preview, stub_definition
-from .node import FILE_TARGET, NodeCodegenCodeInjectorEffect
+Imported on first use (``nodegen.lazy``)."""
+
+from typing import TYPE_CHECKING
+
+from nodegen.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from .injection import InjectionOptions, preview, stub_definition
+    from .node import FILE_TARGET, NodeCodegenCodeInjectorEffect
 
 __all__ = ["FILE_TARGET", "InjectionOptions", "NodeCodegenCodeInjectorEffect", "preview", "stub_definition"]
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "FILE_TARGET": ".node",
+        "InjectionOptions": ".injection",
+        "NodeCodegenCodeInjectorEffect": ".node",
+        "preview": ".injection",
+        "stub_definition": ".injection",
+    },
+)

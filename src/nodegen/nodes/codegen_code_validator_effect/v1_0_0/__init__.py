@@ -1,5 +1,11 @@
-"""NodeCodegenCodeValidatorEffect v1.0.0."""
+"""NodeCodegenCodeValidatorEffect v1.0.0 (imported on first use: ``nodegen.lazy``)."""
 
-from .node import NodeCodegenCodeValidatorEffect
+from typing import TYPE_CHECKING
+
+from nodegen.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from .node import NodeCodegenCodeValidatorEffect
 
 __all__ = ["NodeCodegenCodeValidatorEffect"]
+__getattr__ = lazy_exports(__name__, {"NodeCodegenCodeValidatorEffect": ".node"})

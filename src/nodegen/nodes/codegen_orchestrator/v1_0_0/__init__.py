@@ -1,6 +1,12 @@
-"""NodeCodegenOrchestrator v1.0.0."""
+"""NodeCodegenOrchestrator v1.0.0 (imported on first use: ``nodegen.lazy``)."""
 
-from .node import NodeCodegenOrchestrator
-from .workflow import CodeGenerationWorkflow
+from typing import TYPE_CHECKING
+
+from nodegen.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from .node import NodeCodegenOrchestrator
+    from .workflow import CodeGenerationWorkflow
 
 __all__ = ["CodeGenerationWorkflow", "NodeCodegenOrchestrator"]
+__getattr__ = lazy_exports(__name__, {"CodeGenerationWorkflow": ".workflow", "NodeCodegenOrchestrator": ".node"})

@@ -1,5 +1,11 @@
-"""NodeCodegenScaffoldCompute v1.0.0."""
+"""NodeCodegenScaffoldCompute v1.0.0 (imported on first use: ``nodegen.lazy``)."""
 
-from .node import NodeCodegenScaffoldCompute
+from typing import TYPE_CHECKING
+
+from nodegen.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from .node import NodeCodegenScaffoldCompute
 
 __all__ = ["NodeCodegenScaffoldCompute"]
+__getattr__ = lazy_exports(__name__, {"NodeCodegenScaffoldCompute": ".node"})
