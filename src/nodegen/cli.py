@@ -1,6 +1,10 @@
 """The ``nodegen`` command: parse arguments into the typed requests of ``nodegen.application`` (the orchestration
 request for ``fill`` and ``new``), render what comes back (``cli_views``) and exit by the README's table. It walks no
-folder, reads no file and builds no node, store or provider itself."""
+folder, reads no file and builds no node, store or provider itself.
+
+A command imports what it uses when it runs: loading this module (and ``--help``) costs typer and rich, ``stubs``
+and ``check`` load no provider SDK; ``fill`` and ``new`` load the orchestrator and their provider (the worker
+commands: the worker package)."""
 
 from __future__ import annotations
 
@@ -10,36 +14,23 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 
 from nodegen import __version__
-from nodegen.application import (
-    EnumPathNote,
-    ModelCheckRequest,
-    ModelCheckRun,
-    ModelStubsRequest,
-    aggregate_metrics,
-    check_files,
-    list_stubs,
-    orchestrate,
-    prepare,
-    run_provider,
-)
 from nodegen.cli_shell import ExitCode, exit_status, exits_on_bad_input, finish_run
-from nodegen.cli_stubs import render_stubs, write_stubs_json
-from nodegen.cli_views import FileProgress, FillProgress, render_metrics, render_new, render_notes, show_fill
 from nodegen.cli_worker import collect, on_workers, submit, worker
-from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import ModelValidationFinding
-from nodegen.nodes.codegen_orchestrator.v1_0_0.models import (
-    ModelCodegenOrchestrationRequest,
-    ModelCodegenOrchestrationResult,
-)
-from nodegen.onex import EnumCoreErrorCode, ModelOnexError
-from nodegen.reports import ModelStubsSummary, sarif_report, text_report
+
+if TYPE_CHECKING:
+    from nodegen.application import ModelCheckRun
+    from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import ModelValidationFinding
+    from nodegen.nodes.codegen_orchestrator.v1_0_0.models import (
+        ModelCodegenOrchestrationRequest,
+        ModelCodegenOrchestrationResult,
+    )
+    from nodegen.reports import ModelStubsSummary
 
 app = typer.Typer(
     name="nodegen",
@@ -70,6 +61,8 @@ def _main(
 
 
 def _stubs_exit(summary: ModelStubsSummary) -> ExitCode:
+    from nodegen.application import EnumPathNote
+
     refused = any(note.kind is EnumPathNote.REFUSED for note in summary.skipped)
     return exit_status(bad_input=summary.errors > 0, not_done=summary.total_stubs > 0 or refused)
 
@@ -96,6 +89,10 @@ def stubs(
 
     Folders are walked recursively, skipping .git, virtual environments, caches and what .gitignore excludes.
     """
+    from nodegen.application import ModelStubsRequest, list_stubs
+    from nodegen.cli_stubs import render_stubs, write_stubs_json
+    from nodegen.cli_views import FileProgress
+
     request = ModelStubsRequest(paths=paths, patterns=pattern or None, include_not_implemented=include_not_implemented)
     errors = Console(stderr=True)
     # each stub is printed as it is found: a table on a terminal passes above the bar; piped, output goes to stdout
@@ -159,6 +156,10 @@ def check(
     Exit code 0 when clean, 1 when any error is found (or a path was refused), 2 on bad input (a file that does
     not parse, cannot be read or is too large, a missing path, a FIFO, bad settings).
     """
+    from nodegen.application import ModelCheckRequest, check_files
+    from nodegen.cli_views import FileProgress, render_notes
+    from nodegen.reports import sarif_report, text_report
+
     request = ModelCheckRequest(
         paths=paths, select=_codes(select), ignore=_codes(ignore), rules=_codes(rules), strict=strict
     )
@@ -182,6 +183,9 @@ def _orchestrate(
 ) -> ModelCodegenOrchestrationResult:
     """Run the orchestrator once for ``nodegen fill`` or ``nodegen new``: the tiny-model note and live progress on
     stderr (unless ``quiet``)."""
+    from nodegen.application import orchestrate, prepare, run_provider
+    from nodegen.cli_views import FillProgress
+
     errors = Console(stderr=True)
     settings = prepare(**overrides)
     request, note = run_provider(request, settings)
@@ -196,6 +200,11 @@ def _orchestrate(
 
 def _request(**fields: Any) -> ModelCodegenOrchestrationRequest:
     """The orchestration request of ``fill`` or ``new``; one that does not validate is bad input, with the reason."""
+    from pydantic import ValidationError
+
+    from nodegen.nodes.codegen_orchestrator.v1_0_0.models import ModelCodegenOrchestrationRequest
+    from nodegen.onex import EnumCoreErrorCode, ModelOnexError
+
     try:
         return ModelCodegenOrchestrationRequest(**fields)
     except ValidationError as error:
@@ -241,6 +250,8 @@ def fill(
     Exit code 0 when every stub was filled (or there were none), 1 when any failed or was refused, 2 on bad input
     (a file that does not parse or is too large, a missing path, a FIFO) or configuration.
     """
+    from nodegen.cli_views import show_fill
+
     if submit or no_wait or collect is not None:  # nodegen submit / collect: the same run, on the workers
         local_only = {"--concurrency": concurrency, "--output-directory": output_directory, "--record": record}
         limits = {"max_attempts": max_attempts, "max_cost_usd": max_cost_usd, "max_tokens": max_tokens}
@@ -296,6 +307,8 @@ def new(
     Exit code 0 when every operation is filled and the package's tests pass (--spec-only: the spec passed its
     checks), 1 otherwise (the spec and package stay, for `nodegen fill` or an edited spec), 2 on bad input.
     """
+    from nodegen.cli_views import render_new
+
     request = _request(
         prompt=prompt,
         spec_path=str(spec) if spec is not None else None,
@@ -322,6 +335,9 @@ def metrics(
 
     Exit code 0 (an empty store too), 2 when the settings or the store cannot be used.
     """
+    from nodegen.application import aggregate_metrics
+    from nodegen.cli_views import render_metrics
+
     result = asyncio.run(aggregate_metrics(since))
     if json_output:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
@@ -336,8 +352,9 @@ app.command()(collect)
 
 def main() -> None:
     """Console-script entry point."""
-    # Everything imported so far (pydantic-ai, workflows, libcst, ...) lives as long as the process: freezing it keeps
-    # every later full collection from walking it again (measured: parsing a 10,000-line file 250 ms -> 75 ms).
+    # What is imported lives as long as the process: freezing it keeps every later full collection from walking it
+    # again (measured: parsing a 10,000-line file 250 ms -> 75 ms with every module loaded). The commands import
+    # their nodes when they run, and those are frozen as they load (nodegen.lazy).
     gc.freeze()
     app()
 

@@ -2,7 +2,8 @@
 command fails on bad input (the error on stderr, exit 2), and the end of a run of the orchestrator (``fill``,
 ``new``, ``submit``, ``collect``): its JSON or its view, then the exit code.
 
-It imports no node, store or provider: the types of results are annotations only, so loading it costs typer and rich.
+It imports no node, store or provider (the types of results are annotations only) and not the ONEX runtime until a
+command runs: loading it costs typer and rich.
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ from typing import TYPE_CHECKING, NoReturn, ParamSpec
 import typer
 from rich.console import Console
 from rich.markup import escape
-
-from nodegen.onex.errors import ModelOnexError
 
 if TYPE_CHECKING:
     from nodegen.nodes.codegen_orchestrator.v1_0_0.models import ModelCodegenOrchestrationResult
@@ -46,6 +45,8 @@ def exits_on_bad_input(command: Callable[_P, None]) -> Callable[_P, None]:
 
     @functools.wraps(command)
     def run(*args: _P.args, **kwargs: _P.kwargs) -> None:
+        from nodegen.onex import ModelOnexError  # every command loads it: only --help runs without it
+
         try:
             command(*args, **kwargs)
         except ModelOnexError as error:

@@ -17,16 +17,14 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from nodegen.application import prepare
 from nodegen.cli_shell import ExitCode, exits_on_bad_input, finish_run
-from nodegen.cli_views import show_fill
-from nodegen.nodes.codegen_orchestrator.v1_0_0.models import ModelCodegenOrchestrationResult
-from nodegen.onex import EnumCoreErrorCode, ModelOnexError
-from nodegen.settings import NodegenSettings
 
-if TYPE_CHECKING:  # the worker package brings asyncpg and aiokafka: loaded by these commands only, not by every CLI run
+# Each command imports what it uses when it runs (the worker package brings asyncpg and aiokafka, the fill's view
+# the orchestrator's models): `nodegen --help` and the other commands load none of it.
+if TYPE_CHECKING:
+    from nodegen.nodes.codegen_orchestrator.v1_0_0.models import ModelCodegenOrchestrationResult
+    from nodegen.settings import NodegenSettings
     from nodegen.worker import ModelWorkerOptions, Submitter
 
 
@@ -35,7 +33,7 @@ async def _serve(options: ModelWorkerOptions) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    from nodegen.worker import Worker  # noqa: PLC0415 - see the imports
+    from nodegen.worker import Worker
 
     await Worker(options).run(stop)
 
@@ -55,6 +53,9 @@ def worker(
 
     Needs kafka_bootstrap and a PostgreSQL database_url. Exit code 0 after a graceful stop, 2 on bad configuration.
     """
+    from nodegen.application import prepare
+    from nodegen.onex import EnumCoreErrorCode, ModelOnexError
+
     settings = prepare()
     if not settings.kafka_bootstrap or not (settings.database_url or "").startswith(("postgresql:", "postgres:")):
         raise ModelOnexError(
@@ -64,7 +65,7 @@ def worker(
         )
     root = (workdir or Path(tempfile.mkdtemp(prefix="nodegen-worker-"))).resolve()
     root.mkdir(parents=True, exist_ok=True)
-    from nodegen.worker import ModelWorkerOptions  # noqa: PLC0415 - see the imports
+    from nodegen.worker import ModelWorkerOptions
 
     options = ModelWorkerOptions(
         bootstrap=settings.kafka_bootstrap,
@@ -84,6 +85,8 @@ def worker(
 
 
 async def _collect(submitter: Submitter, run_id: str, *, quiet: bool, timeout_s: float | None) -> Any:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     errors = Console(stderr=True)
     if quiet:
         return await submitter.collect(run_id, timeout_s=timeout_s)
@@ -108,7 +111,7 @@ async def _collect(submitter: Submitter, run_id: str, *, quiet: bool, timeout_s:
 async def _submit(
     settings: NodegenSettings, paths: list[Path], *, dry_run: bool, no_wait: bool, quiet: bool, timeout_s: float | None
 ) -> tuple[str, ModelCodegenOrchestrationResult | None]:
-    from nodegen.worker import Submitter  # noqa: PLC0415 - see the imports
+    from nodegen.worker import Submitter
 
     submitter = Submitter(settings)
     try:
@@ -135,6 +138,10 @@ def on_workers(
     ``paths`` sent as a new run (``run_id`` None) or the run ``run_id`` collected; exits by the README's table
     with `nodegen fill`'s output. ``local_only``: options of a local fill given with it (refused, exit 2): the
     commands that call it exit 2 on its ``ModelOnexError`` (``exits_on_bad_input``)."""
+    from nodegen.application import prepare
+    from nodegen.cli_views import show_fill
+    from nodegen.onex import EnumCoreErrorCode, ModelOnexError
+
     given = sorted(name for name, value in (local_only or {}).items() if value not in (None, False))
     if given:
         raise ModelOnexError(
@@ -206,7 +213,7 @@ def submit(
 
 
 async def _collect_run(settings: NodegenSettings, run_id: str, *, quiet: bool, timeout_s: float | None) -> Any:
-    from nodegen.worker import Submitter  # noqa: PLC0415 - see the imports
+    from nodegen.worker import Submitter
 
     submitter = Submitter(settings)
     try:
