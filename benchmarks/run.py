@@ -22,6 +22,7 @@ from benchmarks import (
     bench_new_package,
     bench_overhead,
     bench_scaling,
+    bench_startup,
     bench_stub_extractor,
     bench_workers,
     bench_workflow,
@@ -45,6 +46,7 @@ SUITES = {
     "overhead": bench_overhead.run,
     "scaling": bench_scaling.run,
     "workers": bench_workers.run,  # issue 16: 1, 2, 4 `nodegen worker`s against a 300 ms model (about a minute)
+    "startup": bench_startup.run,  # issue 27: --help, stubs and check as new processes
 }
 # The guide's targets (seed-guide.md), to show each figure as a ratio to them too: name prefix -> milliseconds.
 GUIDE_TARGETS_MS = {
@@ -73,6 +75,9 @@ ISSUE_TARGETS = {
     "fill: 1,000 stubs in one file": (30.0, "ms", "< 30 ms a stub and at most 1.5x the 10-stub figure (issue 15)"),
     "fill: 1,000 stubs in 20 files": (15_000.0, "ms", "< 15 s (issue 15)"),
     "nodegen stubs on a 20 MB file": (1024.0, "MB", "peak RSS < 1 GB (issue 15)"),
+    "startup: nodegen --help": (500.0, "ms", "median < 0.5 s (issue 27)"),
+    "startup: nodegen stubs": (500.0, "ms", "median < 0.5 s (issue 27)"),
+    "startup: nodegen check": (500.0, "ms", "median < 0.5 s (issue 27)"),
 }
 
 

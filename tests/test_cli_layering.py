@@ -25,7 +25,7 @@ def imported_modules(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("module", ["cli.py", "cli_views.py"])
+@pytest.mark.parametrize("module", ["cli.py", "cli_shell.py", "cli_views.py"])
 def test_the_cli_imports_neither_infra_nor_llm(module):
     below = {name for name in imported_modules(SRC / module) if name.startswith(("nodegen.infra", "nodegen.llm"))}
     assert not below

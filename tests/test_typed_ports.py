@@ -33,7 +33,8 @@ def _node_classes() -> dict[str, type[NodeBase]]:
         if not info.ispkg:
             continue
         package = importlib.import_module(f"nodegen.nodes.{info.name}.v1_0_0")
-        for name, value in vars(package).items():
+        for name in package.__all__:  # the package exports its node on first use
+            value = getattr(package, name)
             if inspect.isclass(value) and issubclass(value, NodeBase) and name.startswith("Node"):
                 found[name] = value
     return found

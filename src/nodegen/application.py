@@ -4,6 +4,9 @@ The CLI (``cli.py``, ``cli_views.py``) parses arguments into these requests, ren
 the README's table; walking folders, reading files, building nodes, opening the store and the local-model note all
 happen here (``fill`` and ``new`` through the orchestrator, which walks and builds the provider itself). A file that
 cannot be taken is a report entry, never an exception; a ``ModelOnexError`` raised from here is bad configuration.
+
+Each function imports the node, store or provider it uses when it runs: ``stubs`` loads the extractor, ``check`` the
+validator, and neither the orchestrator, the store drivers nor a provider SDK.
 """
 
 from __future__ import annotations
@@ -11,36 +14,25 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from nodegen.infra.source_files import EnumPathNote, ModelPathNote, ModelSourceSelection, select_sources
 from nodegen.infra.source_text import read_source
-from nodegen.infra.store import open_store
-from nodegen.llm import (
-    TINY_MODEL_WARNING,
-    EnumProviderKind,
-    LLMError,
-    local_model_spec,
-    locate_parts,
-    parse_llm_spec,
-)
-from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect
-from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumValidationRule, ModelCodeValidationRequest
-from nodegen.nodes.codegen_metrics_reducer.v1_0_0 import NodeCodegenMetricsReducer
-from nodegen.nodes.codegen_metrics_reducer.v1_0_0.models import ModelCodegenMetrics, ModelMetricsReductionRequest
-from nodegen.nodes.codegen_orchestrator.v1_0_0 import NodeCodegenOrchestrator
-from nodegen.nodes.codegen_orchestrator.v1_0_0.models import (
-    ModelCodegenOrchestrationRequest,
-    ModelCodegenOrchestrationResult,
-)
-from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0 import NodeCodegenStubExtractorEffect
-from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub, ModelStubExtractionRequest
 from nodegen.onex import ModelOnexError, configure_logging
 from nodegen.reports import ModelCheckReport, ModelFileCheck, ModelFileStubs, ModelStubsReport, ModelStubsSummary
 from nodegen.services import NodegenServices
 from nodegen.settings import NodegenSettings, build_container, load_settings
+
+if TYPE_CHECKING:
+    from nodegen.nodes.codegen_metrics_reducer.v1_0_0.models import ModelCodegenMetrics
+    from nodegen.nodes.codegen_orchestrator.v1_0_0.models import (
+        ModelCodegenOrchestrationRequest,
+        ModelCodegenOrchestrationResult,
+    )
+    from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0 import NodeCodegenStubExtractorEffect
+    from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub
 
 _LOCAL = "local"
 
@@ -157,6 +149,10 @@ class StubsListing:
         source = read_source(path, max_bytes=self._max_file_bytes)
         if not source.strip():  # an empty module is valid Python with nothing to fill
             return StubsFile(path=str(path), stubs=iter(()))
+        from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import (  # noqa: PLC0415
+            ModelStubExtractionRequest,
+        )
+
         scan = await self._extractor.scan(
             ModelStubExtractionRequest(
                 node_file_content=source,
@@ -180,6 +176,8 @@ class StubsListing:
 
 def list_stubs(request: ModelStubsRequest, listener: FileListener | None = None) -> StubsListing:
     """The stubs of every file under ``request.paths``, to be listed a file at a time (see :class:`StubsListing`)."""
+    from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0 import NodeCodegenStubExtractorEffect  # noqa: PLC0415
+
     settings = prepare()
     extractor = NodeCodegenStubExtractorEffect(build_container(settings))
     return StubsListing(extractor, select_sources(request.paths), request, settings.max_file_bytes, listener)
@@ -204,6 +202,12 @@ async def scan_stubs(request: ModelStubsRequest, listener: FileListener | None =
 
 async def check_files(request: ModelCheckRequest, listener: FileListener | None = None) -> ModelCheckRun:
     """The validator on every file under ``request.paths`` as a whole module."""
+    from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect  # noqa: PLC0415
+    from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import (  # noqa: PLC0415
+        EnumValidationRule,
+        ModelCodeValidationRequest,
+    )
+
     settings = prepare()
     overrides: dict[str, Any] = {}
     if request.select:
@@ -253,6 +257,8 @@ def run_provider(
 ) -> tuple[ModelCodegenOrchestrationRequest, str | None]:
     """The request with its provider settled (``nodegen new``'s default is ``new_llm``) and what to tell the user:
     that ``new_llm`` is not installed, or that the run uses the embedded half-billion-parameter model; or None."""
+    from nodegen.llm import TINY_MODEL_WARNING  # noqa: PLC0415
+
     if request.makes_package:
         request, missing = new_package_llm(request, settings)
         if missing:
@@ -265,6 +271,8 @@ def new_package_llm(
 ) -> tuple[ModelCodegenOrchestrationRequest, str | None]:
     """``nodegen new``'s provider: --llm, else the llm setting when it is set, else ``new_llm`` when it can run here;
     with a note when ``new_llm`` cannot (an embedded model whose weights are not installed)."""
+    from nodegen.llm import EnumProviderKind, LLMError, local_model_spec, locate_parts, parse_llm_spec  # noqa: PLC0415
+
     if request.llm or "llm" in settings.model_fields_set or settings.new_llm == settings.llm:
         return request, None
     chosen = parse_llm_spec(settings.new_llm)
@@ -286,12 +294,18 @@ async def orchestrate(
     progress: Callable[[Any], None] | None = None,
 ) -> ModelCodegenOrchestrationResult:
     """One ``fill`` or ``new`` run of the orchestrator (``progress`` is called with each streamed workflow event)."""
+    from nodegen.nodes.codegen_orchestrator.v1_0_0 import NodeCodegenOrchestrator  # noqa: PLC0415
+
     orchestrator = NodeCodegenOrchestrator(build_container(settings, services=NodegenServices(progress=progress)))
     return await orchestrator.run(request)
 
 
 async def aggregate_metrics(since: str | None = None) -> ModelCodegenMetrics:
     """The metrics of every generation attempt in the configured store (from ``since``, an ISO time, on)."""
+    from nodegen.infra.store import open_store  # noqa: PLC0415
+    from nodegen.nodes.codegen_metrics_reducer.v1_0_0 import NodeCodegenMetricsReducer  # noqa: PLC0415
+    from nodegen.nodes.codegen_metrics_reducer.v1_0_0.models import ModelMetricsReductionRequest  # noqa: PLC0415
+
     settings = prepare()
     store = open_store(settings.database_url, Path(settings.state_dir))
     try:

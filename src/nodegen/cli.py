@@ -1,6 +1,10 @@
 """The ``nodegen`` command: parse arguments into the typed requests of ``nodegen.application`` (the orchestration
 request for ``fill`` and ``new``), render what comes back (``cli_views``) and exit by the README's table. It walks no
-folder, reads no file and builds no node, store or provider itself."""
+folder, reads no file and builds no node, store or provider itself.
+
+A command imports what it uses when it runs: loading this module (and ``--help``) costs typer and rich, ``stubs``
+and ``check`` load no provider SDK; ``fill`` and ``new`` load the orchestrator and their provider (the worker
+commands: the worker package)."""
 
 from __future__ import annotations
 
@@ -8,43 +12,24 @@ import asyncio
 import gc
 import json
 import sys
-from enum import IntEnum, StrEnum
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
-from rich.markup import escape
 
 from nodegen import __version__
-from nodegen.application import (
-    EnumPathNote,
-    ModelCheckRequest,
-    ModelCheckRun,
-    ModelStubsRequest,
-    aggregate_metrics,
-    check_files,
-    list_stubs,
-    orchestrate,
-    prepare,
-    run_provider,
-)
-from nodegen.cli_stubs import render_stubs, write_stubs_json
-from nodegen.cli_views import (
-    FileProgress,
-    FillProgress,
-    render_fill,
-    render_metrics,
-    render_new,
-    render_notes,
-)
-from nodegen.nodes.codegen_orchestrator.v1_0_0.models import (
-    ModelCodegenOrchestrationRequest,
-    ModelCodegenOrchestrationResult,
-)
-from nodegen.onex import ModelOnexError
-from nodegen.reports import ModelStubsSummary, sarif_report, text_report
+from nodegen.cli_shell import ExitCode, exit_status, exits_on_bad_input, finish_run
+from nodegen.cli_worker import collect, on_workers, submit, worker
+
+if TYPE_CHECKING:
+    from nodegen.application import ModelCheckRun
+    from nodegen.nodes.codegen_orchestrator.v1_0_0.models import (
+        ModelCodegenOrchestrationRequest,
+        ModelCodegenOrchestrationResult,
+    )
+    from nodegen.reports import ModelStubsSummary
 
 app = typer.Typer(
     name="nodegen",
@@ -54,13 +39,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-
-class ExitCode(IntEnum):
-    """The exit codes of every command (the README's table): the highest that applies wins."""
-
-    OK = 0  # everything filled, clean, or nothing to do
-    NOT_DONE = 1  # something refused or failed; `stubs`: stubs left to fill; `check`: errors found
-    BAD_INPUT = 2  # bad input or configuration: a path, a file nodegen cannot take, a setting, an argument
 
 
 
@@ -80,13 +58,14 @@ def _main(
 
 
 def _stubs_exit(summary: ModelStubsSummary) -> ExitCode:
-    if summary.errors:
-        return ExitCode.BAD_INPUT
+    from nodegen.application import EnumPathNote
+
     refused = any(note.kind is EnumPathNote.REFUSED for note in summary.skipped)
-    return ExitCode.NOT_DONE if summary.total_stubs or refused else ExitCode.OK
+    return exit_status(bad_input=summary.errors > 0, not_done=summary.total_stubs > 0 or refused)
 
 
 @app.command()
+@exits_on_bad_input
 def stubs(
     paths: Annotated[list[Path], typer.Argument(help="Files and folders to scan (folders recursively).")],
     json_output: Annotated[bool, typer.Option("--json", help="Print a JSON report instead of a table.")] = False,
@@ -107,22 +86,22 @@ def stubs(
 
     Folders are walked recursively, skipping .git, virtual environments, caches and what .gitignore excludes.
     """
+    from nodegen.application import ModelStubsRequest, list_stubs
+    from nodegen.cli_stubs import render_stubs, write_stubs_json
+    from nodegen.cli_views import FileProgress
+
     request = ModelStubsRequest(paths=paths, patterns=pattern or None, include_not_implemented=include_not_implemented)
     errors = Console(stderr=True)
     # each stub is printed as it is found: a table on a terminal passes above the bar; piped, output goes to stdout
     # untouched; JSON on a terminal has no bar (passed above it, its long lines would be wrapped)
     terminal = sys.stdout.isatty()
     progress = FileProgress(errors, "scanning", redirect_stdout=terminal, disable=terminal and json_output)
-    try:
-        with progress.progress:  # sys.stdout is read inside: the bar may stand in for it
-            listing = list_stubs(request, progress)
-            if json_output:
-                summary = asyncio.run(write_stubs_json(listing, sys.stdout))
-            else:
-                summary = asyncio.run(render_stubs(listing, Console(), errors))
-    except ModelOnexError as error:
-        errors.print(f"[red]error[/red] {escape(error.message)}")
-        raise typer.Exit(ExitCode.BAD_INPUT) from error
+    with progress.progress:  # sys.stdout is read inside: the bar may stand in for it
+        listing = list_stubs(request, progress)
+        if json_output:
+            summary = asyncio.run(write_stubs_json(listing, sys.stdout))
+        else:
+            summary = asyncio.run(render_stubs(listing, Console(), errors))
     raise typer.Exit(_stubs_exit(summary))
 
 
@@ -140,13 +119,14 @@ def _codes(values: list[str] | None) -> list[str]:
 
 def _check_exit(run: ModelCheckRun, *, strict: bool) -> ExitCode:
     report = run.report
-    if any(item.failure or not item.parsed for item in report.files):  # a file that does not parse is bad input
-        return ExitCode.BAD_INPUT
-    failed = report.failed or run.refused or (strict and report.total_warnings > 0)
-    return ExitCode.NOT_DONE if failed else ExitCode.OK
+    return exit_status(
+        bad_input=any(item.failure or not item.parsed for item in report.files),  # a file that does not parse
+        not_done=report.failed or run.refused or (strict and report.total_warnings > 0),
+    )
 
 
 @app.command()
+@exits_on_bad_input
 def check(
     paths: Annotated[list[Path], typer.Argument(help="Files and folders to check (folders recursively).")],
     *,
@@ -169,17 +149,17 @@ def check(
     Exit code 0 when clean, 1 when any error is found (or a path was refused), 2 on bad input (a file that does
     not parse, cannot be read or is too large, a missing path, a FIFO, bad settings).
     """
+    from nodegen.application import ModelCheckRequest, check_files
+    from nodegen.cli_views import FileProgress, render_notes
+    from nodegen.reports import sarif_report, text_report
+
     request = ModelCheckRequest(
         paths=paths, select=_codes(select), ignore=_codes(ignore), rules=_codes(rules), strict=strict
     )
     errors = Console(stderr=True)
     progress = FileProgress(errors, "checking")
-    try:
-        with progress.progress:
-            run = asyncio.run(check_files(request, progress))
-    except ModelOnexError as error:
-        errors.print(f"[red]error[/red] {escape(error.message)}")
-        raise typer.Exit(ExitCode.BAD_INPUT) from error
+    with progress.progress:
+        run = asyncio.run(check_files(request, progress))
     report = run.report
     render_notes(run.skipped, errors)
     if output_format is OutputFormat.JSON:
@@ -192,43 +172,41 @@ def check(
 
 
 def _orchestrate(
-    request: ModelCodegenOrchestrationRequest, errors: Console, *, quiet: bool, **overrides: Any
+    request: ModelCodegenOrchestrationRequest, *, quiet: bool, **overrides: Any
 ) -> ModelCodegenOrchestrationResult:
     """Run the orchestrator once for ``nodegen fill`` or ``nodegen new``: the tiny-model note and live progress on
-    stderr (unless ``quiet``); a ``ModelOnexError`` exits 2 with its message."""
-    try:
-        settings = prepare(**overrides)
-        request, note = run_provider(request, settings)
-        if note and not quiet:
-            errors.print(f"[yellow]note[/yellow]: {note}.")
-        if quiet:
-            return asyncio.run(orchestrate(request, settings))
-        progress = FillProgress(errors)
-        with progress.progress:
-            return asyncio.run(orchestrate(request, settings, progress))
-    except ModelOnexError as error:
-        errors.print(f"[red]error[/red] {escape(error.message)}")
-        raise typer.Exit(ExitCode.BAD_INPUT) from error
+    stderr (unless ``quiet``)."""
+    from nodegen.application import orchestrate, prepare, run_provider
+    from nodegen.cli_views import FillProgress
+
+    errors = Console(stderr=True)
+    settings = prepare(**overrides)
+    request, note = run_provider(request, settings)
+    if note and not quiet:
+        errors.print(f"[yellow]note[/yellow]: {note}.")
+    if quiet:
+        return asyncio.run(orchestrate(request, settings))
+    progress = FillProgress(errors)
+    with progress.progress:
+        return asyncio.run(orchestrate(request, settings, progress))
 
 
-def _request(errors: Console, **fields: Any) -> ModelCodegenOrchestrationRequest:
-    """The orchestration request of ``fill`` or ``new``; one that does not validate exits 2 with the reason."""
+def _request(**fields: Any) -> ModelCodegenOrchestrationRequest:
+    """The orchestration request of ``fill`` or ``new``; one that does not validate is bad input, with the reason."""
+    from pydantic import ValidationError
+
+    from nodegen.nodes.codegen_orchestrator.v1_0_0.models import ModelCodegenOrchestrationRequest
+    from nodegen.onex import EnumCoreErrorCode, ModelOnexError
+
     try:
         return ModelCodegenOrchestrationRequest(**fields)
     except ValidationError as error:
         problems = "; ".join(f"{'.'.join(map(str, item['loc']))}: {item['msg']}" for item in error.errors())
-        errors.print(f"[red]error[/red] {escape(problems)}")
-        raise typer.Exit(ExitCode.BAD_INPUT) from error
-
-
-def _run_exit(result: ModelCodegenOrchestrationResult) -> ExitCode:
-    """2 when a file could not be taken (unreadable, too large, does not parse), else 0 on success, else 1."""
-    if any(file.bad_input for file in result.files):
-        return ExitCode.BAD_INPUT
-    return ExitCode.OK if result.success else ExitCode.NOT_DONE
+        raise ModelOnexError(error_code=EnumCoreErrorCode.INVALID_INPUT, message=problems) from error
 
 
 @app.command()
+@exits_on_bad_input
 def fill(
     paths: Annotated[
         list[Path] | None, typer.Argument(help="Files and folders whose stubs to fill (folders recursively).")
@@ -265,7 +243,8 @@ def fill(
     Exit code 0 when every stub was filled (or there were none), 1 when any failed or was refused, 2 on bad input
     (a file that does not parse or is too large, a missing path, a FIFO) or configuration.
     """
-    errors = Console(stderr=True)
+    from nodegen.cli_views import show_fill
+
     if submit or no_wait or collect is not None:  # nodegen submit / collect: the same run, on the workers
         local_only = {"--concurrency": concurrency, "--output-directory": output_directory, "--record": record}
         limits = {"max_attempts": max_attempts, "max_cost_usd": max_cost_usd, "max_tokens": max_tokens}
@@ -279,7 +258,6 @@ def fill(
     if no_cache:
         overrides["llm_cache"] = False
     request = _request(
-        errors,
         files=[str(path) for path in paths or []],
         dry_run=dry_run,
         llm=llm,
@@ -289,20 +267,12 @@ def fill(
         max_tokens=max_tokens,
         output_directory=str(output_directory) if output_directory else None,
     )
-    result = _orchestrate(request, errors, quiet=json_output, **overrides)
-    if json_output:
-        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
-    else:
-        console = Console()
-        if dry_run:
-            for file in result.files:
-                if file.diff:
-                    sys.stdout.write(file.diff if file.diff.endswith("\n") else file.diff + "\n")
-        render_fill(result, console if not dry_run else errors)
-    raise typer.Exit(_run_exit(result))
+    result = _orchestrate(request, quiet=json_output, **overrides)
+    finish_run(result, json_output=json_output, view=show_fill)
 
 
 @app.command()
+@exits_on_bad_input
 def new(
     prompt: Annotated[
         str | None,
@@ -330,9 +300,9 @@ def new(
     Exit code 0 when every operation is filled and the package's tests pass (--spec-only: the spec passed its
     checks), 1 otherwise (the spec and package stay, for `nodegen fill` or an edited spec), 2 on bad input.
     """
-    errors = Console(stderr=True)
+    from nodegen.cli_views import render_new
+
     request = _request(
-        errors,
         prompt=prompt,
         spec_path=str(spec) if spec is not None else None,
         spec_only=spec_only,
@@ -344,15 +314,12 @@ def new(
         force=force,
         max_attempts=max_attempts,
     )
-    result = _orchestrate(request, errors, quiet=json_output)
-    if json_output:
-        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
-        raise typer.Exit(_run_exit(result))
-    render_new(result, Console())
-    raise typer.Exit(_run_exit(result))
+    result = _orchestrate(request, quiet=json_output)
+    finish_run(result, json_output=json_output, view=lambda run: render_new(run, Console()))
 
 
 @app.command()
+@exits_on_bad_input
 def metrics(
     json_output: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
     since: Annotated[str | None, typer.Option("--since", help="Only attempts from this ISO time on.")] = None,
@@ -361,29 +328,26 @@ def metrics(
 
     Exit code 0 (an empty store too), 2 when the settings or the store cannot be used.
     """
-    errors = Console(stderr=True)
-    try:
-        result = asyncio.run(aggregate_metrics(since))
-    except ModelOnexError as error:
-        errors.print(f"[red]error[/red] {escape(error.message)}")
-        raise typer.Exit(ExitCode.BAD_INPUT) from error
+    from nodegen.application import aggregate_metrics
+    from nodegen.cli_views import render_metrics
+
+    result = asyncio.run(aggregate_metrics(since))
     if json_output:
         sys.stdout.write(result.model_dump_json(indent=2) + "\n")
         return
     render_metrics(result, Console())
 
 
-from nodegen.cli_worker import collect, on_workers, submit, worker  # noqa: E402 - the scale-out commands
-
-app.command()(worker)
+app.command()(worker)  # the scale-out commands (cli_worker)
 app.command()(submit)
 app.command()(collect)
 
 
 def main() -> None:
     """Console-script entry point."""
-    # Everything imported so far (pydantic-ai, workflows, libcst, ...) lives as long as the process: freezing it keeps
-    # every later full collection from walking it again (measured: parsing a 10,000-line file 250 ms -> 75 ms).
+    # What is imported lives as long as the process: freezing it keeps every later full collection from walking it
+    # again (measured: parsing a 10,000-line file 250 ms -> 75 ms with every module loaded). The commands import
+    # their nodes when they run, and those are frozen as they load (nodegen.lazy).
     gc.freeze()
     app()
 

@@ -1,25 +1,27 @@
 """What the ``nodegen`` commands print: progress on stderr, the fill, scaffold and metrics views (the stubs listing:
-``cli_stubs``)."""
+``cli_stubs``).
+
+The views of a fill import the orchestrator's models when they are called (the orchestrator is loaded by then):
+``stubs`` and ``check``, which use the progress bar and the notes only, load no workflow."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from workflows.events import Event
 
 from nodegen.application import EnumPathNote, ModelPathNote
-from nodegen.nodes.codegen_metrics_reducer.v1_0_0.models import ModelCodegenMetrics
-from nodegen.nodes.codegen_orchestrator.v1_0_0 import CodeValidatedEvent, StubsExtractedEvent
-from nodegen.nodes.codegen_orchestrator.v1_0_0.models import (
-    EnumStubStatus,
-    ModelCodegenOrchestrationResult,
-    ModelScaffoldReport,
-)
-from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import dump_spec
+
+if TYPE_CHECKING:
+    from workflows.events import Event
+
+    from nodegen.nodes.codegen_metrics_reducer.v1_0_0.models import ModelCodegenMetrics
+    from nodegen.nodes.codegen_orchestrator.v1_0_0.models import ModelCodegenOrchestrationResult, ModelScaffoldReport
 
 
 def _bar(console: Console, *, redirect_stdout: bool = True, disable: bool = False) -> Progress:
@@ -72,6 +74,8 @@ class FillProgress:
         self.task = self.progress.add_task("filling stubs", total=0)
 
     def __call__(self, event: Event) -> None:
+        from nodegen.nodes.codegen_orchestrator.v1_0_0 import CodeValidatedEvent, StubsExtractedEvent
+
         if isinstance(event, StubsExtractedEvent) and event.stubs:
             self.progress.update(self.task, total=(self.progress.tasks[0].total or 0) + event.stubs)
         elif isinstance(event, CodeValidatedEvent):
@@ -86,6 +90,8 @@ class FillProgress:
 
 
 def render_fill(result: ModelCodegenOrchestrationResult, console: Console) -> None:
+    from nodegen.nodes.codegen_orchestrator.v1_0_0.models import EnumStubStatus
+
     table = Table(title="nodegen fill")
     table.add_column("stub", overflow="fold")
     table.add_column("status")
@@ -121,8 +127,22 @@ def render_fill(result: ModelCodegenOrchestrationResult, console: Console) -> No
     )
 
 
+def show_fill(result: ModelCodegenOrchestrationResult) -> None:
+    """What a fill prints (``fill``, ``submit``, ``collect``): the table on stdout; a dry run's diffs on stdout and
+    its table on stderr."""
+    if not result.dry_run:
+        render_fill(result, Console())
+        return
+    for file in result.files:
+        if file.diff:
+            sys.stdout.write(file.diff if file.diff.endswith("\n") else file.diff + "\n")
+    render_fill(result, Console(stderr=True))
+
+
 def _render_spec_stage(report: ModelScaffoldReport, console: Console) -> None:
     """Where the spec came from; the spec itself (--spec-only), or why none passed the checks."""
+    from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import dump_spec
+
     stage = report.spec_stage
     if stage.written_by == "file":
         console.print(f"spec: {escape(stage.spec_path or '')} (given; no model wrote it)")
@@ -218,4 +238,5 @@ __all__ = [
     "render_metrics",
     "render_new",
     "render_notes",
+    "show_fill",
 ]

@@ -12,45 +12,20 @@ import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from nodegen.cli_views import render_fill
-from nodegen.nodes.codegen_orchestrator.v1_0_0.models import ModelCodegenOrchestrationResult
-from nodegen.onex import EnumCoreErrorCode, ModelOnexError, configure_logging
-from nodegen.settings import NodegenSettings, load_settings
+from nodegen.cli_shell import ExitCode, exits_on_bad_input, finish_run
 
-if TYPE_CHECKING:  # the worker package brings asyncpg and aiokafka: loaded by these commands only, not by every CLI run
+# Each command imports what it uses when it runs (the worker package brings asyncpg and aiokafka, the fill's view
+# the orchestrator's models): `nodegen --help` and the other commands load none of it.
+if TYPE_CHECKING:
+    from nodegen.nodes.codegen_orchestrator.v1_0_0.models import ModelCodegenOrchestrationResult
+    from nodegen.settings import NodegenSettings
     from nodegen.worker import ModelWorkerOptions, Submitter
-
-_OK, _NOT_DONE, _BAD_INPUT = 0, 1, 2  # the README's exit codes (cli.ExitCode)
-
-
-def _fail(errors: Console, error: ModelOnexError) -> typer.Exit:
-    errors.print(f"[red]error[/red] {escape(error.message)}")
-    return typer.Exit(_BAD_INPUT)
-
-
-def _exit_code(result: ModelCodegenOrchestrationResult) -> int:
-    if any(file.bad_input for file in result.files):
-        return _BAD_INPUT
-    return _OK if result.success else _NOT_DONE
-
-
-def _print(result: ModelCodegenOrchestrationResult, *, json_output: bool) -> None:
-    if json_output:
-        sys.stdout.write(result.model_dump_json(indent=2) + "\n")
-        return
-    errors = Console(stderr=True)
-    if result.dry_run:
-        for file in result.files:
-            if file.diff:
-                sys.stdout.write(file.diff if file.diff.endswith("\n") else file.diff + "\n")
-    render_fill(result, errors if result.dry_run else Console())
 
 
 async def _serve(options: ModelWorkerOptions) -> None:
@@ -58,11 +33,12 @@ async def _serve(options: ModelWorkerOptions) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    from nodegen.worker import Worker  # noqa: PLC0415 - see the imports
+    from nodegen.worker import Worker
 
     await Worker(options).run(stop)
 
 
+@exits_on_bad_input
 def worker(
     *,
     concurrency: Annotated[
@@ -77,49 +53,40 @@ def worker(
 
     Needs kafka_bootstrap and a PostgreSQL database_url. Exit code 0 after a graceful stop, 2 on bad configuration.
     """
-    errors = Console(stderr=True)
-    try:
-        settings = load_settings()
-        configure_logging(settings.log_level)
-        if not settings.kafka_bootstrap or not (settings.database_url or "").startswith(("postgresql:", "postgres:")):
-            raise ModelOnexError(
-                error_code=EnumCoreErrorCode.INVALID_CONFIGURATION,
-                message="nodegen worker needs kafka_bootstrap (NODEGEN_KAFKA_BOOTSTRAP) and a PostgreSQL "
-                "database_url (NODEGEN_DATABASE_URL=postgresql://...)",
-            )
-        root = (workdir or Path(tempfile.mkdtemp(prefix="nodegen-worker-"))).resolve()
-        root.mkdir(parents=True, exist_ok=True)
-        from nodegen.worker import ModelWorkerOptions  # noqa: PLC0415 - see the imports
+    from nodegen.application import prepare
+    from nodegen.onex import EnumCoreErrorCode, ModelOnexError
 
-        options = ModelWorkerOptions(
-            bootstrap=settings.kafka_bootstrap,
-            database_url=str(settings.database_url),
-            root=root,
-            project_dir=Path.cwd(),
-            overrides={"state_dir": str(Path(settings.state_dir).resolve())},
-            group_id=group or settings.worker_group_id,
-            concurrency=concurrency or settings.generation_concurrency,
-            max_failures=settings.worker_max_failures,
-            partitions=settings.worker_partitions,
-            session_timeout_ms=settings.worker_session_timeout_ms,
-            stop_grace_s=settings.worker_stop_grace_s,
+    settings = prepare()
+    if not settings.kafka_bootstrap or not (settings.database_url or "").startswith(("postgresql:", "postgres:")):
+        raise ModelOnexError(
+            error_code=EnumCoreErrorCode.INVALID_CONFIGURATION,
+            message="nodegen worker needs kafka_bootstrap (NODEGEN_KAFKA_BOOTSTRAP) and a PostgreSQL "
+            "database_url (NODEGEN_DATABASE_URL=postgresql://...)",
         )
-    except ModelOnexError as error:
-        raise _fail(errors, error) from error
+    root = (workdir or Path(tempfile.mkdtemp(prefix="nodegen-worker-"))).resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    from nodegen.worker import ModelWorkerOptions
+
+    options = ModelWorkerOptions(
+        bootstrap=settings.kafka_bootstrap,
+        database_url=str(settings.database_url),
+        root=root,
+        project_dir=Path.cwd(),
+        overrides={"state_dir": str(Path(settings.state_dir).resolve())},
+        group_id=group or settings.worker_group_id,
+        concurrency=concurrency or settings.generation_concurrency,
+        max_failures=settings.worker_max_failures,
+        partitions=settings.worker_partitions,
+        session_timeout_ms=settings.worker_session_timeout_ms,
+        stop_grace_s=settings.worker_stop_grace_s,
+    )
     os.chdir(root)  # request files sit here at the paths their prompts show, as on the submitting machine
-    try:
-        asyncio.run(_serve(options))
-    except ModelOnexError as error:
-        raise _fail(errors, error) from error
-
-
-def _settings(**overrides: Any) -> NodegenSettings:
-    settings = load_settings(**{key: value for key, value in overrides.items() if value is not None})
-    configure_logging(settings.log_level)
-    return settings
+    asyncio.run(_serve(options))
 
 
 async def _collect(submitter: Submitter, run_id: str, *, quiet: bool, timeout_s: float | None) -> Any:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     errors = Console(stderr=True)
     if quiet:
         return await submitter.collect(run_id, timeout_s=timeout_s)
@@ -144,7 +111,7 @@ async def _collect(submitter: Submitter, run_id: str, *, quiet: bool, timeout_s:
 async def _submit(
     settings: NodegenSettings, paths: list[Path], *, dry_run: bool, no_wait: bool, quiet: bool, timeout_s: float | None
 ) -> tuple[str, ModelCodegenOrchestrationResult | None]:
-    from nodegen.worker import Submitter  # noqa: PLC0415 - see the imports
+    from nodegen.worker import Submitter
 
     submitter = Submitter(settings)
     try:
@@ -166,45 +133,46 @@ def on_workers(
     timeout_s: float | None = None,
     local_only: Mapping[str, object] | None = None,
     **overrides: Any,
-) -> None:
+) -> NoReturn:
     """A fill on the workers, for `nodegen submit`, `nodegen collect` and `nodegen fill --submit/--collect`:
     ``paths`` sent as a new run (``run_id`` None) or the run ``run_id`` collected; exits by the README's table
-    with `nodegen fill`'s output. ``local_only``: options of a local fill given with it (refused, exit 2)."""
-    errors = Console(stderr=True)
+    with `nodegen fill`'s output. ``local_only``: options of a local fill given with it (refused, exit 2): the
+    commands that call it exit 2 on its ``ModelOnexError`` (``exits_on_bad_input``)."""
+    from nodegen.application import prepare
+    from nodegen.cli_views import show_fill
+    from nodegen.onex import EnumCoreErrorCode, ModelOnexError
+
     given = sorted(name for name, value in (local_only or {}).items() if value not in (None, False))
-    try:
-        if given:
-            raise ModelOnexError(
-                error_code=EnumCoreErrorCode.INVALID_CONFIGURATION,
-                message=f"{', '.join(given)} cannot be used on the workers (--submit, --collect)",
-            )
-        if run_id is not None and (paths or no_wait):
-            raise ModelOnexError(
-                error_code=EnumCoreErrorCode.INVALID_CONFIGURATION,
-                message="--collect RUN_ID takes no paths and no --no-wait: its files were chosen when it was sent",
-            )
-        if run_id is None and not paths:
-            raise ModelOnexError(
-                error_code=EnumCoreErrorCode.INVALID_CONFIGURATION, message="give the files and folders to fill"
-            )
-        settings = _settings(**overrides)
-        if run_id is not None:
-            result = asyncio.run(_collect_run(settings, run_id, quiet=json_output, timeout_s=timeout_s))
-        else:
-            run_id, result = asyncio.run(
-                _submit(settings, paths, dry_run=dry_run, no_wait=no_wait, quiet=json_output, timeout_s=timeout_s)
-            )
-    except ModelOnexError as error:
-        raise _fail(errors, error) from error
+    if given:
+        raise ModelOnexError(
+            error_code=EnumCoreErrorCode.INVALID_CONFIGURATION,
+            message=f"{', '.join(given)} cannot be used on the workers (--submit, --collect)",
+        )
+    if run_id is not None and (paths or no_wait):
+        raise ModelOnexError(
+            error_code=EnumCoreErrorCode.INVALID_CONFIGURATION,
+            message="--collect RUN_ID takes no paths and no --no-wait: its files were chosen when it was sent",
+        )
+    if run_id is None and not paths:
+        raise ModelOnexError(
+            error_code=EnumCoreErrorCode.INVALID_CONFIGURATION, message="give the files and folders to fill"
+        )
+    settings = prepare(**{key: value for key, value in overrides.items() if value is not None})
+    if run_id is not None:
+        result = asyncio.run(_collect_run(settings, run_id, quiet=json_output, timeout_s=timeout_s))
+    else:
+        run_id, result = asyncio.run(
+            _submit(settings, paths, dry_run=dry_run, no_wait=no_wait, quiet=json_output, timeout_s=timeout_s)
+        )
     if result is None:
         sys.stdout.write((json.dumps({"run_id": run_id}) if json_output else run_id) + "\n")
         if not json_output:
-            errors.print(f"submitted; finish with: nodegen collect {run_id}")
-        raise typer.Exit(_OK)
-    _print(result, json_output=json_output)
-    raise typer.Exit(_exit_code(result))
+            Console(stderr=True).print(f"submitted; finish with: nodegen collect {run_id}")
+        raise typer.Exit(ExitCode.OK)
+    finish_run(result, json_output=json_output, view=show_fill)
 
 
+@exits_on_bad_input
 def submit(
     paths: Annotated[list[Path], typer.Argument(help="Files and folders whose stubs to fill (folders recursively).")],
     *,
@@ -245,7 +213,7 @@ def submit(
 
 
 async def _collect_run(settings: NodegenSettings, run_id: str, *, quiet: bool, timeout_s: float | None) -> Any:
-    from nodegen.worker import Submitter  # noqa: PLC0415 - see the imports
+    from nodegen.worker import Submitter
 
     submitter = Submitter(settings)
     try:
@@ -254,6 +222,7 @@ async def _collect_run(settings: NodegenSettings, run_id: str, *, quiet: bool, t
         await submitter.aclose()
 
 
+@exits_on_bad_input
 def collect(
     run_id: Annotated[str, typer.Argument(help="The run id `nodegen submit --no-wait` printed.")],
     *,

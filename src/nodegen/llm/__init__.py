@@ -1,6 +1,12 @@
 """LLM providers behind one protocol: OpenAI-compatible servers, Anthropic, a local GGUF model, and replay files;
-with the answer cache, the recorder, retries with backoff, and the run's budget."""
+with the answer cache, the recorder, retries with backoff, and the run's budget.
 
+The remote clients (``remote``: pydantic-ai, the OpenAI and Anthropic SDKs) are imported on first use, like
+llama.cpp: importing this package loads no provider SDK."""
+
+from typing import TYPE_CHECKING
+
+from nodegen.lazy import lazy_exports
 from nodegen.llm.budget import RunBudget
 from nodegen.llm.cache import CachedClient, CompletionCache
 from nodegen.llm.factory import (
@@ -22,7 +28,6 @@ from nodegen.llm.protocol import (
     ProviderCapabilities,
     ProviderIdentity,
 )
-from nodegen.llm.remote import RemoteClient, anthropic_client, openai_client
 from nodegen.llm.replay import (
     ModelReplayRecord,
     RecordingClient,
@@ -34,6 +39,9 @@ from nodegen.llm.retry import RetryPolicy, complete_with_retries
 from nodegen.llm.spec import EnumProviderKind, ModelLLMSpec, capabilities_for, parse_llm_spec
 from nodegen.llm.weights import LOCAL_MODELS, ModelWeightsSpec, local_model_spec, locate_parts
 from nodegen.llm.weights_cache import default_model_cache_dir, local_model_path
+
+if TYPE_CHECKING:
+    from nodegen.llm.remote import RemoteClient, anthropic_client, openai_client
 
 __all__ = [
     "LOCAL_MAX_OUTPUT_TOKENS",
@@ -77,3 +85,6 @@ __all__ = [
     "read_replay_file",
     "write_replay_file",
 ]
+__getattr__ = lazy_exports(
+    __name__, {"RemoteClient": ".remote", "anthropic_client": ".remote", "openai_client": ".remote"}
+)

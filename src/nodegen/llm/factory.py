@@ -15,7 +15,6 @@ from nodegen.onex import EnumCoreErrorCode, ModelOnexError
 from .cache import CachedClient, CompletionCache
 from .local import LOCAL_MAX_OUTPUT_TOKENS, LocalGGUFClient
 from .protocol import EnumLLMFailure, LLMClient, LLMError
-from .remote import anthropic_client, openai_client
 from .replay import RecordingClient, ReplayClient
 from .spec import OLLAMA_BASE_URL, EnumProviderKind, ModelLLMSpec, parse_llm_spec
 from .weights import local_model_spec
@@ -55,7 +54,10 @@ def _require_llama_cpp(provider: str) -> None:
         raise LLMError(EnumLLMFailure.UNAVAILABLE, LLAMA_CPP_MISSING.format(provider=provider)) from None
 
 
-def _provider(spec: ModelLLMSpec, options: ModelLLMOptions) -> LLMClient:
+def _remote(spec: ModelLLMSpec, options: ModelLLMOptions) -> LLMClient:
+    """An OpenAI-compatible or Anthropic client (``remote`` loads pydantic-ai and the SDK: for these only)."""
+    from .remote import anthropic_client, openai_client  # noqa: PLC0415
+
     key = options.api_key.get_secret_value() if options.api_key is not None else None
     if spec.kind is EnumProviderKind.OPENAI:
         return openai_client(spec.model, base_url=options.base_url, api_key=key)
@@ -63,8 +65,12 @@ def _provider(spec: ModelLLMSpec, options: ModelLLMOptions) -> LLMClient:
         return openai_client(
             spec.model, base_url=options.base_url or OLLAMA_BASE_URL, api_key=key or "ollama", provider="ollama"
         )
-    if spec.kind is EnumProviderKind.ANTHROPIC:
-        return anthropic_client(spec.model, base_url=options.base_url, api_key=key)
+    return anthropic_client(spec.model, base_url=options.base_url, api_key=key)
+
+
+def _provider(spec: ModelLLMSpec, options: ModelLLMOptions) -> LLMClient:
+    if spec.kind in (EnumProviderKind.OPENAI, EnumProviderKind.OLLAMA, EnumProviderKind.ANTHROPIC):
+        return _remote(spec, options)
     if spec.kind in (EnumProviderKind.LOCAL, EnumProviderKind.GGUF):
         _require_llama_cpp(spec.kind.value)
     if spec.kind is EnumProviderKind.LOCAL:

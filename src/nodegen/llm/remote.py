@@ -5,13 +5,16 @@ Retries are not left to the SDKs (``max_retries=0``): nodegen's own loop (``retr
 same way for every provider and counts what it retried. Errors are turned into ``LLMError`` with the provider named
 and the key never shown: the key the SDK actually sends (given, or read from ``OPENAI_API_KEY`` /
 ``ANTHROPIC_API_KEY``) and anything key-shaped are redacted from the provider's message (``redact.py``).
+
+Each client imports its own SDK when it is built: an OpenAI-compatible fill does not load Anthropic's, and the other
+providers load neither (``nodegen.llm`` imports this module on first use).
 """
 
 from __future__ import annotations
 
 import time
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic_ai import exceptions as ai_errors
@@ -26,11 +29,7 @@ from pydantic_ai.messages import (
     UserPromptPart,
 )
 from pydantic_ai.models import Model, ModelRequestParameters
-from pydantic_ai.models.anthropic import AnthropicModel
-from pydantic_ai.models.openai import OpenAIChatModel
 from pydantic_ai.output import OutputObjectDefinition
-from pydantic_ai.providers.anthropic import AnthropicProvider
-from pydantic_ai.providers.openai import OpenAIProvider
 from pydantic_ai.settings import ModelSettings
 from pydantic_ai.tools import ToolDefinition
 
@@ -45,6 +44,10 @@ from .protocol import (
 )
 from .redact import redact
 from .spec import capabilities_for
+
+if TYPE_CHECKING:
+    from pydantic_ai.providers.anthropic import AnthropicProvider
+    from pydantic_ai.providers.openai import OpenAIProvider
 
 _KEY_STATUSES = frozenset({401, 403})
 
@@ -201,6 +204,9 @@ def _sent_key(ai_provider: OpenAIProvider | AnthropicProvider, given: str | None
 
 def openai_client(model: str, *, base_url: str | None, api_key: str | None, provider: str = "openai") -> RemoteClient:
     """An OpenAI-compatible server; ``base_url`` and ``api_key`` default to ``OPENAI_BASE_URL`` / ``OPENAI_API_KEY``."""
+    from pydantic_ai.models.openai import OpenAIChatModel  # noqa: PLC0415 - see the module
+    from pydantic_ai.providers.openai import OpenAIProvider  # noqa: PLC0415
+
     try:
         ai_provider = OpenAIProvider(base_url=base_url, api_key=api_key)
     except ai_errors.UserError as error:
@@ -215,6 +221,9 @@ def openai_client(model: str, *, base_url: str | None, api_key: str | None, prov
 
 def anthropic_client(model: str, *, base_url: str | None, api_key: str | None) -> RemoteClient:
     """Anthropic (or a compatible endpoint); ``ANTHROPIC_API_KEY`` / ``ANTHROPIC_BASE_URL`` by default."""
+    from pydantic_ai.models.anthropic import AnthropicModel  # noqa: PLC0415 - see the module
+    from pydantic_ai.providers.anthropic import AnthropicProvider  # noqa: PLC0415
+
     try:
         ai_provider = AnthropicProvider(api_key=api_key, base_url=base_url)
     except ai_errors.UserError:

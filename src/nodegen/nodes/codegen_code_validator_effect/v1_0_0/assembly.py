@@ -4,15 +4,19 @@ function so that ``return`` and ``await`` are legal.
 
 Only the lines of the generated code count (the preview's regions: the body, its helpers, the import lines it
 adds); the rest of the file is context. Whatever passes validation is byte for byte what the injector writes.
+
+The injector (and libcst with it) is imported when code is first checked in place: ``nodegen check`` of whole
+modules never loads it.
 """
 
 from __future__ import annotations
 
 import ast
+import functools
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from nodegen.infra.source_text import declared_encoding
-from nodegen.nodes.codegen_code_injector_effect.v1_0_0 import InjectionOptions, preview, stub_definition
 from nodegen.nodes.codegen_code_injector_effect.v1_0_0.models import (
     EnumInjectionErrorCode,
     ModelCodeInjectionRequest,
@@ -26,10 +30,10 @@ from nodegen.pysource.answer import dedent, indent_code
 from .checks import RawFinding, finding
 from .models import ModelValidationTarget
 
+if TYPE_CHECKING:
+    from nodegen.nodes.codegen_code_injector_effect.v1_0_0 import InjectionOptions
+
 WRAPPER = "async def __nodegen_body__():\n"
-# The injector's reading, less what the validator's own rules judge (placeholders: LAZY001; await in a sync
-# function and the final compile: the syntax step, SYN002) and the answer size (the generator's limit).
-_PREVIEW = InjectionOptions(max_answer_chars=None, check_answer_content=False, compile_result=False)
 _NO_TARGET = (EnumInjectionErrorCode.METHOD_NOT_FOUND, EnumInjectionErrorCode.AMBIGUOUS_TARGET)
 _FINDING_CODES = {
     **{EnumInjectionErrorCode(problem.value): problem.finding_code for problem in EnumAnswerProblem},
@@ -65,7 +69,18 @@ def standalone(code: str) -> Analysed:
     return Analysed(text=wrapped, line_offset=1)
 
 
+@functools.cache
+def _preview_options() -> InjectionOptions:
+    """The injector's reading, less what the validator's own rules judge (placeholders: LAZY001; await in a sync
+    function and the final compile: the syntax step, SYN002) and the answer size (the generator's limit)."""
+    from nodegen.nodes.codegen_code_injector_effect.v1_0_0 import InjectionOptions  # noqa: PLC0415 - see the module
+
+    return InjectionOptions(max_answer_chars=None, check_answer_content=False, compile_result=False)
+
+
 def _preview(code: str, target: ModelValidationTarget, expected_line: int | None) -> ModelInjectionPreview:
+    from nodegen.nodes.codegen_code_injector_effect.v1_0_0 import preview  # noqa: PLC0415 - see the module
+
     request = ModelCodeInjectionRequest(
         qualified_name=target.qualified_name,
         expected_line=expected_line,
@@ -74,7 +89,7 @@ def _preview(code: str, target: ModelValidationTarget, expected_line: int | None
         allow_helpers=True,  # the workflow injects with helpers allowed
         force=True,  # the code is judged, not whether the file still holds the stub
     )
-    return preview(target.source, [request], _PREVIEW)
+    return preview(target.source, [request], _preview_options())
 
 
 def in_place(code: str, target: ModelValidationTarget) -> Analysed:
@@ -93,7 +108,9 @@ def in_place(code: str, target: ModelValidationTarget) -> Analysed:
     text = result.source[len(BOM) :] if result.source.startswith(BOM) else result.source
     if result.applied:
         regions = [(region.first_line, region.last_line) for region in result.regions]
-        stub = stub_definition(target.source, target.qualified_name, line, _PREVIEW)
+        from nodegen.nodes.codegen_code_injector_effect.v1_0_0 import stub_definition  # noqa: PLC0415
+
+        stub = stub_definition(target.source, target.qualified_name, line, _preview_options())
         return Analysed(text=text, regions=regions, stub=stub, problems=_unwritable(text, target.source))
     (error,) = result.errors
     if error.code in _NO_TARGET:

@@ -1,9 +1,14 @@
-"""NodeCodegenOrchestrator v1.0.0."""
+"""NodeCodegenOrchestrator v1.0.0 (imported on first use: ``nodegen.lazy``)."""
 
-from .events import CodeValidatedEvent, StubsExtractedEvent
-from .node import NodeCodegenOrchestrator
-from .outcomes import Written, not_filled_because, read_back, run_totals
-from .workflow import CodeGenerationWorkflow
+from typing import TYPE_CHECKING
+
+from nodegen.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from .events import CodeValidatedEvent, StubsExtractedEvent
+    from .node import NodeCodegenOrchestrator
+    from .outcomes import Written, not_filled_because, read_back, run_totals
+    from .workflow import CodeGenerationWorkflow
 
 __all__ = [
     "CodeGenerationWorkflow",
@@ -15,3 +20,16 @@ __all__ = [
     "read_back",
     "run_totals",
 ]
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "CodeGenerationWorkflow": ".workflow",
+        "CodeValidatedEvent": ".events",
+        "NodeCodegenOrchestrator": ".node",
+        "StubsExtractedEvent": ".events",
+        "Written": ".outcomes",
+        "not_filled_because": ".outcomes",
+        "read_back": ".outcomes",
+        "run_totals": ".outcomes",
+    },
+)

@@ -18,7 +18,6 @@ from workflows.errors import WorkflowTimeoutError
 from workflows.events import Event
 
 from nodegen.infra.bus import EventBus, InProcessBus, ModelEventEnvelope, topic_for
-from nodegen.infra.bus_kafka import KafkaBus
 from nodegen.infra.outbox import OutboxRelay
 from nodegen.infra.source_files import select_sources
 from nodegen.infra.store import CodegenStore, open_store
@@ -111,6 +110,8 @@ class NodeCodegenOrchestrator(
             return self.services.event_bus, False
         bootstrap = self.settings.kafka_bootstrap
         if bootstrap:
+            from nodegen.infra.bus_kafka import KafkaBus  # noqa: PLC0415 - aiokafka, for a configured broker only
+
             return OutboxRelay(store, KafkaBus(bootstrap)), True
         return InProcessBus(), True
 

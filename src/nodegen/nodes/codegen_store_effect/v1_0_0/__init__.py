@@ -1,5 +1,11 @@
-"""NodeCodegenStoreEffect v1.0.0."""
+"""NodeCodegenStoreEffect v1.0.0 (imported on first use: ``nodegen.lazy``)."""
 
-from .node import NodeCodegenStoreEffect
+from typing import TYPE_CHECKING
+
+from nodegen.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from .node import NodeCodegenStoreEffect
 
 __all__ = ["NodeCodegenStoreEffect"]
+__getattr__ = lazy_exports(__name__, {"NodeCodegenStoreEffect": ".node"})
