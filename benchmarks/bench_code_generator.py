@@ -1,17 +1,22 @@
-"""Generation: 20 stubs against a loopback OpenAI-compatible server that answers in 200 ms, at concurrency 4 (wall time:
-bounded by latency, 5 waves x 200 ms = 1.0 s ideal), and our own overhead per stub (prompt, HTTP client, parsing,
-validation in place) measured with a server that answers at once, one stub at a time."""
+"""Generation as users run it: the fill workflow (the orchestrator's steps: extraction, the generator's prompt and call,
+validation in place, finishing each stub, a dry-run injection and the reducer) on one file of 20 stubs against a
+loopback OpenAI-compatible server that answers in 200 ms, at concurrency 4 (wall time: bounded by latency, 5 waves x
+200 ms = 1.0 s ideal), and our own overhead per stub measured with a server that answers at once, one stub at a
+time."""
 
 from __future__ import annotations
 
 import asyncio
 import statistics
+import tempfile
 import time
+from pathlib import Path
 
 from tests.support.llm_server import Reply, ScriptedLLMServer
 
 from nodegen.llm import openai_client
-from nodegen.nodes.codegen_code_generator_effect.v1_0_0 import NodeCodegenCodeGeneratorEffect
+from nodegen.nodes.codegen_orchestrator.v1_0_0 import NodeCodegenOrchestrator
+from nodegen.nodes.codegen_orchestrator.v1_0_0.models import EnumStubStatus, ModelCodegenOrchestrationRequest
 from nodegen.onex.testing import create_test_container
 
 from .harness import Timing
@@ -38,19 +43,21 @@ ANSWER = "```python\ncount = self.items.get(name, 0)\nif count < 0:\n    count =
 
 
 async def _run(latency_s: float, concurrency: int, repeat: int) -> tuple[list[float], list[float]]:
-    source = twenty_stub_file()
     walls: list[float] = []
     overheads: list[float] = []
     async with ScriptedLLMServer(responder=lambda received: Reply(text=ANSWER, delay_s=latency_s)) as server:
         client = openai_client("gpt-4o-mini", base_url=server.openai_url, api_key="sk-bench")
         for _ in range(repeat + 1):
-            node = NodeCodegenCodeGeneratorEffect(
-                create_test_container({"generation_concurrency": concurrency}, services={"llm_client": client})
-            )
-            started = time.perf_counter()
-            result = await node.execute_effect({"input_state": {"source": source, "file_path": "inventory.py"}})
-            wall = time.perf_counter() - started
-            assert result.stubs_generated == STUBS, [g.message for g in result.generations if not g.success]
+            with tempfile.TemporaryDirectory() as folder:
+                path = Path(folder) / "inventory.py"
+                path.write_text(twenty_stub_file(), encoding="utf-8")
+                config = {"generation_concurrency": concurrency, "state_dir": str(Path(folder) / ".nodegen")}
+                node = NodeCodegenOrchestrator(create_test_container(config, services={"llm_client": client}))
+                started = time.perf_counter()
+                result = await node.run(ModelCodegenOrchestrationRequest(files=[str(path)], dry_run=True))
+                wall = time.perf_counter() - started
+            unfilled = [stub.message for stub in result.stubs if stub.status is not EnumStubStatus.FILLED]
+            assert len(result.stubs) == STUBS and not unfilled, unfilled
             server_time = latency_s * STUBS
             overheads.append((wall - server_time) / STUBS * 1000 if concurrency == 1 else 0.0)
             walls.append(wall * 1000)
@@ -65,7 +72,7 @@ def run() -> list[Timing]:
     ideal_ms = LATENCY_S * 1000 * -(-STUBS // 4)
     return [
         Timing(
-            f"generate {STUBS} stubs, 200 ms server, concurrency 4 (wall)",
+            f"fill {STUBS} stubs through the workflow, 200 ms server, concurrency 4 (wall)",
             statistics.median(walls),
             walls[-1],
             walls[0],
@@ -74,7 +81,7 @@ def run() -> list[Timing]:
             f"ideal {ideal_ms:.0f} ms (latency x waves); ratio to ideal {statistics.median(walls) / ideal_ms:.2f}",
         ),
         Timing(
-            "generation overhead per stub (prompt, HTTP, parse, validate)",
+            "fill overhead per stub (extract, prompt, HTTP, parse, validate, inject, reduce)",
             statistics.median(overheads),
             overheads[-1],
             overheads[0],

@@ -73,3 +73,21 @@ def test_services_are_asked_for_by_name_only_in_the_container():
         if any(call in path.read_text(encoding="utf-8") for call in (".get_service(", ".register_service("))
     )
     assert by_name == ["onex/container.py"]
+
+
+def test_no_package_exports_a_name_that_is_also_one_of_its_modules():
+    """A package exporting on first use (``nodegen.lazy``) must not export ``x`` beside a module ``x.py``: once the
+    module is imported, the package attribute is the module, and ``from package import x`` gets it."""
+    clashes = []
+    for init in SRC.rglob("__init__.py"):
+        tree = ast.parse(init.read_text(encoding="utf-8"))
+        exported = {
+            element.value
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets)
+            for element in getattr(node.value, "elts", [])
+            if isinstance(element, ast.Constant)
+        }
+        modules = {path.stem for path in init.parent.glob("*.py")} | {p.name for p in init.parent.iterdir() if p.is_dir()}
+        clashes += [f"{init.parent.relative_to(SRC)}: {name}" for name in sorted(exported & modules)]
+    assert clashes == []

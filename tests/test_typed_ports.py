@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import re
 from pathlib import Path
 from uuid import uuid4
 
@@ -117,6 +118,16 @@ async def test_the_run_id_reaches_what_the_node_makes():
         ),
         (
             NodeCodegenStubExtractorEffect,
+            {"node_file_content": "x = '\x00'"},
+            "node_file_content holds a NUL byte: it is binary data, not Python source",
+        ),
+        (
+            NodeCodegenStubExtractorEffect,
+            {"node_file_content": 3},
+            "node_file_content must be text (str or bytes), not int",
+        ),
+        (
+            NodeCodegenStubExtractorEffect,
             {"node_file_content": STUB, "extraction_patterns": []},
             "extraction_patterns is empty: give at least one marker, or leave it out for the defaults",
         ),
@@ -144,5 +155,5 @@ async def test_the_input_checks_live_on_the_request_models_and_read_as_before(no
     with pytest.raises(ModelOnexError) as refused:
         await entry({"input_state": input_state})
     assert refused.value.error_code is EnumCoreErrorCode.VALIDATION_ERROR and refused.value.message == message
-    with pytest.raises(ValidationError, match=message.split(":")[0]):
+    with pytest.raises(ValidationError, match=re.escape(message.split(":")[0])):
         node.request_type.model_validate(input_state)

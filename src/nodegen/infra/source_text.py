@@ -49,6 +49,18 @@ def decode_source(data: bytes, *, origin: str = "the source") -> str:
     return text
 
 
+def source_text(value: object, *, origin: str) -> str:
+    """A request's source field as text: bytes decoded as Python would (``decode_source``); ``ValueError`` for
+    anything but text, or text holding a NUL byte (binary data, not Python source)."""
+    if isinstance(value, bytes | bytearray):
+        return decode_source(bytes(value), origin=origin)
+    if not isinstance(value, str):
+        raise ValueError(f"{origin} must be text (str or bytes), not {type(value).__name__}")
+    if "\x00" in value:
+        raise ValueError(f"{origin} holds a NUL byte: it is binary data, not Python source")
+    return value
+
+
 def _undecodable_head(data: bytes, origin: str, error: SyntaxError) -> str:
     """Why Python cannot read the first lines: a cookie naming an encoding it does not know, or bytes that are not
     UTF-8 with no cookie at all (a latin-1 file that never said so)."""
@@ -161,4 +173,4 @@ def read_source(path: Path, *, max_bytes: int | None = None) -> str:
     return decode_source(data, origin=str(path))
 
 
-__all__ = ["declared_encoding", "decode_source", "file_kind", "read_error", "read_source"]
+__all__ = ["declared_encoding", "decode_source", "file_kind", "read_error", "read_source", "source_text"]

@@ -1,8 +1,8 @@
 """The node spec's public functions, for the orchestrator's spec stage and the CLI: read and write it, check it,
 load its models, read the prompt, and the keyword draft."""
 
-from .keyword_draft import keyword_draft
-from .prompt_names import kind_hint, numbers_in, prompt_names, states_errors, unbuildable
+from .keyword_drafting import keyword_draft
+from .prompt_naming import kind_hint, numbers_in, prompt_names, states_errors, unbuildable
 from .rendering import function_stub
 from .spec_checks import MIN_EXAMPLES, check_spec, example_outcome, leaves, missing_numbers
 from .spec_runtime import SpecRuntime

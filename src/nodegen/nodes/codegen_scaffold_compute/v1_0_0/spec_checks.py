@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pydantic import ValidationError
 
 from .models import EnumNodeKind, ModelNodeSpec, ModelSpecExample, ModelSpecField, ModelSpecOperation
-from .prompt_names import numbers_in, prompt_names, states_errors
+from .prompt_naming import numbers_in, prompt_names, states_errors
 from .spec_runtime import SpecRuntime, first_error
 from .spec_types import NUMBER_BOUNDS, SIZE_BOUNDS, SpecTypeError, read_type
 

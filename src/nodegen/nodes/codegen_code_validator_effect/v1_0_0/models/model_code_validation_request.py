@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from nodegen.infra.source_text import decode_source
+from nodegen.infra.source_text import source_text
 
 from .enum_validation_rule import ValidationRules
 from .model_validation_target import ModelValidationTarget
@@ -33,9 +33,5 @@ class ModelCodeValidationRequest(BaseModel):
 
     @field_validator("generated_code", mode="before")
     @classmethod
-    def _text(cls, code: Any) -> Any:
-        if isinstance(code, bytes | bytearray):
-            return decode_source(bytes(code), origin="generated_code")
-        if isinstance(code, str) and "\x00" in code:
-            raise ValueError("generated_code holds a NUL byte: it is binary data, not Python source")
-        return code
+    def _text(cls, code: Any) -> str:
+        return source_text(code, origin="generated_code")

@@ -2,24 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import SecretStr
-
-from nodegen.settings import NodeOptions
+from nodegen.nodes.codegen_code_generator_effect.v1_0_0.models.model_llm_client_options import ModelLLMClientOptions
 
 
-class ModelSpecLLMOptions(NodeOptions):
-    """The provider (what ``llm.client_from_settings`` builds it from), how it is called, and the run's budget; read
-    from the run's container, so a request's ``--llm`` and limits apply."""
-
-    llm: str
-    llm_base_url: str | None
-    llm_api_key: SecretStr | None
-    llm_record: str | None
-    llm_cache: bool
-    llm_context_tokens: int
-    llm_model_cache_dir: str | None
-    llm_timeout_s: float
-    llm_max_retries: int
-    state_dir: str
-    max_tokens: int | None
-    max_cost_usd: float | None
+class ModelSpecLLMOptions(ModelLLMClientOptions):
+    """The provider, how it is called, and the run's budget; read from the run's container, so a request's ``--llm``
+    and limits apply."""

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from nodegen.infra.source_text import decode_source
+from nodegen.infra.source_text import source_text
 
 
 class ModelStubExtractionRequest(BaseModel):
@@ -35,12 +35,8 @@ class ModelStubExtractionRequest(BaseModel):
 
     @field_validator("node_file_content", mode="before")
     @classmethod
-    def _text(cls, content: Any) -> Any:
-        if isinstance(content, bytes | bytearray):
-            return decode_source(bytes(content), origin="node_file_content")
-        if not isinstance(content, str):
-            raise ValueError(f"node_file_content must be text (str or bytes), not {type(content).__name__}")
-        return content
+    def _text(cls, content: Any) -> str:
+        return source_text(content, origin="node_file_content")
 
     @field_validator("extraction_patterns", mode="before")
     @classmethod

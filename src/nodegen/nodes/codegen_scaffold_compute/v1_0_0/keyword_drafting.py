@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from .models import EnumNodeKind, to_snake
-from .prompt_names import kind_hint, prompt_names
+from .prompt_naming import kind_hint, prompt_names
 
 _TYPES = {
     "str": "str",
