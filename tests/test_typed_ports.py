@@ -109,7 +109,7 @@ async def test_the_run_id_reaches_what_the_node_makes():
         (
             NodeCodegenCodeValidatorEffect,
             {"generated_code": "x = '\x00'"},
-            "generated_code holds a NUL byte: it is binary data, not Python source",
+            "generated_code holds a NUL byte (line 1): it is binary data, not Python source",
         ),
         (
             NodeCodegenStubExtractorEffect,
@@ -119,7 +119,7 @@ async def test_the_run_id_reaches_what_the_node_makes():
         (
             NodeCodegenStubExtractorEffect,
             {"node_file_content": "x = '\x00'"},
-            "node_file_content holds a NUL byte: it is binary data, not Python source",
+            "node_file_content holds a NUL byte (line 1): it is binary data, not Python source",
         ),
         (
             NodeCodegenStubExtractorEffect,

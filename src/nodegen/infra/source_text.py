@@ -57,7 +57,8 @@ def source_text(value: object, *, origin: str) -> str:
     if not isinstance(value, str):
         raise ValueError(f"{origin} must be text (str or bytes), not {type(value).__name__}")
     if "\x00" in value:
-        raise ValueError(f"{origin} holds a NUL byte: it is binary data, not Python source")
+        line = value.count("\n", 0, value.index("\x00")) + 1
+        raise ValueError(f"{origin} holds a NUL byte (line {line}): it is binary data, not Python source")
     return value
 
 
