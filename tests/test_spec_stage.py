@@ -15,8 +15,8 @@ from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_outputs import OutputsAsk
 from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_prompts import spec_system_prompt
 from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_salvage import listed_types
 from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_stage import SpecAsk, quote_types, write_spec
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import check_spec, parse_spec, read_yaml
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import EnumNodeKind
-from nodegen.nodes.codegen_scaffold_compute.v1_0_0.spec import check_spec, parse_spec, read_yaml
 from tests.support.llm_server import Reply, ScriptedLLMServer
 from tests.support.scaffold_answers import PROMPTS, SPECS, scaffold_responder
 

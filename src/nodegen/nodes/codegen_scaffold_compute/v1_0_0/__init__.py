@@ -1,35 +1,20 @@
-"""NodeCodegenScaffoldCompute v1.0.0, and the node spec's functions (``spec``) other nodes use (imported on first
-use: ``nodegen.lazy``)."""
+"""NodeCodegenScaffoldCompute v1.0.0, and the node spec's public functions other nodes and the CLI use (read and
+write a spec, check it, load its models, read the prompt, the keyword draft), each from its module on first use
+(``nodegen.lazy``)."""
 
 from typing import TYPE_CHECKING
 
 from nodegen.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from .keyword_drafting import keyword_draft
     from .node import NodeCodegenScaffoldCompute
-    from .spec import (
-        HEADER,
-        MIN_EXAMPLES,
-        SpecFileError,
-        SpecRuntime,
-        SpecTypeError,
-        check_spec,
-        dump_spec,
-        example_outcome,
-        function_stub,
-        keyword_draft,
-        kind_hint,
-        leaves,
-        load_spec,
-        missing_numbers,
-        numbers_in,
-        parse_spec,
-        prompt_names,
-        read_type,
-        read_yaml,
-        states_errors,
-        unbuildable,
-    )
+    from .prompt_naming import kind_hint, numbers_in, prompt_names, states_errors, unbuildable
+    from .rendering import function_stub
+    from .spec_checks import MIN_EXAMPLES, check_spec, example_outcome, leaves, missing_numbers
+    from .spec_runtime import SpecRuntime
+    from .spec_types import SpecTypeError, read_type
+    from .spec_yaml import HEADER, SpecFileError, dump_spec, load_spec, parse_spec, read_yaml
 
 __all__ = [
     "HEADER",
@@ -58,27 +43,27 @@ __all__ = [
 __getattr__ = lazy_exports(
     __name__,
     {
-        "HEADER": ".spec",
-        "MIN_EXAMPLES": ".spec",
+        "HEADER": ".spec_yaml",
+        "MIN_EXAMPLES": ".spec_checks",
         "NodeCodegenScaffoldCompute": ".node",
-        "SpecFileError": ".spec",
-        "SpecRuntime": ".spec",
-        "SpecTypeError": ".spec",
-        "check_spec": ".spec",
-        "dump_spec": ".spec",
-        "example_outcome": ".spec",
-        "function_stub": ".spec",
-        "keyword_draft": ".spec",
-        "kind_hint": ".spec",
-        "leaves": ".spec",
-        "load_spec": ".spec",
-        "missing_numbers": ".spec",
-        "numbers_in": ".spec",
-        "parse_spec": ".spec",
-        "prompt_names": ".spec",
-        "read_type": ".spec",
-        "read_yaml": ".spec",
-        "states_errors": ".spec",
-        "unbuildable": ".spec",
+        "SpecFileError": ".spec_yaml",
+        "SpecRuntime": ".spec_runtime",
+        "SpecTypeError": ".spec_types",
+        "check_spec": ".spec_checks",
+        "dump_spec": ".spec_yaml",
+        "example_outcome": ".spec_checks",
+        "function_stub": ".rendering",
+        "keyword_draft": ".keyword_drafting",
+        "kind_hint": ".prompt_naming",
+        "leaves": ".spec_checks",
+        "load_spec": ".spec_yaml",
+        "missing_numbers": ".spec_checks",
+        "numbers_in": ".prompt_naming",
+        "parse_spec": ".spec_yaml",
+        "prompt_names": ".prompt_naming",
+        "read_type": ".spec_types",
+        "read_yaml": ".spec_yaml",
+        "states_errors": ".prompt_naming",
+        "unbuildable": ".prompt_naming",
     },
 )

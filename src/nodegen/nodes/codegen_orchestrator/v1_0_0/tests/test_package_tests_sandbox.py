@@ -12,9 +12,8 @@ from tests.support.scaffold_answers import SPECS
 
 from nodegen.infra.sandbox import sandbox_isolates
 from nodegen.nodes.codegen_orchestrator.v1_0_0.scaffolding import run_package_tests
-from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import NodeCodegenScaffoldCompute
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import NodeCodegenScaffoldCompute, load_spec
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import ModelScaffoldRequest
-from nodegen.nodes.codegen_scaffold_compute.v1_0_0.spec import load_spec
 from nodegen.settings import build_container
 
 pytestmark = pytest.mark.skipif(not sandbox_isolates(), reason="bubblewrap cannot create namespaces here")

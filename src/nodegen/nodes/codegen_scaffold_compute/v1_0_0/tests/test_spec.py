@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 from tests.support.scaffold_answers import PROMPTS, SPECS
 
-from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models.model_spec_example import ModelExampleSetup
-from nodegen.nodes.codegen_scaffold_compute.v1_0_0.spec import (
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import (
     SpecFileError,
     check_spec,
     keyword_draft,
@@ -15,6 +14,7 @@ from nodegen.nodes.codegen_scaffold_compute.v1_0_0.spec import (
     prompt_names,
     unbuildable,
 )
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models.model_spec_example import ModelExampleSetup
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0.spec_types import SpecTypeError, read_type
 
 SHIPPING = (SPECS / "shipping_cost.yaml").read_text()
