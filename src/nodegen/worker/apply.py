@@ -7,11 +7,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from nodegen.nodes.codegen_code_generator_effect.v1_0_0.models import ModelGenerationEvent
 from nodegen.nodes.codegen_code_injector_effect.v1_0_0 import NodeCodegenCodeInjectorEffect
 from nodegen.nodes.codegen_code_injector_effect.v1_0_0.models import ModelCodeInjectionInput, ModelCodeInjectionRequest
 from nodegen.nodes.codegen_metrics_reducer.v1_0_0 import NodeCodegenMetricsReducer
 from nodegen.nodes.codegen_metrics_reducer.v1_0_0.models import ModelMetricsReductionRequest
-from nodegen.nodes.codegen_orchestrator.v1_0_0 import Written, not_filled_because, read_back, run_totals
+from nodegen.nodes.codegen_orchestrator.v1_0_0 import (
+    Written,
+    not_filled_because,
+    not_written_event,
+    read_back,
+    run_totals,
+)
 from nodegen.nodes.codegen_orchestrator.v1_0_0.models import (
     EnumStubStatus,
     ModelCodegenOrchestrationResult,
@@ -87,6 +94,31 @@ async def apply_result(
     return ModelAppliedFile(file=file, stubs=stubs)
 
 
+def not_written_events(
+    applied: dict[str, ModelAppliedFile], results: dict[str, ModelFillResult], attempts: list[dict[str, Any]]
+) -> list[ModelGenerationEvent]:
+    """A ``not_written`` event for each stub a worker filled but the local file did not take (the local fill's
+    rule, ``outcomes.not_written_event``), after that stub's last attempt: the run's metrics do not count it."""
+    events = []
+    for request_id, done in applied.items():
+        result = results.get(request_id)
+        if result is None or result.result is None:
+            continue
+        for worker_stub, local_stub in zip(result.result.stubs, done.stubs, strict=False):
+            if worker_stub.status is not EnumStubStatus.FILLED or local_stub.status is EnumStubStatus.FILLED:
+                continue
+            own = [
+                attempt
+                for attempt in attempts
+                if attempt.get("qualified_name") == worker_stub.qualified_name
+                and attempt.get("file_path") == worker_stub.file_path
+            ]
+            if own:
+                last = ModelGenerationEvent.model_validate(own[-1])
+                events.append(not_written_event(last, local_stub.message))
+    return events
+
+
 async def merge_results(
     run: ModelFillRun,
     applied: dict[str, ModelAppliedFile],
@@ -119,7 +151,8 @@ async def merge_results(
     finished = [r.result for r in results.values() if r.result is not None]
     metrics = None
     if attempts:
-        reduced = await reducer.run(ModelMetricsReductionRequest(events=attempts), correlation_id=run.run_id)
+        events = [*attempts, *not_written_events(applied, results, attempts)]
+        reduced = await reducer.run(ModelMetricsReductionRequest(events=events), correlation_id=run.run_id)
         metrics = reduced.metrics
     written = [f.written_to for f in files if f.written_to]
     return ModelCodegenOrchestrationResult(

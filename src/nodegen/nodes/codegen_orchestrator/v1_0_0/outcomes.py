@@ -12,7 +12,11 @@ from pathlib import Path
 from uuid import uuid4
 
 from nodegen.infra.source_text import read_source
-from nodegen.nodes.codegen_code_generator_effect.v1_0_0.models import EnumAttemptOutcome, ModelStubGeneration
+from nodegen.nodes.codegen_code_generator_effect.v1_0_0.models import (
+    EnumAttemptOutcome,
+    ModelGenerationEvent,
+    ModelStubGeneration,
+)
 from nodegen.nodes.codegen_code_injector_effect.v1_0_0.models import ModelCodeInjectionResult
 from nodegen.onex import ModelOnexError
 from nodegen.pysource import is_docstring
@@ -94,26 +98,28 @@ def stub_outcome(
     )
 
 
+def not_written_event(last: ModelGenerationEvent, message: str) -> ModelGenerationEvent:
+    """The ``not_written`` event that follows a stub's last attempt when its valid code was not taken by the file
+    (locked by another run, changed meanwhile, refused at write): free, so that metrics count the stub not filled."""
+    free = dict.fromkeys(("prompt_tokens", "completion_tokens", "latency_ms", "retries", "cost_usd"), 0)
+    return last.model_copy(
+        update={
+            **free,
+            "event_id": uuid4(),
+            "timestamp": datetime.now(UTC),
+            "outcome": EnumAttemptOutcome.NOT_WRITTEN,
+            "message": message,
+            "cache_hit": False,
+        }
+    )
+
+
 def record_not_written(generation: ModelStubGeneration, stub: ModelStubOutcome) -> None:
-    """A valid answer the file did not take (locked by another run, changed meanwhile, refused at write) gets a
-    ``not_written`` event after its attempts, so that the metrics of the run, and of the store, do not count the
-    stub filled."""
+    """A valid answer the file did not take gets a ``not_written`` event after its attempts, so that the metrics of
+    the run, and of the store, do not count the stub filled."""
     if not generation.success or stub.status is EnumStubStatus.FILLED or not generation.events:
         return
-    last = generation.events[-1]
-    free = dict.fromkeys(("prompt_tokens", "completion_tokens", "latency_ms", "retries", "cost_usd"), 0)
-    generation.events.append(
-        last.model_copy(
-            update={
-                **free,
-                "event_id": uuid4(),
-                "timestamp": datetime.now(UTC),
-                "outcome": EnumAttemptOutcome.NOT_WRITTEN,
-                "message": stub.message,
-                "cache_hit": False,
-            }
-        )
-    )
+    generation.events.append(not_written_event(generation.events[-1], stub.message))
 
 
 def not_filled_because(
@@ -180,6 +186,7 @@ __all__ = [
     "final_outcome",
     "holds_code",
     "not_filled_because",
+    "not_written_event",
     "read_back",
     "record_not_written",
     "run_totals",
