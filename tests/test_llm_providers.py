@@ -127,6 +127,9 @@ async def test_the_client_of_the_settings_is_cached_under_the_state_dir_and_reco
     uncached = client_from_settings(settings.model_copy(update={"llm_cache": False, "llm_record": None}))
     assert not isinstance(uncached, CachedClient | RecordingClient)
     await uncached.aclose()
+    worker = client_from_settings(settings, local_files=False)  # a worker: the shared cache, no file of its own
+    assert not isinstance(worker, CachedClient | RecordingClient)
+    await worker.aclose()
 
 
 @pytest.mark.parametrize(

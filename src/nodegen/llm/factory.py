@@ -140,19 +140,20 @@ _BUILD_ERRORS = {
 }
 
 
-def client_from_settings(settings: LLMClientSettings) -> LLMClient:
+def client_from_settings(settings: LLMClientSettings, *, local_files: bool = True) -> LLMClient:
     """The client ``settings`` describe: the ``llm`` provider, its answers cached in ``<state_dir>/cache.db`` when
-    ``llm_cache`` is on and recorded to ``llm_record`` when set. A provider that cannot be built is a
-    ``ModelOnexError`` with the reason (``AUTHENTICATION_ERROR``: no key; ``DEPENDENCY_UNAVAILABLE``: llama-cpp-python
-    or a local model's weights missing; ``NO_SUITABLE_PROVIDER`` otherwise); a bad provider string or replay file is
-    a ``ModelOnexError`` as ``create_llm_client`` raises it."""
+    ``llm_cache`` is on and recorded to ``llm_record`` when set (``local_files`` False: neither, for a worker, whose
+    cache is the shared one). A provider that cannot be built is a ``ModelOnexError`` with the reason
+    (``AUTHENTICATION_ERROR``: no key; ``DEPENDENCY_UNAVAILABLE``: llama-cpp-python or a local model's weights
+    missing; ``NO_SUITABLE_PROVIDER`` otherwise); a bad provider string or replay file is a ``ModelOnexError`` as
+    ``create_llm_client`` raises it."""
     model_cache = settings.llm_model_cache_dir
     options = ModelLLMOptions(
         llm=settings.llm,
         base_url=settings.llm_base_url,
         api_key=settings.llm_api_key,
-        record_to=Path(settings.llm_record) if settings.llm_record else None,
-        cache_path=Path(settings.state_dir) / "cache.db" if settings.llm_cache else None,
+        record_to=Path(settings.llm_record) if settings.llm_record and local_files else None,
+        cache_path=Path(settings.state_dir) / "cache.db" if settings.llm_cache and local_files else None,
         context_tokens=settings.llm_context_tokens,
         timeout_s=settings.llm_timeout_s,
         model_cache_dir=Path(model_cache).expanduser() if model_cache else None,

@@ -6,27 +6,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import io
 import json
 import time
-import tokenize
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from nodegen.infra.bus import ModelEventEnvelope
+from nodegen.infra.source_text import declared_encoding
 from nodegen.infra.store_postgres import PostgresStore
 from nodegen.infra.work_store import WorkStore
 from nodegen.llm import (
     CachedClient,
     LLMClient,
-    LLMError,
     ModelCompletion,
     ModelCompletionRequest,
-    ModelLLMOptions,
     ProviderCapabilities,
     ProviderIdentity,
-    create_llm_client,
+    client_from_settings,
 )
 from nodegen.llm.budget import SharedRunBudget
 from nodegen.llm.cache import SharedCompletionCache
@@ -38,15 +35,6 @@ from nodegen.services import NodegenServices
 from nodegen.settings import NodegenSettings, build_container, load_settings
 
 from .models import REQUEST_SETTINGS, EnumFillStatus, ModelFillRequest, ModelFillResult, content_hash
-
-
-def _declared_encoding(text: str) -> str:
-    """The encoding a file's coding cookie names (UTF-8 without one): its text is written back as it was read."""
-    try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(text.encode("utf-8", "replace")).readline)
-    except SyntaxError:
-        return "utf-8"
-    return "utf-8" if encoding == "utf-8-sig" else encoding
 
 
 class _LimitedClient:
@@ -164,20 +152,7 @@ class RequestFiller:
     def _client(self, settings: NodegenSettings) -> _LimitedClient:
         client = self._clients.get(settings.llm)
         if client is None:
-            options = ModelLLMOptions(
-                llm=settings.llm,
-                base_url=settings.llm_base_url,
-                api_key=settings.llm_api_key,
-                context_tokens=settings.llm_context_tokens,
-                timeout_s=settings.llm_timeout_s,
-                model_cache_dir=Path(settings.llm_model_cache_dir).expanduser()
-                if settings.llm_model_cache_dir
-                else None,
-            )
-            try:
-                built = create_llm_client(options)
-            except LLMError as error:
-                raise ModelOnexError(error_code=EnumCoreErrorCode.NO_SUITABLE_PROVIDER, message=error.message) from None
+            built = client_from_settings(settings, local_files=False)  # the answers go to the shared cache
             if settings.llm_cache and parse_llm_spec(settings.llm).kind is not EnumProviderKind.REPLAY:
                 built = CachedClient(built, SharedCompletionCache(self.work))
             client = _LimitedClient(built, self._calls, self.concurrency)
@@ -228,7 +203,7 @@ class RequestFiller:
                 for relative, text in files.items():
                     path = self.root / relative
                     path.parent.mkdir(parents=True, exist_ok=True)
-                    path.write_bytes(text.encode(_declared_encoding(text)))
+                    path.write_bytes(text.encode(declared_encoding(text)))
                 yield
             finally:
                 for path in paths:
