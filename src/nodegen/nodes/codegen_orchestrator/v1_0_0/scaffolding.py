@@ -12,7 +12,7 @@ from xml.etree import ElementTree
 from nodegen.infra.sandbox import ModelSandboxLimits, limits_from, run_sandboxed
 from nodegen.llm import LLMClient, RetryPolicy, client_from_settings
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect
-from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumValidationRule, ModelCodeValidationRequest
+from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import ModelCodeValidationRequest
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import kind_hint
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import EnumNodeKind, ModelNodeSpec
 from nodegen.onex import EnumLogLevel, ModelContainer, emit_log_event
@@ -88,10 +88,7 @@ async def check_package(package_dir: Path, container: ModelContainer) -> tuple[l
         text = path.read_text(encoding="utf-8")
         if "__pycache__" in path.parts or not text.strip():  # an empty __init__.py has nothing to check
             continue
-        request = ModelCodeValidationRequest(
-            generated_code=text, file_path=str(path), validation_rules=[EnumValidationRule.ALL]
-        )
-        result = await validator.run(request)
+        result = await validator.run(ModelCodeValidationRequest(generated_code=text, file_path=str(path)))
         errors.extend(f"{path}: {finding.render()}" for finding in result.errors)
         warnings += len(result.warnings)
     return errors, warnings

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
-from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import ValidationRules
+from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import ValidationRules, every_rule
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub
 
 
@@ -24,7 +24,7 @@ class ModelCodeGenerationRequest(BaseModel):
     )
     only: list[str] | None = Field(default=None, description="Fill only the stubs with these qualified names")
     max_attempts: int | None = Field(default=None, ge=1, le=20, description="Default: the max_attempts setting")
-    validation_rules: ValidationRules
+    validation_rules: ValidationRules = Field(default_factory=every_rule)
 
     @model_validator(mode="before")
     @classmethod

@@ -1,7 +1,7 @@
 """Public models of NodeCodegenCodeValidatorEffect."""
 
 from .enum_finding_severity import EnumFindingSeverity
-from .enum_validation_rule import ONEX_RULES, EnumValidationRule, ValidationRules
+from .enum_validation_rule import ONEX_RULES, EnumValidationRule, ValidationRules, every_rule
 from .finding_codes import CODES, EXTERNAL, RUFF_CODES, ExternalFamily, FindingCode, answer_finding, declared
 from .model_code_validation_request import ModelCodeValidationRequest
 from .model_code_validation_result import ModelCodeValidationResult
@@ -24,4 +24,5 @@ __all__ = [
     "ValidationRules",
     "answer_finding",
     "declared",
+    "every_rule",
 ]

@@ -52,9 +52,15 @@ def _rules(value: object) -> object:
     return value
 
 
+def every_rule() -> list[EnumValidationRule]:
+    """The default of a request's rules: all of them."""
+    return [EnumValidationRule.ALL]
+
+
 ValidationRules = Annotated[
     list[EnumValidationRule],
     BeforeValidator(_rules),
-    Field(default_factory=lambda: [EnumValidationRule.ALL], description="Rule families; a name or a list of them"),
+    Field(description="Rule families; a name or a list of them"),
 ]
-"""A request field of rule families: one rule or a list, given as members, values, names or aliases."""
+"""A request field of rule families: one rule or a list, given as members, values, names or aliases (declare it
+with ``= Field(default_factory=every_rule)``, so type checkers see its default)."""

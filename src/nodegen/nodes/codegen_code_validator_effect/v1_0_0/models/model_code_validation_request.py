@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from nodegen.infra.source_text import source_text
 
-from .enum_validation_rule import ValidationRules
+from .enum_validation_rule import ValidationRules, every_rule
 from .model_validation_target import ModelValidationTarget
 
 
@@ -19,7 +19,7 @@ class ModelCodeValidationRequest(BaseModel):
 
     generated_code: str = Field(description="The code to check (bytes are decoded as Python would)")
     target: ModelValidationTarget | None = None
-    validation_rules: ValidationRules
+    validation_rules: ValidationRules = Field(default_factory=every_rule)
     strict_mode: bool | None = Field(default=None, description="Warnings fail too; default: validation_strict_mode")
     file_path: str | None = Field(default=None, description="Where the code lives (decides ONEX file rules)")
 
