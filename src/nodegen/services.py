@@ -38,23 +38,21 @@ class NodegenServices:
     def of(cls, container: ModelContainer) -> NodegenServices:
         """The services ``container`` holds, each checked to be what its name promises."""
         found = registered(container, [field.name for field in fields(cls)])
+        expected = _expected()
         for name, value in found.items():
-            expected = _kinds().get(name)
-            if value is not None and expected is not None and not isinstance(value, expected):
+            if value is None:
+                continue
+            kinds, what = expected[name]
+            if not (callable(value) if kinds is None else isinstance(value, kinds)):
                 raise ModelOnexError(
                     error_code=EnumCoreErrorCode.INVALID_CONFIGURATION,
-                    message=f"the {name} service is a {type(value).__name__}, not {_names()[name]}",
-                )
-            if name == "progress" and value is not None and not callable(value):
-                raise ModelOnexError(
-                    error_code=EnumCoreErrorCode.INVALID_CONFIGURATION,
-                    message=f"the progress service is a {type(value).__name__}, not a function",
+                    message=f"the {name} service is a {type(value).__name__}, not {what}",
                 )
         return cls(**found)
 
     def budget_or(self, *, max_tokens: int | None, max_cost_usd: float | None) -> RunBudget:
         """The budget shared by the whole run when one was given, else one with these limits."""
-        from nodegen.llm import RunBudget  # noqa: PLC0415 - see _kinds
+        from nodegen.llm import RunBudget  # noqa: PLC0415 - see _expected
 
         if self.llm_budget is not None:
             return self.llm_budget
@@ -66,7 +64,8 @@ class NodegenServices:
         return {name: value for name, value in found.items() if value is not None}
 
 
-def _kinds() -> dict[str, type | tuple[type, ...]]:
+def _expected() -> dict[str, tuple[type | tuple[type, ...] | None, str]]:
+    """Each service's kinds (None: any function) and how a message names it."""
     # imported when services are read, not when this module is: the nodes import it
     from nodegen.infra.bus import EventBus  # noqa: PLC0415
     from nodegen.infra.outbox import OutboxRelay  # noqa: PLC0415
@@ -75,21 +74,12 @@ def _kinds() -> dict[str, type | tuple[type, ...]]:
     from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect  # noqa: PLC0415
 
     return {
-        "llm_client": LLMClient,
-        "llm_budget": RunBudget,
-        "code_validator": NodeCodegenCodeValidatorEffect,
-        "codegen_store": CodegenStore,
-        "event_bus": (EventBus, OutboxRelay),
-    }
-
-
-def _names() -> dict[str, str]:
-    return {
-        "llm_client": "an LLM client",
-        "llm_budget": "a run budget",
-        "code_validator": "a code validator node",
-        "codegen_store": "a codegen store",
-        "event_bus": "an event bus",
+        "llm_client": (LLMClient, "an LLM client"),
+        "llm_budget": (RunBudget, "a run budget"),
+        "code_validator": (NodeCodegenCodeValidatorEffect, "a code validator node"),
+        "codegen_store": (CodegenStore, "a codegen store"),
+        "event_bus": ((EventBus, OutboxRelay), "an event bus"),
+        "progress": (None, "a function"),
     }
 
 

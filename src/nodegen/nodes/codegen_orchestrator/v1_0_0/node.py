@@ -135,8 +135,8 @@ class NodeCodegenOrchestrator(
         started = time.perf_counter()
         selection = select_sources(paths)
         files = selection.files
-        container = self._run_container(request)
-        validator = self.services.code_validator or NodeCodegenCodeValidatorEffect(container)
+        # the request's overrides (provider, attempts, concurrency, budget) are none of the validator's settings
+        validator = self.services.code_validator or NodeCodegenCodeValidatorEffect(self.container)
         given = self.services.codegen_store
         owns_store = given is None
         store = given or open_store(self.settings.database_url, Path(self.settings.state_dir))
