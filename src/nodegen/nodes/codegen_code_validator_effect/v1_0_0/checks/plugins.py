@@ -48,10 +48,6 @@ class Check:
         return wanted and (self.when is None or self.when(ctx))
 
 
-async def _ruff(ctx: CheckContext, rules: Rules) -> list[RawFinding]:
-    return await check_ruff(ctx, rules)
-
-
 def _onex(ctx: CheckContext, rules: Rules) -> list[RawFinding]:
     return [found for found in check_onex(ctx) if found.rule in rules]
 
@@ -65,7 +61,12 @@ _SECURITY = ("SEC001", "SEC010", "SEC020", *(f"SEC0{n}" for n in range(30, 42)),
 _ONEX = ("ONEX001", "ONEX002", "ONEX003", "ONEX006", "ONEX008", "ONEX009", "ONEX010", "ONEX011")
 
 CHECKS: tuple[Check, ...] = (
-    Check("ruff", RUFF_RULES, ("F", *sorted({entry.code for entry in RUFF_CODES.values()}), "CHK001"), run_async=_ruff),
+    Check(
+        "ruff",
+        RUFF_RULES,
+        ("F", *sorted({entry.code for entry in RUFF_CODES.values()}), "CHK001"),
+        run_async=check_ruff,
+    ),
     Check(
         "mypy",
         frozenset({_R.TYPE_HINTS}),
