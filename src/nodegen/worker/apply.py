@@ -9,11 +9,12 @@ from typing import Any
 
 from nodegen.nodes.codegen_code_generator_effect.v1_0_0.models import ModelGenerationEvent
 from nodegen.nodes.codegen_code_injector_effect.v1_0_0 import NodeCodegenCodeInjectorEffect
-from nodegen.nodes.codegen_code_injector_effect.v1_0_0.models import ModelCodeInjectionInput, ModelCodeInjectionRequest
+from nodegen.nodes.codegen_code_injector_effect.v1_0_0.models import ModelCodeInjectionInput
 from nodegen.nodes.codegen_metrics_reducer.v1_0_0 import NodeCodegenMetricsReducer
 from nodegen.nodes.codegen_metrics_reducer.v1_0_0.models import ModelMetricsReductionRequest
 from nodegen.nodes.codegen_orchestrator.v1_0_0 import (
     Written,
+    injection_request,
     not_filled_because,
     not_written_event,
     read_back,
@@ -56,16 +57,7 @@ async def apply_result(
     filled = [index for index, stub in enumerate(stubs) if stub.status is EnumStubStatus.FILLED]
     if dry_run or file.bad_input or not filled:
         return ModelAppliedFile(file=file, stubs=stubs)
-    requests = [
-        ModelCodeInjectionRequest(
-            qualified_name=stubs[index].qualified_name,
-            expected_line=stubs[index].line_number,
-            generated_code=stubs[index].generated_code or "",
-            required_imports=stubs[index].required_imports,
-            allow_helpers=True,  # the worker checked the helpers in place with the code
-        )
-        for index in filled
-    ]
+    requests = [injection_request(stubs[index]) for index in filled]
     try:
         injected = await injector.run(
             ModelCodeInjectionInput(source_code=text, file_path=local_path, injection_requests=requests)

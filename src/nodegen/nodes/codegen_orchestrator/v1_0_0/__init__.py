@@ -7,7 +7,7 @@ from nodegen.lazy import lazy_exports
 if TYPE_CHECKING:
     from .events import CodeValidatedEvent, StubsExtractedEvent
     from .node import NodeCodegenOrchestrator
-    from .outcomes import Written, not_filled_because, not_written_event, read_back, run_totals
+    from .outcomes import Written, injection_request, not_filled_because, not_written_event, read_back, run_totals
     from .workflow import CodeGenerationWorkflow
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "NodeCodegenOrchestrator",
     "StubsExtractedEvent",
     "Written",
+    "injection_request",
     "not_filled_because",
     "not_written_event",
     "read_back",
@@ -29,6 +30,7 @@ __getattr__ = lazy_exports(
         "NodeCodegenOrchestrator": ".node",
         "StubsExtractedEvent": ".events",
         "Written": ".outcomes",
+        "injection_request": ".outcomes",
         "not_filled_because": ".outcomes",
         "not_written_event": ".outcomes",
         "read_back": ".outcomes",

@@ -17,7 +17,7 @@ from nodegen.nodes.codegen_code_generator_effect.v1_0_0.models import (
     ModelGenerationEvent,
     ModelStubGeneration,
 )
-from nodegen.nodes.codegen_code_injector_effect.v1_0_0.models import ModelCodeInjectionResult
+from nodegen.nodes.codegen_code_injector_effect.v1_0_0.models import ModelCodeInjectionRequest, ModelCodeInjectionResult
 from nodegen.onex import ModelOnexError
 from nodegen.pysource import is_docstring
 
@@ -122,6 +122,18 @@ def record_not_written(generation: ModelStubGeneration, stub: ModelStubOutcome) 
     generation.events.append(not_written_event(generation.events[-1], stub.message))
 
 
+def injection_request(stub: ModelStubGeneration | ModelStubOutcome) -> ModelCodeInjectionRequest:
+    """The injector's request for a stub's code that passed (a local fill's generation or a worker's outcome): its
+    helpers come along, since they were checked in place with the code."""
+    return ModelCodeInjectionRequest(
+        qualified_name=stub.qualified_name,
+        expected_line=stub.line_number,
+        generated_code=stub.generated_code or "",
+        required_imports=stub.required_imports,
+        allow_helpers=True,
+    )
+
+
 def not_filled_because(
     code: str, key: tuple[str, int | None], index: int, written: Written, *, file_error: str | None, where: str
 ) -> str | None:
@@ -185,6 +197,7 @@ __all__ = [
     "Written",
     "final_outcome",
     "holds_code",
+    "injection_request",
     "not_filled_because",
     "not_written_event",
     "read_back",

@@ -24,7 +24,7 @@ from nodegen.infra.source_text import read_source
 from nodegen.nodes.codegen_code_generator_effect.v1_0_0 import NodeCodegenCodeGeneratorEffect
 from nodegen.nodes.codegen_code_generator_effect.v1_0_0.models import EnumStopReason, ModelStubGeneration
 from nodegen.nodes.codegen_code_injector_effect.v1_0_0 import NodeCodegenCodeInjectorEffect
-from nodegen.nodes.codegen_code_injector_effect.v1_0_0.models import ModelCodeInjectionInput, ModelCodeInjectionRequest
+from nodegen.nodes.codegen_code_injector_effect.v1_0_0.models import ModelCodeInjectionInput
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import ModelCodeValidationResult
 from nodegen.nodes.codegen_metrics_reducer.v1_0_0 import NodeCodegenMetricsReducer
@@ -46,7 +46,7 @@ from .events import (
     StubsExtractedEvent,
 )
 from .models import EnumStubStatus, ModelFileOutcome, ModelFileRun, ModelFillState, ModelStubOutcome, ModelStubRef
-from .outcomes import Written, final_outcome, holds_code, read_back, record_not_written
+from .outcomes import Written, final_outcome, holds_code, injection_request, read_back, record_not_written
 
 # Calls in flight are bounded by the generator (generation_concurrency); these only let that many proceed.
 _STEP_WORKERS = 256
@@ -206,7 +206,7 @@ class CodeGenerationWorkflow(Workflow):
         time: its name is its own, so it is found in a text whose lines have moved)."""
         state = await ctx.store.get_state()
         file = state.files[file_path]
-        (request,) = _requests([passed])
+        request = injection_request(passed)
         result = await self.fill.injector.run(
             ModelCodeInjectionInput(
                 source_code=file.working_source or file.source,
@@ -264,7 +264,7 @@ class CodeGenerationWorkflow(Workflow):
                 file_path=file_path,
                 through_symlink=file.linked,  # a file swapped for a link meanwhile is not written through it
                 dry_run=not in_place,
-                injection_requests=_requests(passed),
+                injection_requests=[injection_request(generation) for generation in passed],
             ),
             correlation_id=fill.correlation_id,
         )
@@ -306,20 +306,6 @@ class CodeGenerationWorkflow(Workflow):
             ModelMetricsReductionRequest(events=events), correlation_id=self.fill.correlation_id
         )
         return StopEvent(result=output)
-
-
-def _requests(passed: list[ModelStubGeneration]) -> list[ModelCodeInjectionRequest]:
-    """The injector's requests for code that passed."""
-    return [
-        ModelCodeInjectionRequest(
-            qualified_name=g.qualified_name,
-            expected_line=g.line_number,
-            generated_code=g.generated_code or "",
-            required_imports=g.required_imports,
-            allow_helpers=True,  # the generator's helpers were checked in place with the code
-        )
-        for g in passed
-    ]
 
 
 __all__ = ["CodeGenerationWorkflow", "FillRun", "holds_code"]
