@@ -13,7 +13,7 @@ from nodegen.infra.sandbox import ModelSandboxLimits
 from nodegen.llm import RetryPolicy, RunBudget, openai_client
 from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_outputs import OutputsAsk
 from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_prompts import spec_system_prompt
-from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_salvage import listed_types
+from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_salvage import listed_types, quote_placeholders
 from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_stage import SpecAsk, quote_types, write_spec
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import check_spec, parse_spec, read_yaml
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import EnumNodeKind
@@ -57,6 +57,13 @@ def test_quoting_makes_what_models_write_yaml():
     assert quote_types(text) == (
         "  zone: {type: \"Literal['a', 'b']\", default: 'a'}\n    description: \"Cost: 5 plus 1.2 per kg\"\n"
     )
+    # the 1.5B model's InvoiceFetcher: a brace inside a flow mapping's plain value; a placeholder read as a mapping
+    http = "setup: {http: [{method: GET, path: /invoices/{invoice_id}, status: 200}]}\ninput: {base_url: {base_url}}\n"
+    assert quote_placeholders(http) == (
+        "setup: {http: [{method: GET, path: '/invoices/{invoice_id}', status: 200}]}\ninput: {base_url: '{base_url}'}\n"
+    )
+    kept = "input: {folder: '{dir}', url: \"{base_url}/a\"}\njson: {id: 7}\ndescription: reads {dir}/x then\n"
+    assert quote_placeholders(kept) == kept
 
 
 async def test_samples_that_agree_stop_the_stage_early_and_mark_their_examples():
@@ -166,16 +173,21 @@ async def test_what_small_models_get_wrong_in_a_spec_is_read_as_meant(written, r
     assert [e.case for e in spec.operations[0].examples] == ["typical", edge, "typical", "error", "error"]
 
 
-async def test_a_rule_of_the_prompt_the_spec_left_out_is_put_back_in_the_prompt_s_words():
-    # The 1.5B model's RetrySchedule dropped "each at most 60.0", its PasswordStrength "a length of at least 8".
+async def test_the_prompt_s_rules_go_with_the_description_in_the_prompt_s_own_words():
+    # The 1.5B model's RetrySchedule dropped "each at most 60.0", its SlugMaker "a title with no letter or digit is a
+    # validation error": the code drawn from the rules and the fill never saw those rules.
     prompt = PROMPTS["compute"] + " No parcel costs more than 99.5; heavier ones are capped there."
     async with ScriptedLLMServer(answering(SHIPPING)) as server:
         spec, stage, _ = await write_spec(ask(server, samples=1, implementations=0, prompt=prompt))
     assert spec is not None, stage.problems
-    assert spec.operations[0].description.endswith(
-        "(The prompt says: No parcel costs more than 99.5; heavier ones are capped there.)"
+    description = spec.operations[0].description
+    assert "rounded to 2 decimals. (The prompt says: The request has weight_kg" in description  # the model's first
+    assert description.endswith(
+        "A negative weight or an unknown zone is a validation error. No parcel costs more than 99.5; heavier ones "
+        "are capped there.)"
     )
-    assert "rounded to 2 decimals" in spec.operations[0].description  # the model's own words stay
+    assert "named ShippingCost" not in description  # the sentence that only asks for the node
+    assert description.count("The prompt says") == 1
 
 
 def test_a_list_type_written_as_a_list_of_its_item_type_is_that_list():

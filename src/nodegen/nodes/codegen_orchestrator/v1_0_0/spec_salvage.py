@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import SpecTypeError, missing_numbers, numbers_in, read_type
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import SpecTypeError, prompt_names, read_type
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import ModelNodeSpec, ModelSpecField
 
 _TYPE_KEY = re.compile(r"\btype:[ \t]*(?=[^\s'\"])")
@@ -40,6 +40,16 @@ def quote_types(text: str) -> str:
     text = "".join(out) + text[position:]
     # "description: Cost: 5.00 plus ..." is not YAML either (a colon inside a plain value): quote the line's value
     return _PROSE.sub(lambda m: m.group(1) + '"' + m.group(2).replace("\\", "\\\\").replace('"', '\\"') + '"', text)
+
+
+# a plain value holding a ``{name}`` placeholder: "path: /invoices/{invoice_id}", "base_url: {base_url}"
+_BRACED = re.compile(r"(?<=: )((?:[^\s'\"{\[,][^,{}\n]*?)?(?:\{[A-Za-z_]\w*\}[^,{}\s]*)+)(?=\s*[,}\n]|\s*$)")
+
+
+def quote_placeholders(text: str) -> str:
+    """``{kind: http, path: /invoices/{invoice_id}, status: 200}`` is not YAML (a brace inside a flow mapping's
+    plain value), and ``base_url: {base_url}`` reads as a mapping: a plain value holding ``{name}`` is quoted."""
+    return _BRACED.sub(lambda m: "'" + m.group(1).replace("'", "''") + "'", text)
 
 
 def fold_descriptions(data: Any) -> Any:
@@ -140,23 +150,31 @@ def _listed(value: Any) -> str | None:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# The words of a sentence that only asks for the node ("Generate a compute node named ShippingCost.").
+_NAMING_WORDS = frozenset({
+    "generate", "create", "make", "build", "write", "implement", "give", "me", "i", "need", "want", "please", "a",
+    "an", "new", "the", "one", "compute", "effect", "reducer", "orchestrator", "node", "named", "called",
+})  # fmt: skip
 
 
 def stated_rules(spec: ModelNodeSpec, prompt: str) -> ModelNodeSpec:
-    """A number the prompt states that the spec left out (a cap, a bound: a rule dropped) is put back in the user's
-    own words: the prompt's sentences that state it are added to each operation's description, which the code drawn
-    from the rules and the fill's docstring both show. Examples of the rule are the model's to write."""
-    missing = set(missing_numbers(spec, prompt))
-    if not missing:
-        return spec
-    sentences = [text for text in _SENTENCE_END.split(prompt) if missing & set(numbers_in(text))]
-    if not sentences:
-        return spec
-    said = " ".join(sentences)
-    operations = [
-        operation.model_copy(update={"description": f"{operation.description.rstrip()} (The prompt says: {said})"})
-        for operation in spec.operations
+    """The prompt's own words go with every operation's rules: a small model's description drops rules (the 1.5B
+    model's RetrySchedule dropped "each at most 60.0", its SlugMaker "a title with no letter or digit is a validation
+    error"), and neither its examples nor code drawn from its rules would then show them. Each sentence of the prompt
+    that states more than the node's kind and name, and that the description does not hold already, is added to the
+    description, which the code drawn from the rules, the fill's docstring and the reviewer all read."""
+    names = {word.lower() for word in (spec.name, prompt_names(prompt).node_name or "")}
+    sentences = [
+        text.strip()
+        for text in _SENTENCE_END.split(prompt)
+        if {word.lower() for word in re.findall(r"\w+", text)} - _NAMING_WORDS - names
     ]
+    operations = []
+    for operation in spec.operations:
+        held = " ".join(operation.description.split()).lower()
+        said = " ".join(text for text in sentences if " ".join(text.split()).lower() not in held)
+        described = f"{operation.description.rstrip()} (The prompt says: {said})" if said else operation.description
+        operations.append(operation.model_copy(update={"description": described}))
     return spec.model_copy(update={"operations": operations})
 
 
@@ -177,4 +195,12 @@ def fit_constraints(spec: ModelNodeSpec) -> ModelNodeSpec:
     return spec.model_copy(update={"request": request, "response": response, "models": models})
 
 
-__all__ = ["fit_constraints", "fold_descriptions", "listed_types", "quote_types", "unlist"]
+__all__ = [
+    "fit_constraints",
+    "fold_descriptions",
+    "listed_types",
+    "quote_placeholders",
+    "quote_types",
+    "stated_rules",
+    "unlist",
+]

@@ -40,6 +40,7 @@ from .spec_salvage import (
     fold_descriptions,
     known_cases,
     listed_types,
+    quote_placeholders,
     quote_types,
     stated_rules,
     unlist,
@@ -85,7 +86,7 @@ def _load(text: str) -> ModelNodeSpec:
     """The spec in an answer. A small model that loops ends its answer mid-line at the token limit: the lines up to
     the last one that still reads as a spec are kept (never more than a few dropped), and examples it repeated word
     for word count once."""
-    lines = quote_types(unlist(text)).rstrip().splitlines()
+    lines = quote_placeholders(quote_types(unlist(text))).rstrip().splitlines()
     first: SpecFileError | None = None
     for cut in range(min(_MOST_CUT, len(lines) - 1) + 1):
         try:

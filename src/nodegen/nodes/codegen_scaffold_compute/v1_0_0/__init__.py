@@ -9,7 +9,7 @@ from nodegen.lazy import lazy_exports
 if TYPE_CHECKING:
     from .keyword_drafting import keyword_draft
     from .node import NodeCodegenScaffoldCompute
-    from .prompt_naming import kind_hint, numbers_in, prompt_names, states_errors, unbuildable
+    from .prompt_naming import kind_hint, listed_fields, numbers_in, prompt_names, states_errors, unbuildable
     from .rendering import function_stub
     from .spec_checks import MIN_EXAMPLES, check_spec, example_outcome, leaves, missing_numbers
     from .spec_runtime import SpecRuntime
@@ -30,6 +30,7 @@ __all__ = [
     "keyword_draft",
     "kind_hint",
     "leaves",
+    "listed_fields",
     "load_spec",
     "missing_numbers",
     "numbers_in",
@@ -57,6 +58,7 @@ __getattr__ = lazy_exports(
         "kind_hint": ".prompt_naming",
         "leaves": ".spec_checks",
         "load_spec": ".spec_yaml",
+        "listed_fields": ".prompt_naming",
         "missing_numbers": ".spec_checks",
         "numbers_in": ".prompt_naming",
         "parse_spec": ".spec_yaml",

@@ -4,6 +4,7 @@ kind its words suggest. The keyword skeleton built from these is the fallback wh
 
 from __future__ import annotations
 
+import keyword
 import re
 from dataclasses import dataclass
 
@@ -62,6 +63,34 @@ def prompt_names(prompt: str) -> PromptNames:
     return PromptNames(node, tuple(dict.fromkeys(typed)), tuple(dict.fromkeys(snake)))
 
 
+_LISTS = re.compile(r"\b(request|response)\s+(?:has|holds|takes|gives)\b", re.IGNORECASE)
+_LIST_END = re.compile(r"\.(?:\s|$)")
+
+
+def listed_fields(prompt: str) -> dict[str, tuple[str, ...]]:
+    """The fields a sentence "The request has a (int) and b (str: ...)." lists, for the request and the response:
+    each name followed by its parenthesis, outside any other (``orders (a list of dicts with customer (str) ...)``
+    lists ``orders``), up to the sentence's end or the other part's list. A part the prompt lists no field of is
+    left out."""
+    listed: dict[str, tuple[str, ...]] = {}
+    starts = list(_LISTS.finditer(prompt))
+    for found, following in zip(starts, [*starts[1:], None], strict=True):
+        names, depth, start = [], 0, found.end()
+        end = _LIST_END.search(prompt, start)
+        stop = min(end.start() if end else len(prompt), following.start() if following else len(prompt))
+        sentence = prompt[start:stop]
+        for position, char in enumerate(sentence):
+            if char == "(" and depth == 0:
+                name = re.search(r"([A-Za-z_]\w*)\s*$", sentence[:position])
+                if name and not keyword.iskeyword(name.group(1)):
+                    names.append(name.group(1))
+            depth = max(depth + (char == "(") - (char == ")"), 0)
+        part = found.group(1).lower()
+        if names:
+            listed[part] = (*listed.get(part, ()), *dict.fromkeys(names))
+    return listed
+
+
 _NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?!\w)")
 
 
@@ -106,4 +135,4 @@ def unbuildable(prompt: str) -> str | None:
     return None
 
 
-__all__ = ["PromptNames", "kind_hint", "numbers_in", "prompt_names", "states_errors", "unbuildable"]
+__all__ = ["PromptNames", "kind_hint", "listed_fields", "numbers_in", "prompt_names", "states_errors", "unbuildable"]

@@ -13,11 +13,12 @@ from collections.abc import Iterable
 from pydantic import ValidationError
 
 from .models import EnumNodeKind, ModelNodeSpec, ModelSpecExample, ModelSpecField, ModelSpecOperation
-from .prompt_naming import numbers_in, prompt_names, states_errors
+from .prompt_naming import listed_fields, numbers_in, prompt_names, states_errors
 from .spec_runtime import SpecRuntime, first_error
 from .spec_types import NUMBER_BOUNDS, SIZE_BOUNDS, SpecTypeError, read_type
 
 MIN_EXAMPLES = 3
+_PLACEHOLDER = re.compile(r"\{[A-Za-z_]\w*\}")
 # Names node.py defines or imports: an operation may not take one of them.
 _TAKEN = {"BaseModel", "ConfigDict", "Field", "ValidationError", "Any", "Literal", "asyncio", "annotations"}
 
@@ -181,8 +182,24 @@ def _placeholders(operation: ModelSpecOperation, where: str, effect: bool) -> li
         paths = [*(example.setup.files if example.setup else {}), *(example.setup.sqlite if example.setup else {})]
         paths += [*(example.after.files if example.after else {}), *(example.after.sqlite if example.after else {})]
         for path in paths:
-            if path.startswith("/") or ".." in path.split("/"):
-                problems.append(f"{where}.examples[{index}]: {path!r} is not a path inside the example's folder")
+            if path.startswith("/") or ".." in path.split("/") or "{" in path:
+                problems.append(
+                    f"{where}.examples[{index}]: {path!r} is not a path inside the example's folder (write "
+                    "'shop.db' there, and '{dir}/shop.db' in the input)"
+                )
+        unknown = sorted(set(_PLACEHOLDER.findall(text)) - {"{dir}", "{base_url}"})
+        if unknown:
+            problems.append(
+                f"{where}.examples[{index}]: {', '.join(unknown)} is not filled in by nodegen: an input names the "
+                "example's folder as {dir} ('{dir}/shop.db') and its HTTP server as {base_url}"
+            )
+        routes = [route.path for route in example.setup.http] if example.setup else []
+        problems += [
+            f"{where}.examples[{index}]: the route {path!r} is a template; give the path this example's call "
+            "requests ('/invoices/7')"
+            for path in routes
+            if "{" in path
+        ]
     return problems
 
 
@@ -197,6 +214,13 @@ def _prompt_names(spec: ModelNodeSpec, prompt: str) -> list[str]:
         for name in spelled.fields
         if name not in fields
     ]
+    for part, listed in listed_fields(prompt).items():
+        problems += [
+            f"{part}: the prompt lists the {part}'s fields as {', '.join(listed)}; {field.name!r} is not one of "
+            "them: leave it out (what the prompt asks for is all the node gives)"
+            for field in (spec.request if part == "request" else spec.response)
+            if field.name not in listed
+        ]
     words = set(re.findall(r"\w+", json.dumps(spec.model_dump(mode="json", exclude={"prompt"}))))
     problems += [
         f"the prompt spells out {name!r}; keep that name exactly" for name in spelled.names if name not in words

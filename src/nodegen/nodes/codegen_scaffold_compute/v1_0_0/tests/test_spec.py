@@ -3,6 +3,8 @@ with where it points, the names a prompt spells out, and prompts refused before 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from tests.support.scaffold_answers import PROMPTS, SPECS
 
@@ -10,6 +12,7 @@ from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import (
     SpecFileError,
     check_spec,
     keyword_draft,
+    listed_fields,
     load_spec,
     prompt_names,
     unbuildable,
@@ -132,6 +135,45 @@ def test_the_names_the_prompt_spells_out_are_kept_exactly():
     assert any("the field 'weight_kg'" in p for p in problems_of(renamed, PROMPTS["compute"]))
     other = SHIPPING.replace("name: ShippingCost", "name: ParcelPrice")
     assert any("names the node 'ShippingCost'" in p for p in problems_of(other, PROMPTS["compute"]))
+
+
+def test_a_field_the_prompt_s_lists_leave_out_is_a_problem():
+    # the 1.5B model's WordCounter added a response field `words`, its InventoryLookup a request field `path`
+    field = "  express: {type: bool, default: false}\n"
+    extra = SHIPPING.replace(field, field + "  currency: {type: str, default: EUR}\n", 1)
+    assert problems_of(extra, PROMPTS["compute"]) == [
+        "request: the prompt lists the request's fields as weight_kg, zone, express; 'currency' is not one of them: "
+        "leave it out (what the prompt asks for is all the node gives)"
+    ]
+    assert problems_of(extra, "") == []  # a spec file a user gives may hold what they like
+    nested = "The request has orders (a list of dicts with customer (str) and amount (float)); the response has n (int)."
+    assert listed_fields(nested) == {"request": ("orders",), "response": ("n",)}
+    # "split on whitespace; and total_words (int)": a semicolon does not end the list
+    said = "The response has counts (dict of word to int): how often each word occurs; and total_words (int). Done."
+    assert listed_fields(said) == {"response": ("counts", "total_words")}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("input: {folder: '{dir}', file_name: a.txt}", "input: {folder: '{folder}', file_name: a.txt}",
+         "{folder} is not filled in by nodegen"),
+        ("setup: {files: {a.txt:", "setup: {files: {'{dir}/a.txt':", "'{dir}/a.txt' is not a path inside the example's folder"),
+    ],
+)  # fmt: skip
+def test_an_effect_example_names_its_folder_and_server_only_by_the_placeholders_nodegen_fills(old, new, expected):
+    text = (SPECS / "line_counter.yaml").read_text()
+    assert old in text
+    found = problems_of(text.replace(old, new, 1))
+    assert any(expected in problem for problem in found), found
+
+
+def test_an_http_route_is_the_path_the_example_requests_not_a_template():
+    text = (SPECS / "invoice_fetcher.yaml").read_text()
+    assert problems_of(text) == []
+    templated = re.sub(r"path: /invoices/\d+", "path: '/invoices/{invoice_id}'", text, count=1)
+    assert templated != text
+    assert any("the route '/invoices/{invoice_id}' is a template" in p for p in problems_of(templated))
 
 
 def test_every_number_the_prompt_states_is_somewhere_in_the_spec():
