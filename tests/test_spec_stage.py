@@ -277,11 +277,45 @@ async def test_implementations_that_break_an_error_rule_the_prompt_states_are_no
     assert spec.operations[0].examples[2].agreement == "1/1, code 0/3"
 
 
-@pytest.mark.parametrize("kind", list(EnumNodeKind))
-def test_every_worked_example_the_model_is_shown_is_a_spec_that_passes_the_checks(kind):
-    shown = re.findall(r"```yaml\n(.*?)```", spec_system_prompt(kind), re.DOTALL)
+async def test_implementations_that_return_a_tuple_of_the_outputs_count_but_do_not_stand_in_the_package():
+    # The 1.5B model's WordCounter: all three implementations returned (counts, total_words), whatever the
+    # docstring asked, and agreed on every example: the outputs are theirs in the spec's order; the code is not
+    # the package's (its entry point takes a dict).
+    wrong = (SPECS / "order_totals.yaml").read_text().replace("count: 3}}", "count: 4}}")
+    tuple_code = (
+        "```python\ndef order_totals(orders):\n    totals = {}\n    for order in orders:\n"
+        "        totals[order['customer']] = totals.get(order['customer'], 0.0) + order['amount']\n"
+        "    return dict(sorted(totals.items())), len(orders)\n```"
+    )
+
+    def respond(received):
+        if "You write the spec" in received.system_text:
+            return Reply(text=f"```yaml\n{wrong}```")
+        assert "Returns a dict {'totals': ..., 'count': ...}, not a tuple" in received.last_user_text
+        return Reply(text=tuple_code)
+
+    async with ScriptedLLMServer(respond) as server:
+        spec, stage, _ = await write_spec(ask(server, samples=1, prompt=PROMPTS["reducer"]))
+    assert spec is not None, stage.problems
+    assert spec.operations[0].examples[0].output == {"totals": {"ann": 1.0, "bob": 4.0}, "count": 3}
+    assert stage.proven == {"order_totals": 0}
+
+
+@pytest.mark.parametrize(
+    ("kind", "prompt"),
+    [
+        *((kind, "") for kind in EnumNodeKind),
+        (EnumNodeKind.EFFECT, "an effect node that reads a row of an SQLite database"),
+        (EnumNodeKind.EFFECT, "an effect node that gets a JSON answer from base_url over HTTP"),
+    ],
+)
+def test_every_worked_example_the_model_is_shown_is_a_spec_that_passes_the_checks(kind, prompt):
+    shown = re.findall(r"```yaml\n(.*?)```", spec_system_prompt(kind, prompt), re.DOTALL)
     assert len(shown) == (1 if kind is EnumNodeKind.COMPUTE else 2)
     for text in shown:
         spec = parse_spec(read_yaml(text, "the prompt"), "the prompt")
         assert check_spec(spec, "") == [], text
         assert spec.kind in (EnumNodeKind.COMPUTE, kind)
+    if kind is EnumNodeKind.EFFECT:  # the worked example of the I/O the prompt's words suggest
+        io = parse_spec(read_yaml(shown[1], "the prompt"), "the prompt").io_operations[0].kind
+        assert io == ("sqlite" if "SQLite" in prompt else "http" if "HTTP" in prompt else "files")

@@ -127,14 +127,31 @@ def _key(
     if "value" not in outcome or outcome.get("after", "ok") != "ok":
         return None
     names = [f.name for f in spec.operation_outputs(operation)]
-    value = outcome["value"]
-    values = {names[0]: value} if len(names) == 1 else value
-    if not isinstance(values, dict) or sorted(values) != sorted(names):
+    values = _named(names, outcome["value"])
+    if values is None:
         return None
     try:
         return json.dumps(runtime.load_output(values), sort_keys=True, default=str)
     except ValueError:
         return None
+
+
+def _named(names: list[str], value: Any) -> dict[str, Any] | None:
+    """An implementation's return value as the operation's outputs: the value of its one output, a dict of its
+    outputs, or (the way small models often return several values, whatever the docstring asks) their values in
+    the spec's order; None for anything else."""
+    if len(names) == 1:
+        return {names[0]: value}
+    if isinstance(value, list) and len(value) == len(names):
+        return dict(zip(names, value, strict=True))
+    return value if isinstance(value, dict) and sorted(value) == sorted(names) else None
+
+
+def _shaped(spec: ModelNodeSpec, operation: ModelSpecOperation, outcomes: list[dict[str, Any]]) -> bool:
+    """Every value the implementation returned has the shape the node's entry point takes (a dict of the outputs
+    when there are several): only such code can stand in the package as it is."""
+    several = len(spec.operation_outputs(operation)) > 1
+    return not several or all(isinstance(o["value"], dict) for o in outcomes if "value" in o)
 
 
 def _expected(runtime: SpecRuntime, example: ModelSpecExample) -> str:
@@ -270,14 +287,19 @@ async def confirm_outputs(spec: ModelNodeSpec, ask: OutputsAsk) -> tuple[ModelNo
             position += 1
             examples.append(_decide(runtime, operation, example, evidence, report, spec.prompt))
         operations.append(operation.model_copy(update={"examples": examples}))
-        ran.append((codes, keys, [arguments is not None for _, arguments in loaded]))
+        standing = [  # the code that may stand in the package as it is, with what it gave
+            (code, got)
+            for code, got, outcomes in zip(codes, keys, results, strict=False)
+            if _shaped(spec, operation, outcomes)
+        ]
+        ran.append((standing, [arguments is not None for _, arguments in loaded]))
     confirmed = spec.model_copy(update={"operations": operations})
     if check_spec(confirmed, spec.prompt):  # the new outputs must not contradict anything: else the spec as it was
         report.changed, report.doubted = [], report.doubted + 1
         confirmed = spec
-    for operation, (codes, keys, runs) in zip(confirmed.operations, ran, strict=True):
+    for operation, (standing, runs) in zip(confirmed.operations, ran, strict=True):
         expected = [_expected(runtime, example) for example, run in zip(operation.examples, runs, strict=True) if run]
-        report.proven[operation.name] = [code for code, got in zip(codes, keys, strict=False) if got == expected]
+        report.proven[operation.name] = [code for code, got in standing if got == expected]
     return confirmed, report
 
 

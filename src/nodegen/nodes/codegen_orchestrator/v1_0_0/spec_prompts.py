@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import EnumNodeKind
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import io_hint
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import EnumNodeKind, IOKind
 
 SPEC_SYSTEM = """\
 You write the spec of one ONEX node as YAML, in one ```yaml block, and nothing else.
@@ -46,33 +47,10 @@ below 25, else 'over'.
 _KIND_NOTES = {
     EnumNodeKind.EFFECT: """
 An effect node declares its I/O and each example sets up what it reads: files and SQLite databases in a fresh \
-folder ('{dir}' in a value), HTTP answers from a local server ('{base_url}'); `after` gives files or query rows \
-that must hold after the call. For example:
-```yaml
-kind: effect
-name: LineCounter
-description: Counts the lines of a text file.
-request:
-  folder: str
-  file_name: str
-response:
-  lines: int
-io_operations:
-  - {kind: files, access: read, target: folder, description: reads folder/file_name}
-operations:
-  - name: count_lines
-    description: Count the lines of the text file file_name in folder; a missing file is a FILE_NOT_FOUND error.
-    examples:
-      - {case: typical, input: {folder: '{dir}', file_name: a.txt}, setup: {files: {a.txt: "x\\ny\\n"}}, \
-output: {lines: 2}}
-      - {case: edge, input: {folder: '{dir}', file_name: e.txt}, setup: {files: {e.txt: ""}}, output: {lines: 0}}
-      - {case: error, input: {folder: '{dir}', file_name: no.txt}, setup: {files: {}}, error: FILE_NOT_FOUND}
-```
-SQLite: `setup: {sqlite: {shop.db: ["CREATE TABLE t (a INTEGER)", "INSERT INTO t VALUES (1)"]}}`, `after: {sqlite: \
-{shop.db: {"SELECT a FROM t": [[1]]}}}`. HTTP: `setup: {http: [{method: GET, path: /items/7, status: 200, json: \
-{id: 7}}]}` with `input: {base_url: '{base_url}', item_id: 7}`. Error codes for I/O: FILE_NOT_FOUND, \
-PERMISSION_DENIED, RESOURCE_NOT_FOUND (a missing row or an HTTP 404), NETWORK_ERROR (another HTTP failure), \
-DATABASE_OPERATION_ERROR.
+folder ('{dir}' in a value: the only way an input names that folder), HTTP answers from a local server \
+('{base_url}'); `after` gives files or query rows that must hold after the call. Error codes for I/O: \
+FILE_NOT_FOUND, PERMISSION_DENIED, RESOURCE_NOT_FOUND (a missing row or an HTTP 404), NETWORK_ERROR (another HTTP \
+failure), DATABASE_OPERATION_ERROR. For example:
 """,
     EnumNodeKind.REDUCER: """
 A reducer node aggregates a list from its request and declares the intents it returns. For example:
@@ -124,9 +102,101 @@ operations:
 }
 
 
-def spec_system_prompt(kind: EnumNodeKind) -> str:
-    """The format, the worked example, and what ``kind`` adds."""
-    return SPEC_SYSTEM + _KIND_NOTES.get(kind, "")
+_IO_EXAMPLES: dict[IOKind, str] = {
+    "files": """```yaml
+kind: effect
+name: LineCounter
+description: Counts the lines of a text file.
+request:
+  folder: str
+  file_name: str
+response:
+  lines: int
+io_operations:
+  - {kind: files, access: read, target: folder, description: reads folder/file_name}
+operations:
+  - name: count_lines
+    description: Count the lines of the text file file_name in folder; a missing file is a FILE_NOT_FOUND error.
+    examples:
+      - {case: typical, input: {folder: '{dir}', file_name: a.txt}, setup: {files: {a.txt: "x\\ny\\n"}}, \
+output: {lines: 2}}
+      - {case: edge, input: {folder: '{dir}', file_name: e.txt}, setup: {files: {e.txt: ""}}, output: {lines: 0}}
+      - {case: error, input: {folder: '{dir}', file_name: no.txt}, setup: {files: {}}, error: FILE_NOT_FOUND}
+```
+""",
+    "sqlite": """```yaml
+kind: effect
+name: PriceUpdate
+description: Sets a product's price in an SQLite database and gives the old one.
+request:
+  database: str
+  sku: str
+  price: {type: float, ge: 0}
+response:
+  old_price: float
+io_operations:
+  - {kind: sqlite, access: write, target: database, description: "updates table products (sku TEXT, price REAL)"}
+operations:
+  - name: update_price
+    description: Set the price of sku in table products of the SQLite database at the path database and return its \
+old price; an unknown sku is a RESOURCE_NOT_FOUND error.
+    examples:
+      - case: typical
+        input: {database: '{dir}/shop.db', sku: A1, price: 2.5}
+        setup: {sqlite: {shop.db: ["CREATE TABLE products (sku TEXT, price REAL)", \
+"INSERT INTO products VALUES ('A1', 2.0)"]}}
+        output: {old_price: 2.0}
+        after: {sqlite: {shop.db: {"SELECT price FROM products WHERE sku = 'A1'": [[2.5]]}}}
+      - case: edge
+        input: {database: '{dir}/shop.db', sku: A1, price: 0.0}
+        setup: {sqlite: {shop.db: ["CREATE TABLE products (sku TEXT, price REAL)", \
+"INSERT INTO products VALUES ('A1', 3.0)"]}}
+        output: {old_price: 3.0}
+      - case: error
+        input: {database: '{dir}/shop.db', sku: Z9, price: 1.0}
+        setup: {sqlite: {shop.db: ["CREATE TABLE products (sku TEXT, price REAL)"]}}
+        error: RESOURCE_NOT_FOUND
+```
+""",
+    "http": """```yaml
+kind: effect
+name: ExchangeRate
+description: The exchange rate between two currencies, from a rates API.
+request:
+  base_url: str
+  source: str
+  target: str
+response:
+  rate: float
+io_operations:
+  - {kind: http, access: read, target: base_url, description: "GET base_url/rates/source/target"}
+operations:
+  - name: exchange_rate
+    description: GET base_url/rates/source/target with httpx and return the answer's rate; a 404 answer is a \
+RESOURCE_NOT_FOUND error.
+    examples:
+      - case: typical
+        input: {base_url: '{base_url}', source: EUR, target: USD}
+        setup: {http: [{method: GET, path: /rates/EUR/USD, status: 200, json: {rate: 1.08}}]}
+        output: {rate: 1.08}
+      - case: edge
+        input: {base_url: '{base_url}', source: USD, target: USD}
+        setup: {http: [{method: GET, path: /rates/USD/USD, status: 200, json: {rate: 1}}]}
+        output: {rate: 1.0}
+      - case: error
+        input: {base_url: '{base_url}', source: EUR, target: XXX}
+        setup: {http: [{method: GET, path: /rates/EUR/XXX, status: 404, json: {error: unknown}}]}
+        error: RESOURCE_NOT_FOUND
+```
+""",
+}
+
+
+def spec_system_prompt(kind: EnumNodeKind, prompt: str = "") -> str:
+    """The format, the worked example, and what ``kind`` adds (an effect: the worked example of the I/O the
+    prompt's words suggest)."""
+    note = _KIND_NOTES.get(kind, "")
+    return SPEC_SYSTEM + (note + _IO_EXAMPLES[io_hint(prompt)] if kind is EnumNodeKind.EFFECT else note)
 
 
 def repair_message(problems: list[str]) -> str:

@@ -185,7 +185,7 @@ async def write_spec(ask: SpecAsk) -> tuple[ModelNodeSpec | None, ModelSpecStage
     started = time.perf_counter()
     written_by = f"{ask.client.identity.provider}:{ask.client.identity.model}"  # never an endpoint
     stage = ModelSpecStage(written_by=written_by)
-    system = spec_system_prompt(ask.kind)
+    system = spec_system_prompt(ask.kind, ask.prompt)
     schema = ModelNodeSpec.model_json_schema() if ask.structured else None
     valid: list[ModelNodeSpec] = []
     closest: _Draft | None = None

@@ -9,7 +9,7 @@ from nodegen.lazy import lazy_exports
 if TYPE_CHECKING:
     from .keyword_drafting import keyword_draft
     from .node import NodeCodegenScaffoldCompute
-    from .prompt_naming import kind_hint, listed_fields, numbers_in, prompt_names, states_errors, unbuildable
+    from .prompt_naming import io_hint, kind_hint, listed_fields, numbers_in, prompt_names, states_errors, unbuildable
     from .rendering import function_stub
     from .spec_checks import MIN_EXAMPLES, check_spec, example_outcome, leaves, missing_numbers
     from .spec_runtime import SpecRuntime
@@ -27,6 +27,7 @@ __all__ = [
     "dump_spec",
     "example_outcome",
     "function_stub",
+    "io_hint",
     "keyword_draft",
     "kind_hint",
     "leaves",
@@ -55,6 +56,7 @@ __getattr__ = lazy_exports(
         "example_outcome": ".spec_checks",
         "function_stub": ".rendering",
         "keyword_draft": ".keyword_drafting",
+        "io_hint": ".prompt_naming",
         "kind_hint": ".prompt_naming",
         "leaves": ".spec_checks",
         "load_spec": ".spec_yaml",

@@ -8,7 +8,7 @@ import keyword
 import re
 from dataclasses import dataclass
 
-from .models import EnumNodeKind
+from .models import EnumNodeKind, IOKind
 
 _TYPE_WORDS = r"(?:str|string|int|integer|float|number|bool|boolean|list|dict|date|datetime|optional|literal)"
 # "weight_kg (float)", "zone (str: ...)", "express (bool, default false)"
@@ -74,10 +74,10 @@ def listed_fields(prompt: str) -> dict[str, tuple[str, ...]]:
     left out."""
     listed: dict[str, tuple[str, ...]] = {}
     starts = list(_LISTS.finditer(prompt))
-    for found, following in zip(starts, [*starts[1:], None], strict=True):
+    for index, found in enumerate(starts):
         names, depth, start = [], 0, found.end()
         end = _LIST_END.search(prompt, start)
-        stop = min(end.start() if end else len(prompt), following.start() if following else len(prompt))
+        stop = min([end.start() if end else len(prompt), *(s.start() for s in starts[index + 1 : index + 2])])
         sentence = prompt[start:stop]
         for position, char in enumerate(sentence):
             if char == "(" and depth == 0:
@@ -116,6 +116,17 @@ def kind_hint(prompt: str) -> EnumNodeKind:
     return EnumNodeKind.EFFECT
 
 
+_IO_WORDS: list[tuple[IOKind, re.Pattern[str]]] = [
+    ("sqlite", re.compile(r"\b(sqlite\w*|sql|database|db|table)\b", re.IGNORECASE)),
+    ("http", re.compile(r"\b(http|https|httpx|url|base_url|api|endpoint|rest)\b", re.IGNORECASE)),
+]
+
+
+def io_hint(prompt: str) -> IOKind:
+    """The I/O the prompt's words suggest for an effect: SQLite, HTTP, else files."""
+    return next((kind for kind, words in _IO_WORDS if words.search(prompt)), "files")
+
+
 def unbuildable(prompt: str) -> str | None:
     """Why nodegen refuses the prompt before asking any model (None: it may be built)."""
     text = prompt.strip()
@@ -135,4 +146,13 @@ def unbuildable(prompt: str) -> str | None:
     return None
 
 
-__all__ = ["PromptNames", "kind_hint", "listed_fields", "numbers_in", "prompt_names", "states_errors", "unbuildable"]
+__all__ = [
+    "PromptNames",
+    "io_hint",
+    "kind_hint",
+    "listed_fields",
+    "numbers_in",
+    "prompt_names",
+    "states_errors",
+    "unbuildable",
+]

@@ -67,7 +67,8 @@ def _operation(
     doc = [*_wrap(operation.description), ""]
     doc += _wrap("Takes " + "; ".join(_field_note(f, read_type(f.type, models).plain) for f in inputs) + ".")
     shown = "; ".join(_field_note(f, read_type(f.type, models).plain) for f in outputs)
-    doc += _wrap(f"Returns {shown}." if single else f"Returns a dict with the keys {shown}.")
+    keys = ", ".join(f"{f.name!r}: ..." for f in outputs)  # a small model returns a tuple unless shown the dict
+    doc += _wrap(f"Returns {shown}." if single else f"Returns a dict {{{keys}}}, not a tuple: {shown}.")
     errors = sorted({e.error for e in operation.examples if e.error and _reaches(runtime, operation, e)})
     for code in errors:
         when = "as the examples show" if examples else "for the description's error rule"

@@ -3,6 +3,7 @@ them on every candidate, in the sandbox), and one test per example through the n
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -14,6 +15,16 @@ from .spec_runtime import SpecRuntime
 
 ENV_IMPORT = "from nodegen.onex.example_env import example_env"
 _PLACEHOLDERS = ("{dir}", "{base_url}")
+# An example's value of a field named like a secret (a password checker's ``password='Password123'``) is an input
+# the spec states for all to read, not a secret: its lines say so to the secret scanners (detect-secrets' pragma).
+_SECRET_NAME = re.compile(r"pass|pwd|secret|key|token|credential|contrase", re.IGNORECASE)
+_EXAMPLE_VALUE = "  # pragma: allowlist secret (an example input of the spec)"
+
+
+def _marked(line: str, example: ModelSpecExample) -> str:
+    """``line`` with the allowlist pragma when it holds an input of a field named like a secret."""
+    secret = any(_SECRET_NAME.search(name) and value for name, value in example.input.items())
+    return line + _EXAMPLE_VALUE if secret else line
 
 
 def value_source(value: Any, env: bool = False) -> str:
@@ -79,7 +90,8 @@ def doctest_lines(spec: ModelNodeSpec, runtime: SpecRuntime, operation: ModelSpe
             lines.append(f">>> with example_env({_env_arguments(example)}) as env:")
             prefix = "...     "
         if example.error is not None:
-            body = ["try:", f"    {call}", "except ModelOnexError as error:", "    print(error.error_code.name)"]
+            body = ["try:", _marked(f"    {call}", example), "except ModelOnexError as error:"]
+            body.append("    print(error.error_code.name)")
             if env:
                 lines += [f"...     {line}" for line in body]
             else:
@@ -89,12 +101,12 @@ def doctest_lines(spec: ModelNodeSpec, runtime: SpecRuntime, operation: ModelSpe
         expected = expected_value(runtime, spec, operation, example)
         after = _after_arguments(example)
         if env and (after or any(mark in repr(expected) for mark in _PLACEHOLDERS)):
-            lines.append(f"{prefix}result = {call}")
+            lines.append(_marked(f"{prefix}result = {call}", example))
             check = f"env.check({after})" if after else "'ok'"
             lines.append(f"{prefix}(result == {value_source(expected, env)}, {check})")
             lines.append("(True, 'ok')")
             continue
-        lines += [f"{prefix}{call}", repr(expected)]
+        lines += [_marked(f"{prefix}{call}", example), repr(expected)]
     return lines
 
 
@@ -120,7 +132,7 @@ def test_sources(spec: ModelNodeSpec, operation: ModelSpecOperation) -> list[str
         doc = f"{(example.error and 'error') or example.case}: {summary} -> {example_outcome(example)}{origin}"
         lines = [
             f"async def {_test_name(operation, index, example)}(node: {spec.class_name}) -> None:",
-            f"    {doc_line(doc)}",
+            _marked(f"    {doc_line(doc)}", example),
         ]
         indent = "    "
         if env:
@@ -130,12 +142,12 @@ def test_sources(spec: ModelNodeSpec, operation: ModelSpecOperation) -> list[str
         if example.error is not None:
             lines += [
                 f"{indent}with pytest.raises(ModelOnexError) as raised:",
-                f"{indent}    await _call(node, {state})",
+                _marked(f"{indent}    await _call(node, {state})", example),
                 f"{indent}assert raised.value.error_code is EnumCoreErrorCode.{example.error}",
             ]
         else:
             lines += [
-                f"{indent}result = await _call(node, {state})",
+                _marked(f"{indent}result = await _call(node, {state})", example),
                 f'{indent}assert result.model_dump(mode="json", include={set_source(outputs)}) == '
                 f"{value_source(example.output, env)}",
             ]

@@ -11,13 +11,15 @@ from nodegen.onex import EnumIntentType
 
 from .model_spec_field import ModelSpecField
 
+IOKind = Literal["files", "sqlite", "http"]
+
 
 class ModelIoOperation(BaseModel):
     """I/O an effect does: files under a path the request gives, an SQLite database, or HTTP through httpx."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    kind: Literal["files", "sqlite", "http"]
+    kind: IOKind
     access: Literal["read", "write", "read_write"] = "read"
     target: str = Field(description="The request field holding the path, database file or base URL")
     description: str = ""

@@ -160,3 +160,40 @@ async def test_each_stub_s_examples_pass_its_reference_body_and_fail_a_wrong_one
     assert right.is_valid and "examples" in right.rule_timings_ms, right.feedback()
     wrong = await check(f"raise ValueError({stub.name!r})")
     assert "EXA001" in [f.code for f in wrong.errors], wrong.feedback()
+
+
+PASSWORDS = """\
+kind: compute
+name: PasswordLength
+description: The length of a password.
+request: {password: str}
+response: {length: int}
+operations:
+  - name: password_length
+    description: length is the number of characters of password; an empty password is a validation error.
+    examples:
+      - {case: typical, input: {password: Password123}, output: {length: 11}}
+      - {case: edge, input: {password: x}, output: {length: 1}}
+      - {case: error, input: {password: ''}, error: VALIDATION_ERROR}
+"""
+
+
+async def test_an_example_input_of_a_field_named_like_a_secret_is_not_reported_as_a_hard_coded_secret():
+    # The 1.5B model's PasswordStrength filled and passed its tests, but `nodegen check` refused its own package:
+    # detect-secrets read `password='Password123'` in the doctests and tests as a hard-coded password.
+    from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect
+    from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import ModelCodeValidationRequest
+
+    validator = NodeCodegenCodeValidatorEffect(create_test_container())
+    files = {f.path.rsplit("/", 1)[-1]: f.content for f in (await scaffold(load_spec(PASSWORDS))).files}
+    for name in ("node.py", "test_node.py"):
+        marked = [line.endswith("# pragma: allowlist secret (an example input of the spec)")
+                  for line in files[name].splitlines() if "Password123" in line]  # fmt: skip
+        assert marked and all(marked), files[name]
+        result = await validator.run(ModelCodeValidationRequest(generated_code=files[name], file_path=name))
+        assert "SEC020" not in [f.code for f in result.errors], result.feedback()
+    assert "password='x')  # pragma" in files["node.py"]
+    assert next(line for line in files["test_node.py"].splitlines() if "'password': ''" in line).endswith("})")
+    leaked = 'API_KEY = "sk-live-51HqLrJK2eZvKYlo2C8xL3N9pQ7wR4tY6uI0oP"\n'  # still found beside the examples
+    result = await validator.run(ModelCodeValidationRequest(generated_code=files["node.py"] + leaked))
+    assert "SEC020" in [f.code for f in result.errors]

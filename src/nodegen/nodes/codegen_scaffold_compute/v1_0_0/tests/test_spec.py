@@ -151,6 +151,7 @@ def test_a_field_the_prompt_s_lists_leave_out_is_a_problem():
     # "split on whitespace; and total_words (int)": a semicolon does not end the list
     said = "The response has counts (dict of word to int): how often each word occurs; and total_words (int). Done."
     assert listed_fields(said) == {"response": ("counts", "total_words")}
+    assert listed_fields("a compute node that adds two numbers") == {}
 
 
 @pytest.mark.parametrize(
