@@ -60,6 +60,8 @@ def _failed_at(result: Any, passed: int, total: int) -> str | None:
         return "fill"
     if scaffold.tests is None or not scaffold.tests.passed:
         return "package tests"
+    if scaffold.check_errors:
+        return "check"
     return None if total and passed == total else "acceptance"
 
 
@@ -102,7 +104,9 @@ async def new_one(item: NewPrompt, client: ObservingClient, llm: str, where: Pat
         "acceptance_passed": passed,
         "acceptance_total": total,
         "failed_at": _failed_at(result, passed, total),
-        "failures": (scaffold.failures if scaffold else [])[:5] + (stage.problems[:3] if stage else []),
+        "failures": (scaffold.failures if scaffold else [])[:5]
+        + (stage.problems[:3] if stage else [])
+        + (scaffold.check_errors[:3] if scaffold else []),
         "model_calls": len(client.calls),
         "prompt_tokens": sum(call.input_tokens for call in client.calls),
         "completion_tokens": sum(call.output_tokens for call in client.calls),

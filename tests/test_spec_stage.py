@@ -12,6 +12,7 @@ import pytest
 from nodegen.infra.sandbox import ModelSandboxLimits
 from nodegen.llm import RetryPolicy, RunBudget, openai_client
 from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_outputs import OutputsAsk
+from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_probes import disagreements
 from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_prompts import spec_system_prompt
 from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_salvage import listed_types, quote_placeholders
 from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_stage import SpecAsk, quote_types, write_spec
@@ -275,6 +276,41 @@ async def test_implementations_that_break_an_error_rule_the_prompt_states_are_no
     assert spec is not None and stage.outputs_changed == []
     assert spec.operations[0].examples[2].output == {"cost": 43.0}
     assert spec.operations[0].examples[2].agreement == "1/1, code 0/3"
+
+
+async def test_where_implementations_that_give_every_example_disagree_the_largest_group_adds_an_example():
+    # The 1.5B model's PasswordStrength: no example had a character that is neither a letter nor a digit, and code
+    # that scored it backwards passed every example. Here one implementation adds the express fee abroad only: every
+    # example of the spec holds for it, but not the parcel sent express at home, which nodegen makes from example 1.
+    abroad_only = (
+        "cost = (5.0 + 1.2 * weight_kg) * (2 if zone == 'international' else 1)\n"
+        "    return round(cost + (10.0 if express and zone == 'international' else 0.0), 2)"
+    )
+    async with ScriptedLLMServer(answering(SHIPPING, bodies=(abroad_only,))) as server:
+        spec, stage, _ = await write_spec(ask(server, samples=1))
+    assert spec is not None, stage.problems
+    added = [e for e in spec.operations[0].examples if "an input nodegen made" in (e.agreement or "")]
+    parcel = {"weight_kg": 2, "zone": "domestic", "express": True}
+    assert [(e.input, e.output) for e in added] == [(parcel, {"cost": 17.4})]
+    assert added[0].case == "edge" and added[0].agreement == "code 2/3 (an input nodegen made; the output is the code's)"
+    assert any("disagree on {'weight_kg': 2, 'zone': 'domestic', 'express': True}" in c for c in stage.outputs_changed)
+    assert stage.proven == {"shipping_cost": 2}  # the one that breaks the rule gives the new example wrong
+
+
+def test_no_vote_turns_an_input_one_implementation_refuses_into_a_value():
+    operation = parse_spec(read_yaml(SHIPPING, "spec.yaml"), "spec.yaml").operations[0]
+    inputs = [{"weight_kg": 0.0, "zone": "domestic"}, {"weight_kg": 3.0, "zone": "domestic"}]
+    value, other, refused = '{"cost": 5.0}', '{"cost": 8.6}', "error VALIDATION_ERROR"
+    found = disagreements(operation, inputs, [[value, other], [value, other], [refused, '{"cost": 9.0}']], 3)
+    assert [e.input for e in found.examples] == [inputs[1]]  # the first: one of them says it breaks a rule
+    tied = disagreements(operation, inputs, [[value, other], [refused, '{"cost": 9.0}']], 2)
+    assert tied.examples == []  # one against one: no group is the largest
+
+
+async def test_implementations_that_agree_everywhere_add_no_example():
+    async with ScriptedLLMServer(answering(SHIPPING)) as server:
+        spec, stage, _ = await write_spec(ask(server, samples=1))
+    assert spec is not None and len(spec.operations[0].examples) == 5 and stage.outputs_changed == []
 
 
 async def test_implementations_that_return_a_tuple_of_the_outputs_count_but_do_not_stand_in_the_package():

@@ -6,7 +6,9 @@ least): where their output contradicts a value the model worked out, the example
 itself states the example's values. Independent code can agree on a wrong value too (two 0.5B implementations
 that skip the same rule do): the example then says its output is the code's, for the reviewer. Every example
 records what the implementations gave (``agreement``), so a reviewer knows what to read; an error example becomes a
-value only when every implementation gives that value and no rule of the prompt supports the error."""
+value only when every implementation gives that value and no rule of the prompt supports the error. The
+implementations also run on inputs nodegen makes from the examples' (``spec_probes``): where those that give every
+example disagree, the behaviour most of them share becomes an example, so that a rule no example shows is kept."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ import secrets
 import sys
 import tempfile
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -35,9 +37,16 @@ from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import (
     SpecRuntime,
     check_spec,
     function_stub,
-    states_errors,
 )
-from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import ModelNodeSpec, ModelSpecExample, ModelSpecOperation
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import (
+    EnumNodeKind,
+    ModelNodeSpec,
+    ModelSpecExample,
+    ModelSpecOperation,
+)
+
+from .spec_probes import disagreements, probe_inputs
+from .spec_verdicts import Evidence, OutputsReport, decide, error_supported, expected_key
 
 _RUNNER = Path(__file__).with_name("implementation_runner.py")
 _BLOCK = re.compile(r"```(?:python|py)?[ \t]*\n(.*?)(?:\n```|\Z)", re.DOTALL)
@@ -55,27 +64,6 @@ class OutputsAsk:
     implementations: int
     retry_temperature: float
     limits: ModelSandboxLimits
-
-
-@dataclass
-class OutputsReport:
-    """What the implementations did: calls, tokens, and each example they changed."""
-
-    calls: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    changed: list[str] = field(default_factory=list)
-    proven: dict[str, list[str]] = field(default_factory=dict)  # per operation: code that gives every example
-    doubted: int = 0  # examples whose outcome (as the spec now has it) fewer than most implementations gave
-
-    @property
-    def confirmed(self) -> bool:
-        """Most implementations give every example as the spec now has it (the changed ones included)."""
-        return self.doubted == 0
-
-    def support(self, agreeing: int, drawn: int) -> None:
-        """Count an example that ``agreeing`` of ``drawn`` implementations give as doubted unless most do."""
-        self.doubted += agreeing * 2 <= drawn or drawn < 2
 
 
 class Counts(Protocol):
@@ -154,12 +142,6 @@ def _shaped(spec: ModelNodeSpec, operation: ModelSpecOperation, outcomes: list[d
     return not several or all(isinstance(o["value"], dict) for o in outcomes if "value" in o)
 
 
-def _expected(runtime: SpecRuntime, example: ModelSpecExample) -> str:
-    if example.error is not None:
-        return f"error {example.error}"
-    return json.dumps(runtime.load_output(example.output or {}), sort_keys=True, default=str)
-
-
 async def _implementations(ask: OutputsAsk, stub: str, function: str, report: OutputsReport) -> list[str]:
     """The code of each implementation the model wrote of ``function`` from its rules alone."""
     codes = []
@@ -210,14 +192,6 @@ async def _run(
     return outcomes
 
 
-def _vote(keys: list[str | None]) -> tuple[str | None, int]:
-    """The outcome most implementations agree on (at least two, and more than any other), and how many."""
-    counts = Counter(key for key in keys if key is not None).most_common(2)
-    if not counts or counts[0][1] < 2 or (len(counts) > 1 and counts[1][1] == counts[0][1]):
-        return None, counts[0][1] if counts else 0
-    return counts[0]
-
-
 def _trusted(
     keys: list[list[str | None]], drawn: int, binding: dict[int, str]
 ) -> tuple[list[str | None] | None, int]:
@@ -259,18 +233,21 @@ async def confirm_outputs(spec: ModelNodeSpec, ask: OutputsAsk) -> tuple[ModelNo
             for example, arguments in loaded
             if arguments is not None
         ]
+        probes = probe_inputs(runtime, operation) if spec.kind is not EnumNodeKind.EFFECT else []
+        probing = [{"arguments": runtime.arguments(operation, ModelSpecExample(input=i, output={}))} for i in probes]
         stub = function_stub(spec, operation, examples=False)
         runnable = calls and (ask.limits.unsandboxed or sandbox_isolates())  # no sandbox: nothing to draw them for
         codes = await _implementations(ask, stub, operation.name, report) if runnable else []
         report.doubted += not calls  # nothing to run: nothing confirmed
         modules = [_module(stub, code) for code in codes]
-        results = await _run(modules, operation.name, calls, ask.limits) if modules else []
-        keys = [[_key(runtime, spec, operation, outcome) for outcome in got] for got in results]
+        results = await _run(modules, operation.name, calls + probing, ask.limits) if modules else []
+        every = [[_key(runtime, spec, operation, outcome) for outcome in got] for got in results]
+        keys, probed = [got[: len(calls)] for got in every], [got[len(calls) :] for got in every]
         ran_examples = [example for example, arguments in loaded if arguments is not None]
         binding = {
-            position: _expected(runtime, example)
+            position: expected_key(runtime, example)
             for position, example in enumerate(ran_examples)
-            if example.source == "prompt" or (example.error is not None and _error_supported(example, spec.prompt))
+            if example.source == "prompt" or (example.error is not None and error_supported(example, spec.prompt))
         }
         trusted, size = _trusted(keys, len(codes), binding)
         examples, position = [], 0
@@ -278,104 +255,37 @@ async def confirm_outputs(spec: ModelNodeSpec, ask: OutputsAsk) -> tuple[ModelNo
             if arguments is None:
                 examples.append(example)
                 continue
-            evidence = _Evidence(
+            evidence = Evidence(
                 [got[position] for got in keys if position < len(got)],
                 len(codes),
                 trusted[position] if trusted else None,
                 size,
             )
             position += 1
-            examples.append(_decide(runtime, operation, example, evidence, report, spec.prompt))
-        operations.append(operation.model_copy(update={"examples": examples}))
+            examples.append(decide(runtime, operation, example, evidence, report, spec.prompt))
+        ran_now = [example for example, (_, given) in zip(examples, loaded, strict=True) if given is not None]
+        expected = [expected_key(runtime, example) for example in ran_now]
+        agreeing = [got for got, own in zip(probed, keys, strict=True) if own == expected]
+        found = disagreements(operation, probes, agreeing, len(codes))
+        report.changed += found.notes
+        chosen = [probes.index(example.input) for example in found.examples]
+        keys = [own + [got[i] if i < len(got) else None for i in chosen] for own, got in zip(keys, probed, strict=True)]
+        operations.append(operation.model_copy(update={"examples": examples + found.examples}))
         standing = [  # the code that may stand in the package as it is, with what it gave
             (code, got)
             for code, got, outcomes in zip(codes, keys, results, strict=False)
             if _shaped(spec, operation, outcomes)
         ]
-        ran.append((standing, [arguments is not None for _, arguments in loaded]))
+        ran.append((standing, [arguments is not None for _, arguments in loaded] + [True] * len(chosen)))
     confirmed = spec.model_copy(update={"operations": operations})
     if check_spec(confirmed, spec.prompt):  # the new outputs must not contradict anything: else the spec as it was
         report.changed, report.doubted = [], report.doubted + 1
         confirmed = spec
     for operation, (standing, runs) in zip(confirmed.operations, ran, strict=True):
-        expected = [_expected(runtime, example) for example, run in zip(operation.examples, runs, strict=True) if run]
-        report.proven[operation.name] = [code for code, got in standing if got == expected]
+        shown = zip(operation.examples, runs[: len(operation.examples)], strict=True)  # the spec as returned
+        expected = [expected_key(runtime, example) for example, run in shown if run]
+        report.proven[operation.name] = [code for code, got in standing if got[: len(expected)] == expected]
     return confirmed, report
-
-
-def _error_supported(example: ModelSpecExample, prompt: str) -> bool:
-    """The prompt states error rules and no other sample contradicts this example (its agreement is not ``1/n``
-    with n > 1: one sample alone of several gave it)."""
-    samples = re.match(r"1/(\d+)", example.agreement or "")
-    return states_errors(prompt) and not (samples and int(samples.group(1)) > 1)
-
-
-@dataclass(frozen=True, slots=True)
-class _Evidence:
-    """What the implementations gave for one example: each one's outcome, how many were drawn, and the outcome of
-    the ones trusted over the spec (``_trusted``) with how many they are."""
-
-    keys: list[str | None]
-    drawn: int
-    trusted: str | None
-    size: int
-
-
-def _decide(  # noqa: PLR0917 - one example's evidence, all of it
-    runtime: SpecRuntime,
-    operation: ModelSpecOperation,
-    example: ModelSpecExample,
-    evidence: _Evidence,
-    report: OutputsReport,
-    prompt: str,
-) -> ModelSpecExample:
-    """The example with what the implementations gave; the trusted ones' output where it contradicts a value the
-    model worked out, or the value all of them give for an error example that no rule of the prompt nor another
-    sample supports."""
-    keys, drawn, trusted = evidence.keys, evidence.drawn, evidence.trusted
-    expected = _expected(runtime, example)
-    majority, count = _vote(keys)
-    agreeing = sum(1 for key in keys if key == expected)
-    note = f"code {agreeing}/{drawn}"
-    agreement = f"{example.agreement}, {note}" if example.agreement else note
-    replace = (
-        trusted is not None
-        and trusted != expected
-        and not trusted.startswith("error ")
-        and example.error is None
-        and example.source != "prompt"
-    )
-    values = [key for key in keys if key is not None and not key.startswith("error ")]
-    alone = not _error_supported(example, prompt)
-    if example.error is not None and alone and majority is not None and len(values) == count == drawn >= 2:
-        output = json.loads(majority)
-        report.changed.append(
-            f"{operation.name} example {operation.examples.index(example) + 1}: the model's spec said "
-            f"{example.input} raises {example.error}, which neither the prompt's error rules nor another sample "
-            f"support; all {len(values)} implementations of its rules give {output}: the example now says so"
-        )
-        report.support(count, drawn)
-        return _from_code(example, output, f"code {count}/{drawn}", case="edge")
-    if not replace or trusted is None:
-        report.support(agreeing, drawn)
-        return example.model_copy(update={"agreement": agreement})
-    output = json.loads(trusted)
-    index = operation.examples.index(example) + 1
-    report.changed.append(
-        f"{operation.name} example {index}: the model's spec said {example.output}; {evidence.size} of {drawn} "
-        f"implementations of its rules, agreeing on every example, give {output}: the example now says so"
-    )
-    report.support(evidence.size, drawn)
-    return _from_code(example, output, f"code {evidence.size}/{drawn}")
-
-
-def _from_code(
-    example: ModelSpecExample, output: dict[str, Any], votes: str, case: str | None = None
-) -> ModelSpecExample:
-    """``example`` giving the implementations' ``output``, and saying so in its agreement."""
-    prefix = f"{example.agreement}, " if example.agreement else ""
-    update = {"output": output, "error": None, "agreement": f"{prefix}{votes} (the output is the code's)"}
-    return example.model_copy(update=update | ({"case": case} if case else {}))
 
 
 __all__ = ["IMPLEMENT_SYSTEM", "Counts", "OutputsAsk", "OutputsReport", "confirm_outputs", "draw", "sampling"]

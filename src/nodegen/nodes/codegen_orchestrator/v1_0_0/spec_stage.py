@@ -33,7 +33,7 @@ from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import (
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import EnumNodeKind, ModelNodeSpec, ModelSpecExample
 
 from .models import ModelSpecStage
-from .spec_outputs import OutputsAsk, OutputsReport, confirm_outputs, draw, sampling
+from .spec_outputs import OutputsAsk, confirm_outputs, draw, sampling
 from .spec_prompts import repair_message, spec_system_prompt
 from .spec_salvage import (
     fit_constraints,
@@ -45,6 +45,7 @@ from .spec_salvage import (
     stated_rules,
     unlist,
 )
+from .spec_verdicts import OutputsReport
 
 _BLOCK = re.compile(r"```(?:ya?ml|json)?[ \t]*\n(.*?)(?:\n```|\Z)", re.DOTALL)
 SPEC_MAX_TOKENS = 640

@@ -1,0 +1,127 @@
+"""Inputs nodegen makes itself to tell implementations apart, without any hidden test (CodeT's agreement on
+generated inputs). A spec's few examples leave rules untested: the 1.5B model's PasswordStrength had no example with
+a character that is neither a letter nor a digit, and code that scored it backwards passed every example and was
+written. Each value of an example's input is changed one at a time (a string with a character added or its case
+changed, a number moved, a list shortened or grown, a flag flipped); the implementations that give every example of
+the spec run on these inputs too. Where they disagree, the behaviour the largest group of them shares (two at least,
+and more than any other group) becomes an example of the spec, marked as nodegen's input and the code's output, so
+the fill must keep that rule and a reviewer sees where it came from."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import JsonValue
+
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import SpecRuntime
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import ModelSpecExample, ModelSpecOperation
+
+PROBES_PER_OPERATION = 16  # inputs made per operation (one sandbox run takes them with the examples)
+ADDED_PER_OPERATION = 2  # examples added where the implementations disagree
+
+
+def _variants(value: JsonValue) -> list[JsonValue]:
+    """Values near ``value`` of the same kind, each different from it."""
+    found: list[JsonValue] = []
+    if isinstance(value, bool):
+        found = [not value]
+    elif isinstance(value, int):
+        found = [value + 1, value * 2, 0, -value]
+    elif isinstance(value, float):
+        found = [value + 1.5, value * 2, 0.0, -value]
+    elif isinstance(value, str):
+        found = [value + "!", value.upper(), value.lower(), value[: max(1, len(value) // 2)], f"{value} {value}", ""]
+    elif isinstance(value, list) and value:
+        found = [[], value[:1], [*value, value[-1]], value[::-1]]
+    elif isinstance(value, dict) and value:
+        found = [{}]
+    unique: dict[str, JsonValue] = {}
+    for item in found:
+        unique.setdefault(json.dumps(item, sort_keys=True), item)
+    own = json.dumps(value, sort_keys=True)
+    return [item for key, item in unique.items() if key != own]
+
+
+def probe_inputs(runtime: SpecRuntime, operation: ModelSpecOperation) -> list[dict[str, Any]]:
+    """Request inputs made from the operation's value examples (none with a setup: an effect's world is the
+    example's own), one field changed at a time (a field the example leaves at its default too), that the request
+    model takes and no example has."""
+    seen = {json.dumps(example.input, sort_keys=True) for example in operation.examples}
+    defaults = {
+        name: info.get_default(call_default_factory=True)
+        for name, info in runtime.request.model_fields.items()
+        if not info.is_required()
+    }
+    made: list[dict[str, Any]] = []
+    for example in operation.examples:
+        if example.error is not None or example.placeholders:
+            continue
+        given = {name: value for name, value in defaults.items() if name not in example.input} | example.input
+        for name, value in given.items():
+            for variant in _variants(value):
+                candidate = {**example.input, name: variant}
+                key = json.dumps(candidate, sort_keys=True)
+                if key in seen or "{dir}" in key or "{base_url}" in key:
+                    continue
+                seen.add(key)
+                try:
+                    runtime.arguments(operation, ModelSpecExample(input=candidate, output={}))
+                except ValueError:  # the request model refuses it: the node's rule, not the function's
+                    continue
+                made.append(candidate)
+    return made[:PROBES_PER_OPERATION]
+
+
+@dataclass(frozen=True, slots=True)
+class Probed:
+    """The examples the implementations' disagreement adds, and in words what they show."""
+
+    examples: list[ModelSpecExample]
+    notes: list[str]
+
+
+def disagreements(
+    operation: ModelSpecOperation, inputs: list[dict[str, Any]], keys: list[list[str | None]], drawn: int
+) -> Probed:
+    """Examples from ``inputs`` where the implementations that give every example (``keys``: each one's outcome on
+    every input, in order) disagree, giving the outcome the largest group of them shares on every input (two at
+    least, more than any other group); values only, and none where one of them raises (an error is a rule for the
+    prompt to state: the 0.5B model's code that skips "an empty list is a validation error" must not outvote the
+    code that keeps it)."""
+    groups = Counter(tuple(got) for got in keys if len(got) == len(inputs))
+    if len(groups) < 2 or not inputs:
+        return Probed([], [])
+    (shared, size), (_, runner_up) = groups.most_common(2)
+    if size < 2 or size == runner_up:
+        return Probed([], [])
+    added: list[ModelSpecExample] = []
+    notes: list[str] = []
+    for position, outcome in enumerate(shared):
+        if outcome is None or outcome.startswith("error ") or len(added) >= ADDED_PER_OPERATION:
+            continue
+        given = [got[position] for got in keys if len(got) == len(inputs)]
+        if all(other == outcome for other in given):
+            continue  # every implementation gives it: it tells none apart
+        if any(other is not None and other.startswith("error ") for other in given):
+            continue  # one raises there: whether the input breaks a rule is the prompt's to say, not a vote's
+        output = json.loads(outcome)
+        added.append(
+            ModelSpecExample(
+                case="edge",
+                input=inputs[position],
+                output=output,
+                source="derived",
+                agreement=f"code {size}/{drawn} (an input nodegen made; the output is the code's)",
+            )
+        )
+        notes.append(
+            f"{operation.name}: the implementations that give every example disagree on {inputs[position]}; {size} "
+            f"of {drawn} give {output}: the spec now has that example"
+        )
+    return Probed(added, notes)
+
+
+__all__ = ["ADDED_PER_OPERATION", "PROBES_PER_OPERATION", "Probed", "disagreements", "probe_inputs"]

@@ -1,0 +1,128 @@
+"""What the implementations' outcomes say about one example of a spec: its outcome as comparable text, the outcome
+most of them agree on, and the verdict (the example as it was, or the output the trusted implementations give, or
+an error example no rule supports turned into the value every implementation gives), counted in the report."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import SpecRuntime, states_errors
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import ModelSpecExample, ModelSpecOperation
+
+
+@dataclass
+class OutputsReport:
+    """What the implementations did: calls, tokens, and each example they changed."""
+
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    changed: list[str] = field(default_factory=list)
+    proven: dict[str, list[str]] = field(default_factory=dict)  # per operation: code that gives every example
+    doubted: int = 0  # examples whose outcome (as the spec now has it) fewer than most implementations gave
+
+    @property
+    def confirmed(self) -> bool:
+        """Most implementations give every example as the spec now has it (the changed ones included)."""
+        return self.doubted == 0
+
+    def support(self, agreeing: int, drawn: int) -> None:
+        """Count an example that ``agreeing`` of ``drawn`` implementations give as doubted unless most do."""
+        self.doubted += agreeing * 2 <= drawn or drawn < 2
+
+
+def expected_key(runtime: SpecRuntime, example: ModelSpecExample) -> str:
+    """The example's outcome as comparable text: ``error CODE`` or its outputs as the response types hold them."""
+    if example.error is not None:
+        return f"error {example.error}"
+    return json.dumps(runtime.load_output(example.output or {}), sort_keys=True, default=str)
+
+
+def vote(keys: list[str | None]) -> tuple[str | None, int]:
+    """The outcome most implementations agree on (at least two, and more than any other), and how many."""
+    counts = Counter(key for key in keys if key is not None).most_common(2)
+    if not counts or counts[0][1] < 2 or (len(counts) > 1 and counts[1][1] == counts[0][1]):
+        return None, counts[0][1] if counts else 0
+    return counts[0]
+
+
+def error_supported(example: ModelSpecExample, prompt: str) -> bool:
+    """The prompt states error rules and no other sample contradicts this example (its agreement is not ``1/n``
+    with n > 1: one sample alone of several gave it)."""
+    samples = re.match(r"1/(\d+)", example.agreement or "")
+    return states_errors(prompt) and not (samples and int(samples.group(1)) > 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What the implementations gave for one example: each one's outcome, how many were drawn, and the outcome of
+    the ones trusted over the spec (``_trusted``) with how many they are."""
+
+    keys: list[str | None]
+    drawn: int
+    trusted: str | None
+    size: int
+
+
+def decide(  # noqa: PLR0917 - one example's evidence, all of it
+    runtime: SpecRuntime,
+    operation: ModelSpecOperation,
+    example: ModelSpecExample,
+    evidence: Evidence,
+    report: OutputsReport,
+    prompt: str,
+) -> ModelSpecExample:
+    """The example with what the implementations gave; the trusted ones' output where it contradicts a value the
+    model worked out, or the value all of them give for an error example that no rule of the prompt nor another
+    sample supports."""
+    keys, drawn, trusted = evidence.keys, evidence.drawn, evidence.trusted
+    expected = expected_key(runtime, example)
+    majority, count = vote(keys)
+    agreeing = sum(1 for key in keys if key == expected)
+    note = f"code {agreeing}/{drawn}"
+    agreement = f"{example.agreement}, {note}" if example.agreement else note
+    replace = (
+        trusted is not None
+        and trusted != expected
+        and not trusted.startswith("error ")
+        and example.error is None
+        and example.source != "prompt"
+    )
+    values = [key for key in keys if key is not None and not key.startswith("error ")]
+    alone = not error_supported(example, prompt)
+    if example.error is not None and alone and majority is not None and len(values) == count == drawn >= 2:
+        output = json.loads(majority)
+        report.changed.append(
+            f"{operation.name} example {operation.examples.index(example) + 1}: the model's spec said "
+            f"{example.input} raises {example.error}, which neither the prompt's error rules nor another sample "
+            f"support; all {len(values)} implementations of its rules give {output}: the example now says so"
+        )
+        report.support(count, drawn)
+        return from_code(example, output, f"code {count}/{drawn}", case="edge")
+    if not replace or trusted is None:
+        report.support(agreeing, drawn)
+        return example.model_copy(update={"agreement": agreement})
+    output = json.loads(trusted)
+    index = operation.examples.index(example) + 1
+    report.changed.append(
+        f"{operation.name} example {index}: the model's spec said {example.output}; {evidence.size} of {drawn} "
+        f"implementations of its rules, agreeing on every example, give {output}: the example now says so"
+    )
+    report.support(evidence.size, drawn)
+    return from_code(example, output, f"code {evidence.size}/{drawn}")
+
+
+def from_code(
+    example: ModelSpecExample, output: dict[str, Any], votes: str, case: str | None = None
+) -> ModelSpecExample:
+    """``example`` giving the implementations' ``output``, and saying so in its agreement."""
+    prefix = f"{example.agreement}, " if example.agreement else ""
+    update = {"output": output, "error": None, "agreement": f"{prefix}{votes} (the output is the code's)"}
+    return example.model_copy(update=update | ({"case": case} if case else {}))
+
+
+__all__ = ["Evidence", "OutputsReport", "decide", "error_supported", "expected_key", "from_code", "vote"]
