@@ -24,11 +24,11 @@ from tests.support.scaffold_answers import PROMPTS, SPECS, scaffold_responder
 SHIPPING = (SPECS / "shipping_cost.yaml").read_text()
 
 
-def ask(server, *, samples=3, implementations=3, prompt=PROMPTS["compute"]):
+def ask(server, *, samples=3, implementations=3, prompt=PROMPTS["compute"], timeout_s=60.0):
     client = openai_client("gpt-4o-mini", base_url=server.openai_url, api_key="sk-test-stage")
     outputs = OutputsAsk(
         client=client, policy=RetryPolicy(max_retries=0), budget=RunBudget(), implementations=implementations,
-        retry_temperature=0.6, limits=ModelSandboxLimits(timeout_s=60.0),
+        retry_temperature=0.6, limits=ModelSandboxLimits(timeout_s=timeout_s),
     )  # fmt: skip
     return SpecAsk(
         prompt=prompt, kind=EnumNodeKind.COMPUTE, name=None, kind_given=False, client=client,
@@ -295,6 +295,18 @@ async def test_where_implementations_that_give_every_example_disagree_the_larges
     assert added[0].case == "edge" and added[0].agreement == "code 2/3 (an input nodegen made; the output is the code's)"
     assert any("disagree on {'weight_kg': 2, 'zone': 'domestic', 'express': True}" in c for c in stage.outputs_changed)
     assert stage.proven == {"shipping_cost": 2}  # the one that breaks the rule gives the new example wrong
+
+
+async def test_code_that_hangs_on_a_made_input_loses_nothing_the_examples_showed():
+    hangs = (
+        "while express and zone == 'domestic':\n        pass\n"
+        "    cost = (5.0 + 1.2 * weight_kg) * (2 if zone == 'international' else 1)\n"
+        "    return round(cost + 10.0 * express, 2)"
+    )
+    async with ScriptedLLMServer(answering(SHIPPING, bodies=(hangs,))) as server:
+        spec, stage, _ = await write_spec(ask(server, samples=1, timeout_s=15.0))
+    assert spec is not None and len(spec.operations[0].examples) == 5  # the made inputs' run timed out: no example
+    assert stage.proven == {"shipping_cost": 3} and stage.outputs_changed == []
 
 
 def test_no_vote_turns_an_input_one_implementation_refuses_into_a_value():

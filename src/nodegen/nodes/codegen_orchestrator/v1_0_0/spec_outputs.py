@@ -45,7 +45,7 @@ from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import (
     ModelSpecOperation,
 )
 
-from .spec_probes import disagreements, probe_inputs
+from .spec_probes import Probed, disagreements, probe_inputs
 from .spec_verdicts import Evidence, OutputsReport, decide, error_supported, expected_key
 
 _RUNNER = Path(__file__).with_name("implementation_runner.py")
@@ -210,6 +210,32 @@ def _trusted(
     return list(outcome), size
 
 
+async def _probed(
+    runtime: SpecRuntime,
+    spec: ModelNodeSpec,
+    operation: ModelSpecOperation,
+    passing: dict[int, str],
+    *,
+    drawn: int,
+    limits: ModelSandboxLimits,
+) -> tuple[Probed, dict[int, list[str | None]]]:
+    """The examples that the implementations giving every example (``passing``: index to module, of ``drawn``) add by
+    disagreeing on inputs nodegen makes (``spec_probes``), and each one's outcome on those examples. A run of its
+    own, after the examples': code that hangs on a made input loses nothing the examples showed."""
+    probes = probe_inputs(runtime, operation) if spec.kind is not EnumNodeKind.EFFECT else []
+    if len(passing) < 2 or not probes:
+        return Probed([], []), {}
+    calls = [{"arguments": runtime.arguments(operation, ModelSpecExample(input=i, output={}))} for i in probes]
+    results = await _run(list(passing.values()), operation.name, calls, limits)
+    keys = {
+        index: [_key(runtime, spec, operation, outcome) for outcome in got]
+        for index, got in zip(passing, results, strict=False)
+    }
+    found = disagreements(operation, probes, list(keys.values()), drawn)
+    chosen = [probes.index(example.input) for example in found.examples]
+    return found, {index: [got[i] if i < len(got) else None for i in chosen] for index, got in keys.items()}
+
+
 async def confirm_outputs(spec: ModelNodeSpec, ask: OutputsAsk) -> tuple[ModelNodeSpec, OutputsReport]:
     """The spec with each example's agreement of the implementations, and the trusted implementations' outputs
     (``_trusted``) where the spec's contradict them (unless the prompt states those values); the report keeps, per
@@ -233,16 +259,13 @@ async def confirm_outputs(spec: ModelNodeSpec, ask: OutputsAsk) -> tuple[ModelNo
             for example, arguments in loaded
             if arguments is not None
         ]
-        probes = probe_inputs(runtime, operation) if spec.kind is not EnumNodeKind.EFFECT else []
-        probing = [{"arguments": runtime.arguments(operation, ModelSpecExample(input=i, output={}))} for i in probes]
         stub = function_stub(spec, operation, examples=False)
         runnable = calls and (ask.limits.unsandboxed or sandbox_isolates())  # no sandbox: nothing to draw them for
         codes = await _implementations(ask, stub, operation.name, report) if runnable else []
         report.doubted += not calls  # nothing to run: nothing confirmed
         modules = [_module(stub, code) for code in codes]
-        results = await _run(modules, operation.name, calls + probing, ask.limits) if modules else []
-        every = [[_key(runtime, spec, operation, outcome) for outcome in got] for got in results]
-        keys, probed = [got[: len(calls)] for got in every], [got[len(calls) :] for got in every]
+        results = await _run(modules, operation.name, calls, ask.limits) if modules else []
+        keys = [[_key(runtime, spec, operation, outcome) for outcome in got] for got in results]
         ran_examples = [example for example, arguments in loaded if arguments is not None]
         binding = {
             position: expected_key(runtime, example)
@@ -265,18 +288,17 @@ async def confirm_outputs(spec: ModelNodeSpec, ask: OutputsAsk) -> tuple[ModelNo
             examples.append(decide(runtime, operation, example, evidence, report, spec.prompt))
         ran_now = [example for example, (_, given) in zip(examples, loaded, strict=True) if given is not None]
         expected = [expected_key(runtime, example) for example in ran_now]
-        agreeing = [got for got, own in zip(probed, keys, strict=True) if own == expected]
-        found = disagreements(operation, probes, agreeing, len(codes))
+        passing = {index: modules[index] for index, own in enumerate(keys) if own == expected}
+        found, probed = await _probed(runtime, spec, operation, passing, drawn=len(codes), limits=ask.limits)
         report.changed += found.notes
-        chosen = [probes.index(example.input) for example in found.examples]
-        keys = [own + [got[i] if i < len(got) else None for i in chosen] for own, got in zip(keys, probed, strict=True)]
+        keys = [own + probed.get(index, [None] * len(found.examples)) for index, own in enumerate(keys)]
         operations.append(operation.model_copy(update={"examples": examples + found.examples}))
         standing = [  # the code that may stand in the package as it is, with what it gave
             (code, got)
             for code, got, outcomes in zip(codes, keys, results, strict=False)
             if _shaped(spec, operation, outcomes)
         ]
-        ran.append((standing, [arguments is not None for _, arguments in loaded] + [True] * len(chosen)))
+        ran.append((standing, [arguments is not None for _, arguments in loaded] + [True] * len(found.examples)))
     confirmed = spec.model_copy(update={"operations": operations})
     if check_spec(confirmed, spec.prompt):  # the new outputs must not contradict anything: else the spec as it was
         report.changed, report.doubted = [], report.doubted + 1
