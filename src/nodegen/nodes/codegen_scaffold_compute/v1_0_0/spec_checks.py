@@ -187,8 +187,9 @@ def _placeholders(operation: ModelSpecOperation, where: str, effect: bool) -> li
                     f"{where}.examples[{index}]: {path!r} is not a path inside the example's folder (write "
                     "'shop.db' there, and '{dir}/shop.db' in the input)"
                 )
-        unknown = sorted(set(_PLACEHOLDER.findall(text)) - {"{dir}", "{base_url}"})
-        if unknown:
+        starts = [_PLACEHOLDER.match(value) for value in example.input.values() if isinstance(value, str)]
+        unknown = sorted({found.group(0) for found in starts if found} - {"{dir}", "{base_url}"})
+        if unknown and effect:  # a compute node's "Hello {name}" is a value of its own
             problems.append(
                 f"{where}.examples[{index}]: {', '.join(unknown)} is not filled in by nodegen: an input names the "
                 "example's folder as {dir} ('{dir}/shop.db') and its HTTP server as {base_url}"

@@ -169,6 +169,13 @@ def test_an_effect_example_names_its_folder_and_server_only_by_the_placeholders_
     assert any(expected in problem for problem in found), found
 
 
+def test_a_compute_node_s_braces_are_its_own_values():
+    text = SHIPPING.replace("zone: \"Literal['domestic', 'international']\"", "zone: str").replace(
+        "{weight_kg: 2, zone: domestic}", "{weight_kg: 2, zone: '{home}'}"
+    )
+    assert "'{home}'" in text and problems_of(text) == []
+
+
 def test_an_http_route_is_the_path_the_example_requests_not_a_template():
     text = (SPECS / "invoice_fetcher.yaml").read_text()
     assert problems_of(text) == []
