@@ -143,6 +143,15 @@ async def test_a_looping_answer_cut_mid_line_is_read_up_to_its_last_whole_line()
     assert spec is not None and len(spec.operations[0].examples) == 5  # the repeats counted once
 
 
+async def test_an_example_repeated_under_another_label_counts_once():
+    repeated = SHIPPING + "      - {case: edge, input: {weight_kg: 1, zone: mars}, error: VALIDATION_ERROR, note: again}\n"
+    async with ScriptedLLMServer(answering(repeated)) as server:
+        spec, _, _ = await write_spec(ask(server, samples=1, implementations=0))
+    assert spec is not None and [e.case for e in spec.operations[0].examples] == [
+        "typical", "edge", "typical", "error", "error"
+    ]  # fmt: skip
+
+
 async def test_a_description_written_as_a_field_of_its_own_goes_to_the_field_before_it():
     answer = SHIPPING.replace("response:\n  cost: float", "response:\n  cost: float\n  description: The total cost.")
     async with ScriptedLLMServer(answering(answer)) as server:

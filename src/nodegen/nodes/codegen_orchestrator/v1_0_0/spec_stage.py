@@ -85,8 +85,8 @@ def _answer_text(text: str) -> str:
 
 def _load(text: str) -> ModelNodeSpec:
     """The spec in an answer. A small model that loops ends its answer mid-line at the token limit: the lines up to
-    the last one that still reads as a spec are kept (never more than a few dropped), and examples it repeated word
-    for word count once."""
+    the last one that still reads as a spec are kept (never more than a few dropped), and examples it repeated (the
+    same input and outcome, whatever their labels) count once."""
     lines = quote_placeholders(quote_types(unlist(text))).rstrip().splitlines()
     first: SpecFileError | None = None
     for cut in range(min(_MOST_CUT, len(lines) - 1) + 1):
@@ -101,7 +101,12 @@ def _load(text: str) -> ModelNodeSpec:
     spec = fit_constraints(parse_spec(fold_descriptions(listed_types(known_cases(data))), "the spec"))
     operations = []
     for operation in spec.operations:
-        unique = {json.dumps(e.model_dump(mode="json"), sort_keys=True): e for e in operation.examples}
+        unique: dict[str, ModelSpecExample] = {}
+        for example in operation.examples:  # the same input and outcome under two labels (the 1.5B's DeployPlan)
+            key = json.dumps(example.model_dump(mode="json", exclude={"case", "note"}), sort_keys=True)
+            kept = unique.setdefault(key, example)
+            if kept.case != "error" and example.error is not None and example.case == "error":
+                unique[key] = example
         operations.append(operation.model_copy(update={"examples": list(unique.values())}))
     return spec.model_copy(update={"operations": operations})
 
