@@ -12,11 +12,11 @@ import pytest
 from nodegen.infra.sandbox import ModelSandboxLimits
 from nodegen.llm import RetryPolicy, RunBudget, openai_client
 from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_outputs import OutputsAsk
-from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_probes import disagreements
+from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_probes import PROBES_PER_OPERATION, disagreements, probe_inputs
 from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_prompts import spec_system_prompt
 from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_salvage import listed_types, quote_placeholders
 from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_stage import SpecAsk, quote_types, write_spec
-from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import check_spec, parse_spec, read_yaml
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import SpecRuntime, check_spec, parse_spec, read_yaml
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import EnumNodeKind
 from tests.support.llm_server import Reply, ScriptedLLMServer
 from tests.support.scaffold_answers import PROMPTS, SPECS, scaffold_responder
@@ -316,6 +316,17 @@ async def test_code_that_hangs_on_a_made_input_loses_nothing_the_examples_showed
         spec, stage, _ = await write_spec(ask(server, samples=1, timeout_s=15.0))
     assert spec is not None and len(spec.operations[0].examples) == 5  # the made inputs' run timed out: no example
     assert stage.proven == {"shipping_cost": 3} and stage.outputs_changed == []
+
+
+def test_made_inputs_change_one_value_at_a_time_and_keep_to_the_request_model():
+    spec = parse_spec(read_yaml(SHIPPING, "spec.yaml"), "spec.yaml")
+    made = probe_inputs(SpecRuntime(spec), spec.operations[0])
+    first = [i for i in made if i.get("zone") == "domestic" and set(i) <= {"weight_kg", "zone", "express"}]
+    assert {"weight_kg": 3, "zone": "domestic"} in first and {"weight_kg": 20, "zone": "domestic"} in first  # +1, x10
+    assert {"weight_kg": 2, "zone": "domestic", "express": True} in first  # a default set
+    assert all(i["weight_kg"] >= 0 and i["zone"] in ("domestic", "international") for i in made)  # ge=0, the Literal
+    given = [e.input for e in spec.operations[0].examples]
+    assert not any(i in given for i in made) and len(made) <= PROBES_PER_OPERATION
 
 
 def test_no_vote_turns_an_input_one_implementation_refuses_into_a_value():
