@@ -200,6 +200,17 @@ async def test_the_prompt_s_rules_go_with_the_description_in_the_prompt_s_own_wo
     assert description.count("The prompt says") == 1
 
 
+async def test_an_io_target_written_as_the_path_it_reaches_is_its_request_field():
+    text = (SPECS / "invoice_fetcher.yaml").read_text()
+    written = text.replace("target: base_url,", "target: base_url/invoices/invoice_id,")
+    assert written != text
+    async with ScriptedLLMServer(answering(written)) as server:
+        spec, stage, _ = await write_spec(ask(server, samples=1, implementations=0, prompt=PROMPTS["http"]))
+    assert spec is not None, stage.problems
+    (io,) = spec.io_operations
+    assert (io.target, io.description) == ("base_url", "GET base_url/invoices/invoice_id (base_url/invoices/invoice_id)")
+
+
 def test_a_list_type_written_as_a_list_of_its_item_type_is_that_list():
     data = {
         "request": {"readings": ["float"], "unit": {"type": ["str"]}, "lines": [{"type": "str"}]},

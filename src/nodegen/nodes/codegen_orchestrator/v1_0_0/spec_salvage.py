@@ -1,8 +1,9 @@
 """Reading what models write as a spec: YAML they get slightly wrong, fixed where the meaning is plain (a type
 value with brackets left unquoted, prose with a colon, the whole spec written as a one-item list, a field's
 description written as a field of its own, ``[float]`` for ``list[float]``, a number's bound put on a list, an
-example's case labelled with a word of its own, a rule of the prompt left out). Only
-the spec stage reads with these; a spec file a user gives is read as written and refused when it is wrong."""
+example's case labelled with a word of its own, a rule of the prompt left out, an I/O's target written as the path
+it reaches). Only the spec stage reads with these; a spec file a user gives is read as written and refused when it
+is wrong."""
 
 from __future__ import annotations
 
@@ -178,6 +179,21 @@ def stated_rules(spec: ModelNodeSpec, prompt: str) -> ModelNodeSpec:
     return spec.model_copy(update={"operations": operations})
 
 
+def io_targets(spec: ModelNodeSpec) -> ModelNodeSpec:
+    """``target: base_url/invoices/invoice_id`` (the 1.5B model's InvoiceFetcher): an I/O's target written as the
+    path it reaches, from a request field, is that field; the path goes to the I/O's description."""
+    fields = {field.name for field in spec.request}
+    fixed = []
+    for io in spec.io_operations:
+        head = re.split(r"[/.\s]", io.target, maxsplit=1)[0]
+        if io.target not in fields and head in fields:
+            said = f"{io.description} ({io.target})" if io.description else io.target
+            fixed.append(io.model_copy(update={"target": head, "description": said}))
+        else:
+            fixed.append(io)
+    return spec.model_copy(update={"io_operations": fixed})
+
+
 def fit_constraints(spec: ModelNodeSpec) -> ModelNodeSpec:
     """A bound the field's type cannot hold (``gt: 0`` on a list, ``min_length`` on a number) is left out: what the
     model meant by it is in its rules and examples, which are checked."""
@@ -198,6 +214,7 @@ def fit_constraints(spec: ModelNodeSpec) -> ModelNodeSpec:
 __all__ = [
     "fit_constraints",
     "fold_descriptions",
+    "io_targets",
     "listed_types",
     "quote_placeholders",
     "quote_types",

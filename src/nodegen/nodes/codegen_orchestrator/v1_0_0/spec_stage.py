@@ -38,6 +38,7 @@ from .spec_prompts import repair_message, spec_system_prompt
 from .spec_salvage import (
     fit_constraints,
     fold_descriptions,
+    io_targets,
     known_cases,
     listed_types,
     quote_placeholders,
@@ -98,7 +99,7 @@ def _load(text: str) -> ModelNodeSpec:
     else:
         assert first is not None
         raise first
-    spec = fit_constraints(parse_spec(fold_descriptions(listed_types(known_cases(data))), "the spec"))
+    spec = io_targets(fit_constraints(parse_spec(fold_descriptions(listed_types(known_cases(data))), "the spec")))
     operations = []
     for operation in spec.operations:
         unique: dict[str, ModelSpecExample] = {}
