@@ -31,6 +31,9 @@ _BASES = {
     EnumNodeKind.ORCHESTRATOR: ("NodeOrchestrator", "ModelContractOrchestrator", "execute_orchestration"),
 }
 _WIDTH = 112
+# The function runs in a worker thread (asyncio.to_thread): the 1.5B model's InvoiceFetcher wrote `async with
+# httpx.AsyncClient()` in it on all ten attempts.
+_HTTP_NOTE = ". Use httpx for HTTP, with a timeout: httpx.get or httpx.Client, as this is a plain function (no await)."
 
 
 def _wrap(text: str) -> list[str]:
@@ -78,7 +81,7 @@ def _operation(
         doc += _wrap(
             "I/O: "
             + "; ".join(io)
-            + (". Use httpx for HTTP, with a timeout." if any(i.kind == "http" for i in spec.io_operations) else ".")
+            + (_HTTP_NOTE if any(i.kind == "http" for i in spec.io_operations) else ".")
             + " Import the modules it uses (os, csv, json, sqlite3, httpx, ...) inside the function."
         )
     if examples:

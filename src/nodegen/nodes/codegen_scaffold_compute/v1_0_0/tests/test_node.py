@@ -85,6 +85,8 @@ async def test_an_effect_s_examples_run_in_their_own_folder_and_server():
     assert ">>> with example_env(http=[{'method': 'GET', 'path': '/invoices/7', 'status': 200, " in node
     assert "...     fetch_invoice(base_url=env.fill('{base_url}'), invoice_id=7)" in node
     assert "response.update(await asyncio.to_thread(fetch_invoice, base_url=values['base_url']" in node
+    # it runs in a worker thread: the 1.5B model wrote `async with httpx.AsyncClient()` in it ten times over
+    assert "httpx.get or httpx.Client, as this is a plain function (no await)." in " ".join(node.split())
 
 
 async def test_a_reducer_returns_its_intents_and_a_nested_model_is_a_model_of_its_own():
