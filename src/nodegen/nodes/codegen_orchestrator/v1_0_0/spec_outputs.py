@@ -222,18 +222,20 @@ async def _probed(
     """The examples that the implementations giving every example (``passing``: index to module, of ``drawn``) add by
     disagreeing on inputs nodegen makes (``spec_probes``), and each one's outcome on those examples. A run of its
     own, after the examples': code that hangs on a made input loses nothing the examples showed."""
-    probes = probe_inputs(runtime, operation) if spec.kind is not EnumNodeKind.EFFECT else []
-    if len(passing) < 2 or not probes:
-        return Probed([], []), {}
-    calls = [{"arguments": runtime.arguments(operation, ModelSpecExample(input=i, output={}))} for i in probes]
+    nothing = Probed([], [], [])
+    if len(passing) < 2 or spec.kind is EnumNodeKind.EFFECT:
+        return nothing, {}
+    probes = probe_inputs(runtime, operation)
+    if not probes:
+        return nothing, {}
+    calls = [{"arguments": arguments} for _, arguments in probes]
     results = await _run(list(passing.values()), operation.name, calls, limits)
     keys = {
         index: [_key(runtime, spec, operation, outcome) for outcome in got]
         for index, got in zip(passing, results, strict=False)
     }
-    found = disagreements(operation, probes, list(keys.values()), drawn)
-    chosen = [probes.index(example.input) for example in found.examples]
-    return found, {index: [got[i] if i < len(got) else None for i in chosen] for index, got in keys.items()}
+    found = disagreements(operation, [given for given, _ in probes], list(keys.values()), drawn)
+    return found, {index: [got[i] if i < len(got) else None for i in found.positions] for index, got in keys.items()}
 
 
 async def confirm_outputs(spec: ModelNodeSpec, ask: OutputsAsk) -> tuple[ModelNodeSpec, OutputsReport]:

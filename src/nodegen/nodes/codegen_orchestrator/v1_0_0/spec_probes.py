@@ -20,7 +20,7 @@ from pydantic import JsonValue
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import SpecRuntime
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import ModelSpecExample, ModelSpecOperation
 
-PROBES_PER_OPERATION = 24  # inputs made per operation (one sandbox run takes them with the examples)
+PROBES_PER_OPERATION = 24  # inputs made per operation (one sandbox run of their own takes them all)
 ADDED_PER_OPERATION = 2  # examples added where the implementations disagree
 
 
@@ -46,17 +46,17 @@ def _variants(value: JsonValue) -> list[JsonValue]:
     return [item for key, item in unique.items() if key != own]
 
 
-def probe_inputs(runtime: SpecRuntime, operation: ModelSpecOperation) -> list[dict[str, Any]]:
+def probe_inputs(runtime: SpecRuntime, operation: ModelSpecOperation) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     """Request inputs made from the operation's value examples (none with a setup: an effect's world is the
     example's own), one field changed at a time (a field the example leaves at its default too), that the request
-    model takes and no example has."""
+    model takes and no example has; each with the keyword arguments the operation's function gets for it."""
     seen = {json.dumps(example.input, sort_keys=True) for example in operation.examples}
     defaults = {
         name: info.get_default(call_default_factory=True)
         for name, info in runtime.request.model_fields.items()
         if not info.is_required()
     }
-    made: list[dict[str, Any]] = []
+    made: list[tuple[dict[str, Any], dict[str, Any]]] = []
     for example in operation.examples:
         if example.error is not None or example.placeholders:
             continue
@@ -69,18 +69,22 @@ def probe_inputs(runtime: SpecRuntime, operation: ModelSpecOperation) -> list[di
                     continue
                 seen.add(key)
                 try:
-                    runtime.arguments(operation, ModelSpecExample(input=candidate, output={}))
+                    arguments = runtime.arguments(operation, ModelSpecExample(input=candidate, output={}))
                 except ValueError:  # the request model refuses it: the node's rule, not the function's
                     continue
-                made.append(candidate)
-    return made[:PROBES_PER_OPERATION]
+                made.append((candidate, arguments))
+                if len(made) == PROBES_PER_OPERATION:
+                    return made
+    return made
 
 
 @dataclass(frozen=True, slots=True)
 class Probed:
-    """The examples the implementations' disagreement adds, and in words what they show."""
+    """The examples the implementations' disagreement adds, the positions of their inputs among those made, and in
+    words what they show."""
 
     examples: list[ModelSpecExample]
+    positions: list[int]
     notes: list[str]
 
 
@@ -94,14 +98,13 @@ def disagreements(
     code that keeps it)."""
     groups = Counter(tuple(got) for got in keys if len(got) == len(inputs))
     if len(groups) < 2 or not inputs:
-        return Probed([], [])
+        return Probed([], [], [])
     (shared, size), (_, runner_up) = groups.most_common(2)
     if size < 2 or size == runner_up:
-        return Probed([], [])
-    added: list[ModelSpecExample] = []
-    notes: list[str] = []
+        return Probed([], [], [])
+    found = Probed([], [], [])
     for position, outcome in enumerate(shared):
-        if outcome is None or outcome.startswith("error ") or len(added) >= ADDED_PER_OPERATION:
+        if outcome is None or outcome.startswith("error ") or len(found.examples) >= ADDED_PER_OPERATION:
             continue
         given = [got[position] for got in keys if len(got) == len(inputs)]
         if all(other == outcome for other in given):
@@ -109,7 +112,7 @@ def disagreements(
         if any(other is not None and other.startswith("error ") for other in given):
             continue  # one raises there: whether the input breaks a rule is the prompt's to say, not a vote's
         output = json.loads(outcome)
-        added.append(
+        found.examples.append(
             ModelSpecExample(
                 case="edge",
                 input=inputs[position],
@@ -118,11 +121,12 @@ def disagreements(
                 agreement=f"code {size}/{drawn} (an input nodegen made; the output is the code's)",
             )
         )
-        notes.append(
+        found.positions.append(position)
+        found.notes.append(
             f"{operation.name}: the implementations that give every example disagree on {inputs[position]}; {size} "
             f"of {drawn} give {output}: the spec now has that example"
         )
-    return Probed(added, notes)
+    return found
 
 
 __all__ = ["ADDED_PER_OPERATION", "PROBES_PER_OPERATION", "Probed", "disagreements", "probe_inputs"]
