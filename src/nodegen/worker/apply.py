@@ -91,6 +91,7 @@ def not_written_events(
 ) -> list[ModelGenerationEvent]:
     """A ``not_written`` event for each stub a worker filled but the local file did not take (the local fill's
     rule, ``outcomes.not_written_event``), after that stub's last attempt: the run's metrics do not count it."""
+    last = {(attempt.get("qualified_name"), attempt.get("file_path")): attempt for attempt in attempts}
     events = []
     for request_id, done in applied.items():
         result = results.get(request_id)
@@ -99,15 +100,9 @@ def not_written_events(
         for worker_stub, local_stub in zip(result.result.stubs, done.stubs, strict=False):
             if worker_stub.status is not EnumStubStatus.FILLED or local_stub.status is EnumStubStatus.FILLED:
                 continue
-            own = [
-                attempt
-                for attempt in attempts
-                if attempt.get("qualified_name") == worker_stub.qualified_name
-                and attempt.get("file_path") == worker_stub.file_path
-            ]
-            if own:
-                last = ModelGenerationEvent.model_validate(own[-1])
-                events.append(not_written_event(last, local_stub.message))
+            own = last.get((worker_stub.qualified_name, worker_stub.file_path))
+            if own is not None:
+                events.append(not_written_event(ModelGenerationEvent.model_validate(own), local_stub.message))
     return events
 
 
