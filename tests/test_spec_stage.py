@@ -89,9 +89,27 @@ async def test_a_first_sample_the_implementations_do_not_agree_on_is_not_enough(
     async with ScriptedLLMServer(answering(wrong, SHIPPING, SHIPPING, bodies=split)) as server:
         spec, stage, _ = await write_spec(ask(server))
     assert spec is not None and (stage.samples, stage.valid) == (3, 3)
-    assert stage.calls == 3 + 3 + 3  # the first sample checked, then the chosen one
+    # the first sample checked; the chosen one has the same rules, so the same (seeded) code checks it: no new draw
+    assert stage.calls == 3 + 3
     assert spec.operations[0].examples[2].output == {"cost": 44.0} and stage.outputs_changed == []
-    assert spec.operations[0].examples[2].agreement == "2/3, code 3/3"
+    assert spec.operations[0].examples[2].agreement == "2/3, code 1/3"
+
+
+async def test_the_sample_whose_examples_the_code_gives_is_kept_over_samples_that_agree_with_each_other():
+    # the 1.5B model's DeployPlan and CsvSummer: samples repeat an example no code of the rules can give (an error
+    # example with no cycle in it, a CSV without its header row); the sample the code gives is kept
+    wrong_error = SHIPPING.replace(
+        "{case: typical, input: {weight_kg: 10, zone: international, express: true}, output: {cost: 44.0}}",
+        "{case: error, input: {weight_kg: 10, zone: international, express: true}, error: VALIDATION_ERROR}",
+    )
+    async with ScriptedLLMServer(answering(wrong_error, SHIPPING, wrong_error)) as server:
+        spec, stage, _ = await write_spec(ask(server))
+    assert spec is not None and (stage.samples, stage.valid) == (3, 3)
+    assert spec.operations[0].examples[2].output == {"cost": 44.0}
+    assert spec.operations[0].examples[2].agreement == "1/3, code 3/3"
+    # the code drawn for the first sample's rules ran on every sample's examples (no model call); the chosen one
+    # raises no error the function sees, so its rules differ and have code of their own
+    assert stage.calls == 3 + 3 + 3
 
 
 async def test_a_wrong_worked_out_output_is_corrected_by_the_implementations():
@@ -209,6 +227,25 @@ async def test_an_io_target_written_as_the_path_it_reaches_is_its_request_field(
     assert spec is not None, stage.problems
     (io,) = spec.io_operations
     assert (io.target, io.description) == ("base_url", "GET base_url/invoices/invoice_id (base_url/invoices/invoice_id)")
+
+
+async def test_a_request_field_the_prompt_leaves_out_that_copies_a_listed_one_is_that_field():
+    # the 1.5B model's InventoryLookup, for "database (str), the path of an SQLite database": `database` and `path`,
+    # the same file in every example, with the I/O on `path`; told to leave `path` out, it kept the I/O on `path`
+    text = (SPECS / "line_counter.yaml").read_text()
+    copied = text.replace("  file_name: str\n", "  file_name: str\n  path: str\n").replace("target: folder", "target: path")
+    copied = copied.replace("input: {folder: '{dir}',", "input: {folder: '{dir}', path: '{dir}',")
+    dangling = text.replace("target: folder", "target: directory")
+    for written in (copied, dangling):
+        async with ScriptedLLMServer(answering(written)) as server:
+            spec, stage, _ = await write_spec(ask(server, samples=1, implementations=0, prompt=PROMPTS["effect"]))
+        assert spec is not None, stage.problems
+        assert [f.name for f in spec.request] == ["folder", "file_name"] and spec.io_operations[0].target == "folder"
+        assert all(sorted(e.input) == ["file_name", "folder"] for e in spec.operations[0].examples)
+    unlisted = copied.replace("path: '{dir}',", "path: '{dir}/x',", 1)  # not a copy in every example: a problem
+    async with ScriptedLLMServer(answering(unlisted)) as server:
+        spec, stage, _ = await write_spec(ask(server, samples=1, implementations=0, prompt=PROMPTS["effect"]))
+    assert spec is None and "'path' is not one of them" in " ".join(stage.problems)
 
 
 def test_a_list_type_written_as_a_list_of_its_item_type_is_that_list():

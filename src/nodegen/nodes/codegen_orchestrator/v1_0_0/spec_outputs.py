@@ -18,7 +18,7 @@ import secrets
 import sys
 import tempfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -64,6 +64,9 @@ class OutputsAsk:
     implementations: int
     retry_temperature: float
     limits: ModelSandboxLimits
+    # the code drawn for each stub (function name and text): the same rules are not asked twice, and the code
+    # drawn for one sample's rules can run on another sample's examples
+    drawn: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
 
 class Counts(Protocol):
@@ -143,7 +146,10 @@ def _shaped(spec: ModelNodeSpec, operation: ModelSpecOperation, outcomes: list[d
 
 
 async def _implementations(ask: OutputsAsk, stub: str, function: str, report: OutputsReport) -> list[str]:
-    """The code of each implementation the model wrote of ``function`` from its rules alone."""
+    """The code of each implementation the model wrote of ``function`` from its rules alone (drawn once per stub:
+    the draws are seeded, so drawing them again would give the same code)."""
+    if (function, stub) in ask.drawn:
+        return ask.drawn[function, stub]
     codes = []
     for index in range(ask.implementations):
         request = ModelCompletionRequest(
@@ -160,6 +166,7 @@ async def _implementations(ask: OutputsAsk, stub: str, function: str, report: Ou
         code = _code(completion.text, function)
         if code is not None:
             codes.append(code)
+    ask.drawn[function, stub] = codes
     return codes
 
 
@@ -190,6 +197,56 @@ async def _run(
         elif "broken" in event:
             outcomes.append([])
     return outcomes
+
+
+def _calls(
+    runtime: SpecRuntime, operation: ModelSpecOperation
+) -> tuple[list[tuple[ModelSpecExample, dict[str, Any] | None]], list[dict[str, Any]]]:
+    """Each example with the function's arguments (None where the request model refuses it: the node's example, not
+    the function's), and the calls of the examples the function sees."""
+    loaded: list[tuple[ModelSpecExample, dict[str, Any] | None]] = []
+    for example in operation.examples:
+        try:
+            loaded.append((example, runtime.arguments(operation, example)))
+        except ValueError:
+            loaded.append((example, None))
+    calls = [
+        {
+            "arguments": arguments,
+            "setup": example.setup.model_dump(mode="json", by_alias=True) if example.setup else None,
+            "after": example.after.model_dump(mode="json") if example.after else None,
+        }
+        for example, arguments in loaded
+        if arguments is not None
+    ]
+    return loaded, calls
+
+
+async def doubted_by_code(specs: list[ModelNodeSpec], ask: OutputsAsk) -> list[int]:
+    """For each sample, how many of its examples fewer than most of the code drawn so far for an operation of that
+    name gives (all its examples where no code was drawn). Independent code that cannot give an example (a CSV
+    without the header row the prompt states, an error example with no cycle in it) speaks against the sample: a
+    sample whose examples the code gives is the one to keep. Only sandbox runs: no model call."""
+    doubted = []
+    for spec in specs:
+        runtime, count = SpecRuntime(spec), 0
+        for operation in spec.operations:
+            loaded, calls = _calls(runtime, operation)
+            codes = next((codes for (name, _), codes in ask.drawn.items() if name == operation.name and codes), [])
+            stub = function_stub(spec, operation, examples=False)
+            modules = [_module(stub, code) for code in codes]
+            results = await _run(modules, operation.name, calls, ask.limits) if modules and calls else []
+            ran = [example for example, arguments in loaded if arguments is not None]
+            for position, example in enumerate(ran):
+                expected = expected_key(runtime, example)
+                given = sum(
+                    1
+                    for got in results
+                    if position < len(got) and _key(runtime, spec, operation, got[position]) == expected
+                )
+                count += given * 2 <= len(codes) or not codes
+        doubted.append(count)
+    return doubted
 
 
 def _trusted(
@@ -246,21 +303,7 @@ async def confirm_outputs(spec: ModelNodeSpec, ask: OutputsAsk) -> tuple[ModelNo
     runtime = SpecRuntime(spec)
     operations, ran = [], []
     for operation in spec.operations:
-        loaded: list[tuple[ModelSpecExample, dict[str, Any] | None]] = []
-        for example in operation.examples:
-            try:
-                loaded.append((example, runtime.arguments(operation, example)))
-            except ValueError:
-                loaded.append((example, None))  # the request model refuses it: the node's, not the function's
-        calls = [
-            {
-                "arguments": arguments,
-                "setup": example.setup.model_dump(mode="json", by_alias=True) if example.setup else None,
-                "after": example.after.model_dump(mode="json") if example.after else None,
-            }
-            for example, arguments in loaded
-            if arguments is not None
-        ]
+        loaded, calls = _calls(runtime, operation)
         stub = function_stub(spec, operation, examples=False)
         runnable = calls and (ask.limits.unsandboxed or sandbox_isolates())  # no sandbox: nothing to draw them for
         codes = await _implementations(ask, stub, operation.name, report) if runnable else []
@@ -312,4 +355,13 @@ async def confirm_outputs(spec: ModelNodeSpec, ask: OutputsAsk) -> tuple[ModelNo
     return confirmed, report
 
 
-__all__ = ["IMPLEMENT_SYSTEM", "Counts", "OutputsAsk", "OutputsReport", "confirm_outputs", "draw", "sampling"]
+__all__ = [
+    "IMPLEMENT_SYSTEM",
+    "Counts",
+    "OutputsAsk",
+    "OutputsReport",
+    "confirm_outputs",
+    "doubted_by_code",
+    "draw",
+    "sampling",
+]

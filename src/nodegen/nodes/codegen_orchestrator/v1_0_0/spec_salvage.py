@@ -10,7 +10,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import SpecTypeError, prompt_names, read_type
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import (
+    SpecTypeError,
+    listed_fields,
+    prompt_names,
+    read_type,
+    sentences,
+)
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import ModelNodeSpec, ModelSpecField
 
 _TYPE_KEY = re.compile(r"\btype:[ \t]*(?=[^\s'\"])")
@@ -150,7 +156,6 @@ def _listed(value: Any) -> str | None:
     return f"list[{item}]" if not others and isinstance(item, str) and item.isidentifier() else None
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # The words of a sentence that only asks for the node ("Generate a compute node named ShippingCost.").
 _NAMING_WORDS = frozenset({
     "generate", "create", "make", "build", "write", "implement", "give", "me", "i", "need", "want", "please", "a",
@@ -165,15 +170,15 @@ def stated_rules(spec: ModelNodeSpec, prompt: str) -> ModelNodeSpec:
     that states more than the node's kind and name, and that the description does not hold already, is added to the
     description, which the code drawn from the rules, the fill's docstring and the reviewer all read."""
     names = {word.lower() for word in (spec.name, prompt_names(prompt).node_name or "")}
-    sentences = [
-        text.strip()
-        for text in _SENTENCE_END.split(prompt)
+    stating = [
+        text
+        for text in sentences(prompt)
         if {word.lower() for word in re.findall(r"\w+", text)} - _NAMING_WORDS - names
     ]
     operations = []
     for operation in spec.operations:
         held = " ".join(operation.description.split()).lower()
-        said = " ".join(text for text in sentences if " ".join(text.split()).lower() not in held)
+        said = " ".join(text for text in stating if " ".join(text.split()).lower() not in held)
         described = f"{operation.description.rstrip()} (The prompt says: {said})" if said else operation.description
         operations.append(operation.model_copy(update={"description": described}))
     return spec.model_copy(update={"operations": operations})
@@ -181,17 +186,69 @@ def stated_rules(spec: ModelNodeSpec, prompt: str) -> ModelNodeSpec:
 
 def io_targets(spec: ModelNodeSpec) -> ModelNodeSpec:
     """``target: base_url/invoices/invoice_id`` (the 1.5B model's InvoiceFetcher): an I/O's target written as the
-    path it reaches, from a request field, is that field; the path goes to the I/O's description."""
+    path it reaches, from a request field, is that field; the path goes to the I/O's description. A target that
+    names no field (``path``, the InventoryLookup's) is the one field every example gives the example's folder
+    (``{dir}...``) or server (``{base_url}...``)."""
     fields = {field.name for field in spec.request}
+    examples = [example.input for operation in spec.operations for example in operation.examples]
     fixed = []
     for io in spec.io_operations:
         head = re.split(r"[/.\s]", io.target, maxsplit=1)[0]
+        start = "{base_url}" if io.kind == "http" else "{dir}"
+        placed = [
+            name
+            for name in sorted(fields)
+            if examples and all(str(given.get(name, "")).startswith(start) for given in examples)
+        ]
         if io.target not in fields and head in fields:
             said = f"{io.description} ({io.target})" if io.description else io.target
             fixed.append(io.model_copy(update={"target": head, "description": said}))
+        elif io.target not in fields and len(placed) == 1:
+            fixed.append(io.model_copy(update={"target": placed[0]}))
         else:
             fixed.append(io)
     return spec.model_copy(update={"io_operations": fixed})
+
+
+def unlisted_copies(spec: ModelNodeSpec, prompt: str) -> ModelNodeSpec:
+    """A request field the prompt's list leaves out whose value is a listed field's in every example is that field
+    under a second name (the 1.5B model's InventoryLookup gave ``database`` and ``path``, the same file, for "database
+    (str), the path of an SQLite database"): it is dropped, and an I/O or operation naming it names the listed one."""
+    listed = listed_fields(prompt).get("request", ())
+    examples = [example.input for operation in spec.operations for example in operation.examples]
+    names = {field.name for field in spec.request}
+    copies: dict[str, str] = {}
+    for field in spec.request:
+        if not examples or field.name in listed:
+            continue
+        twins = [
+            name
+            for name in listed
+            if name in names and all(given.get(field.name) == given.get(name, field) for given in examples)
+        ]
+        if len(twins) == 1:
+            copies[field.name] = twins[0]
+    if not copies:
+        return spec
+
+    def renamed(names: list[str] | None) -> list[str] | None:
+        return None if names is None else list(dict.fromkeys(copies.get(name, name) for name in names))
+
+    operations = [
+        operation.model_copy(
+            update={
+                "inputs": renamed(operation.inputs),
+                "examples": [
+                    example.model_copy(update={"input": {k: v for k, v in example.input.items() if k not in copies}})
+                    for example in operation.examples
+                ],
+            }
+        )
+        for operation in spec.operations
+    ]
+    io = [op.model_copy(update={"target": copies.get(op.target, op.target)}) for op in spec.io_operations]
+    request = [field for field in spec.request if field.name not in copies]
+    return spec.model_copy(update={"request": request, "operations": operations, "io_operations": io})
 
 
 def fit_constraints(spec: ModelNodeSpec) -> ModelNodeSpec:
@@ -220,4 +277,5 @@ __all__ = [
     "quote_types",
     "stated_rules",
     "unlist",
+    "unlisted_copies",
 ]

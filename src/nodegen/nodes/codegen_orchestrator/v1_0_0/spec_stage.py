@@ -33,7 +33,7 @@ from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import (
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import EnumNodeKind, ModelNodeSpec, ModelSpecExample
 
 from .models import ModelSpecStage
-from .spec_outputs import OutputsAsk, confirm_outputs, draw, sampling
+from .spec_outputs import OutputsAsk, confirm_outputs, doubted_by_code, draw, sampling
 from .spec_prompts import repair_message, spec_system_prompt
 from .spec_salvage import (
     fit_constraints,
@@ -45,6 +45,7 @@ from .spec_salvage import (
     quote_types,
     stated_rules,
     unlist,
+    unlisted_copies,
 )
 from .spec_verdicts import OutputsReport
 
@@ -123,7 +124,8 @@ def read_draft(text: str, ask: SpecAsk, written_by: str) -> _Draft:
         updates["kind"] = ask.kind
     if ask.name:
         updates["name"] = ask.name
-    spec = stated_rules(ModelNodeSpec.model_validate({**spec.model_dump(exclude_unset=True), **updates}), ask.prompt)
+    spec = ModelNodeSpec.model_validate({**spec.model_dump(exclude_unset=True), **updates})
+    spec = stated_rules(unlisted_copies(spec, ask.prompt), ask.prompt)
     problems = check_spec(spec, ask.prompt)
     return _Draft(text, spec if not problems else None, problems)
 
@@ -160,10 +162,11 @@ def _outcome(runtime: SpecRuntime, spec: ModelNodeSpec, example: ModelSpecExampl
     return json.dumps([request, setup], sort_keys=True), outcome
 
 
-def choose(specs: list[ModelNodeSpec], prompt: str) -> ModelNodeSpec:
-    """The sample whose examples the others agree with most (ties: the earliest, the greedy one), each example
-    marked with its agreement and whether it restates the prompt."""
-    best: tuple[int, int, ModelNodeSpec] | None = None
+def choose(specs: list[ModelNodeSpec], prompt: str, doubted: list[int] | None = None) -> ModelNodeSpec:
+    """The sample with the fewest examples the code drawn doubts (``doubted``, when known), then whose examples the
+    others agree with most (ties: the earliest, the greedy one), each example marked with its agreement and whether
+    it restates the prompt."""
+    best: tuple[int, int, int, ModelNodeSpec] | None = None
     for index, spec in enumerate(specs):
         runtime = SpecRuntime(spec)
         others = [{_outcome(runtime, spec, e) for o in other.operations for e in o.examples} for other in specs]
@@ -181,10 +184,11 @@ def choose(specs: list[ModelNodeSpec], prompt: str) -> ModelNodeSpec:
                 )
             operations.append(operation.model_copy(update={"examples": examples}))
         marked = spec.model_copy(update={"operations": operations})
-        if best is None or score > best[0]:
-            best = (score, -index, marked)
+        rank = (-doubted[index] if doubted else 0, score, -index)
+        if best is None or rank > best[:3]:
+            best = (*rank, marked)
     assert best is not None
-    return best[2]
+    return best[3]
 
 
 async def write_spec(ask: SpecAsk) -> tuple[ModelNodeSpec | None, ModelSpecStage, str]:
@@ -231,11 +235,13 @@ async def write_spec(ask: SpecAsk) -> tuple[ModelNodeSpec | None, ModelSpecStage
         stage.seconds = time.perf_counter() - started
         stage.problems = closest.problems if closest else ["the model gave no answer"]
         return None, stage, _answer_text(closest.text) if closest else ""
-    spec = choose(valid, ask.prompt)
-    if ask.outputs is not None and ask.outputs.implementations:
+    outputs = ask.outputs if ask.outputs is not None and ask.outputs.implementations else None
+    doubted = await doubted_by_code(valid, outputs) if outputs is not None and len(valid) > 1 else None
+    spec = choose(valid, ask.prompt, doubted)
+    if outputs is not None:
         # the first sample's check stands when it is the only sample (its marks would change with more)
-        spec, report = first if first is not None and len(valid) == 1 else await _checked(spec, ask.outputs, stage)
-        stage.implementations = ask.outputs.implementations
+        spec, report = first if first is not None and len(valid) == 1 else await _checked(spec, outputs, stage)
+        stage.implementations = outputs.implementations
         stage.outputs_changed = report.changed
         stage.proven_code = report.proven
     stage.seconds = time.perf_counter() - started

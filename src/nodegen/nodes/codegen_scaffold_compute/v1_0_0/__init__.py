@@ -9,7 +9,16 @@ from nodegen.lazy import lazy_exports
 if TYPE_CHECKING:
     from .keyword_drafting import keyword_draft
     from .node import NodeCodegenScaffoldCompute
-    from .prompt_naming import io_hint, kind_hint, listed_fields, numbers_in, prompt_names, states_errors, unbuildable
+    from .prompt_naming import (
+        io_hint,
+        kind_hint,
+        listed_fields,
+        numbers_in,
+        prompt_names,
+        sentences,
+        states_errors,
+        unbuildable,
+    )
     from .rendering import function_stub
     from .spec_checks import MIN_EXAMPLES, check_spec, example_outcome, leaves, missing_numbers
     from .spec_runtime import SpecRuntime
@@ -39,6 +48,7 @@ __all__ = [
     "prompt_names",
     "read_type",
     "read_yaml",
+    "sentences",
     "states_errors",
     "unbuildable",
 ]
@@ -67,6 +77,7 @@ __getattr__ = lazy_exports(
         "prompt_names": ".prompt_naming",
         "read_type": ".spec_types",
         "read_yaml": ".spec_yaml",
+        "sentences": ".prompt_naming",
         "states_errors": ".prompt_naming",
         "unbuildable": ".prompt_naming",
     },

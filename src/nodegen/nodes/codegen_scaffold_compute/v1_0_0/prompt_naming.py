@@ -65,13 +65,14 @@ def prompt_names(prompt: str) -> PromptNames:
 
 _LISTS = re.compile(r"\b(request|response)\s+(?:has|holds|takes|gives)\b", re.IGNORECASE)
 _LIST_END = re.compile(r"\.(?:\s|$)")
+_COLUMNS = re.compile(r"\(\s*\w+\s+[A-Z]{3,}\b")  # "(sku TEXT, quantity INTEGER)": a table's columns
 
 
 def listed_fields(prompt: str) -> dict[str, tuple[str, ...]]:
     """The fields a sentence "The request has a (int) and b (str: ...)." lists, for the request and the response:
     each name followed by its parenthesis, outside any other (``orders (a list of dicts with customer (str) ...)``
-    lists ``orders``), up to the sentence's end or the other part's list. A part the prompt lists no field of is
-    left out."""
+    lists ``orders``), up to the sentence's end or the other part's list; not a table named with its columns
+    (``a table items (sku TEXT, quantity INTEGER)``). A part the prompt lists no field of is left out."""
     listed: dict[str, tuple[str, ...]] = {}
     starts = list(_LISTS.finditer(prompt))
     for index, found in enumerate(starts):
@@ -81,9 +82,10 @@ def listed_fields(prompt: str) -> dict[str, tuple[str, ...]]:
         sentence = prompt[start:stop]
         for position, char in enumerate(sentence):
             if char == "(" and depth == 0:
-                name = re.search(r"([A-Za-z_]\w*)\s*$", sentence[:position])
-                if name and not keyword.iskeyword(name.group(1)):
-                    names.append(name.group(1))
+                name = re.search(r"(\btables?\s+)?([A-Za-z_]\w*)\s*$", sentence[:position])
+                columns = name and (name.group(1) or _COLUMNS.match(sentence, position))
+                if name and not columns and not keyword.iskeyword(name.group(2)):
+                    names.append(name.group(2))
             depth = max(depth + (char == "(") - (char == ")"), 0)
         part = found.group(1).lower()
         if names:
@@ -102,6 +104,24 @@ def numbers_in(text: str) -> list[float]:
 def states_errors(prompt: str) -> bool:
     """The prompt states an error rule ("a negative weight is a validation error")."""
     return bool(_ERROR_WORDS.search(prompt))
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def sentences(prompt: str) -> list[str]:
+    """The prompt's sentences, stripped (a sentence ends at ``.``, ``!`` or ``?`` before a space)."""
+    return [text.strip() for text in _SENTENCE_END.split(prompt) if text.strip()]
+
+
+def error_rules(prompt: str, code: str, codes: int = 1) -> list[str]:
+    """The prompt's sentences that state the error rule of ``code`` ("A negative weight or an unknown zone is a
+    validation error." for VALIDATION_ERROR, "A missing file is a FILE_NOT_FOUND error."): those naming the code
+    in words or as written; when the node raises ``codes`` == 1 code, any sentence stating an error."""
+    words = code.lower().replace("_", " ")
+    stated = [text for text in sentences(prompt) if _ERROR_WORDS.search(text)]
+    named = [text for text in stated if code in text or words in " ".join(text.lower().split())]
+    return named or (stated if codes == 1 else [])
 
 
 def kind_hint(prompt: str) -> EnumNodeKind:
@@ -148,11 +168,13 @@ def unbuildable(prompt: str) -> str | None:
 
 __all__ = [
     "PromptNames",
+    "error_rules",
     "io_hint",
     "kind_hint",
     "listed_fields",
     "numbers_in",
     "prompt_names",
+    "sentences",
     "states_errors",
     "unbuildable",
 ]

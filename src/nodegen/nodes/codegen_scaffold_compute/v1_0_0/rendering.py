@@ -11,6 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from .models import EnumNodeKind, ModelNodeSpec, ModelScaffoldFile, ModelSpecExample, ModelSpecOperation, to_snake
+from .prompt_naming import error_rules
 from .spec_examples import doctest_lines, set_source, test_sources, uses_env
 from .spec_runtime import SpecRuntime
 from .spec_source import docstring_literal, model_class_source, number_source, typing_imports
@@ -73,8 +74,10 @@ def _operation(
     keys = ", ".join(f"{f.name!r}: ..." for f in outputs)  # a small model returns a tuple unless shown the dict
     doc += _wrap(f"Returns {shown}." if single else f"Returns a dict {{{keys}}}, not a tuple: {shown}.")
     errors = sorted({e.error for e in operation.examples if e.error and _reaches(runtime, operation, e)})
-    for code in errors:
-        when = "as the examples show" if examples else "for the description's error rule"
+    shown_by = "as the examples show" if examples else "for the description's error rule"
+    for code in errors:  # the prompt's own rule beside it: a small model reads a Raises line, not a description
+        rules = " ".join(error_rules(spec.prompt, code, len(errors))).rstrip(".")
+        when = f"as the prompt says: {rules}" if rules else shown_by
         doc += _wrap(f"Raises ModelOnexError(error_code=EnumCoreErrorCode.{code}, message=...) {when}.")
     io = [f"{io.kind} ({io.access}) at the request's {io.target}: {io.description}" for io in spec.io_operations]
     if io:

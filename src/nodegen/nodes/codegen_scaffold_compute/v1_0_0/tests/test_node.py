@@ -11,6 +11,7 @@ from tests.support.scaffold_answers import BODIES, SPECS
 
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import NodeCodegenScaffoldCompute, load_spec
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import ModelScaffoldRequest
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0.prompt_naming import error_rules
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0 import NodeCodegenStubExtractorEffect
 from nodegen.onex import EnumCoreErrorCode, ModelOnexError
 from nodegen.onex.testing import create_test_container
@@ -61,6 +62,26 @@ async def test_the_stub_is_a_function_of_plain_values_whose_docstring_holds_the_
     assert "weight_kg=-1" not in node and "mars" not in node
     assert "# IMPLEMENTATION REQUIRED: 5.00 plus 1.20 per kg" in node
     assert "response['cost'] = shipping_cost(weight_kg=values['weight_kg']" in node
+
+
+async def test_the_raises_line_quotes_the_prompt_s_own_error_rule():
+    # the 1.5B model's SlugMaker code never raised: its rule was in the description only, far from the Raises line
+    prompt = "Generate an orchestrator node named DeployPlan. Steps run in order. A dependency cycle is a validation error."
+    spec = spec_of("deploy_plan.yaml").model_copy(update={"prompt": prompt})
+    node = next(f.content for f in (await scaffold(spec)).files if f.path.endswith("/node.py"))
+    assert ("Raises ModelOnexError(error_code=EnumCoreErrorCode.VALIDATION_ERROR, message=...) as the prompt says: A "
+            "dependency cycle is a validation error.") in " ".join(node.split())
+    unsaid = next(f.content for f in (await scaffold(spec_of("deploy_plan.yaml"))).files if f.path.endswith("/node.py"))
+    assert "VALIDATION_ERROR, message=...) as the examples show." in " ".join(unsaid.split())
+
+
+def test_an_error_rule_is_the_prompt_s_sentence_naming_its_code():
+    prompt = "A missing file is a FILE_NOT_FOUND error. A bad row is a validation error. Rows are summed."
+    assert error_rules(prompt, "FILE_NOT_FOUND", 2) == ["A missing file is a FILE_NOT_FOUND error."]
+    assert error_rules(prompt, "VALIDATION_ERROR", 2) == ["A bad row is a validation error."]
+    assert error_rules("An empty list is refused.", "VALIDATION_ERROR") == ["An empty list is refused."]
+    assert error_rules("An empty list is refused.", "VALIDATION_ERROR", 2) == []
+    assert error_rules("", "VALIDATION_ERROR") == []
 
 
 async def test_every_example_becomes_a_test_through_the_node_s_contract():

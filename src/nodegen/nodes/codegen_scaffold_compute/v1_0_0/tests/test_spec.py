@@ -146,12 +146,18 @@ def test_a_field_the_prompt_s_lists_leave_out_is_a_problem():
         "leave it out (what the prompt asks for is all the node gives)"
     ]
     assert problems_of(extra, "") == []  # a spec file a user gives may hold what they like
-    nested = "The request has orders (a list of dicts with customer (str) and amount (float)); the response has n (int)."
+    nested = (
+        "The request has orders (a list of dicts with customer (str) and amount (float)); the response has n (int)."
+    )
     assert listed_fields(nested) == {"request": ("orders",), "response": ("n",)}
     # "split on whitespace; and total_words (int)": a semicolon does not end the list
     said = "The response has counts (dict of word to int): how often each word occurs; and total_words (int). Done."
     assert listed_fields(said) == {"response": ("counts", "total_words")}
     assert listed_fields("a compute node that adds two numbers") == {}
+    # InventoryLookup's prompt names a table with its columns in the request's list: they are not fields
+    table = "The request has database (str), the path of a database with a table items (sku TEXT, n INTEGER), and sku (str)."
+    assert listed_fields(table) == {"request": ("database", "sku")}
+    assert listed_fields("The request has stock (sku TEXT) and n (int).") == {"request": ("n",)}
 
 
 @pytest.mark.parametrize(
@@ -197,7 +203,10 @@ def test_every_number_the_prompt_states_is_somewhere_in_the_spec():
 
 
 def test_io_intents_and_steps_belong_to_their_kinds():
-    text = SHIPPING + "io_operations:\n  - {kind: files, target: zone}\nintents:\n  - {intent_type: publish_event, target: bus}\n"
+    text = (
+        SHIPPING
+        + "io_operations:\n  - {kind: files, target: zone}\nintents:\n  - {intent_type: publish_event, target: bus}\n"
+    )
     found = problems_of(text)
     assert any("a compute node does no I/O" in p for p in found)
     assert any("only a reducer returns intents" in p for p in found)
