@@ -135,6 +135,19 @@ async def test_an_error_rule_the_prompt_does_not_state_becomes_what_the_implemen
     assert "which neither the prompt's error rules nor another sample support" in stage.outputs_changed[0]
 
 
+async def test_an_error_code_no_sentence_of_the_prompt_states_becomes_what_the_implementations_give():
+    # the 1.5B model's InvoiceFetcher made an HTTP 500 a DATABASE_OPERATION_ERROR; the prompt states validation errors
+    invented = SHIPPING.replace(
+        "{case: typical, input: {weight_kg: 10, zone: international, express: true}, output: {cost: 44.0}}",
+        "{case: error, input: {weight_kg: 10, zone: international, express: true}, error: RESOURCE_NOT_FOUND}",
+    )
+    async with ScriptedLLMServer(answering(invented)) as server:
+        spec, stage, _ = await write_spec(ask(server, samples=1))
+    assert spec is not None
+    assert (spec.operations[0].examples[2].output, spec.operations[0].examples[2].error) == ({"cost": 44.0}, None)
+    assert "raises RESOURCE_NOT_FOUND, which neither the prompt's error rules" in stage.outputs_changed[0]
+
+
 async def test_an_output_the_prompt_states_is_never_replaced():
     prompt = PROMPTS["compute"] + " For example 2 kg to a domestic address costs 7.0."
     wrong = SHIPPING.replace("output: {cost: 7.4}", "output: {cost: 7.0}")

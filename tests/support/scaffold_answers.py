@@ -51,9 +51,8 @@ if not os.path.isfile(path):
 with open(path, encoding="utf-8") as handle:
     return len(handle.read().splitlines())
 """,
-    "fetch_invoice": """import httpx
-
-response = httpx.get(f"{base_url}/invoices/{invoice_id}", timeout=5.0)
+    "fetch_invoice": """async with httpx.AsyncClient(timeout=5.0) as client:
+    response = await client.get(f"{base_url}/invoices/{invoice_id}")
 if response.status_code == 404:
     raise ModelOnexError(error_code=EnumCoreErrorCode.RESOURCE_NOT_FOUND, message=f"no invoice {invoice_id}")
 response.raise_for_status()
@@ -104,7 +103,7 @@ return order
 }
 
 _TARGET = re.compile(r"(?:Implement|whole function|Complete the function) `(\w+)`")
-_DEF = re.compile(r"^def (\w+)\(.*$", re.MULTILINE)
+_DEF = re.compile(r"^(?:async )?def (\w+)\(.*$", re.MULTILINE)
 
 
 def spec_text(prompt: str) -> str | None:

@@ -8,6 +8,9 @@ against it.
   module stays undefined, and the names check says so.
 - ``from __future__`` imports in an answer are dropped: they change how the whole user's module compiles, which an
   answer for one stub does not decide (and the module either has them already or does without them).
+- A ``raise`` in an ``except ... as error:`` block gets ``from error`` when it has no ``from`` (ruff's B904, the ONEX
+  rule ONEX004): the cause is the one the block caught. The 1.5B model's InvoiceFetcher code was right on every
+  example and refused for this alone, on all ten attempts.
 - Helper functions: one the file already defines in that scope is dropped (the file's own is used); the others stay
   beside a module-level stub, and are nested at the top of the body of a method or a nested function. A helper method
   of the class the answer wraps the stub in is dropped; when the body calls it through ``self``/``cls`` that is a
@@ -237,6 +240,34 @@ def _calls_through_self(body: str, name: str) -> bool:
     )
 
 
+def chain_raises(code: str) -> str:
+    """``code`` with ``from NAME`` after each ``raise X`` that has no ``from`` inside an ``except ... as NAME:``
+    block (not inside a function or class defined there); unchanged when it does not parse."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return code
+    ends: list[tuple[int, int, str]] = []
+
+    def visit(node: ast.AST, caught: str | None) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
+                visit(child, None)
+            elif isinstance(child, ast.ExceptHandler):
+                visit(child, child.name)
+            else:
+                if isinstance(child, ast.Raise) and child.exc is not None and child.cause is None and caught:
+                    ends.append((child.end_lineno or child.lineno, child.end_col_offset or 0, caught))
+                visit(child, caught)
+
+    visit(tree, None)
+    lines = code.split("\n")
+    for row, column, name in sorted(ends, reverse=True):  # from the end: earlier positions stay valid
+        line = lines[row - 1].encode()  # ast columns count UTF-8 bytes
+        lines[row - 1] = (line[:column] + f" from {name}".encode() + line[column:]).decode()
+    return "\n".join(lines)
+
+
 def _nest(body: str, helpers: list[str]) -> str:
     """``helpers`` (sources at indentation 0) placed at the top of ``body``, after its docstring."""
     statements = ast.parse(body).body
@@ -256,7 +287,7 @@ def prepare_answer(answer: Answer, stub: ModelMethodStub, module: SourceModule, 
     without_markers = drop_markers(body, stub.stub_marker)
     if without_markers != body and _is_real(without_markers):
         body = without_markers
-    body, star_modules = _without_foreign_imports(body)
+    body, star_modules = _without_foreign_imports(chain_raises(body))
     imports = [text for text in answer.imports if _star_module(text) is None and not _is_future_import(text)]
     star_modules.extend(star for star in map(_star_module, answer.imports) if star)
     at_module_level = not stub.enclosing_classes and not stub.enclosing_function
@@ -275,7 +306,7 @@ def prepare_answer(answer: Answer, stub: ModelMethodStub, module: SourceModule, 
             continue
         if helper.name in defined or helper.name in in_class:
             continue  # the file's own definition (a module function, or a method the answer echoes) is the one to use
-        source, more = _without_foreign_imports(drop_markers(helper.source, stub.stub_marker))
+        source, more = _without_foreign_imports(chain_raises(drop_markers(helper.source, stub.stub_marker)))
         star_modules.extend(more)
         kept.append((helper.name, source))
     if kept and not at_module_level:
@@ -292,4 +323,4 @@ def prepare_answer(answer: Answer, stub: ModelMethodStub, module: SourceModule, 
     return PreparedAnswer(code=code, body=body, imports=imports, helpers=[name for name, _ in kept])
 
 
-__all__ = ["PreparedAnswer", "drop_markers", "module_names", "prepare_answer", "star_exports"]
+__all__ = ["PreparedAnswer", "chain_raises", "drop_markers", "module_names", "prepare_answer", "star_exports"]

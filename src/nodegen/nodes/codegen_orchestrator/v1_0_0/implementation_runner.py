@@ -12,6 +12,8 @@ the code prints goes to stderr.
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import json
 import os
 import sys
@@ -48,7 +50,9 @@ def _call(function: Any, call: dict[str, Any], onex: Any) -> dict[str, Any]:
     setup = call.get("setup") or {}
     try:
         with example_env(setup.get("files"), setup.get("sqlite"), setup.get("http")) as env:
-            value = _unfill(_plain(function(**env.fill(call["arguments"]))), str(env.dir), env.base_url)
+            value = function(**env.fill(call["arguments"]))
+            value = asyncio.run(value) if inspect.iscoroutine(value) else value  # an HTTP effect's coroutine
+            value = _unfill(_plain(value), str(env.dir), env.base_url)
             return {"value": value, "after": env.check(**call["after"]) if call.get("after") else "ok"}
     except onex.ModelOnexError as error:
         return {"error": error.error_code.name}

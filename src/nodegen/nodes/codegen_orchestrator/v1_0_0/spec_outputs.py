@@ -97,7 +97,7 @@ def _code(answer: str, function: str) -> str | None:
     """The answer's code, when it defines ``function`` (its ``from __future__`` lines left out: the file has them)."""
     found = _BLOCK.search(answer)
     code = found.group(1) if found else answer
-    if not re.search(rf"^\s*def {re.escape(function)}\(", code, re.MULTILINE):
+    if not re.search(rf"^\s*(?:async\s+)?def {re.escape(function)}\(", code, re.MULTILINE):
         return None
     return re.sub(r"^from __future__ import .*$", "", code, flags=re.MULTILINE).strip("\n") + "\n"
 
@@ -315,7 +315,7 @@ async def confirm_outputs(spec: ModelNodeSpec, ask: OutputsAsk) -> tuple[ModelNo
         binding = {
             position: expected_key(runtime, example)
             for position, example in enumerate(ran_examples)
-            if example.source == "prompt" or (example.error is not None and error_supported(example, spec.prompt))
+            if example.source == "prompt" or error_supported(example, operation, spec.prompt)
         }
         trusted, size = _trusted(keys, len(codes), binding)
         examples, position = [], 0

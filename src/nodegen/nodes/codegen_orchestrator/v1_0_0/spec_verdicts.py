@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import SpecRuntime, states_errors
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import SpecRuntime, error_rules
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import ModelSpecExample, ModelSpecOperation
 
 
@@ -50,11 +50,15 @@ def vote(keys: list[str | None]) -> tuple[str | None, int]:
     return counts[0]
 
 
-def error_supported(example: ModelSpecExample, prompt: str) -> bool:
-    """The prompt states error rules and no other sample contradicts this example (its agreement is not ``1/n``
-    with n > 1: one sample alone of several gave it)."""
+def error_supported(example: ModelSpecExample, operation: ModelSpecOperation, prompt: str) -> bool:
+    """The prompt states the rule of this example's error code (``error_rules``: a sentence naming the code, or any
+    error rule when the operation raises one code only; the 1.5B model's InvoiceFetcher made an HTTP 500 a
+    DATABASE_OPERATION_ERROR no sentence states) and no other sample contradicts the example (its agreement is not
+    ``1/n`` with n > 1: one sample alone of several gave it)."""
     samples = re.match(r"1/(\d+)", example.agreement or "")
-    return states_errors(prompt) and not (samples and int(samples.group(1)) > 1)
+    codes = len({e.error for e in operation.examples if e.error})
+    stated = bool(example.error and error_rules(prompt, example.error, codes))
+    return stated and not (samples and int(samples.group(1)) > 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +97,7 @@ def decide(  # noqa: PLR0917 - one example's evidence, all of it
         and example.source != "prompt"
     )
     values = [key for key in keys if key is not None and not key.startswith("error ")]
-    alone = not error_supported(example, prompt)
+    alone = not error_supported(example, operation, prompt)
     if example.error is not None and alone and majority is not None and len(values) == count == drawn >= 2:
         output = json.loads(majority)
         report.changed.append(

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from .keyword_drafting import keyword_draft
     from .node import NodeCodegenScaffoldCompute
     from .prompt_naming import (
+        error_rules,
         io_hint,
         kind_hint,
         listed_fields,
@@ -34,6 +35,7 @@ __all__ = [
     "SpecTypeError",
     "check_spec",
     "dump_spec",
+    "error_rules",
     "example_outcome",
     "function_stub",
     "io_hint",
@@ -63,6 +65,7 @@ __getattr__ = lazy_exports(
         "SpecTypeError": ".spec_types",
         "check_spec": ".spec_checks",
         "dump_spec": ".spec_yaml",
+        "error_rules": ".prompt_naming",
         "example_outcome": ".spec_checks",
         "function_stub": ".rendering",
         "keyword_draft": ".keyword_drafting",

@@ -32,9 +32,11 @@ _BASES = {
     EnumNodeKind.ORCHESTRATOR: ("NodeOrchestrator", "ModelContractOrchestrator", "execute_orchestration"),
 }
 _WIDTH = 112
-# The function runs in a worker thread (asyncio.to_thread): the 1.5B model's InvoiceFetcher wrote `async with
-# httpx.AsyncClient()` in it on all ten attempts.
-_HTTP_NOTE = ". Use httpx for HTTP, with a timeout: httpx.get or httpx.Client, as this is a plain function (no await)."
+# An HTTP effect's operations are coroutines (ModelNodeSpec.coroutines), the module imports httpx
+_HTTP_NOTE = (
+    ". Use httpx.AsyncClient, with a timeout: async with httpx.AsyncClient(timeout=10.0) as client: answer = await "
+    "client.get(url)."
+)
 
 
 def _wrap(text: str) -> list[str]:
@@ -90,15 +92,15 @@ def _operation(
     if examples:
         doc += ["", *doctest_lines(spec, runtime, operation)]
     arguments = ", ".join(f"{f.name}=values[{f.name!r}]" for f in inputs)
-    call = (
-        f"await asyncio.to_thread({operation.name}, {arguments})"
-        if spec.kind is EnumNodeKind.EFFECT
-        else f"{operation.name}({arguments})"
-    )
+    call = f"{operation.name}({arguments})"
+    if spec.coroutines:
+        call = f"await {call}"
+    elif spec.kind is EnumNodeKind.EFFECT:  # its blocking I/O in a worker thread, not in the event loop
+        call = f"await asyncio.to_thread({operation.name}, {arguments})"
     statement = f"response[{outputs[0].name!r}] = {call}" if single else f"response.update({call})"
     note = " ".join(operation.description.split())
     return {
-        "signature": f"{operation.name}({parameters}) -> {returns}:",
+        "signature": f"{'async def' if spec.coroutines else 'def'} {operation.name}({parameters}) -> {returns}:",
         "docstring": docstring_literal("\n".join(doc), "    "),
         "note": note if len(note) <= 100 else note[:97] + "...",
         "statement": statement,
@@ -111,7 +113,7 @@ def function_stub(spec: ModelNodeSpec, operation: ModelSpecOperation, examples: 
     parts = _operation(spec, SpecRuntime(spec), operation, examples)
     header = ["from __future__ import annotations", "", _stdlib_imports(spec).strip()]
     header += ["", "from nodegen.onex import EnumCoreErrorCode, ModelOnexError", "", ""]
-    body = f"def {parts['signature']}\n    {parts['docstring']}\n"
+    body = f"{parts['signature']}\n    {parts['docstring']}\n"
     body += f"    # IMPLEMENTATION REQUIRED: {parts['note']}\n    pass\n"
     return "\n".join(header) + body
 
@@ -119,7 +121,9 @@ def function_stub(spec: ModelNodeSpec, operation: ModelSpecOperation, examples: 
 def _stdlib_imports(spec: ModelNodeSpec) -> str:
     plain = [read_type(f.type, [m.name for m in spec.models]) for f in spec.request + spec.response]
     typing_line = typing_imports([*plain, read_type("Any")])
-    return ("import asyncio\n" if spec.kind is EnumNodeKind.EFFECT else "") + typing_line
+    modules = ["asyncio"] if spec.kind is EnumNodeKind.EFFECT else []
+    modules += ["httpx"] if spec.coroutines else []
+    return "".join(f"import {name}\n" for name in modules) + typing_line
 
 
 def _contract(spec: ModelNodeSpec) -> str:

@@ -20,7 +20,7 @@ from .spec_types import NUMBER_BOUNDS, SIZE_BOUNDS, SpecTypeError, read_type
 MIN_EXAMPLES = 3
 _PLACEHOLDER = re.compile(r"\{[A-Za-z_]\w*\}")
 # Names node.py defines or imports: an operation may not take one of them.
-_TAKEN = {"BaseModel", "ConfigDict", "Field", "ValidationError", "Any", "Literal", "asyncio", "annotations"}
+_TAKEN = {"BaseModel", "ConfigDict", "Field", "ValidationError", "Any", "Literal", "asyncio", "httpx", "annotations"}
 
 
 def _duplicates(names: Iterable[str]) -> list[str]:

@@ -83,6 +83,7 @@ def doctest_lines(spec: ModelNodeSpec, runtime: SpecRuntime, operation: ModelSpe
             continue
         env = example.placeholders or any(mark in repr(arguments) for mark in _PLACEHOLDERS)
         call = f"{operation.name}({', '.join(f'{k}={value_source(v, env)}' for k, v in arguments.items())})"
+        call = f"asyncio.run({call})" if spec.coroutines else call
         if env and ENV_IMPORT not in " ".join(lines):
             lines.append(f">>> {ENV_IMPORT}")
         prefix = ">>> "

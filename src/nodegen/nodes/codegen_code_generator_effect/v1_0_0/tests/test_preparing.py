@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from tests.support.llm_server import Reply, ScriptedLLMServer
 
-from nodegen.nodes.codegen_code_generator_effect.v1_0_0.preparing import drop_markers, star_exports
+from nodegen.nodes.codegen_code_generator_effect.v1_0_0.preparing import chain_raises, drop_markers, star_exports
 from nodegen.nodes.codegen_code_injector_effect.v1_0_0.injection import InjectionOptions, inject
 from nodegen.nodes.codegen_code_injector_effect.v1_0_0.models import ModelCodeInjectionRequest
 from nodegen.nodes.codegen_orchestrator.v1_0_0 import NodeCodegenOrchestrator
@@ -257,3 +257,33 @@ async def test_a_method_the_answer_echoes_beside_the_target_is_not_nested(llm_se
     llm_server.script(Reply(text=answer))
     generation = await _fill(make_node(max_attempts=1), SOURCE, "calc.py")
     assert generation.success and generation.generated_code == "return a + b + self.offset\n"
+
+
+PARSE_PORT = '''\
+def parse_port(text: str) -> int:
+    """The port number in text.
+    >>> parse_port("80")
+    80
+    """
+    # IMPLEMENTATION REQUIRED
+    pass
+'''
+
+
+async def test_a_raise_in_an_except_block_gets_the_cause_it_caught(llm_server, make_node: MakeNode):
+    # ONEX004 (ruff B904) refused the 1.5B model's right InvoiceFetcher code on all ten attempts for this alone
+    body = "try:\n    return int(text)\nexcept ValueError as error:\n    raise LookupError(f'no port: {text}')  # why\n"
+    llm_server.script(Reply(text=f"```python\n{body}```"))
+    generation = await _fill(make_node(max_attempts=1), PARSE_PORT, "ports.py")
+    assert generation.success, generation.message
+    assert "    raise LookupError(f'no port: {text}') from error  # why\n" in _written(PARSE_PORT, generation)
+
+
+def test_only_a_raise_without_a_cause_in_a_named_except_block_is_chained():
+    code = (
+        "try:\n    f()\nexcept KeyError as error:\n    raise ValueError('é',\n        2)\n"
+        "except OSError:\n    raise TypeError()\nexcept ValueError as e:\n    raise\n"
+        "except TypeError as e:\n    def g():\n        raise TypeError()\n    raise TypeError() from None\n"
+    )
+    assert chain_raises(code) == code.replace("        2)\n", "        2) from error\n", 1)
+    assert chain_raises("raise ValueError(\n") == "raise ValueError(\n"  # not Python: left as it is

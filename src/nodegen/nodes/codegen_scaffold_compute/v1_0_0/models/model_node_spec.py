@@ -164,6 +164,13 @@ class ModelNodeSpec(BaseModel):
         return f"Node{self.name}{self.kind.value.capitalize()}"
 
     @property
+    def coroutines(self) -> bool:
+        """Its operations are coroutines: an effect that does HTTP (through ``httpx.AsyncClient``). Small models
+        write HTTP code async whatever a plain stub says (the 1.5B model's InvoiceFetcher wrote ``async with`` and
+        ``await`` in a plain function on every attempt), and a node's effect runs in its event loop anyway."""
+        return self.kind is EnumNodeKind.EFFECT and any(io.kind == "http" for io in self.io_operations)
+
+    @property
     def package_name(self) -> str:
         """``shipping_cost_compute``."""
         return f"{self.service_name}_{self.kind.value}"

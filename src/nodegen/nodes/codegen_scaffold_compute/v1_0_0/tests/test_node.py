@@ -104,10 +104,15 @@ async def test_an_effect_s_examples_run_in_their_own_folder_and_server():
     node = next(f.content for f in (await scaffold(spec_of("invoice_fetcher.yaml"))).files if f.path.endswith("/node.py"))
     assert ">>> from nodegen.onex.example_env import example_env" in node
     assert ">>> with example_env(http=[{'method': 'GET', 'path': '/invoices/7', 'status': 200, " in node
-    assert "...     fetch_invoice(base_url=env.fill('{base_url}'), invoice_id=7)" in node
-    assert "response.update(await asyncio.to_thread(fetch_invoice, base_url=values['base_url']" in node
-    # it runs in a worker thread: the 1.5B model wrote `async with httpx.AsyncClient()` in it ten times over
-    assert "httpx.get or httpx.Client, as this is a plain function (no await)." in " ".join(node.split())
+    # an HTTP effect's operation is a coroutine: the 1.5B model wrote `async with httpx.AsyncClient()` and `await`
+    # in a plain function on every attempt, and dropped the async ones it wrote
+    assert "...     asyncio.run(fetch_invoice(base_url=env.fill('{base_url}'), invoice_id=7))" in node
+    assert "\nasync def fetch_invoice(base_url: str, invoice_id: int) -> dict[str, Any]:" in node
+    assert "response.update(await fetch_invoice(base_url=values['base_url']" in node
+    assert "async with httpx.AsyncClient(timeout=10.0) as client:" in " ".join(node.split())
+    assert "\nimport asyncio\nimport httpx\n" in node
+    files = next(f.content for f in (await scaffold(spec_of("line_counter.yaml"))).files if f.path.endswith("/node.py"))
+    assert "\ndef count_lines(" in files and "await asyncio.to_thread(count_lines, " in files  # files: in a thread
 
 
 async def test_a_reducer_returns_its_intents_and_a_nested_model_is_a_model_of_its_own():
