@@ -155,8 +155,9 @@ def render(header: dict[str, Any], records: list[dict[str, Any]], contradicted: 
         )
     text = [
         f"Provider `{header.get('llm')}` ({header.get('model')}), max attempts {header.get('max_attempts')}, "
-        f"output limit {header.get('max_tokens')} tokens asked for in both runs (a provider may cap it lower, the "
-        f"same cap for both); {header.get('machine')}; started {header.get('started')}; "
+        f"output limit {header.get('max_tokens')} tokens (for an in-process model, in both runs, 768 besides the "
+        f"stub's own length: `GenerationOptions.answer_tokens`); {header.get('machine')}; "
+        f"started {header.get('started')}; "
         f"command: `{header.get('command')}`.",
         "",
         *lines,

@@ -91,7 +91,8 @@ async def _humaneval(args: argparse.Namespace, model: LLMClient, where: Path) ->
             if phase.key(problem.task_id) in done:
                 continue
             if phase.name == "alone":
-                record = await alone_one(problem, client, max_tokens)
+                # the limit nodegen's own answers have: the stub's length besides a body's (``answer_tokens``)
+                record = await alone_one(problem, client, attempts.answer_tokens(model.capabilities, problem.prompt))
             else:
                 record = await nodegen_one(
                     problem, client, where, phase, args.llm, args.max_attempts, candidates=args.candidates

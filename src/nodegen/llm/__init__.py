@@ -16,7 +16,7 @@ from nodegen.llm.factory import (
     client_from_settings,
     create_llm_client,
 )
-from nodegen.llm.local import LOCAL_MAX_OUTPUT_TOKENS, TINY_MODEL_WARNING, LocalGGUFClient
+from nodegen.llm.local import TINY_MODEL_WARNING, LocalGGUFClient
 from nodegen.llm.protocol import (
     EnumChatRole,
     EnumLLMFailure,
@@ -44,7 +44,6 @@ if TYPE_CHECKING:
     from nodegen.llm.remote import RemoteClient, anthropic_client, openai_client
 
 __all__ = [
-    "LOCAL_MAX_OUTPUT_TOKENS",
     "LOCAL_MODELS",
     "TINY_MODEL_WARNING",
     "CachedClient",

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from nodegen.onex import EnumCoreErrorCode, ModelOnexError
 
 from .cache import CachedClient, CompletionCache
-from .local import LOCAL_MAX_OUTPUT_TOKENS, LocalGGUFClient
+from .local import LocalGGUFClient
 from .protocol import EnumLLMFailure, LLMClient, LLMError
 from .replay import RecordingClient, ReplayClient
 from .spec import OLLAMA_BASE_URL, EnumProviderKind, ModelLLMSpec, parse_llm_spec
@@ -80,7 +80,6 @@ def _provider(spec: ModelLLMSpec, options: ModelLLMOptions) -> LLMClient:
             name=weights.model_name,
             context_tokens=options.context_tokens,
             time_limit_s=options.timeout_s,
-            max_output_tokens=LOCAL_MAX_OUTPUT_TOKENS,
         )
     if spec.kind is EnumProviderKind.GGUF:
         path = Path(spec.path).expanduser()

@@ -35,8 +35,6 @@ from .spec import capabilities_for
 if TYPE_CHECKING:
     from .local_llama import SharedModel
 
-# A stub's body rarely needs more; a small model that misses its closing fence would otherwise ramble for minutes.
-LOCAL_MAX_OUTPUT_TOKENS = 768
 DEFAULT_SEED = 0
 # Printed through rich by the CLI: no square brackets (rich would read them as markup).
 TINY_MODEL_WARNING = (
@@ -84,7 +82,6 @@ class LocalGGUFClient:
         threads: int | None = None,
         name: str = "",
         time_limit_s: float = 120.0,
-        max_output_tokens: int | None = None,
     ) -> None:
         if not path.is_file():
             raise LLMError(EnumLLMFailure.UNAVAILABLE, f"GGUF model file not found: {path}")
@@ -92,7 +89,6 @@ class LocalGGUFClient:
         self._context_tokens = context_tokens
         self._threads = threads or max(1, os.cpu_count() or 1)
         self._time_limit_s = time_limit_s
-        self._max_output_tokens = max_output_tokens
         self._identity = ProviderIdentity(provider="local", model=name or path.stem)
 
     @property
@@ -127,7 +123,7 @@ class LocalGGUFClient:
             started = time.perf_counter()
             pieces: list[str] = [request.answer_start or ""]
             sampling: dict[str, Any] = {
-                "max_tokens": min(request.max_tokens, self._max_output_tokens or request.max_tokens),
+                "max_tokens": request.max_tokens,  # the generator sizes it to the stub (``answer_tokens``)
                 "temperature": request.temperature,
                 "seed": DEFAULT_SEED if request.seed is None else request.seed,
                 "stream": True,
@@ -182,4 +178,4 @@ class LocalGGUFClient:
         for the next run); ``local_llama.release_shared_models`` frees it, as the process's exit does."""
 
 
-__all__ = ["DEFAULT_SEED", "LOCAL_MAX_OUTPUT_TOKENS", "TINY_MODEL_WARNING", "LocalGGUFClient"]
+__all__ = ["DEFAULT_SEED", "TINY_MODEL_WARNING", "LocalGGUFClient"]

@@ -212,7 +212,9 @@ class StubGenerator:
             messages=conversation.messages,
             answer_start=conversation.answer_start,
             stop=conversation.answer_ends,
-            max_tokens=self.options.max_output_tokens,
+            max_tokens=self.options.answer_tokens(
+                self.client.capabilities, target_source(conversation.stub, conversation.context.module)
+            ),
             **self.options.sampling(conversation.attempt),
         )
         pending = conversation.pending = AttemptStart(

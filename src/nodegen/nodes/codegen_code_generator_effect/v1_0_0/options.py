@@ -12,6 +12,7 @@ from .prompting import PromptStyle, RetryStyle
 REPAIRED_ATTEMPTS = 3
 RESAMPLED_ATTEMPTS = 10
 LATE_ATTEMPT = 7  # from this attempt on, retries sample at ``late_retry_temperature``
+BODY_TOKENS = 768  # an in-process model's answer besides the stub it writes again (``answer_tokens``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,16 @@ class GenerationOptions:
         if self.prompt_style != "auto":
             return self.prompt_style
         return "full" if provider.follows_findings else "plain"
+
+    def answer_tokens(self, provider: ProviderCapabilities, stub_source: str) -> int:
+        """Most tokens one answer for a stub whose signature and docstring are ``stub_source`` may take:
+        ``max_output_tokens``; for an in-process model (whose long answers are a loop that would ramble for minutes)
+        at most ``BODY_TOKENS`` besides the stub it writes again (about 3 characters a token). A ``nodegen new``
+        operation's docstring holds its examples: the 1.5B model's InvoiceFetcher answers wrote it again and were
+        cut mid-body at a fixed 768 tokens on five of nine attempts."""
+        if not provider.continues_answer:
+            return self.max_output_tokens
+        return min(self.max_output_tokens, BODY_TOKENS + len(stub_source) // 3)
 
     def answer_start_for(self, provider: ProviderCapabilities) -> Literal["methods", "off"]:
         """``auto``: ``methods`` for a provider that can continue an answer nodegen starts (the in-process local

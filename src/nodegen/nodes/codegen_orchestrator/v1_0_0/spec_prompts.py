@@ -172,12 +172,12 @@ io_operations:
   - {kind: http, access: read, target: base_url, description: "GET base_url/rates/source/target"}
 operations:
   - name: exchange_rate
-    description: GET base_url/rates/source/target with httpx and return the answer's rate; a 404 answer is a \
-RESOURCE_NOT_FOUND error.
+    description: GET base_url/rates/source/target with httpx and return the rate of its JSON answer (which holds \
+more fields); a 404 answer is a RESOURCE_NOT_FOUND error.
     examples:
       - case: typical
         input: {base_url: '{base_url}', source: EUR, target: USD}
-        setup: {http: [{method: GET, path: /rates/EUR/USD, status: 200, json: {rate: 1.08}}]}
+        setup: {http: [{method: GET, path: /rates/EUR/USD, status: 200, json: {pair: EUR/USD, rate: 1.08, day: 5}}]}
         output: {rate: 1.08}
       - case: edge
         input: {base_url: '{base_url}', source: USD, target: USD}
