@@ -436,6 +436,7 @@ async def test_implementations_that_return_a_tuple_of_the_outputs_count_but_do_n
         *((kind, "") for kind in EnumNodeKind),
         (EnumNodeKind.EFFECT, "an effect node that reads a row of an SQLite database"),
         (EnumNodeKind.EFFECT, "an effect node that gets a JSON answer from base_url over HTTP"),
+        (EnumNodeKind.EFFECT, "an effect node that sums a column of a CSV file"),
     ],
 )
 def test_every_worked_example_the_model_is_shown_is_a_spec_that_passes_the_checks(kind, prompt):
@@ -446,5 +447,7 @@ def test_every_worked_example_the_model_is_shown_is_a_spec_that_passes_the_check
         assert check_spec(spec, "") == [], text
         assert spec.kind in (EnumNodeKind.COMPUTE, kind)
     if kind is EnumNodeKind.EFFECT:  # the worked example of the I/O the prompt's words suggest
-        io = parse_spec(read_yaml(shown[1], "the prompt"), "the prompt").io_operations[0].kind
+        worked = parse_spec(read_yaml(shown[1], "the prompt"), "the prompt")
+        io = worked.io_operations[0].kind
         assert io == ("sqlite" if "SQLite" in prompt else "http" if "HTTP" in prompt else "files")
+        assert ("header row" in worked.io_operations[0].description) == ("CSV" in prompt)

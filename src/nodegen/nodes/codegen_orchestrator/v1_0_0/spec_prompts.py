@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import io_hint
-from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import EnumNodeKind, IOKind
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import EnumNodeKind
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0.prompt_naming import IOHint
 
 SPEC_SYSTEM = """\
 You write the spec of one ONEX node as YAML, in one ```yaml block, and nothing else.
@@ -102,7 +103,7 @@ operations:
 }
 
 
-_IO_EXAMPLES: dict[IOKind, str] = {
+_IO_EXAMPLES: dict[IOHint, str] = {
     "files": """```yaml
 kind: effect
 name: LineCounter
@@ -122,6 +123,30 @@ operations:
 output: {lines: 2}}
       - {case: edge, input: {folder: '{dir}', file_name: e.txt}, setup: {files: {e.txt: ""}}, output: {lines: 0}}
       - {case: error, input: {folder: '{dir}', file_name: no.txt}, setup: {files: {}}, error: FILE_NOT_FOUND}
+```
+""",
+    "csv": """```yaml
+kind: effect
+name: PaidCounter
+description: Counts the paid orders in a CSV file.
+request:
+  folder: str
+  file_name: str
+response:
+  paid: int
+io_operations:
+  - {kind: files, access: read, target: folder, description: "reads the CSV file folder/file_name: a header row, \
+then one order a row"}
+operations:
+  - name: count_paid
+    description: Read the CSV file file_name in folder with csv.DictReader (its first row is the header) and count \
+the rows whose status column is paid; a missing file is a FILE_NOT_FOUND error.
+    examples:
+      - {case: typical, input: {folder: '{dir}', file_name: o.csv}, setup: {files: {o.csv: "id,status\\n1,paid\\n\
+2,open\\n3,paid\\n"}}, output: {paid: 2}}
+      - {case: edge, input: {folder: '{dir}', file_name: h.csv}, setup: {files: {h.csv: "id,status\\n"}}, \
+output: {paid: 0}}
+      - {case: error, input: {folder: '{dir}', file_name: no.csv}, setup: {files: {}}, error: FILE_NOT_FOUND}
 ```
 """,
     "sqlite": """```yaml

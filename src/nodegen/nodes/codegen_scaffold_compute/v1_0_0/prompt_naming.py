@@ -7,8 +7,9 @@ from __future__ import annotations
 import keyword
 import re
 from dataclasses import dataclass
+from typing import Literal
 
-from .models import EnumNodeKind, IOKind
+from .models import EnumNodeKind
 
 _TYPE_WORDS = r"(?:str|string|int|integer|float|number|bool|boolean|list|dict|date|datetime|optional|literal)"
 # "weight_kg (float)", "zone (str: ...)", "express (bool, default false)"
@@ -136,14 +137,16 @@ def kind_hint(prompt: str) -> EnumNodeKind:
     return EnumNodeKind.EFFECT
 
 
-_IO_WORDS: list[tuple[IOKind, re.Pattern[str]]] = [
+IOHint = Literal["files", "csv", "sqlite", "http"]
+_IO_WORDS: list[tuple[IOHint, re.Pattern[str]]] = [
     ("sqlite", re.compile(r"\b(sqlite\w*|sql|database|db|table)\b", re.IGNORECASE)),
     ("http", re.compile(r"\b(http|https|httpx|url|base_url|api|endpoint|rest)\b", re.IGNORECASE)),
+    ("csv", re.compile(r"\bcsv\b", re.IGNORECASE)),
 ]
 
 
-def io_hint(prompt: str) -> IOKind:
-    """The I/O the prompt's words suggest for an effect: SQLite, HTTP, else files."""
+def io_hint(prompt: str) -> IOHint:
+    """The I/O the prompt's words suggest for an effect: SQLite, HTTP, a CSV file, else files."""
     return next((kind for kind, words in _IO_WORDS if words.search(prompt)), "files")
 
 
@@ -167,6 +170,7 @@ def unbuildable(prompt: str) -> str | None:
 
 
 __all__ = [
+    "IOHint",
     "PromptNames",
     "error_rules",
     "io_hint",

@@ -149,6 +149,17 @@ def test_the_default_attempts_follow_the_retry_style():
     assert GenerationOptions(max_attempts=2).attempts_for("local") == 2
 
 
+def test_an_in_process_model_s_answer_may_take_a_body_besides_the_stub_it_writes_again():
+    from nodegen.nodes.codegen_code_generator_effect.v1_0_0.generation import GenerationOptions
+
+    stub = "def f(x: int) -> int:\n" + '    """' + "Doubles x. " * 300 + '"""'  # a docstring of ~3,300 characters
+    options = GenerationOptions(max_output_tokens=2048)
+    assert options.answer_tokens(capabilities_for("local"), "def f(): ...") == 768 + 4
+    assert options.answer_tokens(capabilities_for("local"), stub) == 768 + len(stub) // 3
+    assert options.answer_tokens(capabilities_for("local"), stub * 3) == 2048  # never past the setting
+    assert options.answer_tokens(capabilities_for("openai"), "def f(): ...") == 2048
+
+
 def test_retries_sample_wider_from_the_seventh_attempt_on_and_never_below_the_retry_temperature():
     from nodegen.nodes.codegen_code_generator_effect.v1_0_0.generation import GenerationOptions
 
