@@ -22,16 +22,17 @@ from tests.support.llm_server import Reply, ScriptedLLMServer
 from tests.support.scaffold_answers import PROMPTS, SPECS, scaffold_responder
 
 SHIPPING = (SPECS / "shipping_cost.yaml").read_text()
+EFFECT = EnumNodeKind.EFFECT
 
 
-def ask(server, *, samples=3, implementations=3, prompt=PROMPTS["compute"], timeout_s=60.0):
+def ask(server, *, samples=3, implementations=3, prompt=PROMPTS["compute"], timeout_s=60.0, kind=EnumNodeKind.COMPUTE):
     client = openai_client("gpt-4o-mini", base_url=server.openai_url, api_key="sk-test-stage")
     outputs = OutputsAsk(
         client=client, policy=RetryPolicy(max_retries=0), budget=RunBudget(), implementations=implementations,
         retry_temperature=0.6, limits=ModelSandboxLimits(timeout_s=timeout_s),
     )  # fmt: skip
     return SpecAsk(
-        prompt=prompt, kind=EnumNodeKind.COMPUTE, name=None, kind_given=False, client=client,
+        prompt=prompt, kind=kind, name=None, kind_given=False, client=client,
         policy=RetryPolicy(max_retries=0), budget=RunBudget(), samples=samples, repairs=1, retry_temperature=0.6,
         structured=True, outputs=outputs,
     )  # fmt: skip
@@ -259,6 +260,23 @@ async def test_a_request_field_the_prompt_leaves_out_that_copies_a_listed_one_is
     async with ScriptedLLMServer(answering(unlisted)) as server:
         spec, stage, _ = await write_spec(ask(server, samples=1, implementations=0, prompt=PROMPTS["effect"]))
     assert spec is None and "'path' is not one of them" in " ".join(stage.problems)
+
+
+async def test_an_example_whose_setup_is_the_worked_example_s_goes_back_to_the_model():
+    # the 1.5B model's CsvSummer copied the worked example's CSV (id,status), with no amount column, as its own
+    text = (SPECS / "line_counter.yaml").read_text()
+    copied = text.replace("name: LineCounter", "name: LineTally")
+    prompt = PROMPTS["effect"].replace("LineCounter", "LineTally")
+    own = copied.replace('a.txt: "x\\ny\\n"', 'a.txt: "one\\ntwo\\n"').replace("e.txt", "empty.txt")
+    async with ScriptedLLMServer(answering(copied, own)) as server:
+        spec, stage, _ = await write_spec(ask(server, samples=1, implementations=0, prompt=prompt, kind=EFFECT))
+        repair = [r.last_user_text for r in server.requests if "The spec has these problems" in r.last_user_text]
+    assert spec is not None and spec.operations[0].examples[0].setup.files == {"a.txt": "one\ntwo\n"}
+    assert "example 1: its setup is the worked example's (LineCounter's)" in repair[0]
+    assert "example 2" in repair[0]  # the empty file too
+    async with ScriptedLLMServer(answering(text)) as server:  # the worked example's own node may have its data
+        spec, stage, _ = await write_spec(ask(server, samples=1, implementations=0, prompt=PROMPTS["effect"], kind=EFFECT))
+    assert spec is not None, stage.problems
 
 
 def test_a_list_type_written_as_a_list_of_its_item_type_is_that_list():

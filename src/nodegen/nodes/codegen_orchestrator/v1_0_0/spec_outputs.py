@@ -224,18 +224,23 @@ def _calls(
 
 async def doubted_by_code(specs: list[ModelNodeSpec], ask: OutputsAsk) -> list[int]:
     """For each sample, how many of its examples fewer than most of the code drawn so far for an operation of that
-    name gives (all its examples where no code was drawn). Independent code that cannot give an example (a CSV
+    name gives (or, for a sample of one operation, the code drawn for the one function there is: samples name it
+    differently); all its examples where no code was drawn. Independent code that cannot give an example (a CSV
     without the header row the prompt states, an error example with no cycle in it) speaks against the sample: a
     sample whose examples the code gives is the one to keep. Only sandbox runs: no model call."""
     doubted = []
+    functions = {name for (name, _), codes in ask.drawn.items() if codes}
     for spec in specs:
         runtime, count = SpecRuntime(spec), 0
         for operation in spec.operations:
             loaded, calls = _calls(runtime, operation)
-            codes = next((codes for (name, _), codes in ask.drawn.items() if name == operation.name and codes), [])
+            function = operation.name
+            if function not in functions and len(spec.operations) == 1 and len(functions) == 1:
+                (function,) = functions
+            codes = next((codes for (name, _), codes in ask.drawn.items() if name == function and codes), [])
             stub = function_stub(spec, operation, examples=False)
             modules = [_module(stub, code) for code in codes]
-            results = await _run(modules, operation.name, calls, ask.limits) if modules and calls else []
+            results = await _run(modules, function, calls, ask.limits) if modules and calls else []
             ran = [example for example, arguments in loaded if arguments is not None]
             for position, example in enumerate(ran):
                 expected = expected_key(runtime, example)

@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
-from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import io_hint
-from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import EnumNodeKind
+import json
+import re
+
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import io_hint, parse_spec, read_yaml
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import EnumNodeKind, ModelNodeSpec, ModelSpecExample
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0.prompt_naming import IOHint
 
 SPEC_SYSTEM = """\
@@ -224,10 +227,33 @@ def spec_system_prompt(kind: EnumNodeKind, prompt: str = "") -> str:
     return SPEC_SYSTEM + (note + _IO_EXAMPLES[io_hint(prompt)] if kind is EnumNodeKind.EFFECT else note)
 
 
+def _setup_key(example: ModelSpecExample) -> str:
+    setup = example.setup.model_dump(mode="json", by_alias=True) if example.setup else None
+    return json.dumps(setup, sort_keys=True)
+
+
+def copied_setups(spec: ModelNodeSpec, kind: EnumNodeKind, prompt: str) -> list[str]:
+    """An example whose setup (files, databases, HTTP answers) is a worked example's the model was shown, as a
+    problem: the 1.5B model's CsvSummer copied PaidCounter's CSV, with no amount column, as its own."""
+    shown = re.findall(r"```yaml\n(.*?)```", spec_system_prompt(kind, prompt), re.DOTALL)
+    specs = [parse_spec(read_yaml(text, "a worked example"), "a worked example") for text in shown]
+    worked = {_setup_key(e): spec.name for spec in specs for o in spec.operations for e in o.examples if e.setup}
+    problems = []
+    for operation in spec.operations:
+        for index, example in enumerate(operation.examples, 1):
+            name = worked.get(_setup_key(example)) if example.setup else None
+            if name and name != spec.name:  # the worked example's node itself may well have its data
+                problems.append(
+                    f"operations ({operation.name}) example {index}: its setup is the worked example's ({name}'s); "
+                    "set up data for this node's own request"
+                )
+    return problems
+
+
 def repair_message(problems: list[str]) -> str:
     """What goes back to the model when its spec fails nodegen's checks."""
     shown = "\n".join(f"- {problem}" for problem in problems[:12])
     return f"The spec has these problems:\n{shown}\nAnswer with the whole corrected spec in one ```yaml block."
 
 
-__all__ = ["SPEC_SYSTEM", "repair_message", "spec_system_prompt"]
+__all__ = ["SPEC_SYSTEM", "copied_setups", "repair_message", "spec_system_prompt"]

@@ -34,7 +34,7 @@ from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import EnumNodeKind, M
 
 from .models import ModelSpecStage
 from .spec_outputs import OutputsAsk, confirm_outputs, doubted_by_code, draw, sampling
-from .spec_prompts import repair_message, spec_system_prompt
+from .spec_prompts import copied_setups, repair_message, spec_system_prompt
 from .spec_salvage import (
     fit_constraints,
     fold_descriptions,
@@ -126,7 +126,7 @@ def read_draft(text: str, ask: SpecAsk, written_by: str) -> _Draft:
         updates["name"] = ask.name
     spec = ModelNodeSpec.model_validate({**spec.model_dump(exclude_unset=True), **updates})
     spec = stated_rules(unlisted_copies(spec, ask.prompt), ask.prompt)
-    problems = check_spec(spec, ask.prompt)
+    problems = check_spec(spec, ask.prompt) + copied_setups(spec, ask.kind, ask.prompt)
     return _Draft(text, spec if not problems else None, problems)
 
 
