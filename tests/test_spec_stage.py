@@ -265,7 +265,7 @@ async def test_a_request_field_the_prompt_leaves_out_that_copies_a_listed_one_is
 async def test_an_example_whose_setup_is_the_worked_example_s_goes_back_to_the_model():
     # the 1.5B model's CsvSummer copied the worked example's CSV (id,status), with no amount column, as its own
     text = (SPECS / "line_counter.yaml").read_text()
-    copied = text.replace("name: LineCounter", "name: LineTally")
+    copied = text.replace("name: LineCounter", "name: LineTally").replace("no.txt}, error", "no.txt}, setup: {files: {}}, error")
     prompt = PROMPTS["effect"].replace("LineCounter", "LineTally")
     own = copied.replace('a.txt: "x\\ny\\n"', 'a.txt: "one\\ntwo\\n"').replace("e.txt", "empty.txt")
     async with ScriptedLLMServer(answering(copied, own)) as server:
@@ -274,6 +274,7 @@ async def test_an_example_whose_setup_is_the_worked_example_s_goes_back_to_the_m
     assert spec is not None and spec.operations[0].examples[0].setup.files == {"a.txt": "one\ntwo\n"}
     assert "example 1: its setup is the worked example's (LineCounter's)" in repair[0]
     assert "example 2" in repair[0]  # the empty file too
+    assert "example 3" not in repair[0]  # `files: {}` sets up nothing: no one's data
     async with ScriptedLLMServer(answering(text)) as server:  # the worked example's own node may have its data
         spec, stage, _ = await write_spec(ask(server, samples=1, implementations=0, prompt=PROMPTS["effect"], kind=EFFECT))
     assert spec is not None, stage.problems

@@ -75,9 +75,6 @@ class ModelCompletionRequest(BaseModel):
         if self.answer_start is not None or self.stop:  # the same: only requests that use them
             material["answer_start"] = self.answer_start
             material["stop"] = self.stop
-        if self.answer_start is not None or self.stop:  # the same: only requests that use them
-            material["answer_start"] = self.answer_start
-            material["stop"] = self.stop
         encoded = json.dumps(material, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 

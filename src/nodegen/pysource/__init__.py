@@ -3,7 +3,7 @@
 Shared by the nodes that look at user code (extractor, injector, validator); it does no I/O.
 """
 
-from .answer import Answer, AnswerError, EnumAnswerProblem, Helper, parse_snippet, read_answer
+from .answer import FUNCTION_ENDS, Answer, AnswerError, EnumAnswerProblem, Helper, parse_snippet, read_answer
 from .markers import DEFAULT_STUB_MARKERS, Mark, MarkerSet, compile_markers, find_marks
 from .module import BOM, SourceModule, parse_source
 from .scopes import (
@@ -37,6 +37,7 @@ __all__ = [
     "ABSTRACT_DECORATORS",
     "BOM",
     "DEFAULT_STUB_MARKERS",
+    "FUNCTION_ENDS",
     "Answer",
     "AnswerError",
     "EnumAnswerProblem",

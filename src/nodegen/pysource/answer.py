@@ -19,6 +19,10 @@ from .module import SourceModule
 from .text import char_col, leading_whitespace, split_lines
 from .trial import is_main_guard, is_trial_run, trial_tail
 
+# Where an answer nodegen started with a function's signature and docstring ends: its code block's end, or a line
+# that leaves the function (the model goes on to other code, or to calling it).
+FUNCTION_ENDS = ("\n```", "\ndef ", "\nasync def ", "\nclass ", "\n@", "\nif __name__", "\nprint(", "\n# Example")
+
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
 

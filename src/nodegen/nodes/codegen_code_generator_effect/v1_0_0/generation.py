@@ -31,7 +31,7 @@ from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import (
     answer_finding,
 )
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub
-from nodegen.pysource import Answer, AnswerError, read_answer, signature_difference
+from nodegen.pysource import FUNCTION_ENDS, Answer, AnswerError, read_answer, signature_difference
 
 from .answers import NoCodeError, extract_code
 from .attempt import Attempt, AttemptStart
@@ -46,12 +46,10 @@ from .preparing import prepare_answer
 from .prompting import FileContext, build_prompt, retry_messages, stub_node_of, target_source
 from .selection import selection_for
 
-METHOD_ENDS = ("\n```", "\ndef ", "\nasync def ", "\nclass ", "\n@", "\nif __name__", "\nprint(", "\n# Example")
-
 
 def answer_start(stub: ModelMethodStub, context: FileContext, mode: str) -> str | None:
     """For a method when ``mode`` is ``methods``: the answer's start, a python block holding the method's
-    decorators, signature and docstring as the prompt shows them (it ends at ``METHOD_ENDS``: the block's end, or
+    decorators, signature and docstring as the prompt shows them (it ends at ``FUNCTION_ENDS``: the block's end, or
     a line that leaves the method)."""
     if mode != "methods" or not stub.enclosing_classes:
         return None
@@ -200,7 +198,7 @@ class StubGenerator:
             known=list(known),
             selection=selection_for(stub, context, self.options.candidates),
             answer_start=start,
-            answer_ends=list(METHOD_ENDS) if start is not None else [],
+            answer_ends=list(FUNCTION_ENDS) if start is not None else [],
         )
 
     async def call(self, conversation: StubConversation) -> ModelCompletion | None:

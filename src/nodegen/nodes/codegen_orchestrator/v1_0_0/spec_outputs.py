@@ -44,6 +44,7 @@ from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import (
     ModelSpecExample,
     ModelSpecOperation,
 )
+from nodegen.pysource import FUNCTION_ENDS
 
 from .spec_probes import Probed, disagreements, probe_inputs
 from .spec_verdicts import Evidence, OutputsReport, decide, error_supported, expected_key
@@ -151,6 +152,10 @@ async def _implementations(ask: OutputsAsk, stub: str, function: str, report: Ou
     if (function, stub) in ask.drawn:
         return ask.drawn[function, stub]
     codes = []
+    # a model that continues an answer nodegen starts (the in-process ones) gets the stub's signature and docstring
+    # as its answer's start and writes the body alone: not the docstring again, a third of its tokens
+    continues = ask.client.capabilities.continues_answer
+    head = stub.rsplit("\n    # IMPLEMENTATION REQUIRED", 1)[0] + "\n"
     for index in range(ask.implementations):
         request = ModelCompletionRequest(
             system=IMPLEMENT_SYSTEM,
@@ -160,6 +165,8 @@ async def _implementations(ask: OutputsAsk, stub: str, function: str, report: Ou
                 )
             ],
             max_tokens=IMPLEMENT_MAX_TOKENS,
+            answer_start=f"```python\n{head}" if continues else None,
+            stop=list(FUNCTION_ENDS) if continues else [],
             **sampling(index, ask.retry_temperature),
         )
         completion = await draw(ask.client, request, ask.policy, ask.budget, report)

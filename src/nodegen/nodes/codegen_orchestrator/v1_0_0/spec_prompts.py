@@ -227,9 +227,12 @@ def spec_system_prompt(kind: EnumNodeKind, prompt: str = "") -> str:
     return SPEC_SYSTEM + (note + _IO_EXAMPLES[io_hint(prompt)] if kind is EnumNodeKind.EFFECT else note)
 
 
-def _setup_key(example: ModelSpecExample) -> str:
-    setup = example.setup.model_dump(mode="json", by_alias=True) if example.setup else None
-    return json.dumps(setup, sort_keys=True)
+def _setup_key(example: ModelSpecExample) -> str | None:
+    """The example's setup as comparable text; None when it sets up nothing (``files: {}`` is no one's data)."""
+    setup = example.setup
+    if setup is None or not (setup.files or setup.sqlite or setup.http):
+        return None
+    return json.dumps(setup.model_dump(mode="json", by_alias=True), sort_keys=True)
 
 
 def copied_setups(spec: ModelNodeSpec, kind: EnumNodeKind, prompt: str) -> list[str]:
@@ -237,11 +240,13 @@ def copied_setups(spec: ModelNodeSpec, kind: EnumNodeKind, prompt: str) -> list[
     problem: the 1.5B model's CsvSummer copied PaidCounter's CSV, with no amount column, as its own."""
     shown = re.findall(r"```yaml\n(.*?)```", spec_system_prompt(kind, prompt), re.DOTALL)
     specs = [parse_spec(read_yaml(text, "a worked example"), "a worked example") for text in shown]
-    worked = {_setup_key(e): spec.name for spec in specs for o in spec.operations for e in o.examples if e.setup}
+    worked = {_setup_key(e): spec.name for spec in specs for o in spec.operations for e in o.examples}
+    worked.pop(None, None)
     problems = []
     for operation in spec.operations:
         for index, example in enumerate(operation.examples, 1):
-            name = worked.get(_setup_key(example)) if example.setup else None
+            key = _setup_key(example)
+            name = worked.get(key) if key else None
             if name and name != spec.name:  # the worked example's node itself may well have its data
                 problems.append(
                     f"operations ({operation.name}) example {index}: its setup is the worked example's ({name}'s); "
