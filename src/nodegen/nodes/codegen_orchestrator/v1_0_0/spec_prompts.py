@@ -7,8 +7,7 @@ import json
 import re
 
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import io_hint, parse_spec, read_yaml
-from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import EnumNodeKind, ModelNodeSpec, ModelSpecExample
-from nodegen.nodes.codegen_scaffold_compute.v1_0_0.prompt_naming import IOHint
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import EnumNodeKind, IOHint, ModelNodeSpec, ModelSpecExample
 
 SPEC_SYSTEM = """\
 You write the spec of one ONEX node as YAML, in one ```yaml block, and nothing else.

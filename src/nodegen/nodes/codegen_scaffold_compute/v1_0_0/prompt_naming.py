@@ -7,9 +7,8 @@ from __future__ import annotations
 import keyword
 import re
 from dataclasses import dataclass
-from typing import Literal
 
-from .models import EnumNodeKind
+from .models import EnumNodeKind, IOHint
 
 _TYPE_WORDS = r"(?:str|string|int|integer|float|number|bool|boolean|list|dict|date|datetime|optional|literal)"
 # "weight_kg (float)", "zone (str: ...)", "express (bool, default false)"
@@ -137,7 +136,6 @@ def kind_hint(prompt: str) -> EnumNodeKind:
     return EnumNodeKind.EFFECT
 
 
-IOHint = Literal["files", "csv", "sqlite", "http"]
 _IO_WORDS: list[tuple[IOHint, re.Pattern[str]]] = [
     ("sqlite", re.compile(r"\b(sqlite\w*|sql|database|db|table)\b", re.IGNORECASE)),
     ("http", re.compile(r"\b(http|https|httpx|url|base_url|api|endpoint|rest)\b", re.IGNORECASE)),
@@ -170,7 +168,6 @@ def unbuildable(prompt: str) -> str | None:
 
 
 __all__ = [
-    "IOHint",
     "PromptNames",
     "error_rules",
     "io_hint",

@@ -13,11 +13,12 @@ from .model_spec_example import (
 )
 from .model_spec_field import ModelSpecField
 from .model_spec_operation import ModelSpecOperation
-from .model_spec_parts import IOKind, ModelIoOperation, ModelSpecIntent, ModelSpecModel, ModelSpecStep
+from .model_spec_parts import IOHint, IOKind, ModelIoOperation, ModelSpecIntent, ModelSpecModel, ModelSpecStep
 
 __all__ = [
     "ERROR_CODES",
     "EnumNodeKind",
+    "IOHint",
     "IOKind",
     "ModelExampleCheck",
     "ModelExampleSetup",

@@ -12,6 +12,8 @@ from nodegen.onex import EnumIntentType
 from .model_spec_field import ModelSpecField
 
 IOKind = Literal["files", "sqlite", "http"]
+# The worked example an effect's spec prompt shows: its I/O kind, or a CSV file (files, with a header row)
+IOHint = Literal["files", "csv", "sqlite", "http"]
 
 
 class ModelIoOperation(BaseModel):

@@ -9,9 +9,8 @@ import pytest
 import yaml
 from tests.support.scaffold_answers import BODIES, SPECS
 
-from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import NodeCodegenScaffoldCompute, load_spec
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import NodeCodegenScaffoldCompute, error_rules, load_spec
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import ModelScaffoldRequest
-from nodegen.nodes.codegen_scaffold_compute.v1_0_0.prompt_naming import error_rules
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0 import NodeCodegenStubExtractorEffect
 from nodegen.onex import EnumCoreErrorCode, ModelOnexError
 from nodegen.onex.testing import create_test_container
