@@ -354,6 +354,15 @@ async def test_two_implementations_that_agree_on_every_example_correct_one():
     assert "2 of 3 implementations of its rules, agreeing on every example, give {'cost': 44.0}" in stage.outputs_changed[0]
 
 
+async def test_an_output_that_an_implementation_gives_is_not_outvoted():
+    # the 1.5B model's LoanPayment: two implementations shared a misreading and outvoted the right example
+    misread = ("return {0: 21.0, 2: 7.4}.get(weight_kg, 44.0)",) * 2  # alike everywhere, wrong on the second
+    async with ScriptedLLMServer(answering(SHIPPING, bodies=misread)) as server:
+        spec, stage, _ = await write_spec(ask(server, samples=1))
+    assert spec is not None and spec.operations[0].examples[1].output == {"cost": 20.0}
+    assert stage.outputs_changed == [] and spec.operations[0].examples[1].agreement == "1/1, code 1/3"
+
+
 async def test_implementations_that_break_an_error_rule_the_prompt_states_are_not_trusted():
     # weight_kg has no bound: the negative weight reaches the function, whose rules say it is a validation error.
     # Two implementations agree on every example but return a cost for it (the 1.5B model's SlugMaker: two gave

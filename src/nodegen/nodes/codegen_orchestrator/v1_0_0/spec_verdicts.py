@@ -89,12 +89,15 @@ def decide(  # noqa: PLR0917 - one example's evidence, all of it
     agreeing = sum(1 for key in keys if key == expected)
     note = f"code {agreeing}/{drawn}"
     agreement = f"{example.agreement}, {note}" if example.agreement else note
-    replace = (
+    replace = (  # never where an implementation of the rules gives the example's own output: the 1.5B model's
+        # LoanPayment said 500.0 for 500 at 0 % over 1 month, one implementation agreed, two that read "principal /
+        # months when the rate is 0" as r = 1 / months gave 1000.0 and would have outvoted it
         trusted is not None
         and trusted != expected
         and not trusted.startswith("error ")
         and example.error is None
         and example.source != "prompt"
+        and agreeing == 0
     )
     values = [key for key in keys if key is not None and not key.startswith("error ")]
     alone = not error_supported(example, operation, prompt)
