@@ -238,8 +238,8 @@ def copied_setups(spec: ModelNodeSpec, kind: EnumNodeKind, prompt: str) -> list[
     """An example whose setup (files, databases, HTTP answers) is a worked example's the model was shown, as a
     problem: the 1.5B model's CsvSummer copied PaidCounter's CSV, with no amount column, as its own."""
     shown = re.findall(r"```yaml\n(.*?)```", spec_system_prompt(kind, prompt), re.DOTALL)
-    specs = [parse_spec(read_yaml(text, "a worked example"), "a worked example") for text in shown]
-    worked = {_setup_key(e): spec.name for spec in specs for o in spec.operations for e in o.examples}
+    models = [parse_spec(read_yaml(text, "a worked example"), "a worked example") for text in shown]
+    worked = {_setup_key(e): model.name for model in models for o in model.operations for e in o.examples}
     worked.pop(None, None)
     problems = []
     for operation in spec.operations:

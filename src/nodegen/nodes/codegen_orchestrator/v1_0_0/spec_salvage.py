@@ -224,7 +224,8 @@ def unlisted_copies(spec: ModelNodeSpec, prompt: str) -> ModelNodeSpec:
         twins = [
             name
             for name in listed
-            if name in names and all(given.get(field.name) == given.get(name, field) for given in examples)
+            if name in names
+            and all(name in given and field.name in given and given[field.name] == given[name] for given in examples)
         ]
         if len(twins) == 1:
             copies[field.name] = twins[0]
