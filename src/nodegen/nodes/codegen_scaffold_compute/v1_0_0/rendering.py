@@ -97,7 +97,14 @@ def _operation(
         call = f"await {call}"
     elif spec.kind is EnumNodeKind.EFFECT:  # its blocking I/O in a worker thread, not in the event loop
         call = f"await asyncio.to_thread({operation.name}, {arguments})"
-    statement = f"response[{outputs[0].name!r}] = {call}" if single else f"response.update({call})"
+    # the outputs the operation gives, whatever else its dict holds (an HTTP effect's code that returns the JSON
+    # answer it got, with fields the node does not give): the response model refuses unknown fields
+    names = repr(tuple(field.name for field in outputs))
+    statement = (
+        f"response[{outputs[0].name!r}] = {call}"
+        if single
+        else f"response.update({{key: value for key, value in ({call}).items() if key in {names}}})"
+    )
     note = " ".join(operation.description.split())
     return {
         "signature": f"{'async def' if spec.coroutines else 'def'} {operation.name}({parameters}) -> {returns}:",
