@@ -194,19 +194,20 @@ def io_targets(spec: ModelNodeSpec) -> ModelNodeSpec:
     fixed = []
     for io in spec.io_operations:
         head = re.split(r"[/.\s]", io.target, maxsplit=1)[0]
+        if io.target in fields:
+            fixed.append(io)
+            continue
+        if head in fields:
+            said = f"{io.description} ({io.target})" if io.description else io.target
+            fixed.append(io.model_copy(update={"target": head, "description": said}))
+            continue
         start = "{base_url}" if io.kind == "http" else "{dir}"
         placed = [
             name
             for name in sorted(fields)
             if examples and all(str(given.get(name, "")).startswith(start) for given in examples)
         ]
-        if io.target not in fields and head in fields:
-            said = f"{io.description} ({io.target})" if io.description else io.target
-            fixed.append(io.model_copy(update={"target": head, "description": said}))
-        elif io.target not in fields and len(placed) == 1:
-            fixed.append(io.model_copy(update={"target": placed[0]}))
-        else:
-            fixed.append(io)
+        fixed.append(io.model_copy(update={"target": placed[0]}) if len(placed) == 1 else io)
     return spec.model_copy(update={"io_operations": fixed})
 
 

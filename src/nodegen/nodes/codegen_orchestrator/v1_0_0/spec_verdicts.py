@@ -56,8 +56,7 @@ def error_supported(example: ModelSpecExample, operation: ModelSpecOperation, pr
     DATABASE_OPERATION_ERROR no sentence states) and no other sample contradicts the example (its agreement is not
     ``1/n`` with n > 1: one sample alone of several gave it)."""
     samples = re.match(r"1/(\d+)", example.agreement or "")
-    codes = len({e.error for e in operation.examples if e.error})
-    stated = bool(example.error and error_rules(prompt, example.error, codes))
+    stated = bool(example.error and error_rules(prompt, example.error, len(operation.error_codes)))
     return stated and not (samples and int(samples.group(1)) > 1)
 
 

@@ -78,7 +78,7 @@ def _operation(
     errors = sorted({e.error for e in operation.examples if e.error and _reaches(runtime, operation, e)})
     shown_by = "as the examples show" if examples else "for the description's error rule"
     for code in errors:  # the prompt's own rule beside it: a small model reads a Raises line, not a description
-        rules = " ".join(error_rules(spec.prompt, code, len(errors))).rstrip(".")
+        rules = " ".join(error_rules(spec.prompt, code, len(operation.error_codes))).rstrip(".")
         when = f"as the prompt says: {rules}" if rules else shown_by
         doc += _wrap(f"Raises ModelOnexError(error_code=EnumCoreErrorCode.{code}, message=...) {when}.")
     io = [f"{io.kind} ({io.access}) at the request's {io.target}: {io.description}" for io in spec.io_operations]
@@ -86,7 +86,7 @@ def _operation(
         doc += _wrap(
             "I/O: "
             + "; ".join(io)
-            + (_HTTP_NOTE if any(i.kind == "http" for i in spec.io_operations) else ".")
+            + (_HTTP_NOTE if spec.coroutines else ".")
             + " Import the modules it uses (os, csv, json, sqlite3, httpx, ...) inside the function."
         )
     if examples:
@@ -166,7 +166,7 @@ def _contract(spec: ModelNodeSpec) -> str:
                 "inputs": [field.name for field in spec.operation_inputs(operation)],
                 "outputs": [field.name for field in spec.operation_outputs(operation)],
                 "examples": len(operation.examples),
-                "error_codes": sorted({e.error for e in operation.examples if e.error}),
+                "error_codes": operation.error_codes,
             }
             for operation in spec.operations
         ],

@@ -20,6 +20,11 @@ class ModelSpecOperation(BaseModel):
     outputs: list[str] | None = Field(default=None, description="Response fields it gives; absent: all of them")
     examples: list[ModelSpecExample] = Field(min_length=1)
 
+    @property
+    def error_codes(self) -> list[str]:
+        """The ``ModelOnexError`` codes its examples raise, each once, sorted."""
+        return sorted({example.error for example in self.examples if example.error})
+
     @field_validator("description")
     @classmethod
     def _stripped(cls, text: str) -> str:

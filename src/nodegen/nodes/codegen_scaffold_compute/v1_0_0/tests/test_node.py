@@ -74,6 +74,19 @@ async def test_the_raises_line_quotes_the_prompt_s_own_error_rule():
     assert "VALIDATION_ERROR, message=...) as the examples show." in " ".join(unsaid.split())
 
 
+async def test_a_raises_line_never_quotes_the_rule_of_another_code_the_operation_raises():
+    # the negative weight's VALIDATION_ERROR never reaches the function (the request model refuses it), but the
+    # operation raises two codes: the sentence about validation is not RESOURCE_NOT_FOUND's rule
+    text = (SPECS / "shipping_cost.yaml").read_text().replace(
+        "output: {cost: 44.0}", "error: RESOURCE_NOT_FOUND"
+    )
+    prompt = "Generate a compute node named ShippingCost. A negative weight or an unknown zone is a validation error."
+    spec = load_spec(text, "shipping_cost.yaml").model_copy(update={"prompt": prompt})
+    node = " ".join(next(f.content for f in (await scaffold(spec)).files if f.path.endswith("/node.py")).split())
+    assert "RESOURCE_NOT_FOUND, message=...) as the examples show." in node
+    assert "as the prompt says" not in node
+
+
 def test_an_error_rule_is_the_prompt_s_sentence_naming_its_code():
     prompt = "A missing file is a FILE_NOT_FOUND error. A bad row is a validation error. Rows are summed."
     assert error_rules(prompt, "FILE_NOT_FOUND", 2) == ["A missing file is a FILE_NOT_FOUND error."]
