@@ -1,11 +1,14 @@
 """Cost as files grow, with instant answers (issue 15): per-stub time of `nodegen fill` on one file of 10, 100 and
-1,000 stubs (with as many implemented functions), 1,000 stubs in 20 files, and the peak memory of `nodegen stubs` on a
-20 MB file. Each case runs in a child process of its own (its RSS is its own) under a time cap: a case that does not
-finish in time is reported as over the cap, with how many stubs it had finished, instead of holding up the run.
+1,000 stubs (with as many implemented functions), 1,000 stubs in 20 files, the peak memory of `nodegen stubs` on a
+20 MB file, and (issue 28) the peak memory of `nodegen fill` on a 20 MB file of implemented functions and two stubs
+against `nodegen stubs`' on the same file (target: at most twice). Each case runs in a child process of its own
+(its RSS is its own) under a time cap: a case that does not finish in time is reported as over the cap, with how
+many stubs it had finished, instead of holding up the run.
 
     python -m benchmarks.bench_scaling                  # every case (cap: NODEGEN_BENCH_CAP_S, default 240 s;
                                                         # the 1,000-stub cases at least 600 s)
     python -m benchmarks.bench_scaling --stubs-only     # only `nodegen stubs` on the 20 MB file (--json, table)
+    python -m benchmarks.bench_scaling --big-fill-only  # only fill against stubs on the 20 MB file of two stubs
 """
 
 from __future__ import annotations
@@ -78,11 +81,34 @@ async def _fill_child(files: int, stubs_per_file: int) -> None:
     print("result " + json.dumps(figures))
 
 
+async def _big_fill_child(path: str) -> None:
+    """In the child: fill one large file with instant answers (the examples run in the sandbox), then its figures."""
+    from benchmarks.clients import SequenceClient  # noqa: PLC0415 - the child's own imports
+    from nodegen.nodes.codegen_orchestrator.v1_0_0 import NodeCodegenOrchestrator  # noqa: PLC0415
+    from nodegen.onex import ModelContainer  # noqa: PLC0415
+    from nodegen.settings import load_settings  # noqa: PLC0415
+
+    where = Path(path).parent
+    settings = load_settings(where, state_dir=str(where / ".nodegen"), llm_cache=False)
+    container = ModelContainer.from_settings(settings, services={"llm_client": SequenceClient(["return value * 2"])})
+    started = time.perf_counter()
+    result = await NodeCodegenOrchestrator(container).execute_orchestration({"input_state": {"files": [path]}})
+    seconds = time.perf_counter() - started
+    filled = sum(1 for stub in result.stubs if stub.status.value == "filled")
+    figures = {"seconds": seconds, "filled": filled, "stubs": len(result.stubs), "peak_kb": peak_rss_kb()}
+    print("result " + json.dumps(figures))
+
+
 def _child(args: list[str], cap_s: float, env: dict[str, str] | None = None) -> tuple[dict[str, object] | None, str]:
     """Run ``python -m benchmarks.bench_scaling ARGS`` under the cap: its result line, and its whole output."""
     limit = f"import resource; resource.setrlimit(resource.RLIMIT_AS, ({MEMORY_CAP_BYTES}, {MEMORY_CAP_BYTES}))"
-    command = [sys.executable, "-c", f"{limit}; import runpy, sys; sys.argv = ['x', *sys.argv[1:]]; "
-               "runpy.run_module('benchmarks.bench_scaling', run_name='__main__')", *args]
+    command = [
+        sys.executable,
+        "-c",
+        f"{limit}; import runpy, sys; sys.argv = ['x', *sys.argv[1:]]; "
+        "runpy.run_module('benchmarks.bench_scaling', run_name='__main__')",
+        *args,
+    ]
     try:
         environment = {**os.environ, **(env or {})}
         done = subprocess.run(
@@ -113,9 +139,7 @@ def _fill_case(
         return Timing(name, cap_ms, cap_ms, cap_ms, 0, target_ms, note)
     seconds = float(figures["seconds"])  # type: ignore[arg-type]
     value = seconds * 1000 / (total if per_stub else 1)
-    note = (
-        f"{figures['filled']}/{total} filled in {seconds:.1f} s; peak RSS {int(figures['peak_kb']) / 1024:.0f} MB"  # type: ignore[call-overload]
-    )
+    note = f"{figures['filled']}/{total} filled in {seconds:.1f} s; peak RSS {int(figures['peak_kb']) / 1024:.0f} MB"  # type: ignore[call-overload]
     return Timing(name, value, value, value, 1, target_ms, note)
 
 
@@ -134,6 +158,47 @@ def _big_file(path: Path) -> int:
             size += len(text)
             i += 1
     return path.stat().st_size
+
+
+def _two_stub_file(path: Path) -> int:
+    """About 20 MB of implemented functions with a stub near the start and one in the middle (each with a
+    docstring example), as a user's one large module with a little left to write."""
+    middle = BIG_FILE_BYTES // 2
+    with path.open("w", encoding="utf-8") as out:
+        size = out.write('"""A large module."""\n\nfrom __future__ import annotations\n')
+        i = 0
+        while size < BIG_FILE_BYTES:
+            size += out.write(
+                f'\n\ndef offset_{i}(value: int) -> int:\n    """Return value plus {i}."""\n    return value + {i}\n'
+            )
+            if i == 5 or (size >= middle and size - 80 < middle):
+                size += out.write(
+                    f'\n\ndef scale_{i}(value: int) -> int:\n    """Return value times 2.\n\n'
+                    f'    >>> scale_{i}(3)\n    6\n    """\n    # IMPLEMENTATION REQUIRED\n    pass\n'
+                )
+            i += 1
+    return path.stat().st_size
+
+
+def _big_fill_case() -> Timing:
+    name = "fill on a 20 MB file with 2 stubs: peak RSS / `nodegen stubs`' on it"
+    load = _load()
+    with tempfile.TemporaryDirectory(prefix="nodegen-bench-big-fill-") as tmp:
+        path = Path(tmp) / "big.py"
+        size = _two_stub_file(path)
+        env = {"NODEGEN_MAX_FILE_BYTES": str(size * 2)}
+        stubs, _ = _child(["--stubs", str(path), "--table"], CAP_S, env)
+        fill, output = _child(["--big-fill", str(path)], max(CAP_S, 600), env)
+    if stubs is None or fill is None:
+        tail = output.strip().splitlines()[-1][:200] if output.strip() else ""
+        return Timing(name, 0, 0, 0, 0, 2.0, f"FAILED or over the cap: {tail}")
+    fill_mb, stubs_mb = int(fill["peak_kb"]) / 1024, int(stubs["peak_kb"]) / 1024  # type: ignore[call-overload]
+    ratio = fill_mb / stubs_mb
+    note = (
+        f"{size / 1e6:.1f} MB file: fill {fill_mb:,.0f} MB ({fill['filled']}/{fill['stubs']} filled, "
+        f"{float(fill['seconds']):.0f} s), stubs {stubs_mb:,.0f} MB; the value is the ratio, not ms; {load}"  # type: ignore[arg-type]
+    )
+    return Timing(name, ratio, ratio, ratio, 1, 2.0, note)
 
 
 def _stubs_child(path: str, table: bool) -> None:
@@ -228,13 +293,19 @@ def run() -> list[Timing]:
     timings.append(
         Timing(case.name, case.median_ms, case.p95_ms, case.min_ms, case.runs, case.target_ms, f"{case.note}; {load}")
     )
-    timings += [_stubs_case(), _stubs_case(table=True)]
+    timings += [_stubs_case(), _stubs_case(table=True), _big_fill_case()]
     return timings
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--fill"]:
         asyncio.run(_fill_child(int(sys.argv[2]), int(sys.argv[3])))
+    elif sys.argv[1:2] == ["--big-fill"]:
+        asyncio.run(_big_fill_child(sys.argv[2]))
+    elif sys.argv[1:2] == ["--big-fill-only"]:
+        from .harness import table
+
+        print(table([_big_fill_case()]))
     elif sys.argv[1:2] == ["--stubs"]:
         _stubs_child(sys.argv[2], table=sys.argv[3:4] == ["--table"])
     elif sys.argv[1:2] == ["--stubs-only"]:

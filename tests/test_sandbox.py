@@ -64,22 +64,35 @@ async def test_writes_to_home_and_outside_the_work_folder_do_not_reach_them(tmp_
     assert (work / "inside.txt").read_text() == "kept"
 
 
-async def test_the_host_s_secrets_and_its_other_folders_are_not_there(tmp_path):
+async def test_the_host_s_secrets_and_its_other_folders_are_not_there(tmp_path, monkeypatch):
     # The probe: inside bubblewrap the examples ran as uid 0 over the whole host read-only, and read the project's
-    # .env (on sys.path) and /etc/shadow.
+    # .env (on sys.path) and /etc/shadow. Then every folder on sys.path was bound whole: a project root on the path
+    # showed its notes and data; now only what can be imported from it is there.
     project = tmp_path / "project"
     (project / "pkg").mkdir(parents=True)
     (project / "pkg" / "module.py").write_text("VALUE = 1\n")
+    (project / "helper.py").write_text("HELP = 2\n")
+    (project / "spaces").mkdir()  # a namespace package: modules, no __init__
+    (project / "spaces" / "leaf.py").write_text("LEAF = 3\n")
     (project / ".env").write_text("API_KEY=sk-live-0123456789abcdef\n")
+    (project / "notes.txt").write_text("the customer list\n")
+    (project / "data").mkdir()
+    (project / "data" / "customers.csv").write_text("name,card\n")
     (project / "pkg" / "deploy.pem").write_text("-----BEGIN PRIVATE KEY-----\n")
     (project / ".nodegen").mkdir()
     (project / ".nodegen" / "state.db").write_text("prompts and answers")
+    on_path = tmp_path / "on-path"  # a folder this interpreter imports from (an editable install's src)
+    (on_path / "tool").mkdir(parents=True)
+    (on_path / "tool" / "__init__.py").write_text("TOOL = 4\n")
+    (on_path / "TODO.md").write_text("rotate the keys\n")
+    monkeypatch.syspath_prepend(str(on_path))
     elsewhere = tmp_path / "other-project"
     elsewhere.mkdir()
     code = (
         "import os, sys\n"
-        f"sys.path.insert(0, {str(project)!r})\n"
+        f"sys.path[:0] = [{str(project)!r}, {str(on_path)!r}]\n"
         "from pkg import module\n"
+        "import helper, spaces.leaf, tool\n"
         "def read(path):\n"
         "    try:\n"
         "        return len(open(path).read())  # an empty file\n"
@@ -88,12 +101,20 @@ async def test_the_host_s_secrets_and_its_other_folders_are_not_there(tmp_path):
         f"print(module.VALUE, os.getuid(), read({str(project / '.env')!r}), read({str(project / 'pkg' / 'deploy.pem')!r}))\n"
         f"print(read('/etc/shadow'), os.path.exists({str(project / '.nodegen' / 'state.db')!r}))\n"
         f"print(os.path.exists({str(elsewhere)!r}), os.path.exists('/var'), os.path.exists('/srv'))\n"
+        "print(helper.HELP, spaces.leaf.LEAF, tool.TOOL)\n"
+        f"print(*(os.path.exists(p) for p in {[str(project / 'notes.txt'), str(project / 'data'), str(on_path / 'TODO.md')]!r}))\n"
     )
     work = tmp_path / "work"
     work.mkdir()
     result = await run_sandboxed(python(code), work_dir=work, read_only=[project])
     assert result.ok, result.stderr
-    assert result.stdout.split("\n")[:3] == ["1 65534 0 0", "0 False", "False False False"]
+    assert result.stdout.split("\n")[:5] == [
+        "1 65534 0 0",
+        "0 False",
+        "False False False",
+        "2 3 4",
+        "False False False",
+    ]
 
 
 async def test_files_elsewhere_read_only_and_the_home_folder_is_empty(tmp_path):

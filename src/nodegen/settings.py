@@ -173,8 +173,8 @@ class NodegenSettings(BaseSettings):
         description="Where the embedded local models are assembled (default $XDG_CACHE_HOME/nodegen/models, "
         "else ~/.cache/nodegen/models)",
     )
-    prompt_token_budget: int = Field(
-        default=6000, ge=500, description="Most tokens of context in a prompt (estimated); trimmed in a fixed order"
+    prompt_token_budget: int = Field(  # at most a large file's size: such a file is shown in sections
+        default=6000, ge=500, le=200_000, description="Most tokens of prompt context (estimated), trimmed in order"
     )
     max_attempts: int | None = Field(
         default=None,

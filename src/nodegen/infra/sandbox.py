@@ -36,7 +36,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from .sandbox_models import ModelSandboxLimits, ModelSandboxResult, SandboxSettings, limits_from
-from .sandbox_view import SYSTEM, masks, outermost, system_mounts, under
+from .sandbox_view import SYSTEM, importable, masks, outermost, system_mounts, under
 
 AUTO = "auto"
 """``bwrap=AUTO``: bubblewrap from PATH when it works here, else the fallback if the limits allow it."""
@@ -116,17 +116,23 @@ def sandbox_environment(home: str, tmp: str, extra: Mapping[str, str] | None = N
     return environment
 
 
-def _interpreter_paths() -> list[Path]:
-    """Where this interpreter and its imports live: they stay readable even where a private tmpfs covers them."""
-    candidates = [
-        sys.prefix,
-        sys.base_prefix,
-        sys.exec_prefix,
-        sys.base_exec_prefix,
-        str(Path(sys.executable).resolve().parent),
-        *(entry for entry in sys.path if entry),
-    ]
+def _prefixes() -> list[Path]:
+    """The interpreter's own trees (its standard library, its site-packages): shown whole, they hold no secrets."""
+    candidates = [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix]
     return [Path(os.path.realpath(entry)) for entry in candidates]
+
+
+def _import_paths(given: Sequence[Path]) -> list[Path]:
+    """Where this interpreter and its imports live (they stay readable even where a private tmpfs covers them):
+    its own trees whole; of every other folder it imports from, and of the folders the caller gives, what can be
+    imported (``sandbox_view.importable``)."""
+    prefixes = _prefixes()
+    executable = Path(os.path.realpath(Path(sys.executable).resolve().parent))
+    folders = [Path(os.path.realpath(entry)) for entry in sys.path if entry]
+    shown: list[Path] = [*prefixes, executable]
+    for folder in [*folders, *given]:
+        shown += [folder] if under(folder, [*prefixes, *SYSTEM]) else importable(folder)
+    return shown
 
 
 def _home() -> Path | None:
@@ -151,11 +157,10 @@ def _bwrap_argv(
     elif home is not None:
         argv += ["--dir", str(home)]
     given = [Path(os.path.realpath(p)) for p in read_only]
-    bound = [p for p in outermost([*_interpreter_paths(), *given]) if not under(p, [*SYSTEM, work])]
+    bound = [p for p in outermost(_import_paths(given)) if not under(p, [*SYSTEM, work])]
     for path in bound:
         argv += ["--ro-bind", str(path), str(path)]
-    prefixes = [Path(os.path.realpath(p)) for p in {sys.prefix, sys.base_prefix, sys.exec_prefix}]
-    argv += masks([p for p in bound if not under(p, prefixes)], work)  # the interpreter's own trees hold none
+    argv += masks([p for p in bound if not under(p, _prefixes())], work)  # the interpreter's own trees hold none
     argv += ["--bind", str(work), str(work), "--clearenv"]
     for name, value in env.items():
         argv += ["--setenv", name, value]
@@ -263,7 +268,8 @@ async def run_sandboxed(
 ) -> ModelSandboxResult:
     """Run ``command`` in ``work_dir`` (its only writable folder), isolated as the module docstring says.
 
-    ``read_only``: folders the command must read even where a private tmpfs covers them (/tmp, the home folder).
+    ``read_only``: folders the command imports from (the stub's folder, its import root), shown read-only even where
+    a private tmpfs covers them (/tmp, the home folder): what can be imported from them, not their other files.
     ``env``: variables added to the scrubbed environment (``ValueError`` for secret-looking names).
     ``bwrap``: ``AUTO``, a path to a bubblewrap binary, or None to force the fallback.
     """

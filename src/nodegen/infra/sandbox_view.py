@@ -1,12 +1,15 @@
 """What generated code sees of the host under bubblewrap: the system's programs and libraries, ``/etc`` without its
-secrets (``shadow``, ``gshadow``, ``sudoers``, private TLS keys), the interpreter and what it imports, and the
-folders the caller names (the stub's package and its import root): nothing else of the host. In those folders,
-files that hold secrets (``.env``, private keys, ``.netrc``, nodegen's own state with its prompts) read as empty.
+secrets (``shadow``, ``gshadow``, ``sudoers``, private TLS keys), the interpreter's own trees, and what can be
+imported from the other folders it imports from and from those the caller names (the stub's folder and its import
+root): their modules and packages, not the folders themselves (a project's root shows its packages, not its
+README, data or ``.env``). Nothing else of the host. Inside what is shown, files that hold secrets (``.env``,
+private keys, ``.netrc``, nodegen's own state with its prompts) read as empty.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import importlib.machinery
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -21,6 +24,7 @@ _SECRET_FILES = (
 _SECRET_FOLDERS = frozenset({".git", ".nodegen", ".ssh", ".aws", ".gnupg", ".docker", ".kube"})
 _NOT_WALKED = frozenset({"node_modules", "__pycache__", ".venv", "venv", ".tox", ".mypy_cache", ".ruff_cache"})
 _MOST_ENTRIES = 20_000  # a walk of the caller's folders stops here (a huge tree is masked as far as it was walked)
+_MODULE_SUFFIXES = tuple(importlib.machinery.all_suffixes())  # .py, .pyc, the extension modules' .so forms
 
 
 def under(path: Path, roots: Iterable[Path]) -> bool:
@@ -35,6 +39,35 @@ def outermost(paths: Iterable[Path]) -> list[Path]:
         if not under(path, kept):
             kept.append(path)
     return kept
+
+
+def _module_name(entry: Path) -> str | None:
+    """The name ``import`` finds ``entry`` by (a module file, or a folder), or None when it finds nothing there."""
+    if entry.is_dir():
+        return entry.name if entry.name.isidentifier() and entry.name not in _NOT_WALKED else None
+    suffix = next((s for s in _MODULE_SUFFIXES if entry.name.endswith(s)), None)
+    stem = entry.name[: -len(suffix)] if suffix else ""
+    return stem if stem.isidentifier() else None
+
+
+def _is_package(folder: Path) -> bool:
+    """A regular package (``__init__``) or a namespace package: a folder holding modules of its own."""
+    try:
+        return any(not entry.is_dir() and _module_name(entry) for entry in folder.iterdir())
+    except OSError:
+        return False
+
+
+def importable(folder: Path) -> list[Path]:
+    """What ``import`` reaches from ``folder`` on ``sys.path``: its modules and its packages, each whole; never its
+    other files and folders (a zip file on the path is itself)."""
+    if not folder.is_dir():
+        return [folder]
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return []
+    return [entry for entry in entries if _module_name(entry) and (not entry.is_dir() or _is_package(entry))]
 
 
 def system_mounts() -> list[str]:
@@ -80,4 +113,4 @@ def masks(bound: Sequence[Path], work: Path) -> list[str]:
     return argv
 
 
-__all__ = ["SYSTEM", "masks", "outermost", "secrets_in", "system_mounts", "under"]
+__all__ = ["SYSTEM", "importable", "masks", "outermost", "secrets_in", "system_mounts", "under"]

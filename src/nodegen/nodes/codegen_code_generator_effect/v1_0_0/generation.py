@@ -144,7 +144,7 @@ class StubGenerator:
         file as read or, given ``working``, in that text (the file with its methods that passed so far in place;
         used when the stub's name is its own, since its line has moved)."""
         context, stub = conversation.context, conversation.stub
-        source: str = context.module.text
+        source: str = context.text
         line: int | None = stub.line_number
         if working is not None and conversation.unique_name:
             source, line = working, None

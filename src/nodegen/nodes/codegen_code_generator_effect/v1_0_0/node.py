@@ -39,6 +39,7 @@ from nodegen.onex import (
     TypedPort,
     emit_log_event,
 )
+from nodegen.pysource.condense import LARGE_SOURCE_CHARS
 from nodegen.services import NodegenServices
 
 from .generation import GenerationOptions, StubConversation, StubGenerator
@@ -141,10 +142,11 @@ class NodeCodegenCodeGeneratorEffect(
         return self._stub_generator
 
     @staticmethod
-    def _read(source: str, file_path: str | None) -> FileContext:
-        """The parsed file and its node package; ``VALIDATION_ERROR`` when the source does not parse."""
+    def _read(source: str, file_path: str | None, stubs: Sequence[ModelMethodStub]) -> FileContext:
+        """The parsed file (a large one around ``stubs``) and its node package; ``VALIDATION_ERROR`` when the source
+        does not parse."""
         try:
-            return FileContext.read(source, file_path)
+            return FileContext.read(source, file_path, stubs)
         except ModelOnexError as error:
             raise ModelOnexError(
                 error_code=EnumCoreErrorCode.VALIDATION_ERROR,
@@ -169,7 +171,7 @@ class NodeCodegenCodeGeneratorEffect(
         themselves, such as the orchestrator's workflow); ``known`` code per stub (by qualified name) is tried
         before the model. ``VALIDATION_ERROR`` when the source does not parse."""
         return self._conversations(
-            self._read(source, file_path),
+            self._read(source, file_path, stubs),
             stubs,
             correlation_id=correlation_id,
             max_attempts=max_attempts,
@@ -245,8 +247,11 @@ class NodeCodegenCodeGeneratorEffect(
 
     async def _handle(self, request: ModelCodeGenerationRequest, correlation_id: UUID) -> ModelCodeGenerationResult:
         started = time.perf_counter()
-        context = self._read(request.source, request.file_path)  # before extraction: its error is the clearer one
+        # read before extraction (its error is the clearer one), except a large file: it is read around its stubs
+        large = len(request.source) > LARGE_SOURCE_CHARS
+        context = None if large else self._read(request.source, request.file_path, ())
         stubs = await self._stubs(request, correlation_id)
+        context = context or self._read(request.source, request.file_path, stubs)
         conversations = self._conversations(
             context,
             stubs,

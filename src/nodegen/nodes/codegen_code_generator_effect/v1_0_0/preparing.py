@@ -37,6 +37,7 @@ from nodegen.pysource import (
     only_placeholders,
 )
 from nodegen.pysource.answer import dedent, indent_code
+from nodegen.pysource.condense import bound_names
 from nodegen.pysource.module import SourceModule
 
 # Standard-library modules whose import does something besides defining names (opens a browser, prints, starts Tk).
@@ -188,18 +189,9 @@ def _bound_and_used(code: str) -> tuple[set[str], set[str]]:
 
 
 def module_names(tree: ast.Module) -> set[str]:
-    """Names a module binds at its top level (definitions, assignments, imports), inside if/try blocks too."""
-    names: set[str] = set()
-    for stmt in tree.body:
-        for node in ast.walk(stmt) if isinstance(stmt, ast.If | ast.Try) else [stmt]:
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                names.add(node.name)
-            elif isinstance(node, ast.Import | ast.ImportFrom):
-                names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
-            elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                names.update(n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name))
-    return names
+    """Names a module binds at its top level (definitions, assignments, imports, loop and with targets), inside
+    if/try/with blocks too (``pysource.condense.bound_names``)."""
+    return set().union(*(bound_names(stmt) for stmt in tree.body))
 
 
 def _resolve_stars(modules: list[str], code: str, defined: set[str]) -> list[str]:

@@ -12,108 +12,21 @@ Tokens are estimated at four characters each: no provider's tokenizer is needed 
 from __future__ import annotations
 
 import ast
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from nodegen.llm.redact import redact_code
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub
 from nodegen.pysource import SourceModule, is_docstring, is_placeholder_body
 from nodegen.pysource.answer import dedent
-from nodegen.pysource.onex_nodes import is_onex_file, module_node_kind
 
-from .preparing import drop_markers, module_names
+from .file_context import FileContext, estimate_tokens, stub_node_of
+from .preparing import drop_markers
 from .prompt_conventions import PLAIN_INSTRUCTION, PromptStyle, system_prompt
 from .prompt_repair import RetryStyle, render_findings, repair_message, retry_messages
-from .prompt_view import file_view, left_out_note
+from .prompt_view import left_out_note
 
-CHARS_PER_TOKEN = 4
 _CUT_VIEW_LIMIT = 4  # the plain style cuts the file's view per stub only for files within 4 prompt budgets (linear)
-_MAX_PACKAGE_FILE_CHARS = 12_000
-
-
-def estimate_tokens(text: str) -> int:
-    """Tokens of ``text``, estimated."""
-    return (len(text) + CHARS_PER_TOKEN - 1) // CHARS_PER_TOKEN
-
-
-@dataclass(slots=True)
-class FileContext:
-    """What every stub of one file shares: the parsed file and its node package's files."""
-
-    module: SourceModule
-    file_path: str | None
-    node_type: str | None
-    is_onex: bool
-    package_models: list[tuple[str, str]] = field(default_factory=list)
-    contract_yaml: str | None = None
-    _views: dict[str | None, tuple[str, int]] = field(default_factory=dict)  # by stub marker: view, its tokens
-    _bodiless: int | None = None
-    _names: set[str] | None = None
-    _named: Counter[str] | None = None
-
-    def functions_named(self, qualified_name: str) -> int:
-        """How many functions of the file have this qualified name (conditional definitions share one)."""
-        self._named = self._named or Counter(s.qualified_name for s in self.module.scopes if s.is_function)
-        return self._named[qualified_name]
-
-    def names(self) -> set[str]:
-        """The names the file binds at its top level (``preparing.module_names``): built once per file."""
-        if self._names is None:
-            self._names = module_names(self.module.tree)
-        return self._names
-
-    def bodiless_functions(self) -> int:
-        """How many functions of the file have no body yet (its stubs, whether or not they are filled now)."""
-        if self._bodiless is None:
-            functions = [scope.node for scope in self.module.scopes if scope.is_function]
-            self._bodiless = sum(
-                isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef) and is_placeholder_body(f) for f in functions
-            )
-        return self._bodiless
-
-    def view(self, stub_marker: str | None) -> tuple[str, int]:
-        """The file as the model is shown it (``prompt_view``), and its estimated tokens: built once per file."""
-        if stub_marker not in self._views:
-            text = file_view(self.module, stub_marker).rstrip()
-            self._views[stub_marker] = (text, estimate_tokens(text))
-        return self._views[stub_marker]
-
-    def view_until(self, stub: ModelMethodStub) -> tuple[str, int]:
-        """The file up to the stub's docstring (``prompt_view``), and its estimated tokens; the whole view when the
-        stub is not found."""
-        node = stub_node_of(stub, self.module)
-        if node is None:
-            return self.view(stub.stub_marker)
-        text = file_view(self.module, stub.stub_marker, until=node).rstrip()
-        return text, estimate_tokens(text)
-
-    @classmethod
-    def read(cls, source: str, file_path: str | None) -> FileContext:
-        """Parse the file and, when it sits in a node package, read the package's models and contract.yaml."""
-        module = SourceModule(source)
-        kind = module_node_kind(module.tree)
-        context = cls(
-            module=module,
-            file_path=file_path,
-            node_type=kind.lower() if kind else None,
-            is_onex=is_onex_file(file_path, module.tree),
-        )
-        if file_path:
-            path = Path(file_path)
-            package = path.parent.parent if path.parent.name == "models" else path.parent
-            contract = package / "contract.yaml"
-            if contract.is_file():
-                context.is_onex = True
-                context.contract_yaml = _read_capped(contract)
-                models = package / "models"
-                if models.is_dir():
-                    context.package_models = [
-                        (f"models/{model.name}", _read_capped(model))
-                        for model in sorted(models.glob("model_*.py"))
-                        if model.resolve() != path.resolve()
-                    ]
-        return context
 
 
 def shown_path(file_path: str) -> str:
@@ -126,14 +39,6 @@ def shown_path(file_path: str) -> str:
         return path.relative_to(Path.cwd()).as_posix()
     except ValueError:
         return "/".join(path.parts[-3:])
-
-
-def _read_capped(path: Path) -> str:
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
-    return text if len(text) <= _MAX_PACKAGE_FILE_CHARS else text[:_MAX_PACKAGE_FILE_CHARS] + "\n# ... (cut)\n"
 
 
 @dataclass(slots=True)
@@ -155,14 +60,6 @@ class Prompt:
 
 def _fence(code: str, tag: str = "python") -> str:
     return f"```{tag}\n{code.rstrip()}\n```"
-
-
-def stub_node_of(stub: ModelMethodStub, module: SourceModule) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
-    """The stub's def in ``module`` (its name at its line); None when it is not there."""
-    for scope in module.scopes:
-        if scope.is_function and scope.node.lineno == stub.line_number and scope.name == stub.name:
-            return scope.node if isinstance(scope.node, ast.FunctionDef | ast.AsyncFunctionDef) else None
-    return None
 
 
 def target_source(stub: ModelMethodStub, module: SourceModule) -> str:

@@ -19,7 +19,7 @@ from nodegen.onex import (
     TypedPort,
     emit_log_event,
 )
-from nodegen.pysource import split_lines
+from nodegen.pysource.text import line_count
 
 from .injection import InjectionOptions, inject, unified_diff
 from .models import ModelCodeInjectionInput, ModelCodeInjectionResult, ModelWriteRefusal
@@ -113,10 +113,14 @@ class NodeCodegenCodeInjectorEffect(
             file_refusal=refusal,
             imports_added=outcome.imports_added,
             helpers_added=outcome.helpers_added,
-            file_lines_before=len(split_lines(request.source_code)),
-            file_lines_after=len(split_lines(outcome.source)),
+            file_lines_before=line_count(request.source_code),
+            file_lines_after=line_count(outcome.source),
             injection_time_ms=elapsed_ms,
-            diff=unified_diff(request.source_code, outcome.source, request.file_path) if changed else "",
+            diff=(
+                unified_diff(request.source_code, outcome.source, request.file_path, outcome.diff_hunks)
+                if changed
+                else ""
+            ),
             file_path=request.file_path,
             written=written,
             backup_path=backup_path,

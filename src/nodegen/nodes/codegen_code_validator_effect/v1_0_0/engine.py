@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from nodegen.onex import ModelOnexError
 from nodegen.pysource import editor_line_count, split_lines
+from nodegen.pysource.text import LineIndex
 
 from .assembly import Analysed, in_place, standalone
 from .checks import (
@@ -166,9 +167,10 @@ class _Focused:
         return moved
 
     def full_context(self, ctx: CheckContext) -> CheckContext:
-        """The whole file with the code in place, for the checks that run the module (its examples)."""
+        """The whole file with the code in place, for the checks that run the module (its examples). They read
+        its text and lines; its tree stays the focused copy's (a tree of a whole large file takes gigabytes)."""
         text = self.focus.full_text(ctx.text)
-        return replace(ctx, text=text, lines=split_lines(text), tree=ast.parse(text), regions=self.regions)
+        return replace(ctx, text=text, lines=LineIndex(text), regions=self.regions)
 
 
 def _assemble(request: ModelCodeValidationRequest) -> tuple[Analysed, _Focused | None]:
@@ -314,7 +316,7 @@ def _result(
         severity = _severity(item, options)
         if severity is None or not _selected(item.code, options):
             continue
-        at = item.line if focused is None or item.line is None else focused.lines.to_focused(item.line)
+        at = item.line if focused is None or item.line is None else focused.lines.to_marked(item.line)
         snippet = lines[at - 1].rstrip("\r\n") if at and 0 < at <= len(lines) else None
         line = item.line - analysed.line_offset if item.line is not None else None
         finding = ModelValidationFinding(

@@ -17,12 +17,16 @@ from __future__ import annotations
 import ast
 import re
 from collections import OrderedDict
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 
+from nodegen.onex import ModelOnexError
 from nodegen.pysource import char_col, dominant_newline, split_lines
+from nodegen.pysource.condense import LineMap, bound_names, first_line, in_header
 from nodegen.pysource.onex_nodes import is_onex_file
-from nodegen.pysource.text import leading_whitespace
+from nodegen.pysource.text import LineIndex, leading_whitespace
+from nodegen.pysource.windows import KEEPING_WINDOW_CHARS, window_spans
 
 from .models import ModelValidationTarget
 
@@ -35,6 +39,7 @@ _ALWAYS_METHODS = frozenset({"__init__", "__post_init__", "__new__"})  # where a
 _WORD = re.compile(r"[^\W\d]\w*")
 _MARKER = "# nodegen: {count} lines elided ({index})"
 _BOM = "\ufeff"
+_NO_NAMES: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -44,19 +49,19 @@ class _Unit:
     start: int
     end: int
     indent: str
-    binds: set[str]
-    uses: set[str]
+    binds: AbstractSet[str]  # emptied once the outline's binders are built
+    uses: Collection[str]  # a set while the outline is built, then a tuple (a large file has many units)
     always: bool
     parent: _Unit | None
     header_end: int = 0  # a class that can be opened: its header lines end here, its members follow
-    members: list[_Unit] = field(default_factory=list)
+    members: Sequence[_Unit] = ()
 
 
 @dataclass(slots=True)
 class Outline:
     """A source text's statements, their names, and whether it is an ONEX file (computed once)."""
 
-    lines: list[str]
+    lines: LineIndex
     bom: bool
     newline: str
     units: list[_Unit]
@@ -65,48 +70,25 @@ class Outline:
 
 
 @dataclass(frozen=True, slots=True)
-class LineMap:
-    """Lines of the focused text to lines of the whole file: each marker stands for ``count`` lines."""
-
-    markers: tuple[tuple[int, int], ...]  # (marker line in the focused text, lines it stands for), in order
-
-    def to_full(self, line: int) -> int:
-        return line + sum(count - 1 for at, count in self.markers if at < line)
-
-    def to_focused(self, line: int) -> int | None:
-        """The focused text's line for a line of the whole file (None: it stands in an elided run)."""
-        shift = 0
-        for at, count in self.markers:
-            if line < at + shift:
-                break
-            if line < at + shift + count:
-                return None
-            shift += count - 1
-        return line - shift
-
-    def extra_lines(self) -> int:
-        return sum(count - 1 for _, count in self.markers)
-
-
-@dataclass(frozen=True, slots=True)
 class Focus:
     """The focused target to assemble instead of the whole file, and what is needed to map its positions back."""
 
     target: ModelValidationTarget
     outline: Outline
-    markers: tuple[tuple[str, list[str]], ...]  # each marker's text and the lines it stands for
+    markers: tuple[tuple[str, int, int], ...]  # each marker's text and the first and last line it stands for
 
     def line_map(self, text: str, regions: list[tuple[int, int]] | None) -> LineMap | None:
         """Where the markers stand in the assembled ``text``; None when one is missing, repeated, out of order
         or inside the new code (the whole file must be checked then)."""
-        wanted = {marker: index for index, (marker, _) in enumerate(self.markers)}
+        wanted = {marker: index for index, (marker, _, _) in enumerate(self.markers)}
         found: list[tuple[int, int]] = []
         for number, line in enumerate(split_lines(text), start=1):
             index = wanted.get(line.strip())
             if index is not None:
                 if len(found) != index:
                     return None
-                found.append((number, len(self.markers[index][1])))
+                _, first, last = self.markers[index]
+                found.append((number, last - first + 1))
         if len(found) != len(self.markers):
             return None
         if regions and any(start <= at <= end for at, _ in found for start, end in regions):
@@ -116,8 +98,10 @@ class Focus:
     def full_text(self, text: str) -> str:
         """``text`` (assembled from the focused target) with each marker replaced by the lines it stands for."""
         lines = split_lines(text)
-        markers = dict(self.markers)
-        return "".join("".join(markers[line.strip()]) if line.strip() in markers else line for line in lines)
+        spans = {marker: (first, last) for marker, first, last in self.markers}
+        return "".join(
+            self.outline.lines.span(*spans[line.strip()]) if line.strip() in spans else line for line in lines
+        )
 
 
 _outlines: OrderedDict[str, Outline | None] = OrderedDict()
@@ -148,11 +132,11 @@ def focus(code: str, target: ModelValidationTarget) -> Focus | None:
     names.update(part for part in target.qualified_name.split(".") if part != "<locals>")
     kept = _keep(outline, names, target.expected_line)
     pieces: list[str] = []
-    markers: list[tuple[str, list[str]]] = []
+    markers: list[tuple[str, int, int]] = []
     _emit(outline, outline.units, kept, pieces, markers)
     last = outline.units[-1].end if outline.units else 0
-    pieces.extend(outline.lines[last:])  # what follows the last statement
-    elided = sum(len(lines) for _, lines in markers)
+    pieces.append(outline.lines.span(last + 1, len(outline.lines)))  # what follows the last statement
+    elided = sum(end - start + 1 for _, start, end in markers)
     if elided * 2 < len(outline.lines):
         return None
     source = (_BOM if outline.bom else "") + "".join(pieces)
@@ -190,7 +174,7 @@ def _keep(outline: Outline, names: set[str], expected_line: int | None) -> set[i
     return kept
 
 
-def _containing(units: list[_Unit], line: int) -> Iterator[_Unit]:
+def _containing(units: Sequence[_Unit], line: int) -> Iterator[_Unit]:
     for unit in units:
         if unit.start <= line <= unit.end:
             yield unit
@@ -198,17 +182,17 @@ def _containing(units: list[_Unit], line: int) -> Iterator[_Unit]:
 
 
 def _emit(
-    outline: Outline, units: list[_Unit], kept: set[int], pieces: list[str], markers: list[tuple[str, list[str]]]
+    outline: Outline, units: Sequence[_Unit], kept: set[int], pieces: list[str], markers: list[tuple[str, int, int]]
 ) -> None:
     """Kept units as they stand (opened classes member by member), each run of dropped units as one marker."""
     dropped: list[_Unit] = []
 
     def flush() -> None:
         if dropped:
-            elided = outline.lines[dropped[0].start - 1 : dropped[-1].end]
-            marker = _MARKER.format(count=len(elided), index=len(markers))
+            first, last = dropped[0].start, dropped[-1].end
+            marker = _MARKER.format(count=last - first + 1, index=len(markers))
             pieces.append(dropped[0].indent + marker + outline.newline)
-            markers.append((marker, elided))
+            markers.append((marker, first, last))
             dropped.clear()
 
     for unit in units:
@@ -217,50 +201,69 @@ def _emit(
             continue
         flush()
         if unit.members:
-            pieces.extend(outline.lines[unit.start - 1 : unit.header_end])
+            pieces.append(outline.lines.span(unit.start, unit.header_end))
             _emit(outline, unit.members, kept, pieces, markers)
         else:
-            pieces.extend(outline.lines[unit.start - 1 : unit.end])
+            pieces.append(outline.lines.span(unit.start, unit.end))
     flush()
 
 
 def _build(source: str) -> Outline | None:
+    """The outline of ``source``, read a window of top-level statements at a time (``pysource.windows``: a tree of
+    a whole 20 MB file takes gigabytes); None when it does not parse."""
     bom = source.startswith(_BOM)
     text = source[1:] if bom else source
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    lines = split_lines(text)
     binders: dict[str, list[_Unit]] = {}
-    units = _units(tree.body, lines, 1, None, binders, module=True)
-    outline = Outline(lines, bom, dominant_newline(text), units, binders, is_onex_file(None, tree))
-    del tree
-    return outline
+    units: list[_Unit] = []
+    onex_file = False
+    try:
+        for _, window in window_spans(text, KEEPING_WINDOW_CHARS):  # a window's lines are numbered as the file's
+            start = units[-1].end + 1 if units else 1
+            units += _units(window.tree.body, window.lines, start, None, binders, module=True, opens_block=not units)
+            onex_file = onex_file or is_onex_file(None, window.tree)
+    except (ModelOnexError, RecursionError, MemoryError):
+        return None
+    _compact(units)
+    return Outline(LineIndex(text), bom, dominant_newline(text), units, binders, onex_file)
+
+
+def _compact(units: Sequence[_Unit]) -> None:
+    """What ``_keep`` reads of the units, in less memory: names used as tuples, names bound dropped (the
+    binders hold them)."""
+    for unit in units:
+        unit.uses, unit.binds = tuple(unit.uses), _NO_NAMES
+        _compact(unit.members)
 
 
 def _units(
-    body: list[ast.stmt], lines: list[str], start: int, parent: _Unit | None, binders: dict[str, list[_Unit]],
-    *, module: bool,
+    body: list[ast.stmt],
+    lines: list[str],
+    start: int,
+    parent: _Unit | None,
+    binders: dict[str, list[_Unit]],
+    *,
+    module: bool,
+    opens_block: bool = True,
 ) -> list[_Unit]:
+    """The units of ``body``, which begins at line ``start`` (``opens_block``: the first statements of its block)."""
     units: list[_Unit] = []
     for index, stmt in enumerate(body):
-        first = _first_line(stmt)
+        first = first_line(stmt)
         end = stmt.end_lineno or stmt.lineno
         binds, uses = _names(stmt)
         if units and first <= units[-1].end:  # statements sharing a line stay together, whole
             previous = units[-1]
-            previous.end, previous.members, previous.header_end = end, [], 0
-            previous.binds |= binds
-            previous.uses |= uses
+            previous.end, previous.members, previous.header_end = end, (), 0
+            previous.binds = {*previous.binds, *binds}
+            previous.uses = {*previous.uses, *uses}
             for name in binds:
                 binders.setdefault(name, []).append(previous)
             continue
-        always = _always(stmt, index, module=module)
+        always = _always(stmt, index if opens_block else index + 1, module=module)
         unit = _Unit(start, end, leading_whitespace(lines[first - 1]), binds, uses, always, parent)
         if isinstance(stmt, ast.ClassDef) and _opens(stmt, lines):
             unit.uses = _header_uses(stmt)
-            member_start = _first_line(stmt.body[0])
+            member_start = first_line(stmt.body[0])
             unit.header_end = member_start - 1
             unit.members = _units(stmt.body, lines, member_start, unit, binders, module=False)
         for name in binds:
@@ -272,23 +275,16 @@ def _units(
 
 def _always(stmt: ast.stmt, index: int, *, module: bool) -> bool:
     if module:
-        docstring = index == 0 and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
-        return docstring or any(isinstance(node, ast.Import | ast.ImportFrom) for node in _shallow(stmt))
+        return in_header(stmt, index)
     if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
         return stmt.name in _ALWAYS_METHODS
     return not isinstance(stmt, ast.ClassDef)  # a class's attributes and docstring stay
 
 
-def _first_line(stmt: ast.stmt) -> int:
-    """The statement's first line: its first decorator's, for a decorated definition."""
-    decorators: list[ast.expr] = getattr(stmt, "decorator_list", [])
-    return min([stmt.lineno, *(d.lineno for d in decorators)])
-
-
 def _opens(node: ast.ClassDef, lines: list[str]) -> bool:
     """Whether the class's first member starts a line of its own (then its members can be kept one by one)."""
     member = node.body[0]
-    first = _first_line(member)
+    first = first_line(member)
     line = lines[first - 1]
     if first == member.lineno:
         starts_line = char_col(line, member.col_offset) == len(leading_whitespace(line))
@@ -297,29 +293,10 @@ def _opens(node: ast.ClassDef, lines: list[str]) -> bool:
     return first > node.lineno and starts_line
 
 
-def _shallow(stmt: ast.stmt) -> Iterator[ast.AST]:
-    """The statement's nodes where it stands: not inside the bodies of functions, classes and lambdas."""
-    stack: list[ast.AST] = [stmt]
-    while stack:
-        node = stack.pop()
-        yield node
-        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
-            stack.extend(ast.iter_child_nodes(node))
-
-
 def _names(stmt: ast.stmt) -> tuple[set[str], set[str]]:
     """The names ``stmt`` binds where it stands, and every name it uses (identifiers, attributes, and strings
     that are identifiers, as ``getattr`` takes them)."""
-    binds: set[str] = set()
-    for node in _shallow(stmt):
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            binds.add(node.name)
-        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
-            binds.add(node.id)
-        elif isinstance(node, ast.alias):
-            binds.add((node.asname or node.name).split(".")[0])
-        elif isinstance(node, ast.Global | ast.Nonlocal):
-            binds.update(node.names)
+    binds = bound_names(stmt)
     uses: set[str] = set()
     for node in ast.walk(stmt):
         if isinstance(node, ast.Name):

@@ -20,6 +20,7 @@ from nodegen.nodes.codegen_code_generator_effect.v1_0_0.models import (
 from nodegen.nodes.codegen_code_injector_effect.v1_0_0.models import ModelCodeInjectionRequest, ModelCodeInjectionResult
 from nodegen.onex import ModelOnexError
 from nodegen.pysource import is_docstring
+from nodegen.pysource.text import LineIndex
 
 from .models import EnumStubStatus, ModelFileOutcome, ModelStubOutcome
 
@@ -63,16 +64,12 @@ def holds_code(text: str, code: str) -> bool:
         first = []
     if first and is_docstring(first[0]):
         lines = lines[first[0].end_lineno or 0 :]
-    haystack = [line.strip() for line in text.splitlines()]
-    position = 0
-    for wanted in (line.strip() for line in lines):
-        if not wanted:
-            continue
-        try:
-            position = haystack.index(wanted, position) + 1
-        except ValueError:
-            return False
-    return True
+    wanted = [line.strip() for line in lines if line.strip()]
+    found = 0
+    for line in LineIndex(text):  # in order, the earliest match each (a large file's lines are never all held)
+        if found < len(wanted) and line.strip() == wanted[found]:
+            found += 1
+    return found == len(wanted)
 
 
 def stub_outcome(

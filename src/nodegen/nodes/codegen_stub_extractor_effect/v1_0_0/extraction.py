@@ -29,9 +29,9 @@ from nodegen.pysource import (
     raises_not_implemented,
     statements_after_docstring,
 )
+from nodegen.pysource.windows import WINDOW_CHARS, WindowSpan, editor_lines, window_module, window_spans
 
 from .models import ModelClassContext, ModelMethodStub
-from .windows import WINDOW_CHARS, WindowSpan, editor_lines, window_module, window_spans
 
 NOT_IMPLEMENTED_MARKER = "raise NotImplementedError"
 MAX_SIBLING_SIGNATURES = 40
@@ -226,7 +226,7 @@ def scan_stubs(source: str, patterns: Sequence[str], *, include_not_implemented:
     and indentation are reported with the file's own characters). Raises ``ValueError`` for a pattern without text
     and ``ModelOnexError(VALIDATION_ERROR)`` for source that does not parse, before any stub is described. A text
     over ``WINDOW_CHARS`` is parsed a window of top-level statements at a time (bounded memory; see
-    :mod:`.windows`).
+    :mod:`nodegen.pysource.windows`).
     """
     markers = compile_markers(tuple(patterns))  # a bad pattern fails before any parsing
     if len(source) <= WINDOW_CHARS:

@@ -6,7 +6,7 @@ one bad request never loses the others."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import libcst as cst
@@ -21,11 +21,13 @@ from nodegen.nodes.codegen_code_injector_effect.v1_0_0.models import (
 )
 from nodegen.onex import ModelOnexError
 from nodegen.pysource import BOM, FunctionNode, Scope
+from nodegen.pysource.condense import LARGE_SOURCE_CHARS
 
 from .answers import checked_answer
 from .body import NewBody, helper_statements, new_body
 from .imports import add_imports, names_used, parse_imports, used_imports
-from .options import InjectionOptions, RefusalError, refusal
+from .large import condensed_definition, condensed_preview
+from .options import InjectionOptions, RefusalError, file_refused, not_compiling, refusal
 from .render import Watch, render
 from .source import (
     FUNCTION_KINDS,
@@ -74,6 +76,7 @@ def _plan(
     top = prepared.top_of(scope)
     if not prepared.faithful[top]:
         line, text = prepared.unfaithful_line(top)
+        line = options.file_line(prepared.module.text, line)
         raise RefusalError(
             refusal(
                 request,
@@ -174,12 +177,16 @@ def _code_for(prepared: PreparedFile, plan: _Plan) -> str:
 
 
 def _without_culprits(
-    prepared: PreparedFile, plans: list[_Plan], result: _Result, errors: list[ModelInjectionError]
+    prepared: PreparedFile,
+    plans: list[_Plan],
+    result: _Result,
+    errors: list[ModelInjectionError],
+    options: InjectionOptions,
 ) -> tuple[list[_Plan], _Result | None]:
     """While the text does not compile, the one plan whose new code holds the line the compiler names is refused
     (one render each); when that line is no single plan's, the plans are tried one by one."""
     while True:
-        failure = compile_failure(result.text)
+        failure = compile_failure(result.text, _named(result.text, options))
         if failure is None:
             return plans, result
         problem, line = failure
@@ -187,7 +194,7 @@ def _without_culprits(
         owners = {position for region in held for position in region.requests}
         culprits = [plan for plan in plans if plan.position in owners]
         if len(culprits) != 1:
-            return _one_by_one(prepared, plans, errors)
+            return _one_by_one(prepared, plans, errors, options)
         (culprit,) = culprits
         by_imports = any(region.kind is EnumRegionKind.IMPORT for region in held)
         errors.append(_compile_refusal(prepared, culprit, problem, by_imports=by_imports))
@@ -198,7 +205,7 @@ def _without_culprits(
 
 
 def _one_by_one(
-    prepared: PreparedFile, plans: list[_Plan], errors: list[ModelInjectionError]
+    prepared: PreparedFile, plans: list[_Plan], errors: list[ModelInjectionError], options: InjectionOptions
 ) -> tuple[list[_Plan], _Result | None]:
     """The plans that keep the file compiling, taken in order; each other one is refused with the compiler's
     message (and a word on its imports when they are what breaks it)."""
@@ -206,7 +213,7 @@ def _one_by_one(
     result: _Result | None = None
     for plan in plans:
         trial = _apply(prepared, [*good, plan])
-        problem = compile_problem(trial.text)
+        problem = compile_problem(trial.text, _named(trial.text, options))
         if problem is None:
             good.append(plan)
             result = trial
@@ -216,6 +223,11 @@ def _one_by_one(
         )
         errors.append(_compile_refusal(prepared, plan, problem, by_imports=by_imports))
     return good, result
+
+
+def _named(text: str, options: InjectionOptions) -> Callable[[int], int]:
+    """How a line of ``text`` is named in a message: as the file's line."""
+    return lambda line: options.file_line(text, line)
 
 
 def _compile_refusal(prepared: PreparedFile, plan: _Plan, problem: str, *, by_imports: bool) -> ModelInjectionError:
@@ -234,18 +246,6 @@ def _compile_refusal(prepared: PreparedFile, plan: _Plan, problem: str, *, by_im
     )
 
 
-def _file_refused(
-    source: str, requests: Sequence[ModelCodeInjectionRequest], message: str, fix: str
-) -> ModelInjectionPreview:
-    return ModelInjectionPreview(
-        source=source,
-        errors=[
-            refusal(request, EnumInjectionErrorCode.SYNTAX_ERROR, message, suggested_fix=fix) for request in requests
-        ],
-        file_refused=True,
-    )
-
-
 def preview(
     source: str, requests: Sequence[ModelCodeInjectionRequest], options: InjectionOptions
 ) -> ModelInjectionPreview:
@@ -253,13 +253,24 @@ def preview(
     request's code stands in it, and a refusal for each request that cannot apply (its stub stays as it is).
 
     A source that does not parse, or does not compile as it is, is returned unchanged with one ``syntax_error``
-    per request and ``file_refused``.
+    per request and ``file_refused``. A large source is edited through the statements the requests need
+    (``large.py``), with the same outcome.
     """
+    if len(source) > LARGE_SOURCE_CHARS:
+        condensed = condensed_preview(source, requests, options, _preview)
+        if condensed is not None:
+            return condensed
+    return _preview(source, requests, options)
+
+
+def _preview(
+    source: str, requests: Sequence[ModelCodeInjectionRequest], options: InjectionOptions
+) -> ModelInjectionPreview:
     try:
         prepared = prepare(source, tuple(options.patterns))
     except (ModelOnexError, UnreadableSourceError) as problem:
         message = problem.message if isinstance(problem, ModelOnexError) else str(problem)
-        return _file_refused(
+        return file_refused(
             source,
             requests,
             f"Failed to parse the source: {message}",
@@ -269,17 +280,12 @@ def preview(
     resolved: list[tuple[int, ModelCodeInjectionRequest, Scope]] = []
     for position, request in enumerate(requests):
         try:
-            resolved.append((position, request, resolve(prepared, request, strict_lines=options.strict_line_matching)))
+            resolved.append((position, request, resolve(prepared, request, options)))
         except RefusalError as refused:
             outcome.errors.append(refused.error)
     resolved = without_conflicts(resolved, outcome.errors)
     if resolved and options.compile_result and prepared.compile_problem is not None:
-        return _file_refused(
-            source,
-            requests,
-            f"the file does not compile as it is ({prepared.compile_problem}): nothing is written into it",
-            "fix the file so that it compiles, then fill its stubs",
-        )
+        return not_compiling(source, requests, prepared.compile_problem)
     plans: list[_Plan] = []
     for position, request, scope in resolved:
         try:
@@ -290,7 +296,7 @@ def preview(
         return outcome
     result: _Result | None = _apply(prepared, plans)
     if options.compile_result and result is not None:
-        plans, result = _without_culprits(prepared, plans, result, outcome.errors)
+        plans, result = _without_culprits(prepared, plans, result, outcome.errors, options)
     if result is None:
         return outcome
     outcome.source = (BOM if prepared.module.has_bom else "") + result.text
@@ -305,13 +311,20 @@ def preview(
 def stub_definition(
     source: str, qualified_name: str, line: int | None, options: InjectionOptions
 ) -> FunctionNode | None:
-    """The stub's ``def`` as the file has it (from the same reading the preview made), or None when there is none."""
+    """The stub's ``def`` as the file has it (from the same reading the preview made), or None when there is none.
+    A large source is read around the stub (``large.py``)."""
+    if len(source) > LARGE_SOURCE_CHARS:
+        return condensed_definition(source, qualified_name, line, options, _definition)
+    return _definition(source, qualified_name, line, options)
+
+
+def _definition(source: str, qualified_name: str, line: int | None, options: InjectionOptions) -> FunctionNode | None:
     try:
         prepared = prepare(source, tuple(options.patterns))
         scope = resolve(
             prepared,
             ModelCodeInjectionRequest(qualified_name=qualified_name, expected_line=line, generated_code=""),
-            strict_lines=options.strict_line_matching,
+            options,
         )
     except (ModelOnexError, UnreadableSourceError, RefusalError):
         return None

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from nodegen.nodes.codegen_code_injector_effect.v1_0_0.models import (
     EnumInjectionErrorCode,
     ModelCodeInjectionRequest,
     ModelInjectionError,
+    ModelInjectionPreview,
 )
 from nodegen.pysource import DEFAULT_STUB_MARKERS, Scope
 
@@ -26,6 +27,13 @@ class InjectionOptions:
     check_answer_content: bool = True
     # False: the caller compiles the text itself (the validator's syntax step does, with the same flags).
     compile_result: bool = True
+    # Where the text is a large file's condensed one (large.py): a line of it, or of a text made from it, as the
+    # file's line; the messages that name a line of the file use it. None: the text is the file.
+    line_in_file: Callable[[str, int], int] | None = None
+
+    def file_line(self, text: str, line: int) -> int:
+        """Line ``line`` of ``text`` as the line of the file a message names."""
+        return line if self.line_in_file is None else self.line_in_file(text, line)
 
 
 class RefusalError(Exception):
@@ -58,4 +66,27 @@ def refusal(
     )
 
 
-__all__ = ["InjectionOptions", "RefusalError", "refusal"]
+def file_refused(
+    source: str, requests: Sequence[ModelCodeInjectionRequest], message: str, fix: str
+) -> ModelInjectionPreview:
+    """The preview of a file nothing is written into: ``source`` unchanged, one ``syntax_error`` per request."""
+    return ModelInjectionPreview(
+        source=source,
+        errors=[
+            refusal(request, EnumInjectionErrorCode.SYNTAX_ERROR, message, suggested_fix=fix) for request in requests
+        ],
+        file_refused=True,
+    )
+
+
+def not_compiling(source: str, requests: Sequence[ModelCodeInjectionRequest], problem: str) -> ModelInjectionPreview:
+    """The preview of a file that does not compile as it is (``problem``, the compiler's words)."""
+    return file_refused(
+        source,
+        requests,
+        f"the file does not compile as it is ({problem}): nothing is written into it",
+        "fix the file so that it compiles, then fill its stubs",
+    )
+
+
+__all__ = ["InjectionOptions", "RefusalError", "file_refused", "not_compiling", "refusal"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TypeVar
@@ -254,19 +255,21 @@ class PreparedFile:
         return first, own[0].rstrip("\r\n") if own else ""
 
 
-def compile_problem(text: str) -> str | None:
+def compile_problem(text: str, named: Callable[[int], int] | None = None) -> str | None:
     """The compiler's complaint about ``text`` (compiled as nodegen writes it: no inherited future flags)."""
-    failure = compile_failure(text)
+    failure = compile_failure(text, named)
     return None if failure is None else failure[0]
 
 
-def compile_failure(text: str) -> tuple[str, int | None] | None:
-    """The compiler's complaint about ``text`` and the line it names, or None when it compiles."""
+def compile_failure(text: str, named: Callable[[int], int] | None = None) -> tuple[str, int | None] | None:
+    """The compiler's complaint about ``text`` and the line of ``text`` it names, or None when it compiles; the
+    complaint names that line as ``named`` gives it (a large file's line: ``large.py``)."""
     try:
         compile(text, "<injected>", "exec", dont_inherit=True)
     except (SyntaxError, ValueError) as error:
         line = getattr(error, "lineno", None)
-        return f"{getattr(error, 'msg', error)} (line {line if line is not None else '?'})", line
+        shown = "?" if line is None else named(line) if named is not None else line
+        return f"{getattr(error, 'msg', error)} (line {shown})", line
     return None
 
 

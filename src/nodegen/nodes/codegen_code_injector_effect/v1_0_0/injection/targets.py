@@ -12,7 +12,7 @@ from nodegen.nodes.codegen_code_injector_effect.v1_0_0.models import (
 )
 from nodegen.pysource import Scope, is_placeholder_body
 
-from .options import RefusalError, refusal
+from .options import InjectionOptions, RefusalError, refusal
 from .source import FUNCTION_KINDS, PreparedFile
 
 
@@ -21,9 +21,14 @@ def _lines_of(scope: Scope) -> list[int]:
     return [node.lineno, *(decorator.lineno for decorator in node.decorator_list)]
 
 
-def resolve(prepared: PreparedFile, request: ModelCodeInjectionRequest, *, strict_lines: bool) -> Scope:
+def resolve(prepared: PreparedFile, request: ModelCodeInjectionRequest, options: InjectionOptions) -> Scope:
     """The function ``request`` names: by qualified name (or plain name), checked against its ``def`` or decorator
-    line when one is given (exactly, or within two lines when ``strict_lines`` is off)."""
+    line when one is given (exactly, or within two lines when ``strict_line_matching`` is off)."""
+    strict_lines = options.strict_line_matching
+
+    def shown(line: int) -> int:
+        return options.file_line(prepared.module.text, line)
+
     wanted = request.target
     by_qualified = request.qualified_name is not None or "." in wanted
     candidates = [
@@ -38,7 +43,7 @@ def resolve(prepared: PreparedFile, request: ModelCodeInjectionRequest, *, stric
                 request,
                 EnumInjectionErrorCode.METHOD_NOT_FOUND,
                 f"Method '{wanted}' not found"
-                + (f" at line {request.expected_line}" if request.expected_line else "")
+                + (f" at line {shown(request.expected_line)}" if request.expected_line else "")
                 + f": the file defines no function of that name{hint}",
                 suggested_fix="use a name from the stub list (nodegen stubs) of the current file",
             )
@@ -48,18 +53,18 @@ def resolve(prepared: PreparedFile, request: ModelCodeInjectionRequest, *, stric
         tolerance = 0 if strict_lines else 2
         matching = [scope for scope in candidates if any(abs(at - line) <= tolerance for at in _lines_of(scope))]
         if not matching:
-            where = ", ".join(str(scope.node.lineno) for scope in candidates)
+            where = ", ".join(str(shown(scope.node.lineno)) for scope in candidates)
             raise RefusalError(
                 refusal(
                     request,
                     EnumInjectionErrorCode.METHOD_NOT_FOUND,
-                    f"Method '{wanted}' not found at line {line}: it is defined at line {where}",
+                    f"Method '{wanted}' not found at line {shown(line)}: it is defined at line {where}",
                     suggested_fix="extract the stubs again: the file changed since its lines were read",
                 )
             )
         candidates = matching
     if len(candidates) > 1:
-        where = ", ".join(f"`{scope.qualified_name}` (line {scope.node.lineno})" for scope in candidates)
+        where = ", ".join(f"`{scope.qualified_name}` (line {shown(scope.node.lineno)})" for scope in candidates)
         raise RefusalError(
             refusal(
                 request,

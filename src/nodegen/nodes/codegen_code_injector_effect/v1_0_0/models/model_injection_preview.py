@@ -23,6 +23,11 @@ class ModelInjectionPreview(BaseModel):
     imports_added: list[str] = Field(default_factory=list)
     helpers_added: list[str] = Field(default_factory=list)
     regions: list[ModelInjectedRegion] = Field(default_factory=list)
+    diff_hunks: str | None = Field(
+        default=None,
+        description="The unified diff's hunks, made while previewing a large file from the statements it edited "
+        "(None: the caller diffs the two texts)",
+    )
     file_refused: bool = Field(
         default=False,
         description="The file itself cannot be edited (it does not parse, or does not compile as it is): every "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +24,7 @@ class CheckContext:
     """The code as it is analysed: the whole assembled file, and which of its lines are the generated code."""
 
     text: str
-    lines: list[str]
+    lines: Sequence[str]  # a list, or for a large whole file a ``LineIndex``
     tree: ast.Module
     file_path: str | None
     regions: list[tuple[int, int]] | None  # None: every line is generated code

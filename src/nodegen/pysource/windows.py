@@ -15,9 +15,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from nodegen.onex import ModelOnexError
-from nodegen.pysource import SourceModule
+
+from .module import SourceModule
 
 WINDOW_CHARS = 1_000_000
+# The windows of a reading that keeps more beside them (the statements a stage needs, a file's outline): smaller,
+# so that a window's tree and what is kept are not at their largest together.
+KEEPING_WINDOW_CHARS = 250_000
 _STATEMENT_START = re.compile(r"(?:\r\n|\r|\n)(?=[^\s#])")
 _CLAUSE = re.compile(r"(?:else|elif|except|finally)\b")
 
@@ -93,4 +97,12 @@ def source_windows(source: str, window_chars: int = WINDOW_CHARS) -> Iterator[So
         yield module
 
 
-__all__ = ["WINDOW_CHARS", "WindowSpan", "editor_lines", "source_windows", "window_module", "window_spans"]
+__all__ = [
+    "KEEPING_WINDOW_CHARS",
+    "WINDOW_CHARS",
+    "WindowSpan",
+    "editor_lines",
+    "source_windows",
+    "window_module",
+    "window_spans",
+]

@@ -4,9 +4,9 @@ import pytest
 
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0 import extraction
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.extraction import extract_stubs
-from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.windows import editor_lines, source_windows
 from nodegen.onex import ModelOnexError
 from nodegen.pysource import editor_line_count, split_lines
+from nodegen.pysource.windows import editor_lines, source_windows
 
 # Lines at column 0 that do not start a statement: inside strings, brackets, a continuation, an else clause.
 TRICKY = '''"""Module docstring."""
