@@ -1,6 +1,6 @@
 """Cost as files grow, with instant answers (issue 15): per-stub time of `nodegen fill` on one file of 10, 100 and
 1,000 stubs (with as many implemented functions), 1,000 stubs in 20 files, the peak memory of `nodegen stubs` on a
-20 MB file, and (issue 28) the peak memory of `nodegen fill` on a 20 MB file of implemented functions and two stubs
+20 MB file, and (issue 28) the peak memory of `nodegen fill` on a 20 MB file of implemented functions and ten stubs
 against `nodegen stubs`' on the same file (target: at most twice). Each case runs in a child process of its own
 (its RSS is its own) under a time cap: a case that does not finish in time is reported as over the cap, with how
 many stubs it had finished, instead of holding up the run.
@@ -8,7 +8,7 @@ many stubs it had finished, instead of holding up the run.
     python -m benchmarks.bench_scaling                  # every case (cap: NODEGEN_BENCH_CAP_S, default 240 s;
                                                         # the 1,000-stub cases at least 600 s)
     python -m benchmarks.bench_scaling --stubs-only     # only `nodegen stubs` on the 20 MB file (--json, table)
-    python -m benchmarks.bench_scaling --big-fill-only  # only fill against stubs on the 20 MB file of two stubs
+    python -m benchmarks.bench_scaling --big-fill-only  # only fill against stubs on the 20 MB file of ten stubs
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ CAP_S = float(os.environ.get("NODEGEN_BENCH_CAP_S", "240"))
 # `nodegen stubs` on the 20 MB file was measured at 23.6 GB before the kernel killed it.
 MEMORY_CAP_BYTES = 4 * 1024**3
 BIG_FILE_BYTES = 20 * 1024 * 1024
+BIG_FILL_STUBS = 10  # stubs of the large module fill is measured on (issue 28)
 
 
 def peak_rss_kb() -> int:
@@ -160,32 +161,32 @@ def _big_file(path: Path) -> int:
     return path.stat().st_size
 
 
-def _two_stub_file(path: Path) -> int:
-    """About 20 MB of implemented functions with a stub near the start and one in the middle (each with a
-    docstring example), as a user's one large module with a little left to write."""
-    middle = BIG_FILE_BYTES // 2
+def _large_module(path: Path, stubs: int = BIG_FILL_STUBS) -> int:
+    """About 20 MB of implemented functions with ``stubs`` stubs spread evenly through it (each with a docstring
+    example), as a user's one large module with a little left to write."""
+    every = BIG_FILE_BYTES // stubs
     with path.open("w", encoding="utf-8") as out:
         size = out.write('"""A large module."""\n\nfrom __future__ import annotations\n')
-        i = 0
+        i, placed = 0, 0
         while size < BIG_FILE_BYTES:
-            size += out.write(
-                f'\n\ndef offset_{i}(value: int) -> int:\n    """Return value plus {i}."""\n    return value + {i}\n'
-            )
-            if i == 5 or (size >= middle and size - 80 < middle):
+            size += out.write(f'\n\ndef offset_{i}(value: int) -> int:\n    """Return value plus {i}."""\n')
+            size += out.write(f"    return value + {i}\n")
+            if placed < stubs and size >= placed * every:
                 size += out.write(
                     f'\n\ndef scale_{i}(value: int) -> int:\n    """Return value times 2.\n\n'
                     f'    >>> scale_{i}(3)\n    6\n    """\n    # IMPLEMENTATION REQUIRED\n    pass\n'
                 )
+                placed += 1
             i += 1
     return path.stat().st_size
 
 
 def _big_fill_case() -> Timing:
-    name = "fill on a 20 MB file with 2 stubs: peak RSS / `nodegen stubs`' on it"
+    name = f"fill on a 20 MB file with {BIG_FILL_STUBS} stubs: peak RSS / `nodegen stubs`' on it"
     load = _load()
     with tempfile.TemporaryDirectory(prefix="nodegen-bench-big-fill-") as tmp:
         path = Path(tmp) / "big.py"
-        size = _two_stub_file(path)
+        size = _large_module(path)
         env = {"NODEGEN_MAX_FILE_BYTES": str(size * 2)}
         stubs, _ = _child(["--stubs", str(path), "--table"], CAP_S, env)
         fill, output = _child(["--big-fill", str(path)], max(CAP_S, 600), env)

@@ -38,6 +38,7 @@ _ALWAYS_METHODS = frozenset({"__init__", "__post_init__", "__new__"})  # where a
 # only keep a statement more), and it reads code that does not parse too.
 _WORD = re.compile(r"[^\W\d]\w*")
 _MARKER = "# nodegen: {count} lines elided ({index})"
+_EXAMPLE_LINE = re.compile(r"^[ \t]*(?:>>>|\.\.\.)(.*)$", re.MULTILINE)  # a docstring example's source lines
 _BOM = "\ufeff"
 _NO_NAMES: frozenset[str] = frozenset()
 
@@ -94,6 +95,14 @@ class Focus:
         if regions and any(start <= at <= end for at, _ in found for start, end in regions):
             return None
         return LineMap(tuple(found))
+
+    def padded_text(self, text: str) -> str:
+        """``text`` with each marker replaced by as many empty lines as it stands for: the kept statements at the
+        whole file's lines, the rest of it left out."""
+        lines = split_lines(text)
+        counts = {marker: last - first + 1 for marker, first, last in self.markers}
+        newline = self.outline.newline
+        return "".join(newline * counts[line.strip()] if line.strip() in counts else line for line in lines)
 
     def full_text(self, text: str) -> str:
         """``text`` (assembled from the focused target) with each marker replaced by the lines it stands for."""
@@ -294,8 +303,8 @@ def _opens(node: ast.ClassDef, lines: list[str]) -> bool:
 
 
 def _names(stmt: ast.stmt) -> tuple[set[str], set[str]]:
-    """The names ``stmt`` binds where it stands, and every name it uses (identifiers, attributes, and strings
-    that are identifiers, as ``getattr`` takes them)."""
+    """The names ``stmt`` binds where it stands, and every name it uses (identifiers, attributes, strings that are
+    identifiers, as ``getattr`` takes them, and the words of a docstring's examples, which run against the module)."""
     binds = bound_names(stmt)
     uses: set[str] = set()
     for node in ast.walk(stmt):
@@ -303,8 +312,11 @@ def _names(stmt: ast.stmt) -> tuple[set[str], set[str]]:
             uses.add(node.id)
         elif isinstance(node, ast.Attribute):
             uses.add(node.attr)
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.isidentifier():
-            uses.add(node.value)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if node.value.isidentifier():
+                uses.add(node.value)
+            elif ">>>" in node.value:
+                uses.update(_WORD.findall("".join(_EXAMPLE_LINE.findall(node.value))))
     return binds, uses
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import engine
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import focus as focusing
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.engine import ValidatorOptions, validate
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.focus import FOCUS_MIN_LINES, focus
@@ -132,6 +133,9 @@ async def test_a_focused_stubs_examples_run_in_the_whole_module(monkeypatch: pyt
     wrong_request = request.model_copy(update={"generated_code": "return value * 3"})
     wrong = await validate(wrong_request, OPTIONS)
     assert [f.code for f in wrong.errors] == ["EXA001"]
+    monkeypatch.setattr(engine, "LARGE_SOURCE_CHARS", 0)  # a large file: the focused copy at the file's lines
+    assert (await validate(request, OPTIONS)).is_valid  # what the example calls is kept with the stub
+    large = await validate(wrong_request, OPTIONS)
     monkeypatch.setattr(focusing, "FOCUS_MIN_LINES", 10**9)
     whole = await validate(wrong_request, OPTIONS)
-    assert _seen(wrong) == _seen(whole)  # the example's line in its message is the file's
+    assert _seen(wrong) == _seen(whole) == _seen(large)  # the example's line in its message is the file's
