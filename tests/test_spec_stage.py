@@ -418,6 +418,21 @@ def test_made_inputs_change_one_value_at_a_time_and_keep_to_the_request_model():
     assert not any(i in given for i in made) and len(made) <= PROBES_PER_OPERATION
 
 
+def test_words_are_probed_with_runs_of_separators_and_space_around():
+    # The 1.5B model's SlugMaker: "every run of characters that are not letters or digits replaced by one hyphen",
+    # examples of single spaces only, and the code hyphenated each character: no made input had a run.
+    text = (
+        "kind: compute\nname: SlugMaker\ndescription: A slug.\nrequest:\n  title: str\nresponse:\n  slug: str\n"
+        "operations:\n  - name: slug_maker\n    description: the title lower-cased, runs of other characters one "
+        "hyphen.\n    examples:\n      - {case: typical, input: {title: My Awesome Post}, output: {slug: my-awesome-post}}"
+        "\n      - {case: edge, input: {title: '12345'}, output: {slug: '12345'}}\n"
+    )
+    spec = parse_spec(read_yaml(text, "spec.yaml"), "spec.yaml")
+    made = [given["title"] for given, _ in probe_inputs(SpecRuntime(spec), spec.operations[0])]
+    assert "My,  Awesome,  Post" in made and "  My Awesome Post  " in made
+    assert not any(title.startswith("  ") and title.strip() == "12345" for title in made)  # one word: no gaps
+
+
 def test_no_vote_turns_an_input_one_implementation_refuses_into_a_value():
     operation = parse_spec(read_yaml(SHIPPING, "spec.yaml"), "spec.yaml").operations[0]
     inputs = [{"weight_kg": 0.0, "zone": "domestic"}, {"weight_kg": 3.0, "zone": "domestic"}]

@@ -1,16 +1,18 @@
 """Inputs nodegen makes itself to tell implementations apart, without any hidden test (CodeT's agreement on
 generated inputs). A spec's few examples leave rules untested: a cap or a threshold the examples never reach (the
 1.5B model's RetrySchedule: "each at most 60.0"), a case none of them shows. Each value of an example's input is
-changed one at a time (a string with a character added or its case changed, a number moved or made ten times
-larger, a list shortened or grown, a flag flipped, a default set); the implementations that give every example of
-the spec run on these inputs too. Where they disagree, the behaviour the largest group of them shares (two at least,
-and more than any other group) becomes an example of the spec, marked as nodegen's input and the code's output, so
-the fill must keep that rule and a reviewer sees where it came from. Where they share a misreading nothing shows it
+changed one at a time (a string with a character added or its case changed, or its words with runs of separators
+between them and space around; a number moved or made ten times larger, a list shortened or grown, a flag
+flipped, a default set); the implementations that give every example of the spec run on these inputs too. Where
+they disagree, the behaviour the largest group of them shares (two at least, and more than any other group)
+becomes an example of the spec, marked as nodegen's input and the code's output, so the fill must keep that rule
+and a reviewer sees where it came from. Where they share a misreading nothing shows it
 (the 1.5B model's PasswordStrength: both implementations that gave every example scored symbols backwards)."""
 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +22,7 @@ from pydantic import JsonValue
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import SpecRuntime
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import ModelSpecExample, ModelSpecOperation
 
+_GAP = re.compile(r"\s+")
 PROBES_PER_OPERATION = 24  # inputs made per operation (one sandbox run of their own takes them all)
 ADDED_PER_OPERATION = 2  # examples added where the implementations disagree
 
@@ -35,6 +38,8 @@ def _variants(value: JsonValue) -> list[JsonValue]:
         found = [value + 1.5, value * 2, value * 10, 0.0, -value]
     elif isinstance(value, str):
         found = [value + "!", value.upper(), value.lower(), value[: max(1, len(value) // 2)], f"{value} {value}", ""]
+        if _GAP.search(value.strip()):  # words: runs of separators between them, and space around (a collapse, a strip)
+            found += [_GAP.sub(lambda gap: "," + gap.group() * 2, value), f"  {value}  "]
     elif isinstance(value, list) and value:
         found = [[], value[:1], [*value, value[-1]], value[::-1]]
     elif isinstance(value, dict) and value:
