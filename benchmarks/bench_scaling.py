@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from .harness import Timing
@@ -184,12 +185,9 @@ def _large_module(path: Path, stubs: int = BIG_FILL_STUBS) -> int:
 def _big_fill_case() -> Timing:
     name = f"fill on a 20 MB file with {BIG_FILL_STUBS} stubs: peak RSS / `nodegen stubs`' on it"
     load = _load()
-    with tempfile.TemporaryDirectory(prefix="nodegen-bench-big-fill-") as tmp:
-        path = Path(tmp) / "big.py"
-        size = _large_module(path)
-        env = {"NODEGEN_MAX_FILE_BYTES": str(size * 2)}
-        stubs, _ = _child(["--stubs", str(path), "--table"], CAP_S, env)
-        fill, output = _child(["--big-fill", str(path)], max(CAP_S, 600), env)
+    size, ((stubs, _), (fill, output)) = _on_big_file(
+        _large_module, (["--stubs", "--table"], CAP_S), (["--big-fill"], max(CAP_S, 600))
+    )
     if stubs is None or fill is None:
         tail = output.strip().splitlines()[-1][:200] if output.strip() else ""
         return Timing(name, 0, 0, 0, 0, 2.0, f"FAILED or over the cap: {tail}")
@@ -223,15 +221,22 @@ def _stubs_child(path: str, table: bool) -> None:
     print("\nresult " + json.dumps({"seconds": seconds, "peak_kb": peak_rss_kb(), "exit": code}))
 
 
+def _on_big_file(
+    make: Callable[[Path], int], *runs: tuple[list[str], float]
+) -> tuple[int, list[tuple[dict[str, object] | None, str]]]:
+    """The size of a file ``make`` writes, and each run's child (``[option, FILE, *rest]`` under its cap) on it."""
+    with tempfile.TemporaryDirectory(prefix="nodegen-bench-big-") as tmp:
+        path = Path(tmp) / "big.py"
+        size = make(path)
+        # the file-size limit is raised for this measurement (the default refuses such a file unread)
+        env = {"NODEGEN_MAX_FILE_BYTES": str(size * 2)}
+        return size, [_child([args[0], str(path), *args[1:]], cap, env) for args, cap in runs]
+
+
 def _stubs_case(table: bool = False) -> Timing:
     name = f"nodegen stubs{' (table)' if table else ''} on a 20 MB file: peak RSS (MB)"
     load = _load()
-    with tempfile.TemporaryDirectory(prefix="nodegen-bench-big-") as tmp:
-        path = Path(tmp) / "big.py"
-        size = _big_file(path)
-        # the file-size limit is raised for this measurement (the default refuses such a file unread)
-        env = {"NODEGEN_MAX_FILE_BYTES": str(size * 2)}
-        figures, output = _child(["--stubs", str(path), *(["--table"] if table else [])], CAP_S, env)
+    size, ((figures, output),) = _on_big_file(_big_file, (["--stubs", *(["--table"] if table else [])], CAP_S))
     if figures is None:
         tail = output.strip().splitlines()[-1][:200] if output.strip() else ""
         cap_mb = MEMORY_CAP_BYTES / 1024**2

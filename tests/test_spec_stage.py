@@ -223,11 +223,12 @@ async def test_the_prompt_s_rules_go_with_the_description_in_the_prompt_s_own_wo
         spec, stage, _ = await write_spec(ask(server, samples=1, implementations=0, prompt=prompt))
     assert spec is not None, stage.problems
     description = spec.operations[0].description
-    assert "rounded to 2 decimals. (The prompt says: The request has weight_kg" in description  # the model's first
-    assert description.endswith(
+    assert description.startswith("The prompt says: The request has weight_kg")  # the prompt's words first
+    assert (
         "A negative weight or an unknown zone is a validation error. No parcel costs more than 99.5; heavier ones "
-        "are capped there.)"
+        "are capped there. (The spec adds: 5.00 plus 1.20 per kg;" in description
     )
+    assert description.endswith("rounded to 2 decimals.)")  # the model's own words after them
     assert "named ShippingCost" not in description  # the sentence that only asks for the node
     assert description.count("The prompt says") == 1
 

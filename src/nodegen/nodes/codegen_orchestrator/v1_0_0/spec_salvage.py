@@ -167,8 +167,11 @@ def stated_rules(spec: ModelNodeSpec, prompt: str) -> ModelNodeSpec:
     """The prompt's own words go with every operation's rules: a small model's description drops rules (the 1.5B
     model's RetrySchedule dropped "each at most 60.0", its SlugMaker "a title with no letter or digit is a validation
     error"), and neither its examples nor code drawn from its rules would then show them. Each sentence of the prompt
-    that states more than the node's kind and name, and that the description does not hold already, is added to the
-    description, which the code drawn from the rules, the fill's docstring and the reviewer all read."""
+    that states more than the node's kind and name, and that the description does not hold already, goes first in
+    the description, before the model's own words, which follow as what the spec adds: the code drawn from the
+    rules, the fill's docstring and the reviewer all read it, and a small model follows what it reads first (the
+    1.5B model's DeployPlan gave its steps in the given order with the model's words first, and after the steps
+    they need with the prompt's first: one full run each)."""
     names = {word.lower() for word in (spec.name, prompt_names(prompt).node_name or "")}
     stating = [
         text
@@ -179,7 +182,8 @@ def stated_rules(spec: ModelNodeSpec, prompt: str) -> ModelNodeSpec:
     for operation in spec.operations:
         held = " ".join(operation.description.split()).lower()
         said = " ".join(text for text in stating if " ".join(text.split()).lower() not in held)
-        described = f"{operation.description.rstrip()} (The prompt says: {said})" if said else operation.description
+        own = operation.description.rstrip()
+        described = f"The prompt says: {said} (The spec adds: {own})" if said else operation.description
         operations.append(operation.model_copy(update={"description": described}))
     return spec.model_copy(update={"operations": operations})
 
