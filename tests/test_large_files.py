@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from nodegen.nodes.codegen_code_generator_effect.v1_0_0 import file_context
 from nodegen.nodes.codegen_code_generator_effect.v1_0_0.file_context import FileContext
 from nodegen.nodes.codegen_code_generator_effect.v1_0_0.preparing import module_names
-from nodegen.nodes.codegen_code_injector_effect.v1_0_0.injection import apply, large, unified_diff
+from nodegen.nodes.codegen_code_injector_effect.v1_0_0.injection import apply, unified_diff
 from nodegen.nodes.codegen_code_injector_effect.v1_0_0.models import ModelCodeInjectionRequest
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import focus as focusing
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import ModelValidationTarget
@@ -37,7 +37,7 @@ def everything_large(monkeypatch):
     """Every file counts as large, and is read in small windows."""
     monkeypatch.setattr(apply, "LARGE_SOURCE_CHARS", 0)
     monkeypatch.setattr(file_context, "LARGE_SOURCE_CHARS", 0)
-    for module in (condense, large, focusing):
+    for module in (condense, focusing):
         monkeypatch.setattr(module, "KEEPING_WINDOW_CHARS", SMALL_WINDOW)
 
 
@@ -111,14 +111,17 @@ def test_a_large_file_that_does_not_compile_is_refused_whole(everything_large):
     body = "".join(f"\n\ndef f{i}(x: int) -> int:\n    return x + {i}\n" for i in range(200))
     stub = "\n\ndef g(x: int) -> int:\n    # IMPLEMENTATION REQUIRED\n    pass\n"
     request = ModelCodeInjectionRequest(qualified_name="g", generated_code="return x")
-    for broken in ("\nreturn 3\n", "\nfrom __future__ import annotations\n"):
+    for broken, said in (
+        ("\nreturn 3\n", "'return' outside function"),
+        ("\nfrom __future__ import annotations\n", "from __future__ imports must occur at the beginning of the file"),
+    ):
         source = '"""Module."""\n' + body + stub + body.replace("def f", "def h") + broken
-        assert large.compile_problem_by_windows(source) is not None
         result = apply.preview(source, [request], OPTIONS)
         assert result.file_refused and result.source == source, broken
+        assert f"the file does not compile as it is ({said} (line " in result.errors[0].message
     fine = '"""Module."""\nfrom __future__ import annotations\n' + body + stub
-    assert large.compile_problem_by_windows(fine) is None
-    assert "return x" in apply.preview(fine, [request], OPTIONS).source
+    fine_result = apply.preview(fine, [request], OPTIONS)
+    assert "return x" in fine_result.source and not fine_result.errors
 
 
 def test_the_validator_s_outline_read_in_windows_focuses_as_the_whole_file_does(monkeypatch):

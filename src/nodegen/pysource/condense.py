@@ -11,15 +11,14 @@ A statement owns the blank and comment lines before it; statements sharing a lin
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from .text import dominant_newline, line_count, split_lines
+from .module import SourceModule
+from .text import dominant_newline, line_count, line_offsets, split_lines
 from .windows import KEEPING_WINDOW_CHARS, WINDOW_CHARS, window_spans
 
 LARGE_SOURCE_CHARS = WINDOW_CHARS  # a text up to this long is read whole: a window would hold all of it
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _MARKER = "# nodegen: {count} lines set aside ({index})"
 _MARKER_WORDS = " lines set aside ("
 
@@ -79,12 +78,15 @@ def first_line(stmt: ast.stmt) -> int:
     return min([stmt.lineno, *(d.lineno for d in decorators)])
 
 
-def statement_runs(text: str, keep: KeepRule) -> list[Run]:
-    """The file's lines as runs of top-level statements, kept as ``keep`` says, read a window at a time. Raises the
-    ``ModelOnexError`` of the first syntax error (``windows.window_spans``)."""
+def statement_runs(text: str, keep: KeepRule, each_window: Callable[[SourceModule], None] | None = None) -> list[Run]:
+    """The file's lines as runs of top-level statements, kept as ``keep`` says, read a window at a time (each
+    window's module also given to ``each_window``, for a check of the same reading). Raises the ``ModelOnexError``
+    of the first syntax error (``windows.window_spans``)."""
     runs: list[Run] = []
     start, index = 1, 0
     for _, module in window_spans(text, KEEPING_WINDOW_CHARS):
+        if each_window is not None:
+            each_window(module)
         for stmt in module.tree.body:
             end = stmt.end_lineno or stmt.lineno
             kept = keep(stmt, index)
@@ -105,19 +107,6 @@ def statement_runs(text: str, keep: KeepRule) -> list[Run]:
         else:
             merged.append(run)
     return merged
-
-
-def line_offsets(text: str, lines: set[int]) -> dict[int, int]:
-    """Where each of ``lines`` (1-based) starts in ``text`` (past its end for the line after the last)."""
-    offsets = {1: 0} if 1 in lines else {}
-    line = 1
-    for match in _LINE_BREAK.finditer(text):
-        line += 1
-        if line in lines:
-            offsets[line] = match.end()
-    for wanted in lines - offsets.keys():
-        offsets[wanted] = len(text)
-    return offsets
 
 
 def _slices(text: str, runs: list[Run]) -> list[tuple[Run, int, int]]:
@@ -229,7 +218,6 @@ __all__ = [
     "first_line",
     "holds_import",
     "in_header",
-    "line_offsets",
     "marked",
     "padded",
     "shallow_nodes",

@@ -61,10 +61,29 @@ class LineIndex(Sequence[str]):
         return self.span(number + 1, number + 1)
 
 
+def line_breaks(text: str, start: int = 0, end: int | None = None) -> int:
+    """How many lines ``text[start:end]`` ends, broken as Python breaks them (at \\n, \\r\\n and \\r)."""
+    stop = len(text) if end is None else end
+    return text.count("\n", start, stop) + text.count("\r", start, stop) - text.count("\r\n", start, stop)
+
+
 def line_count(text: str) -> int:
     """``len(split_lines(text))`` without splitting (a 20 MB file's 1.25 million lines held at once are ~90 MB)."""
-    breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
-    return breaks + (1 if text and not text.endswith(("\n", "\r")) else 0)
+    return line_breaks(text) + (1 if text and not text.endswith(("\n", "\r")) else 0)
+
+
+def line_offsets(text: str, lines: set[int]) -> dict[int, int]:
+    """Where each of ``lines`` (1-based, as :func:`split_lines` breaks them) starts in ``text`` (past its end for a
+    line after the last), found in one pass without holding the lines."""
+    offsets = {1: 0} if 1 in lines else {}
+    line = 1
+    for match in _LINE_BREAK.finditer(text):
+        line += 1
+        if line in lines:
+            offsets[line] = match.end()
+    for wanted in lines - offsets.keys():
+        offsets[wanted] = len(text)
+    return offsets
 
 
 def editor_line_count(lines: Sequence[str]) -> int:
@@ -116,6 +135,8 @@ __all__ = [
     "editor_line_count",
     "indent_width",
     "leading_whitespace",
+    "line_breaks",
     "line_count",
+    "line_offsets",
     "split_lines",
 ]

@@ -7,8 +7,9 @@ them); every statement on or beside a request's line; every statement that binds
 or imports (its target, the same-named definitions that make a target ambiguous, and the names a helper would
 clash with). The rest stands as one marker line each, so the edited text is the file's own bytes around the edit,
 and the line numbers in what comes back (regions, refusals and the lines their messages name) are the file's. Whether
-the file compiles as it is is asked of every window. When the marker lines do not come back exactly (an edit that
-moved one), the caller edits the whole file instead: condensing never decides an outcome on its own.
+the file compiles as it is is asked of every window of that same reading. When the marker lines do not come back
+exactly (an edit that moved one), the caller edits the whole file instead: condensing never decides an outcome on
+its own.
 """
 
 from __future__ import annotations
@@ -27,18 +28,17 @@ from nodegen.nodes.codegen_code_injector_effect.v1_0_0.models import (
     ModelInjectionPreview,
 )
 from nodegen.onex import ModelOnexError
-from nodegen.pysource import FunctionNode, split_lines
+from nodegen.pysource import FunctionNode, SourceModule, split_lines
 from nodegen.pysource.condense import (
     LineMap,
     Marked,
     bound_names,
     first_line,
     in_header,
-    line_offsets,
     marked,
     statement_runs,
 )
-from nodegen.pysource.windows import KEEPING_WINDOW_CHARS, window_spans
+from nodegen.pysource.text import line_offsets
 
 from .options import InjectionOptions, not_compiling
 
@@ -49,26 +49,35 @@ _Code = tuple[Literal["replace", "delete", "insert", "equal"], int, int, int, in
 _BESIDE = 2  # lines either side of a request's line whose statements are kept (the loose line match's reach)
 
 
-def compile_problem_by_windows(text: str) -> str | None:
-    """Why ``text`` does not compile, asked a window at a time (None when every window compiles); a
-    ``from __future__`` import after the first window is the file's error, as the compiler would say."""
-    first = True
-    for _, module in window_spans(text, KEEPING_WINDOW_CHARS):
+class _Compiles:
+    """Whether a text compiles, asked of each window as it is read (the first problem kept); a ``from __future__``
+    import after the first window is the file's error, as the compiler would say."""
+
+    def __init__(self) -> None:
+        self.problem: str | None = None
+        self._first = True
+
+    def __call__(self, module: SourceModule) -> None:
+        first, self._first = self._first, False
+        if self.problem is not None:
+            return
         for stmt in module.tree.body if not first else ():
             if isinstance(stmt, ast.ImportFrom) and stmt.module == "__future__" and not stmt.level:
-                return f"from __future__ imports must occur at the beginning of the file (line {stmt.lineno})"
+                self.problem = f"from __future__ imports must occur at the beginning of the file (line {stmt.lineno})"
+                return
         try:
             compile(module.tree, "<injected>", "exec", dont_inherit=True)
         except (SyntaxError, ValueError) as error:
             line = getattr(error, "lineno", None)
-            return f"{getattr(error, 'msg', error)} (line {line if line is not None else '?'})"
-        first = False
-    return None
+            self.problem = f"{getattr(error, 'msg', error)} (line {line if line is not None else '?'})"
 
 
-def _condense(source: str, requests: Sequence[ModelCodeInjectionRequest]) -> Marked | None:
-    """``source`` with what ``requests`` need (the module docstring says what) and the rest set aside; None when
-    it does not parse (the whole file's reading says why) or a line of it reads as a marker."""
+def _condense(
+    source: str, requests: Sequence[ModelCodeInjectionRequest], compiles: _Compiles | None = None
+) -> Marked | None:
+    """``source`` with what ``requests`` need (the module docstring says what) and the rest set aside, each window
+    of the same reading asked whether it compiles (``compiles``); None when it does not parse (the whole file's
+    reading says why) or a line of it reads as a marker."""
     words: set[str] = set()
     lines: set[int] = set()
     for request in requests:
@@ -82,7 +91,7 @@ def _condense(source: str, requests: Sequence[ModelCodeInjectionRequest]) -> Mar
         return in_header(stmt, index) or beside or not words.isdisjoint(bound_names(stmt))
 
     try:
-        return marked(source, statement_runs(source, keep))
+        return marked(source, statement_runs(source, keep, compiles))
     except ModelOnexError:
         return None
 
@@ -108,13 +117,12 @@ def condensed_preview(
 ) -> ModelInjectionPreview | None:
     """``whole``'s preview of ``requests`` made on the statements they need of ``source``, given back for the
     whole file; None when ``source`` must be edited whole (it does not parse, or the markers did not come back)."""
-    condensed = _condense(source, requests)
+    compiles = _Compiles() if requests and options.compile_result else None
+    condensed = _condense(source, requests, compiles)
     if condensed is None:
         return None
-    if requests and options.compile_result:
-        problem = compile_problem_by_windows(source)
-        if problem is not None:
-            return not_compiling(source, requests, problem)
+    if compiles is not None and compiles.problem is not None:
+        return not_compiling(source, requests, compiles.problem)
     shifted = [_shift(request, condensed.lines) for request in requests]
     result = whole(condensed.text, shifted, replace(options, line_in_file=condensed.file_line))
     expanded = condensed.expand(result.source)
@@ -216,4 +224,4 @@ def _range(start: int, stop: int) -> str:
     return f"{beginning - 1 if not length else beginning},{length}"
 
 
-__all__ = ["compile_problem_by_windows", "condensed_definition", "condensed_preview", "ended"]
+__all__ = ["condensed_definition", "condensed_preview", "ended"]

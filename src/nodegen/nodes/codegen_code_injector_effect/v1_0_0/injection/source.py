@@ -24,6 +24,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from nodegen.onex import ModelOnexError
 from nodegen.pysource import Mark, MarkerSet, Scope, SourceModule, compile_markers, find_marks, split_lines
+from nodegen.pysource.text import line_breaks
 
 # The only nodes a function definition can sit in: walks descend through these and skip every expression.
 STATEMENT_CONTAINERS = (
@@ -104,11 +105,6 @@ def with_except_colons(tree: cst.Module, text: str) -> cst.Module:
     if not isinstance(repaired, cst.Module):
         raise TypeError("repairing the except colons removed the module")
     return repaired
-
-
-def line_breaks(text: str) -> int:
-    """How many lines ``text`` ends (Python breaks lines at \\n, \\r\\n and \\r)."""
-    return text.count("\n") + text.count("\r") - text.count("\r\n")
 
 
 def comment_markers(patterns: tuple[str, ...]) -> MarkerSet:
