@@ -41,6 +41,7 @@ from nodegen.pysource.condense import (
 from nodegen.pysource.text import line_offsets
 
 from .options import InjectionOptions, not_compiling
+from .source import compile_failure
 
 Preview = Callable[[str, Sequence[ModelCodeInjectionRequest], InjectionOptions], ModelInjectionPreview]
 Definition = Callable[[str, str, int | None, InjectionOptions], FunctionNode | None]
@@ -65,11 +66,8 @@ class _Compiles:
             if isinstance(stmt, ast.ImportFrom) and stmt.module == "__future__" and not stmt.level:
                 self.problem = f"from __future__ imports must occur at the beginning of the file (line {stmt.lineno})"
                 return
-        try:
-            compile(module.tree, "<injected>", "exec", dont_inherit=True)
-        except (SyntaxError, ValueError) as error:
-            line = getattr(error, "lineno", None)
-            self.problem = f"{getattr(error, 'msg', error)} (line {line if line is not None else '?'})"
+        failure = compile_failure(module.tree)
+        self.problem = None if failure is None else failure[0]
 
 
 def _condense(

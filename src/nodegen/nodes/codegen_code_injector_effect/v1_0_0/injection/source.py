@@ -257,9 +257,11 @@ def compile_problem(text: str, named: Callable[[int], int] | None = None) -> str
     return None if failure is None else failure[0]
 
 
-def compile_failure(text: str, named: Callable[[int], int] | None = None) -> tuple[str, int | None] | None:
-    """The compiler's complaint about ``text`` and the line of ``text`` it names, or None when it compiles; the
-    complaint names that line as ``named`` gives it (a large file's line: ``large.py``)."""
+def compile_failure(
+    text: str | ast.Module, named: Callable[[int], int] | None = None
+) -> tuple[str, int | None] | None:
+    """The compiler's complaint about ``text`` (or a tree of it) and the line of ``text`` it names, or None when it
+    compiles; the complaint names that line as ``named`` gives it (a large file's line: ``large.py``)."""
     try:
         compile(text, "<injected>", "exec", dont_inherit=True)
     except (SyntaxError, ValueError) as error:
