@@ -11,7 +11,7 @@ import pytest
 
 from nodegen.infra.sandbox import ModelSandboxLimits
 from nodegen.llm import RetryPolicy, RunBudget, openai_client
-from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_outputs import OutputsAsk
+from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_code import OutputsAsk
 from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_probes import PROBES_PER_OPERATION, disagreements, probe_inputs
 from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_prompts import spec_system_prompt
 from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_salvage import listed_types, quote_placeholders
@@ -86,14 +86,27 @@ async def test_a_first_sample_whose_every_example_the_implementations_give_is_en
 
 async def test_a_first_sample_the_implementations_do_not_agree_on_is_not_enough():
     wrong = SHIPPING.replace("output: {cost: 44.0}", "output: {cost: 43.0}")
-    split = ("return 0.0", "return 1.0")  # two of the first three implementations each give their own
+    split = ("return 0.0", "return 1.0", "return 2.0", "return 3.0")  # four of six implementations each their own
     async with ScriptedLLMServer(answering(wrong, SHIPPING, SHIPPING, bodies=split)) as server:
         spec, stage, _ = await write_spec(ask(server))
     assert spec is not None and (stage.samples, stage.valid) == (3, 3)
-    # the first sample checked; the chosen one has the same rules, so the same (seeded) code checks it: no new draw
-    assert stage.calls == 3 + 3
+    # the first sample checked by three, then six (none gave its examples); the chosen one has the same rules, so
+    # the same (seeded) code checks it: no new draw
+    assert stage.calls == 3 + 6 and stage.implementations == 6
     assert spec.operations[0].examples[2].output == {"cost": 44.0} and stage.outputs_changed == []
-    assert spec.operations[0].examples[2].agreement == "2/3, code 1/3"
+    assert spec.operations[0].examples[2].agreement == "2/3, code 2/6"
+
+
+async def test_more_implementations_are_drawn_where_the_first_leave_the_examples_undecided():
+    wrong = SHIPPING.replace("output: {cost: 44.0}", "output: {cost: 43.0}")
+    split = ("return 0.0", "return 1.0")  # two of the first three each give their own: nothing is most of three
+    async with ScriptedLLMServer(answering(wrong, SHIPPING, SHIPPING, bodies=split)) as server:
+        spec, stage, _ = await write_spec(ask(server))
+    # three more drawn: four of six agree on every example, and correct the first sample's worked-out output
+    assert spec is not None and (stage.samples, stage.valid) == (1, 1)
+    assert stage.calls == 1 + 6 and stage.implementations == 6
+    assert spec.operations[0].examples[2].output == {"cost": 44.0} and len(stage.outputs_changed) == 1
+    assert spec.operations[0].examples[2].agreement == "1/1, code 4/6 (the output is the code's)"
 
 
 async def test_the_sample_whose_examples_the_code_gives_is_kept_over_samples_that_agree_with_each_other():
@@ -330,20 +343,21 @@ async def test_implementations_that_give_every_example_are_kept_for_the_fill():
     async with ScriptedLLMServer(respond) as server:
         spec, stage, _ = await write_spec(ask(server, samples=1))
     assert spec is not None and stage.outputs_changed == []
-    assert stage.proven == {"shipping_cost": 1}
-    (code,) = stage.proven_code["shipping_cost"]
-    assert code.startswith("def shipping_cost(") and "5.0 + 1.2 * weight_kg" in code
+    # no two of the first three agreed on every example: three more were drawn, right like the third
+    assert stage.proven == {"shipping_cost": 4}
+    for code in stage.proven_code["shipping_cost"]:
+        assert code.startswith("def shipping_cost(") and "5.0 + 1.2 * weight_kg" in code
     assert "proven_code" not in stage.model_dump()  # the code itself is not reported
 
 
 async def test_implementations_that_agree_on_one_example_only_are_not_trusted_there():
     wrong = SHIPPING.replace("output: {cost: 44.0}", "output: {cost: 43.0}")
-    alike = ("return 44.0 if express else 0.0", "return 44.0 if express else 1.0")  # alike on express only
+    alike = tuple(f"return 44.0 if express else {n}.0" for n in range(4))  # alike on express only
     async with ScriptedLLMServer(answering(wrong, bodies=alike)) as server:
         spec, stage, _ = await write_spec(ask(server, samples=1))
-    assert spec is not None and stage.outputs_changed == []
-    assert spec.operations[0].examples[2].output == {"cost": 43.0}  # all three give 44.0 there, but agree nowhere else
-    assert spec.operations[0].examples[2].agreement == "1/1, code 0/3"
+    assert spec is not None and stage.outputs_changed == [] and stage.implementations == 6  # three, then six
+    assert spec.operations[0].examples[2].output == {"cost": 43.0}  # all six give 44.0 there; two are not most of six
+    assert spec.operations[0].examples[2].agreement == "1/1, code 0/6"
 
 
 async def test_two_implementations_that_agree_on_every_example_correct_one():
@@ -394,6 +408,23 @@ async def test_where_implementations_that_give_every_example_disagree_the_larges
     assert added[0].case == "edge" and added[0].agreement == "code 2/3 (an input nodegen made; the output is the code's)"
     assert any("disagree on {'weight_kg': 2, 'zone': 'domestic', 'express': True}" in c for c in stage.outputs_changed)
     assert stage.proven == {"shipping_cost": 2}  # the one that breaks the rule gives the new example wrong
+
+
+async def test_where_those_that_give_every_example_split_evenly_more_are_drawn_to_decide():
+    # The 1.5B model's RetrySchedule: of three, one capped the delays at 60.0 and one did not (the third was wrong
+    # on an example); one against one decides nothing, so three more are drawn
+    abroad_only = (
+        "cost = (5.0 + 1.2 * weight_kg) * (2 if zone == 'international' else 1)\n"
+        "    return round(cost + (10.0 if express and zone == 'international' else 0.0), 2)"
+    )
+    async with ScriptedLLMServer(answering(SHIPPING, bodies=(abroad_only, "return 0.0"))) as server:
+        spec, stage, _ = await write_spec(ask(server, samples=1))
+    assert spec is not None and stage.implementations == 6 and stage.calls == 1 + 6
+    added = [e for e in spec.operations[0].examples if "an input nodegen made" in (e.agreement or "")]
+    parcel = {"weight_kg": 2, "zone": "domestic", "express": True}
+    assert [(e.input, e.output) for e in added] == [(parcel, {"cost": 17.4})]
+    assert added[0].agreement == "code 4/6 (an input nodegen made; the output is the code's)"
+    assert stage.proven == {"shipping_cost": 4}
 
 
 async def test_code_that_hangs_on_a_made_input_loses_nothing_the_examples_showed():

@@ -21,7 +21,7 @@ from nodegen.services import NodegenServices
 from .models import ModelCodegenOrchestrationRequest, ModelPackageTests, ModelSpecStage
 from .models.model_orchestrator_options import ModelOrchestratorOptions
 from .models.model_spec_llm_options import ModelSpecLLMOptions
-from .spec_outputs import OutputsAsk
+from .spec_code import OutputsAsk
 from .spec_stage import SpecAsk, write_spec
 
 TEST_TIMEOUT_S = 120.0

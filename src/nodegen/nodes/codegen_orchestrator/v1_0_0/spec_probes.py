@@ -91,6 +91,7 @@ class Probed:
     examples: list[ModelSpecExample]
     positions: list[int]
     notes: list[str]
+    tied: bool = False  # they disagree, and no group of two or more is larger than every other
 
 
 def disagreements(
@@ -106,7 +107,7 @@ def disagreements(
         return Probed([], [], [])
     (shared, size), (_, runner_up) = groups.most_common(2)
     if size < 2 or size == runner_up:
-        return Probed([], [], [])
+        return Probed([], [], [], tied=True)
     found = Probed([], [], [])
     for position, outcome in enumerate(shared):
         if outcome is None or outcome.startswith("error ") or len(found.examples) >= ADDED_PER_OPERATION:

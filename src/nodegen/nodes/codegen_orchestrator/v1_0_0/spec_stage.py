@@ -33,7 +33,8 @@ from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import (
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import EnumNodeKind, ModelNodeSpec, ModelSpecExample
 
 from .models import ModelSpecStage
-from .spec_outputs import OutputsAsk, confirm_outputs, doubted_by_code, draw, sampling
+from .spec_code import OutputsAsk, draw, sampling
+from .spec_outputs import confirm_outputs, doubted_by_code
 from .spec_prompts import copied_setups, repair_message, spec_system_prompt
 from .spec_salvage import (
     fit_constraints,
@@ -241,7 +242,7 @@ async def write_spec(ask: SpecAsk) -> tuple[ModelNodeSpec | None, ModelSpecStage
     if outputs is not None:
         # the first sample's check stands when it is the only sample (its marks would change with more)
         spec, report = first if first is not None and len(valid) == 1 else await _checked(spec, outputs, stage)
-        stage.implementations = outputs.implementations
+        stage.implementations = report.drawn
         stage.outputs_changed = report.changed
         stage.proven_code = report.proven
     stage.seconds = time.perf_counter() - started

@@ -24,6 +24,7 @@ class OutputsReport:
     changed: list[str] = field(default_factory=list)
     proven: dict[str, list[str]] = field(default_factory=dict)  # per operation: code that gives every example
     doubted: int = 0  # examples whose outcome (as the spec now has it) fewer than most implementations gave
+    drawn: int = 0  # the implementations drawn for an operation (the most of any operation)
 
     @property
     def confirmed(self) -> bool:

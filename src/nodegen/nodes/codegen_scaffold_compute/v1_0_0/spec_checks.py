@@ -161,7 +161,8 @@ def _enough(operation: ModelSpecOperation, where: str, prompt: str) -> list[str]
     if len(operation.examples) < MIN_EXAMPLES:
         problems.append(
             f"{where}: {len(operation.examples)} example(s); give at least {MIN_EXAMPLES}: a typical case, an edge "
-            "case, and each error rule"
+            "case, and each error rule, each with an input of its own (one repeated counts once; an edge case gives "
+            "an output at a boundary: an empty or smallest input, a zero, a file with its header row only)"
         )
     if not any(example.output is not None for example in operation.examples):
         problems.append(f"{where}: no example gives an output")

@@ -23,7 +23,7 @@ PACKAGE = Path(__file__).resolve().parent.parent
 # Calls that write a file (or make a folder) in the orchestrator's process.
 _WRITES = {"write_text", "write_bytes", "mkdir", "makedirs", "touch", "replace_atomically", "overwrite_in_place"}
 # The sandbox's input, in a temporary folder of its own: not a file of the package.
-_SCRATCH = {("spec_outputs.py", "write_text")}
+_SCRATCH = {("spec_code.py", "write_text")}
 
 
 def _writes(path: Path) -> set[tuple[str, str]]:
