@@ -12,12 +12,17 @@ import pytest
 from nodegen.infra.sandbox import ModelSandboxLimits
 from nodegen.llm import RetryPolicy, RunBudget, openai_client
 from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_code import OutputsAsk
-from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_probes import PROBES_PER_OPERATION, disagreements, probe_inputs
+from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_probes import (
+    PROBES_PER_OPERATION,
+    disagreements,
+    probe_inputs,
+    unshown_numbers,
+)
 from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_prompts import spec_system_prompt
 from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_salvage import listed_types, quote_placeholders
 from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_stage import SpecAsk, quote_types, write_spec
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import SpecRuntime, check_spec, parse_spec, read_yaml
-from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import EnumNodeKind
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import EnumNodeKind, ModelSpecExample, ModelSpecOperation
 from tests.support.llm_server import Reply, ScriptedLLMServer
 from tests.support.scaffold_answers import PROMPTS, SPECS, scaffold_responder
 
@@ -526,3 +531,31 @@ def test_every_worked_example_the_model_is_shown_is_a_spec_that_passes_the_check
         io = worked.io_operations[0].kind
         assert io == ("sqlite" if "SQLite" in prompt else "http" if "HTTP" in prompt else "files")
         assert ("header row" in worked.io_operations[0].description) == ("CSV" in prompt)
+
+
+def test_a_tie_goes_to_the_code_whose_outputs_alone_show_a_number_the_prompt_states_and_no_example_holds():
+    # the 1.5B model's RetrySchedule: of the code that gave every example, one capped the delays at 60.0, one did not
+    prompt = "The delays double after each attempt (base, 2 * base, ...), each at most 60.0."
+    operation = ModelSpecOperation(
+        name="retry_schedule",
+        description="doubling delays",
+        examples=[ModelSpecExample(input={"attempts": 3, "base_delay_s": 1.0}, output={"delays": [1.0, 2.0, 4.0]})],
+    )
+    assert unshown_numbers(operation, prompt) == {60.0}  # 2 is an example's value
+    made = [{"attempts": 8, "base_delay_s": 1.0}, {"attempts": 2, "base_delay_s": 1.0}]
+    capped = ['{"delays": [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 60.0, 60.0]}', '{"delays": [1.0, 2.0]}']
+    uncapped = ['{"delays": [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0]}', '{"delays": [1.0, 2.0]}']
+    found = disagreements(operation, made, [uncapped, capped], drawn=6, unshown=unshown_numbers(operation, prompt))
+    assert found.tied and [(e.input, e.output) for e in found.examples] == [
+        (made[0], {"delays": [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 60.0, 60.0]})
+    ]
+    assert (
+        found.examples[0].agreement
+        == "code 1/6 (an input nodegen made; the output is the code's, which alone shows the prompt's 60)"
+    )
+    # nothing that tells them apart: a tie decides nothing
+    assert disagreements(operation, made, [uncapped, capped], drawn=6).examples == []
+    # a larger group is not outvoted by a number
+    assert disagreements(operation, made, [uncapped, uncapped, capped], drawn=6, unshown=frozenset({60.0})).examples[
+        0
+    ].output == {"delays": [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0]}

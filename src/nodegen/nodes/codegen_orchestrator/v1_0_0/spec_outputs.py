@@ -25,7 +25,7 @@ from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import (
 )
 
 from .spec_code import OutputsAsk, example_calls, implementations, module_of, outcome_key, run_modules, shaped
-from .spec_probes import Probed, disagreements, probe_inputs
+from .spec_probes import Probed, disagreements, probe_inputs, unshown_numbers
 from .spec_verdicts import Evidence, OutputsReport, decide, error_supported, expected_key
 
 MORE_DRAWS = 2  # where the implementations leave a spec undecided, drawing goes on up to this many times as many
@@ -103,7 +103,8 @@ async def _probed(
         index: [outcome_key(runtime, spec, operation, outcome) for outcome in got]
         for index, got in zip(passing, results, strict=False)
     }
-    found = disagreements(operation, [given for given, _ in probes], list(keys.values()), drawn)
+    unshown = unshown_numbers(operation, spec.prompt)
+    found = disagreements(operation, [given for given, _ in probes], list(keys.values()), drawn, unshown)
     return found, {index: [got[i] if i < len(got) else None for i in found.positions] for index, got in keys.items()}
 
 

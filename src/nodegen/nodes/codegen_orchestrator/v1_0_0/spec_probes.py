@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import JsonValue
 
-from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import SpecRuntime
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import SpecRuntime, leaves, numbers_in
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import ModelSpecExample, ModelSpecOperation
 
 _GAP = re.compile(r"\s+")
@@ -94,21 +94,63 @@ class Probed:
     tied: bool = False  # they disagree, and no group of two or more is larger than every other
 
 
+def unshown_numbers(operation: ModelSpecOperation, prompt: str) -> frozenset[float]:
+    """The numbers the prompt states that no example of ``operation`` holds (a cap, a threshold): rules the examples
+    leave untested."""
+    held = {
+        float(leaf)
+        for example in operation.examples
+        for leaf in leaves([example.input, example.output or {}])
+        if isinstance(leaf, int | float) and not isinstance(leaf, bool)
+    }
+    return frozenset(numbers_in(prompt)) - held
+
+
+def _showing(outcomes: tuple[str | None, ...], unshown: frozenset[float]) -> frozenset[float]:
+    """The numbers of ``unshown`` the values of ``outcomes`` hold."""
+    values = [json.loads(text) for text in outcomes if text is not None and not text.startswith("error ")]
+    return (
+        frozenset(float(v) for v in leaves(values) if isinstance(v, int | float) and not isinstance(v, bool)) & unshown
+    )
+
+
+def _largest(
+    groups: Counter[tuple[str | None, ...]], unshown: frozenset[float]
+) -> tuple[tuple[str | None, ...], int, bool]:
+    """The outcomes the largest group shares, its size (0 when nothing decides), and whether groups tied for the
+    largest (more code could decide). Among tied groups, the one whose outputs alone show a number the prompt
+    states and no example holds is taken (the 1.5B model's RetrySchedule: of the code that gave every example, half
+    capped the delays at the prompt's 60.0)."""
+    ranked = groups.most_common()
+    size = ranked[0][1]
+    tied = [outcome for outcome, count in ranked if count == size]
+    if len(tied) == 1:
+        return (tied[0], size, False) if size >= 2 else ((), 0, True)
+    shown = sorted(((len(_showing(outcome, unshown)), outcome) for outcome in tied), key=lambda item: -item[0])
+    return (shown[0][1], size, True) if shown[0][0] > shown[1][0] else ((), 0, True)
+
+
 def disagreements(
-    operation: ModelSpecOperation, inputs: list[dict[str, Any]], keys: list[list[str | None]], drawn: int
+    operation: ModelSpecOperation,
+    inputs: list[dict[str, Any]],
+    keys: list[list[str | None]],
+    drawn: int,
+    unshown: frozenset[float] = frozenset(),
 ) -> Probed:
     """Examples from ``inputs`` where the implementations that give every example (``keys``: each one's outcome on
     every input, in order) disagree, giving the outcome the largest group of them shares on every input (two at
-    least, more than any other group); values only, and none where one of them raises (an error is a rule for the
-    prompt to state: the 0.5B model's code that skips "an empty list is a validation error" must not outvote the
-    code that keeps it)."""
+    least, more than any other group, or, among groups of one size, the one group whose outputs show numbers of
+    ``unshown``); values only, and none where one of them raises (an error is a rule for the prompt to state: the
+    0.5B model's code that skips "an empty list is a validation error" must not outvote the code that keeps it)."""
     groups = Counter(tuple(got) for got in keys if len(got) == len(inputs))
     if len(groups) < 2 or not inputs:
         return Probed([], [], [])
-    (shared, size), (_, runner_up) = groups.most_common(2)
-    if size < 2 or size == runner_up:
-        return Probed([], [], [], tied=True)
-    found = Probed([], [], [])
+    shared, size, tied = _largest(groups, unshown)
+    found = Probed([], [], [], tied=tied)
+    if not size:
+        return found
+    why = ", ".join(f"{number:g}" for number in sorted(_showing(shared, unshown))) if tied else ""
+    told = f", which alone shows the prompt's {why}" if why else ""
     for position, outcome in enumerate(shared):
         if outcome is None or outcome.startswith("error ") or len(found.examples) >= ADDED_PER_OPERATION:
             continue
@@ -124,15 +166,15 @@ def disagreements(
                 input=inputs[position],
                 output=output,
                 source="derived",
-                agreement=f"code {size}/{drawn} (an input nodegen made; the output is the code's)",
+                agreement=f"code {size}/{drawn} (an input nodegen made; the output is the code's{told})",
             )
         )
         found.positions.append(position)
         found.notes.append(
             f"{operation.name}: the implementations that give every example disagree on {inputs[position]}; {size} "
-            f"of {drawn} give {output}: the spec now has that example"
+            f"of {drawn} give {output}{told}: the spec now has that example"
         )
     return found
 
 
-__all__ = ["ADDED_PER_OPERATION", "PROBES_PER_OPERATION", "Probed", "disagreements", "probe_inputs"]
+__all__ = ["ADDED_PER_OPERATION", "PROBES_PER_OPERATION", "Probed", "disagreements", "probe_inputs", "unshown_numbers"]
