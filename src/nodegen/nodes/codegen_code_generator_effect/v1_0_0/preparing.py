@@ -6,6 +6,10 @@ against it.
 - Star imports (``from typing import *``) never reach the user's module, nor a function body (where they do not
   compile): the names the code takes from a standard-library module are imported by name; a name from any other
   module stays undefined, and the names check says so.
+- A standard-library module the code uses by its name (``os.path.join``, ``sqlite3.connect``) and that nothing binds,
+  neither the answer nor the module, is imported (``import os``): the validator's finding for it names that one fix,
+  and the 1.5B model's CsvSummer and InventoryLookup code used ``os`` and ``sqlite3`` without importing them on all
+  ten attempts (its answer starts inside the function, after the stub's docstring).
 - ``from __future__`` imports in an answer are dropped: they change how the whole user's module compiles, which an
   answer for one stub does not decide (and the module either has them already or does without them).
 - A ``raise`` in an ``except ... as error:`` block gets ``from error`` when it has no ``from`` (ruff's B904, the ONEX
@@ -20,7 +24,6 @@ against it.
 from __future__ import annotations
 
 import ast
-import builtins
 import importlib
 import io
 import sys
@@ -39,10 +42,7 @@ from nodegen.pysource import (
 from nodegen.pysource.answer import dedent, indent_code
 from nodegen.pysource.condense import bound_names
 from nodegen.pysource.module import SourceModule
-
-# Standard-library modules whose import does something besides defining names (opens a browser, prints, starts Tk).
-_NOT_IMPORTED = frozenset({"antigravity", "this", "idlelib", "tkinter", "turtle", "turtledemo", "__main__"})
-_BUILTINS = frozenset(dir(builtins))
+from nodegen.pysource.stdlib_imports import BUILTINS, NOT_IMPORTED, bound_and_used, missing_stdlib_imports
 
 
 @dataclass(slots=True)
@@ -156,7 +156,7 @@ def star_exports(module_name: str) -> frozenset[str] | None:
     """The names ``from module_name import *`` binds, for a standard-library module (None for any other: nodegen
     imports no module a model names)."""
     top = module_name.partition(".")[0]
-    if top not in sys.stdlib_module_names or top in _NOT_IMPORTED:
+    if top not in sys.stdlib_module_names or top in NOT_IMPORTED:
         return None
     try:
         module = sys.modules.get(module_name) or importlib.import_module(module_name)
@@ -167,27 +167,6 @@ def star_exports(module_name: str) -> frozenset[str] | None:
     return frozenset(str(name) for name in names)
 
 
-def _bound_and_used(code: str) -> tuple[set[str], set[str]]:
-    bound: set[str] = set()
-    used: set[str] = set()
-    try:
-        tree = ast.parse(code)
-    except SyntaxError:
-        return bound, used
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            (used if isinstance(node.ctx, ast.Load) else bound).add(node.id)
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            bound.add(node.name)
-        elif isinstance(node, ast.arg):
-            bound.add(node.arg)
-        elif isinstance(node, ast.alias):
-            bound.add((node.asname or node.name).split(".")[0])
-        elif isinstance(node, ast.ExceptHandler | ast.MatchAs | ast.MatchStar) and node.name:
-            bound.add(node.name)
-    return bound, used
-
-
 def module_names(tree: ast.Module) -> set[str]:
     """Names a module binds at its top level (definitions, assignments, imports, loop and with targets), inside
     if/try/with blocks too (``pysource.condense.bound_names``)."""
@@ -196,8 +175,8 @@ def module_names(tree: ast.Module) -> set[str]:
 
 def _resolve_stars(modules: list[str], code: str, defined: set[str]) -> list[str]:
     """``from M import a, b`` for the names ``code`` uses that the star imports of ``modules`` would have bound."""
-    bound, used = _bound_and_used(code)
-    wanted = used - bound - defined - _BUILTINS
+    bound, used = bound_and_used(code)
+    wanted = used - bound - defined - BUILTINS
     imports = []
     for module in dict.fromkeys(modules):
         exports = star_exports(module)
@@ -305,6 +284,7 @@ def prepare_answer(answer: Answer, stub: ModelMethodStub, module: SourceModule, 
         body = _nest(body, [source for _, source in kept])
     everything = "\n".join([body, *(source for _, source in kept)])
     imports.extend(_resolve_stars(star_modules, everything, defined))
+    imports.extend(missing_stdlib_imports("\n".join([*imports, everything]), defined))
     if kept and at_module_level:
         # the stub's def first, then the helpers: the order in which the injector writes them
         header = dedent(stub.signature).strip("\n")

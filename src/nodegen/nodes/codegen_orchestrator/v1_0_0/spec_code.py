@@ -31,6 +31,7 @@ from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import (
     ModelSpecOperation,
 )
 from nodegen.pysource import FUNCTION_ENDS
+from nodegen.pysource.stdlib_imports import missing_stdlib_imports
 
 _RUNNER = Path(__file__).with_name("implementation_runner.py")
 _BLOCK = re.compile(r"```(?:python|py)?[ \t]*\n(.*?)(?:\n```|\Z)", re.DOTALL)
@@ -88,9 +89,11 @@ def code_of(answer: str, function: str) -> str | None:
 
 
 def module_of(stub: str, code: str) -> str:
-    """The answer's code after the stub's imports (those node.py has too)."""
+    """The answer's code after the stub's imports (those node.py has too), and those of the standard-library modules
+    it uses without importing them (as the fill adds them: ``missing_stdlib_imports``)."""
     header = stub.split("\ndef ", 1)[0]
-    return f"{header}\n\n{code}"
+    added = missing_stdlib_imports(f"{header}\n\n{code}")
+    return "\n".join([header, *added, "", code])
 
 
 def outcome_key(

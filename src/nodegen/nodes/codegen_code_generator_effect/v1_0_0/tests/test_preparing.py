@@ -12,6 +12,7 @@ from nodegen.nodes.codegen_code_injector_effect.v1_0_0.injection import Injectio
 from nodegen.nodes.codegen_code_injector_effect.v1_0_0.models import ModelCodeInjectionRequest
 from nodegen.nodes.codegen_orchestrator.v1_0_0 import NodeCodegenOrchestrator
 from nodegen.onex.testing import create_test_container
+from nodegen.pysource.stdlib_imports import missing_stdlib_imports
 
 from .conftest import SOURCE, MakeNode
 
@@ -287,3 +288,31 @@ def test_only_a_raise_without_a_cause_in_a_named_except_block_is_chained():
     )
     assert chain_raises(code) == code.replace("        2)\n", "        2) from error\n", 1)
     assert chain_raises("raise ValueError(\n") == "raise ValueError(\n"  # not Python: left as it is
+
+
+LINE_COUNT = '''\
+def count_lines(folder: str, name: str) -> int:
+    """The number of lines of the file ``name`` in ``folder``."""
+    # IMPLEMENTATION REQUIRED
+    pass
+'''
+
+
+async def test_a_standard_library_module_the_code_uses_and_never_imports_is_imported(
+    tmp_path, llm_server, make_node: MakeNode
+):
+    # the 1.5B model's CsvSummer and InventoryLookup used os and sqlite3 unimported on all ten attempts
+    body = "path = os.path.join(folder, name)\nwith open(path) as handle:\n    return len(handle.readlines())\n"
+    llm_server.script(Reply(text=f"```python\n{body}```"))
+    generation = await _fill(make_node(max_attempts=1), LINE_COUNT, "lines.py")
+    assert generation.success, generation.message
+    assert generation.required_imports == ["import os"]
+    (tmp_path / "a.txt").write_text("one\ntwo\n")
+    assert _run(_written(LINE_COUNT, generation), f"count_lines({str(tmp_path)!r}, 'a.txt')") == 2
+
+
+def test_only_modules_nothing_binds_are_imported():
+    code = "os.sep\ncsv = load()\ncsv.reader\njson.dumps\nself.os.path\nfor re in x:\n    re.x\nturtle.up()\nnot_a_module.x\n"
+    assert missing_stdlib_imports(code) == ["import json", "import os"]
+    assert missing_stdlib_imports(code, {"json"}) == ["import os"]  # the module binds json already
+    assert missing_stdlib_imports("import os\nos.sep\n") == [] and missing_stdlib_imports("os.(") == []
