@@ -559,3 +559,19 @@ def test_a_tie_goes_to_the_code_whose_outputs_alone_show_a_number_the_prompt_sta
     assert disagreements(operation, made, [uncapped, uncapped, capped], drawn=6, unshown=frozenset({60.0})).examples[
         0
     ].output == {"delays": [1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0]}
+
+
+def test_each_added_example_tells_apart_code_that_no_example_added_before_tells_apart():
+    # the 1.5B model's PasswordStrength got WEAKPASS and weakpass (the same code kept, the same code left) and no
+    # symbol, where its code disagreed too
+    operation = ModelSpecOperation(
+        name="score", description="a score", examples=[ModelSpecExample(input={"password": "weakPass"}, output={"v": 0})]
+    )
+    made = [{"password": "WEAKPASS"}, {"password": "weakpass"}, {"password": "weakPass!"}]
+    most, symbols_backwards, other = (
+        ['{"v": 1}', '{"v": 2}', '{"v": 3}'],
+        ['{"v": 1}', '{"v": 2}', '{"v": 9}'],
+        ['{"v": 8}', '{"v": 8}', '{"v": 9}'],
+    )
+    found = disagreements(operation, made, [most, most, symbols_backwards, other], drawn=4)
+    assert [e.input for e in found.examples] == [made[0], made[2]] and not found.tied
