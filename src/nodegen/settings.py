@@ -94,8 +94,8 @@ class NodegenSettings(BaseSettings):
         default=3,
         ge=0,
         le=10,
-        description="Implementations `nodegen new` draws from an operation's rules to check its examples' outputs "
-        "(0: the model's outputs stand unchecked)",
+        description="Implementations `nodegen new` draws from an operation's rules to check its examples' outputs, "
+        "as many again where they decide nothing (0: the model's outputs stand unchecked)",
     )
     spec_repairs: int = Field(
         default=1, ge=0, le=5, description="Times a spec that fails nodegen's checks goes back to the model, per sample"
