@@ -575,3 +575,26 @@ def test_each_added_example_tells_apart_code_that_no_example_added_before_tells_
     )
     found = disagreements(operation, made, [most, most, symbols_backwards, other], drawn=4)
     assert [e.input for e in found.examples] == [made[0], made[2]] and not found.tied
+
+
+async def test_a_value_where_every_implementation_raises_the_error_the_prompt_states_becomes_that_error():
+    # the 1.5B model's InventoryLookup: a sku missing from an empty table gave quantity 0 in one example and
+    # RESOURCE_NOT_FOUND in the next; all three implementations raised the error the prompt states
+    unbounded = SHIPPING.replace("type: float, ge: 0", "type: float")
+    wrong = unbounded.replace(
+        "      - {case: error, input: {weight_kg: -1",
+        "      - {case: edge, input: {weight_kg: -2, zone: domestic}, output: {cost: 2.6}}\n"
+        "      - {case: error, input: {weight_kg: -1",
+    )
+    keeps_the_rule = (
+        "if weight_kg < 0:\n        raise ModelOnexError(error_code=EnumCoreErrorCode.VALIDATION_ERROR, message='<0')\n"
+        "    cost = (5.0 + 1.2 * weight_kg) * (2 if zone == 'international' else 1)\n"
+        "    return round(cost + 10.0 * express, 2)"
+    )
+    async with ScriptedLLMServer(answering(wrong, bodies=(keeps_the_rule,) * 3)) as server:
+        spec, stage, _ = await write_spec(ask(server, samples=1))
+    assert spec is not None, stage.problems
+    changed = spec.operations[0].examples[3]
+    assert (changed.input, changed.output, changed.error) == ({"weight_kg": -2, "zone": "domestic"}, None, "VALIDATION_ERROR")
+    assert changed.agreement == "1/1, code 3/3 (the error is the code's)"
+    assert "all 3 implementations of its rules raise VALIDATION_ERROR" in stage.outputs_changed[0]

@@ -81,8 +81,8 @@ def decide(  # noqa: PLR0917 - one example's evidence, all of it
     prompt: str,
 ) -> ModelSpecExample:
     """The example with what the implementations gave; the trusted ones' output where it contradicts a value the
-    model worked out, or the value all of them give for an error example that no rule of the prompt nor another
-    sample supports."""
+    model worked out, the value all of them give for an error example that no rule of the prompt nor another
+    sample supports, or the error all of them raise for a value example where the prompt states that error."""
     keys, drawn, trusted = evidence.keys, evidence.drawn, evidence.trusted
     expected = expected_key(runtime, example)
     majority, count = vote(keys)
@@ -110,6 +110,23 @@ def decide(  # noqa: PLR0917 - one example's evidence, all of it
         )
         report.support(count, drawn)
         return from_code(example, output, f"code {count}/{drawn}", case="edge")
+    raised = majority.removeprefix("error ") if majority and majority.startswith("error ") else None
+    if (
+        raised
+        and example.error is None
+        and example.source != "prompt"
+        and count == drawn >= 2
+        and error_rules(prompt, raised, len(operation.error_codes))
+    ):  # the 1.5B model's InventoryLookup: a sku missing from an empty table gave 0 there, RESOURCE_NOT_FOUND below
+        report.changed.append(
+            f"{operation.name} example {operation.examples.index(example) + 1}: the model's spec said "
+            f"{example.input} gives {example.output}; all {count} implementations of its rules raise {raised}, "
+            "the error the prompt states: the example now says so"
+        )
+        report.support(count, drawn)
+        prefix = f"{example.agreement}, " if example.agreement else ""
+        votes = f"{prefix}code {count}/{drawn} (the error is the code's)"
+        return example.model_copy(update={"output": None, "error": raised, "case": "error", "agreement": votes})
     if not replace or trusted is None:
         report.support(agreeing, drawn)
         return example.model_copy(update={"agreement": agreement})
