@@ -553,6 +553,16 @@ def test_a_tie_goes_to_the_code_whose_outputs_alone_show_a_number_the_prompt_sta
         found.examples[0].agreement
         == "code 1/6 (an input nodegen made; the output is the code's, which alone shows the prompt's 60)"
     )
+    # code that raises an error no example of the spec raises keeps no rule there (one of the 1.5B model's six
+    # raised INVALID_INPUT for 30 attempts); one that raises the spec's own error does
+    raises = ["error INVALID_INPUT", '{"delays": [1.0, 2.0]}']
+    unshown = unshown_numbers(operation, prompt)
+    assert len(disagreements(operation, made, [uncapped, capped, raises], drawn=6, unshown=unshown).examples) == 1
+    ruled = operation.model_copy(
+        update={"examples": [*operation.examples, ModelSpecExample(input={"attempts": 0}, error="VALIDATION_ERROR")]}
+    )
+    stated = ["error VALIDATION_ERROR", '{"delays": [1.0, 2.0]}']
+    assert disagreements(ruled, made, [uncapped, capped, stated], drawn=6, unshown=unshown).examples == []
     # nothing that tells them apart: a tie decides nothing
     assert disagreements(operation, made, [uncapped, capped], drawn=6).examples == []
     # a larger group is not outvoted by a number

@@ -142,8 +142,8 @@ def disagreements(
     least, more than any other group, or, among groups of one size, the one group whose outputs show numbers of
     ``unshown``); each tells apart implementations that no example added before tells apart (the 1.5B model's
     PasswordStrength got WEAKPASS and weakpass, both splitting the same code, and no symbol); values only, and none
-    where one of them raises (an error is a rule for the prompt to state: the 0.5B model's code that skips "an
-    empty list is a validation error" must not outvote the code that keeps it)."""
+    where one of them raises an error of the spec's (an error is a rule for the prompt to state: the 0.5B model's
+    code that skips "an empty list is a validation error" must not outvote the code that keeps it)."""
     groups = Counter(tuple(got) for got in keys if len(got) == len(inputs))
     if len(groups) < 2 or not inputs:
         return Probed([], [], [])
@@ -154,6 +154,7 @@ def disagreements(
     why = ", ".join(f"{number:g}" for number in sorted(_showing(shared, unshown))) if tied else ""
     told = f", which alone shows the prompt's {why}" if why else ""
     splits: set[tuple[bool, ...]] = set()  # which implementations each added example keeps
+    stated = set(operation.error_codes)  # an error no example raises (INVALID_INPUT for 30 retries) keeps no rule
     for position, outcome in enumerate(shared):
         if outcome is None or outcome.startswith("error ") or len(found.examples) >= ADDED_PER_OPERATION:
             continue
@@ -161,7 +162,7 @@ def disagreements(
         split = tuple(other == outcome for other in given)
         if all(split) or split in splits:
             continue  # it tells none apart, or the same ones as an example added already (WEAKPASS and weakpass)
-        if any(other is not None and other.startswith("error ") for other in given):
+        if any(other is not None and other.removeprefix("error ") in stated for other in given):
             continue  # one raises there: whether the input breaks a rule is the prompt's to say, not a vote's
         splits.add(split)
         output = json.loads(outcome)
