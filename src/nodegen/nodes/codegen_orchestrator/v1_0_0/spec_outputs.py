@@ -163,7 +163,7 @@ async def _weigh(
         if shaped(spec, operation, outcomes)
     ]
     runs = [arguments is not None for _, arguments in loaded] + [True] * len(found.examples)
-    groups = Counter(tuple(got) for got in keys if got).most_common(1)  # alike on every example
+    groups = Counter(tuple(got) for got in keys if got).most_common(1)  # alike on every example and made input
     most = bool(groups) and groups[0][1] >= 2 and groups[0][1] * 2 > len(codes)
     undecided = bool(calls) and (not most or found.tied)
     return _Weighed(examples + found.examples, standing, runs, report, undecided)
