@@ -180,10 +180,11 @@ async def test_a_stub_that_never_passes_gets_the_attempts_of_its_retry_style(llm
 
 
 async def test_undefined_names_are_reported_verbatim_and_repaired(llm_server, make_node):
-    llm_server.script(Reply(text="return json.dumps(a + b)"), Reply(text=WHOLE_DEF_WITH_IMPORT))
+    # (a standard-library module used unimported is imported by nodegen itself: test_preparing.py)
+    llm_server.script(Reply(text="return jsonify(a + b)"), Reply(text=WHOLE_DEF_WITH_IMPORT))
     result = await _generate(make_node())
     assert result.success
-    assert "undefined name `json`" in llm_server.requests[1].last_user_text
+    assert "undefined name `jsonify`" in llm_server.requests[1].last_user_text
     assert result.generations[0].required_imports == ["import json"]
 
 
