@@ -16,12 +16,16 @@ BUILTINS = frozenset(dir(builtins))
 def bound_and_used(code: str) -> tuple[set[str], set[str]]:
     """The names ``code`` binds anywhere (assignments, definitions, parameters, imports, handlers, patterns) and those
     it reads; both empty when it does not parse."""
-    bound: set[str] = set()
-    used: set[str] = set()
     try:
         tree = ast.parse(code)
     except SyntaxError:
-        return bound, used
+        return set(), set()
+    return _bound_and_used(tree)
+
+
+def _bound_and_used(tree: ast.AST) -> tuple[set[str], set[str]]:
+    bound: set[str] = set()
+    used: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):
             (used if isinstance(node.ctx, ast.Load) else bound).add(node.id)
@@ -48,7 +52,7 @@ def missing_stdlib_imports(code: str, defined: set[str] | frozenset[str] = froze
         for node in ast.walk(tree)
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and isinstance(node.value.ctx, ast.Load)
     }
-    wanted = used - bound_and_used(code)[0] - set(defined) - BUILTINS
+    wanted = used - _bound_and_used(tree)[0] - set(defined) - BUILTINS
     return [
         f"import {name}"
         for name in sorted(wanted)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from nodegen.infra.sandbox import ModelSandboxLimits, sandbox_isolates
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import SpecRuntime, check_spec, function_stub
@@ -120,13 +121,23 @@ class _Weighed:
     undecided: bool
 
 
+@dataclass(frozen=True, slots=True)
+class _Operation:
+    """One operation of the spec as its implementations are weighed: its stub (the rules without the examples),
+    each example with the function's arguments, and the calls of those the function sees (``example_calls``)."""
+
+    operation: ModelSpecOperation
+    stub: str
+    loaded: list[tuple[ModelSpecExample, dict[str, Any] | None]]
+    calls: list[dict[str, Any]]
+
+
 async def _weigh(
-    runtime: SpecRuntime, spec: ModelNodeSpec, operation: ModelSpecOperation, codes: list[str], ask: OutputsAsk
+    runtime: SpecRuntime, spec: ModelNodeSpec, at: _Operation, codes: list[str], ask: OutputsAsk
 ) -> _Weighed:
     """The operation's examples weighed by ``codes`` (see ``confirm_outputs``)."""
     report = OutputsReport()
-    loaded, calls = example_calls(runtime, operation)
-    stub = function_stub(spec, operation, examples=False)
+    operation, stub, loaded, calls = at.operation, at.stub, at.loaded, at.calls
     report.doubted += not calls  # nothing to run: nothing confirmed
     modules = [module_of(stub, code) for code in codes]
     results = await run_modules(modules, operation.name, calls, ask.limits) if modules else []
@@ -180,12 +191,12 @@ async def confirm_outputs(spec: ModelNodeSpec, ask: OutputsAsk) -> tuple[ModelNo
     runtime = SpecRuntime(spec)
     operations, ran = [], []
     for operation in spec.operations:
-        stub = function_stub(spec, operation, examples=False)
-        runnable = example_calls(runtime, operation)[1] and (ask.limits.unsandboxed or sandbox_isolates())
+        at = _Operation(operation, function_stub(spec, operation, examples=False), *example_calls(runtime, operation))
+        runnable = at.calls and (ask.limits.unsandboxed or sandbox_isolates())
         wanted = ask.implementations
         while True:
-            codes = await implementations(ask, stub, operation.name, report, wanted) if runnable else []
-            weighed = await _weigh(runtime, spec, operation, codes, ask)
+            codes = await implementations(ask, at.stub, operation.name, report, wanted) if runnable else []
+            weighed = await _weigh(runtime, spec, at, codes, ask)
             if not (runnable and weighed.undecided and wanted < ask.implementations * MORE_DRAWS):
                 break
             wanted = ask.implementations * MORE_DRAWS

@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import JsonValue
 
-from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import SpecRuntime, leaves, numbers_in
+from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import SpecRuntime, held_numbers, numbers_in
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import ModelSpecExample, ModelSpecOperation
 
 _GAP = re.compile(r"\s+")
@@ -97,21 +97,14 @@ class Probed:
 def unshown_numbers(operation: ModelSpecOperation, prompt: str) -> frozenset[float]:
     """The numbers the prompt states that no example of ``operation`` holds (a cap, a threshold): rules the examples
     leave untested."""
-    held = {
-        float(leaf)
-        for example in operation.examples
-        for leaf in leaves([example.input, example.output or {}])
-        if isinstance(leaf, int | float) and not isinstance(leaf, bool)
-    }
+    held = held_numbers([[example.input, example.output or {}] for example in operation.examples])
     return frozenset(numbers_in(prompt)) - held
 
 
 def _showing(outcomes: tuple[str | None, ...], unshown: frozenset[float]) -> frozenset[float]:
     """The numbers of ``unshown`` the values of ``outcomes`` hold."""
     values = [json.loads(text) for text in outcomes if text is not None and not text.startswith("error ")]
-    return (
-        frozenset(float(v) for v in leaves(values) if isinstance(v, int | float) and not isinstance(v, bool)) & unshown
-    )
+    return frozenset(held_numbers(values)) & unshown
 
 
 def _largest(
@@ -124,8 +117,8 @@ def _largest(
     ranked = groups.most_common()
     size = ranked[0][1]
     tied = [outcome for outcome, count in ranked if count == size]
-    if len(tied) == 1:
-        return (tied[0], size, False) if size >= 2 else ((), 0, True)
+    if len(tied) == 1:  # of two groups or more, a largest one alone has two at least
+        return tied[0], size, False
     shown = sorted(((len(_showing(outcome, unshown)), outcome) for outcome in tied), key=lambda item: -item[0])
     return (shown[0][1], size, True) if shown[0][0] > shown[1][0] else ((), 0, True)
 

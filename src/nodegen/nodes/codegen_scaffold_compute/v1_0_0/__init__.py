@@ -21,7 +21,7 @@ if TYPE_CHECKING:
         unbuildable,
     )
     from .rendering import function_stub
-    from .spec_checks import MIN_EXAMPLES, check_spec, example_outcome, leaves, missing_numbers
+    from .spec_checks import MIN_EXAMPLES, check_spec, example_outcome, held_numbers, leaves, missing_numbers
     from .spec_runtime import SpecRuntime
     from .spec_types import SpecTypeError, read_type
     from .spec_yaml import HEADER, SpecFileError, dump_spec, load_spec, parse_spec, read_yaml
@@ -38,6 +38,7 @@ __all__ = [
     "error_rules",
     "example_outcome",
     "function_stub",
+    "held_numbers",
     "io_hint",
     "keyword_draft",
     "kind_hint",
@@ -71,6 +72,7 @@ __getattr__ = lazy_exports(
         "keyword_draft": ".keyword_drafting",
         "io_hint": ".prompt_naming",
         "kind_hint": ".prompt_naming",
+        "held_numbers": ".spec_checks",
         "leaves": ".spec_checks",
         "load_spec": ".spec_yaml",
         "listed_fields": ".prompt_naming",

@@ -239,17 +239,18 @@ def leaves(value: object, skip: frozenset[str] = frozenset()) -> list[object]:
     return [value]
 
 
+def held_numbers(value: object, skip: frozenset[str] = frozenset()) -> set[float]:
+    """The numbers among the scalars of ``value`` (``leaves``; not booleans), as floats."""
+    return {float(leaf) for leaf in leaves(value, skip) if isinstance(leaf, int | float) and not isinstance(leaf, bool)}
+
+
 def missing_numbers(spec: ModelNodeSpec, prompt: str) -> list[float]:
     """The numbers the prompt states (a rate, a cap, a bound) that are nowhere in the spec: not in a rule, a bound,
     a default nor an example. Each is a rule the spec left out (the 1.5B model's RetrySchedule dropped "each at most
     60.0"), which neither its examples nor code drawn from its rules would ever show."""
-    held: set[float] = set()
     dumped = spec.model_dump(mode="json", exclude={"prompt", "written_by"}, warnings=False)
-    for leaf in leaves(dumped, skip=frozenset({"agreement"})):  # an example's agreement: nodegen's counts
-        if isinstance(leaf, int | float) and not isinstance(leaf, bool):
-            held.add(float(leaf))
-        elif isinstance(leaf, str):
-            held.update(numbers_in(leaf))
+    scalars = leaves(dumped, skip=frozenset({"agreement"}))  # an example's agreement: nodegen's counts
+    held = held_numbers(scalars) | {number for leaf in scalars if isinstance(leaf, str) for number in numbers_in(leaf)}
     return [number for number in dict.fromkeys(numbers_in(prompt)) if number not in held]
 
 
@@ -292,4 +293,4 @@ def example_outcome(example: ModelSpecExample) -> str:
     return ", ".join(f"{key}={value!r}" for key, value in (example.output or {}).items())
 
 
-__all__ = ["MIN_EXAMPLES", "check_spec", "example_outcome", "leaves", "missing_numbers"]
+__all__ = ["MIN_EXAMPLES", "check_spec", "example_outcome", "held_numbers", "leaves", "missing_numbers"]
