@@ -205,6 +205,27 @@ def _placeholders(operation: ModelSpecOperation, where: str, effect: bool) -> li
     return problems
 
 
+def _present_files(operation: ModelSpecOperation, where: str) -> list[str]:
+    """A FILE_NOT_FOUND example whose own setup writes the file its input names: the file is there (the 1.5B
+    model's CsvSummer gave FILE_NOT_FOUND for an empty file and a header-only one that its setup wrote)."""
+    problems = []
+    for index, example in enumerate(operation.examples):
+        if example.error != "FILE_NOT_FOUND" or example.setup is None:
+            continue
+        texts = {leaf for leaf in leaves(example.input) if isinstance(leaf, str)}
+        named = {text.removeprefix("{dir}/") for text in texts if text.startswith("{dir}/")}
+        if "{dir}" in texts:  # the folder is the example's own: a file name beside it names a file there
+            named |= texts
+        written = [path for path in [*example.setup.files, *example.setup.sqlite] if path in named]
+        problems += [
+            f"{where}.examples[{index}]: its setup writes {path!r}, the file its input names, so the file is not "
+            "missing: a FILE_NOT_FOUND example leaves its file out of the setup; a file that is there (even empty, "
+            "or its header row only) gives an output"
+            for path in written
+        ]
+    return problems
+
+
 def _prompt_names(spec: ModelNodeSpec, prompt: str) -> list[str]:
     spelled = prompt_names(prompt)
     problems = []
@@ -282,6 +303,7 @@ def check_spec(spec: ModelNodeSpec, prompt: str = "") -> list[str]:
         where = f"operations[{index}] ({operation.name})"
         problems += _enough(operation, where, spec.prompt or prompt)
         problems += _placeholders(operation, where, spec.kind is EnumNodeKind.EFFECT)
+        problems += _present_files(operation, where)
         problems += _examples(spec, runtime, operation, where)
     return problems
 

@@ -290,3 +290,23 @@ def test_records_in_place_get_names_of_their_own():
 def test_a_file_of_an_example_s_setup_may_be_written_as_its_lines():
     setup = ModelExampleSetup.model_validate({"files": {"a.csv": ["amount", "1", "2"], "b.txt": "x"}})
     assert setup.files == {"a.csv": "amount\n1\n2\n", "b.txt": "x"}
+
+
+@pytest.mark.parametrize(
+    ("new", "flagged"),
+    [
+        # CsvSummer (1.5B): the setup wrote the empty file its FILE_NOT_FOUND example named
+        ("{folder: '{dir}', file_name: e.txt}, setup: {files: {e.txt: ''}}, error: FILE_NOT_FOUND", True),
+        ("{folder: '{dir}', file_name: no.txt}, setup: {files: {a.txt: x}}, error: FILE_NOT_FOUND", False),
+        # the file is there but in another folder than the one the input names: it is missing there
+        ("{folder: '{dir}/sub', file_name: e.txt}, setup: {files: {e.txt: ''}}, error: FILE_NOT_FOUND", False),
+    ],
+)
+def test_a_missing_file_example_does_not_write_the_file_it_names(new, flagged):
+    text = (SPECS / "line_counter.yaml").read_text()
+    old = "{folder: '{dir}', file_name: e.txt}, setup: {files: {e.txt: \"\"}}, output: {lines: 0}"
+    assert old in text
+    found = [p for p in problems_of(text.replace(old, new, 1)) if "so the file is not missing" in p]
+    assert bool(found) is flagged, found
+    if flagged:
+        assert found[0].startswith("operations[0] (count_lines).examples[1]: its setup writes 'e.txt'")
