@@ -8,6 +8,7 @@ without llama.cpp's prefix reuse. Each writes its section of docs/benchmarks.md 
     python -m benchmarks.model --report-only                   # rebuild the HumanEval section from the JSONL
     python -m benchmarks.model --only new --only prefix        # the other two sections
     python -m benchmarks.model --only humaneval --candidates 4 # N candidates a stub: its own results and section
+    python -m benchmarks.model --only together                 # N answers to one prompt: one by one vs together
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import humaneval_report, new_model, prefix_reuse, spec_decoding
+from benchmarks import humaneval_report, new_model, prefix_reuse, spec_decoding, together
 from benchmarks.checks import docstring_examples
 from benchmarks.clients import ObservingClient
 from benchmarks.humaneval import problems
@@ -145,6 +146,7 @@ HUMANEVAL = ("humaneval-model", "HumanEval with a real model: the model alone an
 NEW = ("new-model", "`nodegen new` with a real model")
 PREFIX = ("prefix-reuse", "Prompt tokens evaluated per stub, with and without prefix reuse")
 SPEC_DECODING = ("spec-decoding", "A node spec from the local model: free YAML against llama.cpp's JSON-schema grammar")
+TOGETHER = ("together-decoding", "Several answers to one prompt: one after another, and decoded together")
 
 
 def _write_humaneval(args: argparse.Namespace) -> None:
@@ -173,6 +175,10 @@ async def _main(args: argparse.Namespace) -> None:
                 rows = await spec_decoding.run(model, args.llm)
                 name, title = model_section(*SPEC_DECODING, args.llm)
                 write_section(args.output, name, f"## {title}\n\n{spec_decoding.render(rows, args.llm)}\n\n{_stamp()}")
+            if "together" in chosen:
+                rows = await together.run(model, args.llm)
+                name, title = model_section(*TOGETHER, args.llm)
+                write_section(args.output, name, f"## {title}\n\n{together.render(rows, args.llm)}\n\n{_stamp()}")
             if "prefix" in chosen:
                 result = await prefix_reuse.run(model, args.llm)
                 name, title = model_section(*PREFIX, args.llm)
@@ -186,7 +192,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--llm", default="local", help="provider string, as nodegen's --llm (default: local)")
     parser.add_argument(
-        "--only", choices=["humaneval", "new", "prefix", "spec-decoding"], action="append", help="run only these"
+        "--only",
+        choices=["humaneval", "new", "prefix", "spec-decoding", "together"],
+        action="append",
+        help="run only these",
     )
     parser.add_argument("--limit", type=int, help="HumanEval: only N problems")
     parser.add_argument("--offset", type=int, default=0, help="HumanEval: skip the first K problems")

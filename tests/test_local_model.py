@@ -6,6 +6,7 @@ The model comes from the installed data wheels through the per-user cache (assem
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -21,6 +22,7 @@ from nodegen.llm import (
     LLMError,
     LocalGGUFClient,
     ModelChatMessage,
+    ModelCompletion,
     ModelCompletionRequest,
     ModelLLMOptions,
     create_llm_client,
@@ -62,7 +64,10 @@ async def test_the_prompt_is_laid_out_by_the_qwen_template():
     await client.complete(_request(system, "Say OK.", max_tokens=4))
     llama = client.shared().load()
     prompt = llama.detokenize(llama.last_prompt_tokens, special=True).decode()
-    assert prompt == f"<|im_start|>system\n{system}<|im_end|>\n<|im_start|>user\nSay OK.<|im_end|>\n<|im_start|>assistant\n"
+    assert (
+        prompt
+        == f"<|im_start|>system\n{system}<|im_end|>\n<|im_start|>user\nSay OK.<|im_end|>\n<|im_start|>assistant\n"
+    )
 
 
 def test_clients_of_one_process_share_one_loaded_model():
@@ -93,7 +98,9 @@ async def test_the_request_seed_and_temperature_decide_the_sampling():
     await client.complete(_request(system, ask, max_tokens=8))
     same = [await client.complete(_request(system, ask, max_tokens=12, temperature=1.2, seed=7)) for _ in range(2)]
     assert same[0].text == same[1].text
-    others = {(await client.complete(_request(system, ask, max_tokens=12, temperature=1.2, seed=s))).text for s in (1, 2)}
+    others = {
+        (await client.complete(_request(system, ask, max_tokens=12, temperature=1.2, seed=s))).text for s in (1, 2)
+    }
     assert len(others | {same[0].text}) > 1
     greedy = [await client.complete(_request(system, ask, max_tokens=12, seed=s)) for s in (1, 2)]
     assert greedy[0].text == greedy[1].text  # temperature 0: the seed does not matter
@@ -160,6 +167,36 @@ def _fill_locally(folder: Path, name: str, *, timeout: float) -> dict[str, objec
     return result
 
 
+async def test_answers_asked_at_once_with_one_prompt_are_decoded_together():
+    client = _local()
+    assert client.capabilities.samples_together == 4
+    start = '```python\ndef double(n: int) -> int:\n    """Twice n."""\n'
+    base = _request(f"You write Python. ({uuid.uuid4().hex})", "Write `double`.", max_tokens=40).model_copy(
+        update={"answer_start": start, "stop": ["\n```", "\ndef "]}
+    )
+    asks = [base.model_copy(update={"temperature": 0.0 if n == 0 else 1.0, "seed": n}) for n in range(3)]
+    asks.append(base.model_copy(update={"max_tokens": 3}))  # its own limit
+
+    async def together() -> list[ModelCompletion]:
+        return list(await asyncio.gather(*(client.complete(request) for request in asks)))
+
+    answers = await together()
+    # the prompt was read once, for the first; the others shared it
+    assert answers[0].prompt_tokens_evaluated is not None and answers[0].prompt_tokens_evaluated > 20
+    assert [answer.prompt_tokens_evaluated for answer in answers[1:]] == [0, 0, 0]
+    assert all(answer.text.startswith(start) and answer.input_tokens == answers[0].input_tokens for answer in answers)
+    for answer in answers[:3]:  # each stopped where the body ends, before its stop text
+        assert "return" in answer.text[len(start) :] and "```" not in answer.text[len(start) :]
+        assert answer.output_tokens < 40
+    assert answers[3].output_tokens == 3
+    # the same draws from the same state give the same answers: the seed decides each (the first batch read the
+    # whole prompt; every later one reads its last token again, so these two compare alike)
+    again, once_more = await together(), await together()
+    assert [answer.text for answer in again] == [answer.text for answer in once_more]
+    alone = await client.complete(asks[0])  # a call made alone takes the one-answer path
+    assert alone.text.startswith(start) and "return" in alone.text
+
+
 @pytest.mark.slow
 def test_nodegen_fill_with_the_local_model_writes_stubs_that_pass_their_tests(tmp_path):
     """Two easy stubs through the whole `nodegen fill`."""
@@ -185,7 +222,7 @@ async def test_a_prompt_longer_than_the_context_window_is_a_bad_request():
 
 async def test_an_answer_start_is_continued_in_the_template_and_returned_with_the_rest():
     client = _local()
-    start = "```python\ndef double(n: int) -> int:\n    \"\"\"Twice n.\"\"\"\n"
+    start = '```python\ndef double(n: int) -> int:\n    """Twice n."""\n'
     request = _request("You write Python.", "Write `double`.", max_tokens=40).model_copy(
         update={"answer_start": start, "stop": ["\n```", "\ndef "]}
     )
@@ -215,3 +252,25 @@ def test_a_class_s_methods_are_answered_body_only_and_checked_with_their_sibling
         check=False,
     )
     assert checked.stdout.strip() == "2", (tmp_path / "tally.py").read_text()
+
+
+def test_an_answer_decoded_in_a_batch_ends_as_a_lone_one_does():
+    from nodegen.llm.local_batch import Decoded, Draw, _advance
+
+    stops = Draw(temperature=0.0, seed=0, max_tokens=10, stop=("\n```", "\ndef "))
+    answer = Decoded()
+    assert not _advance(answer, stops, b"    return n")
+    assert _advance(answer, stops, b" * 2\n``") is False  # not yet a stop text
+    assert _advance(answer, stops, b"`\nmore")  # the stop text completed across pieces: cut before it
+    assert answer.answer == "    return n * 2" and answer.tokens == 3
+    block = Decoded()
+    fenced = Draw(temperature=0.5, seed=1, max_tokens=10)
+    assert not _advance(block, fenced, b"```python\nx = 1\n")
+    assert _advance(block, fenced, b"```")  # a closed code block ends it, kept whole
+    assert block.answer == "```python\nx = 1\n```"
+    short = Decoded()
+    assert [_advance(short, Draw(0.0, 0, max_tokens=2), piece) for piece in (b"a", b"b")] == [False, True]
+    split = Decoded()  # a character split over two tokens reads whole once both came
+    _advance(split, fenced, "é".encode()[:1])
+    _advance(split, fenced, "é".encode()[1:])
+    assert split.answer == "é"

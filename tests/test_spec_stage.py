@@ -5,6 +5,7 @@ implementations run in the sandbox (a wrong worked-out output corrected, the pro
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 
 import pytest
@@ -23,7 +24,7 @@ from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_salvage import listed_types,
 from nodegen.nodes.codegen_orchestrator.v1_0_0.spec_stage import SpecAsk, quote_types, write_spec
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import SpecRuntime, check_spec, parse_spec, read_yaml
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import EnumNodeKind, ModelSpecExample, ModelSpecOperation
-from tests.support.llm_server import Reply, ScriptedLLMServer
+from tests.support.llm_server import DecodesTogether, Reply, ScriptedLLMServer
 from tests.support.scaffold_answers import PROMPTS, SPECS, scaffold_responder
 
 SHIPPING = (SPECS / "shipping_cost.yaml").read_text()
@@ -608,3 +609,30 @@ async def test_a_value_where_every_implementation_raises_the_error_the_prompt_st
     assert (changed.input, changed.output, changed.error) == ({"weight_kg": -2, "zone": "domestic"}, None, "VALIDATION_ERROR")
     assert changed.agreement == "1/1, code 3/3 (the error is the code's)"
     assert "all 3 implementations of its rules raise VALIDATION_ERROR" in stage.outputs_changed[0]
+
+
+async def test_a_missing_file_example_whose_setup_writes_the_file_loses_the_file():
+    # the 1.5B model's CsvSummer: FILE_NOT_FOUND for an empty file and a header-only one its own setup wrote; asked
+    # to mend it, it dropped the examples in every sample, so a model's spec is read with the file left out
+    text = (SPECS / "line_counter.yaml").read_text()
+    written = text.replace("file_name: no.txt}, error:", "file_name: no.txt}, setup: {files: {no.txt: ''}}, error:")
+    assert written != text, "the fixture's error example changed shape"
+    async with ScriptedLLMServer(answering(written)) as server:
+        spec, stage, _ = await write_spec(ask(server, samples=1, implementations=0, prompt=PROMPTS["effect"], kind=EFFECT))
+        repairs = [r for r in server.requests if "The spec has these problems" in r.last_user_text]
+    assert spec is not None and not repairs, stage.problems
+    missing = spec.operations[0].examples[2]
+    assert missing.error == "FILE_NOT_FOUND" and missing.setup is not None and missing.setup.files == {}
+    assert check_spec(parse_spec(read_yaml(written, "spec"), "spec"))  # a user's spec file is not mended: refused
+
+
+async def test_later_samples_are_asked_at_once_from_a_provider_that_decodes_them_together():
+    async with ScriptedLLMServer(answering(SHIPPING)) as server:
+        plain = ask(server, implementations=0)
+        together = dataclasses.replace(plain, client=DecodesTogether(plain.client), structured=False)  # as local's
+        spec, stage, _ = await write_spec(together)
+        seeds = [r.body.get("seed") for r in server.requests if "You write the spec" in r.system_text]
+    # the first sample alone (it may be enough); then the second and third together: the second agrees with the
+    # first and ends the stage, and the third, decoded with it, was paid for and is counted
+    assert spec is not None and (stage.samples, stage.valid) == (2, 2)
+    assert seeds[0] == 0 and sorted(seeds[1:]) == [1, 2] and stage.calls == 3

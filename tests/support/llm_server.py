@@ -243,3 +243,25 @@ class ThreadedLLMServer:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(10)
         self._loop.close()
+
+
+class DecodesTogether:
+    """A client of the loopback server declared as a provider that decodes answers to one prompt together and
+    resamples (as the in-process models are): only what it declares differs, every call still goes to the server."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    @property
+    def identity(self) -> Any:
+        return self.inner.identity
+
+    @property
+    def capabilities(self) -> Any:
+        return self.inner.capabilities.model_copy(update={"samples_together": 4, "follows_findings": False})
+
+    async def complete(self, request: Any) -> Any:
+        return await self.inner.complete(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()

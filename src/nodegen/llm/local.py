@@ -11,11 +11,19 @@ left running. ``temperature`` and ``seed`` of the request are honoured; a reques
 seed 0. The same request gets the same answer from the same cache state; with temperature above 0 an answer can
 change when the prefix cache served part of the prompt, since llama.cpp's logits differ in their last bits between a
 prompt read in one batch and one read in pieces.
+
+Calls made at once with one prompt (several samples of one question: the spec stage's implementations, a stub's
+candidates) are decoded together, up to ``samples_together`` of them (``local_batch``): the prompt is read once and
+each step decodes one token of every answer, so four answers cost far less than four calls. The first answer carries
+what the batch cost (its prompt read, its time); the others came with it. Answers decoded together are sampled by
+llama.cpp's own sampler chain with the same settings, so they are alike in kind but not in every token to those of
+calls made one at a time.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import time
@@ -45,6 +53,7 @@ TINY_MODEL_WARNING = (
     "ollama:qwen2.5-coder for a local server"
 )
 
+_JOIN_S = 0.02  # how long a call waits for others with its prompt to join it (calls take seconds)
 _CLOSED_BLOCK = re.compile(r"^[ \t]*```[^\n]*\n.*?^[ \t]*```[ \t]*$", re.DOTALL | re.MULTILINE)
 
 
@@ -54,6 +63,12 @@ def _response_format(request: ModelCompletionRequest) -> dict[str, Any]:
     if request.json_schema is None:
         return {}
     return {"response_format": {"type": "json_object", "schema": request.json_schema}}
+
+
+def _messages(request: ModelCompletionRequest) -> list[dict[str, str]]:
+    return [{"role": "system", "content": request.system}] + [
+        {"role": message.role.value, "content": message.content} for message in request.messages
+    ]
 
 
 def _chat_prompt(llama: Any, messages: list[dict[str, str]]) -> str:
@@ -90,6 +105,8 @@ class LocalGGUFClient:
         self._threads = threads or max(1, os.cpu_count() or 1)
         self._time_limit_s = time_limit_s
         self._identity = ProviderIdentity(provider="local", model=name or path.stem)
+        # calls waiting to be decoded together, by prompt: the first's request, then each joiner's with its future
+        self._joining: dict[str, list[tuple[ModelCompletionRequest, asyncio.Future[ModelCompletion] | None]]] = {}
 
     @property
     def identity(self) -> ProviderIdentity:
@@ -116,62 +133,133 @@ class LocalGGUFClient:
     def _complete(self, request: ModelCompletionRequest, deadline: float) -> ModelCompletion:
         model = self.shared()
         with model.lock:
-            llama = model.load()
-            messages = [{"role": "system", "content": request.system}] + [
-                {"role": message.role.value, "content": message.content} for message in request.messages
-            ]
-            started = time.perf_counter()
-            pieces: list[str] = [request.answer_start or ""]
-            sampling: dict[str, Any] = {
-                "max_tokens": request.max_tokens,  # the generator sizes it to the stub (``answer_tokens``)
-                "temperature": request.temperature,
-                "seed": DEFAULT_SEED if request.seed is None else request.seed,
-                "stream": True,
-                "stop": request.stop or None,
-            }
-            try:
-                # Any: llama_cpp types the result as a response or an iterator of chunks, by the value of `stream`
-                stream: Any
-                if request.answer_start is None:
-                    stream = llama.create_chat_completion(
-                        messages=messages,  # type: ignore[arg-type]  # llama_cpp's TypedDicts of messages
-                        **sampling,
-                        **_response_format(request),
-                    )
-                else:  # the chat as the GGUF's template writes it, the answer's start after it: one completion
-                    stream = llama.create_completion(_chat_prompt(llama, messages) + request.answer_start, **sampling)
-                for chunk in stream:
-                    choice = chunk["choices"][0]
-                    piece = str(choice["delta"].get("content") or "" if "delta" in choice else choice.get("text") or "")
-                    if piece:
-                        pieces.append(piece)
-                        if "`" in piece and _CLOSED_BLOCK.search("".join(pieces)):
-                            break
-                    if time.monotonic() >= deadline:
+            return self._complete_locked(model.load(), request, deadline)
+
+    def _complete_locked(self, llama: Any, request: ModelCompletionRequest, deadline: float) -> ModelCompletion:
+        messages = _messages(request)
+        started = time.perf_counter()
+        pieces: list[str] = [request.answer_start or ""]
+        sampling: dict[str, Any] = {
+            "max_tokens": request.max_tokens,  # the generator sizes it to the stub (``answer_tokens``)
+            "temperature": request.temperature,
+            "seed": DEFAULT_SEED if request.seed is None else request.seed,
+            "stream": True,
+            "stop": request.stop or None,
+        }
+        try:
+            # Any: llama_cpp types the result as a response or an iterator of chunks, by the value of `stream`
+            stream: Any
+            if request.answer_start is None:
+                stream = llama.create_chat_completion(
+                    messages=messages,
+                    **sampling,
+                    **_response_format(request),
+                )
+            else:  # the chat as the GGUF's template writes it, the answer's start after it: one completion
+                stream = llama.create_completion(_chat_prompt(llama, messages) + request.answer_start, **sampling)
+            for chunk in stream:
+                choice = chunk["choices"][0]
+                piece = str(choice["delta"].get("content") or "" if "delta" in choice else choice.get("text") or "")
+                if piece:
+                    pieces.append(piece)
+                    if "`" in piece and _CLOSED_BLOCK.search("".join(pieces)):
                         break
-                stream.close()
-            except ValueError as error:  # the prompt is longer than the context window
-                raise LLMError(EnumLLMFailure.BAD_REQUEST, f"{self._identity}: {error}") from None
-            except RuntimeError as error:  # llama_decode failed (out of memory for the KV cache, ...)
-                raise LLMError(EnumLLMFailure.SERVER_ERROR, f"{self._identity}: llama.cpp failed: {error}") from None
-            latency_ms = (time.perf_counter() - started) * 1000
-            prompt_tokens = len(llama.last_prompt_tokens)
-            evaluated = llama.prompt_tokens_evaluated
-            generated = llama.generated_tokens
+                if time.monotonic() >= deadline:
+                    break
+            stream.close()
+        except ValueError as error:  # the prompt is longer than the context window
+            raise LLMError(EnumLLMFailure.BAD_REQUEST, f"{self._identity}: {error}") from None
+        except RuntimeError as error:  # llama_decode failed (out of memory for the KV cache, ...)
+            raise LLMError(EnumLLMFailure.SERVER_ERROR, f"{self._identity}: llama.cpp failed: {error}") from None
+        prompt_tokens = len(llama.last_prompt_tokens)
         return ModelCompletion(
             text="".join(pieces),
             identity=self._identity,
             input_tokens=prompt_tokens,
-            output_tokens=generated,
-            prompt_tokens_evaluated=min(evaluated, prompt_tokens),
-            latency_ms=latency_ms,
+            output_tokens=llama.generated_tokens,
+            prompt_tokens_evaluated=min(llama.prompt_tokens_evaluated, prompt_tokens),
+            latency_ms=(time.perf_counter() - started) * 1000,
             cost_usd=0.0,  # runs on this machine: no price per token
         )
 
+    def _complete_together(self, requests: list[ModelCompletionRequest], deadline: float) -> list[ModelCompletion]:
+        """Answers to requests that share their prompt, decoded in one batch (each its own sampling and limits);
+        those that do not fit in the batch context with the others, one after another."""
+        from .local_batch import Draw  # noqa: PLC0415 - imports llama.cpp
+
+        model = self.shared()
+        with model.lock:
+            llama = model.load()
+            first = requests[0]
+            prompt = _chat_prompt(llama, _messages(first)) + (first.answer_start or "")
+            tokens = llama.tokenize(prompt.encode("utf-8"), add_bos=True, special=True)
+            draws = [
+                Draw(r.temperature, DEFAULT_SEED if r.seed is None else r.seed, r.max_tokens, tuple(r.stop))
+                for r in requests
+            ]
+            decoder = model.decoder(self.capabilities.samples_together)
+            count = decoder.fitting(len(tokens), draws)
+            if count < 2:  # one answer's room at most: each on its own (a prompt too long is refused there)
+                return [self._complete_locked(llama, request, deadline) for request in requests]
+            started = time.perf_counter()
+            try:
+                answers = decoder.decode(tokens, draws[:count], deadline)
+            except RuntimeError as error:
+                raise LLMError(EnumLLMFailure.SERVER_ERROR, f"{self._identity}: llama.cpp failed: {error}") from None
+            whole = (time.perf_counter() - started) * 1000
+            evaluated = decoder.prompt_tokens_evaluated
+            rest = [self._complete_locked(llama, request, deadline) for request in requests[count:]]
+        return [
+            ModelCompletion(
+                text=(first.answer_start or "") + answer.answer,
+                identity=self._identity,
+                input_tokens=len(tokens),
+                output_tokens=answer.tokens,
+                # the first carries what the batch cost (its prompt read and its time); the others came with it
+                prompt_tokens_evaluated=evaluated if index == 0 else 0,
+                latency_ms=whole if index == 0 else 0.0,
+                cost_usd=0.0,
+            )
+            for index, answer in enumerate(answers)
+        ] + rest
+
     async def complete(self, request: ModelCompletionRequest) -> ModelCompletion:
-        """Run the model in a worker thread, stopping a little before the time limit with what it has written."""
+        """Run the model in a worker thread, stopping a little before the time limit with what it has written.
+        Calls made at once with the same prompt (several samples of one question) are decoded together."""
         deadline = time.monotonic() + self._time_limit_s * 0.9
-        return await asyncio.to_thread(self._complete, request, deadline)
+        if request.json_schema is not None:  # a grammar constrains one answer at a time
+            return await asyncio.to_thread(self._complete, request, deadline)
+        key = json.dumps([_messages(request), request.answer_start])
+        group = self._joining.get(key)
+        if group is not None and len(group) < self.capabilities.samples_together:
+            future: asyncio.Future[ModelCompletion] = asyncio.get_running_loop().create_future()
+            group.append((request, future))
+            return await future
+        group = self._joining[key] = [(request, None)]
+        try:
+            await asyncio.sleep(_JOIN_S)  # the calls made with this one join it
+        finally:
+            if self._joining.get(key) is group:
+                del self._joining[key]
+        if len(group) == 1:
+            return await asyncio.to_thread(self._complete, request, deadline)
+        followers = [future for _, future in group[1:] if future is not None]
+        try:
+            answers = await asyncio.to_thread(self._complete_together, [r for r, _ in group], deadline)
+        except BaseException as error:
+            failure = (
+                error
+                if isinstance(error, LLMError)
+                else LLMError(EnumLLMFailure.TIMEOUT, f"{self._identity}: the batch it joined was given up")
+            )
+            for future in followers:
+                if not future.done():
+                    future.set_exception(failure)
+            raise
+        for future, answer in zip(followers, answers[1:], strict=True):
+            if not future.done():
+                future.set_result(answer)
+        return answers[0]
 
     async def aclose(self) -> None:
         """Nothing to release: the loaded model stays for the other clients of this process (and its prefix cache

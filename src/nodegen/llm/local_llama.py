@@ -21,6 +21,7 @@ from typing import Any
 
 from llama_cpp import Llama
 
+from .local_batch import BatchDecoder
 from .protocol import EnumLLMFailure, LLMError
 
 
@@ -44,9 +45,7 @@ class CountingLlama(Llama):
             self.prompt_tokens_evaluated += len(tokens)
         super().eval(tokens)
 
-    def generate(
-        self, tokens: Sequence[int], *args: Any, **kwargs: Any
-    ) -> Generator[int, Sequence[int] | None, None]:
+    def generate(self, tokens: Sequence[int], *args: Any, **kwargs: Any) -> Generator[int, Sequence[int] | None, None]:
         """``Llama.generate``: the whole prompt is evaluated before the first token comes out, so what ``eval``
         receives until then is what the prefix cache did not serve."""
         self.last_prompt_tokens = list(tokens)
@@ -81,6 +80,7 @@ class SharedModel:
         self.threads = threads
         self.lock = threading.Lock()
         self._llama: CountingLlama | None = None
+        self._decoder: BatchDecoder | None = None
 
     def load(self) -> CountingLlama:
         """The loaded model (loaded on first use; the caller holds ``lock``). ``LLMError(UNAVAILABLE)`` when
@@ -102,9 +102,19 @@ class SharedModel:
                 ) from None
         return self._llama
 
+    def decoder(self, sequences: int) -> BatchDecoder:
+        """The context that decodes up to ``sequences`` answers to one prompt together (made on first use, beside
+        the model's own; the caller holds ``lock``)."""
+        if self._decoder is None:
+            self._decoder = BatchDecoder(self.load(), self.context_tokens, self.threads, sequences)
+        return self._decoder
+
     def close(self) -> None:
         """Free the model (the next call loads it again)."""
         with self.lock:
+            if self._decoder is not None:
+                self._decoder.close()
+                self._decoder = None
             if self._llama is not None:
                 self._llama.close()
                 self._llama = None

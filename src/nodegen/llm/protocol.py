@@ -117,6 +117,12 @@ class ProviderCapabilities(BaseModel):
     structured_output: bool = Field(
         default=False, description="It has a structured-output mode for answers under a JSON schema"
     )
+    samples_together: int = Field(
+        default=1,
+        ge=1,
+        description="How many calls made at once with one prompt it decodes together (one batch on an in-process "
+        "model: several samples of one question cost little more than one); 1: each call on its own",
+    )
 
 
 class ModelCompletion(BaseModel):

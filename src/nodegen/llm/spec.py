@@ -26,7 +26,9 @@ class EnumProviderKind(StrEnum):
     REPLAY = "replay"
 
 
-_IN_PROCESS = ProviderCapabilities(max_concurrency=1, follows_findings=False, continues_answer=True)
+_IN_PROCESS = ProviderCapabilities(
+    max_concurrency=1, follows_findings=False, continues_answer=True, samples_together=4
+)
 _HOSTED = ProviderCapabilities(structured_output=True)
 CAPABILITIES: dict[EnumProviderKind, ProviderCapabilities] = {
     EnumProviderKind.OPENAI: _HOSTED,

@@ -58,8 +58,11 @@ class _LimitedClient:
 
     @property
     def capabilities(self) -> ProviderCapabilities:
-        """The provider's, serving at most ``--concurrency`` calls at once."""
-        return self.inner.capabilities.model_copy(update={"max_concurrency": self.max_concurrency})
+        """The provider's, serving at most ``--concurrency`` calls at once (and so decoding at most that many
+        together: calls beyond the slots wait for one)."""
+        inner = self.inner.capabilities
+        together = min(inner.samples_together, self.max_concurrency)
+        return inner.model_copy(update={"max_concurrency": self.max_concurrency, "samples_together": together})
 
     def for_run(self, budget: SharedRunBudget) -> _LimitedClient:
         """The same provider and slots, checking ``budget`` before each call."""

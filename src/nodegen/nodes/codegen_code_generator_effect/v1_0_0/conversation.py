@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from nodegen.llm import ModelChatMessage, ProviderCapabilities
+from nodegen.llm import ModelChatMessage, ModelCompletion, ProviderCapabilities
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import EnumValidationRule
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub
 
@@ -49,6 +49,10 @@ class StubConversation:
     selection: Selection | None = None  # several candidates chosen by execution agreement (``selection``)
     chosen: ModelCandidateSelection | None = None
     latency_ms: float = 0.0
+    # answers decoded together with an earlier attempt's, for the next attempts (by their request's key); and those
+    # drawn so but never used (the stub ended first): paid for, so counted in the stub's tokens
+    drawn_ahead: list[tuple[str, ModelCompletion]] = field(default_factory=list)
+    unused: list[ModelCompletion] = field(default_factory=list)
     started: float = field(default_factory=time.perf_counter)
 
     def __post_init__(self) -> None:
@@ -70,6 +74,7 @@ class StubConversation:
     def outcome(self) -> ModelStubGeneration:
         """The stub's result: code that passed, or the last findings and why it stopped."""
         stub, stop, last, events = self.stub, self.stop, self.last, self.events
+        unused = [*self.unused, *(completion for _, completion in self.drawn_ahead)]
         attempts = sum(1 for event in events if event.outcome is not EnumAttemptOutcome.BUDGET_EXHAUSTED)
         paid = [event for event in events if not event.cache_hit]
         unpriced = any(event.cost_usd is None and event.prompt_tokens + event.completion_tokens for event in paid)
@@ -98,8 +103,8 @@ class StubConversation:
             findings=[] if success or last is None else last.findings,
             warnings=last.warnings if last is not None else [],
             message=message,
-            prompt_tokens=sum(event.prompt_tokens for event in events),
-            completion_tokens=sum(event.completion_tokens for event in events),
+            prompt_tokens=sum(event.prompt_tokens for event in events) + sum(c.input_tokens for c in unused),
+            completion_tokens=sum(event.completion_tokens for event in events) + sum(c.output_tokens for c in unused),
             cost_usd=cost,
             duration_ms=(time.perf_counter() - self.started) * 1000,
             context_trimmed=self.trimmed,

@@ -201,11 +201,9 @@ class StubGenerator:
             answer_ends=list(FUNCTION_ENDS) if start is not None else [],
         )
 
-    async def call(self, conversation: StubConversation) -> ModelCompletion | None:
-        """One call for the conversation's next attempt; None when there is no answer (the conversation is then
-        finished: LLM error or budget spent)."""
-        conversation.attempt += 1
-        request = ModelCompletionRequest(
+    def _request(self, conversation: StubConversation, attempt: int) -> ModelCompletionRequest:
+        """Attempt ``attempt``'s request: the conversation's messages, sampled as that attempt is."""
+        return ModelCompletionRequest(
             system=conversation.system,
             messages=conversation.messages,
             answer_start=conversation.answer_start,
@@ -213,8 +211,57 @@ class StubGenerator:
             max_tokens=self.options.answer_tokens(
                 self.client.capabilities, target_source(conversation.stub, conversation.context.module)
             ),
-            **self.options.sampling(conversation.attempt),
+            **self.options.sampling(attempt),
         )
+
+    def _ahead(self, conversation: StubConversation) -> int:
+        """How many of the next attempts are drawn with this one, by a provider that decodes answers to one prompt
+        together: those that will ask the same prompt again (the candidates after a pass; a resampling provider's
+        retries), up to what it decodes at once. None at a first attempt when no candidates are chosen among: its
+        greedy answer often passes alone."""
+        together = self.client.capabilities.samples_together
+        if together <= 1 or conversation.known or conversation.messages != [conversation.first]:
+            return 0
+        left = conversation.attempts_allowed - conversation.attempt
+        selection = conversation.selection
+        if selection is not None and selection.started:
+            left = min(left, selection.candidates - selection.drawn - 1)
+        elif self.options.retry_style_for(conversation.provider) != "resample" or (
+            selection is None and conversation.attempt == 1
+        ):
+            return 0
+        return max(0, min(together - 1, left))
+
+    async def _draw(self, conversation: StubConversation, request: ModelCompletionRequest) -> ModelCompletion:
+        """The answer to ``request``: drawn with an earlier attempt's when one was, else asked now (with the next
+        attempts' answers drawn together, ``_ahead``)."""
+        key = request.key(self.client.identity)
+        if conversation.drawn_ahead:
+            drawn_key, completion = conversation.drawn_ahead.pop(0)
+            if drawn_key == key:
+                return completion
+            conversation.unused.extend([completion, *(c for _, c in conversation.drawn_ahead)])  # the prompt moved
+            conversation.drawn_ahead.clear()
+        later = [self._request(conversation, conversation.attempt + n) for n in range(1, self._ahead(conversation) + 1)]
+        if not later:
+            return await complete_with_retries(self.client, request, self.options.retry, self.budget)
+        answers = await asyncio.gather(
+            *(complete_with_retries(self.client, r, self.options.retry, self.budget) for r in [request, *later]),
+            return_exceptions=True,
+        )
+        for ask, answer in zip(later, answers[1:], strict=True):
+            if isinstance(answer, BaseException):
+                break  # that attempt asks again when it comes
+            conversation.drawn_ahead.append((ask.key(self.client.identity), answer))
+        if isinstance(answers[0], BaseException):
+            raise answers[0]
+        return answers[0]
+
+    async def call(self, conversation: StubConversation) -> ModelCompletion | None:
+        """One call for the conversation's next attempt; None when there is no answer (the conversation is then
+        finished: LLM error or budget spent)."""
+        conversation.attempt += 1
+        request = self._request(conversation, conversation.attempt)
         pending = conversation.pending = AttemptStart(
             correlation_id=conversation.correlation_id,
             file_path=conversation.context.file_path,
@@ -233,7 +280,7 @@ class StubGenerator:
         try:
             async with self.limiter:
                 call_started = time.perf_counter()  # the call's own time, not the wait for a free slot
-                completion = await complete_with_retries(self.client, request, self.options.retry, self.budget)
+                completion = await self._draw(conversation, request)
         except LLMError as error:
             exhausted = error.kind is EnumLLMFailure.BUDGET_EXHAUSTED
             conversation.events.append(
@@ -250,7 +297,9 @@ class StubGenerator:
             conversation.failure_message = error.message
             conversation.choose()  # candidates that passed before the error are not lost
             return None
-        conversation.latency_ms = (time.perf_counter() - call_started) * 1000
+        # answers decoded together: the first carries the batch's time, the others came with it
+        together = self.client.capabilities.samples_together > 1
+        conversation.latency_ms = completion.latency_ms if together else (time.perf_counter() - call_started) * 1000
         return completion
 
     async def review(self, conversation: StubConversation, completion: ModelCompletion) -> bool:

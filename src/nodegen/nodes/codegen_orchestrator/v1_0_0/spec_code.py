@@ -4,6 +4,7 @@ and more can be asked for later: the ones already drawn are never asked again.""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import secrets
@@ -142,9 +143,8 @@ async def implementations(ask: OutputsAsk, stub: str, function: str, counts: Cou
     # as its answer's start and writes the body alone: not the docstring again, a third of its tokens
     continues = ask.client.capabilities.continues_answer
     head = stub.rsplit("\n    # IMPLEMENTATION REQUIRED", 1)[0] + "\n"
-    for index in range(ask.tried.get(key, 0), wanted):
-        ask.tried[key] = index + 1
-        request = ModelCompletionRequest(
+    requests = [
+        ModelCompletionRequest(
             system=IMPLEMENT_SYSTEM,
             messages=[
                 ModelChatMessage(
@@ -156,7 +156,14 @@ async def implementations(ask: OutputsAsk, stub: str, function: str, counts: Cou
             stop=list(FUNCTION_ENDS) if continues else [],
             **sampling(index, ask.retry_temperature),
         )
-        completion = await draw(ask.client, request, ask.policy, ask.budget, counts)
+        for index in range(ask.tried.get(key, 0), wanted)
+    ]
+    ask.tried[key] = max(wanted, ask.tried.get(key, 0))
+    if ask.client.capabilities.samples_together > 1:  # asked at once: decoded together
+        completions = await asyncio.gather(*(draw(ask.client, r, ask.policy, ask.budget, counts) for r in requests))
+    else:
+        completions = [await draw(ask.client, r, ask.policy, ask.budget, counts) for r in requests]
+    for completion in completions:
         code = code_of(completion.text, function)
         if code is not None:
             codes.append(code)

@@ -2,8 +2,8 @@
 value with brackets left unquoted, prose with a colon, the whole spec written as a one-item list, a field's
 description written as a field of its own, ``[float]`` for ``list[float]``, a number's bound put on a list, an
 example's case labelled with a word of its own, a rule of the prompt left out, an I/O's target written as the path
-it reaches). Only the spec stage reads with these; a spec file a user gives is read as written and refused when it
-is wrong."""
+it reaches, a missing file's example whose setup writes the file). Only the spec stage reads with these; a spec
+file a user gives is read as written and refused when it is wrong."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import Any
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import (
     SpecTypeError,
     listed_fields,
+    present_files,
     prompt_names,
     read_type,
     sentences,
@@ -257,6 +258,29 @@ def unlisted_copies(spec: ModelNodeSpec, prompt: str) -> ModelNodeSpec:
     return spec.model_copy(update={"request": request, "operations": operations, "io_operations": io})
 
 
+def missing_files(spec: ModelNodeSpec) -> ModelNodeSpec:
+    """A FILE_NOT_FOUND example whose setup writes the file its input names (``present_files``; the 1.5B model's
+    CsvSummer "missing" an empty file and a header-only one): the file is left out of its setup, so the example
+    shows the error it states. Asked to mend it, the model dropped such examples instead, in every sample."""
+    operations = []
+    for operation in spec.operations:
+        examples = []
+        for example in operation.examples:
+            present = present_files(example)
+            if not present or example.setup is None:
+                examples.append(example)
+                continue
+            setup = example.setup.model_copy(
+                update={
+                    "files": {k: v for k, v in example.setup.files.items() if k not in present},
+                    "sqlite": {k: v for k, v in example.setup.sqlite.items() if k not in present},
+                }
+            )
+            examples.append(example.model_copy(update={"setup": setup, "case": "error"}))
+        operations.append(operation.model_copy(update={"examples": examples}))
+    return spec.model_copy(update={"operations": operations})
+
+
 def fit_constraints(spec: ModelNodeSpec) -> ModelNodeSpec:
     """A bound the field's type cannot hold (``gt: 0`` on a list, ``min_length`` on a number) is left out: what the
     model meant by it is in its rules and examples, which are checked."""
@@ -279,6 +303,7 @@ __all__ = [
     "fold_descriptions",
     "io_targets",
     "listed_types",
+    "missing_files",
     "quote_placeholders",
     "quote_types",
     "stated_rules",

@@ -7,6 +7,7 @@ the answer is only read as YAML or JSON and validated, never scraped."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import time
@@ -17,6 +18,7 @@ from nodegen.llm import (
     EnumChatRole,
     LLMClient,
     ModelChatMessage,
+    ModelCompletion,
     ModelCompletionRequest,
     RetryPolicy,
     RunBudget,
@@ -42,6 +44,7 @@ from .spec_salvage import (
     io_targets,
     known_cases,
     listed_types,
+    missing_files,
     quote_placeholders,
     quote_types,
     stated_rules,
@@ -126,7 +129,7 @@ def read_draft(text: str, ask: SpecAsk, written_by: str) -> _Draft:
     if ask.name:
         updates["name"] = ask.name
     spec = ModelNodeSpec.model_validate({**spec.model_dump(exclude_unset=True), **updates})
-    spec = stated_rules(unlisted_copies(spec, ask.prompt), ask.prompt)
+    spec = stated_rules(missing_files(unlisted_copies(spec, ask.prompt)), ask.prompt)
     problems = check_spec(spec, ask.prompt) + copied_setups(spec, ask.kind, ask.prompt)
     return _Draft(text, spec if not problems else None, problems)
 
@@ -202,10 +205,11 @@ async def write_spec(ask: SpecAsk) -> tuple[ModelNodeSpec | None, ModelSpecStage
     valid: list[ModelNodeSpec] = []
     closest: _Draft | None = None
     first: tuple[ModelNodeSpec, OutputsReport] | None = None  # the first valid sample, its outputs checked
+    drafted: dict[int, ModelCompletion] = {}  # first drafts of later samples, decoded with an earlier one's
     for sample in range(ask.samples):
         messages = [ModelChatMessage(role=EnumChatRole.USER, content=f"Request: {ask.prompt}")]
         stage.samples += 1
-        for _ in range(ask.repairs + 1):
+        for repair in range(ask.repairs + 1):
             request = ModelCompletionRequest(
                 system=system,
                 messages=messages,
@@ -213,7 +217,10 @@ async def write_spec(ask: SpecAsk) -> tuple[ModelNodeSpec | None, ModelSpecStage
                 json_schema=schema,
                 **sampling(sample, ask.retry_temperature),
             )
-            completion = await draw(ask.client, request, ask.policy, ask.budget, stage)
+            if repair == 0 and sample not in drafted and sample > 0:
+                drafted = await _drafts(ask, request, sample, stage)
+            completion = drafted.pop(sample) if repair == 0 and sample in drafted else None
+            completion = completion or await draw(ask.client, request, ask.policy, ask.budget, stage)
             draft = read_draft(completion.text, ask, written_by)
             if draft.spec is not None:
                 valid.append(draft.spec)
@@ -247,6 +254,21 @@ async def write_spec(ask: SpecAsk) -> tuple[ModelNodeSpec | None, ModelSpecStage
         stage.proven_code = report.proven
     stage.seconds = time.perf_counter() - started
     return spec, stage, ""
+
+
+async def _drafts(
+    ask: SpecAsk, request: ModelCompletionRequest, sample: int, stage: ModelSpecStage
+) -> dict[int, ModelCompletion]:
+    """The first drafts of sample ``sample`` and of those after it, asked at once from a provider that decodes
+    answers to one prompt together (the first sample was not enough, so more are wanted; one the stage ends before
+    reading was paid for, and is counted); from another provider, none (each is asked when its turn comes)."""
+    together = ask.client.capabilities.samples_together
+    if together <= 1 or request.json_schema is not None:
+        return {}
+    samples = range(sample, min(ask.samples, sample + together))
+    requests = [request.model_copy(update=sampling(index, ask.retry_temperature)) for index in samples]
+    answers = await asyncio.gather(*(draw(ask.client, r, ask.policy, ask.budget, stage) for r in requests))
+    return dict(zip(samples, answers, strict=True))
 
 
 async def _checked(

@@ -21,7 +21,15 @@ if TYPE_CHECKING:
         unbuildable,
     )
     from .rendering import function_stub
-    from .spec_checks import MIN_EXAMPLES, check_spec, example_outcome, held_numbers, leaves, missing_numbers
+    from .spec_checks import (
+        MIN_EXAMPLES,
+        check_spec,
+        example_outcome,
+        held_numbers,
+        leaves,
+        missing_numbers,
+        present_files,
+    )
     from .spec_runtime import SpecRuntime
     from .spec_types import SpecTypeError, read_type
     from .spec_yaml import HEADER, SpecFileError, dump_spec, load_spec, parse_spec, read_yaml
@@ -48,6 +56,7 @@ __all__ = [
     "missing_numbers",
     "numbers_in",
     "parse_spec",
+    "present_files",
     "prompt_names",
     "read_type",
     "read_yaml",
@@ -79,6 +88,7 @@ __getattr__ = lazy_exports(
         "missing_numbers": ".spec_checks",
         "numbers_in": ".prompt_naming",
         "parse_spec": ".spec_yaml",
+        "present_files": ".spec_checks",
         "prompt_names": ".prompt_naming",
         "read_type": ".spec_types",
         "read_yaml": ".spec_yaml",

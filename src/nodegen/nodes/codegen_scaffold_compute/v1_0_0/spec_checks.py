@@ -205,25 +205,27 @@ def _placeholders(operation: ModelSpecOperation, where: str, effect: bool) -> li
     return problems
 
 
+def present_files(example: ModelSpecExample) -> list[str]:
+    """The files a FILE_NOT_FOUND example's setup writes that its input names (``'{dir}/a.csv'``, or ``'a.csv'``
+    beside a folder given as ``'{dir}'``): there, so not missing. The 1.5B model's CsvSummer gave FILE_NOT_FOUND for
+    an empty file and a header-only one that its setup wrote."""
+    if example.error != "FILE_NOT_FOUND" or example.setup is None:
+        return []
+    texts = {leaf for leaf in leaves(example.input) if isinstance(leaf, str)}
+    named = {text.removeprefix("{dir}/") for text in texts if text.startswith("{dir}/")}
+    if "{dir}" in texts:  # the folder is the example's own: a file name beside it names a file there
+        named |= texts
+    return [path for path in [*example.setup.files, *example.setup.sqlite] if path in named]
+
+
 def _present_files(operation: ModelSpecOperation, where: str) -> list[str]:
-    """A FILE_NOT_FOUND example whose own setup writes the file its input names: the file is there (the 1.5B
-    model's CsvSummer gave FILE_NOT_FOUND for an empty file and a header-only one that its setup wrote)."""
-    problems = []
-    for index, example in enumerate(operation.examples):
-        if example.error != "FILE_NOT_FOUND" or example.setup is None:
-            continue
-        texts = {leaf for leaf in leaves(example.input) if isinstance(leaf, str)}
-        named = {text.removeprefix("{dir}/") for text in texts if text.startswith("{dir}/")}
-        if "{dir}" in texts:  # the folder is the example's own: a file name beside it names a file there
-            named |= texts
-        written = [path for path in [*example.setup.files, *example.setup.sqlite] if path in named]
-        problems += [
-            f"{where}.examples[{index}]: its setup writes {path!r}, the file its input names, so the file is not "
-            "missing: a FILE_NOT_FOUND example leaves its file out of the setup; a file that is there (even empty, "
-            "or its header row only) gives an output"
-            for path in written
-        ]
-    return problems
+    return [
+        f"{where}.examples[{index}]: its setup writes {path!r}, the file its input names, so the file is not "
+        "missing: a FILE_NOT_FOUND example leaves its file out of the setup; a file that is there (even empty, or "
+        "its header row only) gives an output"
+        for index, example in enumerate(operation.examples)
+        for path in present_files(example)
+    ]
 
 
 def _prompt_names(spec: ModelNodeSpec, prompt: str) -> list[str]:
@@ -315,4 +317,12 @@ def example_outcome(example: ModelSpecExample) -> str:
     return ", ".join(f"{key}={value!r}" for key, value in (example.output or {}).items())
 
 
-__all__ = ["MIN_EXAMPLES", "check_spec", "example_outcome", "held_numbers", "leaves", "missing_numbers"]
+__all__ = [
+    "MIN_EXAMPLES",
+    "check_spec",
+    "example_outcome",
+    "held_numbers",
+    "leaves",
+    "missing_numbers",
+    "present_files",
+]

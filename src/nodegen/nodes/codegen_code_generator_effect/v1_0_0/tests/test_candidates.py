@@ -4,10 +4,13 @@ and probes run in the real sandbox, and the kept code is the one most candidates
 from __future__ import annotations
 
 import pytest
-from tests.support.llm_server import Reply, ScriptedLLMServer
+from tests.support.llm_server import DecodesTogether, Reply, ScriptedLLMServer
 
 from nodegen.infra.sandbox import find_bubblewrap
+from nodegen.llm import openai_client
+from nodegen.nodes.codegen_code_generator_effect.v1_0_0 import NodeCodegenCodeGeneratorEffect
 from nodegen.nodes.codegen_code_generator_effect.v1_0_0.generation import GenerationOptions
+from nodegen.onex.testing import create_test_container
 
 from .conftest import MakeNode
 
@@ -104,3 +107,21 @@ async def test_by_default_the_first_candidate_that_passes_is_written(llm_server:
     llm_server.script(Reply(text=WRONG), Reply(text=RIGHT))
     result = await _fill(make_node)
     assert result.generations[0].selection is None and len(llm_server.requests) == 1
+
+
+async def test_candidates_a_provider_decodes_together_are_asked_at_once_and_the_unused_counted():
+    by_seed = {None: RIGHT, 2: RIGHT_AGAIN, 3: WRONG, 4: WRONG}  # attempt n's seed is n (the first has none)
+    async with ScriptedLLMServer(lambda got: Reply(text=by_seed[got.body.get("seed")], output_tokens=7)) as server:
+        client = DecodesTogether(openai_client("gpt-4o-mini", base_url=server.openai_url, api_key="sk-test"))
+        config = {"generation_candidates": 4, "llm_timeout_s": 5.0}
+        node = NodeCodegenCodeGeneratorEffect(create_test_container(config, services={"llm_client": client}))
+        result = await node.execute_effect({"input_state": {"source": SOURCE, "file_path": "clamp.py"}})
+    (generation,) = result.generations
+    # the first attempt and the three after it were asked together: one prompt, four seeds
+    assert len(server.requests) == 4 and {r.body.get("seed") for r in server.requests} == set(by_seed)
+    assert len({str(r.body["messages"]) for r in server.requests}) == 1
+    # two agree and two are left: those could only tie, so the stub ends at two attempts; the two answers drawn
+    # and never used were paid for, and count in the stub's tokens
+    assert generation.generated_code == RIGHT + "\n" and generation.attempts == 2
+    assert generation.completion_tokens == 4 * 7 and sum(e.completion_tokens for e in generation.events) == 2 * 7
+
