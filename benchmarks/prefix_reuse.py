@@ -62,8 +62,7 @@ def reset_state(client: LLMClient) -> bool:
     model = _local_model(client)
     if model is None:
         return False
-    with model.lock:
-        model.load().reset()
+    model.reset()
     return True
 
 
@@ -133,7 +132,7 @@ def render(result: dict[str, Any], llm: str) -> str:
         return result["error"]
     lines = [
         f"Provider `{llm}`; one file, class `Text` with {len(METHODS)} method stubs filled one after another "
-        "(one attempt each); \"without\" resets the model's state (`Llama.reset()`) before every call.",
+        '(one attempt each); "without" resets the model\'s state (`Llama.reset()`) before every call.',
         "",
         "| run | stubs filled | prompt tokens per stub (mean) | evaluated per stub (mean / median) | evaluated total | "
         "model seconds | run seconds |",

@@ -12,17 +12,19 @@ seed 0. The same request gets the same answer from the same cache state; with te
 change when the prefix cache served part of the prompt, since llama.cpp's logits differ in their last bits between a
 prompt read in one batch and one read in pieces.
 
-Calls made at once with one prompt (several samples of one question: the spec stage's implementations, a stub's
-candidates) are decoded together, up to ``samples_together`` of them (``local_batch``): the prompt is read once and
-each step decodes one token of every answer, so four answers cost far less than four calls. The first answer carries
-what the batch cost (its prompt read, its time); the others came with it. Answers decoded together are sampled by
-llama.cpp's own sampler chain with the same settings, so they are alike in kind but not in every token to those of
-calls made one at a time.
+Answers are decoded by the model's sequences context (``local_batch``), one call alone or several at once: calls
+made at once with one prompt (several samples of one question: the spec stage's implementations, a stub's
+candidates) are decoded together, up to ``samples_together`` of them: the prompt is read once and each step decodes
+one token of every answer, so four answers cost far less than four calls. The first answer carries what the batch
+cost (its prompt read, its time); the others came with it. Each is sampled by llama.cpp's sampler chain with
+llama-cpp-python's defaults. One context serves lone and joint calls, so its prefix cache serves both. Only a call
+with a JSON schema (a grammar constrains one answer) takes llama-cpp-python's own completion.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import os
 import re
@@ -131,6 +133,7 @@ class LocalGGUFClient:
         return shared_model(self.path, context_tokens=self._context_tokens, threads=self._threads)
 
     def _complete(self, request: ModelCompletionRequest, deadline: float) -> ModelCompletion:
+        """One answer by llama-cpp-python's own completion (its JSON-schema grammar: a request with a schema)."""
         model = self.shared()
         with model.lock:
             return self._complete_locked(model.load(), request, deadline)
@@ -183,8 +186,9 @@ class LocalGGUFClient:
         )
 
     def _complete_together(self, requests: list[ModelCompletionRequest], deadline: float) -> list[ModelCompletion]:
-        """Answers to requests that share their prompt, decoded in one batch (each its own sampling and limits);
-        those that do not fit in the batch context with the others, one after another."""
+        """Answers to requests that share their prompt (one request, or several asked at once), decoded by the
+        model's sequences context: as many together as fit (the prompt and each answer's most tokens), the rest
+        after them; an answer alone takes at most the room the prompt leaves."""
         from .local_batch import Draw  # noqa: PLC0415 - imports llama.cpp
 
         model = self.shared()
@@ -193,35 +197,45 @@ class LocalGGUFClient:
             first = requests[0]
             prompt = _chat_prompt(llama, _messages(first)) + (first.answer_start or "")
             tokens = llama.tokenize(prompt.encode("utf-8"), add_bos=True, special=True)
+            decoder = model.decoder(self.capabilities.samples_together)
+            room = decoder.context_tokens - len(tokens)
+            if room < 1:
+                raise LLMError(
+                    EnumLLMFailure.BAD_REQUEST,
+                    f"{self._identity}: the prompt's {len(tokens)} tokens do not fit in the context window of "
+                    f"{decoder.context_tokens} tokens",
+                )
             draws = [
                 Draw(r.temperature, DEFAULT_SEED if r.seed is None else r.seed, r.max_tokens, tuple(r.stop))
                 for r in requests
             ]
-            decoder = model.decoder(self.capabilities.samples_together)
-            count = decoder.fitting(len(tokens), draws)
-            if count < 2:  # one answer's room at most: each on its own (a prompt too long is refused there)
-                return [self._complete_locked(llama, request, deadline) for request in requests]
-            started = time.perf_counter()
-            try:
-                answers = decoder.decode(tokens, draws[:count], deadline)
-            except RuntimeError as error:
-                raise LLMError(EnumLLMFailure.SERVER_ERROR, f"{self._identity}: llama.cpp failed: {error}") from None
-            whole = (time.perf_counter() - started) * 1000
-            evaluated = decoder.prompt_tokens_evaluated
-            rest = [self._complete_locked(llama, request, deadline) for request in requests[count:]]
-        return [
-            ModelCompletion(
-                text=(first.answer_start or "") + answer.answer,
-                identity=self._identity,
-                input_tokens=len(tokens),
-                output_tokens=answer.tokens,
-                # the first carries what the batch cost (its prompt read and its time); the others came with it
-                prompt_tokens_evaluated=evaluated if index == 0 else 0,
-                latency_ms=whole if index == 0 else 0.0,
-                cost_usd=0.0,
-            )
-            for index, answer in enumerate(answers)
-        ] + rest
+            answers: list[ModelCompletion] = []
+            while len(answers) < len(draws):
+                left = draws[len(answers) :]
+                count = decoder.fitting(len(tokens), left)
+                batch = left[:count] if count else [dataclasses.replace(left[0], max_tokens=room)]
+                started = time.perf_counter()
+                try:
+                    decoded = decoder.decode(tokens, batch, deadline)
+                except RuntimeError as error:
+                    raise LLMError(
+                        EnumLLMFailure.SERVER_ERROR, f"{self._identity}: llama.cpp failed: {error}"
+                    ) from None
+                whole = (time.perf_counter() - started) * 1000
+                answers += [
+                    ModelCompletion(
+                        text=(first.answer_start or "") + answer.answer,
+                        identity=self._identity,
+                        input_tokens=len(tokens),
+                        output_tokens=answer.tokens,
+                        # the first carries what the batch cost (its prompt read, its time); the others came with it
+                        prompt_tokens_evaluated=decoder.prompt_tokens_evaluated if index == 0 else 0,
+                        latency_ms=whole if index == 0 else 0.0,
+                        cost_usd=0.0,
+                    )
+                    for index, answer in enumerate(decoded)
+                ]
+        return answers
 
     async def complete(self, request: ModelCompletionRequest) -> ModelCompletion:
         """Run the model in a worker thread, stopping a little before the time limit with what it has written.
@@ -241,8 +255,6 @@ class LocalGGUFClient:
         finally:
             if self._joining.get(key) is group:
                 del self._joining[key]
-        if len(group) == 1:
-            return await asyncio.to_thread(self._complete, request, deadline)
         followers = [future for _, future in group[1:] if future is not None]
         try:
             answers = await asyncio.to_thread(self._complete_together, [r for r, _ in group], deadline)

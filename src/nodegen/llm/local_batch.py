@@ -107,6 +107,16 @@ class BatchDecoder:
         self._prompt: list[int] = []  # what sequence 0 holds: the last prompt, reused where the next one starts alike
         self.prompt_tokens_evaluated = 0
 
+    @property
+    def prompt(self) -> list[int]:
+        """The tokens of the last prompt (what sequence 0 holds)."""
+        return list(self._prompt)
+
+    def forget(self) -> None:
+        """Forget every evaluated token: the next prompt is read whole."""
+        llama_cpp.llama_memory_clear(self._memory, True)
+        self._prompt = []
+
     def fitting(self, prompt_tokens: int, draws: Sequence[Draw]) -> int:
         """How many of ``draws`` (the first ones) fit at once: the prompt and each answer's most tokens in the
         context, no more than its sequences."""

@@ -109,6 +109,14 @@ class SharedModel:
             self._decoder = BatchDecoder(self.load(), self.context_tokens, self.threads, sequences)
         return self._decoder
 
+    def reset(self) -> None:
+        """Forget every evaluated token (the next prompt is read from its first token), in both contexts."""
+        with self.lock:
+            if self._llama is not None:
+                self._llama.reset()  # type: ignore[no-untyped-call]  # llama_cpp leaves it unannotated
+            if self._decoder is not None:
+                self._decoder.forget()
+
     def close(self) -> None:
         """Free the model (the next call loads it again)."""
         with self.lock:
