@@ -62,7 +62,9 @@ class ObservingClient:
                 input_tokens=completion.input_tokens,
                 output_tokens=completion.output_tokens,
                 evaluated_tokens=evaluated_tokens(completion),
-                latency_ms=(time.perf_counter() - started) * 1000,
+                # the provider's own time of the call: answers decoded together report the batch's time once (on
+                # the first), where each caller's wall clock would count it once per answer
+                latency_ms=(time.perf_counter() - started) * 1000 if completion.cached else completion.latency_ms,
             )
         )
         return completion
