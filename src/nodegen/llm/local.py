@@ -59,6 +59,16 @@ _JOIN_S = 0.02  # how long a call waits for others with its prompt to join it (c
 _CLOSED_BLOCK = re.compile(r"^[ \t]*```[^\n]*\n.*?^[ \t]*```[ \t]*$", re.DOTALL | re.MULTILINE)
 
 
+def holds_closed_block(text: str) -> bool:
+    """Whether ``text`` holds a whole fenced code block (an answer that holds one is complete)."""
+    return _CLOSED_BLOCK.search(text) is not None
+
+
+def _seed(request: ModelCompletionRequest) -> int:
+    """The request's sampling seed (``DEFAULT_SEED`` when it gives none)."""
+    return DEFAULT_SEED if request.seed is None else request.seed
+
+
 def _response_format(request: ModelCompletionRequest) -> dict[str, Any]:
     """llama.cpp's JSON-schema grammar for a request that asks for structured output (slow on a CPU with a large
     schema: docs/benchmarks.md measures it against free decoding)."""
@@ -145,7 +155,7 @@ class LocalGGUFClient:
         sampling: dict[str, Any] = {
             "max_tokens": request.max_tokens,  # the generator sizes it to the stub (``answer_tokens``)
             "temperature": request.temperature,
-            "seed": DEFAULT_SEED if request.seed is None else request.seed,
+            "seed": _seed(request),
             "stream": True,
             "stop": request.stop or None,
         }
@@ -165,7 +175,7 @@ class LocalGGUFClient:
                 piece = str(choice["delta"].get("content") or "" if "delta" in choice else choice.get("text") or "")
                 if piece:
                     pieces.append(piece)
-                    if "`" in piece and _CLOSED_BLOCK.search("".join(pieces)):
+                    if "`" in piece and holds_closed_block("".join(pieces)):
                         break
                 if time.monotonic() >= deadline:
                     break
@@ -205,10 +215,7 @@ class LocalGGUFClient:
                     f"{self._identity}: the prompt's {len(tokens)} tokens do not fit in the context window of "
                     f"{decoder.context_tokens} tokens",
                 )
-            draws = [
-                Draw(r.temperature, DEFAULT_SEED if r.seed is None else r.seed, r.max_tokens, tuple(r.stop))
-                for r in requests
-            ]
+            draws = [Draw(r.temperature, _seed(r), r.max_tokens, tuple(r.stop)) for r in requests]
             answers: list[ModelCompletion] = []
             while len(answers) < len(draws):
                 left = draws[len(answers) :]
@@ -278,4 +285,4 @@ class LocalGGUFClient:
         for the next run); ``local_llama.release_shared_models`` frees it, as the process's exit does."""
 
 
-__all__ = ["DEFAULT_SEED", "TINY_MODEL_WARNING", "LocalGGUFClient"]
+__all__ = ["DEFAULT_SEED", "TINY_MODEL_WARNING", "LocalGGUFClient", "holds_closed_block"]

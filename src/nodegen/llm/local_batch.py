@@ -15,7 +15,6 @@ weights are shared, its KV cache its own), made on first use; the caller holds t
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,7 +22,8 @@ from typing import Any
 
 import llama_cpp
 
-_CLOSED_BLOCK = re.compile(r"^[ \t]*```[^\n]*\n.*?^[ \t]*```[ \t]*$", re.DOTALL | re.MULTILINE)
+from .local import holds_closed_block
+
 _BATCH = 512  # prompt tokens per llama_decode
 
 
@@ -80,7 +80,7 @@ def _advance(answer: Decoded, draw: Draw, piece: bytes) -> bool:
         text = answer.pieces.decode("utf-8", "replace")
         answer.text = text[: min(text.find(stop) for stop in draw.stop if stop and stop in text)]
         return True
-    if b"`" in piece and _CLOSED_BLOCK.search(answer.pieces.decode("utf-8", "replace")):
+    if b"`" in piece and holds_closed_block(answer.pieces.decode("utf-8", "replace")):
         return True
     return answer.tokens >= draw.max_tokens
 
@@ -142,15 +142,13 @@ class BatchDecoder:
         batch.logits[slot] = logits
 
     def _read_prompt(self, tokens: list[int]) -> int:
-        """Evaluate ``tokens`` into sequence 0 (the start it shares with the previous prompt is kept); the batch
-        slot of the last token's logits."""
-        for sequence in range(1, self.sequences):
-            llama_cpp.llama_memory_seq_rm(self._memory, sequence, -1, -1)
+        """Evaluate ``tokens`` into sequence 0 (the start it shares with the previous prompt is kept; the other
+        sequences are empty: ``decode`` clears them); the batch slot of the last token's logits."""
         kept, most = 0, min(len(self._prompt), len(tokens) - 1)  # the last token is read again: its logits
         while kept < most and self._prompt[kept] == tokens[kept]:
             kept += 1
         llama_cpp.llama_memory_seq_rm(self._memory, 0, kept, -1)
-        self._prompt = list(tokens)
+        self._prompt = tokens[:kept]  # what sequence 0 holds, as each part is read (a failed read keeps it true)
         self.prompt_tokens_evaluated = len(tokens) - kept
         last = 0
         for start in range(kept, len(tokens), _BATCH):
@@ -159,6 +157,7 @@ class BatchDecoder:
                 self._put(slot, token, start + slot, 0, slot == len(part) - 1)
             self._batch.n_tokens = last = len(part)
             self._decode()
+            self._prompt += part
         return last - 1
 
     def decode(self, prompt: list[int], draws: Sequence[Draw], deadline: float) -> list[Decoded]:
