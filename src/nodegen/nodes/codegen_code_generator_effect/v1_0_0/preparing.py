@@ -13,8 +13,8 @@ against it.
 - ``from __future__`` imports in an answer are dropped: they change how the whole user's module compiles, which an
   answer for one stub does not decide (and the module either has them already or does without them).
 - A ``raise`` in an ``except ... as error:`` block gets ``from error`` when it has no ``from`` (ruff's B904, the ONEX
-  rule ONEX004): the cause is the one the block caught. The 1.5B model's InvoiceFetcher code was right on every
-  example and refused for this alone, on all ten attempts.
+  rule ONEX004): the cause is the one the block caught; an ``except T:`` block with such a raise is named for it.
+  The 1.5B model's InvoiceFetcher code was right on every example and refused for this alone, on all ten attempts.
 - Helper functions: one the file already defines in that scope is dropped (the file's own is used); the others stay
   beside a module-level stub, and are nested at the top of the body of a method or a nested function. A helper method
   of the class the answer wraps the stub in is dropped; when the body calls it through ``self``/``cls`` that is a
@@ -26,6 +26,7 @@ from __future__ import annotations
 import ast
 import importlib
 import io
+import itertools
 import sys
 import tokenize
 from dataclasses import dataclass, field
@@ -213,29 +214,38 @@ def _calls_through_self(body: str, name: str) -> bool:
 
 def chain_raises(code: str) -> str:
     """``code`` with ``from NAME`` after each ``raise X`` that has no ``from`` inside an ``except ... as NAME:``
-    block (not inside a function or class defined there); unchanged when it does not parse."""
+    block (not inside a function or class defined there); a block ``except T:`` with such a raise is named first
+    (``except T as error:``, a name the code does not use). Unchanged when it does not parse."""
     try:
         tree = ast.parse(code)
     except SyntaxError:
         return code
-    ends: list[tuple[int, int, str]] = []
+    taken = set().union(*bound_and_used(code))
+    free = (n for n in itertools.chain(["error"], (f"error_{i}" for i in itertools.count(1))) if n not in taken)
+    named: dict[ast.ExceptHandler, str] = {}  # each its own name: a nested block's name is deleted at its end
+    inserts: dict[tuple[int, int], str] = {}
 
-    def visit(node: ast.AST, caught: str | None) -> None:
+    def visit(node: ast.AST, caught: ast.ExceptHandler | None) -> None:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
                 visit(child, None)
             elif isinstance(child, ast.ExceptHandler):
-                visit(child, child.name)
+                visit(child, child if child.type is not None else None)  # a bare ``except:`` is E722's
             else:
                 if isinstance(child, ast.Raise) and child.exc is not None and child.cause is None and caught:
-                    ends.append((child.end_lineno or child.lineno, child.end_col_offset or 0, caught))
+                    if caught.name is None and caught.type is not None and caught not in named:
+                        named[caught] = next(free)
+                        end = (caught.type.end_lineno or caught.type.lineno, caught.type.end_col_offset or 0)
+                        inserts[end] = f" as {named[caught]}"
+                    cause = caught.name or named[caught]
+                    inserts[(child.end_lineno or child.lineno, child.end_col_offset or 0)] = f" from {cause}"
                 visit(child, caught)
 
     visit(tree, None)
     lines = code.split("\n")
-    for row, column, name in sorted(ends, reverse=True):  # from the end: earlier positions stay valid
+    for (row, column), text in sorted(inserts.items(), reverse=True):  # from the end: earlier positions stay valid
         line = lines[row - 1].encode()  # ast columns count UTF-8 bytes
-        lines[row - 1] = (line[:column] + f" from {name}".encode() + line[column:]).decode()
+        lines[row - 1] = (line[:column] + text.encode() + line[column:]).decode()
     return "\n".join(lines)
 
 

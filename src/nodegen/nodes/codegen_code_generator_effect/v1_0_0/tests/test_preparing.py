@@ -4,6 +4,8 @@ server, the real validator and the real injector."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from tests.support.llm_server import Reply, ScriptedLLMServer
 
@@ -88,7 +90,9 @@ def _run(text: str, call: str) -> object:
 
 
 async def test_the_stubs_own_marker_repeated_above_real_code_is_dropped_not_lazy(llm_server, make_node: MakeNode):
-    llm_server.script(Reply(text="```python\ndef max_element(l: list):\n    # IMPLEMENTATION REQUIRED\n    return max(l)\n```"))
+    llm_server.script(
+        Reply(text="```python\ndef max_element(l: list):\n    # IMPLEMENTATION REQUIRED\n    return max(l)\n```")
+    )
     generation = await _fill(make_node(max_attempts=1), MAX_ELEMENT, "he_035.py")
     assert generation.success, generation.message
     assert generation.generated_code == "return max(l)\n"
@@ -159,7 +163,9 @@ async def test_a_future_import_in_an_answer_is_dropped_not_a_syntax_error(answer
 async def test_a_star_import_of_a_module_outside_the_standard_library_is_dropped_and_its_names_reported(
     llm_server, make_node: MakeNode
 ):
-    llm_server.script(Reply(text="```python\nfrom numpy import *\n\ndef max_element(l: list):\n    return amax(l)\n```"))
+    llm_server.script(
+        Reply(text="```python\nfrom numpy import *\n\ndef max_element(l: list):\n    return amax(l)\n```")
+    )
     generation = await _fill(make_node(max_attempts=1), MAX_ELEMENT, "he_035.py")
     assert not generation.success
     (undefined,) = [finding for finding in generation.findings if finding.code == "F821"]
@@ -280,14 +286,36 @@ async def test_a_raise_in_an_except_block_gets_the_cause_it_caught(llm_server, m
     assert "    raise LookupError(f'no port: {text}') from error  # why\n" in _written(PARSE_PORT, generation)
 
 
-def test_only_a_raise_without_a_cause_in_a_named_except_block_is_chained():
+def test_only_a_raise_without_a_cause_in_an_except_block_is_chained():
     code = (
         "try:\n    f()\nexcept KeyError as error:\n    raise ValueError('é',\n        2)\n"
-        "except OSError:\n    raise TypeError()\nexcept ValueError as e:\n    raise\n"
+        "except (OSError, EOFError):\n    raise TypeError()\nexcept ValueError as e:\n    raise\n"
         "except TypeError as e:\n    def g():\n        raise TypeError()\n    raise TypeError() from None\n"
+        "except:\n    raise KeyError()\n"
     )
-    assert chain_raises(code) == code.replace("        2)\n", "        2) from error\n", 1)
+    chained = chain_raises(code)
+    assert chained == code.replace("        2)\n", "        2) from error\n", 1).replace(
+        "EOFError):\n    raise TypeError()\n", "EOFError) as error_1:\n    raise TypeError() from error_1\n"
+    )
     assert chain_raises("raise ValueError(\n") == "raise ValueError(\n"  # not Python: left as it is
+
+
+def test_nested_except_blocks_named_for_their_raises_get_a_name_each():
+    # the 1.5B model's InvoiceFetcher raised in an ``except httpx.HTTPStatusError:`` block; a nested block's name is
+    # deleted where it ends, so the outer raise cannot share it
+    code = (
+        "def run(strict):\n    try:\n        int('x')\n    except ValueError:\n        try:\n            {}['k']\n"
+        "        except KeyError:\n            if strict:\n                raise LookupError()\n"
+        "        raise OSError()\n"
+    )
+    chained = chain_raises(code)
+    assert "except ValueError as error_1:" in chained and "raise OSError() from error_1" in chained
+    assert "except KeyError as error:" in chained and "raise LookupError() from error" in chained
+    namespace: dict[str, Any] = {}
+    exec(compile(chained, "<answer>", "exec"), namespace)  # the test's own code, not a model's
+    with pytest.raises(OSError) as raised:
+        namespace["run"](False)
+    assert isinstance(raised.value.__cause__, ValueError)
 
 
 LINE_COUNT = '''\
