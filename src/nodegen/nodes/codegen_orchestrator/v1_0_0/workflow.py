@@ -21,7 +21,7 @@ from workflows import Context, Workflow, step
 from workflows.events import StartEvent, StopEvent
 
 from nodegen.infra.source_text import read_source
-from nodegen.nodes.codegen_code_generator_effect.v1_0_0 import NodeCodegenCodeGeneratorEffect
+from nodegen.nodes.codegen_code_generator_effect.v1_0_0 import NodeCodegenCodeGeneratorEffect, StubConversation
 from nodegen.nodes.codegen_code_generator_effect.v1_0_0.models import EnumStopReason, ModelStubGeneration
 from nodegen.nodes.codegen_code_injector_effect.v1_0_0 import NodeCodegenCodeInjectorEffect
 from nodegen.nodes.codegen_code_injector_effect.v1_0_0.models import ModelCodeInjectionInput
@@ -47,6 +47,7 @@ from .events import (
 )
 from .models import EnumStubStatus, ModelFileOutcome, ModelFileRun, ModelFillState, ModelStubOutcome, ModelStubRef
 from .outcomes import Written, final_outcome, holds_code, injection_request, read_back, record_not_written
+from .stub_order import fill_order
 
 # Calls in flight are bounded by the generator (generation_concurrency); these only let that many proceed.
 _STEP_WORKERS = 256
@@ -123,33 +124,56 @@ class CodeGenerationWorkflow(Workflow):
                     file_path=file_path, source=source, waiting=len(conversations), linked=path.is_symlink()
                 )
                 state.generations[file_path] = []
-                for conversation in conversations:
-                    stub = ModelStubRef(
-                        file_path=file_path,
-                        qualified_name=conversation.stub.qualified_name,
-                        line_number=conversation.stub.line_number,
-                    )
-                    state.conversations[stub] = conversation
-                    state.waiting_stubs.append(stub)
+                self._queue(state, file_path, conversations)
             state.files_left = len(state.files)
-            state.waiting_stubs.reverse()  # popped from the end: file order
-            first = [state.waiting_stubs.pop() for _ in range(min(len(state.waiting_stubs), self._window()))]
+            state.waiting_stubs.reverse()  # taken from the end: file order
+            first = self._ready(state)
         if not first:
             return AggregateMetricsEvent()
         for stub in first:
             ctx.send_event(GenerateCodeEvent(stub=stub, attempt=1))
         return None
 
-    def _window(self) -> int:
-        """How many stubs are under way at once: enough to keep every call slot busy."""
-        return max(1, _AHEAD * self.fill.generator.concurrency)
+    @staticmethod
+    def _queue(state: ModelFillState, file_path: str, conversations: list[StubConversation]) -> None:
+        """A file's stubs put in line, in the order they are filled (``stub_order``: a method after the methods of
+        its class it depends on), with what each waits for."""
+        refs = {
+            id(c.stub): ModelStubRef(
+                file_path=file_path, qualified_name=c.stub.qualified_name, line_number=c.stub.line_number
+            )
+            for c in conversations
+        }
+        by_name = {ref.qualified_name: ref for ref in refs.values()}
+        for conversation in conversations:
+            state.conversations[refs[id(conversation.stub)]] = conversation
+        for stub, needs in fill_order([c.stub for c in conversations]):
+            state.waiting_stubs.append(refs[id(stub)])
+            if needs:
+                state.needs[refs[id(stub)]] = {by_name[name] for name in needs}
+
+    def _ready(self, state: ModelFillState) -> list[ModelStubRef]:
+        """The stubs that start now (counted as running): the next ones in line whose stubs they wait for are
+        finished, as many as keep every call slot busy."""
+        started: list[ModelStubRef] = []
+        index = len(state.waiting_stubs) - 1
+        while index >= 0 and state.running < max(1, _AHEAD * self.fill.generator.concurrency):
+            stub = state.waiting_stubs[index]
+            if state.needs.get(stub, set()) <= state.finished:
+                started.append(state.waiting_stubs.pop(index))
+                state.running += 1
+            index -= 1
+        return started
 
     @step(num_workers=_STEP_WORKERS)
     async def generate_code(
         self, ctx: Context[ModelFillState], ev: GenerateCodeEvent
     ) -> CodeGeneratedEvent | StubFinishedEvent:
         """One call to the model for one stub, and its answer read for validation."""
-        conversation = (await ctx.store.get_state()).conversations[ev.stub]
+        state = await ctx.store.get_state()
+        conversation = state.conversations[ev.stub]
+        if ev.attempt == 1 and ev.stub in state.needs:
+            conversation = await self._reopen(ctx, ev.stub, conversation)
         completion = await self.fill.generator.call(conversation)
         if completion is None:  # no answer: an LLM error or the budget spent
             return StubFinishedEvent(stub=ev.stub)
@@ -179,21 +203,57 @@ class CodeGenerationWorkflow(Workflow):
             return StubFinishedEvent(stub=ev.stub)
         return GenerateCodeEvent(stub=ev.stub, attempt=conversation.attempt + 1)
 
+    async def _reopen(
+        self, ctx: Context[ModelFillState], stub: ModelStubRef, conversation: StubConversation
+    ) -> StubConversation:
+        """A method that waited for others of its class, asked about the class as it stands now: the prompt shows
+        the code of those that passed (only a method whose name is its own: its line has moved)."""
+        fill = self.fill
+        working = (await ctx.store.get_state()).files[stub.file_path].working_source
+        if working is None or not conversation.unique_name:
+            return conversation
+        try:
+            extraction = await fill.extractor.run(
+                ModelStubExtractionRequest(node_file_content=working, file_path=stub.file_path),
+                correlation_id=fill.correlation_id,
+            )
+            moved = [s for s in extraction.stubs if s.qualified_name == stub.qualified_name]
+            if len(moved) != 1:
+                return conversation
+            reopened = fill.generator.open_file(
+                working,
+                stub.file_path,
+                moved,
+                correlation_id=fill.correlation_id,
+                max_attempts=fill.max_attempts,
+                feedback=fill.feedback,
+                known=fill.known,
+            )[0]
+        except ModelOnexError:  # the working text always parses; the file as read is what is asked about then
+            return conversation
+        async with ctx.store.edit_state() as state:
+            state.conversations[stub] = reopened
+        return reopened
+
     @step
     async def finish_stub(self, ctx: Context[ModelFillState], ev: StubFinishedEvent) -> InjectCodeEvent | None:
         """Record a finished stub; when it was its file's last, the file is ready to inject."""
         async with ctx.store.edit_state() as state:
             generation = self.fill.generator.finish(state.conversations[ev.stub])
+            if generation.line_number != ev.stub.line_number:  # asked in the working text (``_reopen``)
+                generation = generation.model_copy(update={"line_number": ev.stub.line_number})
             state.generations[ev.stub.file_path].append(generation)
             file = state.files[ev.stub.file_path]
             file.waiting -= 1
             done = file.waiting == 0
-            following = state.waiting_stubs.pop() if state.waiting_stubs else None
+            state.running -= 1
+            state.finished.add(ev.stub)
+            following = self._ready(state)
         conversation = state.conversations[ev.stub]
         if generation.success and not done and conversation.stub.enclosing_classes and conversation.unique_name:
             await self._place_method(ctx, ev.stub.file_path, generation)  # a module function's siblings do not run it
-        if following is not None:  # one stub done, the next one starts
-            ctx.send_event(GenerateCodeEvent(stub=following, attempt=1))
+        for stub in following:  # started after the method is in place: a stub waiting for it is asked about it
+            ctx.send_event(GenerateCodeEvent(stub=stub, attempt=1))
         ctx.write_event_to_stream(
             CodeValidatedEvent(
                 stub=ev.stub, success=generation.success, attempts=generation.attempts, message=generation.message

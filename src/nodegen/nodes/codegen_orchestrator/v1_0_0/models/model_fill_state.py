@@ -41,6 +41,13 @@ class ModelFillState(BaseModel):
     waiting_stubs: list[ModelStubRef] = Field(
         default_factory=list, exclude=True, description="Stubs not started yet, the next one last"
     )
+    needs: dict[ModelStubRef, set[ModelStubRef]] = Field(
+        default_factory=dict,
+        exclude=True,
+        description="Stubs that wait for others of their class to finish (``stub_order``), and which",
+    )
+    finished: set[ModelStubRef] = Field(default_factory=set, exclude=True, description="Stubs finished")
+    running: int = Field(default=0, ge=0, description="Stubs started and not finished")
     generations: dict[str, list[ModelStubGeneration]] = Field(
         default_factory=dict, exclude=True, description="Finished stubs, by file"
     )
