@@ -611,6 +611,18 @@ async def test_a_value_where_every_implementation_raises_the_error_the_prompt_st
     assert "all 3 implementations of its rules raise VALIDATION_ERROR" in stage.outputs_changed[0]
 
 
+async def test_code_that_raises_the_stated_error_wherever_the_spec_has_a_value_does_not_turn_values_into_errors():
+    # the 1.5B model's DeployPlan: three depth-first sorts that took a step seen twice for a cycle raised
+    # VALIDATION_ERROR on every plan, and the spec's plans all became validation errors
+    always_raises = "raise ModelOnexError(error_code=EnumCoreErrorCode.VALIDATION_ERROR, message='a cycle')"
+    async with ScriptedLLMServer(answering(SHIPPING, bodies=(always_raises,) * 3)) as server:
+        spec, stage, _ = await write_spec(ask(server, samples=1))
+    assert not any("raise VALIDATION_ERROR" in change for change in stage.outputs_changed), stage.outputs_changed
+    if spec is not None:  # kept as the model wrote it, each value example marked as given by no implementation
+        values = [e for e in spec.operations[0].examples if e.output is not None]
+        assert values and all("code 0/3" in (e.agreement or "") for e in values)
+
+
 async def test_a_missing_file_example_whose_setup_writes_the_file_loses_the_file():
     # the 1.5B model's CsvSummer: FILE_NOT_FOUND for an empty file and a header-only one its own setup wrote; asked
     # to mend it, it dropped the examples in every sample, so a model's spec is read with the file left out

@@ -109,6 +109,11 @@ async def _probed(
     return found, {index: [got[i] if i < len(got) else None for i in found.positions] for index, got in keys.items()}
 
 
+def _is_value(key: str | None) -> bool:
+    """An implementation's outcome is a value (not an error, not a failure to run)."""
+    return key is not None and not key.startswith("error ")
+
+
 @dataclass
 class _Weighed:
     """One operation's examples as the implementations leave them, the code that may stand in the package with what
@@ -149,6 +154,12 @@ async def _weigh(
         if example.source == "prompt" or error_supported(example, operation, spec.prompt)
     }
     trusted, size = _trusted(keys, len(codes), binding)
+    valued = {  # the examples with a value that most implementations give a value for
+        position
+        for position, example in enumerate(ran_examples)
+        if example.error is None
+        and 2 * sum(1 for got in keys if position < len(got) and _is_value(got[position])) > len(codes)
+    }
     examples, position = [], 0
     for example, arguments in loaded:
         if arguments is None:
@@ -159,6 +170,7 @@ async def _weigh(
             len(codes),
             trusted[position] if trusted else None,
             size,
+            values_elsewhere=bool(valued - {position}),
         )
         position += 1
         examples.append(decide(runtime, operation, example, evidence, report, spec.prompt))

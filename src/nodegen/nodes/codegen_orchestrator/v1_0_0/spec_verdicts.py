@@ -64,12 +64,14 @@ def error_supported(example: ModelSpecExample, operation: ModelSpecOperation, pr
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """What the implementations gave for one example: each one's outcome, how many were drawn, and the outcome of
-    the ones trusted over the spec (``_trusted``) with how many they are."""
+    the ones trusted over the spec (``_trusted``) with how many they are; ``values_elsewhere``: most of them give a
+    value (not an error) for another example of the operation that the spec says gives one."""
 
     keys: list[str | None]
     drawn: int
     trusted: str | None
     size: int
+    values_elsewhere: bool = True
 
 
 def decide(  # noqa: PLR0917 - one example's evidence, all of it
@@ -116,6 +118,8 @@ def decide(  # noqa: PLR0917 - one example's evidence, all of it
         and example.error is None
         and example.source != "prompt"
         and count == drawn >= 2
+        and evidence.values_elsewhere  # code that raises wherever the spec has a value shares a bug: the 1.5B model's
+        # DeployPlan, three depth-first sorts that took any step seen twice for a cycle, raised on every plan
         and error_rules(prompt, raised, len(operation.error_codes))
     ):  # the 1.5B model's InventoryLookup: a sku missing from an empty table gave 0 there, RESOURCE_NOT_FOUND below
         report.changed.append(
