@@ -91,8 +91,13 @@ class ModelSpecExample(BaseModel):
 
     @model_validator(mode="after")
     def _one_outcome(self) -> ModelSpecExample:
-        if (self.output is None) == (self.error is None):
+        if self.output is not None and self.error is not None:
             raise ValueError("an example has either an output or an error (the ModelOnexError code), not both")
+        if self.output is None and self.error is None:  # told "not both", the 1.5B model gave neither again
+            raise ValueError(
+                "an example needs its outcome: the output (response field -> value) or the error (the ModelOnexError "
+                "code) it raises"
+            )
         if self.error is not None and self.error not in ERROR_CODES:
             known = ", ".join(ERROR_CODES[:8])
             raise ValueError(f"unknown error code {self.error!r}: use an EnumCoreErrorCode name ({known}, ...)")

@@ -84,6 +84,7 @@ def test_the_compact_forms_read_as_the_full_ones():
         ("kind: compute", "kind: gadget", "kind: Input should be 'effect', 'compute', 'reducer' or 'orchestrator'"),
         ("name: ShippingCost", "name: shipping-cost", "not a PascalCase identifier"),
         ("output: {cost: 7.4}", "output: {cost: 7.4}, error: VALIDATION_ERROR", "either an output or an error"),
+        (", output: {cost: 7.4}", "", "examples.0: Value error, an example needs its outcome: the output"),
         ("error: VALIDATION_ERROR}\n      - {case: error, input: {weight_kg: 1", "error: OOPS}\n      - {case: error, input: {weight_kg: 1", "unknown error code 'OOPS'"),
         ("kind: compute", "kind: compute\nkind: effect", "given twice"),
         ("request:", "request: [", "is not YAML"),
