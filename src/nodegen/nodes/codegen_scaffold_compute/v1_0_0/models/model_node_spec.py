@@ -138,7 +138,8 @@ class ModelNodeSpec(BaseModel):
                 # the one request field's value written as the whole input: ``input: [1, 2]`` for ``{values: [1, 2]}``
                 if isinstance(example, dict) and len(requests) == 1 and not isinstance(example.get("input", {}), dict):
                     example["input"] = {requests[0]: example["input"]}
-                if isinstance(example, dict) and "output" in example and len(outputs) == 1:
+                # (``output: null`` is no output: beside an error it is the error's example)
+                if isinstance(example, dict) and example.get("output") is not None and len(outputs) == 1:
                     value, name = example["output"], outputs[0]
                     # a dict is the operation's output already, unless the one output is itself a mapping
                     mapping = types.get(name, "").startswith(("dict", "Dict")) or types.get(name, "")[:1].isupper()

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator, m
 from nodegen.onex import EnumCoreErrorCode
 
 ERROR_CODES = tuple(code.name for code in EnumCoreErrorCode)
+_NONE_WRITTEN = frozenset({"", "none", "null", "~"})  # Python's None and YAML's null, written as text
 
 
 class ModelHttpRoute(BaseModel):
@@ -79,6 +80,12 @@ class ModelSpecExample(BaseModel):
     agreement: str | None = Field(
         default=None, description="nodegen's: samples that gave this output for this input, e.g. '3/3'"
     )
+
+    @field_validator("output", "error", mode="before")
+    @classmethod
+    def _none_written(cls, value: object) -> object:
+        """``error: None`` (YAML reads a string) or an empty one: no error; likewise no output."""
+        return None if isinstance(value, str) and value.strip().lower() in _NONE_WRITTEN else value
 
     @field_validator("error", mode="before")
     @classmethod

@@ -70,6 +70,19 @@ def test_a_bare_input_is_the_one_request_field_s_value():
     assert load_spec(text).operations[0].examples[1].input == {"orders": []}
 
 
+@pytest.mark.parametrize("written", ["error: None", "error: null", "error: ''", "error: none"])
+def test_an_error_written_as_none_is_no_error(written):
+    # Python's None in YAML is a string: the example has its output and no error
+    spec = load_spec(SHIPPING.replace("output: {cost: 7.4}", f"output: {{cost: 7.4}}, {written}"))
+    assert (spec.operations[0].examples[0].output, spec.operations[0].examples[0].error) == ({"cost": 7.4}, None)
+
+
+def test_an_output_written_as_null_beside_an_error_is_no_output():
+    # one response field: a bare output is that field's value, but null is no output
+    spec = load_spec(SHIPPING.replace("error: VALIDATION_ERROR}", "output: null, error: VALIDATION_ERROR}", 1))
+    assert [e.error for e in spec.operations[0].examples if e.output is None] == ["VALIDATION_ERROR"] * 2
+
+
 def test_the_compact_forms_read_as_the_full_ones():
     spec = load_spec(SHIPPING.replace("output: {cost: 7.4}", "output: 7.4"))
     assert spec.operations[0].examples[0].output == {"cost": 7.4}
