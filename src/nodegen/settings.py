@@ -188,8 +188,8 @@ class NodegenSettings(BaseSettings):
         ge=1,
         le=16,
         description="Candidates drawn for a stub from the first that passes its checks on, the passing ones chosen by "
-        "execution agreement on probe inputs (1: the first that passes is written; measured with the 0.5B model, 4 "
-        "changed no HumanEval outcome at 2.4 times the model's time)",
+        "execution agreement on probe inputs (1: the first that passes is written; measured with the 0.5B model on "
+        "HumanEval's 164, 4 decoded together: 120 pass against 121 with 1, in about the same model time)",
     )
     generation_concurrency: int = Field(default=4, ge=1, le=256, description="Stubs generated at the same time")
     max_tokens: int | None = Field(default=None, ge=1, description="Token budget of a run (no new call once spent)")
