@@ -14,6 +14,11 @@ Anything the module prints outside an example goes to stderr.
 The stub's function is watched by a wrapper that reports its first call (``called``, in the report's order): an
 example that fails before it fails for its own setup, whatever the new code is.
 
+A method's examples that call the class's methods on a name they never bind (``system.add_movie(...)``: ClassEval's
+and many docstrings' way of writing "an instance of the class") get that name bound to an instance made with no
+arguments, when the class can be made so (``instance`` events name them); otherwise the name stays unbound and
+such an example fails before the stub is called, as before.
+
 ``probes`` (calls nodegen derived to compare candidates by what they do, ``nodegen.pysource.probes``) run after
 ``done`` in the same globals, each under a short timer: one ``output`` event each, with what it printed or raised,
 never judged; ``probes_done`` ends them.
@@ -22,6 +27,7 @@ never judged; ``probes_done`` ends them.
 from __future__ import annotations
 
 import ast
+import builtins
 import functools
 import importlib
 import importlib.util
@@ -170,6 +176,47 @@ def _watch(module: ModuleType, qualified_name: str, runner: _Recorder) -> None:
     setattr(owner, name, kind(watched) if kind is not None else watched)
 
 
+def _receivers(examples: list[doctest.Example], owner: type) -> list[str]:
+    """Names the examples use as the receiver of one of ``owner``'s attributes (``ss.count_words(...)``) and never
+    bind (assign, import, define, loop over)."""
+    bound: set[str] = set()
+    receivers: set[str] = set()
+    for example in examples:
+        try:
+            tree = ast.parse(example.source)
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+                bound.add(node.id)
+            elif isinstance(node, ast.Import | ast.ImportFrom):
+                bound.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                bound.add(node.name)
+            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and hasattr(owner, node.attr):
+                receivers.add(node.value.id)
+    return sorted(receivers - bound)
+
+
+def _instances(module: ModuleType, qualified_name: str, test: doctest.DocTest, runner: _Recorder) -> None:
+    """Bind each name the examples use as an instance of the stub's class and never bind to one made with no
+    arguments (see the module's docstring); none when the class cannot be made so."""
+    *path, _ = qualified_name.split(".")
+    owner: Any = module
+    for part in path:
+        owner = getattr(owner, part, None)
+    if not path or not isinstance(owner, type):
+        return
+    for name in _receivers(test.examples, owner):
+        if name in test.globs or hasattr(builtins, name):
+            continue
+        try:
+            test.globs[name] = owner()
+        except Exception:  # a class its examples cannot make with no arguments: nothing is bound
+            return
+        runner.emit({"event": "instance", "name": name, "made": f"{owner.__name__}()"})
+
+
 class _Recorder(doctest.DocTestRunner):
     def __init__(self, report: TextIO, module_file: str, token: str) -> None:
         super().__init__(checker=ExampleOutputChecker(), verbose=False, optionflags=0)
@@ -252,6 +299,7 @@ def main(spec_path: str) -> int:
     test = doctest.DocTest(
         examples, module.__dict__.copy(), spec["name"], spec["module_file"], spec["lineno"], spec["docstring"]
     )
+    _instances(module, spec["name"], test, runner)
     results = runner.run(test, out=lambda _text: None, clear_globs=False)
     runner.emit({"event": "done", "attempted": results.attempted, "failed": results.failed})
     if spec.get("probes") and not results.failed:  # a candidate its examples refuse is compared with no other

@@ -127,6 +127,8 @@ def _example_findings(
     first_call = next((i for i, e in enumerate(events) if e.get("event") == "called"), len(events)) if watched else 0
     broken = [e for e in events[:first_call] if e.get("event") in ("failure", "exception")]
     failing = [e for e in events[first_call:] if e.get("event") in ("failure", "exception")]
+    # a name the examples use as an instance and never bind, bound by the runner (``example_runner._instances``)
+    made = "".join(f", with `{e['name']} = {e['made']}`" for e in events if e.get("event") == "instance")
     if broken:
         first = broken[0]
         what = first.get("error") or f"gave `{str(first.get('got', '')).rstrip() or 'no output'}`"
@@ -140,7 +142,7 @@ def _example_findings(
         before = [example for example in examples[:index] if not example.equal]  # arrow examples stand alone
         setup = [] if examples[index].equal else [_call(example.source) for example in before[-_SETUP_SHOWN:]]
         after = f"after `{'`, `'.join(setup)}`, " if setup else ""
-        where = f"the docstring example at line {line + int(event['lineno'])}"
+        where = f"the docstring example at line {line + int(event['lineno'])}{made}"
         want = event["want"].rstrip("\n") or "no output"
         if event["event"] == "failure":
             got = event["got"].rstrip("\n") or "no output"

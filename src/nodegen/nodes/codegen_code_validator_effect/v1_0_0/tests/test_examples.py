@@ -245,3 +245,26 @@ async def test_an_example_that_names_the_arguments_is_run_as_a_call_of_the_stub(
     wrong = await check(validator, NAMED, "top", "return sorted(arr)[:k]")
     assert [f.code for f in wrong.errors] == ["EXA001", "EXA001"]
     assert "`top(arr = [-3, -4, 5], k = 2)` expected `[-3, 5]` but got `[-4, -3]`" in wrong.errors[0].message
+
+
+UNBOUND = COUNTER.replace("        >>> c = Counter()\n", "").replace(">>> c.", ">>> counter.")
+NEEDS_ARGUMENTS = UNBOUND.replace("def __init__(self) -> None:", "def __init__(self, start: int) -> None:")
+
+
+async def test_a_name_the_examples_use_as_an_instance_and_never_bind_is_one(validator):
+    # ClassEval's way, and many docstrings': `system.add_movie(...)` with no `system = ...` (45 of its 211 methods'
+    # examples failed before the stub was called, for this alone, and so said nothing of the code)
+    assert ">>> counter.add(2)" in UNBOUND and "Counter()" not in UNBOUND.split('"""')[3]
+    assert (await check(validator, UNBOUND, "Counter.add", "self._total += n")).is_valid
+    result = await check(validator, UNBOUND, "Counter.add", "self._total += n * 2")
+    (finding,) = result.errors
+    assert finding.code == "EXA001"
+    assert "with `counter = Counter()`: after `counter.add(2)`, `counter.add(2)`, `counter.total` expected `4`" in (
+        finding.message
+    )
+
+
+async def test_a_class_its_examples_cannot_make_with_no_arguments_is_left_unbound(validator):
+    result = await check(validator, NEEDS_ARGUMENTS, "Counter.add", "self._total += n * 2")
+    assert result.is_valid and [w.code for w in result.warnings] == ["EXA003"]
+    assert "name 'counter' is not defined" in result.warnings[0].message
