@@ -268,3 +268,37 @@ async def test_a_class_its_examples_cannot_make_with_no_arguments_is_left_unboun
     result = await check(validator, NEEDS_ARGUMENTS, "Counter.add", "self._total += n * 2")
     assert result.is_valid and [w.code for w in result.warnings] == ["EXA003"]
     assert "name 'counter' is not defined" in result.warnings[0].message
+
+
+CART = '''class Cart:
+    """Items by name."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, dict[str, int]] = {}
+
+    def add_item(self, name: str, price: int, quantity: int) -> int:
+        """Add an item; the number of items.
+
+        >>> cart.add_item("apple", 1, 5)
+        self.items = {"apple": {"price": 1, "quantity": 5}}
+        """
+        # IMPLEMENTATION REQUIRED
+'''
+
+
+async def test_an_output_that_states_attributes_after_a_call_is_checked_on_the_receiver(validator):
+    # ClassEval's way: the output line states the object's state, not what the call prints (it returns a count)
+    right = "self.items[name] = {'price': price, 'quantity': quantity}\nreturn len(self.items)"
+    assert (await check(validator, CART, "Cart.add_item", right)).is_valid
+    result = await check(validator, CART, "Cart.add_item", "self.items[name] = {'price': price}\nreturn 1")
+    (finding,) = result.errors
+    assert finding.code == "EXA001" and "`cart.items == {'apple': {'price': 1, 'quantity': 5}}` does not hold" in (
+        finding.message
+    )
+
+
+async def test_a_call_written_with_no_output_line_states_no_value_but_must_not_raise(validator):
+    unstated = COUNTER.replace("        >>> c.total\n        4\n", "")
+    assert (await check(validator, unstated, "Counter.add", "self._total += n\nreturn self._total")).is_valid
+    result = await check(validator, unstated, "Counter.add", "raise KeyError(n)")
+    assert [f.code for f in result.errors] == ["EXA001", "EXA001"] and "raised KeyError" in result.errors[0].message
