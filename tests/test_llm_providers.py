@@ -37,7 +37,7 @@ from nodegen.llm import (
 )
 from nodegen.onex import EnumCoreErrorCode, ModelOnexError
 from nodegen.settings import load_settings
-from tests.support.llm_server import Reply, ScriptedLLMServer
+from tests.support.llm_server import DecodesTogether, Reply, ScriptedLLMServer
 
 KEY = "sk-test-0123456789abcdef0123"
 
@@ -251,6 +251,23 @@ async def test_retries_honour_retry_after_and_stop_on_errors_that_will_not_pass(
     with pytest.raises(LLMError) as raised:
         await complete_with_retries(refused, _request(), RetryPolicy(max_retries=3))
     assert refused.calls == 1 and raised.value.retries == 0
+
+
+def test_a_batch_decoded_together_stretches_a_call_s_time_limit_by_half_a_limit_an_answer():
+    together = ProviderCapabilities(samples_together=4)
+    assert [together.batch_time(n) for n in (1, 2, 4, 9)] == [1.0, 1.5, 2.5, 2.5]
+    assert together.batch_time() == 2.5 and ProviderCapabilities().batch_time() == 1.0
+
+
+async def test_a_call_to_a_provider_that_decodes_together_may_take_what_a_batch_takes():
+    # the 1.5B model's four InvoiceFetcher retries, decoded together, were cut at one call's limit, mid-line
+    async with ScriptedLLMServer(lambda received: Reply(text="ok", delay_s=0.5)) as server:
+        alone = openai_client("gpt-4o-mini", base_url=server.openai_url, api_key=KEY)
+        policy = RetryPolicy(timeout_s=0.3, max_retries=0)
+        with pytest.raises(LLMError) as raised:
+            await complete_with_retries(alone, _request(), policy)
+        assert raised.value.kind is EnumLLMFailure.TIMEOUT and "within 0.3 s" in raised.value.message
+        assert (await complete_with_retries(DecodesTogether(alone), _request(), policy)).text == "ok"
 
 
 async def test_backoff_grows_and_is_capped():

@@ -56,6 +56,7 @@ TINY_MODEL_WARNING = (
 )
 
 _JOIN_S = 0.02  # how long a call waits for others with its prompt to join it (calls take seconds)
+
 _CLOSED_BLOCK = re.compile(r"^[ \t]*```[^\n]*\n.*?^[ \t]*```[ \t]*$", re.DOTALL | re.MULTILINE)
 
 
@@ -247,9 +248,9 @@ class LocalGGUFClient:
     async def complete(self, request: ModelCompletionRequest) -> ModelCompletion:
         """Run the model in a worker thread, stopping a little before the time limit with what it has written.
         Calls made at once with the same prompt (several samples of one question) are decoded together."""
-        deadline = time.monotonic() + self._time_limit_s * 0.9
+        started = time.monotonic()
         if request.json_schema is not None:  # a grammar constrains one answer at a time
-            return await asyncio.to_thread(self._complete, request, deadline)
+            return await asyncio.to_thread(self._complete, request, started + self._time_limit_s * 0.9)
         key = json.dumps([_messages(request), request.answer_start])
         group = self._joining.get(key)
         if group is not None and len(group) < self.capabilities.samples_together:
@@ -263,6 +264,8 @@ class LocalGGUFClient:
             if self._joining.get(key) is group:
                 del self._joining[key]
         followers = [future for _, future in group[1:] if future is not None]
+        # a little before the call's time limit, which a batch stretches (``ProviderCapabilities.batch_time``)
+        deadline = started + self._time_limit_s * 0.9 * self.capabilities.batch_time(len(group))
         try:
             answers = await asyncio.to_thread(self._complete_together, [r for r, _ in group], deadline)
         except BaseException as error:

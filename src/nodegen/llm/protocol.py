@@ -124,6 +124,14 @@ class ProviderCapabilities(BaseModel):
         "model: several samples of one question cost little more than one); 1: each call on its own",
     )
 
+    def batch_time(self, answers: int | None = None) -> float:
+        """How many calls' time limits a call may take when ``answers`` (default: the most it decodes together)
+        are decoded in one batch with it: half a limit more for each answer beside the first (decoded together, four
+        answers cost about twice one: docs/benchmarks.md ``together-decoding-local-1-5b``). One call's limit for a
+        whole batch cut the 1.5B model's four InvoiceFetcher retries mid-line at 108 s, twice: eight attempts lost."""
+        count = self.samples_together if answers is None else min(max(answers, 1), self.samples_together)
+        return 1 + (count - 1) / 2
+
 
 class ModelCompletion(BaseModel):
     """A model's answer and what it cost."""

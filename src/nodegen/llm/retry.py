@@ -36,14 +36,15 @@ async def complete_with_retries(
 ) -> ModelCompletion:
     """The answer; ``LLMError`` (with ``retries`` set) when every try failed or the budget forbids a call."""
     retries = 0
+    limit_s = policy.timeout_s * client.capabilities.batch_time()  # a call may be one of a batch decoded together
     while True:
         if budget is not None:
             budget.check()
         try:
-            async with asyncio.timeout(policy.timeout_s):
+            async with asyncio.timeout(limit_s):
                 completion = await client.complete(request)
         except TimeoutError:
-            error = LLMError(EnumLLMFailure.TIMEOUT, f"{client.identity} gave no answer within {policy.timeout_s:g} s")
+            error = LLMError(EnumLLMFailure.TIMEOUT, f"{client.identity} gave no answer within {limit_s:g} s")
         except LLMError as failure:
             error = failure
         else:
