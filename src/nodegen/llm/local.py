@@ -56,7 +56,6 @@ TINY_MODEL_WARNING = (
 )
 
 _JOIN_S = 0.02  # how long a call waits for others with its prompt to join it (calls take seconds)
-
 _CLOSED_BLOCK = re.compile(r"^[ \t]*```[^\n]*\n.*?^[ \t]*```[ \t]*$", re.DOTALL | re.MULTILINE)
 
 

@@ -96,7 +96,7 @@ def _state_after(source: str, want: str) -> list[str] | None:
             return None
         target, value = statement.targets[0], statement.value
         pairs = (
-            list(zip(target.elts, value.elts, strict=False))
+            list(zip(target.elts, value.elts, strict=True))
             if isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple) and len(target.elts) == len(value.elts)
             else [(target, value)]
         )
