@@ -27,7 +27,7 @@ from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import (
 
 from .spec_code import OutputsAsk, example_calls, implementations, module_of, outcome_key, run_modules, shaped
 from .spec_probes import Probed, disagreements, probe_inputs, unshown_numbers
-from .spec_verdicts import Evidence, OutputsReport, decide, error_supported, expected_key
+from .spec_verdicts import Evidence, OutputsReport, decide, error_supported, expected_key, is_value
 
 MORE_DRAWS = 2  # where the implementations leave a spec undecided, drawing goes on up to this many times as many
 
@@ -109,11 +109,6 @@ async def _probed(
     return found, {index: [got[i] if i < len(got) else None for i in found.positions] for index, got in keys.items()}
 
 
-def _is_value(key: str | None) -> bool:
-    """An implementation's outcome is a value (not an error, not a failure to run)."""
-    return key is not None and not key.startswith("error ")
-
-
 @dataclass
 class _Weighed:
     """One operation's examples as the implementations leave them, the code that may stand in the package with what
@@ -158,7 +153,7 @@ async def _weigh(
         position
         for position, example in enumerate(ran_examples)
         if example.error is None
-        and 2 * sum(1 for got in keys if position < len(got) and _is_value(got[position])) > len(codes)
+        and 2 * sum(1 for got in keys if position < len(got) and is_value(got[position])) > len(codes)
     }
     examples, position = [], 0
     for example, arguments in loaded:

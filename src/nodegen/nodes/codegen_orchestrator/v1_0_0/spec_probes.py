@@ -22,6 +22,8 @@ from pydantic import JsonValue
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import SpecRuntime, held_numbers, numbers_in
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import ModelSpecExample, ModelSpecOperation
 
+from .spec_verdicts import is_value
+
 _GAP = re.compile(r"\s+")
 PROBES_PER_OPERATION = 24  # inputs made per operation (one sandbox run of their own takes them all)
 ADDED_PER_OPERATION = 2  # examples added where the implementations disagree
@@ -103,7 +105,7 @@ def unshown_numbers(operation: ModelSpecOperation, prompt: str) -> frozenset[flo
 
 def _showing(outcomes: tuple[str | None, ...], unshown: frozenset[float]) -> frozenset[float]:
     """The numbers of ``unshown`` the values of ``outcomes`` hold."""
-    values = [json.loads(text) for text in outcomes if text is not None and not text.startswith("error ")]
+    values = [json.loads(text) for text in outcomes if is_value(text)]
     return frozenset(held_numbers(values)) & unshown
 
 
@@ -148,8 +150,8 @@ def disagreements(
     told = f", which alone shows the prompt's {why}" if why else ""
     splits: set[tuple[bool, ...]] = set()  # which implementations each added example keeps
     stated = set(operation.error_codes)  # an error no example raises (INVALID_INPUT for 30 retries) keeps no rule
-    for position, outcome in enumerate(shared):
-        if outcome is None or outcome.startswith("error ") or len(found.examples) >= ADDED_PER_OPERATION:
+    for position, outcome in [(position, outcome) for position, outcome in enumerate(shared) if is_value(outcome)]:
+        if len(found.examples) >= ADDED_PER_OPERATION:
             continue
         given = [got[position] for got in keys if len(got) == len(inputs)]
         split = tuple(other == outcome for other in given)

@@ -8,7 +8,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0 import SpecRuntime, error_rules
 from nodegen.nodes.codegen_scaffold_compute.v1_0_0.models import ModelSpecExample, ModelSpecOperation
@@ -41,6 +41,12 @@ def expected_key(runtime: SpecRuntime, example: ModelSpecExample) -> str:
     if example.error is not None:
         return f"error {example.error}"
     return json.dumps(runtime.load_output(example.output or {}), sort_keys=True, default=str)
+
+
+def is_value(key: str | None) -> TypeGuard[str]:
+    """An implementation's outcome (``outcome_key``, ``expected_key``) is a value: not an error, not a failure to
+    run."""
+    return key is not None and not key.startswith("error ")
 
 
 def vote(keys: list[str | None]) -> tuple[str | None, int]:
@@ -94,14 +100,13 @@ def decide(  # noqa: PLR0917 - one example's evidence, all of it
     replace = (  # never where an implementation of the rules gives the example's own output: the 1.5B model's
         # LoanPayment said 500.0 for 500 at 0 % over 1 month, one implementation agreed, two that read "principal /
         # months when the rate is 0" as r = 1 / months gave 1000.0 and would have outvoted it
-        trusted is not None
+        is_value(trusted)
         and trusted != expected
-        and not trusted.startswith("error ")
         and example.error is None
         and example.source != "prompt"
         and agreeing == 0
     )
-    values = [key for key in keys if key is not None and not key.startswith("error ")]
+    values = [key for key in keys if is_value(key)]
     alone = not error_supported(example, operation, prompt)
     if example.error is not None and alone and majority is not None and len(values) == count == drawn >= 2:
         output = json.loads(majority)
@@ -153,4 +158,4 @@ def from_code(
     return example.model_copy(update=update | ({"case": case} if case else {}))
 
 
-__all__ = ["Evidence", "OutputsReport", "decide", "error_supported", "expected_key", "from_code", "vote"]
+__all__ = ["Evidence", "OutputsReport", "decide", "error_supported", "expected_key", "from_code", "is_value", "vote"]

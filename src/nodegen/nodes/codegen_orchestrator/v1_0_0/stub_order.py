@@ -70,6 +70,8 @@ def fill_order(stubs: Sequence[ModelMethodStub]) -> list[tuple[ModelMethodStub, 
     entered: set[str] = set()
     order: list[tuple[ModelMethodStub, set[str]]] = []
     for root in stubs:
+        if root.qualified_name in entered:  # placed already, as what an earlier stub depends on
+            continue
         stack = [(root.qualified_name, iter(sorted(needs[root.qualified_name], key=position.__getitem__)))]
         entered.add(root.qualified_name)
         while stack:
@@ -80,9 +82,8 @@ def fill_order(stubs: Sequence[ModelMethodStub]) -> list[tuple[ModelMethodStub, 
                 stack.append((following, iter(sorted(needs[following], key=position.__getitem__))))
                 continue
             stack.pop()
-            if name not in done:
-                order.append((by_name[name], needs[name] & done))
-                done.add(name)
+            order.append((by_name[name], needs[name] & done))
+            done.add(name)
     return order
 
 
