@@ -14,6 +14,7 @@ class Call:
     """One call as the provider saw it."""
 
     turns: int  # messages in the request: 1 on a first attempt, 3 on a repair
+    asked: str  # the request's last message
     text: str
     input_tokens: int
     output_tokens: int
@@ -23,6 +24,7 @@ class Call:
     def as_json(self) -> dict[str, object]:
         return {
             "turns": self.turns,
+            "asked": self.asked,
             "answer": self.text,
             "prompt_tokens": self.input_tokens,
             "completion_tokens": self.output_tokens,
@@ -58,6 +60,7 @@ class ObservingClient:
         self.calls.append(
             Call(
                 turns=len(request.messages),
+                asked=request.messages[-1].content if request.messages else "",
                 text=completion.text,
                 input_tokens=completion.input_tokens,
                 output_tokens=completion.output_tokens,

@@ -168,7 +168,9 @@ async def _main(args: argparse.Namespace) -> None:
                 await _humaneval(args, model, where)
                 _write_humaneval(args)
             if "new" in chosen:
-                rows = await new_model.run(ObservingClient(model), args.llm, resume=args.resume, keys=args.prompt)
+                rows = await new_model.run(
+                    ObservingClient(model), args.llm, resume=args.resume, keys=args.prompt, calls=args.calls
+                )
                 name, title = model_section(*NEW, args.llm)
                 write_section(args.output, name, f"## {title}\n\n{new_model.render(rows, args.llm)}\n\n{_stamp()}")
             if "spec-decoding" in chosen:
@@ -209,6 +211,7 @@ def main() -> int:
     parser.add_argument("--skip-examples-off", action="store_true", help="HumanEval: no run with examples unchecked")
     parser.add_argument("--resume", action="store_true", help="keep the results file, skip what it holds")
     parser.add_argument("--prompt", action="append", help="nodegen new: only this prompt of new_prompts.py (repeat)")
+    parser.add_argument("--calls", type=Path, help="nodegen new: keep each prompt's model calls in DIR/KEY.jsonl")
     parser.add_argument("--report-only", action="store_true", help="HumanEval: rebuild the section, run no model")
     parser.add_argument(
         "--results", type=Path, help=f"HumanEval JSONL (default {RESULTS}, for another --llm humaneval_model-LLM.jsonl)"

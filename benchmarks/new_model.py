@@ -65,8 +65,21 @@ def _failed_at(result: Any, passed: int, total: int) -> str | None:
     return None if total and passed == total else "acceptance"
 
 
-async def new_one(item: NewPrompt, client: ObservingClient, llm: str, where: Path) -> dict[str, Any]:
-    """One `nodegen new` run in a fresh folder, then the acceptance test."""
+async def new_one(
+    item: NewPrompt, client: ObservingClient, llm: str, where: Path, calls: Path | None = None
+) -> dict[str, Any]:
+    """One `nodegen new` run in a fresh folder, then the acceptance test; with ``calls``, every model call of the run
+    (what was asked last and the answer) is written to ``calls/KEY.jsonl``."""
+    try:
+        return await _new_one(item, client, llm, where)
+    finally:
+        if calls is not None:
+            calls.mkdir(parents=True, exist_ok=True)
+            lines = [json.dumps(call.as_json()) + "\n" for call in client.calls]
+            (calls / f"{item.key}.jsonl").write_text("".join(lines), encoding="utf-8")
+
+
+async def _new_one(item: NewPrompt, client: ObservingClient, llm: str, where: Path) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="new-", dir=where))
     container = ModelContainer.from_settings(
         settings_for(folder, llm, state_dir=str(folder / ".nodegen")), services={"llm_client": client}
@@ -122,9 +135,15 @@ def results_file(llm: str) -> Path:
 
 
 async def run(
-    client: ObservingClient, llm: str, *, resume: bool = False, keys: list[str] | None = None
+    client: ObservingClient,
+    llm: str,
+    *,
+    resume: bool = False,
+    keys: list[str] | None = None,
+    calls: Path | None = None,
 ) -> list[dict[str, Any]]:
-    """Every prompt (or ``keys``), appended to the results file; with ``resume`` the rows it holds are kept."""
+    """Every prompt (or ``keys``), appended to the results file; with ``resume`` the rows it holds are kept; with
+    ``calls``, each prompt's model calls are kept there (``new_one``)."""
     path = results_file(llm)
     path.parent.mkdir(parents=True, exist_ok=True)
     rows = (
@@ -137,7 +156,7 @@ async def run(
         for item in NEW_PROMPTS:
             if item.key in done or (keys and item.key not in keys):
                 continue
-            row = await new_one(item, client, llm, Path(tmp))
+            row = await new_one(item, client, llm, Path(tmp), calls)
             print(f"[nodegen new] {item.key}: {row}", flush=True)
             with path.open("a") as handle:
                 handle.write(json.dumps(row) + "\n")
