@@ -7,9 +7,14 @@ from nodegen.lazy import lazy_exports
 if TYPE_CHECKING:
     from .conversation import StubConversation
     from .node import NodeCodegenCodeGeneratorEffect
+    from .port import ModelAttemptDraft, ModelAttemptVerdict, ModelCodeGenerationRequest, ModelCodeGenerationResult
     from .prompting import shown_path
 
 __all__ = [
+    "ModelAttemptDraft",
+    "ModelAttemptVerdict",
+    "ModelCodeGenerationRequest",
+    "ModelCodeGenerationResult",
     "NodeCodegenCodeGeneratorEffect",
     "StubConversation",
     "shown_path",
@@ -17,6 +22,10 @@ __all__ = [
 __getattr__ = lazy_exports(
     __name__,
     {
+        "ModelAttemptDraft": ".port",
+        "ModelAttemptVerdict": ".port",
+        "ModelCodeGenerationRequest": ".port",
+        "ModelCodeGenerationResult": ".port",
         "NodeCodegenCodeGeneratorEffect": ".node",
         "StubConversation": ".conversation",
         "shown_path": ".prompting",

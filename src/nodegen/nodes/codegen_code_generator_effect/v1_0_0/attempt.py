@@ -12,7 +12,7 @@ from .models import EnumAttemptOutcome, ModelGenerationEvent
 from .prompting import render_findings
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Attempt:
     """What one attempt produced."""
 

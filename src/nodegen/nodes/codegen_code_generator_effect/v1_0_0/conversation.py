@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from uuid import UUID
 
 from nodegen.llm import ModelChatMessage, ModelCompletion, ProviderCapabilities
@@ -22,9 +22,10 @@ from .prompting import FileContext
 from .selection import Selection
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class StubConversation:
-    """One stub's attempts so far: what to send next, what came back, the events, and why it stopped."""
+    """One stub's attempts so far: what to send next, what came back, the events, and why it stopped. Immutable:
+    the generator's port (``NodeCodegenCodeGeneratorEffect.run``) takes one and gives the next."""
 
     stub: ModelMethodStub
     context: FileContext
@@ -34,42 +35,49 @@ class StubConversation:
     provider: ProviderCapabilities  # the answering provider's: its prompt style, retry style and default attempts
     system: str
     first: ModelChatMessage
-    trimmed: list[str]
+    trimmed: tuple[str, ...]
     answer_start: str | None = None  # the answer's start nodegen writes (``options.answer_start_for``)
-    answer_ends: list[str] = field(default_factory=list)  # where such an answer ends
-    messages: list[ModelChatMessage] = field(default_factory=list)
+    answer_ends: tuple[str, ...] = ()  # where such an answer ends
+    messages: tuple[ModelChatMessage, ...] = ()  # what the next attempt sends (empty: the first message alone)
     attempt: int = 0
-    events: list[ModelGenerationEvent] = field(default_factory=list)
+    events: tuple[ModelGenerationEvent, ...] = ()
     last: Attempt | None = None
     stop: EnumStopReason = EnumStopReason.ATTEMPTS_EXHAUSTED
     failure_message: str = ""
     pending: AttemptStart | None = None  # the attempt under way
-    known: list[str] = field(default_factory=list)  # code already in hand, tried (and checked) before the model
+    known: tuple[str, ...] = ()  # code already in hand, tried (and checked) before the model
     known_turn: bool = False  # the attempt under way tries known code (kept at once when it passes)
     selection: Selection | None = None  # several candidates chosen by execution agreement (``selection``)
     chosen: ModelCandidateSelection | None = None
     latency_ms: float = 0.0
     # answers decoded together with an earlier attempt's, for the next attempts (by their request's key); and those
     # drawn so but never used (the stub ended first): paid for, so counted in the stub's tokens
-    drawn_ahead: list[tuple[str, ModelCompletion]] = field(default_factory=list)
-    unused: list[ModelCompletion] = field(default_factory=list)
+    drawn_ahead: tuple[tuple[str, ModelCompletion], ...] = ()
+    unused: tuple[ModelCompletion, ...] = ()
     started: float = field(default_factory=time.perf_counter)
 
-    def __post_init__(self) -> None:
-        if not self.messages:
-            self.messages = [self.first]
+    @property
+    def next_messages(self) -> list[ModelChatMessage]:
+        """What the next attempt sends."""
+        return list(self.messages) or [self.first]
+
+    @property
+    def fresh(self) -> bool:
+        """The next attempt sends the first prompt again, alone."""
+        return self.next_messages == [self.first]
 
     @property
     def unique_name(self) -> bool:
         """No other function of the file has the stub's qualified name (its name alone finds it in another text)."""
         return self.context.functions_named(self.stub.qualified_name) == 1
 
-    def choose(self) -> None:
-        """Keep the selection's winner: the stub is done, with that candidate's code."""
+    def chosen_one(self) -> StubConversation:
+        """The conversation with its selection's winner kept, when candidates passed: the stub is done, with that
+        candidate's code."""
         if self.selection is None or not self.selection.started:
-            return
-        passed, self.chosen = self.selection.choice()
-        self.last, self.stop = passed.code, EnumStopReason.VALID
+            return self
+        passed, chosen = self.selection.choice()
+        return replace(self, chosen=chosen, last=passed.code, stop=EnumStopReason.VALID)
 
     def outcome(self) -> ModelStubGeneration:
         """The stub's result: code that passed, or the last findings and why it stopped."""

@@ -1,6 +1,7 @@
-"""The repair loop for one stub: prompt, call (bounded concurrency, retries, budget), read the answer, validate it in
-place; on errors send the findings back verbatim, until the code passes or the attempts run out. Code that never
-passes is reported with its last findings and never returned as a result."""
+"""One stub's attempts: prompt, call (bounded concurrency, retries, budget), the answer read and prepared for
+validation in place; the verdict on it recorded, the findings sent back verbatim while attempts are left. Each step
+takes a conversation and gives the next (``StubConversation`` is immutable); the fill workflow drives them through the
+generator's port. Code that never passes is reported with its last findings and never returned as a result."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import asyncio
 import hashlib
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from uuid import UUID
 
 from nodegen.llm import (
@@ -21,7 +23,6 @@ from nodegen.llm import (
     RunBudget,
     complete_with_retries,
 )
-from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import (
     EnumValidationRule,
     ModelCodeValidationRequest,
@@ -42,6 +43,7 @@ from .models import (
     ModelCodeCandidate,
 )
 from .options import GenerationOptions
+from .port import ModelAttemptDraft, ModelAttemptVerdict, ModelCodeGenerationRequest, ModelCodeGenerationResult
 from .preparing import prepare_answer
 from .prompting import FileContext, build_prompt, retry_messages, stub_node_of, target_source
 from .selection import selection_for
@@ -80,18 +82,12 @@ def _signature_mismatch(stub: ModelMethodStub, context: FileContext, answer: Ans
 
 
 class StubGenerator:
-    """Generates stubs with one client, one validator, one budget and one limit on calls in flight."""
+    """Makes attempts at stubs with one client, one budget and one limit on calls in flight."""
 
     def __init__(
-        self,
-        client: LLMClient,
-        validator: NodeCodegenCodeValidatorEffect,
-        options: GenerationOptions,
-        budget: RunBudget,
-        limiter: asyncio.Semaphore,
+        self, client: LLMClient, options: GenerationOptions, budget: RunBudget, limiter: asyncio.Semaphore
     ) -> None:
         self.client = client
-        self.validator = validator
         self.options = options
         self.budget = budget
         self.limiter = limiter
@@ -194,20 +190,20 @@ class StubGenerator:
             provider=provider,
             system=prompt.system,
             first=ModelChatMessage(role=EnumChatRole.USER, content=prompt.user),
-            trimmed=prompt.trimmed,
-            known=list(known),
+            trimmed=tuple(prompt.trimmed),
+            known=tuple(known),
             selection=selection_for(stub, context, self.options.candidates),
             answer_start=start,
-            answer_ends=list(FUNCTION_ENDS) if start is not None else [],
+            answer_ends=tuple(FUNCTION_ENDS) if start is not None else (),
         )
 
     def _request(self, conversation: StubConversation, attempt: int) -> ModelCompletionRequest:
         """Attempt ``attempt``'s request: the conversation's messages, sampled as that attempt is."""
         return ModelCompletionRequest(
             system=conversation.system,
-            messages=conversation.messages,
+            messages=conversation.next_messages,
             answer_start=conversation.answer_start,
-            stop=conversation.answer_ends,
+            stop=list(conversation.answer_ends),
             max_tokens=self.options.answer_tokens(
                 self.client.capabilities, target_source(conversation.stub, conversation.context.module)
             ),
@@ -220,7 +216,7 @@ class StubGenerator:
         retries), up to what it decodes at once. None at a first attempt when no candidates are chosen among: its
         greedy answer often passes alone."""
         together = self.client.capabilities.samples_together
-        if together <= 1 or conversation.known or conversation.messages != [conversation.first]:
+        if together <= 1 or conversation.known or not conversation.fresh:
             return 0
         left = conversation.attempts_allowed - conversation.attempt
         selection = conversation.selection
@@ -232,85 +228,113 @@ class StubGenerator:
             return 0
         return max(0, min(together - 1, left))
 
-    async def _draw(self, conversation: StubConversation, request: ModelCompletionRequest) -> ModelCompletion:
+    async def _draw(
+        self, conversation: StubConversation, request: ModelCompletionRequest
+    ) -> tuple[StubConversation, ModelCompletion]:
         """The answer to ``request``: drawn with an earlier attempt's when one was, else asked now (with the next
-        attempts' answers drawn together, ``_ahead``)."""
+        attempts' answers drawn together, ``_ahead``); and the conversation with what was drawn ahead kept."""
         key = request.key(self.client.identity)
         if conversation.drawn_ahead:
-            drawn_key, completion = conversation.drawn_ahead.pop(0)
+            (drawn_key, completion), *rest = conversation.drawn_ahead
             if drawn_key == key:
-                return completion
-            conversation.unused.extend([completion, *(c for _, c in conversation.drawn_ahead)])  # the prompt moved
-            conversation.drawn_ahead.clear()
+                return replace(conversation, drawn_ahead=tuple(rest)), completion
+            # the prompt moved: what was drawn ahead is paid for and never used
+            unused = (*conversation.unused, completion, *(c for _, c in rest))
+            conversation = replace(conversation, drawn_ahead=(), unused=unused)
         later = [self._request(conversation, conversation.attempt + n) for n in range(1, self._ahead(conversation) + 1)]
         if not later:
-            return await complete_with_retries(self.client, request, self.options.retry, self.budget)
+            return conversation, await complete_with_retries(self.client, request, self.options.retry, self.budget)
         answers = await asyncio.gather(
             *(complete_with_retries(self.client, r, self.options.retry, self.budget) for r in [request, *later]),
             return_exceptions=True,
         )
+        ahead: list[tuple[str, ModelCompletion]] = []
         for ask, answer in zip(later, answers[1:], strict=True):
             if isinstance(answer, BaseException):
                 break  # that attempt asks again when it comes
-            conversation.drawn_ahead.append((ask.key(self.client.identity), answer))
+            ahead.append((ask.key(self.client.identity), answer))
         if isinstance(answers[0], BaseException):
             raise answers[0]
-        return answers[0]
+        return replace(conversation, drawn_ahead=tuple(ahead)), answers[0]
 
-    async def call(self, conversation: StubConversation) -> ModelCompletion | None:
-        """One call for the conversation's next attempt; None when there is no answer (the conversation is then
-        finished: LLM error or budget spent)."""
-        conversation.attempt += 1
-        request = self._request(conversation, conversation.attempt)
-        pending = conversation.pending = AttemptStart(
+    async def call(self, conversation: StubConversation) -> tuple[StubConversation, ModelCompletion | None]:
+        """One call for the conversation's next attempt, and the conversation with it under way; no answer (None)
+        finishes the conversation (LLM error or budget spent)."""
+        attempt = conversation.attempt + 1
+        request = self._request(conversation, attempt)
+        pending = AttemptStart(
             correlation_id=conversation.correlation_id,
             file_path=conversation.context.file_path,
             qualified_name=conversation.stub.qualified_name,
             node_type=conversation.context.node_type,
-            attempt=conversation.attempt,
+            attempt=attempt,
             prompt_hash=_sha256(request.prompt_text),
             prompt_text=request.prompt_text if self.options.store_texts else None,
         )
-        conversation.known_turn = bool(conversation.known)
+        conversation = replace(conversation, attempt=attempt, pending=pending, known_turn=bool(conversation.known))
         if conversation.known:  # written and paid for already: no call
-            conversation.latency_ms = 0.0
-            code = conversation.known.pop(0)
-            return ModelCompletion(text=f"```python\n{code}```", identity=self.client.identity, cached=True)
+            code, *rest = conversation.known
+            completion = ModelCompletion(text=f"```python\n{code}```", identity=self.client.identity, cached=True)
+            return replace(conversation, latency_ms=0.0, known=tuple(rest)), completion
         call_started = time.perf_counter()
         try:
             async with self.limiter:
                 call_started = time.perf_counter()  # the call's own time, not the wait for a free slot
-                completion = await self._draw(conversation, request)
+                conversation, completion = await self._draw(conversation, request)
         except LLMError as error:
             exhausted = error.kind is EnumLLMFailure.BUDGET_EXHAUSTED
-            conversation.events.append(
-                pending.event(
-                    provider=self.client.identity.provider,
-                    model=self.client.identity.model,
-                    latency_ms=(time.perf_counter() - call_started) * 1000,
-                    retries=error.retries,
-                    outcome=EnumAttemptOutcome.BUDGET_EXHAUSTED if exhausted else EnumAttemptOutcome.LLM_ERROR,
-                    message=error.message,
-                )
+            event = pending.event(
+                provider=self.client.identity.provider,
+                model=self.client.identity.model,
+                latency_ms=(time.perf_counter() - call_started) * 1000,
+                retries=error.retries,
+                outcome=EnumAttemptOutcome.BUDGET_EXHAUSTED if exhausted else EnumAttemptOutcome.LLM_ERROR,
+                message=error.message,
             )
-            conversation.stop = EnumStopReason.BUDGET_EXHAUSTED if exhausted else EnumStopReason.LLM_ERROR
-            conversation.failure_message = error.message
-            conversation.choose()  # candidates that passed before the error are not lost
-            return None
+            conversation = replace(
+                conversation,
+                events=(*conversation.events, event),
+                stop=EnumStopReason.BUDGET_EXHAUSTED if exhausted else EnumStopReason.LLM_ERROR,
+                failure_message=error.message,
+            )
+            return conversation.chosen_one(), None  # candidates that passed before the error are not lost
         # answers decoded together: the first carries the batch's time, the others came with it
         together = self.client.capabilities.samples_together > 1
-        conversation.latency_ms = completion.latency_ms if together else (time.perf_counter() - call_started) * 1000
-        return completion
+        latency = completion.latency_ms if together else (time.perf_counter() - call_started) * 1000
+        return replace(conversation, latency_ms=latency), completion
 
-    async def review(self, conversation: StubConversation, completion: ModelCompletion) -> bool:
-        """Read and validate an answer; True when the conversation is finished (valid, or no attempt left). On
-        errors with attempts left, the findings become the next message."""
+    async def attempt(self, request: ModelCodeGenerationRequest) -> ModelCodeGenerationResult:
+        """One attempt at a stub: the verdict on the previous one recorded (the stub may be finished by it), then
+        one call and its answer read, to be validated in place (the draft); or the stub's outcome."""
+        conversation = request.conversation
+        if request.verdict is not None:
+            conversation, finished = self.judge(conversation, request.verdict)
+            if finished:
+                return ModelCodeGenerationResult(conversation=conversation, generation=conversation.outcome())
+        conversation, completion = await self.call(conversation)
+        if completion is None:
+            return ModelCodeGenerationResult(conversation=conversation, generation=conversation.outcome())
         candidate = self.read(conversation, completion)
-        result = None
-        if candidate.readable:
-            request = self.validation_request(conversation, candidate)
-            result = await self.validator.run(request, correlation_id=conversation.correlation_id)
-        return self.conclude(conversation, completion, candidate, result)
+        validation = (
+            self.validation_request(conversation, candidate, working=request.working_source)
+            if candidate.readable
+            else None
+        )
+        draft = ModelAttemptDraft(
+            attempt=conversation.attempt, completion=completion, candidate=candidate, validation=validation
+        )
+        return ModelCodeGenerationResult(conversation=conversation, draft=draft)
+
+    def judge(self, conversation: StubConversation, verdict: ModelAttemptVerdict) -> tuple[StubConversation, bool]:
+        """The conversation after ``verdict`` on its attempt under way; True when it is finished."""
+        if verdict.unchecked is not None:  # the validator could not check the code: it is not written
+            return replace(
+                conversation,
+                stop=EnumStopReason.LLM_ERROR,
+                failure_message=f"the code could not be validated: {verdict.unchecked}",
+            ), True
+        draft = verdict.draft
+        return self.conclude(conversation, draft.completion, draft.candidate, verdict.validation)
 
     def conclude(
         self,
@@ -318,10 +342,10 @@ class StubGenerator:
         completion: ModelCompletion,
         candidate: ModelCodeCandidate,
         result: ModelCodeValidationResult | None,
-    ) -> bool:
-        """Record an attempt: the candidate and, when it was readable, its validation (``result``). True when the
-        conversation is finished (valid, or no attempt left); otherwise the findings and the previous answer
-        become the next message."""
+    ) -> tuple[StubConversation, bool]:
+        """The conversation with an attempt recorded: the candidate and, when it was readable, its validation
+        (``result``); True when it is finished (valid, or no attempt left), otherwise the findings and the previous
+        answer are the next message."""
         if result is None:
             last = Attempt(candidate.outcome, findings=list(candidate.findings))
         else:
@@ -329,44 +353,40 @@ class StubGenerator:
             last = Attempt(
                 outcome, list(result.errors), list(result.warnings), candidate.code, list(candidate.required_imports)
             )
-        conversation.last = last
         if conversation.pending is None:
             raise ValueError("an answer concluded before its call was made")
-        conversation.events.append(
-            conversation.pending.event(
-                provider=completion.identity.provider,
-                model=completion.identity.model,
-                prompt_tokens=completion.input_tokens,
-                completion_tokens=completion.output_tokens,
-                latency_ms=conversation.latency_ms,
-                cost_usd=completion.cost_usd,
-                cache_hit=completion.cached,
-                retries=completion.retries,
-                outcome=last.outcome,
-                error_count=len(last.findings),
-                warning_count=len(last.warnings),
-                finding_codes=[finding.code for finding in last.findings],
-                message=last.findings[0].render() if last.findings else None,
-                answer_hash=_sha256(completion.text),
-                answer_text=completion.text if self.options.store_texts else None,
-            )
+        event = conversation.pending.event(
+            provider=completion.identity.provider,
+            model=completion.identity.model,
+            prompt_tokens=completion.input_tokens,
+            completion_tokens=completion.output_tokens,
+            latency_ms=conversation.latency_ms,
+            cost_usd=completion.cost_usd,
+            cache_hit=completion.cached,
+            retries=completion.retries,
+            outcome=last.outcome,
+            error_count=len(last.findings),
+            warning_count=len(last.warnings),
+            finding_codes=[finding.code for finding in last.findings],
+            message=last.findings[0].render() if last.findings else None,
+            answer_hash=_sha256(completion.text),
+            answer_text=completion.text if self.options.store_texts else None,
         )
+        conversation = replace(conversation, last=last, events=(*conversation.events, event))
         selection = conversation.selection
         valid = last.outcome is EnumAttemptOutcome.VALID
         if selection is not None and not conversation.known_turn and (valid or selection.started):
-            selection.draw(conversation.attempt, last if valid else None, result.probe_outputs if result else None)
+            outputs = result.probe_outputs if result else None
+            selection = selection.draw(conversation.attempt, last if valid else None, outputs)
+            conversation = replace(conversation, selection=selection)
             if selection.settled():
-                conversation.choose()
-                return True
-            conversation.messages = [conversation.first]  # another fresh draw of the same prompt
-            return False
+                return conversation.chosen_one(), True
+            return replace(conversation, messages=()), False  # another fresh draw of the same prompt
         if valid:
-            conversation.stop = EnumStopReason.VALID
-            return True
+            return replace(conversation, stop=EnumStopReason.VALID), True
         if conversation.attempt >= conversation.attempts_allowed:
-            conversation.stop = EnumStopReason.ATTEMPTS_EXHAUSTED
-            return True
-        conversation.messages = retry_messages(
+            return replace(conversation, stop=EnumStopReason.ATTEMPTS_EXHAUSTED), True
+        messages = retry_messages(
             conversation.first,
             conversation.stub,
             completion.text,
@@ -374,7 +394,7 @@ class StubGenerator:
             conversation.attempt,
             style=self.options.retry_style_for(conversation.provider),
         )
-        return False
+        return replace(conversation, messages=tuple(messages)), False
 
 
 __all__ = ["GenerationOptions", "StubConversation", "StubGenerator"]

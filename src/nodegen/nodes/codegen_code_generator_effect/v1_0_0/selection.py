@@ -10,7 +10,7 @@ with the draws left, so a stub whose first two candidates agree costs two draws,
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import stub_examples
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub
@@ -30,13 +30,13 @@ class Passed:
     outputs: tuple[str, ...]
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Selection:
-    """One stub's draws from its first passing candidate on."""
+    """One stub's draws from its first passing candidate on (immutable: ``draw`` gives the next one)."""
 
     candidates: int  # draws wanted from the first pass on, that one included
-    probes: list[str]
-    passed: list[Passed] = field(default_factory=list)
+    probes: tuple[str, ...]
+    passed: tuple[Passed, ...] = ()
     drawn: int = 0
 
     @property
@@ -44,12 +44,11 @@ class Selection:
         """A candidate has passed: every further draw is one of the selection's."""
         return bool(self.passed)
 
-    def draw(self, attempt: int, code: Attempt | None, outputs: list[str] | None) -> None:
-        """Record one draw: ``code`` when it passed (with its probe outputs), None when it did not."""
-        if code is not None:
-            self.passed.append(Passed(attempt, code, tuple(outputs or ())))
-        if self.passed:
-            self.drawn += 1
+    def draw(self, attempt: int, code: Attempt | None, outputs: list[str] | None) -> Selection:
+        """The selection with one more draw: ``code`` when it passed (with its probe outputs), None when it did
+        not."""
+        passed = self.passed if code is None else (*self.passed, Passed(attempt, code, tuple(outputs or ())))
+        return replace(self, passed=passed, drawn=self.drawn + 1 if passed else self.drawn)
 
     def _groups(self) -> list[list[Passed]]:
         """Passing candidates by their outputs, each group in draw order, the groups by their first draw."""
@@ -111,7 +110,7 @@ def selection_for(stub: ModelMethodStub, context: FileContext, candidates: int) 
     owner = next((s.parent.node for s in context.module.scopes if s.node is node and s.parent is not None), None)
     sources = [example.source for example in found[2]] if found else []
     probes = derive_probes(node, stub.qualified_name, sources, owner if isinstance(owner, ast.ClassDef) else None)
-    return Selection(candidates, probes) if probes else None
+    return Selection(candidates, tuple(probes)) if probes else None
 
 
 def _leader(groups: list[list[Passed]]) -> list[Passed]:

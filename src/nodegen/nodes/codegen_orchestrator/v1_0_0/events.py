@@ -7,8 +7,8 @@ from enum import StrEnum
 from pydantic import Field
 from workflows.events import Event
 
-from nodegen.llm import ModelCompletion
-from nodegen.nodes.codegen_code_generator_effect.v1_0_0.models import ModelCodeCandidate
+from nodegen.nodes.codegen_code_generator_effect.v1_0_0 import ModelAttemptDraft, ModelAttemptVerdict, StubConversation
+from nodegen.nodes.codegen_code_generator_effect.v1_0_0.models import ModelStubGeneration
 
 from .models import ModelFileOutcome, ModelStubOutcome, ModelStubRef
 
@@ -21,34 +21,40 @@ class StubsExtractedEvent(Event):
 
 
 class GenerateCodeEvent(Event):
-    """Ask the model for the next attempt at one stub (the first, or a repair after findings)."""
+    """The next attempt at one stub: the first (its conversation as opened, kept in the run's state), or the one
+    after ``verdict`` on the previous (the conversation as that attempt left it)."""
 
     stub: ModelStubRef
-    attempt: int = Field(ge=1)
+    conversation: StubConversation | None = None
+    verdict: ModelAttemptVerdict | None = None
 
 
 class CodeGeneratedEvent(Event):
-    """The model answered: the answer, and its code as read for validation (or why it could not be read)."""
+    """The model answered: its code as read, to validate in place (or why it could not be read), and the
+    conversation as the attempt left it."""
 
     stub: ModelStubRef
-    attempt: int = Field(ge=1)
-    completion: ModelCompletion
-    candidate: ModelCodeCandidate
+    conversation: StubConversation
+    draft: ModelAttemptDraft
 
 
 class StubFinishedEvent(Event):
     """A stub's attempts are over: valid code, no attempt left, or no answer (an LLM error, the budget spent)."""
 
     stub: ModelStubRef
+    generation: ModelStubGeneration
+    conversation: StubConversation
 
 
 class CodeValidatedEvent(Event):
-    """A stub is finished: valid code, or its last findings (streamed as progress)."""
+    """A stub is finished: valid code, or its last findings (streamed as progress; ``generation`` is the whole
+    outcome, its attempts' events included)."""
 
     stub: ModelStubRef
     success: bool
     attempts: int
     message: str
+    generation: ModelStubGeneration
 
     @property
     def file_path(self) -> str:

@@ -245,7 +245,7 @@ class NodeCodegenOrchestrator(
     ) -> ModelCodegenOrchestrationResult:
         stubs = list(state.stub_outcomes)
         done = {(s.file_path, s.qualified_name, s.line_number) for s in stubs}
-        for stub, conversation in state.conversations.items():  # stubs a timeout left unfinished
+        for stub in state.conversations:  # stubs a timeout left unfinished
             if (stub.file_path, stub.qualified_name, stub.line_number) not in done:
                 stubs.append(
                     ModelStubOutcome(
@@ -254,7 +254,7 @@ class NodeCodegenOrchestrator(
                         line_number=stub.line_number,
                         status=EnumStubStatus.SKIPPED,
                         message=f"not finished: the run timed out after {self.timeout_s} s",
-                        attempts=conversation.attempt,
+                        attempts=state.attempts.get(stub, 0),
                     )
                 )
         stubs.sort(key=lambda s: (s.file_path, s.line_number))

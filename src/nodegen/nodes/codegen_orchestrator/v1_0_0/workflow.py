@@ -21,12 +21,16 @@ from workflows import Context, Workflow, step
 from workflows.events import StartEvent, StopEvent
 
 from nodegen.infra.source_text import read_source
-from nodegen.nodes.codegen_code_generator_effect.v1_0_0 import NodeCodegenCodeGeneratorEffect, StubConversation
-from nodegen.nodes.codegen_code_generator_effect.v1_0_0.models import EnumStopReason, ModelStubGeneration
+from nodegen.nodes.codegen_code_generator_effect.v1_0_0 import (
+    ModelAttemptVerdict,
+    ModelCodeGenerationRequest,
+    NodeCodegenCodeGeneratorEffect,
+    StubConversation,
+)
+from nodegen.nodes.codegen_code_generator_effect.v1_0_0.models import ModelStubGeneration
 from nodegen.nodes.codegen_code_injector_effect.v1_0_0 import NodeCodegenCodeInjectorEffect
 from nodegen.nodes.codegen_code_injector_effect.v1_0_0.models import ModelCodeInjectionInput
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0 import NodeCodegenCodeValidatorEffect
-from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import ModelCodeValidationResult
 from nodegen.nodes.codegen_metrics_reducer.v1_0_0 import NodeCodegenMetricsReducer
 from nodegen.nodes.codegen_metrics_reducer.v1_0_0.models import ModelMetricsReductionRequest
 from nodegen.nodes.codegen_store_effect.v1_0_0 import NodeCodegenStoreEffect
@@ -131,7 +135,7 @@ class CodeGenerationWorkflow(Workflow):
         if not first:
             return AggregateMetricsEvent()
         for stub in first:
-            ctx.send_event(GenerateCodeEvent(stub=stub, attempt=1))
+            ctx.send_event(GenerateCodeEvent(stub=stub))
         return None
 
     @staticmethod
@@ -169,47 +173,47 @@ class CodeGenerationWorkflow(Workflow):
     async def generate_code(
         self, ctx: Context[ModelFillState], ev: GenerateCodeEvent
     ) -> CodeGeneratedEvent | StubFinishedEvent:
-        """One call to the model for one stub, and its answer read for validation."""
+        """One attempt at one stub by the generator's port: the verdict on the previous one recorded, then one call
+        to the model and its answer read for validation; or the stub's outcome."""
         state = await ctx.store.get_state()
-        conversation = state.conversations[ev.stub]
-        if ev.attempt == 1 and ev.stub in state.needs:
-            conversation = await self._reopen(ctx, ev.stub, conversation)
-        completion = await self.fill.generator.call(conversation)
-        if completion is None:  # no answer: an LLM error or the budget spent
-            return StubFinishedEvent(stub=ev.stub)
-        candidate = self.fill.generator.read(conversation, completion)
-        return CodeGeneratedEvent(stub=ev.stub, attempt=ev.attempt, completion=completion, candidate=candidate)
+        conversation = ev.conversation
+        if conversation is None:  # the first attempt: the conversation as opened
+            conversation = state.conversations[ev.stub]
+            if ev.stub in state.needs:
+                conversation = await self._reopen(ev.stub, conversation, state.files[ev.stub.file_path])
+        request = ModelCodeGenerationRequest(
+            conversation=conversation,
+            verdict=ev.verdict,
+            working_source=state.files[ev.stub.file_path].working_source,
+        )
+        result = await self.fill.generator.run(request, correlation_id=self.fill.correlation_id)
+        state.attempts[ev.stub] = result.conversation.attempt  # shared, not copied: read if the run times out
+        if result.generation is not None:
+            return StubFinishedEvent(stub=ev.stub, generation=result.generation, conversation=result.conversation)
+        assert result.draft is not None  # the port's result holds one or the other
+        return CodeGeneratedEvent(stub=ev.stub, conversation=result.conversation, draft=result.draft)
 
     @step(num_workers=_STEP_WORKERS)
-    async def validate_code(
-        self, ctx: Context[ModelFillState], ev: CodeGeneratedEvent
-    ) -> GenerateCodeEvent | StubFinishedEvent:
-        """Validate the code in place; loop back with the findings while attempts are left, or finish the stub."""
-        fill = self.fill
-        state = await ctx.store.get_state()
-        conversation, working = state.conversations[ev.stub], state.files[ev.stub.file_path].working_source
-        result: ModelCodeValidationResult | None = None
-        if ev.candidate.readable:
-            try:
-                result = await fill.validator.run(
-                    fill.generator.validation_request(conversation, ev.candidate, working=working),
-                    correlation_id=fill.correlation_id,
-                )
-            except ModelOnexError as error:  # the validator could not check the code: it is not written
-                conversation.stop = EnumStopReason.LLM_ERROR
-                conversation.failure_message = f"the code could not be validated: {error.message}"
-                return StubFinishedEvent(stub=ev.stub)
-        if fill.generator.conclude(conversation, ev.completion, ev.candidate, result):
-            return StubFinishedEvent(stub=ev.stub)
-        return GenerateCodeEvent(stub=ev.stub, attempt=conversation.attempt + 1)
+    async def validate_code(self, ev: CodeGeneratedEvent) -> GenerateCodeEvent:
+        """Validate the draft's code in place (the validator node); the verdict goes back to the generator with
+        the next attempt, which records it and, while attempts are left, sends the findings back."""
+        request = ev.draft.validation
+        if request is None:  # not readable: the candidate's findings are the verdict
+            return GenerateCodeEvent(
+                stub=ev.stub, conversation=ev.conversation, verdict=ModelAttemptVerdict(draft=ev.draft)
+            )
+        try:
+            result = await self.fill.validator.run(request, correlation_id=self.fill.correlation_id)
+        except ModelOnexError as error:  # the validator could not check the code: it is not written
+            verdict = ModelAttemptVerdict(draft=ev.draft, unchecked=error.message)
+        else:
+            verdict = ModelAttemptVerdict(draft=ev.draft, validation=result)
+        return GenerateCodeEvent(stub=ev.stub, conversation=ev.conversation, verdict=verdict)
 
-    async def _reopen(
-        self, ctx: Context[ModelFillState], stub: ModelStubRef, conversation: StubConversation
-    ) -> StubConversation:
+    async def _reopen(self, stub: ModelStubRef, conversation: StubConversation, file: ModelFileRun) -> StubConversation:
         """A method that waited for others of its class, asked about the class as it stands now: the prompt shows
         the code of those that passed (only a method whose name is its own: its line has moved)."""
-        fill = self.fill
-        working = (await ctx.store.get_state()).files[stub.file_path].working_source
+        fill, working = self.fill, file.working_source
         if working is None or not conversation.unique_name:
             return conversation
         try:
@@ -220,7 +224,7 @@ class CodeGenerationWorkflow(Workflow):
             moved = [s for s in extraction.stubs if s.qualified_name == stub.qualified_name]
             if len(moved) != 1:
                 return conversation
-            reopened = fill.generator.open_file(
+            return fill.generator.open_file(
                 working,
                 stub.file_path,
                 moved,
@@ -231,15 +235,12 @@ class CodeGenerationWorkflow(Workflow):
             )[0]
         except ModelOnexError:  # the working text always parses; the file as read is what is asked about then
             return conversation
-        async with ctx.store.edit_state() as state:
-            state.conversations[stub] = reopened
-        return reopened
 
     @step
     async def finish_stub(self, ctx: Context[ModelFillState], ev: StubFinishedEvent) -> InjectCodeEvent | None:
         """Record a finished stub; when it was its file's last, the file is ready to inject."""
+        generation = ev.generation
         async with ctx.store.edit_state() as state:
-            generation = self.fill.generator.finish(state.conversations[ev.stub])
             if generation.line_number != ev.stub.line_number:  # asked in the working text (``_reopen``)
                 generation = generation.model_copy(update={"line_number": ev.stub.line_number})
             state.generations[ev.stub.file_path].append(generation)
@@ -249,14 +250,18 @@ class CodeGenerationWorkflow(Workflow):
             state.running -= 1
             state.finished.add(ev.stub)
             following = self._ready(state)
-        conversation = state.conversations[ev.stub]
+        conversation = ev.conversation
         if generation.success and not done and conversation.stub.enclosing_classes and conversation.unique_name:
             await self._place_method(ctx, ev.stub.file_path, generation)  # a module function's siblings do not run it
         for stub in following:  # started after the method is in place: a stub waiting for it is asked about it
-            ctx.send_event(GenerateCodeEvent(stub=stub, attempt=1))
+            ctx.send_event(GenerateCodeEvent(stub=stub))
         ctx.write_event_to_stream(
             CodeValidatedEvent(
-                stub=ev.stub, success=generation.success, attempts=generation.attempts, message=generation.message
+                stub=ev.stub,
+                success=generation.success,
+                attempts=generation.attempts,
+                message=generation.message,
+                generation=generation,
             )
         )
         return InjectCodeEvent(file_path=ev.stub.file_path) if done else None

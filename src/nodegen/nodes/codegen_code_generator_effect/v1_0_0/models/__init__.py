@@ -4,8 +4,6 @@ from .enum_attempt_outcome import EnumAttemptOutcome
 from .enum_stop_reason import EnumStopReason
 from .model_candidate_selection import ModelCandidateSelection
 from .model_code_candidate import ModelCodeCandidate
-from .model_code_generation_request import ModelCodeGenerationRequest
-from .model_code_generation_result import ModelCodeGenerationResult
 from .model_generation_event import ModelGenerationEvent
 from .model_stub_generation import ModelStubGeneration
 
@@ -14,8 +12,6 @@ __all__ = [
     "EnumStopReason",
     "ModelCandidateSelection",
     "ModelCodeCandidate",
-    "ModelCodeGenerationRequest",
-    "ModelCodeGenerationResult",
     "ModelGenerationEvent",
     "ModelStubGeneration",
 ]

@@ -4,6 +4,7 @@ and probes run in the real sandbox, and the kept code is the one most candidates
 from __future__ import annotations
 
 import pytest
+from tests.support.fill_loop import fill_source
 from tests.support.llm_server import DecodesTogether, Reply, ScriptedLLMServer
 
 from nodegen.infra.sandbox import find_bubblewrap
@@ -34,7 +35,7 @@ WRONG = "return sum(values)"  # passes the example, ignores the limit
 
 async def _fill(make_node: MakeNode, **config: object):
     node = make_node(**config)
-    return await node.execute_effect({"input_state": {"source": SOURCE, "file_path": "clamp.py"}})
+    return await fill_source(node, SOURCE, file_name="clamp.py")
 
 
 async def test_a_tie_goes_to_the_group_drawn_first(llm_server: ScriptedLLMServer, make_node):
@@ -115,7 +116,7 @@ async def test_candidates_a_provider_decodes_together_are_asked_at_once_and_the_
         client = DecodesTogether(openai_client("gpt-4o-mini", base_url=server.openai_url, api_key="sk-test"))
         config = {"generation_candidates": 4, "llm_timeout_s": 5.0}
         node = NodeCodegenCodeGeneratorEffect(create_test_container(config, services={"llm_client": client}))
-        result = await node.execute_effect({"input_state": {"source": SOURCE, "file_path": "clamp.py"}})
+        result = await fill_source(node, SOURCE, file_name="clamp.py")
     (generation,) = result.generations
     # the first attempt and the three after it were asked together: one prompt, four seeds
     assert len(server.requests) == 4 and {r.body.get("seed") for r in server.requests} == set(by_seed)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from tests.support.fill_loop import fill_source
 from tests.support.llm_server import Reply, ScriptedLLMServer
 
 from nodegen.llm import capabilities_for
@@ -34,8 +35,9 @@ def add(self, a: int, b: int) -> int:
 ```"""
 
 
-async def _generate(node, **input_state):
-    return await node.execute_effect({"input_state": {"source": SOURCE, "file_path": "calc.py", **input_state}})
+async def _generate(node, **options):
+    """The repair loop users run (the fill workflow) on ``SOURCE`` with this generator."""
+    return await fill_source(node, SOURCE, **options)
 
 
 @pytest.mark.parametrize("protocol", ["openai", "anthropic"])
@@ -280,8 +282,8 @@ async def test_the_key_never_appears_in_errors_events_or_logs(llm_server, make_n
     generation = result.generations[0]
     assert generation.stop_reason is EnumStopReason.LLM_ERROR and len(llm_server.requests) == 1  # 401: no retry
     assert "401" in generation.message and "check the API key" in generation.message
-    assert API_KEY not in result.model_dump_json()
-    assert "generation completed" in log.getvalue() and API_KEY not in log.getvalue()
+    assert API_KEY not in result.dump()
+    assert log.getvalue() and API_KEY not in log.getvalue()
     assert llm_server.requests[0].headers["Authorization"] == f"Bearer {API_KEY}"
 
 
@@ -312,7 +314,7 @@ async def test_stubs_run_concurrently_up_to_the_limit(llm_server, make_node):
     llm_server._next = counting
     node = make_node(generation_concurrency=3)
     started = time.perf_counter()
-    result = await node.execute_effect({"input_state": {"source": source}})
+    result = await fill_source(node, source)
     elapsed = time.perf_counter() - started
     assert result.stubs_generated == 8 and peak == 3
     assert elapsed < 8 * 0.2  # concurrent, not one after the other
@@ -324,7 +326,7 @@ async def test_a_token_budget_stops_new_calls_and_says_so(llm_server, make_node)
     )
     llm_server.responder = lambda received: Reply(text="return x", input_tokens=400, output_tokens=100)
     node = make_node(max_tokens=1000, generation_concurrency=1)
-    result = await node.execute_effect({"input_state": {"source": source}})
+    result = await fill_source(node, source)
     assert result.stubs_generated == 2 and result.stubs_failed == 3
     assert len(llm_server.requests) == 2
     assert "token budget is spent (1000 of 1000 tokens)" in (result.budget_exhausted or "")
@@ -339,7 +341,7 @@ async def test_a_cost_budget_stops_new_calls(llm_server, make_node):
     # gpt-4o-mini: $0.15 / M input tokens; 100,000 input tokens cost $0.015 per call
     llm_server.responder = lambda received: Reply(text="return x", input_tokens=100_000, output_tokens=10)
     node = make_node(max_cost_usd=0.02, generation_concurrency=1)
-    result = await node.execute_effect({"input_state": {"source": source}})
+    result = await fill_source(node, source)
     assert len(llm_server.requests) == 2 and result.stubs_generated == 2
     assert "cost budget is spent" in (result.budget_exhausted or "")
 
@@ -350,19 +352,17 @@ async def test_an_unknown_model_has_no_made_up_cost(llm_server, make_node):
     assert result.success and result.events[0].cost_usd is None and result.cost_usd is None
 
 
-async def test_only_selects_stubs_and_unknown_names_are_refused(llm_server, make_node):
-    with pytest.raises(ModelOnexError) as raised:
-        await _generate(make_node(), only=["Calculator.nope"])
-    assert raised.value.error_code is EnumCoreErrorCode.VALIDATION_ERROR
-    assert "Calculator.add" in raised.value.message
-
-
-async def test_missing_source_and_unparsable_source_are_clear_errors(make_node):
+async def test_a_request_without_a_conversation_and_an_unparsable_source_are_clear_errors(make_node):
     node = make_node()
-    with pytest.raises(ModelOnexError, match="Missing required field: source"):
+    with pytest.raises(ModelOnexError, match="conversation") as raised:
         await node.execute_effect({"input_state": {}})
-    with pytest.raises(ModelOnexError, match="does not parse"):
-        await node.execute_effect({"input_state": {"source": "def f(:\n", "file_path": "bad.py"}})
+    assert raised.value.error_code is EnumCoreErrorCode.VALIDATION_ERROR
+    with pytest.raises(ModelOnexError, match="does not parse") as raised:
+        node.open_file("def f(:\n", "bad.py", [])
+    assert raised.value.error_code is EnumCoreErrorCode.VALIDATION_ERROR
+    # through the fill: the file is refused as bad input, nothing asked of the model
+    result = await fill_source(node, "def f(:\n")
+    assert result.generations == [] and result.file is not None and result.file.bad_input
 
 
 async def test_metrics_count_stubs_attempts_and_tokens(llm_server, make_node):
@@ -379,9 +379,7 @@ async def test_events_carry_the_correlation_id_and_hashes(llm_server, make_node)
 
     correlation = uuid4()
     llm_server.script(Reply(text=GOOD_BODY))
-    result = await make_node().execute_effect(
-        {"correlation_id": correlation, "input_state": {"source": SOURCE}}
-    )
+    result = await fill_source(make_node(), SOURCE, correlation_id=correlation)
     event = result.events[0]
     assert event.correlation_id == correlation
     assert len(event.prompt_hash) == 64 and len(event.answer_hash or "") == 64

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from tests.support.fill_loop import fill_source
 from tests.support.llm_server import Reply, ScriptedLLMServer
 
 from nodegen.nodes.codegen_code_generator_effect.v1_0_0.preparing import chain_raises, drop_markers, star_exports
@@ -60,7 +61,7 @@ def count_primes(n: int) -> int:
 
 
 async def _fill(node, source: str, path: str):
-    result = await node.execute_effect({"input_state": {"source": source, "file_path": path}})
+    result = await fill_source(node, source, file_name=path)
     (generation,) = result.generations
     return generation
 

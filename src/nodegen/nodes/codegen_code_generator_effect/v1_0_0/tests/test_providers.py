@@ -4,6 +4,7 @@ tested in tests/test_local_model.py)."""
 from __future__ import annotations
 
 import pytest
+from tests.support.fill_loop import fill_source
 from tests.support.llm_server import Reply, ScriptedLLMServer
 
 from nodegen.nodes.codegen_code_generator_effect.v1_0_0 import NodeCodegenCodeGeneratorEffect
@@ -20,7 +21,7 @@ def _node(**config) -> NodeCodegenCodeGeneratorEffect:
 
 async def _fill(node: NodeCodegenCodeGeneratorEffect):
     try:
-        return await node.execute_effect({"input_state": {"source": SOURCE, "file_path": "calc.py"}})
+        return await fill_source(node, SOURCE)
     finally:
         await node.aclose()
 

@@ -36,7 +36,12 @@ class ModelFillState(BaseModel):
     files: dict[str, ModelFileRun] = Field(default_factory=dict, description="Files with stubs, by path")
     files_left: int = Field(default=0, ge=0, description="Files not done yet (filled, refused or failed)")
     conversations: dict[ModelStubRef, StubConversation] = Field(
-        default_factory=dict, exclude=True, description="The generator's live record of each stub's attempts"
+        default_factory=dict,
+        exclude=True,
+        description="Each stub's conversation as opened (then it travels in the workflow's events)",
+    )
+    attempts: dict[ModelStubRef, int] = Field(
+        default_factory=dict, exclude=True, description="Attempts made so far, by stub (for a run that times out)"
     )
     waiting_stubs: list[ModelStubRef] = Field(
         default_factory=list, exclude=True, description="Stubs not started yet, the next one last"

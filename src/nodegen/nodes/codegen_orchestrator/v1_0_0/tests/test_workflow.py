@@ -33,8 +33,9 @@ def test_validation_is_a_step_of_its_own_between_generation_and_injection() -> N
         for name, function in get_steps_from_class(CodeGenerationWorkflow).items()
     }
     assert routes["generate_code"] == ({GenerateCodeEvent}, {CodeGeneratedEvent, StubFinishedEvent})
-    # validated code finishes the stub; code with errors goes back to the generator (a repair)
-    assert routes["validate_code"] == ({CodeGeneratedEvent}, {GenerateCodeEvent, StubFinishedEvent})
+    # every verdict goes back to the generator's port, which finishes the stub (valid code, no attempt left) or
+    # makes the next attempt with the findings (a repair): one owner of the loop's rules
+    assert routes["validate_code"] == ({CodeGeneratedEvent}, {GenerateCodeEvent})
     assert routes["finish_stub"] == ({StubFinishedEvent}, {InjectCodeEvent})
 
 
