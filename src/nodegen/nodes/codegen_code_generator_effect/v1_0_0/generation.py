@@ -27,14 +27,11 @@ from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import (
     EnumValidationRule,
     ModelCodeValidationRequest,
     ModelCodeValidationResult,
-    ModelValidationFinding,
     ModelValidationTarget,
-    answer_finding,
 )
 from nodegen.nodes.codegen_stub_extractor_effect.v1_0_0.models import ModelMethodStub
-from nodegen.pysource import FUNCTION_ENDS, Answer, AnswerError, read_answer, signature_difference
+from nodegen.pysource import FUNCTION_ENDS
 
-from .answers import NoCodeError, extract_code
 from .attempt import Attempt, AttemptStart
 from .conversation import StubConversation
 from .models import (
@@ -44,8 +41,8 @@ from .models import (
 )
 from .options import GenerationOptions
 from .port import ModelAttemptDraft, ModelAttemptVerdict, ModelCodeGenerationRequest, ModelCodeGenerationResult
-from .preparing import prepare_answer
-from .prompting import FileContext, build_prompt, retry_messages, stub_node_of, target_source
+from .prompting import FileContext, build_prompt, retry_messages, target_source
+from .reading import read_candidate
 from .selection import selection_for
 
 
@@ -62,25 +59,6 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _signature_mismatch(stub: ModelMethodStub, context: FileContext, answer: Answer) -> ModelValidationFinding | None:
-    """A whole-def answer whose parameters differ from the stub's (the injector keeps the stub's signature, so its
-    body would run under one it was not written for): the injector's ``signature_mismatch``, as a finding."""
-    if answer.function is None:
-        return None
-    stub_node = stub_node_of(stub, context.module)
-    if stub_node is None:
-        return None
-    difference = signature_difference(stub_node, answer.function)
-    if difference is None:
-        return None
-    return answer_finding(
-        "SIG001",
-        f"signature_mismatch: the answer's signature does not match the stub `{stub.signature}`: {difference}",
-        fix=f"keep the stub's signature exactly: `{stub.signature}:`",
-        line=stub.line_number,
-    )
-
-
 class StubGenerator:
     """Makes attempts at stubs with one client, one budget and one limit on calls in flight."""
 
@@ -91,46 +69,6 @@ class StubGenerator:
         self.options = options
         self.budget = budget
         self.limiter = limiter
-
-    def read(self, conversation: StubConversation, completion: ModelCompletion) -> ModelCodeCandidate:
-        """The answer's code, prepared for validation in place; or why it cannot be read (too large, no code, a
-        shape or a signature the injector refuses)."""
-        stub, context = conversation.stub, conversation.context
-        limit = self.options.max_answer_chars
-        if len(completion.text) > limit:
-            finding = answer_finding(
-                "ANS002",
-                f"the answer is {len(completion.text):,} characters, over the limit of {limit:,} (max_answer_chars); "
-                "it was not read",
-                fix=f"answer with the function `{stub.name}` alone, in one ```python block",
-            )
-            return ModelCodeCandidate(outcome=EnumAttemptOutcome.INVALID, findings=[finding])
-        try:
-            code = extract_code(completion.text, stub.name)
-        except NoCodeError:
-            finding = answer_finding(
-                "ANS001",
-                "the answer holds no Python code",
-                fix=f"answer with one ```python block holding the whole function `{stub.name}`",
-            )
-            return ModelCodeCandidate(outcome=EnumAttemptOutcome.NO_CODE, findings=[finding])
-        try:
-            answer = read_answer(code, stub.name, echoed=context.names())
-        except AnswerError as problem:
-            line = stub.body_start_line + max((problem.line or 1) - 1, 0) if problem.line else None
-            finding = answer_finding(problem.code.finding_code, problem.message, fix=problem.suggested_fix, line=line)
-            return ModelCodeCandidate(outcome=EnumAttemptOutcome.INVALID, findings=[finding])
-        mismatch = _signature_mismatch(stub, context, answer)
-        if mismatch is not None:
-            return ModelCodeCandidate(outcome=EnumAttemptOutcome.INVALID, findings=[mismatch])
-        try:
-            prepared = prepare_answer(answer, stub, context.module, context.names())
-        except AnswerError as problem:
-            finding = answer_finding(problem.code.finding_code, problem.message, fix=problem.suggested_fix)
-            return ModelCodeCandidate(outcome=EnumAttemptOutcome.INVALID, findings=[finding])
-        return ModelCodeCandidate(
-            outcome=EnumAttemptOutcome.VALID, code=prepared.code, required_imports=list(prepared.imports)
-        )
 
     @staticmethod
     def validation_request(
@@ -314,7 +252,9 @@ class StubGenerator:
         conversation, completion = await self.call(conversation)
         if completion is None:
             return ModelCodeGenerationResult(conversation=conversation, generation=conversation.outcome())
-        candidate = self.read(conversation, completion)
+        candidate = read_candidate(
+            completion.text, conversation.stub, conversation.context, self.options.max_answer_chars
+        )
         validation = (
             self.validation_request(conversation, candidate, working=request.working_source)
             if candidate.readable
