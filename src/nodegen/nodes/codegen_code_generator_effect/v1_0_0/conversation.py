@@ -22,7 +22,7 @@ from .prompting import FileContext
 from .selection import Selection
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class StubConversation:
     """One stub's attempts so far: what to send next, what came back, the events, and why it stopped. Immutable:
     the generator's port (``NodeCodegenCodeGeneratorEffect.run``) takes one and gives the next."""
@@ -55,6 +55,10 @@ class StubConversation:
     drawn_ahead: tuple[tuple[str, ModelCompletion], ...] = ()
     unused: tuple[ModelCompletion, ...] = ()
     started: float = field(default_factory=time.perf_counter)
+
+    def __repr__(self) -> str:
+        # short: the workflow runtime summarizes every event it routes, and this one holds the parsed file
+        return f"StubConversation({self.stub.qualified_name!r}, attempt={self.attempt}, stop={self.stop.value!r})"
 
     @property
     def next_messages(self) -> list[ModelChatMessage]:

@@ -24,10 +24,13 @@ class ModelAttemptDraft(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     attempt: int = Field(ge=1)
-    completion: ModelCompletion
+    # the workflow runtime summarizes (repr) every event it routes: the answer and the file's text stay out of it
+    completion: ModelCompletion = Field(repr=False)
     candidate: ModelCodeCandidate
     validation: ModelCodeValidationRequest | None = Field(
-        default=None, description="The validator's request for the code in place; None when it was not readable"
+        default=None,
+        repr=False,
+        description="The validator's request for the code in place; None when it was not readable",
     )
 
 

@@ -40,6 +40,8 @@ async def test_one_call_per_attempt_and_the_conversation_given_is_never_changed(
     first = await node.run(ModelCodeGenerationRequest(conversation=opened))
     assert len(llm_server.requests) == 1 and first.generation is None and first.draft is not None
     assert opened.attempt == 0 and opened.events == () and first.conversation.attempt == 1
+    # the workflow runtime summarizes (repr) every event it routes: the file's text stays out of what it reads
+    assert "Arithmetic helpers" not in repr(first.conversation) + repr(first.draft)
     with pytest.raises(dataclasses.FrozenInstanceError):
         first.conversation.attempt = 5  # type: ignore[misc]
     # the syntax error is not readable: the draft's own findings are the verdict, sent back with the next call
