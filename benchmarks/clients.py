@@ -21,10 +21,11 @@ class Call:
     evaluated_tokens: int | None  # prompt tokens the model actually evaluated (llama.cpp reuses a shared prefix)
     latency_ms: float
 
-    def as_json(self) -> dict[str, object]:
+    def as_json(self, *, asked: bool = False) -> dict[str, object]:
+        """The call as a results row keeps it; with ``asked``, the request's last message too (``--calls``)."""
         return {
             "turns": self.turns,
-            "asked": self.asked,
+            **({"asked": self.asked} if asked else {}),
             "answer": self.text,
             "prompt_tokens": self.input_tokens,
             "completion_tokens": self.output_tokens,

@@ -75,7 +75,7 @@ async def new_one(
     finally:
         if calls is not None:
             calls.mkdir(parents=True, exist_ok=True)
-            lines = [json.dumps(call.as_json()) + "\n" for call in client.calls]
+            lines = [json.dumps(call.as_json(asked=True)) + "\n" for call in client.calls]
             (calls / f"{item.key}.jsonl").write_text("".join(lines), encoding="utf-8")
 
 
