@@ -51,10 +51,19 @@ class CodeValidatedEvent(Event):
     outcome, its attempts' events included)."""
 
     stub: ModelStubRef
-    success: bool
-    attempts: int
-    message: str
     generation: ModelStubGeneration
+
+    @property
+    def success(self) -> bool:
+        return self.generation.success
+
+    @property
+    def attempts(self) -> int:
+        return self.generation.attempts
+
+    @property
+    def message(self) -> str:
+        return self.generation.message
 
     @property
     def file_path(self) -> str:

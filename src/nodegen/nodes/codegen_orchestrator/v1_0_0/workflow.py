@@ -255,15 +255,7 @@ class CodeGenerationWorkflow(Workflow):
             await self._place_method(ctx, ev.stub.file_path, generation)  # a module function's siblings do not run it
         for stub in following:  # started after the method is in place: a stub waiting for it is asked about it
             ctx.send_event(GenerateCodeEvent(stub=stub))
-        ctx.write_event_to_stream(
-            CodeValidatedEvent(
-                stub=ev.stub,
-                success=generation.success,
-                attempts=generation.attempts,
-                message=generation.message,
-                generation=generation,
-            )
-        )
+        ctx.write_event_to_stream(CodeValidatedEvent(stub=ev.stub, generation=generation))
         return InjectCodeEvent(file_path=ev.stub.file_path) if done else None
 
     async def _place_method(self, ctx: Context[ModelFillState], file_path: str, passed: ModelStubGeneration) -> None:
