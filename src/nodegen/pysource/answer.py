@@ -73,7 +73,7 @@ class Answer:
     """A usable answer."""
 
     body: str
-    function: FunctionNode | None = None
+    function: FunctionNode | None = field(default=None, compare=False)  # the answer's own def, when it wrote one
     imports: list[str] = field(default_factory=list)
     helpers: list[Helper] = field(default_factory=list)
     # Lines of ``body`` (0-based) that are comments standing left of the code's indentation as the answer gave them:

@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import ModelValidationFinding
+from nodegen.pysource import Answer
 
 from .models import EnumAttemptOutcome, ModelGenerationEvent
 from .prompting import render_findings
@@ -21,6 +22,7 @@ class Attempt:
     warnings: list[ModelValidationFinding] = field(default_factory=list)
     body: str | None = None
     imports: list[str] = field(default_factory=list)
+    answer: Answer | None = None  # ``body`` as read (``ModelCodeCandidate.answer``)
 
     @property
     def feedback(self) -> str:

@@ -111,6 +111,7 @@ class StubConversation:
             stop_reason=stop,
             generated_code=last.body if success and last is not None else None,
             required_imports=last.imports if success and last is not None else [],
+            answer=last.answer if success and last is not None else None,
             attempts=attempts,
             findings=[] if success or last is None else last.findings,
             warnings=last.warnings if last is not None else [],

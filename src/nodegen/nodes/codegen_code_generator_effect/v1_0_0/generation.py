@@ -89,6 +89,7 @@ class StubGenerator:
                 qualified_name=stub.qualified_name,
                 expected_line=line,
                 required_imports=candidate.required_imports,
+                answer=candidate.answer,
                 probes=conversation.selection.probes if conversation.selection is not None else [],
             ),
             validation_rules=list(conversation.rules),
@@ -291,7 +292,12 @@ class StubGenerator:
         else:
             outcome = EnumAttemptOutcome.VALID if result.is_valid else EnumAttemptOutcome.INVALID
             last = Attempt(
-                outcome, list(result.errors), list(result.warnings), candidate.code, list(candidate.required_imports)
+                outcome,
+                list(result.errors),
+                list(result.warnings),
+                candidate.code,
+                list(candidate.required_imports),
+                candidate.answer,
             )
         if conversation.pending is None:
             raise ValueError("an answer concluded before its call was made")

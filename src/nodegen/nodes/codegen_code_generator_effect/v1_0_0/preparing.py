@@ -48,8 +48,9 @@ from nodegen.pysource.stdlib_imports import BUILTINS, NOT_IMPORTED, bound_and_us
 
 @dataclass(slots=True)
 class PreparedAnswer:
-    """What the validator and the injector are given: ``code`` (a bare body, or helpers and the stub's def),
-    ``imports`` (statements) and the names of the helpers kept."""
+    """The answer prepared, as text: ``code`` (a bare body, or helpers and the stub's def; ``reading.py`` reads it
+    into the answer the validator and the injector take), ``imports`` (statements) and the names of the helpers
+    kept."""
 
     code: str
     body: str

@@ -85,6 +85,7 @@ def _preview(code: str, target: ModelValidationTarget, expected_line: int | None
         qualified_name=target.qualified_name,
         expected_line=expected_line,
         generated_code=code,
+        answer=target.answer,
         required_imports=list(target.required_imports),
         allow_helpers=True,  # the workflow injects with helpers allowed
         force=True,  # the code is judged, not whether the file still holds the stub

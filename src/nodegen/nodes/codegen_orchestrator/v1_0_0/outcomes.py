@@ -126,6 +126,7 @@ def injection_request(stub: ModelStubGeneration | ModelStubOutcome) -> ModelCode
         qualified_name=stub.qualified_name,
         expected_line=stub.line_number,
         generated_code=stub.generated_code or "",
+        answer=stub.answer if isinstance(stub, ModelStubGeneration) else None,  # as read and validated
         required_imports=stub.required_imports,
         allow_helpers=True,
     )

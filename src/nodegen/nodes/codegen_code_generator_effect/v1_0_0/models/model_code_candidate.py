@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from nodegen.nodes.codegen_code_injector_effect.v1_0_0.models import ReadAnswer
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import ModelValidationFinding
 
 from .enum_attempt_outcome import EnumAttemptOutcome
@@ -16,6 +17,12 @@ class ModelCodeCandidate(BaseModel):
     outcome: EnumAttemptOutcome = Field(description="``valid`` until validation says otherwise; else why it failed")
     code: str | None = Field(default=None, description="The prepared body (with its helpers), None when unreadable")
     required_imports: list[str] = Field(default_factory=list, description="Imports the code needs")
+    answer: ReadAnswer = Field(
+        default=None,
+        exclude=True,
+        repr=False,
+        description="``code`` as read, with the answer's own def: what the validator and the injector take as it is",
+    )
     findings: list[ModelValidationFinding] = Field(default_factory=list, description="Why the answer was not read")
 
     @property

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from nodegen.nodes.codegen_code_injector_effect.v1_0_0.models import ReadAnswer
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import ModelValidationFinding
 
 from .enum_stop_reason import EnumStopReason
@@ -24,6 +25,13 @@ class ModelStubGeneration(BaseModel):
         "stub's def: ready for the injector with allow_helpers",
     )
     required_imports: list[str] = Field(default_factory=list, description="Imports the body needs, as statements")
+    answer: ReadAnswer = Field(
+        default=None,
+        exclude=True,
+        repr=False,
+        description="``generated_code`` as read when it was validated, for the injector to take as it is "
+        "(in-process; a worker's result carries the text alone)",
+    )
     attempts: int = Field(ge=0)
     findings: list[ModelValidationFinding] = Field(
         default_factory=list, description="Errors of the last attempt (empty on success)"

@@ -1,5 +1,8 @@
 """Checking a request's answer before anything is built from it: still a stub, not too long, readable, the stub's
-own signature, not a placeholder, no ``await`` in a sync function, helpers allowed and not replacing a name."""
+own signature, not a placeholder, no ``await`` in a sync function, helpers allowed and not replacing a name.
+
+The one signature comparison of a fill: the generator hands its reading of a model's answer on (``request.answer``,
+the answer's own ``def`` included), and the validator's in-place preview refuses a changed signature here, as SIG001."""
 
 from __future__ import annotations
 
@@ -52,8 +55,18 @@ def checked_answer(
                 suggested_fix="answer with the function's body alone, or raise max_answer_chars",
             )
         )
+    answer = request.answer if request.answer is not None else _read(request, scope, node)
+    _check_signature(prepared, request, scope, node, answer)
+    if options.check_answer_content:
+        _check_content(request, scope, node, answer)
+    _check_helpers(prepared, request, scope, answer)
+    return answer
+
+
+def _read(request: ModelCodeInjectionRequest, scope: Scope, node: FunctionNode) -> Answer:
+    """The request's text read as an answer (a caller that read it already hands it on as ``request.answer``)."""
     try:
-        answer = read_answer(request.generated_code, scope.name)
+        return read_answer(request.generated_code, scope.name)
     except AnswerError as problem:
         line = node.body[0].lineno + problem.line - 1 if problem.line else None
         raise RefusalError(
@@ -66,11 +79,6 @@ def checked_answer(
                 line=line,
             )
         ) from problem
-    _check_signature(prepared, request, scope, node, answer)
-    if options.check_answer_content:
-        _check_content(request, scope, node, answer)
-    _check_helpers(prepared, request, scope, answer)
-    return answer
 
 
 def _check_signature(

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, InstanceOf, model_validator
+from pydantic.json_schema import SkipJsonSchema
+
+from nodegen.pysource import Answer
+
+# An answer read already (``nodegen.pysource.read_answer``), handed on in-process as it is: never serialized (its
+# text form is the request's ``generated_code``), so no contract or schema shows it.
+ReadAnswer = SkipJsonSchema[InstanceOf[Answer] | None]
 
 
 class ModelCodeInjectionRequest(BaseModel):
@@ -21,6 +28,13 @@ class ModelCodeInjectionRequest(BaseModel):
     method_name: str | None = Field(default=None, description="Plain (or dotted) name: the original API's key")
     expected_line: int | None = Field(default=None, ge=1, alias="line_number", description="def or decorator line")
     generated_code: str = Field(description="A body, or a whole def of the same function")
+    answer: ReadAnswer = Field(
+        default=None,
+        exclude=True,
+        repr=False,
+        description="``generated_code`` as read already, for in-process callers (the generator reads a model's "
+        "answer once): taken as it is, the text is not read again",
+    )
     required_imports: list[str] = Field(
         default_factory=list, description="Import statements (or bare module names) the code needs"
     )

@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
+from pydantic import ValidationError
+
+from nodegen.pysource import read_answer
+
 from ..injection import InjectionOptions, preview
 from ..models import EnumRegionKind, ModelCodeInjectionRequest
 
@@ -124,3 +129,21 @@ def test_the_request_whose_code_the_compiler_names_is_refused_and_the_rest_stay(
     assert error.qualified_name == "first" and "does not compile" in error.message and "nonlocal x" in (
         error.attempted_code or ""
     )
+
+
+def test_an_answer_read_already_is_taken_as_it_is_and_never_serialized():
+    """The generator's reading of a model's answer is handed on (``answer``): the injector does not read the text
+    again, so what it writes is what was read, and the answer's own def is what its signature check judges; a
+    dict (the original API) cannot carry it and a dump never shows it."""
+    source = "def double(x: int) -> int:\n    # IMPLEMENTATION REQUIRED\n    pass\n"
+    read = read_answer("return x * 2\n", "double")
+    request = ModelCodeInjectionRequest(qualified_name="double", generated_code="return x + x\n", answer=read)
+    assert preview(source, [request], InjectionOptions()).source == "def double(x: int) -> int:\n    return x * 2\n"
+    assert "answer" not in request.model_dump()
+    assert "answer" not in ModelCodeInjectionRequest.model_json_schema()["properties"]
+    assert "return x * 2" not in repr(request)
+    changed = read_answer("def double(y):\n    return y * 2\n", "double")
+    refused = preview(source, [request.model_copy(update={"answer": changed})], InjectionOptions())
+    assert refused.source == source and [e.code.value for e in refused.errors] == ["signature_mismatch"]
+    with pytest.raises(ValidationError):
+        ModelCodeInjectionRequest.model_validate({"method_name": "double", "generated_code": "", "answer": "x"})

@@ -87,7 +87,7 @@ async def test_a_changed_signature_is_refused_as_signature_mismatch(tmp_path, he
     (stub,) = result.stubs
     assert stub.status is EnumStubStatus.FAILED and not result.success
     assert [finding.code for finding in stub.findings] == ["SIG001"]
-    assert "signature_mismatch" in stub.message and difference in stub.message
+    assert "signature does not match the stub" in stub.message and difference in stub.message
     assert "keep the stub's signature exactly: `def scale(values: list[int], factor: int = 2) -> list[int]:`" in (
         stub.findings[0].suggested_fix or ""
     )
