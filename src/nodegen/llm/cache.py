@@ -16,7 +16,7 @@ from typing import Protocol
 from nodegen.infra.store_schema import COMPLETIONS_TABLE, utc_now
 from nodegen.onex import EnumLogLevel, ModelOnexError, emit_log_event
 
-from .protocol import LLMClient, ModelCompletion, ModelCompletionRequest, ProviderCapabilities, ProviderIdentity
+from .protocol import LLMClient, ModelCompletion, ModelCompletionRequest, ProviderIdentity, WrappedClient
 
 _OLD_TABLE = "completions"  # a cache file of nodegen before the table was shared: time as epoch seconds (REAL)
 
@@ -206,24 +206,14 @@ class AnswerCache(Protocol):
         ...
 
 
-class CachedClient:
+class CachedClient(WrappedClient):
     """A provider behind the cache: hits answer at once and cost nothing; misses call the provider and are stored."""
 
     def __init__(self, inner: LLMClient, cache: AnswerCache) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.cache = cache
         self.hits = 0
         self.misses = 0
-
-    @property
-    def identity(self) -> ProviderIdentity:
-        """The inner provider's identity (the cache is transparent)."""
-        return self.inner.identity
-
-    @property
-    def capabilities(self) -> ProviderCapabilities:
-        """The inner provider's."""
-        return self.inner.capabilities
 
     async def complete(self, request: ModelCompletionRequest) -> ModelCompletion:
         """The cached answer, or the provider's (then cached)."""
@@ -240,7 +230,7 @@ class CachedClient:
 
     async def aclose(self) -> None:
         """Close the provider and the cache."""
-        await self.inner.aclose()
+        await super().aclose()
         self.cache.close()
 
 

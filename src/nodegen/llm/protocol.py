@@ -175,6 +175,28 @@ class LLMClient(Protocol):
         ...
 
 
+class WrappedClient:
+    """A provider behind a wrapper (the cache, the replay recorder): who answers and what it can do are the
+    provider's, and closing the wrapper closes it."""
+
+    def __init__(self, inner: LLMClient) -> None:
+        self.inner = inner
+
+    @property
+    def identity(self) -> ProviderIdentity:
+        """The inner provider's identity (the wrapper is transparent)."""
+        return self.inner.identity
+
+    @property
+    def capabilities(self) -> ProviderCapabilities:
+        """The inner provider's."""
+        return self.inner.capabilities
+
+    async def aclose(self) -> None:
+        """Close the provider."""
+        await self.inner.aclose()
+
+
 class EnumLLMFailure(StrEnum):
     """Why a call gave no answer."""
 

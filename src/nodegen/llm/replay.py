@@ -24,6 +24,7 @@ from .protocol import (
     ModelCompletionRequest,
     ProviderCapabilities,
     ProviderIdentity,
+    WrappedClient,
 )
 from .spec import capabilities_for
 
@@ -140,24 +141,14 @@ class ReplayClient:
         """Nothing to release."""
 
 
-class RecordingClient:
+class RecordingClient(WrappedClient):
     """A provider whose every answer is also appended to a replay file."""
 
     def __init__(self, inner: LLMClient, path: Path) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.path = path
         self._lock = asyncio.Lock()
         path.parent.mkdir(parents=True, exist_ok=True)
-
-    @property
-    def identity(self) -> ProviderIdentity:
-        """The inner provider's identity."""
-        return self.inner.identity
-
-    @property
-    def capabilities(self) -> ProviderCapabilities:
-        """The inner provider's."""
-        return self.inner.capabilities
 
     async def complete(self, request: ModelCompletionRequest) -> ModelCompletion:
         """The provider's answer, recorded."""
@@ -176,10 +167,6 @@ class RecordingClient:
             with self.path.open("a", encoding="utf-8") as handle:
                 handle.write(record.model_dump_json() + "\n")
         return completion
-
-    async def aclose(self) -> None:
-        """Close the provider."""
-        await self.inner.aclose()
 
 
 __all__ = ["ModelReplayRecord", "RecordingClient", "ReplayClient", "read_replay_file", "write_replay_file"]
