@@ -17,7 +17,6 @@ from nodegen.nodes.codegen_orchestrator.v1_0_0 import (
     injection_request,
     not_filled_because,
     not_written_event,
-    read_back,
     run_totals,
 )
 from nodegen.nodes.codegen_orchestrator.v1_0_0.models import (
@@ -67,12 +66,7 @@ async def apply_result(
         written = Written()
     else:
         written = Written.of(injected)
-        if injected.written:
-            file.written_to = local_path
-            written.text, written.where = read_back(local_path), local_path
-        else:
-            refusal = injected.file_refusal
-            file.error = refusal.message if refusal is not None else f"{local_path} was not written"
+        written.read_from_disk(injected, local_path, file)
     for position, index in enumerate(filled):  # the same rule as a local fill's: the code stands in the file read back
         stub = stubs[index]
         key = (stub.qualified_name, stub.line_number)

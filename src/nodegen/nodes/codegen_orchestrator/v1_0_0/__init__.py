@@ -7,7 +7,7 @@ from nodegen.lazy import lazy_exports
 if TYPE_CHECKING:
     from .events import CodeValidatedEvent, StubsExtractedEvent
     from .node import NodeCodegenOrchestrator
-    from .outcomes import Written, injection_request, not_filled_because, not_written_event, read_back, run_totals
+    from .outcomes import Written, injection_request, not_filled_because, not_written_event, run_totals
     from .workflow import CodeGenerationWorkflow
 
 __all__ = [
@@ -19,7 +19,6 @@ __all__ = [
     "injection_request",
     "not_filled_because",
     "not_written_event",
-    "read_back",
     "run_totals",
 ]
 __getattr__ = lazy_exports(
@@ -33,7 +32,6 @@ __getattr__ = lazy_exports(
         "injection_request": ".outcomes",
         "not_filled_because": ".outcomes",
         "not_written_event": ".outcomes",
-        "read_back": ".outcomes",
         "run_totals": ".outcomes",
     },
 )

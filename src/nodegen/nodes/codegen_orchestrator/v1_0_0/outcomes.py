@@ -45,6 +45,16 @@ class Written:
             written.refusals.setdefault((error.qualified_name or error.method_name, error.line_number), error.message)
         return written
 
+    def read_from_disk(self, result: ModelCodeInjectionResult, path: str, file: ModelFileOutcome) -> None:
+        """For a file written in place (a local fill's, a worker's result applied): the text read back from ``path``
+        when ``result`` wrote it (``file.written_to``), else why it was not written (``file.error``)."""
+        if result.written:
+            file.written_to = path
+            self.text, self.where = read_back(path), path
+        else:
+            refusal = result.file_refusal
+            file.error = refusal.message if refusal is not None else f"{path} was not written"
+
 
 def read_back(path: str) -> str | None:
     """The file's text as it now stands (None when it cannot be read)."""

@@ -330,12 +330,7 @@ class CodeGenerationWorkflow(Workflow):
         if not written.applied:
             return written
         if in_place:
-            if result.written:
-                outcome.written_to = file_path
-                written.text, written.where = read_back(file_path), file_path
-            else:
-                refusal = result.file_refusal
-                outcome.error = refusal.message if refusal is not None else f"{file_path} was not written"
+            written.read_from_disk(result, file_path, outcome)
         elif fill.output_directory is not None and not fill.dry_run:
             relative = Path(file_path).resolve().relative_to(fill.root)
             file_out = ModelArtifactStorageRequest(
