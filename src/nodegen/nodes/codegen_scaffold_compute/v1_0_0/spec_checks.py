@@ -9,6 +9,7 @@ import json
 import keyword
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -119,6 +120,7 @@ def _examples(spec: ModelNodeSpec, runtime: SpecRuntime, operation: ModelSpecOpe
     problems: list[str] = []
     outputs = [field.name for field in spec.operation_outputs(operation)]
     seen: dict[str, tuple[int, str]] = {}
+    shown: list[tuple[dict[str, Any], dict[str, Any]]] = []  # each output example: its request, its output
     for index, example in enumerate(operation.examples):
         at = f"{where}.examples[{index}]"
         try:
@@ -136,6 +138,7 @@ def _examples(spec: ModelNodeSpec, runtime: SpecRuntime, operation: ModelSpecOpe
             problems.append(f"{at}: {error}")
             continue
         outcome = f"error {example.error}"
+        given = request.model_dump(mode="json")
         if example.output is not None:
             missing = [name for name in outputs if name not in example.output]
             extra = [name for name in example.output if name not in outputs]
@@ -143,17 +146,45 @@ def _examples(spec: ModelNodeSpec, runtime: SpecRuntime, operation: ModelSpecOpe
                 problems.append(f"{at}: the output gives {sorted(example.output)}; {operation.name} gives {outputs}")
                 continue
             try:
-                outcome = json.dumps(runtime.load_output(example.output), sort_keys=True, default=str)
+                loaded = runtime.load_output(example.output)
             except ValueError as error:
                 problems.append(f"{at}: the output is not of the response's types: {error}")
                 continue
-        key = json.dumps(request.model_dump(mode="json"), sort_keys=True) + json.dumps(
+            outcome = json.dumps(loaded, sort_keys=True, default=str)
+            shown.append((given, loaded))
+        key = json.dumps(given, sort_keys=True) + json.dumps(
             example.setup.model_dump(mode="json") if example.setup else None, sort_keys=True
         )
         if key in seen and seen[key][1] != outcome:
             problems.append(f"{at}: contradicts examples[{seen[key][0]}]: the same input, another outcome")
         seen.setdefault(key, (index, outcome))
+    return problems + _passed_through(shown, where)
+
+
+def _passed_through(shown: list[tuple[dict[str, Any], dict[str, Any]]], where: str) -> list[str]:
+    """A response field that is, in every example with an output (two at least), a request field of another name
+    unchanged: the examples show that field handed through, not the rule that makes it, and code that hands it
+    through passes them all (DeployPlan's ``order`` was its ``steps`` as given in every example its spec had, and the
+    code written, ``list(steps)``, passed them). A field of the same name (an id handed back) is not asked about."""
+    if len(shown) < 2:
+        return []
+    problems = []
+    for name in shown[0][1]:
+        for source in shown[0][0]:
+            same = all(
+                source in request and _json(request[source]) == _json(output.get(name)) for request, output in shown
+            )
+            if same and source != name and len({_json(output.get(name)) for _, output in shown}) > 1:
+                problems.append(
+                    f"{where}: in every example `{name}` is the request's `{source}` unchanged, so no example shows "
+                    f"the rule that makes `{name}`: add an example whose `{name}` differs from its `{source}` as the "
+                    "rule says"
+                )
     return problems
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, sort_keys=True, default=str)
 
 
 def _enough(operation: ModelSpecOperation, where: str, prompt: str) -> list[str]:

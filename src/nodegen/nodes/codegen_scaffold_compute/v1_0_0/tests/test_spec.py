@@ -324,3 +324,25 @@ def test_a_missing_file_example_does_not_write_the_file_it_names(new, flagged):
     assert bool(found) is flagged, found
     if flagged:
         assert found[0].startswith("operations[0] (count_lines).examples[1]: its setup writes 'e.txt'")
+
+
+DEPLOY = (SPECS / "deploy_plan.yaml").read_text()
+IN_GIVEN_ORDER = (
+    "{steps: [deploy, build, test], dependencies: {deploy: [test], test: [build]}}, output: {order: [build, test, deploy]}"
+)
+
+
+def test_examples_whose_output_is_an_input_handed_through_show_no_rule():
+    """DeployPlan's spec from the 1.5B model ordered nothing: every example's ``order`` was its ``steps``, and the
+    code written, ``list(steps)``, passed them all. Such examples are sent back; one that reorders is enough."""
+    assert problems_of(DEPLOY) == []
+    handed_through = DEPLOY.replace(
+        IN_GIVEN_ORDER, "{steps: [build, test, deploy], dependencies: {deploy: [test]}}, output: {order: [build, test, deploy]}"
+    ).replace("{steps: [c, a, b, a]}, output: {order: [c, a, b]}", "{steps: [c, a, b]}, output: {order: [c, a, b]}")
+    found = problems_of(handed_through)
+    assert found == [
+        "operations[0] (plan_steps): in every example `order` is the request's `steps` unchanged, so no example shows "
+        "the rule that makes `order`: add an example whose `order` differs from its `steps` as the rule says"
+    ]
+    # an id handed back under its own name is no rule left unshown, nor is one example alone
+    assert problems_of(handed_through.replace("order", "steps")) == []
