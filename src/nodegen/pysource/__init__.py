@@ -3,7 +3,16 @@
 Shared by the nodes that look at user code (extractor, injector, validator); it does no I/O.
 """
 
-from .answer import FUNCTION_ENDS, Answer, AnswerError, EnumAnswerProblem, Helper, parse_snippet, read_answer
+from .answer import (
+    FUNCTION_ENDS,
+    Answer,
+    AnswerError,
+    EnumAnswerProblem,
+    Helper,
+    ReadAnswer,
+    parse_snippet,
+    read_answer,
+)
 from .markers import DEFAULT_STUB_MARKERS, Mark, MarkerSet, compile_markers, find_marks
 from .module import BOM, SourceModule, parse_source
 from .scopes import (
@@ -46,6 +55,7 @@ __all__ = [
     "Mark",
     "MarkerSet",
     "ModuleScopes",
+    "ReadAnswer",
     "Scope",
     "ScopeNode",
     "SourceModule",

@@ -15,6 +15,9 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from pydantic import InstanceOf
+from pydantic.json_schema import SkipJsonSchema
+
 from .module import SourceModule
 from .text import char_col, leading_whitespace, split_lines
 from .trial import is_main_guard, is_trial_run, trial_tail
@@ -79,6 +82,11 @@ class Answer:
     # Lines of ``body`` (0-based) that are comments standing left of the code's indentation as the answer gave them:
     # wherever the body goes, they keep their column (see ``dedent_keeping``).
     outdented: frozenset[int] = frozenset()
+
+
+# An answer read already, as a pydantic field: handed on in-process as it is (the generator's reading of a model's
+# answer, to the validator and the injector), never serialized (its text form travels beside it), in no schema.
+ReadAnswer = SkipJsonSchema[InstanceOf[Answer] | None]
 
 
 def _clean(code: str) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from nodegen.nodes.codegen_code_injector_effect.v1_0_0.models import ReadAnswer
 from nodegen.nodes.codegen_code_validator_effect.v1_0_0.models import ModelValidationFinding
+from nodegen.pysource import ReadAnswer
 
 from .enum_stop_reason import EnumStopReason
 from .model_candidate_selection import ModelCandidateSelection

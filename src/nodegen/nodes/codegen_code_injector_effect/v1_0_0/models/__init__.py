@@ -2,7 +2,7 @@
 
 from .enum_injection_error_code import EnumInjectionErrorCode
 from .model_code_injection_input import ModelCodeInjectionInput
-from .model_code_injection_request import ModelCodeInjectionRequest, ReadAnswer
+from .model_code_injection_request import ModelCodeInjectionRequest
 from .model_code_injection_result import ModelCodeInjectionResult
 from .model_injected_region import EnumRegionKind, ModelInjectedRegion
 from .model_injection_error import ModelInjectionError
@@ -19,5 +19,4 @@ __all__ = [
     "ModelInjectionError",
     "ModelInjectionPreview",
     "ModelWriteRefusal",
-    "ReadAnswer",
 ]

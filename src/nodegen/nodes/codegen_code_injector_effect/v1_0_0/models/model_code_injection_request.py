@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, InstanceOf, model_validator
-from pydantic.json_schema import SkipJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from nodegen.pysource import Answer
-
-# An answer read already (``nodegen.pysource.read_answer``), handed on in-process as it is: never serialized (its
-# text form is the request's ``generated_code``), so no contract or schema shows it.
-ReadAnswer = SkipJsonSchema[InstanceOf[Answer] | None]
+from nodegen.pysource import ReadAnswer
 
 
 class ModelCodeInjectionRequest(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from nodegen.nodes.codegen_code_injector_effect.v1_0_0.models import ReadAnswer
+from nodegen.pysource import ReadAnswer
 
 
 class ModelValidationTarget(BaseModel):
