@@ -4,9 +4,16 @@ and one that answers at once from a script (instant answers, to measure everythi
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from nodegen.llm import LLMClient, ModelCompletion, ModelCompletionRequest, ProviderCapabilities, ProviderIdentity
+from nodegen.llm import (
+    LLMClient,
+    ModelCompletion,
+    ModelCompletionRequest,
+    ProviderCapabilities,
+    ProviderIdentity,
+    WrappedClient,
+)
 
 
 @dataclass
@@ -40,20 +47,12 @@ def evaluated_tokens(completion: ModelCompletion) -> int | None:
     return int(value) if isinstance(value, int) else None
 
 
-@dataclass
-class ObservingClient:
+class ObservingClient(WrappedClient):
     """Passes every request to ``inner`` and keeps what came back (``calls``, cleared by the caller between runs)."""
 
-    inner: LLMClient
-    calls: list[Call] = field(default_factory=list)
-
-    @property
-    def identity(self) -> ProviderIdentity:
-        return self.inner.identity
-
-    @property
-    def capabilities(self) -> ProviderCapabilities:
-        return self.inner.capabilities
+    def __init__(self, inner: LLMClient) -> None:
+        super().__init__(inner)
+        self.calls: list[Call] = []
 
     async def complete(self, request: ModelCompletionRequest) -> ModelCompletion:
         started = time.perf_counter()

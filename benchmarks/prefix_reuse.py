@@ -14,7 +14,7 @@ from typing import Any
 
 from benchmarks.clients import ObservingClient
 from benchmarks.humaneval_model import settings_for
-from nodegen.llm import LLMClient, ModelCompletion, ModelCompletionRequest, ProviderCapabilities, ProviderIdentity
+from nodegen.llm import LLMClient, ModelCompletion, ModelCompletionRequest, WrappedClient
 from nodegen.nodes.codegen_orchestrator.v1_0_0 import NodeCodegenOrchestrator
 from nodegen.nodes.codegen_orchestrator.v1_0_0.models import EnumStubStatus
 from nodegen.onex import ModelContainer
@@ -66,26 +66,15 @@ def reset_state(client: LLMClient) -> bool:
     return True
 
 
-class FreshStateClient:
+class FreshStateClient(WrappedClient):
     """Resets the local model's state before every call: no prefix is reused."""
-
-    def __init__(self, inner: LLMClient) -> None:
-        self.inner = inner
-
-    @property
-    def identity(self) -> ProviderIdentity:
-        return self.inner.identity
-
-    @property
-    def capabilities(self) -> ProviderCapabilities:
-        return self.inner.capabilities
 
     async def complete(self, request: ModelCompletionRequest) -> ModelCompletion:
         reset_state(self.inner)
         return await self.inner.complete(request)
 
     async def aclose(self) -> None:
-        pass
+        """The benchmark owns the model: it closes it once, at the end."""
 
 
 async def _fill(client: ObservingClient, llm: str, where: Path) -> dict[str, Any]:

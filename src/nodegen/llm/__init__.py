@@ -27,6 +27,7 @@ from nodegen.llm.protocol import (
     ModelCompletionRequest,
     ProviderCapabilities,
     ProviderIdentity,
+    WrappedClient,
 )
 from nodegen.llm.replay import (
     ModelReplayRecord,
@@ -69,6 +70,7 @@ __all__ = [
     "ReplayClient",
     "RetryPolicy",
     "RunBudget",
+    "WrappedClient",
     "anthropic_client",
     "capabilities_for",
     "client_concurrency",
