@@ -14,8 +14,9 @@ import tokenize
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import InstanceOf
+from pydantic import Field, InstanceOf
 from pydantic.json_schema import SkipJsonSchema
 
 from .module import SourceModule
@@ -85,8 +86,9 @@ class Answer:
 
 
 # An answer read already, as a pydantic field: handed on in-process as it is (the generator's reading of a model's
-# answer, to the validator and the injector), never serialized (its text form travels beside it), in no schema.
-ReadAnswer = SkipJsonSchema[InstanceOf[Answer] | None]
+# answer, to the validator and the injector), never serialized or shown (its text form travels beside it), in no
+# schema. Every model that carries one declares it ``answer: ReadAnswer = Field(default=None, description=...)``.
+ReadAnswer = Annotated[SkipJsonSchema[InstanceOf[Answer] | None], Field(exclude=True, repr=False)]
 
 
 def _clean(code: str) -> str:

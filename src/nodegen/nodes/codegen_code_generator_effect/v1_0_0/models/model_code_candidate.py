@@ -19,8 +19,6 @@ class ModelCodeCandidate(BaseModel):
     required_imports: list[str] = Field(default_factory=list, description="Imports the code needs")
     answer: ReadAnswer = Field(
         default=None,
-        exclude=True,
-        repr=False,
         description="``code`` as read, with the answer's own def: what the validator and the injector take as it is",
     )
     findings: list[ModelValidationFinding] = Field(default_factory=list, description="Why the answer was not read")

@@ -27,8 +27,6 @@ class ModelStubGeneration(BaseModel):
     required_imports: list[str] = Field(default_factory=list, description="Imports the body needs, as statements")
     answer: ReadAnswer = Field(
         default=None,
-        exclude=True,
-        repr=False,
         description="``generated_code`` as read when it was validated, for the injector to take as it is "
         "(in-process; a worker's result carries the text alone)",
     )

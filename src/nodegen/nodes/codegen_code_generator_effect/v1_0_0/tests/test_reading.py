@@ -37,7 +37,8 @@ def _answers() -> dict[str, list[str]]:
     for path in sorted(RESULTS.glob("humaneval_model*.jsonl")):  # both local models, 1 and 4 candidates
         for line in path.read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
-            for call in row.get("calls") or [] if isinstance(row.get("calls"), list) else []:
+            calls = row.get("calls")  # a list of calls on the model-alone rows, a count on nodegen's
+            for call in calls if isinstance(calls, list) else []:
                 answers = found.setdefault(row["task_id"], [])
                 if call.get("answer") and call["answer"] not in answers:
                     answers.append(call["answer"])

@@ -25,8 +25,6 @@ class ModelCodeInjectionRequest(BaseModel):
     generated_code: str = Field(description="A body, or a whole def of the same function")
     answer: ReadAnswer = Field(
         default=None,
-        exclude=True,
-        repr=False,
         description="``generated_code`` as read already, for in-process callers (the generator reads a model's "
         "answer once): taken as it is, the text is not read again",
     )

@@ -19,8 +19,6 @@ class ModelValidationTarget(BaseModel):
     required_imports: list[str] = Field(default_factory=list, description="Imports that will be added with the code")
     answer: ReadAnswer = Field(
         default=None,
-        exclude=True,
-        repr=False,
         description="The code as read already (in-process: the generator's reading of a model's answer), handed to "
         "the injector's preview as it is",
     )
